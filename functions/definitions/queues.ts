@@ -1,0 +1,49 @@
+/**
+ * SQS queues: one definition read by CDK and the local stack. Each has a DLQ whose
+ * retention exceeds its own, so a message is never lost before an operator can look.
+ */
+export interface QueueDef {
+  id: string;
+  description: string;
+  fifo: boolean;
+  visibilityTimeoutSec: number;
+  retentionSec: number;
+  maxReceiveCount: number;
+  dlqRetentionSec: number;
+  /** The consumer: a module under functions/ exporting `handler` (an SQS handler). */
+  consumer: { entry: string; batchSize: number; timeoutSec: number; memoryMb: number };
+  /** Alarm when the oldest message is older than this. */
+  maxAgeAlarmSec: number;
+}
+
+const DAY = 86_400;
+
+export const QUEUES = {
+  jobSteps: {
+    id: 'job-steps',
+    description: 'One message per job lifecycle step; consumers are idempotent',
+    fifo: false,
+    visibilityTimeoutSec: 60,
+    retentionSec: 4 * DAY,
+    maxReceiveCount: 5,
+    dlqRetentionSec: 14 * DAY,
+    consumer: { entry: 'functions/jobs/handlers/step-consumer.ts', batchSize: 10, timeoutSec: 50, memoryMb: 512 },
+    maxAgeAlarmSec: 300,
+  },
+  taskEvents: {
+    id: 'task-events',
+    description: 'Container task-state changes (ECS Task State Change, or the local sandbox)',
+    fifo: false,
+    visibilityTimeoutSec: 60,
+    retentionSec: 4 * DAY,
+    maxReceiveCount: 5,
+    dlqRetentionSec: 14 * DAY,
+    consumer: { entry: 'functions/jobs/handlers/task-event-consumer.ts', batchSize: 10, timeoutSec: 50, memoryMb: 512 },
+    maxAgeAlarmSec: 300,
+  },
+} as const satisfies Record<string, QueueDef>;
+
+export type QueueId = keyof typeof QUEUES;
+
+export const queueName = (prefix: string, q: QueueDef, dlq = false): string =>
+  `${prefix}-${q.id}${dlq ? '-dlq' : ''}${q.fifo ? '.fifo' : ''}`;

@@ -1,0 +1,64 @@
+/**
+ * DynamoDB tables: the one definition read by CDK (lib/) and the local stack (local/).
+ * Every table uses generic string keys (pk, sk) and two overloaded GSIs so that each
+ * bounded context can shape its own items; `ttl` (epoch seconds) expires records.
+ */
+export interface GsiDef {
+  name: string;
+  pk: string;
+  sk: string;
+}
+
+export interface TableDef {
+  /** Logical id; the physical name is `${prefix}-${id}`. */
+  id: string;
+  description: string;
+  pk: string;
+  sk: string;
+  gsis: GsiDef[];
+  /** Attribute holding an epoch-seconds expiry, if the table expires items. */
+  ttl?: string;
+  /** Holds money or proofs: never deleted with the stack, PITR on everywhere. */
+  critical: boolean;
+}
+
+const GSI1: GsiDef = { name: 'gsi1', pk: 'gsi1pk', sk: 'gsi1sk' };
+const GSI2: GsiDef = { name: 'gsi2', pk: 'gsi2pk', sk: 'gsi2sk' };
+
+export const TABLES = {
+  auth: { id: 'auth', description: 'API keys (SHA-256 hashes only) and principals', pk: 'pk', sk: 'sk', gsis: [GSI1], critical: true },
+  ledger: {
+    id: 'ledger',
+    description: 'Ledger account shards, immutable entries, transfer and idempotency records',
+    pk: 'pk',
+    sk: 'sk',
+    gsis: [GSI1],
+    ttl: 'ttl',
+    critical: true,
+  },
+  market: {
+    id: 'market',
+    description: 'Providers, stats, quotes, RCs, listings, trades, job allocations',
+    pk: 'pk',
+    sk: 'sk',
+    gsis: [GSI1, GSI2],
+    ttl: 'ttl',
+    critical: true,
+  },
+  jobs: {
+    id: 'jobs',
+    description: 'Jobs, agents, attestations, the pool queue',
+    pk: 'pk',
+    sk: 'sk',
+    gsis: [GSI1, GSI2],
+    ttl: 'ttl',
+    critical: true,
+  },
+} as const satisfies Record<string, TableDef>;
+
+export type TableId = keyof typeof TABLES;
+
+export const tableName = (prefix: string, id: TableId): string => `${prefix}-${id}`;
+
+/** Environment variable through which a function learns a table's physical name. */
+export const tableEnv = (id: TableId): string => `VRACU_TABLE_${id.toUpperCase()}`;

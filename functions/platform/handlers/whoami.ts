@@ -1,0 +1,7 @@
+import { httpHandler, mustPrincipal } from '../http/handler.ts';
+import { whoami } from '../api.ts';
+
+export const handler = httpHandler(whoami, async (req) => {
+  const p = mustPrincipal(req.principal);
+  return { principalId: p.id, tenant: p.tenant, roles: p.roles, keyId: p.keyId };
+});

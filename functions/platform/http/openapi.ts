@@ -1,0 +1,70 @@
+/** OpenAPI 3.1 from the route table's zod schemas (JSON Schema 2020-12 is 3.1's dialect). */
+import { z } from 'zod';
+import type { RouteSpec } from './route.ts';
+import { ERROR_STATUS } from '../errors.ts';
+
+type Json = Record<string, unknown>;
+
+const schemaOf = (s: z.ZodType, io: 'input' | 'output'): Json => {
+  const out = z.toJSONSchema(s, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Json;
+  delete out.$schema;
+  return out;
+};
+
+function parameters(s: z.ZodType | undefined, where: 'path' | 'query'): Json[] {
+  if (!s) return [];
+  const js = schemaOf(s, 'input') as { properties?: Record<string, Json>; required?: string[] };
+  return Object.entries(js.properties ?? {}).map(([name, schema]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (js.required ?? []).includes(name),
+    schema,
+  }));
+}
+
+const PROBLEM: Json = {
+  type: 'object',
+  required: ['type', 'title', 'status', 'code', 'detail'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    code: { type: 'string', enum: Object.keys(ERROR_STATUS) },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    issues: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+  },
+};
+
+export function buildOpenApi(routes: readonly RouteSpec[], version = '0.1.0'): Json {
+  const paths: Record<string, Record<string, Json>> = {};
+  for (const r of routes) {
+    const op: Json = {
+      operationId: r.id,
+      summary: r.summary,
+      tags: r.tags,
+      parameters: [
+        ...parameters(r.request?.params, 'path'),
+        ...parameters(r.request?.query, 'query'),
+        ...(r.idempotent ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{8,128}$' } }] : []),
+      ],
+      responses: {
+        [String(r.response.status)]: { description: 'success', content: { 'application/json': { schema: schemaOf(r.response.body, 'output') } } },
+        default: { description: 'problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+      },
+      ...(r.access === 'public' ? { security: [] } : { 'x-vracu-access': r.access }),
+    };
+    if (r.request?.body) op.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(r.request.body, 'input') } } };
+    (paths[r.path] ??= {})[r.method.toLowerCase()] = op;
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'VR-ACU exchange', version, description: 'Money is a decimal string of ACU with at most 6 decimals.' },
+    components: {
+      securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } },
+      schemas: { Problem: PROBLEM },
+    },
+    security: [{ apiKey: [] }],
+    paths,
+  };
+}

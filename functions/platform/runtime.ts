@@ -9,6 +9,9 @@ import { systemClock, type Clock } from './clock.ts';
 import { idGenerator, type IdGenerator } from './ids.ts';
 import { documentClient, dynamoClient } from './dynamo/client.ts';
 import { tableName, type TableId } from '../definitions/tables.ts';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { EventBridgePublisher, type EventPublisher } from './events.ts';
+import { SqsSender, sqsClient, type QueueSender } from './queue.ts';
 
 export interface Runtime {
   config: Config;
@@ -16,18 +19,31 @@ export interface Runtime {
   ids: IdGenerator;
   doc: DynamoDBDocumentClient;
   table(id: TableId): string;
+  events: EventPublisher;
+  queues: QueueSender;
 }
 
 export function createRuntime(overrides: Partial<Omit<Runtime, 'table'>> = {}): Runtime {
   const cfg = overrides.config ?? config();
   const clock = overrides.clock ?? systemClock;
   const doc = overrides.doc ?? documentClient(dynamoClient({ region: cfg.AWS_REGION, endpoint: cfg.DYNAMODB_ENDPOINT }));
+  // Clients for events and queues are built on first use: most handlers never need them.
+  let events = overrides.events;
+  let queues = overrides.queues;
   return {
     config: cfg,
     clock,
     ids: overrides.ids ?? idGenerator(clock),
     doc,
     table: (id) => tableName(cfg.VRACU_TABLE_PREFIX, id),
+    get events() {
+      events ??= new EventBridgePublisher(new EventBridgeClient({ region: cfg.AWS_REGION }), cfg.VRACU_EVENT_BUS);
+      return events;
+    },
+    get queues() {
+      queues ??= new SqsSender(sqsClient(cfg.AWS_REGION, cfg.SQS_ENDPOINT), cfg.VRACU_QUEUE_URLS);
+      return queues;
+    },
   };
 }
 

@@ -1,0 +1,16 @@
+/** The `vracu` program: global options, then each context's commands. */
+import { Command } from 'commander';
+import { cliContext, DEFAULT_URL } from './context.ts';
+import { registerPlatform } from '../commands/platform.ts';
+
+export function vracuProgram(env: NodeJS.ProcessEnv = process.env, out?: (s: string) => void): Command {
+  const program = new Command('vracu')
+    .description('VR-ACU exchange command line')
+    .option('--url <url>', `exchange API URL (env VRACU_URL, default ${DEFAULT_URL})`)
+    .option('--api-key <key>', 'API key (env VRACU_API_KEY)')
+    .option('--json', 'print machine-readable JSON')
+    .showHelpAfterError();
+  const ctx = cliContext(program, env, out);
+  registerPlatform(program, ctx);
+  return program;
+}

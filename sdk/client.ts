@@ -7,13 +7,18 @@ import type { z } from 'zod';
 import type { RouteSpec } from '../functions/platform/http/route.ts';
 import type { Problem } from '../functions/platform/errors.ts';
 
-type In<T> = T extends z.ZodType ? z.input<T> : never;
-export type RouteInput<R extends RouteSpec> = (R['request'] extends { body: infer B } ? (B extends z.ZodType ? { body: In<B> } : {}) : {}) &
-  (R['request'] extends { params: infer P } ? (P extends z.ZodType ? { params: In<P> } : {}) : {}) &
-  (R['request'] extends { query: infer Q } ? (Q extends z.ZodType ? { query?: In<Q> } : {}) : {}) & {
-    idempotencyKey?: string;
-    headers?: Record<string, string>;
-  };
+/** A schema slot left at its default (z.ZodType) means the route takes no such input. */
+type Slot<T, K extends string, Opt extends boolean = false> = z.ZodType extends T
+  ? {}
+  : T extends z.ZodType
+    ? Opt extends true
+      ? { [k in K]?: z.input<T> }
+      : { [k in K]: z.input<T> }
+    : {};
+export type RouteInput<R extends RouteSpec> =
+  R extends RouteSpec<infer B, infer Q, infer P, z.ZodType>
+    ? Slot<B, 'body'> & Slot<P, 'params'> & Slot<Q, 'query', true> & { idempotencyKey?: string; headers?: Record<string, string> }
+    : never;
 export type RouteOutput<R extends RouteSpec> = z.output<R['response']['body']>;
 
 export class ApiError extends Error {

@@ -1,0 +1,47 @@
+/**
+ * Ledger accounts. An id names its kind: `user:<principalId>`, `provider:<providerId>`,
+ * `escrow:<rcId>`, `arrears:<principalId>`, `platform`, `mint`.
+ */
+export type AccountKind = 'user' | 'provider' | 'escrow' | 'platform' | 'mint' | 'arrears';
+
+export type AccountId = string;
+
+export const account = {
+  user: (id: string): AccountId => `user:${id}`,
+  provider: (id: string): AccountId => `provider:${id}`,
+  escrow: (rcId: string): AccountId => `escrow:${rcId}`,
+  arrears: (id: string): AccountId => `arrears:${id}`,
+  platform: 'platform',
+  mint: 'mint',
+} as const;
+
+const OWNED = /^(user|provider|escrow|arrears):([A-Za-z0-9_.-]{1,128})$/;
+
+/** The account's kind, or undefined when the id is not a ledger account. */
+export function kindOf(a: AccountId): AccountKind | undefined {
+  if (a === 'platform' || a === 'mint') return a;
+  const m = OWNED.exec(a);
+  return m ? (m[1] as AccountKind) : undefined;
+}
+
+export const isAccountId = (a: string): boolean => kindOf(a) !== undefined;
+
+/**
+ * Boundary accounts may go negative: `mint` holds −(minted − burned) and `arrears:<p>`
+ * holds what a principal owes. Every other account's debit is guarded `balance >= amount`.
+ */
+export const mayGoNegative = (a: AccountId): boolean => {
+  const k = kindOf(a);
+  return k === 'mint' || k === 'arrears';
+};
+
+/**
+ * Hot accounts are credited on every job; one DynamoDB item takes about 500 transactional
+ * writes/s, so they are spread over shards whose sum is the balance.
+ */
+export const DEFAULT_HOT_SHARDS = 8;
+
+export function defaultShardsFor(a: AccountId): number {
+  const k = kindOf(a);
+  return k === 'provider' || k === 'platform' ? DEFAULT_HOT_SHARDS : 1;
+}

@@ -1,0 +1,319 @@
+/**
+ * The double-entry ledger: every transfer is one TransactWriteItems holding guarded
+ * debits, credits, one immutable entry per account touched, a transfer record and an
+ * idempotency record, plus the caller's own writes (`extra`). See docs/ledger.md.
+ */
+import { GetCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AppError } from '../platform/errors.ts';
+import { isoAt, type Clock } from '../platform/clock.ts';
+import type { IdGenerator } from '../platform/ids.ts';
+import type { Json } from '../platform/canonical-json.ts';
+import type { Runtime } from '../platform/runtime.ts';
+import { big } from '../platform/dynamo/client.ts';
+import { transactWrite, TransactionCancelledError, type LabelledItem } from '../platform/dynamo/transact.ts';
+import { defaultShardsFor, kindOf, mayGoNegative, type AccountId } from './domain/accounts.ts';
+import { assertFits, netChanges, validatePostings, type Posting } from './domain/postings.ts';
+import { creditShard, planDebit, shardKey, type ShardDraw } from './domain/shards.ts';
+import { acctPk, entriesGsiPk, entrySk, IDEM_SK, idemPk, IDEMPOTENCY_RETENTION_DAYS, TRANSFER_SK, xferPk } from './store/keys.ts';
+
+export { account, type AccountId, type AccountKind } from './domain/accounts.ts';
+export type { Posting } from './domain/postings.ts';
+export { InvalidPostingError, TransferTooLargeError } from './domain/postings.ts';
+
+export interface TransferRequest {
+  /** Idempotency key, already scoped by the caller, e.g. `purchase:prn_x:<Idempotency-Key>`. */
+  key: string;
+  /** Digest of the request; the same key with another hash is rejected (409). */
+  requestHash: string;
+  /** May be empty: then only `extra` and the records commit. */
+  postings: Posting[];
+  memo: string;
+  /** Other writes committed atomically with the money (RC puts, capacity updates). */
+  extra?: LabelledItem[];
+  /** Stored for replays; JSON-safe (money formatted first). */
+  result: Json;
+}
+
+export interface TransferOutcome {
+  transferId: string;
+  replayed: boolean;
+  result: Json;
+}
+
+export interface LedgerEntry {
+  transferId: string;
+  account: AccountId;
+  /** Net change of the account in that transfer, µACU (credits positive). */
+  delta: bigint;
+  memo: string;
+  at: string;
+}
+
+export interface LedgerDeps {
+  doc: DynamoDBDocumentClient;
+  table: string;
+  clock: Clock;
+  ids: IdGenerator;
+  shardsFor?: (a: AccountId) => number;
+}
+
+/** Re-reads of sharded balances after a guard lost to a concurrent debit. */
+const SHARD_REREADS = 5;
+
+export class Ledger {
+  readonly table: string;
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly clock: Clock;
+  private readonly ids: IdGenerator;
+  readonly shardsFor: (a: AccountId) => number;
+
+  constructor(deps: LedgerDeps) {
+    this.doc = deps.doc;
+    this.table = deps.table;
+    this.clock = deps.clock;
+    this.ids = deps.ids;
+    this.shardsFor = deps.shardsFor ?? defaultShardsFor;
+  }
+
+  /**
+   * Applies the postings exactly once per key. Insufficient funds → AppError
+   * `insufficient_funds` with `{ account }`; a failed condition of an `extra` item →
+   * the TransactionCancelledError itself (the caller maps its own labels).
+   */
+  async transfer(req: TransferRequest): Promise<TransferOutcome> {
+    validatePostings(req.postings);
+    const net = netChanges(req.postings);
+    const transferId = this.ids.next('txn');
+    const at = isoAt(this.clock.nowMs());
+    const records = this.recordItems(req, transferId, at, net);
+    const extra = req.extra ?? [];
+    for (let attempt = 1; ; attempt++) {
+      const moves = await this.balanceItems(net, transferId);
+      if (moves.short) return this.insufficient(req, moves.short);
+      const items = [...records, ...moves.items, ...extra];
+      assertFits(items.length);
+      try {
+        await transactWrite(this.doc, items);
+        return { transferId, replayed: false, result: req.result };
+      } catch (err) {
+        if (!(err instanceof TransactionCancelledError) || !err.failedCondition()) throw err;
+        // Whatever else failed, an existing record for this key decides the answer.
+        const replay = await this.replayOf(req);
+        if (replay) return replay;
+        const debit = err.failed(/^debit:/);
+        if (debit) {
+          const acct = debit.label.slice('debit:'.length).replace(/#\d+$/, '');
+          if (this.shardsFor(acct) > 1 && attempt < SHARD_REREADS) continue;
+          return this.insufficient(req, acct);
+        }
+        const credit = err.failed(/^credit:/);
+        if (credit) {
+          const acct = credit.label.slice('credit:'.length).replace(/#\d+$/, '');
+          throw new AppError('conflict', `settling ${acct} would exceed what is owed; retry`, { account: acct });
+        }
+        throw err;
+      }
+    }
+  }
+
+  /** The stored outcome of a key, if it was applied. */
+  async lookup(key: string): Promise<{ requestHash: string; result: Json; transferId: string } | null> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: idemPk(key), sk: IDEM_SK }, ConsistentRead: true }));
+    if (!out.Item) return null;
+    return { requestHash: String(out.Item.requestHash), result: JSON.parse(String(out.Item.result)) as Json, transferId: String(out.Item.transferId) };
+  }
+
+  /** Sum of the account's shards; 0 for an account never touched. */
+  async balance(a: AccountId): Promise<bigint> {
+    return (await this.shardBalances(a)).reduce((s, b) => s + b, 0n);
+  }
+
+  /** Every account's balance (sum of shards), optionally only ids starting with `prefix`. */
+  async balances(prefix = ''): Promise<Map<AccountId, bigint>> {
+    const out = new Map<AccountId, bigint>();
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new ScanCommand({
+          TableName: this.table,
+          ConsistentRead: true,
+          FilterExpression: 'begins_with(pk, :p) AND begins_with(sk, :s)',
+          ExpressionAttributeValues: { ':p': acctPk(prefix), ':s': 'SHARD#' },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const it of page.Items ?? []) {
+        const a = String(it.account);
+        out.set(a, (out.get(a) ?? 0n) + big(it.balance));
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return out;
+  }
+
+  /** One page of an account's entries, oldest first (transfer ids are time-ordered). */
+  async entries(a: AccountId, opts: { limit?: number; cursor?: string } = {}): Promise<{ entries: LedgerEntry[]; cursor?: string }> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': entriesGsiPk(a) },
+        Limit: opts.limit ?? 50,
+        ExclusiveStartKey: opts.cursor ? decodeCursor(opts.cursor) : undefined,
+      }),
+    );
+    const entries = (out.Items ?? []).map(toEntry);
+    return out.LastEvaluatedKey ? { entries, cursor: encodeCursor(out.LastEvaluatedKey) } : { entries };
+  }
+
+  /** Balances of each shard of an account (index = shard). */
+  async shardBalances(a: AccountId): Promise<bigint[]> {
+    const n = this.shardsFor(a);
+    const balances: bigint[] = Array.from({ length: n }, () => 0n);
+    const out = await this.doc.send(
+      new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': acctPk(a) }, ConsistentRead: true }),
+    );
+    for (const it of out.Items ?? []) {
+      const shard = Number(String(it.sk).slice('SHARD#'.length));
+      // A shard beyond today's count (the count was lowered) still holds money.
+      balances[shard] = (balances[shard] ?? 0n) + big(it.balance);
+    }
+    return balances.map((b) => b ?? 0n);
+  }
+
+  private recordItems(req: TransferRequest, transferId: string, at: string, net: Map<AccountId, bigint>): LabelledItem[] {
+    const ttl = Math.floor(this.clock.nowMs() / 1000) + IDEMPOTENCY_RETENTION_DAYS * 86_400;
+    const items: LabelledItem[] = [
+      {
+        label: 'idempotency',
+        item: {
+          Put: {
+            TableName: this.table,
+            Item: { pk: idemPk(req.key), sk: IDEM_SK, key: req.key, requestHash: req.requestHash, result: JSON.stringify(req.result), transferId, at, ttl },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      },
+      {
+        label: 'transfer',
+        item: {
+          Put: {
+            TableName: this.table,
+            Item: {
+              pk: xferPk(transferId),
+              sk: TRANSFER_SK,
+              transferId,
+              key: req.key,
+              memo: req.memo,
+              at,
+              postings: req.postings.map((p) => ({ from: p.from, to: p.to, amount: p.amount })),
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      },
+    ];
+    for (const [a, delta] of net) {
+      items.push({
+        label: `entry:${a}`,
+        item: {
+          Put: {
+            TableName: this.table,
+            Item: { pk: xferPk(transferId), sk: entrySk(a), account: a, transferId, delta, memo: req.memo, at, gsi1pk: entriesGsiPk(a), gsi1sk: transferId },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      });
+    }
+    return items;
+  }
+
+  /** Shard updates for the net changes; `short` names an account that cannot pay. */
+  private async balanceItems(net: Map<AccountId, bigint>, transferId: string): Promise<{ items: LabelledItem[]; short?: AccountId }> {
+    const items: LabelledItem[] = [];
+    for (const [a, delta] of net) {
+      if (delta > 0n) {
+        items.push(this.creditItem(a, creditShard(`${transferId}:${a}`, this.shardsFor(a)), delta));
+        continue;
+      }
+      const amount = -delta;
+      let draws: ShardDraw[] | null;
+      if (mayGoNegative(a) || this.shardsFor(a) === 1) draws = [{ shard: 0, amount }];
+      else draws = planDebit(await this.shardBalances(a), amount, `${transferId}:${a}`);
+      if (!draws) return { items, short: a };
+      for (const d of draws) items.push(this.debitItem(a, d));
+    }
+    return { items };
+  }
+
+  private creditItem(a: AccountId, shard: number, amount: bigint): LabelledItem {
+    // An arrears account holds a debt: settling it may bring it to zero, never above.
+    const settle = kindOf(a) === 'arrears';
+    return {
+      label: `credit:${a}#${shard}`,
+      item: {
+        Update: {
+          TableName: this.table,
+          Key: { pk: acctPk(a), sk: shardKey(shard) },
+          UpdateExpression: 'ADD balance :amt SET account = :a, kind = :k',
+          ...(settle ? { ConditionExpression: 'balance <= :neg' } : {}),
+          ExpressionAttributeValues: { ':amt': amount, ':a': a, ':k': kindOf(a), ...(settle ? { ':neg': -amount } : {}) },
+        },
+      },
+    };
+  }
+
+  private debitItem(a: AccountId, d: ShardDraw): LabelledItem {
+    const guarded = !mayGoNegative(a);
+    return {
+      label: `debit:${a}#${d.shard}`,
+      item: {
+        Update: {
+          TableName: this.table,
+          Key: { pk: acctPk(a), sk: shardKey(d.shard) },
+          UpdateExpression: 'ADD balance :neg SET account = :a, kind = :k',
+          ...(guarded ? { ConditionExpression: 'balance >= :amt' } : {}),
+          ExpressionAttributeValues: { ':neg': -d.amount, ':a': a, ':k': kindOf(a), ...(guarded ? { ':amt': d.amount } : {}) },
+        },
+      },
+    };
+  }
+
+  private async replayOf(req: TransferRequest): Promise<TransferOutcome | null> {
+    const prior = await this.lookup(req.key);
+    if (!prior) return null;
+    if (prior.requestHash !== req.requestHash) {
+      throw new AppError('exists_with_different_payload', `key ${req.key} was already used with a different request`, { key: req.key });
+    }
+    return { transferId: prior.transferId, replayed: true, result: prior.result };
+  }
+
+  private async insufficient(req: TransferRequest, a: AccountId): Promise<TransferOutcome> {
+    // A replay of a transfer that already spent the funds is not a shortfall.
+    const replay = await this.replayOf(req);
+    if (replay) return replay;
+    throw new AppError('insufficient_funds', `account ${a} has insufficient funds`, { account: a });
+  }
+}
+
+function toEntry(it: Record<string, unknown>): LedgerEntry {
+  return { transferId: String(it.transferId), account: String(it.account), delta: big(it.delta), memo: String(it.memo ?? ''), at: String(it.at) };
+}
+
+const encodeCursor = (k: Record<string, unknown>): string => Buffer.from(JSON.stringify(k)).toString('base64url');
+
+function decodeCursor(c: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as unknown;
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new AppError('validation_failed', 'cursor is not one this API returned', { issues: [{ path: 'query.cursor', message: 'invalid cursor' }] });
+}
+
+/** The ledger on the runtime's ledger table. */
+export function ledgerFor(rt: Runtime): Ledger {
+  return new Ledger({ doc: rt.doc, table: rt.table('ledger'), clock: rt.clock, ids: rt.ids });
+}

@@ -1,0 +1,20 @@
+/**
+ * Item layout of the ledger table.
+ *   ACCT#<account> / SHARD#nn     balance shard (`balance`, `account`, `kind`)
+ *   XFER#<transferId> / XFER      transfer record (key, memo, postings)
+ *   XFER#<transferId> / ENTRY#<account>  immutable entry: the account's net change in that
+ *                                 transfer; gsi1 ENTRIES#<account> / <transferId> lists an account's entries
+ *   IDEM#<key> / IDEM             idempotency record (requestHash, result), expires after 400 days
+ */
+import type { AccountId } from '../domain/accounts.ts';
+
+export const acctPk = (a: AccountId): string => `ACCT#${a}`;
+export const xferPk = (transferId: string): string => `XFER#${transferId}`;
+export const TRANSFER_SK = 'XFER';
+export const entrySk = (a: AccountId): string => `ENTRY#${a}`;
+export const entriesGsiPk = (a: AccountId): string => `ENTRIES#${a}`;
+export const idemPk = (key: string): string => `IDEM#${key}`;
+export const IDEM_SK = 'IDEM';
+
+/** Far beyond DynamoDB's 10-minute ClientRequestToken window. */
+export const IDEMPOTENCY_RETENTION_DAYS = 400;

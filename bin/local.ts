@@ -1,0 +1,80 @@
+#!/usr/bin/env -S node --import tsx
+/**
+ * `npm start`: the exchange on localhost, no AWS account, no Docker.
+ *   --port <n>       gateway port (default 8787; env VRACU_PORT)
+ *   --memory         keep all data in memory (default: persisted under .vracu/)
+ *   --data-dir <d>   where persisted data lives (default .vracu)
+ *   --no-schedules   do not run the schedules on timers
+ *   --access-log     print one line per request
+ */
+import { parseArgs } from 'node:util';
+import { startLocalStack } from '../local/stack.ts';
+import { JavaMissingError } from '../local/engines/dynamo.ts';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    memory: { type: 'boolean', default: false },
+    'data-dir': { type: 'string' },
+    'no-schedules': { type: 'boolean', default: false },
+    'access-log': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (values.help) {
+  process.stdout.write(
+    'usage: npm start -- [--port 8787] [--memory] [--data-dir .vracu] [--no-schedules] [--access-log]\n' +
+      'Starts DynamoDB Local, the SQS server, the API gateway, queue consumers and schedules.\n',
+  );
+  process.exit(0);
+}
+
+const port = Number(values.port ?? process.env.VRACU_PORT ?? 8787);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  process.stderr.write(`--port must be an integer between 0 and 65535, got "${values.port}"\n`);
+  process.exit(2);
+}
+if (values['access-log']) process.env.VRACU_ACCESS_LOG = 'true';
+
+try {
+  const started = Date.now();
+  const stack = await startLocalStack({ port, memory: values.memory, ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}), schedules: !values['no-schedules'] });
+  process.stdout.write(
+    [
+      '',
+      `VR-ACU exchange is running at ${stack.url}  (started in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      `  data:       ${stack.dataDir ?? 'in memory (gone when stopped)'}`,
+      `  engines:    DynamoDB Local ${stack.dynamoEndpoint}${stack.dynamoPid ? ` (pid ${stack.dynamoPid})` : ''}, SQS ${stack.sqsEndpoint}`,
+      `  admin key:  ${stack.adminKey}`,
+      '',
+      'Next steps:',
+      `  export VRACU_URL=${stack.url} VRACU_API_KEY=${stack.adminKey}`,
+      '  npx vracu health                      # the API answers',
+      '  npx vracu whoami                      # who the key belongs to',
+      '  npx vracu keys create --role buyer    # a key for a buyer (printed once)',
+      `  curl ${stack.url}/openapi.json        # the API description`,
+      '',
+      'Ctrl-C stops everything this started.',
+      '',
+    ].join('\n'),
+  );
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping ...\n`);
+    await stack.stop();
+    process.stdout.write('stopped.\n');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+} catch (err) {
+  if (err instanceof JavaMissingError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`could not start the local stack: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+}

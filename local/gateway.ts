@@ -1,0 +1,147 @@
+/**
+ * The local HTTP gateway: API Gateway (HTTP API, payload 2.0) on localhost. It matches the
+ * route table, applies the same throttles, runs the same Lambda authorizer (with the same
+ * cache TTL), turns the request into the same event and calls the same handler.
+ * Responses the gateway itself gives mirror API Gateway's: 401/403/404/413/429.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { AUTHORIZER, ROUTES } from '../functions/definitions/routes.ts';
+import { pathMatcher, type RouteSpec } from '../functions/platform/http/route.ts';
+import type { AuthorizerContext } from '../functions/platform/auth/principal.ts';
+import { apiGatewayEvent, authorizerEvent, lambdaContext, type HttpInput } from './apigw-event.ts';
+import { loadHandler } from './modules.ts';
+import { TokenBucket } from './throttle.ts';
+
+/** API Gateway's own payload limit; the handlers enforce the API's 1 MB. */
+const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+
+export interface GatewayOptions {
+  port: number;
+  host?: string;
+  /** Default throttle for routes without their own (requests/s, burst). */
+  defaultThrottle?: { rateLimit: number; burstLimit: number };
+  log?: (line: string) => void;
+}
+
+interface CompiledRoute {
+  spec: RouteSpec;
+  match: (p: string) => Record<string, string> | null;
+  bucket: TokenBucket;
+}
+
+export interface Gateway {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
+  const def = opts.defaultThrottle ?? { rateLimit: 5000, burstLimit: 10000 };
+  const routes: CompiledRoute[] = ROUTES.map((spec) => ({
+    spec,
+    match: pathMatcher(spec.path),
+    bucket: new TokenBucket(spec.throttle?.rateLimit ?? def.rateLimit, spec.throttle?.burstLimit ?? def.burstLimit),
+  }));
+  const authCache = new Map<string, { ctx: AuthorizerContext | null; allowed: boolean; until: number }>();
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      opts.log?.(`gateway error: ${(err as Error).stack ?? err}`);
+      if (!res.headersSent) send(res, { statusCode: 500, body: JSON.stringify({ message: 'Internal Server Error' }) });
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const candidates = routes.map((r) => ({ r, params: r.match(url.pathname) })).filter((c) => c.params);
+    const hit = candidates.find((c) => c.r.spec.method === method);
+    if (!hit) {
+      req.resume();
+      if (candidates.length) return send(res, problem(405, 'method_not_allowed', `${method} is not allowed on ${url.pathname}`, { allow: candidates.map((c) => c.r.spec.method).join(', ') }));
+      return send(res, problem(404, 'route_not_found', `no route for ${method} ${url.pathname}`));
+    }
+    const { r } = hit;
+    if (!r.bucket.take()) {
+      req.resume();
+      return send(res, { statusCode: 429, headers: { 'content-type': 'application/json', 'retry-after': '1' }, body: JSON.stringify({ message: 'Too Many Requests' }) });
+    }
+    const body = await readBody(req);
+    if (body === null) return send(res, { statusCode: 413, body: JSON.stringify({ message: 'Request Entity Too Large' }), headers: { 'content-type': 'application/json' } });
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+    const query: Record<string, string> = {};
+    url.searchParams.forEach((v, k) => (query[k] = query[k] === undefined ? v : `${query[k]},${v}`));
+    const input: HttpInput = { method, path: url.pathname, query, headers, body: body.toString('utf8'), sourceIp: req.socket.remoteAddress ?? '127.0.0.1' };
+
+    let auth: AuthorizerContext | null = null;
+    if (r.spec.access !== 'public') {
+      const key = headers[AUTHORIZER.identityHeader.toLowerCase()];
+      if (!key) return send(res, { statusCode: 401, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Unauthorized' }) });
+      const cached = authCache.get(key);
+      let decision = cached && cached.until > Date.now() ? cached : undefined;
+      if (!decision) {
+        const authorize = await loadHandler(AUTHORIZER.entry);
+        const out = (await authorize(authorizerEvent(r.spec, input), lambdaContext(AUTHORIZER.id))) as { isAuthorized: boolean; context: AuthorizerContext };
+        decision = { ctx: out.context, allowed: out.isAuthorized, until: Date.now() + AUTHORIZER.cacheTtlSec * 1000 };
+        authCache.set(key, decision);
+      }
+      if (!decision.allowed) return send(res, { statusCode: 403, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Forbidden' }) });
+      auth = decision.ctx;
+    }
+    const handler = await loadHandler(r.spec.entry);
+    const event = apiGatewayEvent(r.spec, input, hit.params!, auth);
+    const started = Date.now();
+    const out = (await handler(event, lambdaContext(r.spec.id, (r.spec.timeoutSec ?? 29) * 1000))) as APIGatewayProxyStructuredResultV2;
+    send(res, out);
+    opts.log?.(`${method} ${url.pathname} → ${out.statusCode} ${Date.now() - started} ms`);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+  return {
+    server,
+    url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function problem(status: number, code: string, detail: string, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+    body: JSON.stringify({ type: `https://errors.vracu.dev/${code}`, title: code.replace(/_/g, ' '), status, code, detail }),
+  };
+}
+
+function send(res: ServerResponse, out: APIGatewayProxyStructuredResultV2): void {
+  res.statusCode = out.statusCode ?? 200;
+  for (const [k, v] of Object.entries(out.headers ?? {})) res.setHeader(k, String(v));
+  const body = out.body ?? '';
+  res.end(out.isBase64Encoded ? Buffer.from(body, 'base64') : body);
+}
+
+/** The body, or null when it exceeds the gateway's limit. */
+function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > GATEWAY_MAX_BODY) over = true;
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(over ? null : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}

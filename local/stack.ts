@@ -1,0 +1,168 @@
+/**
+ * The whole exchange on one machine: DynamoDB Local, the SQS server, the HTTP gateway, the
+ * queue pump, the scheduler and the event bus, all driving the handlers the cloud runs.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { systemClock, type Clock } from '../functions/platform/clock.ts';
+import { loadConfig } from '../functions/platform/config.ts';
+import { documentClient } from '../functions/platform/dynamo/client.ts';
+import { createRuntime, setRuntime, type Runtime } from '../functions/platform/runtime.ts';
+import { SqsSender } from '../functions/platform/queue.ts';
+import { createKey, resolveKey } from '../functions/platform/auth/keys.ts';
+import type { ScheduleId } from '../functions/definitions/schedules.ts';
+import { startDynamo, type DynamoEngine } from './engines/dynamo.ts';
+import { startSqs, type SqsEngine } from './engines/sqs.ts';
+import { ensureQueues, ensureTables, type QueueUrls } from './provision.ts';
+import { startGateway, type Gateway } from './gateway.ts';
+import { startQueuePump, type QueuePump } from './queue-pump.ts';
+import { startScheduler, type Scheduler } from './scheduler.ts';
+import { LocalEventBus } from './event-bus.ts';
+import { startPlugins, type PluginHandle } from './plugins.ts';
+
+export interface LocalStackOptions {
+  /** Gateway port; 0 picks a free one. Default 8787. */
+  port?: number;
+  /** Keep everything in memory (nothing under .vracu/). */
+  memory?: boolean;
+  /** Where persisted data lives. Default `.vracu` in the working directory. */
+  dataDir?: string;
+  /** Attach to engines that are already running instead of starting them (tests). */
+  dynamoEndpoint?: string;
+  sqsEndpoint?: string;
+  tablePrefix?: string;
+  clock?: Clock;
+  /** No progress output. */
+  quiet?: boolean;
+  /** Run the schedules on their timers (default true; tests call scheduler.runNow). */
+  schedules?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  url: string;
+  adminKey: string;
+  runtime: Runtime;
+  bus: LocalEventBus;
+  scheduler: { runNow(id: ScheduleId): Promise<unknown> };
+  pump: QueuePump;
+  queues: QueueUrls;
+  dataDir: string | null;
+  dynamoEndpoint: string;
+  sqsEndpoint: string;
+  /** DynamoDB Local's Java process, when this stack started it. */
+  dynamoPid: number | null;
+  stop(): Promise<void>;
+}
+
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
+  const say = opts.quiet ? () => undefined : (opts.log ?? ((l: string) => process.stderr.write(`${l}\n`)));
+  const clock = opts.clock ?? systemClock;
+  const dataDir = opts.memory ? null : resolve(opts.dataDir ?? '.vracu');
+  if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
+  process.env.POWERTOOLS_LOG_LEVEL ??= opts.quiet ? 'SILENT' : 'WARN';
+
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    let dynamo: DynamoEngine | undefined;
+    let sqsEngine: SqsEngine | undefined;
+    if (!opts.dynamoEndpoint) {
+      say(`starting DynamoDB Local${dataDir ? ` (data in ${join(dataDir, 'dynamodb')})` : ' (in memory)'} ...`);
+      dynamo = await startDynamo(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {});
+      stops.push(() => dynamo!.stop());
+    }
+    if (!opts.sqsEndpoint) {
+      say('starting the SQS server ...');
+      sqsEngine = await startSqs(dataDir ? { dataDir: join(dataDir, 'sqs') } : {});
+      stops.push(() => sqsEngine!.stop());
+    }
+    const dynamoEndpoint = opts.dynamoEndpoint ?? dynamo!.endpoint;
+    const sqsEndpoint = opts.sqsEndpoint ?? sqsEngine!.endpoint;
+    const prefix = opts.tablePrefix ?? 'vracu-local';
+
+    const ddb = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+    const sqs = new SQSClient({ endpoint: sqsEndpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+    say('creating tables and queues from the shared definitions ...');
+    await ensureTables(ddb, prefix);
+    const queues = await ensureQueues(sqs, prefix);
+
+    const env = {
+      VRACU_STAGE: 'local',
+      VRACU_TABLE_PREFIX: prefix,
+      AWS_REGION: 'us-east-1',
+      DYNAMODB_ENDPOINT: dynamoEndpoint,
+      SQS_ENDPOINT: sqsEndpoint,
+      VRACU_QUEUE_URLS: JSON.stringify(queues),
+      VRACU_EVENT_BUS: 'vracu-local',
+    };
+    // Handlers that read process.env directly see the same values as the runtime.
+    Object.assign(process.env, env);
+    const sender = new SqsSender(sqs, queues);
+    const bus = new LocalEventBus(sender, () => clock.nowMs());
+    const runtime = createRuntime({ config: loadConfig(env), clock, doc: documentClient(ddb), events: bus, queues: sender });
+    setRuntime(runtime);
+
+    const adminKey = await adminKeyFor(runtime, dataDir);
+
+    const pump = startQueuePump(sqs, queues, say);
+    stops.push(() => pump.stop());
+    const scheduler: Scheduler = startScheduler({ enabled: opts.schedules ?? true, nowMs: () => clock.nowMs(), log: say });
+    stops.push(async () => scheduler.stop());
+    const plugins: PluginHandle[] = await startPlugins({ runtime, bus, dataDir, log: say });
+    for (const p of plugins) stops.push(() => p.stop());
+
+    const gateway: Gateway = await startGateway({ port: opts.port ?? 8787, log: process.env.VRACU_ACCESS_LOG === 'true' ? say : undefined });
+    stops.push(() => gateway.close());
+    stops.push(async () => {
+      ddb.destroy();
+      sqs.destroy();
+      setRuntime(undefined);
+    });
+    // Stop order: gateway, plugins, scheduler, pump, engines.
+    const ordered = [...stops];
+    return {
+      url: gateway.url,
+      adminKey,
+      runtime,
+      bus,
+      scheduler,
+      pump,
+      queues,
+      dataDir,
+      dynamoEndpoint,
+      sqsEndpoint,
+      dynamoPid: dynamo?.pid ?? null,
+      stop: async () => {
+        for (const s of ordered.reverse()) await s().catch(() => undefined);
+      },
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** A persisted stack keeps its admin key in `<dataDir>/admin.key` (0600); in memory a new one. */
+async function adminKeyFor(rt: Runtime, dataDir: string | null): Promise<string> {
+  const deps = { doc: rt.doc, table: rt.table('auth'), clock: rt.clock, ids: rt.ids };
+  const file = dataDir ? join(dataDir, 'admin.key') : null;
+  if (file && existsSync(file)) {
+    const secret = readFileSync(file, 'utf8').trim();
+    if (await resolveKey(deps, secret)) return secret;
+  }
+  const created = await createKey(deps, { roles: ['admin'], principalId: 'admin', tenant: 'admin', label: 'local stack admin' });
+  if (file) {
+    writeFileSync(file, `${created.secret}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
+  return created.secret;
+}

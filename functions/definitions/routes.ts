@@ -4,8 +4,9 @@
  */
 import type { RouteSpec } from '../platform/http/route.ts';
 import { platformRoutes } from '../platform/api.ts';
+import { ledgerRoutes } from '../ledger/api.ts';
 
-export const ROUTES: readonly RouteSpec[] = [...platformRoutes] as RouteSpec[];
+export const ROUTES: readonly RouteSpec[] = [...platformRoutes, ...ledgerRoutes] as RouteSpec[];
 
 /** The authorizer every non-public route runs behind. */
 export const AUTHORIZER = {

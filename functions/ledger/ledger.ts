@@ -57,8 +57,10 @@ export interface LedgerDeps {
   shardsFor?: (a: AccountId) => number;
 }
 
-/** Re-reads of sharded balances after a guard lost to a concurrent debit. */
-const SHARD_REREADS = 5;
+/** Re-reads of sharded balances after a guard lost to a concurrent debit, with jitter between them. */
+const SHARD_REREADS = 8;
+const REREAD_JITTER_MS = 20;
+const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class Ledger {
   readonly table: string;
@@ -103,7 +105,10 @@ export class Ledger {
         const debit = err.failed(/^debit:/);
         if (debit) {
           const acct = debit.label.slice('debit:'.length).replace(/#\d+$/, '');
-          if (this.shardsFor(acct) > 1 && attempt < SHARD_REREADS) continue;
+          if (this.shardsFor(acct) > 1 && attempt < SHARD_REREADS) {
+            await pause(Math.floor(Math.random() * REREAD_JITTER_MS * attempt));
+            continue;
+          }
           return this.insufficient(req, acct);
         }
         const credit = err.failed(/^credit:/);

@@ -7,7 +7,9 @@
  * reasons carry each item's label, so the domain can say *which* guard failed.
  */
 import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.ts';
+import { readNumber } from './client.ts';
 
 type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -64,7 +66,14 @@ export function decodeCancellation(err: unknown, labels: string[]): TransactionC
   const e = err as { name?: string; CancellationReasons?: Array<{ Code?: string; Message?: string; Item?: Record<string, unknown> }> };
   if (e?.name !== 'TransactionCanceledException') return undefined;
   const reasons = (e.CancellationReasons ?? [])
-    .map((r, index) => ({ index, label: labels[index] ?? `#${index}`, code: r.Code ?? 'Unknown', message: r.Message, item: r.Item }))
+    .map((r, index) => ({
+      index,
+      label: labels[index] ?? `#${index}`,
+      code: r.Code ?? 'Unknown',
+      message: r.Message,
+      // The document client does not unmarshall exception contents: do it here, bigint-safe.
+      item: r.Item ? unmarshall(r.Item as never, { wrapNumbers: readNumber }) : undefined,
+    }))
     .filter((r) => r.code !== 'None');
   return new TransactionCancelledError(reasons);
 }

@@ -1,0 +1,127 @@
+/**
+ * The EventBridge "ECS Task State Change" event. ECS publishes it in the cloud; the local
+ * sandbox driver publishes the same shape, so one consumer serves both. AWS adds detail
+ * members over time, so unknown members pass through instead of failing the parse.
+ */
+import { z } from 'zod';
+import type { ContainerState, ContainerStatus } from '../functions/jobs/drivers/driver.ts';
+
+export const ECS_EVENT_SOURCE = 'aws.ecs';
+export const ECS_TASK_STATE_DETAIL_TYPE = 'ECS Task State Change';
+
+/** Task statuses ECS reports (Fargate adds the provisioning ones). */
+export const EcsTaskStatus = z.enum([
+  'PROVISIONING',
+  'PENDING',
+  'ACTIVATING',
+  'RUNNING',
+  'DEACTIVATING',
+  'STOPPING',
+  'DEPROVISIONING',
+  'STOPPED',
+  'DELETED',
+]);
+export type EcsTaskStatus = z.infer<typeof EcsTaskStatus>;
+
+export const EcsContainer = z.looseObject({
+  name: z.string().min(1),
+  lastStatus: z.string().min(1),
+  exitCode: z.number().int().optional(),
+  reason: z.string().optional(),
+});
+
+export const EcsTaskDetail = z.looseObject({
+  taskArn: z.string().min(1),
+  clusterArn: z.string().min(1),
+  lastStatus: EcsTaskStatus,
+  desiredStatus: z.string().min(1),
+  /** Increases with every change of the task; the highest wins. */
+  version: z.number().int().nonnegative(),
+  /** The job id: RunTask is called with startedBy = job id. */
+  startedBy: z.string().min(1),
+  group: z.string().optional(),
+  containers: z.array(EcsContainer),
+  stopCode: z.string().optional(),
+  stoppedReason: z.string().optional(),
+  createdAt: z.string().optional(),
+  startedAt: z.string().optional(),
+  stoppingAt: z.string().optional(),
+  stoppedAt: z.string().optional(),
+  tags: z.array(z.object({ key: z.string(), value: z.string() })).optional(),
+});
+export type EcsTaskDetail = z.infer<typeof EcsTaskDetail>;
+
+export const EcsTaskStateChange = z.object({
+  version: z.string(),
+  id: z.string().min(1),
+  'detail-type': z.literal(ECS_TASK_STATE_DETAIL_TYPE),
+  source: z.literal(ECS_EVENT_SOURCE),
+  account: z.string(),
+  time: z.string(),
+  region: z.string(),
+  resources: z.array(z.string()),
+  detail: EcsTaskDetail,
+});
+export type EcsTaskStateChange = z.infer<typeof EcsTaskStateChange>;
+
+/** The name of the essential container in every job task (the sidecar running the workload). */
+export const JOB_CONTAINER_NAME = 'job';
+
+/** ECS's container reason when the kernel killed it for memory (exit 137). */
+export const OOM_CONTAINER_REASON = 'OutOfMemoryError: Container killed due to memory usage';
+
+/**
+ * The port's five statuses: ECS's transient ones fold into the nearest (ACTIVATING is still
+ * pending, DEACTIVATING and STOPPING are on the way down, DELETED is stopped).
+ */
+export function toContainerStatus(s: EcsTaskStatus): ContainerStatus {
+  switch (s) {
+    case 'PROVISIONING':
+      return 'PROVISIONING';
+    case 'PENDING':
+    case 'ACTIVATING':
+      return 'PENDING';
+    case 'RUNNING':
+      return 'RUNNING';
+    case 'DEACTIVATING':
+    case 'STOPPING':
+    case 'DEPROVISIONING':
+      return 'DEPROVISIONING';
+    case 'STOPPED':
+    case 'DELETED':
+      return 'STOPPED';
+  }
+}
+
+/**
+ * Maps a task (from an event, or DescribeTasks) to the port's state. The exit code is the
+ * job container's (else the first container reporting one). An out-of-memory kill shows in
+ * ECS as a container reason under a generic task reason; it is lifted to `OutOfMemory` so
+ * the job records why it failed.
+ */
+export function detailToContainerState(d: EcsTaskDetail): ContainerState {
+  const job = d.containers.find((c) => c.name === JOB_CONTAINER_NAME) ?? d.containers.find((c) => c.exitCode !== undefined) ?? d.containers[0];
+  const oom = d.containers.some((c) => c.reason?.startsWith('OutOfMemoryError'));
+  const stoppedReason = oom ? 'OutOfMemory' : d.stoppedReason;
+  return {
+    containerId: d.taskArn,
+    jobId: d.startedBy,
+    lastStatus: toContainerStatus(d.lastStatus),
+    version: d.version,
+    ...(job?.exitCode !== undefined ? { exitCode: job.exitCode } : {}),
+    ...(d.stopCode ? { stopCode: d.stopCode } : {}),
+    ...(stoppedReason ? { stoppedReason } : {}),
+    ...(d.createdAt ? { createdAt: d.createdAt } : {}),
+    ...(d.startedAt ? { startedAt: d.startedAt } : {}),
+    ...(d.stoppedAt ? { stoppedAt: d.stoppedAt } : {}),
+  };
+}
+
+export function toContainerState(event: EcsTaskStateChange): ContainerState {
+  return detailToContainerState(event.detail);
+}
+
+/** Parses an untrusted event (for example an SQS body); throws a ZodError naming the field. */
+export function parseEcsTaskStateChange(raw: unknown): EcsTaskStateChange {
+  return EcsTaskStateChange.parse(raw);
+}

@@ -1,0 +1,56 @@
+/**
+ * The container driver port. Two real implementations: ECS (RunTask on Fargate, or a GPU
+ * capacity provider) and the local sandbox (bubblewrap, else a child process). Both report
+ * state changes as "ECS Task State Change" events (see events/ecs-task-state.ts), which the
+ * task-event consumer turns into job transitions and attestations.
+ */
+export type NetworkMode = 'none' | 'exchange';
+
+export interface LaunchSpec {
+  jobId: string;
+  image: string;
+  command: string[];
+  env: Record<string, string>;
+  /** vCPU in ECS units (1024 = 1 vCPU). */
+  cpuUnits: number;
+  memoryMb: number;
+  gpus: number;
+  /** Hard limit; the driver stops the container after this even if no step runs. */
+  timeoutMs: number;
+  /** `none`: no network at all; `exchange`: egress only to the exchange API. */
+  network: NetworkMode;
+  /** Tags recorded with the task (ECS tags; locally kept in the state). */
+  tags: Record<string, string>;
+}
+
+export interface LaunchResult {
+  /** ECS task ARN, or the local sandbox id. */
+  containerId: string;
+}
+
+export type ContainerStatus = 'PROVISIONING' | 'PENDING' | 'RUNNING' | 'DEPROVISIONING' | 'STOPPED';
+
+export interface ContainerState {
+  containerId: string;
+  jobId: string;
+  lastStatus: ContainerStatus;
+  /** Monotonic per container; the highest version wins when events arrive out of order. */
+  version: number;
+  exitCode?: number;
+  stopCode?: string;
+  stoppedReason?: string;
+  createdAt?: string;
+  startedAt?: string;
+  stoppedAt?: string;
+}
+
+export interface ContainerDriver {
+  readonly kind: 'ecs' | 'local';
+  launch(spec: LaunchSpec): Promise<LaunchResult>;
+  /** Idempotent: stopping a stopped container does nothing. */
+  stop(containerId: string, reason: string): Promise<void>;
+  describe(containerId: string): Promise<ContainerState | null>;
+  /** What the deletion attestation reports: the volumes wiped and how. */
+  readonly dataVolumes: string[];
+  readonly deletionMethod: string;
+}

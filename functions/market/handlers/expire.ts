@@ -1,0 +1,5 @@
+import { httpHandler } from '../../platform/http/handler.ts';
+import { expireRoute } from '../api.ts';
+import { expireDue } from '../usecases/expire.ts';
+
+export const handler = httpHandler(expireRoute, async (req, rt) => expireDue(rt, req.body.limit));

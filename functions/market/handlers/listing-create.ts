@@ -1,0 +1,8 @@
+import { httpHandler, mustPrincipal } from '../../platform/http/handler.ts';
+import { listingCreateRoute } from '../api.ts';
+import { createListing } from '../usecases/secondary.ts';
+
+export const handler = httpHandler(listingCreateRoute, async (req, rt) => {
+  const p = mustPrincipal(req.principal);
+  return createListing(rt, p.id, { rcId: req.body.rcId, scu: BigInt(req.body.scu), askMicro: req.body.askPrice });
+});

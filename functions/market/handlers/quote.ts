@@ -1,0 +1,10 @@
+import { httpHandler, mustPrincipal } from '../../platform/http/handler.ts';
+import { quoteRoute } from '../api.ts';
+import type { Tenor } from '../domain/catalog.ts';
+import { createQuote } from '../usecases/quote.ts';
+
+export const handler = httpHandler(quoteRoute, async (req, rt) => {
+  const p = mustPrincipal(req.principal);
+  const b = req.body;
+  return createQuote(rt, p.id, { tenor: b.tenor as Tenor, quantityScu: BigInt(b.quantityScu), gpuProfile: b.gpuProfile, region: b.region, providerIds: b.providerIds });
+});

@@ -1,0 +1,116 @@
+/** Market items ↔ domain values. Money and SCU are DynamoDB integers read back as bigint. */
+import { big } from '../../platform/dynamo/client.ts';
+import { formatAcu } from '../../platform/money.ts';
+import type { Provider, Tenor } from '../domain/catalog.ts';
+import type { Rc, RcStatus } from '../domain/rc.ts';
+import type { Listing, ListingStatus } from '../domain/secondary.ts';
+import { ownerGsi, providerKey, rcKey, rcOpenShard } from './keys.ts';
+
+type Item = Record<string, unknown>;
+
+export function providerItem(p: Provider): Item {
+  return { ...providerKey(p.id), gsi1pk: 'PROVIDERS', gsi1sk: p.id, kind: 'provider', ...p };
+}
+
+export function toProvider(it: Item): Provider {
+  return {
+    id: String(it.id),
+    gpuProfile: String(it.gpuProfile),
+    region: String(it.region),
+    scuPerHour: big(it.scuPerHour),
+    reservedFractionPpm: big(it.reservedFractionPpm),
+    reliabilityFloorPpm: big(it.reliabilityFloorPpm),
+    spotPriceMicro: big(it.spotPriceMicro),
+    scmPerMinMilli: big(it.scmPerMinMilli),
+  };
+}
+
+/** The full RC item; index attributes follow its state. */
+export function rcItem(rc: Rc): Item {
+  return {
+    ...rcKey(rc.rcId),
+    kind: 'rc',
+    ...rc,
+    gsi1pk: ownerGsi(rc.ownerId),
+    gsi1sk: `${rc.providerId}#${rc.expiresAt}#${rc.rcId}`,
+    ...(rc.status === 'EXPIRED' ? {} : { gsi2pk: rcOpenShard(rc.rcId), gsi2sk: `${rc.expiresAt}#${rc.rcId}` }),
+  };
+}
+
+export function toRc(it: Item): Rc {
+  return {
+    rcId: String(it.rcId),
+    ownerId: String(it.ownerId),
+    providerId: String(it.providerId),
+    gpuProfile: String(it.gpuProfile),
+    region: String(it.region),
+    tenor: String(it.tenor) as Tenor,
+    status: String(it.status) as RcStatus,
+    maxScu: big(it.maxScu),
+    usedScu: big(it.usedScu),
+    listedScu: big(it.listedScu),
+    lockMicro: big(it.lockMicro),
+    commitMicro: big(it.commitMicro),
+    usageMicro: big(it.usageMicro),
+    escrowMicro: big(it.escrowMicro),
+    createdAt: String(it.createdAt),
+    expiresAt: String(it.expiresAt),
+    parentRcId: it.parentRcId ? String(it.parentRcId) : null,
+    version: big(it.version),
+  };
+}
+
+export function toListing(it: Item): Listing {
+  return {
+    listingId: String(it.listingId),
+    rcId: String(it.rcId),
+    sellerId: String(it.sellerId),
+    providerId: String(it.providerId),
+    tenor: String(it.tenor),
+    scuListed: big(it.scuListed),
+    scuAvailable: big(it.scuAvailable),
+    askMicro: big(it.askMicro),
+    status: String(it.status) as ListingStatus,
+    createdAt: String(it.createdAt),
+    version: big(it.version),
+  };
+}
+
+/** API shapes: SCU as integers (JSON numbers), money as ACU decimal strings. */
+export function rcOut(rc: Rc) {
+  return {
+    rcId: rc.rcId,
+    ownerId: rc.ownerId,
+    providerId: rc.providerId,
+    gpuProfile: rc.gpuProfile,
+    region: rc.region,
+    tenor: rc.tenor,
+    status: rc.status,
+    maxScu: Number(rc.maxScu),
+    usedScu: Number(rc.usedScu),
+    listedScu: Number(rc.listedScu),
+    remainingScu: Number(rc.maxScu - rc.usedScu),
+    lockPrice: formatAcu(rc.lockMicro),
+    feeCommit: formatAcu(rc.commitMicro),
+    feeUsage: formatAcu(rc.usageMicro),
+    escrow: formatAcu(rc.escrowMicro),
+    createdAt: rc.createdAt,
+    expiresAt: rc.expiresAt,
+    parentRcId: rc.parentRcId,
+  };
+}
+
+export function listingOut(l: Listing) {
+  return {
+    listingId: l.listingId,
+    rcId: l.rcId,
+    sellerId: l.sellerId,
+    providerId: l.providerId,
+    tenor: l.tenor,
+    scuListed: Number(l.scuListed),
+    scuAvailable: Number(l.scuAvailable),
+    askPrice: formatAcu(l.askMicro),
+    status: l.status,
+    createdAt: l.createdAt,
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * Purchase by quote. One ledger transfer commits everything: the buyer's payment (commit
+ * fee to each provider, usage fee to each new RC's escrow), the capacity counters (each
+ * guarded so sold never exceeds max: concurrent buyers cannot oversell), the RCs and the
+ * quote's OPEN → PURCHASED change. Idempotent by `Idempotency-Key` (else by quote id).
+ */
+import { AppError } from '../../platform/errors.ts';
+import { isoAt } from '../../platform/clock.ts';
+import { formatAcu } from '../../platform/money.ts';
+import { TransactionCancelledError, type LabelledItem } from '../../platform/dynamo/transact.ts';
+import type { Runtime } from '../../platform/runtime.ts';
+import type { Json } from '../../platform/canonical-json.ts';
+import { account, ledgerFor, type Posting } from '../../ledger/ledger.ts';
+import { isTenor, tenorMs, type Tenor } from '../domain/catalog.ts';
+import { planPurchase } from '../domain/purchase.ts';
+import type { Offer } from '../domain/quote.ts';
+import type { Rc } from '../domain/rc.ts';
+import { rcItem, rcOut } from '../store/codec.ts';
+import { capacityKey, quoteKey } from '../store/keys.ts';
+import { getQuoteItem, offerOf, providerState } from '../store/reads.ts';
+import { allocationsFromItem } from './quote.ts';
+import { requestHash } from './hash.ts';
+
+export async function purchase(rt: Runtime, userId: string, quoteId: string, idempotencyKey?: string): Promise<{ result: Json; replayed: boolean }> {
+  const ledger = ledgerFor(rt);
+  const key = `purchase:${userId}:${idempotencyKey ?? quoteId}`;
+  const hash = requestHash({ quoteId });
+  const prior = await ledger.lookup(key);
+  if (prior) {
+    if (prior.requestHash !== hash) throw new AppError('idempotency_key_reused', 'this Idempotency-Key was used for another purchase');
+    return { result: prior.result, replayed: true };
+  }
+  const q = await getQuoteItem(rt, quoteId);
+  if (!q || q.ownerId !== userId) throw new AppError('quote_not_found', `no quote ${quoteId}`);
+  if (q.status !== 'OPEN') throw new AppError('conflict', `quote ${quoteId} was already purchased`);
+  const now = rt.clock.nowMs();
+  if (String(q.expiresAt) <= isoAt(now)) throw new AppError('quote_expired', `quote ${quoteId} expired at ${String(q.expiresAt)}; ask for a new one`);
+  const tenor = String(q.tenor);
+  if (!isTenor(tenor)) throw new AppError('unknown_tenor', `quote ${quoteId} has an unknown tenor`);
+  const allocations = allocationsFromItem(q.allocations);
+  if (allocations.length === 0) throw new AppError('capacity_exhausted', `quote ${quoteId} has no allocations: no capacity was available`);
+
+  const offers = new Map<string, Offer>();
+  const states = await Promise.all(allocations.map((a) => providerState(rt, a.providerId)));
+  for (const s of states) {
+    const o = s && offerOf(s, tenor);
+    if (o) offers.set(o.provider.id, o);
+  }
+  const plan = planPurchase(allocations, offers, tenor);
+  if (!plan.ok && plan.reason === 'price_drifted') {
+    throw new AppError('price_drifted', `the lock price of ${plan.providerId} moved from ${formatAcu(plan.quotedLockMicro)} to ${formatAcu(plan.currentLockMicro)}`, {
+      providerId: plan.providerId,
+      quotedPrice: formatAcu(plan.quotedLockMicro),
+      currentPrice: formatAcu(plan.currentLockMicro),
+    });
+  }
+  if (!plan.ok) throw capacityExhausted(plan.providerId, plan.remainingScu);
+
+  const createdAt = isoAt(now);
+  const expiresAt = isoAt(now + tenorMs(tenor));
+  const table = rt.table('market');
+  const postings: Posting[] = [];
+  const extra: LabelledItem[] = [
+    { label: 'quote', item: { Update: { TableName: table, Key: quoteKey(quoteId), UpdateExpression: 'SET #s = :p', ConditionExpression: '#s = :o', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':p': 'PURCHASED', ':o': 'OPEN' } } } },
+  ];
+  const rcs: Rc[] = plan.lines.map((l) => {
+    const provider = offers.get(l.providerId)!.provider;
+    return {
+      rcId: rt.ids.next('rc'),
+      ownerId: userId,
+      providerId: l.providerId,
+      gpuProfile: provider.gpuProfile,
+      region: provider.region,
+      tenor: tenor as Tenor,
+      status: 'ACTIVE',
+      maxScu: l.scu,
+      usedScu: 0n,
+      listedScu: 0n,
+      lockMicro: l.lockMicro,
+      commitMicro: l.commitMicro,
+      usageMicro: l.usageMicro,
+      escrowMicro: l.escrowMicro,
+      createdAt,
+      expiresAt,
+      parentRcId: null,
+      version: 0n,
+    };
+  });
+  plan.lines.forEach((l, i) => {
+    const rc = rcs[i]!;
+    if (l.commitTotalMicro > 0n) postings.push({ from: account.user(userId), to: account.provider(l.providerId), amount: l.commitTotalMicro });
+    if (l.escrowMicro > 0n) postings.push({ from: account.user(userId), to: account.escrow(rc.rcId), amount: l.escrowMicro });
+    const max = offers.get(l.providerId)!.maxScu;
+    extra.push({
+      label: `capacity:${l.providerId}:${tenor}`,
+      item: {
+        Update: {
+          TableName: table,
+          Key: capacityKey(l.providerId, tenor),
+          UpdateExpression: 'ADD soldScu :q',
+          ConditionExpression: 'maxScu = :max AND soldScu <= :lim',
+          ExpressionAttributeValues: { ':q': l.scu, ':max': max, ':lim': l.soldLimitScu },
+        },
+      },
+    });
+    extra.push({ label: `rc:${rc.rcId}`, item: { Put: { TableName: table, Item: rcItem(rc), ConditionExpression: 'attribute_not_exists(pk)' } } });
+  });
+  const result = {
+    quoteId,
+    total: formatAcu(plan.totalMicro),
+    commitTotal: formatAcu(plan.lines.reduce((s, l) => s + l.commitTotalMicro, 0n)),
+    escrowTotal: formatAcu(plan.lines.reduce((s, l) => s + l.escrowMicro, 0n)),
+    reservations: rcs.map(rcOut),
+  };
+  try {
+    const out = await ledger.transfer({ key, requestHash: hash, postings, memo: `purchase ${quoteId}`, extra, result });
+    return { result: out.result, replayed: out.replayed };
+  } catch (err) {
+    if (!(err instanceof TransactionCancelledError)) throw err;
+    const cap = err.failed(/^capacity:/);
+    if (cap) throw capacityExhausted(cap.label.split(':')[1]!, null);
+    if (err.failed('quote')) throw new AppError('conflict', `quote ${quoteId} was already purchased`);
+    throw err;
+  }
+}
+
+function capacityExhausted(providerId: string, remaining: bigint | null): AppError {
+  return new AppError('capacity_exhausted', `provider ${providerId} no longer has the capacity this quote reserved`, {
+    providerId,
+    ...(remaining !== null ? { remainingScu: Number(remaining) } : {}),
+  });
+}

@@ -6,8 +6,9 @@ import type { RouteSpec } from '../platform/http/route.ts';
 import { platformRoutes } from '../platform/api.ts';
 import { ledgerRoutes } from '../ledger/api.ts';
 import { marketRoutes } from '../market/api.ts';
+import { jobsRoutes } from '../jobs/api.ts';
 
-export const ROUTES: readonly RouteSpec[] = [...platformRoutes, ...ledgerRoutes, ...marketRoutes] as RouteSpec[];
+export const ROUTES: readonly RouteSpec[] = [...platformRoutes, ...ledgerRoutes, ...marketRoutes, ...jobsRoutes] as RouteSpec[];
 
 /** The authorizer every non-public route runs behind. */
 export const AUTHORIZER = {

@@ -1,0 +1,53 @@
+/**
+ * The adapter registry (seed §3 loader): built-in adapters by name, `registerAdapter` for
+ * third-party ones, and `loadAdapter` that refuses unknown names instead of falling back.
+ */
+import { AppError } from '../../platform/errors.ts';
+import type { Adapter, AdapterFactory } from '../domain/plan.ts';
+import { TrainingAdapter } from './training.ts';
+import { InferenceAdapter } from './inference.ts';
+import { QuantizationAdapter } from './quant.ts';
+import { RenderingAdapter } from './render.ts';
+import { CompositeAdapter } from './composite.ts';
+
+const NAME = /^[a-z][a-z0-9_-]{0,63}$/;
+
+const BUILT_IN: Record<string, AdapterFactory> = {
+  training: () => new TrainingAdapter(),
+  inference: () => new InferenceAdapter(),
+  quant: () => new QuantizationAdapter(),
+  render: () => new RenderingAdapter(),
+  composite: () => new CompositeAdapter(loadAdapter),
+};
+
+const registry = new Map<string, AdapterFactory>(Object.entries(BUILT_IN));
+
+/** Adds (or replaces) an adapter; names are case-insensitive. */
+export function registerAdapter(name: string, factory: AdapterFactory): void {
+  const key = name.toLowerCase();
+  if (!NAME.test(key)) throw new TypeError(`adapter name "${name}" must match ${NAME}`);
+  registry.set(key, factory);
+}
+
+/** Removes a registered adapter (tests); built-ins come back with `resetAdapters`. */
+export function unregisterAdapter(name: string): void {
+  registry.delete(name.toLowerCase());
+}
+
+export function resetAdapters(): void {
+  registry.clear();
+  for (const [k, f] of Object.entries(BUILT_IN)) registry.set(k, f);
+}
+
+export const knownAdapters = (): string[] => [...registry.keys()].sort();
+
+export function loadAdapter(name: string): Adapter {
+  const factory = registry.get(name.toLowerCase());
+  if (!factory) {
+    throw new AppError('unknown_adapter', `unknown adapter "${name}"; known adapters: ${knownAdapters().join(', ')}`, {
+      known: knownAdapters(),
+      issues: [{ path: 'body.adapter', message: 'unknown adapter' }],
+    });
+  }
+  return factory();
+}

@@ -1,0 +1,66 @@
+/** The job record as the jobs context sees it (the store maps it to and from DynamoDB). */
+import type { NetworkMode } from '../drivers/driver.ts';
+import type { CreationAttestation, DeletionAttestation } from './attestation.ts';
+import type { JobStatus } from './lifecycle.ts';
+import type { ExecutionPlan, ResourceProfile } from './plan.ts';
+
+export interface JobResources {
+  cpuUnits: number;
+  memoryMb: number;
+  timeoutMs: number;
+  network: NetworkMode;
+}
+
+export interface Job {
+  jobId: string;
+  tenant: string;
+  ownerId: string;
+  adapter: string;
+  spec: Record<string, unknown>;
+  profile: ResourceProfile;
+  plan: ExecutionPlan;
+  resources: JobResources;
+  scu: number;
+  jobHash: string;
+  status: JobStatus;
+  reason?: string;
+  createdAt: string;
+  updatedAtMs: number;
+  /** Set when an agent is claimed: the run must end by then. */
+  deadlineMs?: number;
+  agentId?: string;
+  identity?: string;
+  claimedAtMs?: number;
+  releasedAtMs?: number;
+  launchStartedAtMs?: number;
+  containerId?: string;
+  taskVersion?: number;
+  abortReason?: string;
+  abortRequestedAtMs?: number;
+  exitCode?: number | null;
+  endedAt?: string;
+  creation?: CreationAttestation;
+  deletion?: DeletionAttestation;
+}
+
+/** What the job hash covers: everything the buyer asked for and the exchange derived from it. */
+export const jobDocument = (j: Pick<Job, 'jobId' | 'adapter' | 'spec' | 'profile' | 'plan' | 'resources'>) => ({
+  jobId: j.jobId,
+  adapter: j.adapter,
+  spec: j.spec,
+  profile: j.profile,
+  plan: j.plan,
+  resources: j.resources,
+});
+
+export interface Agent {
+  name: string;
+  identity: string;
+  publicKey: string;
+  kmsKeyId?: string;
+  ownerId: string;
+  tenant: string;
+  registeredAt: string;
+  jobId?: string;
+  leaseUntilMs?: number;
+}

@@ -1,0 +1,54 @@
+/**
+ * The job state machine (seed 003 §6.2 plus QUEUED for a full agent pool). Every change is
+ * a conditional write from one of the states `from` allows, so duplicates do nothing.
+ */
+export const JOB_STATUSES = ['PENDING', 'PROFILING', 'ALLOCATING', 'QUEUED', 'LAUNCHING', 'RUNNING', 'COMPLETED', 'FAILED', 'ABORTED'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export const TERMINAL: ReadonlySet<JobStatus> = new Set(['COMPLETED', 'FAILED', 'ABORTED']);
+export const isTerminal = (s: JobStatus): boolean => TERMINAL.has(s);
+
+/** States in which the job holds an agent (and may have a container). */
+export const HOLDS_AGENT: ReadonlySet<JobStatus> = new Set(['LAUNCHING', 'RUNNING']);
+
+/** States a step message advances; the others wait for the pool, the container or nothing. */
+export const STEPPED: ReadonlySet<JobStatus> = new Set(['PENDING', 'PROFILING', 'ALLOCATING', 'LAUNCHING']);
+
+export const TRANSITIONS: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
+  PENDING: ['PROFILING', 'ABORTED', 'FAILED'],
+  PROFILING: ['ALLOCATING', 'ABORTED', 'FAILED'],
+  ALLOCATING: ['LAUNCHING', 'QUEUED', 'ABORTED', 'FAILED'],
+  QUEUED: ['LAUNCHING', 'ABORTED'],
+  // COMPLETED straight from LAUNCHING: a short container can stop before its RUNNING event is seen.
+  LAUNCHING: ['RUNNING', 'COMPLETED', 'FAILED', 'ABORTED'],
+  RUNNING: ['COMPLETED', 'FAILED', 'ABORTED'],
+  COMPLETED: [],
+  FAILED: [],
+  ABORTED: [],
+};
+
+export const canMove = (from: JobStatus, to: JobStatus): boolean => TRANSITIONS[from].includes(to);
+
+/** Why a job ended, when it did not simply complete. */
+export type EndReason =
+  | 'cancelled'
+  | 'timeout'
+  | 'lease_expired'
+  | 'launch_failed'
+  | 'agent_key_unavailable'
+  | 'nonzero_exit'
+  | 'oom_killed'
+  | 'container_lost'
+  | 'profile_changed';
+
+/**
+ * The terminal state of a stopped container. A requested abort (cancel, timeout) wins over
+ * the exit code; a clean exit completes; anything else failed.
+ */
+export function outcomeOfStop(stop: { exitCode: number | null; stopCode?: string | undefined; stoppedReason?: string | undefined }, abortReason: string | undefined): { status: JobStatus; reason?: string } {
+  if (abortReason) return { status: 'ABORTED', reason: abortReason };
+  if (stop.exitCode === 0) return { status: 'COMPLETED' };
+  if (/timeout|time limit|deadline/i.test(stop.stoppedReason ?? '')) return { status: 'ABORTED', reason: 'timeout' };
+  if (stop.exitCode === 137 || /out ?of ?memory|oom/i.test(stop.stoppedReason ?? '')) return { status: 'FAILED', reason: 'oom_killed' };
+  return { status: 'FAILED', reason: stop.exitCode === null ? 'container_lost' : 'nonzero_exit' };
+}

@@ -1,0 +1,11 @@
+import { httpHandler, mustPrincipal } from '../../platform/http/handler.ts';
+import { attestationsRoute } from '../api.ts';
+import { jobsDeps } from '../service/deps.ts';
+import { attestationsView, visibleJob } from '../service/views.ts';
+import { getAgent } from '../store/agent-store.ts';
+
+export const handler = httpHandler(attestationsRoute, async (req, rt) => {
+  const d = jobsDeps(rt);
+  const job = await visibleJob(d, mustPrincipal(req.principal), req.params.id);
+  return attestationsView(job, job.agentId ? await getAgent(d.store, job.agentId) : null);
+});

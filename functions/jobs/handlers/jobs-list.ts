@@ -1,0 +1,10 @@
+import { httpHandler, mustPrincipal } from '../../platform/http/handler.ts';
+import { listJobsRoute } from '../api.ts';
+import { jobsDeps } from '../service/deps.ts';
+import { jobView } from '../service/views.ts';
+import { tenantJobs } from '../store/job-store.ts';
+
+export const handler = httpHandler(listJobsRoute, async (req, rt) => {
+  const page = await tenantJobs(jobsDeps(rt).store, mustPrincipal(req.principal).tenant, req.query.limit, req.query.cursor);
+  return { jobs: page.jobs.map(jobView), ...(page.next ? { next: page.next } : {}) };
+});

@@ -1,0 +1,20 @@
+/** The jobSteps queue consumer: one lifecycle step per message. */
+import type { SQSEvent } from 'aws-lambda';
+import { logger } from '../../platform/observability.ts';
+import { runtime } from '../../platform/runtime.ts';
+import { consumeRecords } from '../service/consume.ts';
+import { jobsDeps } from '../service/deps.ts';
+import { StepMessage } from '../service/notify.ts';
+import { handleStep } from '../service/steps.ts';
+
+export const handler = async (event: SQSEvent) => {
+  const d = jobsDeps(runtime());
+  return consumeRecords(event, async (record, body) => {
+    const msg = StepMessage.safeParse(body);
+    if (!msg.success) {
+      logger.error('dropping an invalid step message', { messageId: record.messageId, issues: msg.error.issues });
+      return 'invalid';
+    }
+    return handleStep(d, msg.data);
+  });
+};

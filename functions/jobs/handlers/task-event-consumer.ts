@@ -1,0 +1,20 @@
+/** The taskEvents queue consumer: ECS (or local sandbox) task state changes → job transitions. */
+import type { SQSEvent } from 'aws-lambda';
+import { logger } from '../../platform/observability.ts';
+import { runtime } from '../../platform/runtime.ts';
+import { TaskStateEnvelope, toTaskState } from '../domain/task-state.ts';
+import { consumeRecords } from '../service/consume.ts';
+import { jobsDeps } from '../service/deps.ts';
+import { onTaskState } from '../service/task-events.ts';
+
+export const handler = async (event: SQSEvent) => {
+  const d = jobsDeps(runtime());
+  return consumeRecords(event, async (record, body) => {
+    const env = TaskStateEnvelope.safeParse(body);
+    if (!env.success) {
+      logger.error('dropping an invalid task state event', { messageId: record.messageId, issues: env.error.issues });
+      return 'invalid';
+    }
+    return onTaskState(d, toTaskState(env.data));
+  });
+};

@@ -1,0 +1,51 @@
+/**
+ * Cancel (the buyer) and abort (timeout, lease expiry). Before a container exists the job
+ * ends at once; once it may exist, the abort is recorded and the container stopped, and
+ * the job ends when the container reports STOPPED, with its deletion attestation.
+ */
+import { AppError } from '../../platform/errors.ts';
+import type { Job } from '../domain/job.ts';
+import { isTerminal } from '../domain/lifecycle.ts';
+import { getJob, patchJob } from '../store/job-store.ts';
+import type { JobsDeps } from './deps.ts';
+import { finishWithoutContainer } from './finish.ts';
+import { publishChange } from './notify.ts';
+
+/** Ends or starts ending the job; returns it as it is afterwards. */
+export async function abortJob(d: JobsDeps, jobId: string, reason: string): Promise<Job> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const job = await getJob(d.store, jobId);
+    if (!job) throw new AppError('not_found', `job ${jobId} not found`);
+    if (isTerminal(job.status)) return job;
+    if (job.status === 'LAUNCHING' || job.status === 'RUNNING') {
+      if (!job.abortReason) {
+        const ok = await patchJob(d.store, jobId, { abortReason: reason, abortRequestedAtMs: d.rt.clock.nowMs() }, {
+          expression: '#st IN (:l, :r) AND attribute_not_exists(abortReason)',
+          names: { '#st': 'status' },
+          values: { ':l': 'LAUNCHING', ':r': 'RUNNING' },
+        });
+        if (!ok) continue;
+        await publishChange(d, job, job.status, job.status, { abortRequested: reason });
+      }
+      if (job.containerId) {
+        await (await d.driver()).stop(job.containerId, reason);
+      } else if (job.launchStartedAtMs === undefined) {
+        // Claimed but not launching yet: nothing can exist, end now.
+        const ended = await finishWithoutContainer(d, { ...job, abortReason: job.abortReason ?? reason }, 'ABORTED', job.abortReason ?? reason, {
+          expression: 'attribute_not_exists(containerId) AND attribute_not_exists(launchStartedAtMs)',
+          values: {},
+        });
+        if (!ended) continue;
+      }
+      // Launch in flight: the launcher sees abortReason after launching and stops the container.
+      return (await getJob(d.store, jobId))!;
+    }
+    if (await finishWithoutContainer(d, job, 'ABORTED', reason)) return (await getJob(d.store, jobId))!;
+  }
+  throw new AppError('conflict', `job ${jobId} kept changing; try again`);
+}
+
+export async function cancelJob(d: JobsDeps, job: Job): Promise<Job> {
+  if (isTerminal(job.status)) throw new AppError('job_not_cancellable', `job ${job.jobId} already ended (${job.status})`, { status: job.status });
+  return abortJob(d, job.jobId, 'cancelled');
+}

@@ -1,0 +1,57 @@
+/** Builds and signs a job's attestations with its agent's key. */
+import { isoAt } from '../../platform/clock.ts';
+import { sign, type CreationAttestation, type DeletionAttestation } from '../domain/attestation.ts';
+import type { Agent, Job } from '../domain/job.ts';
+import type { ContainerDriver } from '../drivers/driver.ts';
+import { getAgent } from '../store/agent-store.ts';
+import type { JobsDeps } from './deps.ts';
+
+export async function agentOf(d: JobsDeps, job: Job): Promise<Agent> {
+  if (!job.agentId) throw new Error(`job ${job.jobId} holds no agent`);
+  const a = await getAgent(d.store, job.agentId);
+  if (!a) throw new Error(`agent ${job.agentId} of job ${job.jobId} is not registered`);
+  return a;
+}
+
+export async function signCreation(d: JobsDeps, job: Job, agent: Agent, containerId: string, createdAt: string): Promise<CreationAttestation> {
+  return sign(
+    {
+      type: 'container:created',
+      jobId: job.jobId,
+      containerId,
+      agentId: agent.name,
+      identity: agent.identity,
+      createdAt,
+      jobHash: job.jobHash,
+      ephemeral: true,
+      privacyTier: 'ephemeral-container',
+    },
+    await d.signerFor(agent),
+  );
+}
+
+export interface StopFacts {
+  containerId: string;
+  exitCode: number | null;
+  stopCode?: string | undefined;
+  stoppedReason?: string | undefined;
+  stoppedAt?: string | undefined;
+}
+
+export async function signDeletion(d: JobsDeps, job: Job, agent: Agent, driver: ContainerDriver, creation: CreationAttestation, stop: StopFacts): Promise<DeletionAttestation> {
+  return sign(
+    {
+      type: 'container:destroyed',
+      jobId: job.jobId,
+      containerId: stop.containerId,
+      createdAt: creation.createdAt,
+      destroyedAt: stop.stoppedAt ?? isoAt(d.rt.clock.nowMs()),
+      dataVolumes: [...driver.dataVolumes],
+      deletionMethod: driver.deletionMethod,
+      exitCode: stop.exitCode,
+      stopReason: stop.stoppedReason ?? stop.stopCode ?? (stop.exitCode === 0 ? 'exited' : 'stopped'),
+      privacyAttestation: true,
+    },
+    await d.signerFor(agent),
+  );
+}

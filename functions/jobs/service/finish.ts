@@ -1,0 +1,61 @@
+/**
+ * Ending a job. With a container: both attestations signed (creation too if its RUNNING
+ * event was never seen), then one transaction moves the job to its terminal state, frees
+ * the agent and the quota; the pool is then asked to dispatch the next queued job.
+ * Without a container: the terminal move alone (no attestation: nothing existed).
+ */
+import { isoAt } from '../../platform/clock.ts';
+import type { Job } from '../domain/job.ts';
+import { outcomeOfStop, type JobStatus } from '../domain/lifecycle.ts';
+import { transition } from '../store/job-store.ts';
+import { agentOf, signCreation, signDeletion, type StopFacts } from './attest.ts';
+import type { JobsDeps } from './deps.ts';
+import { publishChange, sendSteps } from './notify.ts';
+
+export async function finishStopped(d: JobsDeps, job: Job, stop: StopFacts & { createdAt?: string | undefined; version?: number }): Promise<JobStatus | null> {
+  if (job.status !== 'LAUNCHING' && job.status !== 'RUNNING') return null;
+  const now = d.rt.clock.nowMs();
+  const agent = await agentOf(d, job);
+  const driver = await d.driver();
+  const creation = job.creation ?? (await signCreation(d, job, agent, stop.containerId, stop.createdAt ?? stop.stoppedAt ?? isoAt(now)));
+  const deletion = await signDeletion(d, job, agent, driver, creation, stop);
+  const outcome = outcomeOfStop(stop, job.abortReason);
+  const endedAt = isoAt(now);
+  const r = await transition(
+    d.store,
+    job,
+    job.status,
+    outcome.status,
+    {
+      containerId: stop.containerId,
+      creation,
+      deletion,
+      exitCode: stop.exitCode,
+      reason: outcome.reason,
+      endedAt,
+      releasedAtMs: now,
+      taskVersion: stop.version,
+    },
+    now,
+    { releaseAgent: agent.name, condition: { expression: 'attribute_not_exists(containerId) OR containerId = :cid', values: { ':cid': stop.containerId } } },
+  );
+  if (!r.ok) return null;
+  d.fault('after-terminal');
+  await publishChange(d, job, job.status, outcome.status, { reason: outcome.reason, containerId: stop.containerId, exitCode: stop.exitCode, agentId: agent.name, deletionAttested: true });
+  await sendSteps(d, [{ kind: 'dispatch' }]);
+  return outcome.status;
+}
+
+/** Ends a job that has no container (never launched, or its launch failed). */
+export async function finishWithoutContainer(d: JobsDeps, job: Job, to: 'ABORTED' | 'FAILED', reason: string, guard?: { expression: string; values: Record<string, unknown> }): Promise<boolean> {
+  const now = d.rt.clock.nowMs();
+  const holds = job.status === 'LAUNCHING' || job.status === 'RUNNING';
+  const r = await transition(d.store, job, job.status, to, { reason, endedAt: isoAt(now), ...(holds ? { releasedAtMs: now } : {}) }, now, {
+    ...(holds && job.agentId ? { releaseAgent: job.agentId } : {}),
+    condition: guard ?? { expression: 'attribute_not_exists(containerId)', values: {} },
+  });
+  if (!r.ok) return false;
+  await publishChange(d, job, job.status, to, { reason });
+  if (holds) await sendSteps(d, [{ kind: 'dispatch' }]);
+  return true;
+}

@@ -1,0 +1,183 @@
+/**
+ * The job steps, one per SQS message. A message names the status it expects; if the job
+ * has moved on, the message is a duplicate or late and does nothing. A step makes one
+ * conditional move and sends the next step as a new message, so normal flow never waits
+ * for a redelivery; a crash between the two is repaired by the timeout sweep, which
+ * re-sends the step of any job that sat too long in a stepped status.
+ */
+import { canonicalize } from '../../platform/canonical-json.ts';
+import type { Job } from '../domain/job.ts';
+import type { JobStatus } from '../domain/lifecycle.ts';
+import { loadAdapter } from '../adapters/registry.ts';
+import { listAgents } from '../store/agent-store.ts';
+import { getJob, patchJob, queuedJobs, transition } from '../store/job-store.ts';
+import type { LaunchSpec } from '../drivers/driver.ts';
+import type { JobsDeps } from './deps.ts';
+import { finishWithoutContainer } from './finish.ts';
+import { agentOf } from './attest.ts';
+import { advance, publishChange, sendSteps, type StepMessage } from './notify.ts';
+
+/** How long after its deadline an agent's lease runs out (the sweep reclaims it then). */
+export const LEASE_GRACE_MS = 120_000;
+
+export async function handleStep(d: JobsDeps, msg: StepMessage): Promise<string> {
+  if (msg.kind === 'dispatch') return `dispatched ${await dispatch(d)}`;
+  const job = await getJob(d.store, msg.jobId);
+  if (!job) return 'unknown job';
+  if (job.status !== msg.from) return `stale (job is ${job.status})`;
+  switch (job.status) {
+    case 'PENDING':
+      return simpleMove(d, job, 'PENDING', 'PROFILING');
+    case 'PROFILING':
+      return profile(d, job);
+    case 'ALLOCATING':
+      return allocate(d, job);
+    case 'LAUNCHING':
+      return launch(d, job);
+    default:
+      return `nothing to do in ${job.status}`;
+  }
+}
+
+async function simpleMove(d: JobsDeps, job: Job, from: JobStatus, to: JobStatus): Promise<string> {
+  const r = await transition(d.store, job, from, to, {}, d.rt.clock.nowMs());
+  if (!r.ok) return 'moved by another';
+  d.fault(`after:${to}`);
+  await publishChange(d, job, from, to);
+  await sendSteps(d, [advance(job.jobId, to)]);
+  return to;
+}
+
+/** Re-derives the profile and plan: an adapter changed since submission must not run a different job. */
+async function profile(d: JobsDeps, job: Job): Promise<string> {
+  let same = false;
+  try {
+    const p = loadAdapter(job.adapter).prepare(job.spec);
+    same = canonicalize(p.profile) === canonicalize(job.profile) && canonicalize(p.plan) === canonicalize(job.plan);
+  } catch {
+    same = false;
+  }
+  if (!same) return (await finishWithoutContainer(d, job, 'FAILED', 'profile_changed')) ? 'FAILED' : 'moved by another';
+  return simpleMove(d, job, 'PROFILING', 'ALLOCATING');
+}
+
+type ClaimResult = 'claimed' | 'full' | 'moved';
+
+/** Claims a free agent and a pool slot for the job, moving it to LAUNCHING, in one transaction. */
+async function claim(d: JobsDeps, job: Job, from: 'ALLOCATING' | 'QUEUED'): Promise<ClaimResult> {
+  const free = (await listAgents(d.store)).filter((a) => !a.jobId);
+  const now = d.rt.clock.nowMs();
+  for (const agent of free) {
+    const deadlineMs = now + job.resources.timeoutMs;
+    const r = await transition(
+      d.store,
+      job,
+      from,
+      'LAUNCHING',
+      { agentId: agent.name, identity: agent.identity, claimedAtMs: now, deadlineMs },
+      now,
+      { claimAgent: { name: agent.name, leaseUntilMs: deadlineMs + LEASE_GRACE_MS, maxAgents: d.cfg.maxAgents } },
+    );
+    if (r.ok) {
+      d.fault('after:LAUNCHING');
+      await publishChange(d, job, from, 'LAUNCHING', { agentId: agent.name });
+      await sendSteps(d, [advance(job.jobId, 'LAUNCHING')]);
+      return 'claimed';
+    }
+    if (r.failed === 'pool') return 'full';
+    if (r.failed === 'job') return 'moved';
+  }
+  return 'full';
+}
+
+/** Jobs wait in arrival order: a new job queues behind any already waiting. */
+async function allocate(d: JobsDeps, job: Job): Promise<string> {
+  const waiting = await queuedJobs(d.store, 1);
+  if (waiting.length === 0) {
+    const c = await claim(d, job, 'ALLOCATING');
+    if (c === 'claimed') return 'LAUNCHING';
+    if (c === 'moved') return 'moved by another';
+  }
+  const r = await transition(d.store, job, 'ALLOCATING', 'QUEUED', {}, d.rt.clock.nowMs());
+  if (!r.ok) return 'moved by another';
+  await publishChange(d, job, 'ALLOCATING', 'QUEUED');
+  // An agent may have freed between the claim attempt and the queueing.
+  await sendSteps(d, [{ kind: 'dispatch' }]);
+  return 'QUEUED';
+}
+
+/** Starts queued jobs, oldest first, while agents are free. Returns how many started. */
+export async function dispatch(d: JobsDeps): Promise<number> {
+  let started = 0;
+  for (let round = 0; round < 50; round++) {
+    const waiting = await queuedJobs(d.store, 10);
+    if (waiting.length === 0) return started;
+    let progressed = false;
+    for (const job of waiting) {
+      const c = await claim(d, job, 'QUEUED');
+      if (c === 'full') return started;
+      if (c === 'claimed') started++;
+      progressed = true;
+    }
+    if (!progressed) return started;
+  }
+  return started;
+}
+
+export function launchSpec(job: Job): LaunchSpec {
+  return {
+    jobId: job.jobId,
+    image: job.plan.image,
+    command: job.plan.command,
+    env: { ...job.plan.env, VRACU_JOB_ID: job.jobId },
+    cpuUnits: job.resources.cpuUnits,
+    memoryMb: job.resources.memoryMb,
+    gpus: job.profile.numGpus,
+    timeoutMs: job.resources.timeoutMs,
+    network: job.resources.network,
+    tags: { jobId: job.jobId, tenant: job.tenant, agent: job.agentId ?? '', adapter: job.adapter },
+  };
+}
+
+/**
+ * Launches the container. `launchStartedAtMs` is claimed first, so a re-sent step never
+ * launches a second container; the container then reports itself through task events.
+ */
+async function launch(d: JobsDeps, job: Job): Promise<string> {
+  const now = d.rt.clock.nowMs();
+  if (job.launchStartedAtMs !== undefined) {
+    if (job.containerId) return 'launched; waiting for the container';
+    if (now - job.launchStartedAtMs < d.cfg.staleStepMs) return 'launch in progress';
+    // The launcher died after claiming the launch and before recording a container.
+    return (await finishWithoutContainer(d, job, 'FAILED', 'launch_failed')) ? 'FAILED' : 'moved by another';
+  }
+  if (job.abortReason) return (await finishWithoutContainer(d, job, 'ABORTED', job.abortReason)) ? 'ABORTED' : 'moved by another';
+  try {
+    // Never start a container whose attestations could not be signed.
+    await d.signerFor(await agentOf(d, job));
+  } catch {
+    return (await finishWithoutContainer(d, job, 'FAILED', 'agent_key_unavailable')) ? 'FAILED' : 'moved by another';
+  }
+  const claimed = await patchJob(d.store, job.jobId, { launchStartedAtMs: now }, {
+    expression: '#st = :launching AND attribute_not_exists(launchStartedAtMs)',
+    names: { '#st': 'status' },
+    values: { ':launching': 'LAUNCHING' },
+  });
+  if (!claimed) return 'moved by another';
+  d.fault('before-launch');
+  const driver = await d.driver();
+  let containerId: string;
+  try {
+    containerId = (await driver.launch(launchSpec(job))).containerId;
+  } catch (e) {
+    const fresh = (await getJob(d.store, job.jobId))!;
+    await finishWithoutContainer(d, fresh, 'FAILED', 'launch_failed');
+    return `FAILED: ${(e as Error).message}`;
+  }
+  d.fault('after-launch');
+  await patchJob(d.store, job.jobId, { containerId }, { expression: 'attribute_not_exists(containerId) OR containerId = :cid', values: { ':cid': containerId } });
+  const fresh = await getJob(d.store, job.jobId);
+  // A cancel or timeout that landed while we were launching: stop what we just started.
+  if (fresh?.abortReason && (fresh.status === 'LAUNCHING' || fresh.status === 'RUNNING')) await driver.stop(containerId, fresh.abortReason);
+  return `launched ${containerId}`;
+}

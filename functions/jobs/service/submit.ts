@@ -1,0 +1,70 @@
+/**
+ * Submission (seed 003 §6.1): adapter → profile and plan → policy → quota → persist as
+ * PENDING → first step. Preflight runs the same pipeline and persists nothing.
+ */
+import { isoAt } from '../../platform/clock.ts';
+import type { Principal } from '../../platform/auth/principal.ts';
+import { loadAdapter } from '../adapters/registry.ts';
+import type { JobsConfig } from '../config.ts';
+import { jobHash } from '../domain/attestation.ts';
+import { jobDocument, type Job, type JobResources } from '../domain/job.ts';
+import type { ExecutionPlan, ResourceProfile } from '../domain/plan.ts';
+import { checkPolicy, quotaError, scuOf } from '../domain/policy.ts';
+import type { NetworkMode } from '../drivers/driver.ts';
+import { createJob, tenantUsage } from '../store/job-store.ts';
+import type { JobsDeps } from './deps.ts';
+import { advance, publishChange, sendSteps } from './notify.ts';
+
+export interface SubmitInput {
+  adapter: string;
+  spec: Record<string, unknown>;
+  timeoutMs?: number | undefined;
+  memoryMb?: number | undefined;
+  cpuUnits?: number | undefined;
+  network?: NetworkMode | undefined;
+}
+
+export interface Prepared {
+  adapter: string;
+  profile: ResourceProfile;
+  plan: ExecutionPlan;
+  resources: JobResources;
+  scu: number;
+}
+
+/** Pure: the adapter, the defaults (1 vCPU, 2 GB, JOB_TIMEOUT_MS, no network) and the policy. */
+export function prepareJob(input: SubmitInput, cfg: JobsConfig): Prepared {
+  const adapter = loadAdapter(input.adapter);
+  const { profile, plan } = adapter.prepare(input.spec);
+  const resources: JobResources = {
+    cpuUnits: input.cpuUnits ?? cfg.defaults.cpuUnits,
+    memoryMb: input.memoryMb ?? cfg.defaults.memoryMb,
+    timeoutMs: input.timeoutMs ?? cfg.jobTimeoutMs,
+    network: input.network ?? 'none',
+  };
+  checkPolicy(profile, plan, resources, cfg.limits);
+  return { adapter: adapter.name, profile, plan, resources, scu: scuOf(profile) };
+}
+
+export async function submitJob(d: JobsDeps, principal: Principal, input: SubmitInput): Promise<Job> {
+  const p = prepareJob(input, d.cfg);
+  const now = d.rt.clock.nowMs();
+  const jobId = d.rt.ids.next('job');
+  const base = { jobId, adapter: p.adapter, spec: input.spec, profile: p.profile, plan: p.plan, resources: p.resources };
+  const job: Job = {
+    ...base,
+    tenant: principal.tenant,
+    ownerId: principal.id,
+    scu: p.scu,
+    jobHash: jobHash(jobDocument(base)),
+    status: 'PENDING',
+    createdAt: isoAt(now),
+    updatedAtMs: now,
+  };
+  if ((await createJob(d.store, job, d.cfg.quota)) === 'quota') {
+    throw quotaError(await tenantUsage(d.store, principal.tenant), p.scu, d.cfg.quota) ?? quotaError({ jobs: d.cfg.quota.maxActiveJobs, scu: 0 }, p.scu, d.cfg.quota)!;
+  }
+  await publishChange(d, job, null, 'PENDING', { adapter: job.adapter });
+  await sendSteps(d, [advance(jobId, 'PENDING')]);
+  return job;
+}

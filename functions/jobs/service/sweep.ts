@@ -1,0 +1,70 @@
+/**
+ * The jobTimeouts schedule. Enforces deadlines even when no step runs: aborts jobs past
+ * their deadline, reclaims agents whose lease ran out, re-sends the step of any job stuck
+ * in a stepped status (a consumer that crashed between its write and its send), checks
+ * containers whose stop never reported back, and kicks the pool when jobs wait.
+ */
+import { isoAt } from '../../platform/clock.ts';
+import { HOLDS_AGENT, isTerminal, STEPPED } from '../domain/lifecycle.ts';
+import { forceRelease, listAgents, poolActive } from '../store/agent-store.ts';
+import { activeJobs, getJob, queuedJobs } from '../store/job-store.ts';
+import { abortJob } from './abort.ts';
+import type { JobsDeps } from './deps.ts';
+import { finishStopped } from './finish.ts';
+import { advance, sendSteps, type StepMessage } from './notify.ts';
+
+export interface SweepReport {
+  timedOut: string[];
+  resent: string[];
+  reclaimed: string[];
+  lost: string[];
+  dispatched: boolean;
+}
+
+export async function sweep(d: JobsDeps): Promise<SweepReport> {
+  const now = d.rt.clock.nowMs();
+  const report: SweepReport = { timedOut: [], resent: [], reclaimed: [], lost: [], dispatched: false };
+  const steps: StepMessage[] = [];
+  for (const job of await activeJobs(d.store)) {
+    if (HOLDS_AGENT.has(job.status) && job.deadlineMs !== undefined && now > job.deadlineMs && !job.abortReason) {
+      await abortJob(d, job.jobId, 'timeout');
+      report.timedOut.push(job.jobId);
+    } else if (job.abortReason && job.containerId && job.abortRequestedAtMs !== undefined && now - job.abortRequestedAtMs > d.cfg.staleStopMs) {
+      // Asked to stop long ago and never heard back: ask the driver what became of it.
+      const driver = await d.driver();
+      const state = await driver.describe(job.containerId);
+      if (!state || state.lastStatus === 'STOPPED') {
+        await finishStopped(d, job, {
+          containerId: job.containerId,
+          exitCode: state?.exitCode ?? null,
+          stopCode: state?.stopCode,
+          stoppedReason: state?.stoppedReason ?? 'container_lost',
+          stoppedAt: state?.stoppedAt ?? isoAt(now),
+          createdAt: state?.createdAt,
+        });
+        report.lost.push(job.jobId);
+      } else {
+        await driver.stop(job.containerId, job.abortReason);
+      }
+    } else if (STEPPED.has(job.status) && now - job.updatedAtMs > d.cfg.staleStepMs) {
+      steps.push(advance(job.jobId, job.status));
+      report.resent.push(job.jobId);
+    }
+  }
+  for (const agent of await listAgents(d.store)) {
+    if (!agent.jobId || agent.leaseUntilMs === undefined || agent.leaseUntilMs > now) continue;
+    const job = await getJob(d.store, agent.jobId);
+    if (!job || isTerminal(job.status) || job.agentId !== agent.name) {
+      if (await forceRelease(d.store, agent.name, agent.jobId)) report.reclaimed.push(agent.name);
+    } else if (!job.abortReason) {
+      await abortJob(d, job.jobId, 'lease_expired');
+      report.reclaimed.push(agent.name);
+    }
+  }
+  if ((await queuedJobs(d.store, 1)).length > 0 && (await poolActive(d.store)) < d.cfg.maxAgents) {
+    steps.push({ kind: 'dispatch' });
+    report.dispatched = true;
+  }
+  await sendSteps(d, steps);
+  return report;
+}

@@ -1,0 +1,59 @@
+/**
+ * Container state → job state. RUNNING signs the creation attestation and moves the job
+ * to RUNNING in one conditional write; STOPPED signs the deletion attestation and ends the
+ * job. Duplicates and out-of-order events are harmless: a version at or below the one
+ * recorded is ignored, and every move is conditional on the expected status.
+ */
+import { isoAt } from '../../platform/clock.ts';
+import { isTerminal } from '../domain/lifecycle.ts';
+import type { TaskState } from '../domain/task-state.ts';
+import { getJob, patchJob, transition } from '../store/job-store.ts';
+import { agentOf, signCreation } from './attest.ts';
+import type { JobsDeps } from './deps.ts';
+import { finishStopped } from './finish.ts';
+import { publishChange } from './notify.ts';
+
+export async function onTaskState(d: JobsDeps, ev: TaskState): Promise<string> {
+  if (!ev.jobId || !/^job_[0-9A-Z]{26}$/.test(ev.jobId)) return 'not a job container';
+  const job = await getJob(d.store, ev.jobId);
+  if (!job) return 'unknown job';
+  const stopped = ev.lastStatus === 'STOPPED';
+  if (job.containerId && job.containerId !== ev.containerId) {
+    // A second container for one job (a launch that was retried after a crash): never keep it.
+    if (!stopped) await (await d.driver()).stop(ev.containerId, 'duplicate container for the job');
+    return 'foreign container stopped';
+  }
+  if (isTerminal(job.status)) {
+    if (!job.containerId && !stopped) await (await d.driver()).stop(ev.containerId, 'job already ended');
+    return 'job already ended';
+  }
+  if (job.taskVersion !== undefined && ev.version <= job.taskVersion) return 'stale version';
+  if (job.status !== 'LAUNCHING' && job.status !== 'RUNNING') return `unexpected in ${job.status}`;
+
+  if (stopped) {
+    const to = await finishStopped(d, job, { ...ev, version: ev.version });
+    return to ?? 'moved by another';
+  }
+  if (ev.lastStatus === 'RUNNING' && job.status === 'LAUNCHING') {
+    const now = d.rt.clock.nowMs();
+    const creation = await signCreation(d, job, await agentOf(d, job), ev.containerId, ev.createdAt ?? ev.startedAt ?? isoAt(now));
+    const r = await transition(d.store, job, 'LAUNCHING', 'RUNNING', { containerId: ev.containerId, creation, taskVersion: ev.version }, now, {
+      condition: {
+        expression: '(attribute_not_exists(containerId) OR containerId = :cid) AND (attribute_not_exists(taskVersion) OR taskVersion < :v)',
+        values: { ':cid': ev.containerId, ':v': ev.version },
+      },
+    });
+    if (!r.ok) return 'moved by another';
+    d.fault('after:RUNNING');
+    await publishChange(d, job, 'LAUNCHING', 'RUNNING', { containerId: ev.containerId, agentId: job.agentId, creationAttested: true });
+    return 'RUNNING';
+  }
+  // PROVISIONING, PENDING, DEPROVISIONING, or RUNNING again: remember the container and version.
+  await patchJob(
+    d.store,
+    job.jobId,
+    { containerId: ev.containerId, taskVersion: ev.version },
+    { expression: '(attribute_not_exists(containerId) OR containerId = :cid) AND (attribute_not_exists(taskVersion) OR taskVersion < :v)', values: { ':cid': ev.containerId, ':v': ev.version } },
+  );
+  return `noted ${ev.lastStatus}`;
+}

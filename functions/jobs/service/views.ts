@@ -1,0 +1,54 @@
+/** API views of jobs and agents, and the ownership rule: another tenant's job is not found. */
+import { isoAt } from '../../platform/clock.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { Principal } from '../../platform/auth/principal.ts';
+import type { Agent, Job } from '../domain/job.ts';
+import { isTerminal } from '../domain/lifecycle.ts';
+import { getJob } from '../store/job-store.ts';
+import type { JobsDeps } from './deps.ts';
+
+export async function visibleJob(d: JobsDeps, p: Principal, jobId: string): Promise<Job> {
+  const job = await getJob(d.store, jobId);
+  // The same answer whether the job is missing or someone else's: ids are not an oracle.
+  if (!job || (job.tenant !== p.tenant && !p.roles.includes('admin'))) throw new AppError('not_found', `job ${jobId} not found`);
+  return job;
+}
+
+export function jobView(j: Job) {
+  return {
+    jobId: j.jobId,
+    adapter: j.adapter,
+    status: j.status,
+    ...(j.reason ? { reason: j.reason } : {}),
+    spec: j.spec,
+    profile: j.profile,
+    plan: j.plan,
+    resources: j.resources,
+    scu: j.scu,
+    jobHash: j.jobHash,
+    createdAt: j.createdAt,
+    updatedAt: isoAt(j.updatedAtMs),
+    ...(j.agentId ? { agent: { name: j.agentId, identity: j.identity ?? '' } } : {}),
+    ...(j.containerId ? { containerId: j.containerId } : {}),
+    ...(j.exitCode !== undefined ? { exitCode: j.exitCode } : {}),
+    ...(j.deadlineMs !== undefined && !isTerminal(j.status) ? { deadline: isoAt(j.deadlineMs) } : {}),
+    ...(j.endedAt ? { endedAt: j.endedAt } : {}),
+    ...(j.abortReason && !isTerminal(j.status) ? { abortRequested: j.abortReason } : {}),
+    attested: { creation: Boolean(j.creation), deletion: Boolean(j.deletion) },
+  };
+}
+
+export function agentView(a: Agent) {
+  return { name: a.name, identity: a.identity, publicKey: a.publicKey, registeredAt: a.registeredAt, busy: Boolean(a.jobId), ...(a.jobId ? { jobId: a.jobId } : {}) };
+}
+
+export function attestationsView(j: Job, agent: Agent | null) {
+  return {
+    jobId: j.jobId,
+    status: j.status,
+    jobHash: j.jobHash,
+    agent: agent ? { name: agent.name, identity: agent.identity, publicKey: agent.publicKey } : null,
+    creation: j.creation ?? null,
+    deletion: j.deletion ?? null,
+  };
+}

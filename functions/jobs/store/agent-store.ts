@@ -1,0 +1,57 @@
+/** Agents (the pool's identities) and the pool counter. */
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { transactWrite, TransactionCancelledError } from '../../platform/dynamo/transact.ts';
+import type { Agent } from '../domain/job.ts';
+import { agentKey, itemToAgent, POOL_KEY } from './items.ts';
+import { releaseItems, type StoreCtx } from './job-store.ts';
+
+/** False when an agent of that name exists. */
+export async function putAgent(s: StoreCtx, a: Agent): Promise<boolean> {
+  try {
+    await s.doc.send(
+      new PutCommand({
+        TableName: s.table,
+        Item: { ...agentKey(a.name), ...a, gsi1pk: 'AGENTS', gsi1sk: a.name },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (e) {
+    if ((e as Error).name === 'ConditionalCheckFailedException') return false;
+    throw e;
+  }
+}
+
+export async function getAgent(s: StoreCtx, name: string): Promise<Agent | null> {
+  const out = await s.doc.send(new GetCommand({ TableName: s.table, Key: agentKey(name), ConsistentRead: true }));
+  return out.Item ? itemToAgent(out.Item) : null;
+}
+
+export async function listAgents(s: StoreCtx): Promise<Agent[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await s.doc.send(
+      new QueryCommand({ TableName: s.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': 'AGENTS' }, ...(start ? { ExclusiveStartKey: start } : {}) }),
+    );
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items.map(itemToAgent);
+}
+
+export async function poolActive(s: StoreCtx): Promise<number> {
+  const out = await s.doc.send(new GetCommand({ TableName: s.table, Key: POOL_KEY, ConsistentRead: true }));
+  return Number(out.Item?.active ?? 0);
+}
+
+/** Frees an agent whose job no longer holds it (the sweep's last resort). False if it moved on. */
+export async function forceRelease(s: StoreCtx, name: string, jobId: string): Promise<boolean> {
+  try {
+    await transactWrite(s.doc, releaseItems(s, name, jobId));
+    return true;
+  } catch (e) {
+    if (e instanceof TransactionCancelledError && e.failed('release')) return false;
+    throw e;
+  }
+}

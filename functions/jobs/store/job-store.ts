@@ -1,0 +1,267 @@
+/**
+ * Job persistence. Every status change is one conditional write (or transaction) from the
+ * expected status; a failed condition means someone else moved the job, and the caller
+ * does nothing. Terminal changes release the tenant quota and the agent in the same
+ * transaction, so a job can never end while still holding either.
+ */
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { transactWrite, TransactionCancelledError, type LabelledItem } from '../../platform/dynamo/transact.ts';
+import type { Job } from '../domain/job.ts';
+import { isTerminal, type JobStatus } from '../domain/lifecycle.ts';
+import { GSI2, agentKey, gsi2For, itemToJob, jobKey, jobToItem, POOL_KEY, quotaKey } from './items.ts';
+import type { TenantQuota } from '../domain/policy.ts';
+import { AppError } from '../../platform/errors.ts';
+
+export interface StoreCtx {
+  doc: DynamoDBDocumentClient;
+  table: string;
+}
+
+export type JobPatch = Partial<Record<keyof Job, unknown>>;
+
+const STORED_AS_JSON: Partial<Record<keyof Job, string>> = { creation: 'creationJson', deletion: 'deletionJson' };
+
+/** Creates the job and takes the tenant's quota atomically. Returns the failed guard, if any. */
+export async function createJob(s: StoreCtx, job: Job, quota: TenantQuota): Promise<'quota' | null> {
+  try {
+    await transactWrite(s.doc, [
+      { label: 'job', item: { Put: { TableName: s.table, Item: jobToItem(job), ConditionExpression: 'attribute_not_exists(pk)' } } },
+      {
+        label: 'quota',
+        item: {
+          Update: {
+            TableName: s.table,
+            Key: quotaKey(job.tenant),
+            UpdateExpression: 'ADD activeJobs :one, activeScu :scu',
+            ConditionExpression: 'attribute_not_exists(activeJobs) OR (activeJobs < :maxJobs AND activeScu <= :scuRoom)',
+            ExpressionAttributeValues: { ':one': 1, ':scu': job.scu, ':maxJobs': quota.maxActiveJobs, ':scuRoom': quota.maxActiveScu - job.scu },
+          },
+        },
+      },
+    ]);
+    return null;
+  } catch (e) {
+    if (e instanceof TransactionCancelledError && e.failed('quota')) return 'quota';
+    throw e;
+  }
+}
+
+export async function tenantUsage(s: StoreCtx, tenant: string): Promise<{ jobs: number; scu: number }> {
+  const out = await s.doc.send(new GetCommand({ TableName: s.table, Key: quotaKey(tenant), ConsistentRead: true }));
+  return { jobs: Number(out.Item?.activeJobs ?? 0), scu: Number(out.Item?.activeScu ?? 0) };
+}
+
+export async function getJob(s: StoreCtx, jobId: string): Promise<Job | null> {
+  const out = await s.doc.send(new GetCommand({ TableName: s.table, Key: jobKey(jobId), ConsistentRead: true }));
+  return out.Item ? itemToJob(out.Item) : null;
+}
+
+interface Built {
+  UpdateExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+}
+
+function buildUpdate(set: Record<string, unknown>, remove: string[]): Built {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets: string[] = [];
+  let i = 0;
+  for (const [k, v] of Object.entries(set)) {
+    if (v === undefined) continue;
+    names[`#s${i}`] = k;
+    values[`:s${i}`] = v;
+    sets.push(`#s${i} = :s${i}`);
+    i++;
+  }
+  const removes = remove.map((k, j) => {
+    names[`#r${j}`] = k;
+    return `#r${j}`;
+  });
+  return {
+    UpdateExpression: [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].filter(Boolean).join(' '),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
+function toAttributes(patch: JobPatch): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(patch)) {
+    const jsonName = STORED_AS_JSON[k as keyof Job];
+    out[jsonName ?? k] = jsonName && v !== undefined ? JSON.stringify(v) : v;
+  }
+  return out;
+}
+
+export interface TransitionOpts {
+  /** Extra condition on the job item (ANDed with the status guard). */
+  condition?: { expression: string; values: Record<string, unknown> };
+  remove?: string[];
+  /** Release this agent and the pool slot in the same transaction. */
+  releaseAgent?: string;
+  /** Claim this agent and a pool slot (at most maxAgents busy) in the same transaction. */
+  claimAgent?: { name: string; leaseUntilMs: number; maxAgents: number };
+}
+
+export type TransitionResult = { ok: true } | { ok: false; failed: 'job' | 'agent' | 'pool' };
+
+/**
+ * Moves the job from `from` to `to` with `patch`. Terminal moves also give back the tenant
+ * quota. Returns which guard failed, so the caller knows whether to try another agent.
+ */
+export async function transition(s: StoreCtx, job: Job, from: JobStatus, to: JobStatus, patch: JobPatch, nowMs: number, opts: TransitionOpts = {}): Promise<TransitionResult> {
+  const endedAt = isTerminal(to) ? (patch.endedAt as string | undefined) : undefined;
+  const set = { ...toAttributes(patch), status: to, updatedAtMs: nowMs, ...gsi2For(to, job.jobId, endedAt) };
+  const u = buildUpdate(set, opts.remove ?? []);
+  u.ExpressionAttributeNames['#st'] = 'status';
+  u.ExpressionAttributeValues[':from'] = from;
+  let cond = '#st = :from';
+  if (opts.condition) {
+    cond += ` AND (${opts.condition.expression})`;
+    Object.assign(u.ExpressionAttributeValues, opts.condition.values);
+  }
+  const items: LabelledItem[] = [{ label: 'job', item: { Update: { TableName: s.table, Key: jobKey(job.jobId), ConditionExpression: cond, ...u } } }];
+  if (isTerminal(to)) {
+    items.push({
+      label: 'quota',
+      item: { Update: { TableName: s.table, Key: quotaKey(job.tenant), UpdateExpression: 'ADD activeJobs :m1, activeScu :mscu', ExpressionAttributeValues: { ':m1': -1, ':mscu': -job.scu } } },
+    });
+  }
+  if (opts.releaseAgent) items.push(...releaseItems(s, opts.releaseAgent, job.jobId));
+  if (opts.claimAgent) {
+    const c = opts.claimAgent;
+    items.push(
+      {
+        label: 'pool',
+        item: {
+          Update: {
+            TableName: s.table,
+            Key: POOL_KEY,
+            UpdateExpression: 'ADD active :one',
+            ConditionExpression: 'attribute_not_exists(active) OR active < :max',
+            ExpressionAttributeValues: { ':one': 1, ':max': c.maxAgents },
+          },
+        },
+      },
+      {
+        label: 'agent',
+        item: {
+          Update: {
+            TableName: s.table,
+            Key: agentKey(c.name),
+            UpdateExpression: 'SET jobId = :job, leaseUntilMs = :lease',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(jobId)',
+            ExpressionAttributeValues: { ':job': job.jobId, ':lease': c.leaseUntilMs },
+          },
+        },
+      },
+    );
+  }
+  try {
+    if (items.length === 1) {
+      await s.doc.send(new UpdateCommand(items[0]!.item.Update as ConstructorParameters<typeof UpdateCommand>[0]));
+    } else {
+      await transactWrite(s.doc, items);
+    }
+    return { ok: true };
+  } catch (e) {
+    if ((e as Error).name === 'ConditionalCheckFailedException') return { ok: false, failed: 'job' };
+    if (e instanceof TransactionCancelledError) {
+      if (e.failed('job')) return { ok: false, failed: 'job' };
+      if (e.failed('pool')) return { ok: false, failed: 'pool' };
+      if (e.failed('agent')) return { ok: false, failed: 'agent' };
+    }
+    throw e;
+  }
+}
+
+/** Frees an agent held by `jobId` and its pool slot. */
+export function releaseItems(s: StoreCtx, agent: string, jobId: string): LabelledItem[] {
+  return [
+    {
+      label: 'release',
+      item: {
+        Update: {
+          TableName: s.table,
+          Key: agentKey(agent),
+          UpdateExpression: 'REMOVE jobId, leaseUntilMs',
+          ConditionExpression: 'jobId = :job',
+          ExpressionAttributeValues: { ':job': jobId },
+        },
+      },
+    },
+    { label: 'pool-release', item: { Update: { TableName: s.table, Key: POOL_KEY, UpdateExpression: 'ADD active :m1', ExpressionAttributeValues: { ':m1': -1 } } } },
+  ];
+}
+
+/** Updates job fields without a status change, guarded by `condition`. False when the guard failed. */
+export async function patchJob(s: StoreCtx, jobId: string, patch: JobPatch, condition: { expression: string; values?: Record<string, unknown>; names?: Record<string, string> }): Promise<boolean> {
+  const u = buildUpdate(toAttributes(patch), []);
+  Object.assign(u.ExpressionAttributeValues, condition.values ?? {});
+  Object.assign(u.ExpressionAttributeNames, condition.names ?? {});
+  try {
+    await s.doc.send(new UpdateCommand({ TableName: s.table, Key: jobKey(jobId), ConditionExpression: condition.expression, ...u }));
+    return true;
+  } catch (e) {
+    if ((e as Error).name === 'ConditionalCheckFailedException') return false;
+    throw e;
+  }
+}
+
+async function queryAll(s: StoreCtx, index: string, pkName: string, pk: string, opts: { limit?: number; forward?: boolean; startAfter?: Record<string, unknown> } = {}) {
+  const items: Record<string, unknown>[] = [];
+  let start = opts.startAfter;
+  do {
+    const out = await s.doc.send(
+      new QueryCommand({
+        TableName: s.table,
+        IndexName: index,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': pkName },
+        ExpressionAttributeValues: { ':pk': pk },
+        ScanIndexForward: opts.forward ?? true,
+        ...(opts.limit ? { Limit: opts.limit - items.length } : {}),
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start && (!opts.limit || items.length < opts.limit));
+  return items;
+}
+
+export const queuedJobs = async (s: StoreCtx, limit = 25): Promise<Job[]> => (await queryAll(s, 'gsi2', 'gsi2pk', GSI2.queued, { limit })).map(itemToJob);
+export const activeJobs = async (s: StoreCtx): Promise<Job[]> => (await queryAll(s, 'gsi2', 'gsi2pk', GSI2.active)).map(itemToJob);
+export const finishedJobs = async (s: StoreCtx, limit: number): Promise<Job[]> => (await queryAll(s, 'gsi2', 'gsi2pk', GSI2.done, { limit, forward: false })).map(itemToJob);
+
+/** A tenant's jobs, newest first, one page at a time. */
+export async function tenantJobs(s: StoreCtx, tenant: string, limit: number, cursor?: string): Promise<{ jobs: Job[]; next?: string }> {
+  const out = await s.doc.send(
+    new QueryCommand({
+      TableName: s.table,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `TENANT#${tenant}` },
+      ScanIndexForward: false,
+      Limit: limit,
+      ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, tenant) } : {}),
+    }),
+  );
+  const next = out.LastEvaluatedKey ? Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') : undefined;
+  return { jobs: (out.Items ?? []).map(itemToJob), ...(next ? { next } : {}) };
+}
+
+/** A cursor is the last key of the previous page; anything else is a 400, never a 500. */
+function decodeCursor(cursor: string, tenant: string): Record<string, unknown> {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    key = null;
+  }
+  const k = key as Record<string, unknown> | null;
+  const valid = k && typeof k === 'object' && k.gsi1pk === `TENANT#${tenant}` && typeof k.pk === 'string' && typeof k.sk === 'string' && typeof k.gsi1sk === 'string' && Object.keys(k).length === 4;
+  if (!valid) throw new AppError('validation_failed', 'query.cursor: not a cursor of this listing', { issues: [{ path: 'query.cursor', message: 'invalid cursor' }] });
+  return k;
+}

@@ -202,7 +202,7 @@ export const purchaseRoute = defineRoute({
   entry: 'functions/market/handlers/purchase.ts',
   tags: TAGS,
   idempotent: true,
-  request: { body: z.strictObject({ quoteId: QuoteId }) },
+  request: { body: z.strictObject({ quoteId: QuoteId, maxDriftBps: z.number().int().min(0).max(10_000).optional() }) },
   response: {
     status: 201,
     body: z.object({ quoteId: z.string(), total: acuString, commitTotal: acuString, escrowTotal: acuString, reservations: z.array(RcOut), replayed: z.boolean() }),

@@ -1,13 +1,13 @@
 /**
  * Purchase planning: reprice each allocation of a quote against the current market and
  * decide what is charged. The buyer never pays more than quoted: within the drift
- * tolerance the charge is min(quoted, current); beyond it the purchase is rejected
- * (409 price_drifted, with the new price).
+ * tolerance (default 1%, the buyer may set `maxDriftBps`) the charge is min(quoted, current);
+ * beyond it the purchase is rejected (409 price_drifted, with the new price).
  *
  * Per allocation: total = scu × lock = scu × commit (to the provider at once)
  * + scu × usage (to the RC's escrow). Exact, because commit + usage = lock per SCU.
  */
-import { drifted, price } from './pricing.ts';
+import { drifted, price, PRICE_DRIFT_TOLERANCE_PPM } from './pricing.ts';
 import { remainingScu } from './capacity.ts';
 import type { Allocation, Offer } from './quote.ts';
 import type { Tenor } from './catalog.ts';
@@ -30,14 +30,14 @@ export type PurchasePlan =
   | { ok: false; reason: 'price_drifted'; providerId: string; quotedLockMicro: bigint; currentLockMicro: bigint }
   | { ok: false; reason: 'capacity_exhausted'; providerId: string; remainingScu: bigint };
 
-export function planPurchase(allocations: readonly Allocation[], offers: ReadonlyMap<string, Offer>, tenor: Tenor): PurchasePlan {
+export function planPurchase(allocations: readonly Allocation[], offers: ReadonlyMap<string, Offer>, tenor: Tenor, tolerancePpm: bigint = PRICE_DRIFT_TOLERANCE_PPM): PurchasePlan {
   const lines: PurchaseLine[] = [];
   for (const a of allocations) {
     const o = offers.get(a.providerId);
     const remaining = o ? remainingScu(o.maxScu, o.soldScu) : 0n;
     if (!o || remaining < a.scu) return { ok: false, reason: 'capacity_exhausted', providerId: a.providerId, remainingScu: remaining };
     const now = price(o.provider, tenor, o.soldScu, o.maxScu);
-    if (drifted(a.lockMicro, now.lockMicro)) {
+    if (drifted(a.lockMicro, now.lockMicro, tolerancePpm)) {
       return { ok: false, reason: 'price_drifted', providerId: a.providerId, quotedLockMicro: a.lockMicro, currentLockMicro: now.lockMicro };
     }
     const charged = now.lockMicro < a.lockMicro ? now : a;

@@ -6,6 +6,6 @@ type Out = Omit<ReturnType<typeof purchaseRoute.response.body.parse>, 'replayed'
 
 export const handler = httpHandler(purchaseRoute, async (req, rt) => {
   const p = mustPrincipal(req.principal);
-  const out = await purchase(rt, p.id, req.body.quoteId, req.idempotencyKey);
+  const out = await purchase(rt, p.id, req.body.quoteId, req.idempotencyKey, req.body.maxDriftBps);
   return { ...(out.result as unknown as Out), replayed: out.replayed };
 });

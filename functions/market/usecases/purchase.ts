@@ -21,10 +21,10 @@ import { getQuoteItem, offerOf, providerState } from '../store/reads.ts';
 import { allocationsFromItem } from './quote.ts';
 import { requestHash } from './hash.ts';
 
-export async function purchase(rt: Runtime, userId: string, quoteId: string, idempotencyKey?: string): Promise<{ result: Json; replayed: boolean }> {
+export async function purchase(rt: Runtime, userId: string, quoteId: string, idempotencyKey?: string, maxDriftBps?: number): Promise<{ result: Json; replayed: boolean }> {
   const ledger = ledgerFor(rt);
   const key = `purchase:${userId}:${idempotencyKey ?? quoteId}`;
-  const hash = requestHash({ quoteId });
+  const hash = requestHash({ quoteId, maxDriftBps: maxDriftBps ?? null });
   const prior = await ledger.lookup(key);
   if (prior) {
     if (prior.requestHash !== hash) throw new AppError('idempotency_key_reused', 'this Idempotency-Key was used for another purchase');
@@ -46,7 +46,7 @@ export async function purchase(rt: Runtime, userId: string, quoteId: string, ide
     const o = s && offerOf(s, tenor);
     if (o) offers.set(o.provider.id, o);
   }
-  const plan = planPurchase(allocations, offers, tenor);
+  const plan = planPurchase(allocations, offers, tenor, maxDriftBps === undefined ? undefined : BigInt(maxDriftBps) * 100n);
   if (!plan.ok && plan.reason === 'price_drifted') {
     throw new AppError('price_drifted', `the lock price of ${plan.providerId} moved from ${formatAcu(plan.quotedLockMicro)} to ${formatAcu(plan.currentLockMicro)}`, {
       providerId: plan.providerId,

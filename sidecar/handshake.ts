@@ -1,0 +1,33 @@
+/**
+ * The privacy handshake seam (seed 003 §7.2): before the workload starts, the sidecar
+ * proves its hardware (attestation evidence), receives a data key, and writes it where
+ * the workload reads it. That exchange belongs to the privacy issue; until it lands the
+ * sidecar runs with `noHandshake`, which attests nothing and releases no key. Nothing
+ * here pretends otherwise.
+ */
+
+export interface HandshakeContext {
+  jobId: string;
+  workDir: string;
+}
+
+export interface HandshakeResult {
+  /** The attestation hash the exchange bound the key to; null when nothing was attested. */
+  attestationHash: string | null;
+  /** Extra environment for the workload (for example the path of the key file). */
+  workloadEnv: Record<string, string>;
+  /** Files holding secrets (the DEK, TLS keys): zeroized and removed after the workload. */
+  secretFiles: string[];
+}
+
+export interface PrivacyHandshake {
+  /** Throws when the handshake fails: the workload must not start with stale evidence. */
+  perform(ctx: HandshakeContext): Promise<HandshakeResult>;
+}
+
+/** No attestation, no key: the workload runs on the exchange's "ephemeral-container" tier. */
+export const noHandshake: PrivacyHandshake = {
+  async perform() {
+    return { attestationHash: null, workloadEnv: {}, secretFiles: [] };
+  },
+};

@@ -1,0 +1,109 @@
+/**
+ * The sidecar's run (seed 003 §7): handshake → workload → zeroize → wipe → report. It is
+ * the job container's entry point; the workload is its child. The sidecar's exit code is
+ * the workload's (so ECS reports it as the container's), except: 124 when the deadline
+ * ended the workload, 127 when it could not start, 70 when the handshake failed, 78 for
+ * bad settings. The last line on stderr is the JSON report.
+ */
+import type { Writable } from 'node:stream';
+import { noHandshake, type HandshakeResult, type PrivacyHandshake } from './handshake.ts';
+import { loadSettings, SettingsError, workloadEnv } from './settings.ts';
+import { startWorkload, type WorkloadResult } from './workload.ts';
+import { wipeDirs, zeroizeFiles } from './cleanup.ts';
+
+export const EXIT_TIMEOUT = 124;
+export const EXIT_CANNOT_START = 127;
+export const EXIT_HANDSHAKE_FAILED = 70;
+export const EXIT_BAD_SETTINGS = 78;
+
+export interface SidecarReport {
+  type: 'sidecar:completed' | 'sidecar:failed';
+  jobId: string | null;
+  exitCode: number;
+  workloadExitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  stopped: boolean;
+  attestationHash: string | null;
+  startedAt: string;
+  endedAt: string;
+  zeroizedFiles: number;
+  wipedDirs: string[];
+  error?: string;
+}
+
+export interface SidecarIo {
+  env: NodeJS.ProcessEnv;
+  /** The workload command (what follows `--`). */
+  argv: string[];
+  stdout: Writable;
+  stderr: Writable;
+  nowMs: () => number;
+  handshake?: PrivacyHandshake;
+  /** Registers the stop handler (SIGTERM from ECS StopTask); returns an unregister function. */
+  onStop?: (stop: () => void) => () => void;
+}
+
+export async function runSidecar(io: SidecarIo): Promise<SidecarReport> {
+  const startedAt = new Date(io.nowMs()).toISOString();
+  const report = (r: Omit<SidecarReport, 'startedAt' | 'endedAt'>): SidecarReport => {
+    const full = { ...r, startedAt, endedAt: new Date(io.nowMs()).toISOString() };
+    io.stderr.write(`${JSON.stringify(full)}\n`);
+    return full;
+  };
+
+  let settings;
+  try {
+    settings = loadSettings(io.env, io.argv);
+  } catch (err) {
+    if (!(err instanceof SettingsError)) throw err;
+    return report({ ...empty(null), type: 'sidecar:failed', exitCode: EXIT_BAD_SETTINGS, error: err.message });
+  }
+
+  let hs: HandshakeResult;
+  try {
+    hs = await (io.handshake ?? noHandshake).perform({ jobId: settings.jobId, workDir: settings.workDir });
+  } catch (err) {
+    const wiped = await wipeDirs(settings.wipeDirs);
+    return report({ ...empty(settings.jobId), type: 'sidecar:failed', exitCode: EXIT_HANDSHAKE_FAILED, wipedDirs: wiped, error: `handshake failed: ${(err as Error).message}` });
+  }
+
+  const wl = startWorkload({
+    command: settings.command,
+    env: workloadEnv(io.env, hs.workloadEnv),
+    cwd: settings.workDir,
+    timeoutMs: settings.timeoutMs,
+    stopGraceMs: settings.stopGraceMs,
+    stdout: io.stdout,
+    stderr: io.stderr,
+  });
+  const unregister = io.onStop?.(() => wl.stop());
+  let result: WorkloadResult;
+  try {
+    result = await wl.done;
+  } finally {
+    unregister?.();
+  }
+
+  // Secrets first, then the data: both happen whatever the workload did.
+  const zeroized = await zeroizeFiles(hs.secretFiles);
+  const wiped = await wipeDirs(settings.wipeDirs);
+  const exitCode = result.startError ? EXIT_CANNOT_START : result.timedOut ? EXIT_TIMEOUT : (result.exitCode ?? 1);
+  return report({
+    type: result.startError ? 'sidecar:failed' : 'sidecar:completed',
+    jobId: settings.jobId,
+    exitCode,
+    workloadExitCode: result.exitCode,
+    signal: result.signal,
+    timedOut: result.timedOut,
+    stopped: result.stopped,
+    attestationHash: hs.attestationHash,
+    zeroizedFiles: zeroized,
+    wipedDirs: wiped,
+    ...(result.startError ? { error: `workload could not start: ${result.startError}` } : {}),
+  });
+}
+
+function empty(jobId: string | null): Omit<SidecarReport, 'startedAt' | 'endedAt' | 'type' | 'exitCode'> {
+  return { jobId, workloadExitCode: null, signal: null, timedOut: false, stopped: false, attestationHash: null, zeroizedFiles: 0, wipedDirs: [] };
+}

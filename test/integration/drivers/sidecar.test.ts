@@ -1,0 +1,182 @@
+/**
+ * The sidecar as the container runs it: bundled into one file (as the Dockerfile does),
+ * started as a child process with no node_modules around it.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSidecar, type SidecarReport } from '../../../sidecar/sidecar.ts';
+import { zeroizeFiles } from '../../../sidecar/cleanup.ts';
+
+let dir: string;
+let bundle: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'vracu-sidecar-test-'));
+  bundle = join(dir, 'sidecar.mjs');
+  await build({
+    entryPoints: [new URL('../../../sidecar/main.ts', import.meta.url).pathname],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    outfile: bundle,
+    logLevel: 'silent',
+  });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  report: SidecarReport;
+  ms: number;
+}
+
+function freshWorkDir(): string {
+  const w = join(dir, `work-${Math.random().toString(36).slice(2)}`);
+  mkdirSync(w);
+  return w;
+}
+
+function runBundle(command: string[], env: Record<string, string>, opts: { sigtermAfterMs?: number } = {}): Promise<Run> {
+  const t0 = Date.now();
+  const child = spawn(process.execPath, [bundle, '--', ...command], { cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  if (opts.sigtermAfterMs !== undefined) setTimeout(() => child.kill('SIGTERM'), opts.sigtermAfterMs);
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      const last = stderr.trim().split('\n').at(-1) ?? '{}';
+      resolve({ code, stdout, stderr, report: JSON.parse(last) as SidecarReport, ms: Date.now() - t0 });
+    }),
+  );
+}
+
+describe('sidecar (bundled, as a child process)', () => {
+  it('runs the workload, streams its output, passes its exit code and wipes the work dir', async () => {
+    const work = freshWorkDir();
+    const r = await runBundle(['sh', '-c', 'echo to-stdout; echo to-stderr >&2; pwd; echo data > result.bin; mkdir -p sub && touch sub/x; exit 5'], {
+      VRACU_JOB_ID: 'job_01JD3Q4W5X6Y7Z8A9B0C1D2E3F',
+      VRACU_WORK_DIR: work,
+    });
+    expect(r.code).toBe(5);
+    expect(r.stdout).toBe(`to-stdout\n${work}\n`);
+    expect(r.stderr.startsWith('to-stderr\n')).toBe(true);
+    expect(r.report).toMatchObject({
+      type: 'sidecar:completed',
+      jobId: 'job_01JD3Q4W5X6Y7Z8A9B0C1D2E3F',
+      exitCode: 5,
+      workloadExitCode: 5,
+      timedOut: false,
+      stopped: false,
+      attestationHash: null,
+      wipedDirs: [work],
+    });
+    expect(existsSync(work)).toBe(true);
+    expect(readdirSync(work)).toEqual([]);
+  });
+
+  it('keeps its own settings from the workload and passes the rest of the task env', async () => {
+    const r = await runBundle(['env'], { VRACU_JOB_ID: 'job_1', VRACU_WORK_DIR: freshWorkDir(), VRACU_SIDECAR_TOKEN: 'sidecar-only-9d1c', JOB_INPUT: 's3://in' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('sidecar-only-9d1c');
+    expect(r.stdout).toContain('JOB_INPUT=s3://in');
+    expect(r.stdout).toContain('VRACU_JOB_ID=job_1');
+  });
+
+  it('ends the workload at the deadline: exit 124, timedOut, nothing left behind', async () => {
+    const work = freshWorkDir();
+    const r = await runBundle(['sh', '-c', 'touch partial; sleep 30'], { VRACU_JOB_ID: 'job_1', VRACU_WORK_DIR: work, VRACU_JOB_TIMEOUT_MS: '300', VRACU_SIDECAR_STOP_GRACE_MS: '200' });
+    expect(r.code).toBe(124);
+    expect(r.report).toMatchObject({ timedOut: true, exitCode: 124, wipedDirs: [work] });
+    expect(r.ms).toBeLessThan(5000);
+    expect(readdirSync(work)).toEqual([]);
+  });
+
+  it('forwards a stop (SIGTERM from StopTask) to the workload, then still wipes', async () => {
+    const work = freshWorkDir();
+    const r = await runBundle(['sh', '-c', 'touch partial; sleep 30'], { VRACU_JOB_ID: 'job_1', VRACU_WORK_DIR: work }, { sigtermAfterMs: 400 });
+    expect(r.report).toMatchObject({ stopped: true, timedOut: false, signal: 'SIGTERM', workloadExitCode: 143, wipedDirs: [work] });
+    expect(r.code).toBe(143);
+    expect(readdirSync(work)).toEqual([]);
+  });
+
+  it.each([
+    ['no job id', ['true'], {}, 78, /VRACU_JOB_ID/],
+    ['no command', [], { VRACU_JOB_ID: 'job_1' }, 78, /no workload command/],
+    ['a bad timeout', ['true'], { VRACU_JOB_ID: 'job_1', VRACU_JOB_TIMEOUT_MS: '-5' }, 78, /VRACU_JOB_TIMEOUT_MS/],
+    ['a command that does not exist', ['no-such-binary-vracu'], { VRACU_JOB_ID: 'job_1' }, 127, /could not start/],
+  ])('fails with %s: exit %s and a report saying why', async (_n, cmd, env, code, why) => {
+    const r = await runBundle(cmd, { VRACU_WORK_DIR: freshWorkDir(), ...env });
+    expect(r.code).toBe(code);
+    expect(r.report.type).toBe('sidecar:failed');
+    expect(r.report.error).toMatch(why);
+  });
+});
+
+describe('sidecar handshake seam and zeroization (in process)', () => {
+  const io = (work: string, argv: string[]) => {
+    const out = new PassThrough();
+    const err = new PassThrough();
+    let stdout = '';
+    out.on('data', (c: Buffer) => (stdout += c.toString()));
+    err.resume();
+    return { io: { env: { PATH: process.env.PATH, VRACU_JOB_ID: 'job_1', VRACU_WORK_DIR: work }, argv, stdout: out, stderr: err, nowMs: () => Date.UTC(2026, 10, 23, 12) }, stdout: () => stdout };
+  };
+
+  it('gives the workload what the handshake returns and zeroizes its secret files afterwards', async () => {
+    const work = freshWorkDir();
+    const keyDir = mkdtempSync(join(tmpdir(), 'vracu-dek-'));
+    const dek = join(keyDir, 'dek.bin');
+    const witness = join(keyDir, 'witness');
+    const t = io(work, ['sh', '-c', 'cat "$DEK_PATH"']);
+    const report = await runSidecar({
+      ...t.io,
+      handshake: {
+        async perform() {
+          writeFileSync(dek, 'KEY-MATERIAL-1234');
+          linkSync(dek, witness); // same inode: shows what was left on disk
+          return { attestationHash: 'sha256:abc', workloadEnv: { DEK_PATH: dek }, secretFiles: [dek] };
+        },
+      },
+    });
+    expect(t.stdout()).toBe('KEY-MATERIAL-1234');
+    expect(report).toMatchObject({ exitCode: 0, attestationHash: 'sha256:abc', zeroizedFiles: 1, startedAt: '2026-11-23T12:00:00.000Z' });
+    expect(existsSync(dek)).toBe(false);
+    expect(readFileSync(witness)).toEqual(Buffer.alloc(17));
+    rmSync(keyDir, { recursive: true, force: true });
+  });
+
+  it('does not start the workload when the handshake fails, and still wipes', async () => {
+    const work = freshWorkDir();
+    writeFileSync(join(work, 'input.bin'), 'x');
+    const t = io(work, ['sh', '-c', 'echo ran']);
+    const report = await runSidecar({
+      ...t.io,
+      handshake: {
+        async perform() {
+          throw new Error('evidence rejected');
+        },
+      },
+    });
+    expect(report).toMatchObject({ type: 'sidecar:failed', exitCode: 70, error: 'handshake failed: evidence rejected', wipedDirs: [work] });
+    expect(t.stdout()).toBe('');
+    expect(readdirSync(work)).toEqual([]);
+  });
+
+  it('zeroizeFiles skips missing files and counts the rest', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'vracu-z-'));
+    writeFileSync(join(d, 'a'), Buffer.alloc(3 << 20, 7));
+    expect(await zeroizeFiles([join(d, 'a'), join(d, 'missing')])).toBe(1);
+    expect(readdirSync(d)).toEqual([]);
+    rmSync(d, { recursive: true, force: true });
+  });
+});

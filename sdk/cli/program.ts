@@ -3,7 +3,6 @@ import { Command } from 'commander';
 import { cliContext, DEFAULT_URL } from './context.ts';
 import { registerPlatform } from '../commands/platform.ts';
 import { registerLedger } from '../commands/ledger.ts';
-import { registerMarket } from '../commands/market.ts';
 
 export function vracuProgram(env: NodeJS.ProcessEnv = process.env, out?: (s: string) => void): Command {
   const program = new Command('vracu')
@@ -15,6 +14,5 @@ export function vracuProgram(env: NodeJS.ProcessEnv = process.env, out?: (s: str
   const ctx = cliContext(program, env, out);
   registerPlatform(program, ctx);
   registerLedger(program, ctx);
-  registerMarket(program, ctx);
   return program;
 }

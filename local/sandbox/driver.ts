@@ -59,6 +59,8 @@ export interface SandboxInfo {
   memoryLimit: 'cgroup' | 'prlimit' | 'none';
   workDir: string;
   workDirWiped: boolean;
+  /** The sandbox's memory cgroup directory, when memory is limited by one. */
+  cgroupDir?: string;
   /** Host pid of the sandbox's process-group leader (while it runs). */
   pid?: number;
 }
@@ -214,6 +216,7 @@ export class LocalSandboxDriver implements ContainerDriver {
       memoryLimit: this.memoryLimit,
       workDir: sb.workDir,
       workDirWiped: sb.snap.sandbox.workDirWiped,
+      ...(sb.cgroup ? { cgroupDir: sb.cgroup.dir } : {}),
       ...(sb.child?.pid && sb.snap.lastStatus !== 'STOPPED' ? { pid: sb.child.pid } : {}),
     };
   }
@@ -276,7 +279,7 @@ export class LocalSandboxDriver implements ContainerDriver {
 
   /** Wipes the work dir, then reports STOPPED: when the event says stopped, the data is gone. */
   private async finish(sb: Sandbox, end: { exitCode?: number; stopCode: string; stoppedReason: string; containerReason?: string }): Promise<void> {
-    sb.cgroup?.remove();
+    if (sb.cgroup && !(await sb.cgroup.remove())) (this.opts.onError ?? defaultOnError)(new Error(`memory cgroup ${sb.cgroup.dir} could not be removed`));
     rmSync(sb.workDir, { recursive: true, force: true, maxRetries: 3 });
     sb.snap.sandbox.workDirWiped = !existsSync(sb.workDir);
     Object.assign(sb.snap, end);

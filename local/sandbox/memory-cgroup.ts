@@ -34,7 +34,7 @@ export class MemoryCgroup {
         }
       }
     } catch (err) {
-      cg.remove();
+      cg.removeNow();
       throw err;
     }
     return cg;
@@ -77,11 +77,27 @@ export class MemoryCgroup {
     }
   }
 
-  remove(): void {
+  /** Removes the cgroup; it stays busy for a moment after the last exit, so this retries. */
+  async remove(): Promise<boolean> {
+    for (let i = 0; i < 50; i++) {
+      try {
+        rmdirSync(this.dir);
+        return true;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
+        this.killAll();
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+    return false;
+  }
+
+  /** Synchronous best effort, for a cgroup that never held a process. */
+  removeNow(): void {
     try {
       rmdirSync(this.dir);
     } catch {
-      // still busy for a moment after the last exit, or already gone
+      // busy or gone
     }
   }
 }

@@ -128,8 +128,10 @@ for (const mode of MODES) {
     it('wipes the work dir on exit and says so in the STOPPED event', async () => {
       const { driver, publisher } = setup(mode);
       const { containerId } = await driver.launch(spec({ command: ['sh', '-c', 'echo secret-data > result.bin; ls'] }));
-      const workDir = driver.inspect(containerId)!.workDir;
+      const { workDir, cgroupDir } = driver.inspect(containerId)!;
+      if (mode.options.tools?.memoryCgroup !== null && host.memoryCgroup) expect(cgroupDir).toBeDefined();
       await driver.waitStopped(containerId);
+      if (cgroupDir) expect(existsSync(cgroupDir)).toBe(false);
       expect(driver.logs(containerId)).toContain('result.bin');
       expect(existsSync(workDir)).toBe(false);
       expect(driver.inspect(containerId)!.workDirWiped).toBe(true);

@@ -18,7 +18,8 @@ const InferenceSpec = z
     command: Command.optional(),
     env: Env.default({}),
     model: z.string().min(1).max(512).optional(),
-    numGpus: Gpus.min(1).default(INFERENCE_DEFAULTS.numGpus),
+    // 0 runs on CPU only (a smoke test, or the local sandbox, which has no GPUs).
+  numGpus: Gpus.default(INFERENCE_DEFAULTS.numGpus),
     minVramGb: VramGb.default(INFERENCE_DEFAULTS.minVramGb),
     interconnect: Interconnect.optional(),
     scmMinutes: Minutes.default(INFERENCE_DEFAULTS.scmMinutes),

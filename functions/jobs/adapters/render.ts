@@ -13,7 +13,8 @@ const RenderSpec = z.strictObject({
   tilesPerFrame: z.number().int().min(1).max(1024).default(RENDER_DEFAULTS.tilesPerFrame),
   resolution: z.string().regex(/^[1-9][0-9]{1,4}x[1-9][0-9]{1,4}$/, 'must look like 1920x1080').default(RENDER_DEFAULTS.resolution),
   encode: z.boolean().default(false),
-  numGpus: Gpus.min(1).default(RENDER_DEFAULTS.numGpus),
+  // 0 runs on CPU only (a smoke test, or the local sandbox, which has no GPUs).
+  numGpus: Gpus.default(RENDER_DEFAULTS.numGpus),
   minVramGb: VramGb.default(RENDER_DEFAULTS.minVramGb),
   scmMinutes: Minutes.default(RENDER_DEFAULTS.scmMinutes),
   features: Features.default([]),

@@ -57,10 +57,11 @@ export async function sign<T extends CreationBody | DeletionBody>(body: T, signe
 }
 
 /** Checks one signature over the body without `signature`; false on any malformed input. */
-export function verifySignature(att: { signature?: unknown } & Record<string, unknown>, publicKeyHex: string): boolean {
+export function verifySignature(attestation: object, publicKeyHex: string): boolean {
   try {
+    const att = attestation as Record<string, unknown>;
     if (typeof att.signature !== 'string') return false;
-    const { signature, ...body } = att;
+    const { signature, ...body } = att as { signature: string };
     const sig = new Uint8Array(Buffer.from(signature, 'base64'));
     if (sig.length !== 64 || Buffer.from(sig).toString('base64') !== signature) return false;
     return secp256k1.verify(sig, digestOf(body), hexToBytes(publicKeyHex), { prehash: false, lowS: true });
@@ -70,8 +71,8 @@ export function verifySignature(att: { signature?: unknown } & Record<string, un
 }
 
 export interface VerifyInput {
-  creation: Record<string, unknown> | null | undefined;
-  deletion: Record<string, unknown> | null | undefined;
+  creation: object | null | undefined;
+  deletion: object | null | undefined;
   /** The agent's registered public key (compressed hex). */
   publicKeyHex: string;
   expected: { jobId: string; jobHash?: string; containerId?: string; identity?: string };
@@ -94,7 +95,9 @@ const sameKeys = (o: Record<string, unknown>, keys: string[]) => Object.keys(o).
  */
 export function verifyAttestations(input: VerifyInput): VerifyResult {
   const problems: string[] = [];
-  const { creation: c, deletion: d, expected } = input;
+  const c = input.creation as Record<string, unknown> | null | undefined;
+  const d = input.deletion as Record<string, unknown> | null | undefined;
+  const { expected } = input;
   if (!c) problems.push('creation_missing');
   if (!d) problems.push('deletion_missing');
   if (c) {

@@ -41,7 +41,8 @@ export interface TaskState {
 export function toTaskState(env: z.infer<typeof TaskStateEnvelope>): TaskState {
   const d = env.detail;
   const workload = d.containers.find((c) => c.name === 'workload') ?? d.containers.find((c) => typeof c.exitCode === 'number') ?? d.containers[0];
-  const reason = d.stoppedReason ?? workload?.reason ?? undefined;
+  // The container's own reason (OutOfMemoryError, ...) says more than the task's.
+  const reason = workload?.reason ?? d.stoppedReason ?? undefined;
   return {
     containerId: d.taskArn,
     jobId: d.startedBy,

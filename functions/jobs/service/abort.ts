@@ -36,8 +36,12 @@ export async function abortJob(d: JobsDeps, jobId: string, reason: string): Prom
           values: {},
         });
         if (!ended) continue;
+      } else if (d.rt.clock.nowMs() - job.launchStartedAtMs > d.cfg.staleStepMs) {
+        // The launcher died after claiming the launch and recorded no container: end it now.
+        const ended = await finishWithoutContainer(d, job, 'ABORTED', job.abortReason ?? reason);
+        if (!ended) continue;
       }
-      // Launch in flight: the launcher sees abortReason after launching and stops the container.
+      // Otherwise a launch is in flight: the launcher sees abortReason afterwards and stops the container.
       return (await getJob(d.store, jobId))!;
     }
     if (await finishWithoutContainer(d, job, 'ABORTED', reason)) return (await getJob(d.store, jobId))!;

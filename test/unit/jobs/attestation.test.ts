@@ -66,7 +66,7 @@ describe(`attestations (seed ${SEED})`, () => {
 
   it.each(Object.keys(creationBody))('changing creation.%s fails verification', async (field) => {
     const { creation, deletion } = await pair();
-    const bad = { ...creation, [field]: tamper((creation as Record<string, unknown>)[field]) };
+    const bad = { ...creation, [field]: tamper((creation as unknown as Record<string, unknown>)[field]) };
     const r = verifyAttestations({ creation: bad, deletion, publicKeyHex: signer.publicKeyHex, expected });
     expect(r.ok).toBe(false);
     expect(r.problems).toContain('creation_signature_invalid');
@@ -74,7 +74,7 @@ describe(`attestations (seed ${SEED})`, () => {
 
   it.each(Object.keys(deletionBody))('changing deletion.%s fails verification', async (field) => {
     const { creation, deletion } = await pair();
-    const bad = { ...deletion, [field]: tamper((deletion as Record<string, unknown>)[field]) };
+    const bad = { ...deletion, [field]: tamper((deletion as unknown as Record<string, unknown>)[field]) };
     const r = verifyAttestations({ creation, deletion: bad, publicKeyHex: signer.publicKeyHex, expected });
     expect(r.ok).toBe(false);
     expect(r.problems).toContain('deletion_signature_invalid');

@@ -1,0 +1,240 @@
+/**
+ * The job lifecycle on DynamoDB Local, the SQS server and the real local sandbox: every
+ * container leaves a creation and a deletion attestation that verify with the agent's
+ * public key, and every job ends in exactly one terminal state.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Principal } from '../../../functions/platform/auth/principal.ts';
+import { submitJob, type SubmitInput } from '../../../functions/jobs/service/submit.ts';
+import { cancelJob } from '../../../functions/jobs/service/abort.ts';
+import { verifyAttestations } from '../../../functions/jobs/domain/attestation.ts';
+import { jobDocument, type Job } from '../../../functions/jobs/domain/job.ts';
+import { jobHash } from '../../../functions/jobs/domain/attestation.ts';
+import { getJob, tenantUsage } from '../../../functions/jobs/store/job-store.ts';
+import { listAgents, poolActive } from '../../../functions/jobs/store/agent-store.ts';
+import { jobsHarness, type Harness } from './harness.ts';
+
+const buyer: Principal = { id: 'prn_buyer', tenant: 'tenant-a', roles: ['buyer'], keyId: 'key_1' };
+const shell = (script: string, extra: Partial<SubmitInput> = {}): SubmitInput => ({
+  adapter: 'render',
+  spec: { frames: 1, numGpus: 0, image: 'local/sandbox', command: ['sh', '-c', script] },
+  timeoutMs: 20_000,
+  memoryMb: 256,
+  ...extra,
+});
+
+let h: Harness;
+beforeEach(async () => {
+  h = await jobsHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+function verify(job: Job) {
+  const agent = h.agents.find((a) => a.name === job.agentId)!;
+  return verifyAttestations({
+    creation: job.creation,
+    deletion: job.deletion,
+    publicKeyHex: agent.publicKey,
+    expected: { jobId: job.jobId, jobHash: jobHash(jobDocument(job)), containerId: job.containerId!, identity: agent.identity },
+  });
+}
+
+const terminalEvents = (jobId: string) => h.jobEvents(jobId).filter((e) => ['COMPLETED', 'FAILED', 'ABORTED'].includes(String(e.detail.to)));
+
+describe('lifecycle on the real local sandbox', () => {
+  it('PENDING → PROFILING → ALLOCATING → LAUNCHING → RUNNING → COMPLETED with verifiable attestations', async () => {
+    const submitted = await submitJob(h.d, buyer, shell('echo hello; sleep 0.2'));
+    expect(submitted.status).toBe('PENDING');
+    const job = await h.waitTerminal(submitted.jobId);
+    expect(job.status).toBe('COMPLETED');
+    expect(job.exitCode).toBe(0);
+    expect(h.jobEvents(job.jobId).map((e) => e.detail.to)).toEqual(['PENDING', 'PROFILING', 'ALLOCATING', 'LAUNCHING', 'RUNNING', 'COMPLETED']);
+    expect(verify(job)).toMatchObject({ ok: true, problems: [] });
+    expect(job.creation!.agentId).toBe(job.agentId);
+    expect(job.deletion!.dataVolumes).toEqual(h.driver.dataVolumes);
+    expect(job.deletion!.deletionMethod).toBe(h.driver.deletionMethod);
+    // Everything given back: the agent, the pool slot, the tenant's quota.
+    expect(await poolActive(h.d.store)).toBe(0);
+    expect((await listAgents(h.d.store)).every((a) => !a.jobId)).toBe(true);
+    expect(await tenantUsage(h.d.store, buyer.tenant)).toEqual({ jobs: 0, scu: 0 });
+  });
+
+  it('a non-zero exit → FAILED, with a deletion attestation', async () => {
+    const { jobId } = await submitJob(h.d, buyer, shell('exit 3'));
+    const job = await h.waitTerminal(jobId);
+    expect(job).toMatchObject({ status: 'FAILED', reason: 'nonzero_exit', exitCode: 3 });
+    expect(verify(job).ok).toBe(true);
+  });
+
+  it('a workload over its time → ABORTED (timeout), with a deletion attestation', async () => {
+    const { jobId } = await submitJob(h.d, buyer, shell('sleep 30', { timeoutMs: 1500 }));
+    const job = await h.waitTerminal(jobId);
+    expect(job).toMatchObject({ status: 'ABORTED', reason: 'timeout' });
+    expect(job.deletion!.stopReason).toMatch(/timeout/);
+    expect(verify(job).ok).toBe(true);
+  });
+
+  it('a workload over its memory → FAILED, with a deletion attestation', async () => {
+    const { jobId } = await submitJob(h.d, buyer, shell('head -c 400m /dev/zero | tail > /dev/null', { memoryMb: 64 }));
+    const job = await h.waitTerminal(jobId);
+    expect(job.status).toBe('FAILED');
+    expect(job.exitCode).not.toBe(0);
+    expect(verify(job).ok).toBe(true);
+  });
+
+  it('cancel while running stops the container → ABORTED (cancelled), with a deletion attestation', async () => {
+    const { jobId } = await submitJob(h.d, buyer, shell('sleep 30'));
+    await h.pumpUntil(async () => (await getJob(h.d.store, jobId))!.status === 'RUNNING');
+    const during = await cancelJob(h.d, (await getJob(h.d.store, jobId))!);
+    expect(during.abortReason).toBe('cancelled');
+    const job = await h.waitTerminal(jobId);
+    expect(job).toMatchObject({ status: 'ABORTED', reason: 'cancelled' });
+    expect(verify(job).ok).toBe(true);
+    await expect(cancelJob(h.d, job)).rejects.toMatchObject({ code: 'job_not_cancellable' });
+  });
+
+  it('a launch that cannot start (missing executable) → FAILED with both attestations: the task existed', async () => {
+    const { jobId } = await submitJob(h.d, buyer, { ...shell(''), spec: { frames: 1, numGpus: 0, image: 'local/sandbox', command: ['no-such-binary-here'] } });
+    const job = await h.waitTerminal(jobId);
+    expect(job.status).toBe('FAILED');
+    expect(verify(job).ok).toBe(true);
+  });
+});
+
+describe('duplicate and reordered task events', () => {
+  it('events delivered newest first still end the job once; replays change nothing', async () => {
+    const { jobId } = await submitJob(h.d, buyer, shell('sleep 0.1'));
+    // Run the steps only; hold the task events until the container has stopped.
+    await h.pumpUntil(async () => (await getJob(h.d.store, jobId))!.status === 'LAUNCHING' && Boolean((await getJob(h.d.store, jobId))!.containerId), { only: ['jobSteps'] });
+    const containerId = (await getJob(h.d.store, jobId))!.containerId!;
+    await h.driver.waitStopped(containerId);
+    const held = [];
+    for (let i = 0; i < 5 && held.length < 3; i++) held.push(...(await h.take('taskEvents')));
+    const envelopes = held.map((m) => JSON.parse(m.Body!) as { detail: { version: number; lastStatus: string } });
+    expect(envelopes.map((e) => e.detail.lastStatus).sort()).toEqual(['PENDING', 'RUNNING', 'STOPPED']);
+    const newestFirst = [...envelopes].sort((a, b) => b.detail.version - a.detail.version);
+    await h.deliver('taskEvents', [newestFirst[0]]);
+    const ended = (await getJob(h.d.store, jobId))!;
+    expect(ended.status).toBe('COMPLETED');
+    expect(verify(ended).ok).toBe(true);
+    // The late RUNNING and PENDING, then every event again, twice.
+    await h.deliver('taskEvents', newestFirst.slice(1));
+    await h.deliver('taskEvents', [...envelopes, ...envelopes]);
+    const after = (await getJob(h.d.store, jobId))!;
+    expect(after.status).toBe('COMPLETED');
+    expect(after.deletion!.signature).toBe(ended.deletion!.signature);
+    expect(after.updatedAtMs).toBe(ended.updatedAtMs);
+    expect(terminalEvents(jobId)).toHaveLength(1);
+    expect(await poolActive(h.d.store)).toBe(0);
+  });
+
+  it('duplicate step messages do nothing', async () => {
+    const { jobId } = await submitJob(h.d, buyer, shell('true'));
+    const job = await h.waitTerminal(jobId);
+    const res = await h.deliver('jobSteps', [
+      { kind: 'advance', jobId, from: 'PENDING' },
+      { kind: 'advance', jobId, from: 'ALLOCATING' },
+      { kind: 'advance', jobId, from: 'LAUNCHING' },
+      { kind: 'dispatch' },
+    ]);
+    expect(res.batchItemFailures).toEqual([]);
+    expect((await getJob(h.d.store, jobId))!.updatedAtMs).toBe(job.updatedAtMs);
+    expect(terminalEvents(jobId)).toHaveLength(1);
+  });
+});
+
+describe('fault injection: the step consumer killed between two steps', () => {
+  it.each(['after:PROFILING', 'after:ALLOCATING', 'after:LAUNCHING'])('crash %s → the sweep re-sends the step → exactly one terminal state', async (point) => {
+    let crashes = 0;
+    const { setFaultHook } = await import('../../../functions/jobs/service/deps.ts');
+    setFaultHook((p) => {
+      if (p === point && crashes === 0) {
+        crashes++;
+        throw new Error(`injected crash at ${p}`);
+      }
+    });
+    const { jobId } = await submitJob(h.d, buyer, shell('true', { timeoutMs: 600_000 }));
+    // The crashed message is not deleted; it would come back after the visibility timeout.
+    await h.pumpUntil(async () => crashes === 1 && (await h.pumpOnce()) === 0);
+    const stuck = (await getJob(h.d.store, jobId))!;
+    expect(stuck.status).toBe(point.slice(6));
+    const { sweep } = await import('../../../functions/jobs/service/sweep.ts');
+    expect((await sweep(h.d)).resent).toEqual([]);
+    h.env.clock.advance(h.d.cfg.staleStepMs + 1);
+    expect((await sweep(h.d)).resent).toEqual([jobId]);
+    const job = await h.waitTerminal(jobId);
+    expect(job.status).toBe('COMPLETED');
+    expect(verify(job).ok).toBe(true);
+    // The original message, redelivered late, changes nothing.
+    await h.deliver('jobSteps', [{ kind: 'advance', jobId, from: 'PENDING' }, { kind: 'advance', jobId, from: stuck.status }]);
+    expect(terminalEvents(jobId)).toHaveLength(1);
+    expect(await poolActive(h.d.store)).toBe(0);
+  });
+
+  it('crash after claiming the launch, before the container starts → FAILED (launch_failed), agent released', async () => {
+    const { setFaultHook } = await import('../../../functions/jobs/service/deps.ts');
+    setFaultHook((p) => {
+      if (p === 'before-launch') throw new Error('injected crash before launch');
+    });
+    const { jobId } = await submitJob(h.d, buyer, shell('true', { timeoutMs: 600_000 }));
+    await h.pumpUntil(async () => (await getJob(h.d.store, jobId))!.launchStartedAtMs !== undefined && (await h.pumpOnce()) === 0);
+    setFaultHook(undefined);
+    expect(await poolActive(h.d.store)).toBe(1);
+    h.env.clock.advance(h.d.cfg.staleStepMs + 1);
+    const { sweep } = await import('../../../functions/jobs/service/sweep.ts');
+    await sweep(h.d);
+    const job = await h.waitTerminal(jobId);
+    expect(job).toMatchObject({ status: 'FAILED', reason: 'launch_failed' });
+    expect(job.creation).toBeUndefined();
+    expect(await poolActive(h.d.store)).toBe(0);
+    expect(terminalEvents(jobId)).toHaveLength(1);
+  });
+
+  it('crash after the container started but before it was recorded: task events still attest and end it', async () => {
+    const { setFaultHook } = await import('../../../functions/jobs/service/deps.ts');
+    let once = false;
+    setFaultHook((p) => {
+      if (p === 'after-launch' && !once) {
+        once = true;
+        throw new Error('injected crash after launch');
+      }
+    });
+    const { jobId } = await submitJob(h.d, buyer, shell('sleep 0.2'));
+    const job = await h.waitTerminal(jobId);
+    expect(job.status).toBe('COMPLETED');
+    expect(verify(job).ok).toBe(true);
+    expect(terminalEvents(jobId)).toHaveLength(1);
+  });
+
+  it('crash before launch and past the deadline → the sweep ends it ABORTED (timeout) without a container', async () => {
+    const { setFaultHook } = await import('../../../functions/jobs/service/deps.ts');
+    setFaultHook((p) => {
+      if (p === 'before-launch') throw new Error('injected crash before launch');
+    });
+    const { jobId } = await submitJob(h.d, buyer, shell('true', { timeoutMs: 5_000 }));
+    await h.pumpUntil(async () => (await getJob(h.d.store, jobId))!.launchStartedAtMs !== undefined && (await h.pumpOnce()) === 0);
+    setFaultHook(undefined);
+    h.env.clock.advance(h.d.cfg.staleStepMs + 1);
+    const { sweep } = await import('../../../functions/jobs/service/sweep.ts');
+    expect((await sweep(h.d)).timedOut).toEqual([jobId]);
+    const job = (await getJob(h.d.store, jobId))!;
+    expect(job).toMatchObject({ status: 'ABORTED', reason: 'timeout' });
+    expect(await poolActive(h.d.store)).toBe(0);
+    expect(terminalEvents(jobId)).toHaveLength(1);
+  });
+
+  it('a job past its deadline whose container never reports is aborted by the sweep; the lease comes back', async () => {
+    const { jobId } = await submitJob(h.d, buyer, shell('sleep 30', { timeoutMs: 5_000 }));
+    await h.pumpUntil(async () => (await getJob(h.d.store, jobId))!.status === 'RUNNING');
+    // Time passes on the exchange's clock; the container's own timer has not fired yet.
+    h.env.clock.advance(5_001);
+    const { sweep } = await import('../../../functions/jobs/service/sweep.ts');
+    expect((await sweep(h.d)).timedOut).toEqual([jobId]);
+    const job = await h.waitTerminal(jobId);
+    expect(job).toMatchObject({ status: 'ABORTED', reason: 'timeout' });
+    expect(verify(job).ok).toBe(true);
+    expect(await poolActive(h.d.store)).toBe(0);
+  });
+});

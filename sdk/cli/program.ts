@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { cliContext, DEFAULT_URL } from './context.ts';
 import { registerPlatform } from '../commands/platform.ts';
 import { registerLedger } from '../commands/ledger.ts';
+import { registerMarket } from '../commands/market.ts';
 
 export function vracuProgram(env: NodeJS.ProcessEnv = process.env, out?: (s: string) => void): Command {
   const program = new Command('vracu')
@@ -14,5 +15,6 @@ export function vracuProgram(env: NodeJS.ProcessEnv = process.env, out?: (s: str
   const ctx = cliContext(program, env, out);
   registerPlatform(program, ctx);
   registerLedger(program, ctx);
+  registerMarket(program, ctx);
   return program;
 }

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { testEnv, type TestEnv } from '../../support/runtime.ts';
-import { account, Ledger, ledgerFor, type TransferRequest } from '../../../functions/ledger/ledger.ts';
+import { account, InvalidPostingError, Ledger, ledgerFor, TransferTooLargeError, type TransferRequest } from '../../../functions/ledger/ledger.ts';
 import { AppError } from '../../../functions/platform/errors.ts';
 import { TransactionCancelledError } from '../../../functions/platform/dynamo/transact.ts';
 import { parseAcu } from '../../../functions/platform/money.ts';
@@ -98,6 +98,27 @@ describe('guard', () => {
     expect(err).toBeInstanceOf(TransactionCancelledError);
     expect((err as TransactionCancelledError).failed('rc:create')).toBeDefined();
     expect(await ledger.balance(account.user(u))).toBe(1_000_000n);
+  });
+});
+
+describe('limits', () => {
+  it('refuses a transfer that cannot fit one transaction, before writing anything', async () => {
+    const u = uniq('u');
+    await mint(u, 100_000_000n);
+    const key = uniq('big:');
+    // 2 records + 50 entries + 50 shard updates > 100 items.
+    const postings = Array.from({ length: 49 }, (_, i) => ({ from: account.user(u), to: account.escrow(`rc_big_${u}_${i}`), amount: 1n }));
+    await expect(ledger.transfer(req(key, postings))).rejects.toBeInstanceOf(TransferTooLargeError);
+    await expect(ledger.transfer(req(key, postings))).rejects.toThrow(/at most 100 items; this one needs 102/);
+    expect(await ledger.lookup(key)).toBeNull();
+    expect(await ledger.balance(account.user(u))).toBe(100_000_000n);
+  });
+
+  it('rejects invalid postings before writing anything', async () => {
+    const u = uniq('u');
+    await expect(ledger.transfer(req(uniq('bad:'), [{ from: account.user(u), to: account.user(u), amount: 1n }]))).rejects.toBeInstanceOf(InvalidPostingError);
+    await expect(ledger.transfer(req(uniq('bad:'), [{ from: account.mint, to: account.user(u), amount: 0n }]))).rejects.toThrow(/greater than zero/);
+    expect(await ledger.balance(account.user(u))).toBe(0n);
   });
 });
 

@@ -1,0 +1,62 @@
+/**
+ * Sandbox → local event bus → the task-events queue (fauxqs), as the cloud goes ECS →
+ * EventBridge rule → SQS: the consumer receives envelopes it parses with the ECS schema.
+ */
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { describe, expect, it } from 'vitest';
+import { testEnv } from '../../support/runtime.ts';
+import { LocalEventBus } from '../../../local/event-bus.ts';
+import { sandboxPlugin } from '../../../local/sandbox/plugin.ts';
+import { driverFor } from '../../../functions/jobs/drivers/select.ts';
+import { LocalSandboxDriver } from '../../../local/sandbox/driver.ts';
+import { parseEcsTaskStateChange, toContainerState } from '../../../events/ecs-task-state.ts';
+
+describe('sandbox plugin and task events', () => {
+  it('registers the driver and its events reach the task-events queue in ECS shape', async () => {
+    const env = await testEnv({ queues: true });
+    const bus = new LocalEventBus(env.rt.queues, () => env.clock.nowMs());
+    const logs: string[] = [];
+    const plugin = await sandboxPlugin({ VRACU_SANDBOX_ISOLATION: 'process' })({ runtime: env.rt, bus, dataDir: null, log: (l) => logs.push(l) });
+    try {
+      const driver = driverFor(env.rt, {});
+      expect(driver).toBeInstanceOf(LocalSandboxDriver);
+      expect(logs.join('\n')).toContain('child process');
+      const { containerId } = await driver.launch({
+        jobId: 'job_01JD3Q4W5X6Y7Z8A9B0C1D2E3F',
+        image: 'vracu/job-runner:local',
+        command: ['sh', '-c', 'exit 0'],
+        env: {},
+        cpuUnits: 1024,
+        memoryMb: 256,
+        gpus: 0,
+        timeoutMs: 10_000,
+        network: 'none',
+        tags: {},
+      });
+      await (driver as LocalSandboxDriver).waitStopped(containerId);
+
+      const received: ReturnType<typeof parseEcsTaskStateChange>[] = [];
+      for (let i = 0; i < 20 && received.length < 3; i++) {
+        const out = await env.sqs.send(new ReceiveMessageCommand({ QueueUrl: env.queues!.taskEvents, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+        for (const m of out.Messages ?? []) received.push(parseEcsTaskStateChange(JSON.parse(m.Body ?? '')));
+      }
+      const states = received.map(toContainerState).sort((a, b) => a.version - b.version);
+      expect(states.map((s) => [s.lastStatus, s.version])).toEqual([
+        ['PENDING', 1],
+        ['RUNNING', 2],
+        ['STOPPED', 3],
+      ]);
+      expect(states.every((s) => s.containerId === containerId && s.jobId === 'job_01JD3Q4W5X6Y7Z8A9B0C1D2E3F')).toBe(true);
+      expect(states[2]).toMatchObject({ exitCode: 0, stopCode: 'EssentialContainerExited', createdAt: '2026-11-23T12:00:00.000Z' });
+    } finally {
+      await plugin.stop();
+    }
+    expect(() => driverFor(env.rt, {})).toThrow('setLocalDriver');
+  });
+
+  it('fails fast on a bad isolation setting', async () => {
+    const env = await testEnv();
+    const bus = new LocalEventBus(env.rt.queues, () => env.clock.nowMs());
+    await expect(sandboxPlugin({ VRACU_SANDBOX_ISOLATION: 'docker' })({ runtime: env.rt, bus, dataDir: null, log: () => undefined })).rejects.toThrow('VRACU_SANDBOX_ISOLATION');
+  });
+});

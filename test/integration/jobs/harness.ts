@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteMessageCommand, ReceiveMessageCommand, GetQueueAttributesCommand, type Message } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { createRuntime, setRuntime, type Runtime } from '../../../functions/platform/runtime.ts';
 import { SqsSender } from '../../../functions/platform/queue.ts';
 import { seededPrng } from '../../../functions/platform/ids.ts';
@@ -36,6 +35,7 @@ export interface Harness {
   bus: LocalEventBus;
   driver: LocalSandboxDriver;
   agents: { name: string; identity: string; publicKey: string }[];
+  addAgent(i: number): Promise<void>;
   /** Delivers what is visible on the queues (all, or the ones named) once; returns how many. */
   pumpOnce(only?: QueueId[]): Promise<number>;
   /** Pumps until `done` holds. */
@@ -67,17 +67,17 @@ export async function jobsHarness(opts: { agents?: number; maxAgents?: number; s
 
   const rand = seededPrng(opts.seed ?? 7);
   const agents: Harness['agents'] = [];
-  for (let i = 1; i <= (opts.agents ?? 9); i++) {
+  async function addAgent(i: number): Promise<void> {
     const secret = Uint8Array.from({ length: 32 }, () => Math.floor(rand() * 256));
     const signer = new KeySigner(secret);
     const name = `agent-${i}`;
     const identity = `ari${i}.agentplatform@`;
     mkdirSync(join(dir, 'agents', name), { recursive: true, mode: 0o700 });
     writeFileSync(join(dir, 'agents', name, 'keys.json'), JSON.stringify({ wif: encodeWif(secret), identity, publicKey: signer.publicKeyHex }), { mode: 0o600 });
-    secp256k1.Point.fromHex(signer.publicKeyHex);
     await putAgent(d.store, { name, identity, publicKey: signer.publicKeyHex, ownerId: 'prn_provider', tenant: 'provider', registeredAt: new Date(env.clock.nowMs()).toISOString() });
     agents.push({ name, identity, publicKey: signer.publicKeyHex });
   }
+  for (let i = 1; i <= (opts.agents ?? 9); i++) await addAgent(i);
 
   const handlers: Record<QueueId, (e: SQSEvent) => Promise<SQSBatchResponse>> = {
     jobSteps: (e) => stepHandler(e),
@@ -120,6 +120,7 @@ export async function jobsHarness(opts: { agents?: number; maxAgents?: number; s
     bus,
     driver,
     agents,
+    addAgent,
     pumpOnce,
     pumpUntil,
     take,

@@ -1,0 +1,158 @@
+/**
+ * The jobs API through its handlers, with the events API Gateway would send: bad input is
+ * a 4xx problem naming the field and queues nothing; a buyer sees only their own jobs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { toAuthorizerContext, type Principal } from '../../../functions/platform/auth/principal.ts';
+import type { RouteSpec } from '../../../functions/platform/http/route.ts';
+import { apiGatewayEvent, lambdaContext } from '../../../local/apigw-event.ts';
+import { loadHandler } from '../../../local/modules.ts';
+import * as api from '../../../functions/jobs/api.ts';
+import { KeySigner } from '../../../functions/jobs/signing/local-signer.ts';
+import { tenantJobs } from '../../../functions/jobs/store/job-store.ts';
+import { jobsHarness, type Harness } from './harness.ts';
+
+const alice: Principal = { id: 'prn_alice', tenant: 'tenant-alice', roles: ['buyer'], keyId: 'key_a' };
+const bob: Principal = { id: 'prn_bob', tenant: 'tenant-bob', roles: ['buyer'], keyId: 'key_b' };
+const provider: Principal = { id: 'prn_prov', tenant: 'tenant-prov', roles: ['provider'], keyId: 'key_p' };
+
+let h: Harness;
+beforeAll(async () => {
+  h = await jobsHarness({ agents: 2, config: { quota: { maxActiveJobs: 3, maxActiveScu: 100 } } });
+});
+afterAll(async () => {
+  await h.close();
+});
+
+async function call(route: RouteSpec, who: Principal | null, input: { body?: unknown; params?: Record<string, string>; query?: Record<string, string> } = {}) {
+  const path = route.path.replace(/\{(\w+)\}/g, (_, n: string) => input.params?.[n] ?? '');
+  const event = apiGatewayEvent(
+    route,
+    { method: route.method, path, headers: input.body !== undefined ? { 'content-type': 'application/json' } : {}, ...(input.body !== undefined ? { body: JSON.stringify(input.body) } : {}), ...(input.query ? { query: input.query } : {}) },
+    input.params ?? {},
+    toAuthorizerContext(who),
+  );
+  const handler = await loadHandler(route.entry);
+  const out = (await handler(event, lambdaContext(route.id))) as APIGatewayProxyStructuredResultV2;
+  return { status: out.statusCode!, type: String(out.headers?.['content-type'] ?? ''), body: out.body ? JSON.parse(out.body) : null };
+}
+
+const good = { adapter: 'render', spec: { frames: 1, numGpus: 0, image: 'local/sandbox', command: ['true'] }, timeoutMs: 10_000 };
+
+describe('submission: bad input is a 4xx naming the field, and nothing is queued', () => {
+  it.each([
+    ['unknown adapter', { ...good, adapter: 'finetune' }, 400, 'unknown_adapter', 'body.adapter'],
+    ['image off the allow-list', { ...good, spec: { ...good.spec, image: 'docker.io/evil/miner:1' } }, 403, 'image_not_allowed', 'body.spec.image'],
+    ['GPUs over the limit', { ...good, spec: { ...good.spec, numGpus: 64 } }, 403, 'policy_denied', 'body.spec.numGpus'],
+    ['runtime over JOB_TIMEOUT_MS', { ...good, timeoutMs: 3_600_001 }, 403, 'policy_denied', 'body.timeoutMs'],
+    ['invalid spec', { ...good, spec: { frames: 0 } }, 400, 'invalid_spec', 'body.spec.frames'],
+    ['unknown field', { ...good, priority: 'high' }, 400, 'validation_failed', 'body.priority'],
+    ['a float runtime', { ...good, timeoutMs: 1000.5 }, 400, 'validation_failed', 'body.timeoutMs'],
+  ])('%s', async (_n, body, status, code, path) => {
+    const r = await call(api.submitJobRoute, alice, { body });
+    expect(r.status).toBe(status);
+    expect(r.type).toBe('application/problem+json');
+    expect(r.body.code).toBe(code);
+    expect(r.body.issues[0].path).toBe(path);
+    expect(await h.visible('jobSteps')).toBe(0);
+    expect((await tenantJobs(h.d.store, alice.tenant, 10)).jobs).toEqual([]);
+  });
+
+  it('preflight returns the profile and plan and persists nothing', async () => {
+    const r = await call(api.preflightRoute, alice, { body: { adapter: 'training', spec: { numGpus: 2 } } });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ adapter: 'training', accepted: true, profile: { numGpus: 2, minVramGb: 40 }, plan: { strategy: 'ddp' }, resources: { cpuUnits: 1024, memoryMb: 2048, timeoutMs: 3_600_000, network: 'none' }, scu: 120 });
+    expect(await h.visible('jobSteps')).toBe(0);
+    expect((await tenantJobs(h.d.store, alice.tenant, 10)).jobs).toEqual([]);
+    const bad = await call(api.preflightRoute, alice, { body: { adapter: 'nope' } });
+    expect(bad.body.code).toBe('unknown_adapter');
+  });
+
+  it('a seller-only key cannot submit', async () => {
+    expect((await call(api.submitJobRoute, provider, { body: good })).status).toBe(403);
+  });
+});
+
+describe('ownership and the job views', () => {
+  let jobId: string;
+  beforeAll(async () => {
+    const r = await call(api.submitJobRoute, alice, { body: good });
+    expect(r.status).toBe(201);
+    jobId = r.body.jobId;
+    await h.waitTerminal(jobId);
+  });
+
+  it("the owner sees the job, its status, attestations and listing", async () => {
+    const got = await call(api.getJobRoute, alice, { params: { id: jobId } });
+    expect(got.body).toMatchObject({ jobId, status: 'COMPLETED', attested: { creation: true, deletion: true } });
+    expect((await call(api.jobStatusRoute, alice, { params: { id: jobId } })).body).toMatchObject({ status: 'COMPLETED', terminal: true });
+    const att = await call(api.attestationsRoute, alice, { params: { id: jobId } });
+    expect(att.body.creation.type).toBe('container:created');
+    expect(att.body.deletion.type).toBe('container:destroyed');
+    expect(att.body.agent.publicKey).toMatch(/^0[23]/);
+    const list = await call(api.listJobsRoute, alice, { query: { limit: '10' } });
+    expect(list.body.jobs.map((j: { jobId: string }) => j.jobId)).toEqual([jobId]);
+    expect((await call(api.jobLogsRoute, alice, { params: { id: jobId } })).body).toMatchObject({ jobId, lines: [] });
+  });
+
+  it.each([
+    ['get', api.getJobRoute],
+    ['status', api.jobStatusRoute],
+    ['logs', api.jobLogsRoute],
+    ['attestations', api.attestationsRoute],
+    ['cancel', api.cancelJobRoute],
+  ])("another buyer's job id → 404 (%s)", async (_n, route) => {
+    const r = await call(route as RouteSpec, bob, { params: { id: jobId } });
+    expect(r.status).toBe(404);
+    expect(r.body.code).toBe('not_found');
+  });
+
+  it('another buyer lists nothing; a malformed id or cursor is a 400', async () => {
+    expect((await call(api.listJobsRoute, bob)).body.jobs).toEqual([]);
+    expect((await call(api.getJobRoute, alice, { params: { id: 'job_nope' } })).body.code).toBe('validation_failed');
+    expect((await call(api.listJobsRoute, alice, { query: { cursor: 'garbage' } })).body).toMatchObject({ code: 'validation_failed', issues: [{ path: 'query.cursor' }] });
+  });
+
+  it('cancelling an ended job → 409 job_not_cancellable', async () => {
+    expect((await call(api.cancelJobRoute, alice, { params: { id: jobId } })).body.code).toBe('job_not_cancellable');
+  });
+});
+
+describe('quotas', () => {
+  it('over the active-job quota → 409 quota_exceeded, nothing queued beyond the quota', async () => {
+    const slow = { ...good, spec: { ...good.spec, command: ['sleep', '5'] } };
+    const carol: Principal = { id: 'prn_carol', tenant: 'tenant-carol', roles: ['buyer'], keyId: 'key_c' };
+    for (let i = 0; i < 3; i++) expect((await call(api.submitJobRoute, carol, { body: slow })).status).toBe(201);
+    const over = await call(api.submitJobRoute, carol, { body: slow });
+    expect(over.status).toBe(409);
+    expect(over.body).toMatchObject({ code: 'quota_exceeded', quota: 'activeJobs', limit: 3 });
+    expect((await tenantJobs(h.d.store, carol.tenant, 10)).jobs).toHaveLength(3);
+    const scu = await call(api.submitJobRoute, alice, { body: { ...good, spec: { ...good.spec, scmMinutes: 101 } } });
+    expect(scu.body).toMatchObject({ code: 'quota_exceeded', quota: 'activeScu' });
+  });
+});
+
+describe('agents', () => {
+  const key = new KeySigner(new Uint8Array(32).fill(7));
+  it('a provider registers an agent; the same name again → 409; anyone lists public keys', async () => {
+    const body = { name: 'agent-x', identity: 'arix.agentplatform@', publicKey: key.publicKeyHex };
+    const r = await call(api.registerAgentRoute, provider, { body });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ name: 'agent-x', busy: false, publicKey: key.publicKeyHex });
+    expect((await call(api.registerAgentRoute, provider, { body })).body.code).toBe('agent_exists');
+    const list = await call(api.listAgentsRoute, bob);
+    expect(list.body.agents.map((a: { name: string }) => a.name)).toContain('agent-x');
+  });
+
+  it.each([
+    ['a buyer', alice, { name: 'a', identity: 'a.agentplatform@', publicKey: key.publicKeyHex }, 403, 'forbidden'],
+    ['an identity without the suffix', provider, { name: 'a', identity: 'ari1', publicKey: key.publicKeyHex }, 400, 'validation_failed'],
+    ['an x-only key', provider, { name: 'a', identity: 'a.agentplatform@', publicKey: key.publicKeyHex.slice(2) }, 400, 'validation_failed'],
+    ['a point off the curve', provider, { name: 'a', identity: 'a.agentplatform@', publicKey: `02${'f'.repeat(64)}` }, 400, 'validation_failed'],
+  ])('refuses %s', async (_n, who, body, status, code) => {
+    const r = await call(api.registerAgentRoute, who, { body });
+    expect(r.status).toBe(status);
+    expect(r.body.code).toBe(code);
+  });
+});

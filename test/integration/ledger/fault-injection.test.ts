@@ -1,6 +1,6 @@
 /**
  * Seeded property test under injected faults: random mints, transfers (some overdrawing,
- * some on sharded accounts), replays of earlier keys and reuses of a key with another
+ * some on sharded accounts, some sent three times at once), replays of earlier keys and reuses of a key with another
  * request, each retried by its own idempotency key until it gives a definite answer.
  * After every step an independent model must agree with the stored balances, the checker
  * must pass, and each applied key must have exactly one transfer record.
@@ -67,13 +67,12 @@ describe.each(SEEDS)('ledger under injected faults, seed %i', (seed) => {
     // The model: balances and which keys were applied with which request.
     const model = new Map<string, bigint>();
     const applied = new Map<string, TransferRequest>();
-    const tried: TransferRequest[] = [];
     const bal = (a: string) => model.get(a) ?? 0n;
     const platformBefore = await ledger.balance(account.platform);
     const mintBefore = await ledger.balance(account.mint);
     model.set(account.platform, platformBefore);
     model.set(account.mint, mintBefore);
-    const stats = { steps: 0, applied: 0, replays: 0, rejected: 0, conflicts409: 0, attempts: 0 };
+    const stats = { steps: 0, applied: 0, bursts: 0, replays: 0, rejected: 0, conflicts409: 0, attempts: 0 };
 
     const request = (i: number, postings: Posting[]): TransferRequest => ({
       key: `${tag}:${i}`,
@@ -87,11 +86,13 @@ describe.each(SEEDS)('ledger under injected faults, seed %i', (seed) => {
       for (let i = 0; i < STEPS; i++) {
         const roll = rnd();
         let req: TransferRequest;
-        let expectReplay = false;
-        let expect409 = false;
-        if (roll < 0.25 || applied.size === 0) {
+        let kind: 'new' | 'burst' | 'replay' | 'reuse';
+        if (roll < 0.2 || applied.size === 0) {
+          kind = 'new';
           req = request(i, [{ from: account.mint, to: pick(users), amount: BigInt(1 + Math.floor(rnd() * 50_000_000)) }]);
         } else if (roll < 0.75) {
+          // Some of these go out three times at once, as a client retrying in parallel would.
+          kind = roll < 0.62 ? 'new' : 'burst';
           const from = pick(accounts);
           let to = pick(accounts);
           while (to === from) to = pick(accounts);
@@ -102,26 +103,26 @@ describe.each(SEEDS)('ledger under injected faults, seed %i', (seed) => {
           if (rnd() < 0.3) postings.push({ from, to: account.platform === from ? pick(users) : account.platform, amount: 1n + BigInt(Math.floor(rnd() * 1000)) });
           req = request(i, postings);
         } else if (roll < 0.9) {
+          kind = 'replay';
           req = pick([...applied.values()]);
-          expectReplay = true;
         } else {
+          kind = 'reuse';
           const prior = pick([...applied.values()]);
           req = { ...prior, requestHash: `${prior.requestHash}#changed`, postings: prior.postings.map((p) => ({ ...p, amount: p.amount + 1n })) };
-          expect409 = true;
         }
-        tried.push(req);
 
         f.arm();
-        const { outcome, attempts } = await untilDefinite(ledger, req);
+        const runs = await Promise.all(Array.from({ length: kind === 'burst' ? 3 : 1 }, () => untilDefinite(ledger, req)));
         f.disarm();
         stats.steps++;
-        stats.attempts += attempts;
+        stats.attempts += runs.reduce((s, r) => s + r.attempts, 0);
+        const outcomes = runs.map((r) => r.outcome);
 
-        if (expectReplay) {
-          expect(outcome).toEqual({ ok: true, replayed: true, result: req.result });
+        if (kind === 'replay') {
+          expect(outcomes).toEqual([{ ok: true, replayed: true, result: req.result }]);
           stats.replays++;
-        } else if (expect409) {
-          expect(outcome).toEqual({ ok: false, code: 'exists_with_different_payload' });
+        } else if (kind === 'reuse') {
+          expect(outcomes).toEqual([{ ok: false, code: 'exists_with_different_payload' }]);
           stats.conflicts409++;
         } else {
           // Independent prediction: net per account, guarded accounts may not go below zero.
@@ -132,12 +133,15 @@ describe.each(SEEDS)('ledger under injected faults, seed %i', (seed) => {
           }
           const affordable = [...next].every(([a, b]) => b >= 0n || mayGoNegative(a));
           if (affordable) {
-            expect(outcome.ok).toBe(true);
+            for (const o of outcomes) expect(o).toMatchObject({ ok: true, result: req.result });
+            // At most one of a burst applies fresh (none, if the applying attempt's reply was lost).
+            expect(outcomes.filter((o) => o.ok && !o.replayed).length).toBeLessThanOrEqual(1);
             for (const [a, b] of next) model.set(a, b);
             applied.set(req.key, req);
             stats.applied++;
+            if (kind === 'burst') stats.bursts++;
           } else {
-            expect(outcome).toEqual({ ok: false, code: 'insufficient_funds' });
+            for (const o of outcomes) expect(o).toEqual({ ok: false, code: 'insufficient_funds' });
             stats.rejected++;
           }
         }

@@ -4,6 +4,7 @@ import { cliContext, DEFAULT_URL } from './context.ts';
 import { registerPlatform } from '../commands/platform.ts';
 import { registerLedger } from '../commands/ledger.ts';
 import { registerMarket } from '../commands/market.ts';
+import { registerJobs } from '../commands/jobs.ts';
 
 export function vracuProgram(env: NodeJS.ProcessEnv = process.env, out?: (s: string) => void): Command {
   const program = new Command('vracu')
@@ -16,5 +17,6 @@ export function vracuProgram(env: NodeJS.ProcessEnv = process.env, out?: (s: str
   registerPlatform(program, ctx);
   registerLedger(program, ctx);
   registerMarket(program, ctx);
+  registerJobs(program, ctx);
   return program;
 }

@@ -1,0 +1,170 @@
+/**
+ * `vap-dispatcher` (seed 000): init, register, start, status, privacy, verify. It talks to
+ * the exchange at VAP_API_URL with VRACU_API_KEY; keys live under VAP_DISPATCHER_CONFIG.
+ * The exchange runs the pool (claims, queue, containers, signing); the dispatcher makes the
+ * identities, registers them, brings up the local exchange when asked, and checks the proofs.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { VracuClient } from '../client.ts';
+import { table } from '../cli/context.ts';
+import { attestationsRoute, getJobRoute, listAgentsRoute, poolAttestationsRoute, poolStatusRoute, registerAgentRoute } from '../../functions/jobs/api.ts';
+import { jobHash } from '../../functions/jobs/domain/attestation.ts';
+import { jobDocument } from '../../functions/jobs/domain/job.ts';
+import { initAgents, readAgent, readAgents, setIdentity } from './identities.ts';
+import { privacyStats, verifyJob, type AttestedJob } from './privacy.ts';
+
+export const DEFAULT_API_URL = 'http://127.0.0.1:8787';
+
+export interface DispatcherEnv {
+  url: string;
+  apiKey: string | undefined;
+  configDir: string;
+  maxAgents: number;
+}
+
+export function dispatcherEnv(env: NodeJS.ProcessEnv = process.env): DispatcherEnv {
+  const max = Number(env.MAX_AGENTS ?? 9);
+  if (!Number.isInteger(max) || max < 1) throw new Error('MAX_AGENTS must be a positive integer');
+  return {
+    url: env.VAP_API_URL ?? DEFAULT_API_URL,
+    apiKey: env.VRACU_API_KEY,
+    configDir: (env.VAP_DISPATCHER_CONFIG ?? join(homedir(), '.vap', 'dispatcher')).replace(/^~(?=\/|$)/, homedir()),
+    maxAgents: max,
+  };
+}
+
+const ms = (v: number) => (v < 1000 ? `${v} ms` : `${(v / 1000).toFixed(1)} s`);
+
+/** Registers one identity; an agent already registered with the same key counts as done. */
+export async function registerAgent(client: VracuClient, configDir: string, agentName: string, ariName: string): Promise<{ created: boolean; identity: string }> {
+  const agent = readAgent(configDir, agentName);
+  const identity = ariName.endsWith('.agentplatform@') ? ariName : `${ariName}.agentplatform@`;
+  try {
+    await client.call(registerAgentRoute, { body: { name: agent.name, identity, publicKey: agent.publicKey } });
+    setIdentity(agent, identity);
+    return { created: true, identity };
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'agent_exists') throw e;
+    const listed = (await client.call(listAgentsRoute)).agents.find((a) => a.name === agent.name);
+    if (listed?.publicKey !== agent.publicKey) throw new Error(`${agent.name} is registered with another public key`);
+    return { created: false, identity: listed.identity };
+  }
+}
+
+export async function poolStatusText(client: VracuClient): Promise<string> {
+  const s = await client.call(poolStatusRoute);
+  const rows = s.active.map((j) => ({ job: j.jobId, status: j.status, agent: j.agent ?? '', container: j.containerId ? j.containerId.split('/').pop() : '', deadline: j.deadline ?? '' }));
+  return [`Queue: ${s.busy}/${s.maxAgents}   waiting: ${s.queued}   agents registered: ${s.agents.length}`, '', table(rows, ['job', 'status', 'agent', 'container', 'deadline'])].join('\n');
+}
+
+export async function verifyOne(client: VracuClient, jobId: string) {
+  const [att, job, agents] = await Promise.all([client.call(attestationsRoute, { params: { id: jobId } }), client.call(getJobRoute, { params: { id: jobId } }), client.call(listAgentsRoute)]);
+  const keys = new Map(agents.agents.map((a) => [a.name, a.publicKey]));
+  // The job hash is recomputed from the job as served, not taken from the attestation.
+  const recomputed = jobHash(jobDocument({ jobId: job.jobId, adapter: job.adapter, spec: job.spec, profile: job.profile, plan: job.plan as never, resources: job.resources }));
+  const result = verifyJob({ ...(att as AttestedJob), jobHash: recomputed }, keys);
+  return { jobId, result, att };
+}
+
+export function dispatcherProgram(env: NodeJS.ProcessEnv = process.env, out: (s: string) => void = (s) => process.stdout.write(s)): Command {
+  const say = (s: string) => out(`${s}\n`);
+  const cfg = () => dispatcherEnv(env);
+  const client = () => new VracuClient({ baseUrl: cfg().url, apiKey: cfg().apiKey });
+  const program = new Command('vap-dispatcher').description('ephemeral job containers with signed creation and deletion attestations').showHelpAfterError();
+
+  program
+    .command('init')
+    .description('create N agent identities (secp256k1 keys as WIF, identity, SOUL.md) under VAP_DISPATCHER_CONFIG')
+    .option('-n, --number <n>', 'how many agents', '9')
+    .action((o: { number: string }) => {
+      const made = initAgents(cfg().configDir, Number(o.number));
+      say(`created ${made.length} identities in ${cfg().configDir}/agents (files 0600, directories 0700)`);
+      say(table(made.map((a) => ({ agent: a.name, identity: a.identity, publicKey: a.publicKey }))));
+      say('\nnext: vap-dispatcher register agent-1 ari1   (for each agent)');
+    });
+
+  program
+    .command('register <agent> <name>')
+    .description('register an identity with the exchange (its public key and <name>.agentplatform@)')
+    .action(async (agent: string, name: string) => {
+      const r = await registerAgent(client(), cfg().configDir, agent, name);
+      say(r.created ? `registered ${agent} as ${r.identity}` : `${agent} was already registered as ${r.identity}`);
+    });
+
+  program
+    .command('start')
+    .description('run the pool: locally (no VAP_API_URL, or --local) bring up the local exchange with these identities; else watch the exchange')
+    .option('--local', 'start the local exchange even if VAP_API_URL is set')
+    .option('--port <port>', 'local gateway port', '8787')
+    .option('--memory', 'keep the local exchange in memory (default: persist in .vracu/)')
+    .option('--once', 'print the status once and exit (after starting)')
+    .option('--interval <ms>', 'status refresh interval', '2000')
+    .action(async (o: { local?: boolean; port: string; memory?: boolean; once?: boolean; interval: string }) => {
+      const local = o.local || !env.VAP_API_URL;
+      let c = client();
+      let stop: (() => Promise<void>) | undefined;
+      if (local) {
+        const { startLocal } = await import('./local.ts');
+        const started = await startLocal({ configDir: cfg().configDir, maxAgents: cfg().maxAgents, port: Number(o.port), memory: Boolean(o.memory), log: say });
+        c = started.client;
+        stop = started.stop;
+        say(`exchange at ${started.url}   admin key: ${started.adminKey}`);
+        say(`registered ${started.registered.length} agents; MAX_AGENTS=${cfg().maxAgents}`);
+      }
+      const show = async () => say(`\n${new Date().toISOString()}\n${await poolStatusText(c)}`);
+      await show();
+      if (o.once) {
+        await stop?.();
+        return;
+      }
+      const timer = setInterval(() => void show().catch((e: unknown) => say(`status failed: ${(e as Error).message}`)), Number(o.interval));
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      clearInterval(timer);
+      await stop?.();
+    });
+
+  program
+    .command('status')
+    .description('active jobs and Queue: busy/MAX_AGENTS')
+    .action(async () => say(await poolStatusText(client())));
+
+  program
+    .command('privacy')
+    .description('attestation statistics: created, destroyed, verified (offline), missing, container lifetimes')
+    .option('--limit <n>', 'how many recent jobs', '200')
+    .action(async (o: { limit: string }) => {
+      const c = client();
+      const [jobs, agents] = await Promise.all([c.call(poolAttestationsRoute, { query: { limit: Number(o.limit) } }), c.call(listAgentsRoute)]);
+      const s = privacyStats(jobs.jobs as AttestedJob[], new Map(agents.agents.map((a) => [a.name, a.publicKey])));
+      say(`jobs ended:          ${s.jobs}`);
+      say(`with a container:    ${s.withContainer}`);
+      say(`✅ created:          ${s.created}`);
+      say(`✅ destroyed:        ${s.destroyed}`);
+      say(`verified (offline):  ${s.verified}/${s.withContainer}`);
+      say(`missing:             ${s.missing}`);
+      if (s.lifetimeMs) say(`container lifetime:  min ${ms(s.lifetimeMs.min)}, p50 ${ms(s.lifetimeMs.p50)}, max ${ms(s.lifetimeMs.max)}`);
+      for (const f of s.failed) say(`  ✗ ${f.jobId}: ${f.problems.join(', ')}`);
+      if (s.failed.length) process.exitCode = 1;
+    });
+
+  program
+    .command('verify <job-id>')
+    .description("fetch a job's attestations and verify them offline against the registered public key")
+    .action(async (jobId: string) => {
+      const { result, att } = await verifyOne(client(), jobId);
+      if (result.ok) {
+        say(`✅ ${jobId}: creation and deletion attestations verify (agent ${att.creation?.agentId}, container ${att.creation?.containerId})`);
+        if (result.lifetimeMs !== undefined) say(`   container lived ${ms(result.lifetimeMs)}: ${att.creation?.createdAt} → ${att.deletion?.destroyedAt}`);
+      } else {
+        say(`✗ ${jobId}: ${result.problems.join(', ')}`);
+        process.exitCode = 1;
+      }
+    });
+
+  return program;
+}

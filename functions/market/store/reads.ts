@@ -7,7 +7,7 @@ import type { Rc } from '../domain/rc.ts';
 import type { Listing } from '../domain/secondary.ts';
 import type { Offer } from '../domain/quote.ts';
 import { toListing, toProvider, toRc } from './codec.ts';
-import { jobKey, listingKey, OPEN_LISTINGS_GSI, ownerGsi, PROVIDERS_GSI, quoteKey, rcKey, RC_OPEN_SHARDS } from './keys.ts';
+import { jobKey, listingKey, OPEN_LISTINGS_GSI, ownerGsi, providerKey, PROVIDERS_GSI, quoteKey, rcKey, RC_OPEN_SHARDS } from './keys.ts';
 
 type Item = Record<string, unknown>;
 
@@ -55,6 +55,25 @@ export async function allProviders(rt: Runtime): Promise<ProviderState[]> {
 export async function providerState(rt: Runtime, id: string): Promise<ProviderState | undefined> {
   const items = await queryAll(rt, { KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': `PROV#${id}` }, ConsistentRead: true });
   return gather(items).get(id);
+}
+
+/**
+ * A provider's profile (spot price, calibration) cached per container for PROVIDER_CACHE_MS:
+ * the job-completion hook reads it on every call, and the catalog changes rarely.
+ */
+export const PROVIDER_CACHE_MS = 10_000;
+const providerCache = new Map<string, { provider: Provider; atMs: number }>();
+
+export async function cachedProvider(rt: Runtime, id: string): Promise<Provider | undefined> {
+  const key = `${rt.table('market')}/${id}`;
+  const now = rt.clock.nowMs();
+  const hit = providerCache.get(key);
+  if (hit && now - hit.atMs < PROVIDER_CACHE_MS && now >= hit.atMs) return hit.provider;
+  const it = await getItem(rt, providerKey(id));
+  if (!it) return undefined;
+  const provider = toProvider(it);
+  providerCache.set(key, { provider, atMs: now });
+  return provider;
 }
 
 export function offerOf(s: ProviderState, tenor: Tenor): Offer | undefined {

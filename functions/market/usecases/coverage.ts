@@ -15,7 +15,7 @@ import { account, ledgerFor, type Posting } from '../../ledger/ledger.ts';
 import { runtimeToScu } from '../domain/catalog.ts';
 import { planCoverage, type CoveragePlan } from '../domain/coverage.ts';
 import { jobDetailKey, jobKey, rcKey } from '../store/keys.ts';
-import { providerState, rcsOfOwner } from '../store/reads.ts';
+import { cachedProvider, rcsOfOwner } from '../store/reads.ts';
 import { requestHash } from './hash.ts';
 
 export interface JobApply {
@@ -32,14 +32,10 @@ export async function applyJob(rt: Runtime, req: JobApply): Promise<{ result: Js
   const ledger = ledgerFor(rt);
   const key = `job:${req.jobId}`;
   const hash = requestHash({ jobId: req.jobId, userId: req.userId, providerId: req.providerId, scu: req.scu?.toString() ?? null, runtimeSeconds: req.runtimeSeconds?.toString() ?? null });
-  const prior = await ledger.lookup(key);
-  if (prior) {
-    if (prior.requestHash !== hash) throw new AppError('exists_with_different_payload', `job ${req.jobId} was already applied with a different payload`, { jobId: req.jobId });
-    return { result: prior.result, replayed: true };
-  }
-  const state = await providerState(rt, req.providerId);
-  if (!state) throw new AppError('unknown_provider', `no provider "${req.providerId}"`, { issues: [{ path: 'body.providerId', message: 'unknown provider' }] });
-  const provider = state.provider;
+  // No up-front lookup on this hot path: a replay fails the transfer's idempotency guard
+  // and the ledger answers with the stored result (or 409 for another payload).
+  const provider = await cachedProvider(rt, req.providerId);
+  if (!provider) throw new AppError('unknown_provider', `no provider "${req.providerId}"`, { issues: [{ path: 'body.providerId', message: 'unknown provider' }] });
   const scu = req.scu ?? runtimeToScu(req.runtimeSeconds ?? 0n, provider.scmPerMinMilli);
   if (scu <= 0n) throw new AppError('validation_failed', 'the job used no SCU', { issues: [{ path: 'body.runtimeSeconds', message: 'converts to zero SCU' }] });
 

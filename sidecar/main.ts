@@ -1,6 +1,17 @@
-/** Entry point: `node main.ts -- <workload command...>` (the job container's ENTRYPOINT). */
-import { runSidecar } from './sidecar.ts';
+/** Entry point: `node sidecar.mjs -- <workload command...>` (the job container's ENTRYPOINT). */
 
+// Signals first: a StopTask that lands while the rest loads must still end the workload
+// cleanly (and not kill the sidecar, orphaning it), so handlers exist before anything else.
+let stopNow: (() => void) | undefined;
+let stopRequested = false;
+const onSignal = () => {
+  stopRequested = true;
+  stopNow?.();
+};
+process.on('SIGTERM', onSignal);
+process.on('SIGINT', onSignal);
+
+const { runSidecar } = await import('./sidecar.ts');
 const report = await runSidecar({
   env: process.env,
   argv: process.argv.slice(2),
@@ -8,11 +19,10 @@ const report = await runSidecar({
   stderr: process.stderr,
   nowMs: () => Date.now(),
   onStop: (stop) => {
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
+    stopNow = stop;
+    if (stopRequested) stop();
     return () => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
+      stopNow = undefined;
     };
   },
 });

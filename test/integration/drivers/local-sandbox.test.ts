@@ -175,10 +175,10 @@ for (const mode of MODES) {
       const { driver } = setup(mode, { timeoutGraceMs: 200 });
       const marker = uniqueSleep();
       const { containerId } = await driver.launch(spec({ command: ['sh', '-c', `sleep ${marker}`], timeoutMs: 300 }));
-      for (let i = 0; i < 100 && sleepers(marker).length < 1; i++) await new Promise((r) => setTimeout(r, 10));
+      for (let i = 0; i < 500 && sleepers(marker).length < 1; i++) await new Promise((r) => setTimeout(r, 10));
       expect(sleepers(marker)).toHaveLength(1);
       // Block the event loop past the deadline: the driver's own timer cannot run.
-      const until = Date.now() + 1500;
+      const until = Date.now() + 3000;
       while (Date.now() < until && sleepers(marker).length > 0) {
         // spin
       }
@@ -193,7 +193,7 @@ for (const mode of MODES) {
       const marker = uniqueSleep();
       const { containerId } = await driver.launch(spec({ command: ['sh', '-c', `sleep ${marker} & sleep ${marker} & echo started; wait`] }));
       const pid = driver.inspect(containerId)!.pid!;
-      for (let i = 0; i < 100 && sleepers(marker).length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 250 && sleepers(marker).length < 2; i++) await new Promise((r) => setTimeout(r, 20));
       expect(sleepers(marker)).toHaveLength(2);
       await driver.stop(containerId, 'cancelled by buyer');
       await driver.stop(containerId, 'again');
@@ -296,6 +296,15 @@ describe.runIf(host.bwrap)('local sandbox: bubblewrap isolation', () => {
 });
 
 describe('local sandbox: refusals', () => {
+  it('knows nothing of an unknown container: describe null, logs null, stop a no-op', async () => {
+    const { driver, publisher } = setup(MODES[1]!);
+    const id = 'arn:aws:ecs:local:000000000000:task/vracu-local/00000000000000000000000000000000';
+    expect(await driver.describe(id)).toBeNull();
+    expect(driver.logs(id)).toBeNull();
+    await driver.stop(id, 'cancel');
+    expect(publisher.events).toEqual([]);
+  });
+
   it.each([
     ['an image off the allow-list', spec({ image: 'evil/miner:latest' }), 'image_not_allowed'],
     ['an empty command', spec({ command: [] }), 'invalid_spec'],

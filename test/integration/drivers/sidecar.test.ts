@@ -44,14 +44,16 @@ function freshWorkDir(): string {
   return w;
 }
 
-function runBundle(command: string[], env: Record<string, string>, opts: { sigtermAfterMs?: number } = {}): Promise<Run> {
+function runBundle(command: string[], env: Record<string, string>, opts: { sigtermOn?: string } = {}): Promise<Run> {
   const t0 = Date.now();
   const child = spawn(process.execPath, [bundle, '--', ...command], { cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env } });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString();
+    if (opts.sigtermOn && stdout.includes(opts.sigtermOn)) child.kill('SIGTERM');
+  });
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  if (opts.sigtermAfterMs !== undefined) setTimeout(() => child.kill('SIGTERM'), opts.sigtermAfterMs);
   return new Promise((resolve) =>
     child.on('close', (code) => {
       const last = stderr.trim().split('\n').at(-1) ?? '{}';
@@ -103,18 +105,18 @@ describe('sidecar (bundled, as a child process)', () => {
 
   it('forwards a stop (SIGTERM from StopTask) to the workload, then still wipes', async () => {
     const work = freshWorkDir();
-    const r = await runBundle(['sh', '-c', 'touch partial; sleep 30'], { VRACU_JOB_ID: 'job_1', VRACU_WORK_DIR: work }, { sigtermAfterMs: 400 });
+    const r = await runBundle(['sh', '-c', 'touch partial; echo started; sleep 30'], { VRACU_JOB_ID: 'job_1', VRACU_WORK_DIR: work }, { sigtermOn: 'started' });
     expect(r.report).toMatchObject({ stopped: true, timedOut: false, signal: 'SIGTERM', workloadExitCode: 143, wipedDirs: [work] });
     expect(r.code).toBe(143);
     expect(readdirSync(work)).toEqual([]);
   });
 
   it.each([
-    ['no job id', ['true'], {}, 78, /VRACU_JOB_ID/],
-    ['no command', [], { VRACU_JOB_ID: 'job_1' }, 78, /no workload command/],
-    ['a bad timeout', ['true'], { VRACU_JOB_ID: 'job_1', VRACU_JOB_TIMEOUT_MS: '-5' }, 78, /VRACU_JOB_TIMEOUT_MS/],
-    ['a command that does not exist', ['no-such-binary-vracu'], { VRACU_JOB_ID: 'job_1' }, 127, /could not start/],
-  ])('fails with %s: exit %s and a report saying why', async (_n, cmd, env, code, why) => {
+    ['no job id', 78, ['true'], {}, /VRACU_JOB_ID/],
+    ['no command', 78, [], { VRACU_JOB_ID: 'job_1' }, /no workload command/],
+    ['a bad timeout', 78, ['true'], { VRACU_JOB_ID: 'job_1', VRACU_JOB_TIMEOUT_MS: '-5' }, /VRACU_JOB_TIMEOUT_MS/],
+    ['a command that does not exist', 127, ['no-such-binary-vracu'], { VRACU_JOB_ID: 'job_1' }, /could not start/],
+  ])('fails with %s: exit %i and a report saying why', async (_n, code, cmd, env, why) => {
     const r = await runBundle(cmd, { VRACU_WORK_DIR: freshWorkDir(), ...env });
     expect(r.code).toBe(code);
     expect(r.report.type).toBe('sidecar:failed');
@@ -153,6 +155,24 @@ describe('sidecar handshake seam and zeroization (in process)', () => {
     expect(existsSync(dek)).toBe(false);
     expect(readFileSync(witness)).toEqual(Buffer.alloc(17));
     rmSync(keyDir, { recursive: true, force: true });
+  });
+
+  it('a stop requested before the workload started (during the handshake) ends it at once', async () => {
+    const work = freshWorkDir();
+    const t = io(work, ['sh', '-c', 'echo started; sleep 30']);
+    const t0 = Date.now();
+    const report = await runSidecar({
+      ...t.io,
+      env: { ...t.io.env, VRACU_SIDECAR_STOP_GRACE_MS: '100' },
+      // main.ts remembers a SIGTERM that came early and calls stop as soon as it can.
+      onStop: (stop) => {
+        stop();
+        return () => undefined;
+      },
+    });
+    expect(report).toMatchObject({ stopped: true, timedOut: false, wipedDirs: [work] });
+    expect(report.exitCode).not.toBe(0);
+    expect(Date.now() - t0).toBeLessThan(5000);
   });
 
   it('does not start the workload when the handshake fails, and still wipes', async () => {

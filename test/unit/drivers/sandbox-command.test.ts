@@ -3,6 +3,7 @@ import type { LaunchSpec } from '../../../functions/jobs/drivers/driver.ts';
 import { buildCommand, sandboxEnv } from '../../../local/sandbox/sandbox-command.ts';
 import type { HostTools } from '../../../local/sandbox/host-tools.ts';
 import { TailBuffer } from '../../../local/sandbox/tail-buffer.ts';
+import { seededPrng } from '../../../functions/platform/ids.ts';
 
 const spec: LaunchSpec = {
   jobId: 'job_1',
@@ -94,5 +95,29 @@ describe('TailBuffer', () => {
     });
     expect(b.text()).toBe(all.slice(all.length - kept));
     expect(b.dropped).toBe(dropped);
+  });
+});
+
+describe('TailBuffer (property)', () => {
+  it('always holds exactly the last min(total, limit) bytes, in order', () => {
+    const seed = Number(process.env.VRACU_TEST_SEED ?? 20261123);
+    const rnd = seededPrng(seed);
+    const failures: string[] = [];
+    for (let round = 0; round < 200; round++) {
+      const limit = 1 + Math.floor(rnd() * 64);
+      const b = new TailBuffer(limit);
+      let all = Buffer.alloc(0);
+      const chunks = Math.floor(rnd() * 20);
+      for (let i = 0; i < chunks; i++) {
+        const c = Buffer.from(Array.from({ length: Math.floor(rnd() * 40) }, () => 97 + Math.floor(rnd() * 26)));
+        all = Buffer.concat([all, c]);
+        b.push(c);
+      }
+      const want = all.subarray(Math.max(0, all.length - limit)).toString();
+      if (b.text() !== want || b.dropped !== all.length - want.length) {
+        failures.push(`seed ${seed} (VRACU_TEST_SEED), round ${round}, limit ${limit}: got ${JSON.stringify(b.text())}, want ${JSON.stringify(want)}`);
+      }
+    }
+    expect(failures, `TailBuffer property failed; rerun with VRACU_TEST_SEED=${seed}`).toEqual([]);
   });
 });

@@ -49,7 +49,7 @@ describe('GET /v1/whoami (authenticated)', () => {
     const res = await raw('/v1/whoami', { headers: { 'x-api-key': 'vk_' + 'A'.repeat(43) } });
     expect(res.status).toBe(401);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
-    expect((await res.json()).code).toBe('unauthenticated');
+    expect(((await res.json()) as { code: string }).code).toBe('unauthenticated');
   });
 });
 
@@ -90,7 +90,7 @@ describe('bad input → 4xx problem+json naming the field, nothing written', () 
     const res = await post(body, type);
     expect(res.status).toBe(status);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
-    const p = await res.json();
+    const p = (await res.json()) as { code: string; status: number; issues: { path: string }[] };
     expect(p.code).toBe(code);
     expect(p.status).toBe(status);
     if (field) expect(p.issues.map((i: { path: string }) => i.path)).toContain(field);
@@ -100,7 +100,7 @@ describe('bad input → 4xx problem+json naming the field, nothing written', () 
   it('unknown route → 404, wrong method → 405', async () => {
     const a = await raw('/v1/nope');
     expect(a.status).toBe(404);
-    expect((await a.json()).code).toBe('route_not_found');
+    expect(((await a.json()) as { code: string }).code).toBe('route_not_found');
     const b = await raw('/health', { method: 'DELETE' });
     expect(b.status).toBe(405);
     expect(b.headers.get('allow')).toBe('GET');

@@ -14,11 +14,13 @@ import { transactWrite, TransactionCancelledError, type LabelledItem } from '../
 import { defaultShardsFor, kindOf, mayGoNegative, type AccountId } from './domain/accounts.ts';
 import { assertFits, netChanges, validatePostings, type Posting } from './domain/postings.ts';
 import { creditShard, planDebit, shardKey, type ShardDraw } from './domain/shards.ts';
+import { listEntries, type LedgerEntry } from './store/entries.ts';
 import { acctPk, entriesGsiPk, entrySk, IDEM_SK, idemPk, IDEMPOTENCY_RETENTION_DAYS, TRANSFER_SK, xferPk } from './store/keys.ts';
 
 export { account, type AccountId, type AccountKind } from './domain/accounts.ts';
 export type { Posting } from './domain/postings.ts';
 export { InvalidPostingError, TransferTooLargeError } from './domain/postings.ts';
+export type { LedgerEntry } from './store/entries.ts';
 
 export interface TransferRequest {
   /** Idempotency key, already scoped by the caller, e.g. `purchase:prn_x:<Idempotency-Key>`. */
@@ -38,15 +40,6 @@ export interface TransferOutcome {
   transferId: string;
   replayed: boolean;
   result: Json;
-}
-
-export interface LedgerEntry {
-  transferId: string;
-  account: AccountId;
-  /** Net change of the account in that transfer, µACU (credits positive). */
-  delta: bigint;
-  memo: string;
-  at: string;
 }
 
 export interface LedgerDeps {
@@ -157,19 +150,8 @@ export class Ledger {
   }
 
   /** One page of an account's entries, oldest first (transfer ids are time-ordered). */
-  async entries(a: AccountId, opts: { limit?: number; cursor?: string } = {}): Promise<{ entries: LedgerEntry[]; cursor?: string }> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :p',
-        ExpressionAttributeValues: { ':p': entriesGsiPk(a) },
-        Limit: opts.limit ?? 50,
-        ExclusiveStartKey: opts.cursor ? decodeCursor(opts.cursor) : undefined,
-      }),
-    );
-    const entries = (out.Items ?? []).map(toEntry);
-    return out.LastEvaluatedKey ? { entries, cursor: encodeCursor(out.LastEvaluatedKey) } : { entries };
+  entries(a: AccountId, opts: { limit?: number; cursor?: string } = {}): Promise<{ entries: LedgerEntry[]; cursor?: string }> {
+    return listEntries(this.doc, this.table, a, this.shardsFor(a), opts);
   }
 
   /** Balances of each shard of an account (index = shard). */
@@ -225,7 +207,7 @@ export class Ledger {
         item: {
           Put: {
             TableName: this.table,
-            Item: { pk: xferPk(transferId), sk: entrySk(a), account: a, transferId, delta, memo: req.memo, at, gsi1pk: entriesGsiPk(a), gsi1sk: transferId },
+            Item: { pk: xferPk(transferId), sk: entrySk(a), account: a, transferId, delta, memo: req.memo, at, gsi1pk: this.entriesPartition(a, transferId), gsi1sk: transferId },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -285,6 +267,11 @@ export class Ledger {
     };
   }
 
+  private entriesPartition(a: AccountId, transferId: string): string {
+    const n = this.shardsFor(a);
+    return entriesGsiPk(a, n > 1 ? creditShard(`${transferId}:${a}`, n) : undefined);
+  }
+
   private async replayOf(req: TransferRequest): Promise<TransferOutcome | null> {
     const prior = await this.lookup(req.key);
     if (!prior) return null;
@@ -300,22 +287,6 @@ export class Ledger {
     if (replay) return replay;
     throw new AppError('insufficient_funds', `account ${a} has insufficient funds`, { account: a });
   }
-}
-
-function toEntry(it: Record<string, unknown>): LedgerEntry {
-  return { transferId: String(it.transferId), account: String(it.account), delta: big(it.delta), memo: String(it.memo ?? ''), at: String(it.at) };
-}
-
-const encodeCursor = (k: Record<string, unknown>): string => Buffer.from(JSON.stringify(k)).toString('base64url');
-
-function decodeCursor(c: string): Record<string, unknown> {
-  try {
-    const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as unknown;
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  throw new AppError('validation_failed', 'cursor is not one this API returned', { issues: [{ path: 'query.cursor', message: 'invalid cursor' }] });
 }
 
 /** The ledger on the runtime's ledger table. */

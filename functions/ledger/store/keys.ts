@@ -3,7 +3,7 @@
  *   ACCT#<account> / SHARD#nn     balance shard (`balance`, `account`, `kind`)
  *   XFER#<transferId> / XFER      transfer record (key, memo, postings)
  *   XFER#<transferId> / ENTRY#<account>  immutable entry: the account's net change in that
- *                                 transfer; gsi1 ENTRIES#<account> / <transferId> lists an account's entries
+ *                                 transfer; gsi1 ENTRIES#<account>[#nn] / <transferId> lists an account's entries
  *   IDEM#<key> / IDEM             idempotency record (requestHash, result), expires after 400 days
  */
 import type { AccountId } from '../domain/accounts.ts';
@@ -12,7 +12,8 @@ export const acctPk = (a: AccountId): string => `ACCT#${a}`;
 export const xferPk = (transferId: string): string => `XFER#${transferId}`;
 export const TRANSFER_SK = 'XFER';
 export const entrySk = (a: AccountId): string => `ENTRY#${a}`;
-export const entriesGsiPk = (a: AccountId): string => `ENTRIES#${a}`;
+/** A hot account's entries are spread over one gsi1 partition per balance shard. */
+export const entriesGsiPk = (a: AccountId, shard?: number): string => (shard === undefined ? `ENTRIES#${a}` : `ENTRIES#${a}#${String(shard).padStart(2, '0')}`);
 export const idemPk = (key: string): string => `IDEM#${key}`;
 export const IDEM_SK = 'IDEM';
 

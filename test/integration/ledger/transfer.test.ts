@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { testEnv, type TestEnv } from '../../support/runtime.ts';
 import { account, InvalidPostingError, Ledger, ledgerFor, TransferTooLargeError, type TransferRequest } from '../../../functions/ledger/ledger.ts';
 import { AppError } from '../../../functions/platform/errors.ts';
@@ -217,6 +217,28 @@ describe('sharded hot accounts', () => {
     expect(ok).toBe(8);
     expect(await ledger.balance(p)).toBe(0n);
     expect((await ledger.shardBalances(p)).every((b) => b >= 0n)).toBe(true);
+  });
+
+  it("pages a hot account's entries across its gsi1 partitions in time order, each exactly once", async () => {
+    const p = account.provider(uniq('prov'));
+    const u = uniq('u');
+    await mint(u, 1_000_000n);
+    const ids: string[] = [];
+    for (let i = 1; i <= 23; i++) ids.push((await ledger.transfer(req(uniq('job:'), [{ from: account.user(u), to: p, amount: BigInt(i) }]))).transferId);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await ledger.entries(p, { limit: 5, ...(cursor ? { cursor } : {}) });
+      expect(page.entries.length).toBeLessThanOrEqual(5);
+      seen.push(...page.entries.map((e) => e.transferId));
+      cursor = page.cursor;
+      pages++;
+    } while (cursor && pages < 20);
+    expect(seen).toEqual(ids);
+    const partitions = new Set((await env.rt.doc.send(new ScanCommand({ TableName: env.rt.table('ledger'), FilterExpression: 'account = :a AND begins_with(sk, :e)', ExpressionAttributeValues: { ':a': p, ':e': 'ENTRY#' } }))).Items!.map((i) => i.gsi1pk));
+    expect(partitions.size).toBeGreaterThan(1);
+    expect([...partitions].every((k) => /^ENTRIES#provider:prov\d+#0[0-7]$/.test(String(k)))).toBe(true);
   });
 
   it('honours a custom shard count', async () => {

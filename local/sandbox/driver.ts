@@ -11,7 +11,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { constants as osConstants, tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { Clock } from '../../functions/platform/clock.ts';
@@ -24,6 +24,8 @@ import { MemoryCgroup } from './memory-cgroup.ts';
 import { buildCommand, NOBODY, SANDBOX_WORK_DIR, type Isolation } from './sandbox-command.ts';
 import { TailBuffer } from './tail-buffer.ts';
 import { localTaskArn, taskDetail, taskEvent, type TaskSnapshot } from './task-event.ts';
+
+const WORK_DIR_PREFIX = 'vracu-job-';
 
 export interface LocalSandboxOptions {
   /** Where task-state events go (the local event bus). */
@@ -92,6 +94,7 @@ export class LocalSandboxDriver implements ContainerDriver {
 
   constructor(private readonly opts: LocalSandboxOptions) {
     this.tools = opts.tools ?? detectHostTools();
+    if (opts.baseDir) mkdirSync(opts.baseDir, { recursive: true });
     const want = opts.isolation ?? 'auto';
     if (want === 'bwrap' && !this.tools.bwrap) throw new Error('isolation "bwrap" requested but bwrap is not installed (apt-get install bubblewrap)');
     this.isolation = want === 'process' ? 'process' : this.tools.bwrap ? 'bwrap' : 'process';
@@ -104,7 +107,7 @@ export class LocalSandboxDriver implements ContainerDriver {
     this.check(spec);
     const id = randomBytes(16).toString('hex');
     const taskArn = localTaskArn(id);
-    const workDir = mkdtempSync(join(this.opts.baseDir ?? tmpdir(), 'vracu-job-'));
+    const workDir = mkdtempSync(join(this.opts.baseDir ?? tmpdir(), WORK_DIR_PREFIX));
     // The workload runs as nobody when we are root: it must own its work dir, nothing else.
     if (this.tools.root) chownSync(workDir, NOBODY, NOBODY);
     const now = this.isoNow();
@@ -228,6 +231,23 @@ export class LocalSandboxDriver implements ContainerDriver {
     await sb.done;
     await sb.published;
     return this.describe(containerId);
+  }
+
+  /**
+   * Removes work dirs a crashed run left in `baseDir` (only call it on a directory no other
+   * running driver uses). Returns how many were removed.
+   */
+  static sweep(baseDir: string): number {
+    // 0711: the workload (uid 65534) must pass through to its own work dir, not list others.
+    mkdirSync(baseDir, { recursive: true });
+    chmodSync(baseDir, 0o711);
+    let n = 0;
+    for (const name of readdirSync(baseDir)) {
+      if (!name.startsWith(WORK_DIR_PREFIX)) continue;
+      rmSync(join(baseDir, name), { recursive: true, force: true, maxRetries: 3 });
+      n++;
+    }
+    return n;
   }
 
   /** Stops every running sandbox and waits for them (the local stack's shutdown). */

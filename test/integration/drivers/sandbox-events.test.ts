@@ -2,11 +2,14 @@
  * Sandbox → local event bus → the task-events queue (fauxqs), as the cloud goes ECS →
  * EventBridge rule → SQS: the consumer receives envelopes it parses with the ECS schema.
  */
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { testEnv } from '../../support/runtime.ts';
 import { LocalEventBus } from '../../../local/event-bus.ts';
-import { sandboxPlugin } from '../../../local/sandbox/plugin.ts';
+import { sandboxBaseDir, sandboxPlugin } from '../../../local/sandbox/plugin.ts';
 import { driverFor } from '../../../functions/jobs/drivers/select.ts';
 import { LocalSandboxDriver } from '../../../local/sandbox/driver.ts';
 import { parseEcsTaskStateChange, toContainerState } from '../../../events/ecs-task-state.ts';
@@ -52,6 +55,33 @@ describe('sandbox plugin and task events', () => {
       await plugin.stop();
     }
     expect(() => driverFor(env.rt, {})).toThrow('setLocalDriver');
+  });
+
+  it('with a data dir, wipes work dirs a crashed run left behind, and uses it for new ones', async () => {
+    const env = await testEnv();
+    const dataDir = mkdtempSync(join(tmpdir(), 'vracu-data-'));
+    const base = sandboxBaseDir(dataDir);
+    mkdirSync(join(base, 'vracu-job-stale', 'deep'), { recursive: true });
+    writeFileSync(join(base, 'vracu-job-stale', 'deep', 'left.bin'), 'x');
+    writeFileSync(join(base, 'not-ours'), 'kept');
+    const bus = new LocalEventBus(env.rt.queues, () => env.clock.nowMs());
+    const logs: string[] = [];
+    // bubblewrap when installed: it must reach the work dir as uid 65534
+    const plugin = await sandboxPlugin({})({ runtime: env.rt, bus, dataDir, log: (l) => logs.push(l) });
+    try {
+      expect(readdirSync(base)).toEqual(['not-ours']);
+      expect(logs.join('\n')).toContain('wiped 1 work dir');
+      const driver = driverFor(env.rt, {}) as LocalSandboxDriver;
+      const { containerId } = await driver.launch({ jobId: 'job_1', image: 'i', command: ['sh', '-c', 'echo ok > f && cat f'], env: {}, cpuUnits: 256, memoryMb: 256, gpus: 0, timeoutMs: 10_000, network: 'none', tags: {} });
+      const workDir = driver.inspect(containerId)!.workDir;
+      expect(workDir.startsWith(join(base, 'vracu-job-'))).toBe(true);
+      expect(await driver.waitStopped(containerId)).toMatchObject({ exitCode: 0 });
+      expect(driver.logs(containerId)).toBe('ok\n');
+    } finally {
+      await plugin.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 
   it('fails fast on a bad isolation setting', async () => {

@@ -12,7 +12,7 @@ import type { Runtime } from '../platform/runtime.ts';
 import { big } from '../platform/dynamo/client.ts';
 import { transactWrite, TransactionCancelledError, type LabelledItem } from '../platform/dynamo/transact.ts';
 import { defaultShardsFor, kindOf, mayGoNegative, type AccountId } from './domain/accounts.ts';
-import { assertFits, netChanges, validatePostings, type Posting } from './domain/postings.ts';
+import { assertFits, netChanges, validateKey, validatePostings, type Posting } from './domain/postings.ts';
 import { creditShard, planDebit, shardKey, type ShardDraw } from './domain/shards.ts';
 import { listEntries, type LedgerEntry } from './store/entries.ts';
 import { acctPk, entriesGsiPk, entrySk, IDEM_SK, idemPk, IDEMPOTENCY_RETENTION_DAYS, TRANSFER_SK, xferPk } from './store/keys.ts';
@@ -76,6 +76,7 @@ export class Ledger {
    * the TransactionCancelledError itself (the caller maps its own labels).
    */
   async transfer(req: TransferRequest): Promise<TransferOutcome> {
+    validateKey(req.key, req.requestHash);
     validatePostings(req.postings);
     const net = netChanges(req.postings);
     const transferId = this.ids.next('txn');

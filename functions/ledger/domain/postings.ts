@@ -31,6 +31,14 @@ export class TransferTooLargeError extends Error {
 }
 
 export const MAX_TRANSACTION_ITEMS = 100;
+/** The key becomes part of an item key (`IDEM#<key>`, at most 2048 bytes in DynamoDB). */
+export const MAX_KEY_LENGTH = 1024;
+
+/** A transfer's key and request hash: caller bugs, like bad postings. */
+export function validateKey(key: string, requestHash: string): void {
+  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH) throw new RangeError(`a transfer key must be 1-${MAX_KEY_LENGTH} characters`);
+  if (typeof requestHash !== 'string' || requestHash.length === 0) throw new RangeError('a transfer needs a request hash');
+}
 
 export function validatePostings(postings: readonly Posting[]): void {
   postings.forEach((p, i) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertFits, InvalidPostingError, netChanges, TransferTooLargeError, validatePostings, type Posting } from '../../../functions/ledger/domain/postings.ts';
+import { assertFits, InvalidPostingError, netChanges, TransferTooLargeError, validateKey, validatePostings, type Posting } from '../../../functions/ledger/domain/postings.ts';
 import { account } from '../../../functions/ledger/domain/accounts.ts';
 
 const u = account.user('prn_a');
@@ -45,6 +45,17 @@ describe('netChanges', () => {
     const net = netChanges([{ from: account.mint, to: u, amount: 10n }, { from: u, to: account.arrears('prn_a'), amount: 3n }]);
     expect([...net.values()].reduce((s, v) => s + v, 0n)).toBe(0n);
   });
+});
+
+describe('validateKey', () => {
+  it.each([
+    ['', 'h', /1-1024 characters/],
+    ['k'.repeat(1025), 'h', /1-1024 characters/],
+    ['k', '', /request hash/],
+  ])('rejects key %j with hash %j', (key, hash, msg) => {
+    expect(() => validateKey(key, hash)).toThrow(msg);
+  });
+  it('accepts a scoped key', () => expect(() => validateKey('purchase:prn_x:abc-123', 'ab12')).not.toThrow());
 });
 
 describe('assertFits', () => {

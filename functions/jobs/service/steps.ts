@@ -1,9 +1,11 @@
 /**
- * The job steps, one per SQS message. A message names the status it expects; if the job
- * has moved on, the message is a duplicate or late and does nothing. A step makes one
- * conditional move and sends the next step as a new message, so normal flow never waits
- * for a redelivery; a crash between the two is repaired by the timeout sweep, which
- * re-sends the step of any job that sat too long in a stepped status.
+ * The job steps. A step message names the status it expects; if the job has moved on, the
+ * message is a duplicate or late and does nothing. Each step is one conditional move
+ * (published as an event); a message carries the job through the steps that need no
+ * waiting (PENDING → PROFILING → ALLOCATING → LAUNCHING → launch) one conditional write at
+ * a time, and stops where the job waits: QUEUED for an agent, or the container's events.
+ * Normal flow never relies on a redelivery. A crash between two steps leaves the job in a
+ * stepped status; the timeout sweep re-sends that step as a new message.
  */
 import { canonicalize } from '../../platform/canonical-json.ts';
 import type { Job } from '../domain/job.ts';
@@ -22,9 +24,24 @@ export const LEASE_GRACE_MS = 120_000;
 
 export async function handleStep(d: JobsDeps, msg: StepMessage): Promise<string> {
   if (msg.kind === 'dispatch') return `dispatched ${await dispatch(d)}`;
-  const job = await getJob(d.store, msg.jobId);
+  let job = await getJob(d.store, msg.jobId);
   if (!job) return 'unknown job';
   if (job.status !== msg.from) return `stale (job is ${job.status})`;
+  const trail: string[] = [];
+  // Continue while a step moved the job to another stepped status it can take at once.
+  for (let i = 0; i < 5; i++) {
+    const from = job.status;
+    const outcome = await stepOnce(d, job);
+    trail.push(outcome);
+    if (outcome !== 'PROFILING' && outcome !== 'ALLOCATING' && outcome !== 'LAUNCHING') break;
+    const next = await getJob(d.store, job.jobId);
+    if (!next || next.status === from || next.status !== outcome) break;
+    job = next;
+  }
+  return trail.join(' → ');
+}
+
+function stepOnce(d: JobsDeps, job: Job): Promise<string> {
   switch (job.status) {
     case 'PENDING':
       return simpleMove(d, job, 'PENDING', 'PROFILING');
@@ -35,16 +52,15 @@ export async function handleStep(d: JobsDeps, msg: StepMessage): Promise<string>
     case 'LAUNCHING':
       return launch(d, job);
     default:
-      return `nothing to do in ${job.status}`;
+      return Promise.resolve(`nothing to do in ${job.status}`);
   }
 }
 
 async function simpleMove(d: JobsDeps, job: Job, from: JobStatus, to: JobStatus): Promise<string> {
   const r = await transition(d.store, job, from, to, {}, d.rt.clock.nowMs());
   if (!r.ok) return 'moved by another';
-  d.fault(`after:${to}`);
   await publishChange(d, job, from, to);
-  await sendSteps(d, [advance(job.jobId, to)]);
+  d.fault(`after:${to}`);
   return to;
 }
 
@@ -79,9 +95,10 @@ async function claim(d: JobsDeps, job: Job, from: 'ALLOCATING' | 'QUEUED'): Prom
       { claimAgent: { name: agent.name, leaseUntilMs: deadlineMs + LEASE_GRACE_MS, maxAgents: d.cfg.maxAgents } },
     );
     if (r.ok) {
-      d.fault('after:LAUNCHING');
       await publishChange(d, job, from, 'LAUNCHING', { agentId: agent.name });
-      await sendSteps(d, [advance(job.jobId, 'LAUNCHING')]);
+      d.fault('after:LAUNCHING');
+      // From the queue, the launch is a message of its own: a dispatch may start many jobs.
+      if (from === 'QUEUED') await sendSteps(d, [advance(job.jobId, 'LAUNCHING')]);
       return 'claimed';
     }
     if (r.failed === 'pool') return 'full';

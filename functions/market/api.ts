@@ -256,6 +256,7 @@ export const listingCreateRoute = defineRoute({
   summary: 'List unlisted remaining SCU of one of your ACTIVE RCs',
   entry: 'functions/market/handlers/listing-create.ts',
   tags: TAGS,
+  idempotent: true,
   request: { body: z.strictObject({ rcId: RcId, scu: Scu, askPrice: positiveAcu }) },
   response: { status: 201, body: ListingOut },
 });

@@ -4,5 +4,5 @@ import { createListing } from '../usecases/secondary.ts';
 
 export const handler = httpHandler(listingCreateRoute, async (req, rt) => {
   const p = mustPrincipal(req.principal);
-  return createListing(rt, p.id, { rcId: req.body.rcId, scu: BigInt(req.body.scu), askMicro: req.body.askPrice });
+  return createListing(rt, p.id, { rcId: req.body.rcId, scu: BigInt(req.body.scu), askMicro: req.body.askPrice }, req.idempotencyKey);
 });

@@ -3,6 +3,7 @@
  * so two trades on one listing can never both take the same SCU: the loser re-reads and
  * either fits in what is left or is told `trade_exceeds_listing`.
  */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../platform/errors.ts';
 import { isoAt } from '../../platform/clock.ts';
 import { formatAcu } from '../../platform/money.ts';
@@ -37,7 +38,21 @@ function rcVersionGuard(rt: Runtime, rc: Rc, set: string, values: Record<string,
   };
 }
 
-export async function createListing(rt: Runtime, sellerId: string, req: { rcId: string; scu: bigint; askMicro: bigint }) {
+/**
+ * With an Idempotency-Key, a marker item written in the same transaction makes a retry
+ * (for example after a timeout whose outcome was unknown) return the first listing.
+ */
+export async function createListing(rt: Runtime, sellerId: string, req: { rcId: string; scu: bigint; askMicro: bigint }, idempotencyKey?: string) {
+  const marker = idempotencyKey ? { pk: `LSTIDEM#${sellerId}#${idempotencyKey}`, sk: 'IDEM' } : undefined;
+  const hash = requestHash({ rcId: req.rcId, scu: req.scu.toString(), ask: req.askMicro.toString() });
+  if (marker) {
+    const prior = await rt.doc.send(new GetCommand({ TableName: rt.table('market'), Key: marker, ConsistentRead: true }));
+    if (prior.Item) {
+      if (prior.Item.requestHash !== hash) throw new AppError('idempotency_key_reused', 'this Idempotency-Key was used for another listing');
+      const l = await getListing(rt, String(prior.Item.listingId));
+      if (l) return listingOut(l);
+    }
+  }
   for (let attempt = 1; ; attempt++) {
     const rc = await getRc(rt, req.rcId);
     if (!rc) throw new AppError('not_found', `no RC ${req.rcId}`);
@@ -61,9 +76,12 @@ export async function createListing(rt: Runtime, sellerId: string, req: { rcId: 
       await transactWrite(rt.doc, [
         rcVersionGuard(rt, rc, 'listedScu = :l', { ':l': rc.listedScu + req.scu }),
         { label: 'listing', item: { Put: { TableName: rt.table('market'), Item: listingItem(listing), ConditionExpression: 'attribute_not_exists(pk)' } } },
+        ...(marker ? [{ label: 'idempotency', item: { Put: { TableName: rt.table('market'), Item: { ...marker, kind: 'listingKey', listingId: listing.listingId, requestHash: hash }, ConditionExpression: 'attribute_not_exists(pk)' } } }] : []),
       ]);
       return listingOut(listing);
     } catch (err) {
+      // A concurrent request with the same key won: answer as it did.
+      if (marker && lost(err, /^idempotency$/)) return createListing(rt, sellerId, req, idempotencyKey);
       if (!lost(err, /^rc:/) || attempt >= ATTEMPTS) throw err;
       await backoff(attempt);
     }

@@ -64,8 +64,11 @@ export const EcsTaskStateChange = z.object({
 });
 export type EcsTaskStateChange = z.infer<typeof EcsTaskStateChange>;
 
-/** The name of the essential container in every job task (the sidecar running the workload). */
-export const JOB_CONTAINER_NAME = 'job';
+/** The job task's containers (lib/stacks/compute.ts): the workload, and the sidecar next to it. */
+export const WORKLOAD_CONTAINER_NAME = 'workload';
+export const SIDECAR_CONTAINER_NAME = 'sidecar';
+/** The sidecar's exit code when the job's deadline ended the workload. */
+export const SIDECAR_EXIT_TIMEOUT = 124;
 
 /** ECS's container reason when the kernel killed it for memory (exit 137). */
 export const OOM_CONTAINER_REASON = 'OutOfMemoryError: Container killed due to memory usage';
@@ -95,14 +98,19 @@ export function toContainerStatus(s: EcsTaskStatus): ContainerStatus {
 
 /**
  * Maps a task (from an event, or DescribeTasks) to the port's state. The exit code is the
- * job container's (else the first container reporting one). An out-of-memory kill shows in
+ * workload container's, else the sidecar's (it exits with the workload's code), else the
+ * first container reporting one. An out-of-memory kill shows in
  * ECS as a container reason under a generic task reason; it is lifted to `OutOfMemory` so
  * the job records why it failed.
  */
 export function detailToContainerState(d: EcsTaskDetail): ContainerState {
-  const job = d.containers.find((c) => c.name === JOB_CONTAINER_NAME) ?? d.containers.find((c) => c.exitCode !== undefined) ?? d.containers[0];
+  const withExit = d.containers.filter((c) => c.exitCode !== undefined);
+  const job =
+    withExit.find((c) => c.name === WORKLOAD_CONTAINER_NAME) ?? withExit.find((c) => c.name === SIDECAR_CONTAINER_NAME) ?? withExit[0] ?? d.containers[0];
   const oom = d.containers.some((c) => c.reason?.startsWith('OutOfMemoryError'));
-  const stoppedReason = oom ? 'OutOfMemory' : d.stoppedReason;
+  // The sidecar exits 124 when its own deadline ended the job (sidecar/sidecar.ts).
+  const sidecarDeadline = d.stopCode !== 'UserInitiated' && d.containers.some((c) => c.name === SIDECAR_CONTAINER_NAME && c.exitCode === SIDECAR_EXIT_TIMEOUT);
+  const stoppedReason = oom ? 'OutOfMemory' : sidecarDeadline ? 'timeout' : d.stoppedReason;
   return {
     containerId: d.taskArn,
     jobId: d.startedBy,

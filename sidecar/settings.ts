@@ -18,6 +18,10 @@ const Schema = z.object({
     .pipe(z.array(z.string().startsWith('/', 'must be absolute paths')).optional()),
   /** After SIGTERM, the workload gets this long before SIGKILL. */
   VRACU_SIDECAR_STOP_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
+  /** Watch mode: the workload's container name in the task. */
+  VRACU_SIDECAR_WORKLOAD_CONTAINER: z.string().min(1).default('workload'),
+  /** Set by ECS in every container: the task metadata endpoint (v4). */
+  ECS_CONTAINER_METADATA_URI_V4: z.url().optional(),
 });
 
 export interface SidecarSettings {
@@ -26,7 +30,11 @@ export interface SidecarSettings {
   workDir: string;
   wipeDirs: string[];
   stopGraceMs: number;
-  command: string[];
+  /**
+   * `run`: the workload is our child (a single-container image built FROM the sidecar's).
+   * `watch`: the workload is a container of its own in the task, followed by its metadata.
+   */
+  mode: { kind: 'run'; command: string[] } | { kind: 'watch'; metadataUri: string; container: string };
 }
 
 export class SettingsError extends Error {
@@ -43,15 +51,18 @@ export function loadSettings(env: NodeJS.ProcessEnv, argv: string[]): SidecarSet
     throw new SettingsError(`invalid sidecar settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   const command = argv[0] === '--' ? argv.slice(1) : argv;
-  if (command.length === 0 || !command[0]) throw new SettingsError('no workload command given (sidecar -- <command> [args...])');
   const e = parsed.data;
+  let mode: SidecarSettings['mode'];
+  if (command.length > 0 && command[0]) mode = { kind: 'run', command };
+  else if (e.ECS_CONTAINER_METADATA_URI_V4) mode = { kind: 'watch', metadataUri: e.ECS_CONTAINER_METADATA_URI_V4, container: e.VRACU_SIDECAR_WORKLOAD_CONTAINER };
+  else throw new SettingsError('no workload command given (sidecar -- <command> [args...]) and no ECS task metadata endpoint to watch one');
   return {
     jobId: e.VRACU_JOB_ID,
     timeoutMs: e.VRACU_JOB_TIMEOUT_MS,
     workDir: e.VRACU_WORK_DIR,
     wipeDirs: e.VRACU_SIDECAR_WIPE_DIRS ?? [e.VRACU_WORK_DIR],
     stopGraceMs: e.VRACU_SIDECAR_STOP_GRACE_MS,
-    command,
+    mode,
   };
 }
 

@@ -1,6 +1,8 @@
 /**
- * The sidecar's run (seed 003 §7): handshake → workload → zeroize → wipe → report. It is
- * the job container's entry point; the workload is its child. The sidecar's exit code is
+ * The sidecar's run (seed 003 §7): handshake → workload → zeroize → wipe → report. Two
+ * modes: `run`, the workload command is its child (a single-container image); `watch`, the
+ * workload is the task's other container, followed through the task metadata endpoint
+ * (the ECS task of lib/stacks/compute.ts: the sidecar is essential, so its exit ends the task). The sidecar's exit code is
  * the workload's (so ECS reports it as the container's), except: 124 when the deadline
  * ended the workload, 127 when it could not start, 70 when the handshake failed, 78 for
  * bad settings. The last line on stderr is the JSON report.
@@ -9,6 +11,7 @@ import type { Writable } from 'node:stream';
 import { noHandshake, type HandshakeResult, type PrivacyHandshake } from './handshake.ts';
 import { loadSettings, SettingsError, workloadEnv } from './settings.ts';
 import { startWorkload, type WorkloadResult } from './workload.ts';
+import { watchContainer } from './task-metadata.ts';
 import { wipeDirs, zeroizeFiles } from './cleanup.ts';
 
 export const EXIT_TIMEOUT = 124;
@@ -40,6 +43,8 @@ export interface SidecarIo {
   stderr: Writable;
   nowMs: () => number;
   handshake?: PrivacyHandshake;
+  /** For watch mode's metadata requests (tests point it elsewhere). */
+  fetchImpl?: typeof fetch;
   /** Registers the stop handler (SIGTERM from ECS StopTask); returns an unregister function. */
   onStop?: (stop: () => void) => () => void;
 }
@@ -68,15 +73,18 @@ export async function runSidecar(io: SidecarIo): Promise<SidecarReport> {
     return report({ ...empty(settings.jobId), type: 'sidecar:failed', exitCode: EXIT_HANDSHAKE_FAILED, wipedDirs: wiped, error: `handshake failed: ${(err as Error).message}` });
   }
 
-  const wl = startWorkload({
-    command: settings.command,
-    env: workloadEnv(io.env, hs.workloadEnv),
-    cwd: settings.workDir,
-    timeoutMs: settings.timeoutMs,
-    stopGraceMs: settings.stopGraceMs,
-    stdout: io.stdout,
-    stderr: io.stderr,
-  });
+  const wl =
+    settings.mode.kind === 'run'
+      ? startWorkload({
+          command: settings.mode.command,
+          env: workloadEnv(io.env, hs.workloadEnv),
+          cwd: settings.workDir,
+          timeoutMs: settings.timeoutMs,
+          stopGraceMs: settings.stopGraceMs,
+          stdout: io.stdout,
+          stderr: io.stderr,
+        })
+      : watched(watchContainer({ baseUri: settings.mode.metadataUri, container: settings.mode.container, timeoutMs: settings.timeoutMs, ...(io.fetchImpl ? { fetchImpl: io.fetchImpl } : {}) }));
   const unregister = io.onStop?.(() => wl.stop());
   let result: WorkloadResult;
   try {
@@ -88,7 +96,8 @@ export async function runSidecar(io: SidecarIo): Promise<SidecarReport> {
   // Secrets first, then the data: both happen whatever the workload did.
   const zeroized = await zeroizeFiles(hs.secretFiles);
   const wiped = await wipeDirs(settings.wipeDirs);
-  const exitCode = result.startError ? EXIT_CANNOT_START : result.timedOut ? EXIT_TIMEOUT : (result.exitCode ?? 1);
+  // Watch mode, stopped by ECS: the task is going down anyway; 143 is what SIGTERM means.
+  const exitCode = result.startError ? EXIT_CANNOT_START : result.timedOut ? EXIT_TIMEOUT : (result.exitCode ?? (result.stopped ? 143 : 1));
   return report({
     type: result.startError ? 'sidecar:failed' : 'sidecar:completed',
     jobId: settings.jobId,
@@ -106,4 +115,9 @@ export async function runSidecar(io: SidecarIo): Promise<SidecarReport> {
 
 function empty(jobId: string | null): Omit<SidecarReport, 'startedAt' | 'endedAt' | 'type' | 'exitCode'> {
   return { jobId, workloadExitCode: null, signal: null, timedOut: false, stopped: false, attestationHash: null, zeroizedFiles: 0, wipedDirs: [] };
+}
+
+/** A watched container as a workload result: it never failed to start from our side. */
+function watched(w: ReturnType<typeof watchContainer>): { stop(): void; done: Promise<WorkloadResult> } {
+  return { stop: w.stop, done: w.done.then((r) => ({ exitCode: r.exitCode, signal: null, timedOut: r.timedOut, stopped: r.stopped })) };
 }

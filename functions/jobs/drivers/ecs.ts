@@ -23,38 +23,56 @@ import {
   STARTED_BY_PATTERN,
   type TaskSize,
 } from './ecs-task-definition.ts';
-import { detailToContainerState, EcsTaskStatus, JOB_CONTAINER_NAME } from '../../../events/ecs-task-state.ts';
+import { detailToContainerState, EcsTaskStatus, SIDECAR_CONTAINER_NAME, WORKLOAD_CONTAINER_NAME } from '../../../events/ecs-task-state.ts';
 
 const TaskDefinitions = z.record(
   z.string().min(1),
   z.strictObject({ cpu: z.string().min(1).optional(), gpu: z.string().min(1).optional() }),
 );
 
-const EcsConfigSchema = z.object({
-  VRACU_ECS_CLUSTER: z.string().min(1),
-  /** Comma-separated private subnets for the task ENIs. */
-  VRACU_ECS_SUBNETS: z
-    .string()
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-    .pipe(z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'must be subnet ids')).min(1)),
-  /** No ingress; egress only to the exchange API (and the endpoints needed to pull and log). */
-  VRACU_ECS_SECURITY_GROUP: z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'must be a security group id'),
-  /**
-   * JSON: image → { cpu?: task definition, gpu?: task definition } (ARN or family[:revision]).
-   * ECS cannot override a task's image, so each allowed image has its own task definitions;
-   * the key `*` is the fallback.
-   */
-  VRACU_ECS_TASK_DEFINITIONS: z.string().transform((s, ctx) => {
-    try {
-      return TaskDefinitions.parse(JSON.parse(s));
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be JSON: {"<image>": {"cpu": "<task definition>", "gpu": "<task definition>"}}' });
-      return z.NEVER;
-    }
-  }),
-  /** The capacity provider of GPU EC2 instances; required to launch GPU jobs. */
-  VRACU_ECS_GPU_CAPACITY_PROVIDER: z.string().min(1).optional(),
-});
+const EcsConfigSchema = z
+  .object({
+    /** The cluster's name or ARN. */
+    VRACU_ECS_CLUSTER: z.string().min(1),
+    /** Comma-separated subnets for the task ENIs. */
+    VRACU_ECS_SUBNETS: z
+      .string()
+      .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'must be subnet ids')).min(1)),
+    /** No ingress; egress only to the exchange API (and the endpoints needed to pull and log). */
+    VRACU_ECS_SECURITY_GROUP: z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'must be a security group id'),
+    /** ENABLED only for public subnets without NAT (Fargate needs a route to pull images). */
+    VRACU_ECS_ASSIGN_PUBLIC_IP: z.enum(['ENABLED', 'DISABLED']).default('DISABLED'),
+    /** The job task definition (ARN or family[:revision]) for CPU jobs of any image. */
+    VRACU_ECS_TASK_DEFINITION: z.string().min(1).optional(),
+    /** The same for GPU jobs (run on the GPU capacity provider). */
+    VRACU_ECS_GPU_TASK_DEFINITION: z.string().min(1).optional(),
+    /**
+     * JSON: image → { cpu?: task definition, gpu?: task definition }, `*` as fallback. ECS
+     * cannot override a task's image, so an image of its own needs task definitions of its own.
+     */
+    VRACU_ECS_TASK_DEFINITIONS: z
+      .string()
+      .optional()
+      .transform((s, ctx) => {
+        if (s === undefined) return {};
+        try {
+          return TaskDefinitions.parse(JSON.parse(s));
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be JSON: {"<image>": {"cpu": "<task definition>", "gpu": "<task definition>"}}' });
+          return z.NEVER;
+        }
+      }),
+    /** The capacity provider of GPU EC2 instances; required to launch GPU jobs. */
+    VRACU_ECS_GPU_CAPACITY_PROVIDER: z.string().min(1).optional(),
+    /** Container names in the task definition (lib/stacks/compute.ts). */
+    VRACU_ECS_WORKLOAD_CONTAINER: z.string().min(1).default(WORKLOAD_CONTAINER_NAME),
+    VRACU_ECS_SIDECAR_CONTAINER: z.string().min(1).default(SIDECAR_CONTAINER_NAME),
+  })
+  .refine((c) => c.VRACU_ECS_TASK_DEFINITION || Object.keys(c.VRACU_ECS_TASK_DEFINITIONS).length > 0, {
+    path: ['VRACU_ECS_TASK_DEFINITION'],
+    message: 'set VRACU_ECS_TASK_DEFINITION or VRACU_ECS_TASK_DEFINITIONS',
+  });
 export type EcsConfig = z.infer<typeof EcsConfigSchema>;
 
 /** Parses the ECS settings from the environment; throws naming each bad variable. */
@@ -113,7 +131,8 @@ export class EcsDriver implements ContainerDriver {
         awsvpcConfiguration: {
           subnets: this.cfg.VRACU_ECS_SUBNETS,
           securityGroups: [this.cfg.VRACU_ECS_SECURITY_GROUP],
-          assignPublicIp: 'DISABLED',
+          // EC2 tasks (GPU) cannot have a public IP on awsvpc.
+          assignPublicIp: gpu ? 'DISABLED' : this.cfg.VRACU_ECS_ASSIGN_PUBLIC_IP,
         },
       },
       overrides: {
@@ -121,12 +140,21 @@ export class EcsDriver implements ContainerDriver {
         memory: String(size.memoryMb),
         containerOverrides: [
           {
-            name: JOB_CONTAINER_NAME,
+            name: this.cfg.VRACU_ECS_WORKLOAD_CONTAINER,
             command: spec.command,
             environment: Object.keys(spec.env)
               .sort()
               .map((name) => ({ name, value: spec.env[name] as string })),
             ...(gpu ? { resourceRequirements: [{ type: 'GPU' as const, value: String(spec.gpus) }] } : {}),
+          },
+          {
+            // The sidecar watches the workload, enforces the deadline and wipes the shared volume.
+            name: this.cfg.VRACU_ECS_SIDECAR_CONTAINER,
+            environment: [
+              { name: 'VRACU_JOB_ID', value: spec.jobId },
+              { name: 'VRACU_JOB_TIMEOUT_MS', value: String(spec.timeoutMs) },
+              { name: 'VRACU_SIDECAR_WORKLOAD_CONTAINER', value: this.cfg.VRACU_ECS_WORKLOAD_CONTAINER },
+            ],
           },
         ],
       },
@@ -188,8 +216,9 @@ export class EcsDriver implements ContainerDriver {
   }
 
   private taskDefinitionFor(image: string, gpu: boolean): string {
-    const defs = this.cfg.VRACU_ECS_TASK_DEFINITIONS[image] ?? this.cfg.VRACU_ECS_TASK_DEFINITIONS['*'];
-    const td = gpu ? defs?.gpu : defs?.cpu;
+    const map = this.cfg.VRACU_ECS_TASK_DEFINITIONS;
+    const pick = (d: { cpu?: string | undefined; gpu?: string | undefined } | undefined) => (gpu ? d?.gpu : d?.cpu);
+    const td = pick(map[image]) ?? pick(map['*']) ?? (gpu ? this.cfg.VRACU_ECS_GPU_TASK_DEFINITION : this.cfg.VRACU_ECS_TASK_DEFINITION);
     if (!td) {
       throw new ContainerLaunchError('no_task_definition', `no ${gpu ? 'GPU' : 'CPU'} task definition for image ${image}`, false);
     }

@@ -120,7 +120,7 @@ for (const mode of MODES) {
       ]);
       expect(evs.every((e) => e.source === 'aws.ecs' && e.detail.taskArn === containerId && e.detail.startedBy === spec().jobId)).toBe(true);
       expect(toContainerState(evs[2]!)).toEqual(final);
-      expect(evs[2]!.detail.containers[0]).toMatchObject({ name: 'job', exitCode: 3, lastStatus: 'STOPPED' });
+      expect(evs[2]!.detail.containers[0]).toMatchObject({ name: 'workload', exitCode: 3, lastStatus: 'STOPPED' });
       expect(evs[2]!.detail.tags).toEqual([{ key: 'tenant', value: 'ten_1' }]);
       expect(driver.logs(containerId)).toBe('hello\n');
     });

@@ -3,6 +3,8 @@
  * started as a child process with no node_modules around it.
  */
 import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,6 +123,103 @@ describe('sidecar (bundled, as a child process)', () => {
     expect(r.code).toBe(code);
     expect(r.report.type).toBe('sidecar:failed');
     expect(r.report.error).toMatch(why);
+  });
+});
+
+/** Task metadata v4 as ECS serves it (fields trimmed to a realistic subset). */
+function taskMetadata(workload: { KnownStatus: string; ExitCode?: number }) {
+  const container = (name: string, extra: object) => ({
+    DockerId: `c13b4cb40f1f4fe4a2971f76ae5a47ad-${name === 'sidecar' ? '3524788186' : '1125391210'}`,
+    Name: name,
+    DockerName: name,
+    Image: `111122223333.dkr.ecr.us-east-1.amazonaws.com/vracu-dev-${name}:1`,
+    ImageID: 'sha256:74b2c688c700ec95a93e478cdb959737c148df3fbf5ea706abe0318726e885e6',
+    Labels: { 'com.amazonaws.ecs.container-name': name, 'com.amazonaws.ecs.task-definition-family': 'vracu-dev-job' },
+    DesiredStatus: 'RUNNING',
+    KnownStatus: 'RUNNING',
+    Limits: { CPU: 0 },
+    CreatedAt: '2026-11-23T12:00:10.1Z',
+    StartedAt: '2026-11-23T12:00:11.2Z',
+    Type: 'NORMAL',
+    ...extra,
+  });
+  return {
+    Cluster: 'arn:aws:ecs:us-east-1:111122223333:cluster/vracu-dev-jobs',
+    TaskARN: 'arn:aws:ecs:us-east-1:111122223333:task/vracu-dev-jobs/c13b4cb40f1f4fe4a2971f76ae5a47ad',
+    Family: 'vracu-dev-job',
+    Revision: '7',
+    DesiredStatus: 'RUNNING',
+    KnownStatus: 'RUNNING',
+    Limits: { CPU: 1, Memory: 2048 },
+    LaunchType: 'FARGATE',
+    Containers: [container('sidecar', {}), container('workload', workload)],
+  };
+}
+
+/** A local stand-in for the ECS agent's metadata endpoint: the workload stops after `runningFor` polls. */
+async function metadataServer(runningFor: number, exitCode: number | undefined): Promise<{ uri: string; polls: () => number; close: () => Promise<void> }> {
+  let polls = 0;
+  const server: Server = createServer((req, res) => {
+    if (req.url !== '/v4/c13b4cb4-1125391210/task') {
+      res.writeHead(404).end();
+      return;
+    }
+    polls++;
+    const body = polls === 1 ? null : taskMetadata(polls > runningFor ? { KnownStatus: 'STOPPED', ...(exitCode !== undefined ? { ExitCode: exitCode } : {}) } : { KnownStatus: 'RUNNING' });
+    // the first poll fails, as the endpoint can right at start
+    if (!body) res.writeHead(503).end();
+    else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return { uri: `http://127.0.0.1:${port}/v4/c13b4cb4-1125391210`, polls: () => polls, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+describe('sidecar watch mode (the workload is the task\'s other container)', () => {
+  it('follows the workload container through task metadata, exits with its code, wipes the shared volume', async () => {
+    const md = await metadataServer(3, 3);
+    const work = freshWorkDir();
+    writeFileSync(join(work, 'output.bin'), 'result');
+    try {
+      const r = await runBundle([], { VRACU_JOB_ID: 'job_1', VRACU_WORK_DIR: work, ECS_CONTAINER_METADATA_URI_V4: md.uri });
+      expect(r.code).toBe(3);
+      expect(r.report).toMatchObject({ type: 'sidecar:completed', exitCode: 3, workloadExitCode: 3, timedOut: false, wipedDirs: [work] });
+      expect(md.polls()).toBeGreaterThanOrEqual(4);
+      expect(readdirSync(work)).toEqual([]);
+    } finally {
+      await md.close();
+    }
+  });
+
+  it('ends the task at the deadline: exit 124 (the exchange reads it as a timeout)', async () => {
+    const md = await metadataServer(1_000_000, undefined);
+    try {
+      const r = await runBundle([], { VRACU_JOB_ID: 'job_1', VRACU_WORK_DIR: freshWorkDir(), ECS_CONTAINER_METADATA_URI_V4: md.uri, VRACU_JOB_TIMEOUT_MS: '1500' });
+      expect(r.code).toBe(124);
+      expect(r.report).toMatchObject({ timedOut: true, exitCode: 124 });
+    } finally {
+      await md.close();
+    }
+  });
+
+  it('on SIGTERM (StopTask) wipes and exits 143', async () => {
+    const md = await metadataServer(1_000_000, undefined);
+    const work = freshWorkDir();
+    writeFileSync(join(work, 'partial.bin'), 'x');
+    try {
+      const child = spawn(process.execPath, [bundle], { cwd: dir, env: { PATH: process.env.PATH ?? '', VRACU_JOB_ID: 'job_1', VRACU_WORK_DIR: work, ECS_CONTAINER_METADATA_URI_V4: md.uri } });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      // once it is polling, it is running our code
+      while (md.polls() < 2) await new Promise((r) => setTimeout(r, 20));
+      child.kill('SIGTERM');
+      const code = await new Promise<number | null>((r) => child.on('close', r));
+      expect(code).toBe(143);
+      expect(JSON.parse(stderr.trim().split('\n').at(-1)!)).toMatchObject({ stopped: true, exitCode: 143, wipedDirs: [work] });
+      expect(readdirSync(work)).toEqual([]);
+    } finally {
+      await md.close();
+    }
   });
 });
 

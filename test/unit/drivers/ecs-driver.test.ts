@@ -74,12 +74,20 @@ describe('EcsDriver.launch (RunTask)', () => {
         memory: '2048',
         containerOverrides: [
           {
-            name: 'job',
+            name: 'workload',
             command: ['python', 'train.py', '--epochs', '3'],
             environment: [
               { name: 'A', value: '1' },
               { name: 'B', value: '2' },
               { name: 'VRACU_API_URL', value: 'https://api.example' },
+            ],
+          },
+          {
+            name: 'sidecar',
+            environment: [
+              { name: 'VRACU_JOB_ID', value: 'job_01JD3Q4W5X6Y7Z8A9B0C1D2E3F' },
+              { name: 'VRACU_JOB_TIMEOUT_MS', value: '3600000' },
+              { name: 'VRACU_SIDECAR_WORKLOAD_CONTAINER', value: 'workload' },
             ],
           },
         ],
@@ -113,6 +121,26 @@ describe('EcsDriver.launch (RunTask)', () => {
     const { client, sent } = fakeEcs(runOk);
     await new EcsDriver(client, loadEcsConfig(ENV)).launch(spec({ cpuUnits: 700, memoryMb: 3000 }));
     expect([(sent[0] as RunTaskCommand).input.overrides?.cpu, (sent[0] as RunTaskCommand).input.overrides?.memory]).toEqual(['1024', '3072']);
+  });
+
+  it('works with the compute stack\'s settings: one task definition, public IP in public subnets, its container names', async () => {
+    const { client, sent } = fakeEcs(runOk);
+    const env = {
+      VRACU_ECS_CLUSTER: 'arn:aws:ecs:us-east-1:111122223333:cluster/vracu-dev-jobs',
+      VRACU_ECS_TASK_DEFINITION: 'arn:aws:ecs:us-east-1:111122223333:task-definition/vracu-dev-job:7',
+      VRACU_ECS_SUBNETS: 'subnet-0a1b2c3d4e5f60718',
+      VRACU_ECS_SECURITY_GROUP: 'sg-0123456789abcdef0',
+      VRACU_ECS_ASSIGN_PUBLIC_IP: 'ENABLED',
+    };
+    await new EcsDriver(client, loadEcsConfig(env)).launch(spec({ image: 'anything:1' }));
+    const input = (sent[0] as RunTaskCommand).input;
+    expect(input.cluster).toBe(env.VRACU_ECS_CLUSTER);
+    expect(input.taskDefinition).toBe(env.VRACU_ECS_TASK_DEFINITION);
+    expect(input.networkConfiguration?.awsvpcConfiguration?.assignPublicIp).toBe('ENABLED');
+    expect(input.overrides?.containerOverrides?.map((c) => c.name)).toEqual(['workload', 'sidecar']);
+    // GPU jobs need their own task definition and capacity provider
+    const err = (await new EcsDriver(client, loadEcsConfig(env)).launch(spec({ gpus: 1 })).catch((e: unknown) => e)) as ContainerLaunchError;
+    expect(err.failure).toBe('no_task_definition');
   });
 
   it('uses the * task definition for other images', async () => {
@@ -203,7 +231,10 @@ describe('EcsDriver.describe (DescribeTasks)', () => {
           createdAt: new Date('2026-11-23T12:00:00.402Z'),
           startedAt: new Date('2026-11-23T12:00:12.103Z'),
           stoppedAt: new Date('2026-11-23T12:05:30.912Z'),
-          containers: [{ name: 'job', lastStatus: 'STOPPED', exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' }],
+          containers: [
+            { name: 'sidecar', lastStatus: 'STOPPED', exitCode: 0 },
+            { name: 'workload', lastStatus: 'STOPPED', exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' },
+          ],
         },
       ],
       failures: [],
@@ -241,6 +272,8 @@ describe('ECS configuration', () => {
     ['VRACU_ECS_SUBNETS', { VRACU_ECS_SUBNETS: 'subnet-1, vpc-0123456789abcdef0' }],
     ['VRACU_ECS_SECURITY_GROUP', { VRACU_ECS_SECURITY_GROUP: 'default' }],
     ['VRACU_ECS_TASK_DEFINITIONS', { VRACU_ECS_TASK_DEFINITIONS: '{"img": "not-an-object"}' }],
+    ['VRACU_ECS_TASK_DEFINITION', { VRACU_ECS_TASK_DEFINITIONS: undefined }],
+    ['VRACU_ECS_ASSIGN_PUBLIC_IP', { VRACU_ECS_ASSIGN_PUBLIC_IP: 'yes' }],
   ])('fails fast naming %s', (name, over) => {
     expect(() => loadEcsConfig({ ...ENV, ...over })).toThrow(name);
   });

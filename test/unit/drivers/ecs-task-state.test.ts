@@ -85,9 +85,27 @@ describe('toContainerState', () => {
     ]);
   });
 
-  it('takes the exit code of the job container when several report one', () => {
+  it('takes the exit code of the workload container when several report one', () => {
     const raw = sample('stopped-essential-exit-failure');
     raw.detail.containers.unshift({ name: 'log-router', lastStatus: 'STOPPED', exitCode: 0 });
+    raw.detail.containers.find((c: { name: string }) => c.name === 'sidecar').exitCode = 0;
     expect(toContainerState(parseEcsTaskStateChange(raw)).exitCode).toBe(1);
+  });
+
+  it('falls back to the sidecar exit code when the workload has none', () => {
+    const raw = sample('stopped-essential-exit-failure');
+    delete raw.detail.containers.find((c: { name: string }) => c.name === 'workload').exitCode;
+    raw.detail.containers.find((c: { name: string }) => c.name === 'sidecar').exitCode = 7;
+    expect(toContainerState(parseEcsTaskStateChange(raw)).exitCode).toBe(7);
+  });
+
+  it('reads the sidecar deadline exit (124) as a timeout, unless a user stop says otherwise', () => {
+    const raw = sample('stopped-essential-exit-failure');
+    raw.detail.containers.find((c: { name: string }) => c.name === 'sidecar').exitCode = 124;
+    raw.detail.containers.find((c: { name: string }) => c.name === 'workload').exitCode = 143;
+    expect(toContainerState(parseEcsTaskStateChange(structuredClone(raw)))).toMatchObject({ exitCode: 143, stoppedReason: 'timeout' });
+    raw.detail.stopCode = 'UserInitiated';
+    raw.detail.stoppedReason = 'cancelled';
+    expect(toContainerState(parseEcsTaskStateChange(raw)).stoppedReason).toBe('cancelled');
   });
 });

@@ -6,7 +6,7 @@ import type { DomainEvent } from '../../functions/platform/events.ts';
 import {
   ECS_EVENT_SOURCE,
   ECS_TASK_STATE_DETAIL_TYPE,
-  JOB_CONTAINER_NAME,
+  WORKLOAD_CONTAINER_NAME,
   type EcsTaskDetail,
   type EcsTaskStatus,
 } from '../../events/ecs-task-state.ts';
@@ -55,7 +55,7 @@ export function taskDetail(t: TaskSnapshot): EcsTaskDetail {
     memory: String(t.memoryMb),
     containers: [
       {
-        name: JOB_CONTAINER_NAME,
+        name: WORKLOAD_CONTAINER_NAME,
         image: t.image,
         lastStatus: containerStatus,
         taskArn: t.taskArn,

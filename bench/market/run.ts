@@ -42,6 +42,8 @@ const { values: args } = parseArgs({
     'raw-seconds': { type: 'string', default: '15' },
     seed: { type: 'string', default: '1' },
     'write-doc': { type: 'boolean', default: false },
+    /** Re-render docs/performance.md from an earlier run_summary.json, without running. */
+    report: { type: 'string' },
   },
 });
 const WORKERS = Number(args.workers);
@@ -307,8 +309,24 @@ ${rows}
 - Raw two-item TransactWriteItems on the same engine, same concurrency: ${s.rawTransactWrite.perSec}/s (p50 ${s.rawTransactWrite.p50Ms} ms, p99 ${s.rawTransactWrite.p99Ms} ms). Job applies/s ÷ raw = **${s.jobAppliesPerSecOverRaw}** (target ≥ 0.5).
 - 5xx: ${s.status5xx}; transport errors: ${s.transportErrors}; rejections by code: ${errs}.
 - Ledger check: ${s.ledgerCheck.ok ? 'OK' : 'FAILED'} (${s.ledgerCheck.violations} violations over ${s.ledgerCheck.accounts} accounts, ${s.ledgerCheck.transfers} transfers). Market invariants (escrow cache = ledger escrow per RC, sold = Σ RC max per counter): ${s.marketInvariants.violations.length} violations over ${s.marketInvariants.rcs} RCs.
+- Artifacts: \`.bench/market/${s.startedAt}/\` (purchases.jsonl, jobs.jsonl, trades.jsonl, run_summary.json).
+
+What limits it: the seed's volume (≈153 job applies/s) is out of reach here.
+DynamoDB Local serialises transactions and shares the 2 cores with the gateway, the
+harness and, during these runs, other test suites (load average 8–14); the raw two-item
+loop itself measured 40–80/s across runs this session, against 170–450/s on an idle
+machine. A job apply is one owner-index query plus one TransactWriteItems of about nine
+items (ledger idempotency and transfer records, two entries, two balance shards, the RC
+update, the job record, one detail record) where the raw loop writes two; the in-process
+probe (\`npx tsx bench/market/probe.ts\`: same use case without HTTP) ran 19 applies/s while
+the raw loop ran 40–78/s, so the HTTP layer is not the limit, the engine's transactional
+work per item is. The first ~10 s of a run are purchases (every worker buys before it
+applies jobs). Levers not pulled yet: fold the detail record into the job record for
+single-RC jobs (one item fewer), and apply several completions of one user in one
+transaction.
 `;
   writeFileSync(path, replaceSection(doc, '## Market load harness', body));
 }
 
-await main();
+if (args.report) writeDoc(JSON.parse(readFileSync(resolve(args.report), 'utf8')) as Record<string, any>);
+else await main();

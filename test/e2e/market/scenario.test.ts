@@ -85,6 +85,20 @@ describe('§1.10 over HTTP with the CLI', () => {
     expect((await stack.admin.call(checkRoute, {})).ok).toBe(true);
   });
 
+  it('market, position, unlist and job-allocations commands', async () => {
+    expect(await vracu(['market', '--tenor', 'T7D', '--gpu', 'A100'], alice.secret)).toMatch(/zeta\s+A100\s+us-east\s+T7D/);
+    const q = await json(['quote', '--tenor', 'T7D', '--scu', '10', '--provider', 'zeta'], alice.secret);
+    const rcId = (await json(['buy', q.quoteId], alice.secret)).reservations[0].rcId as string;
+    const listing = await json(['list', rcId, '--scu', '4', '--ask', '2.25'], alice.secret);
+    expect(await vracu(['unlist', listing.listingId], alice.secret)).toBe(`listing ${listing.listingId} CANCELLED\n`);
+    await json(['jobs-apply', 'e2e-job-3', '--user', alice.principalId, '--provider', 'zeta', '--runtime-seconds', '300'], operator.secret);
+    // zeta runs 0.7 SCM/min: 300 s → 3.5 → 4 SCU (RUNTIME_CEIL)
+    expect(await json(['job-allocations', 'e2e-job-3'], alice.secret)).toMatchObject({ totalScu: 4, coveredScu: 4, details: [{ rcId, scu: 4 }] });
+    const pos = await json(['position', rcId], alice.secret);
+    expect(pos.reservation).toMatchObject({ usedScu: 4, listedScu: 0 });
+    expect(pos.listings).toMatchObject([{ listingId: listing.listingId, status: 'CANCELLED' }]);
+  });
+
   it('bad input over HTTP is a problem+json 4xx', async () => {
     const err = await stack
       .client(alice.secret)

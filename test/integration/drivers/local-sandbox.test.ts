@@ -2,7 +2,9 @@
  * The local sandbox driver on real processes: under bubblewrap when it is installed, and
  * always as a child process (forced), with and without a memory cgroup.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../functions/platform/clock.ts';
@@ -154,6 +156,27 @@ for (const mode of MODES) {
         expect(names.filter((n) => !['HOME', 'JOB_INPUT', 'LANG', 'PATH', 'TMPDIR', 'VRACU_JOB_ID', 'VRACU_WORK_DIR', 'PWD', 'SHLVL', '_'].includes(n as string))).toEqual([]);
       } finally {
         delete process.env.VRACU_TEST_PARENT_SECRET;
+      }
+    });
+
+    it('cannot read a 0600 key file of the exchange (except without a privilege drop, as documented)', async () => {
+      const keyDir = mkdtempSync(join(tmpdir(), 'vracu-keys-'));
+      const keyFile = join(keyDir, 'keys.json');
+      writeFileSync(keyFile, '{"wif":"L1-secret-key-material"}', { mode: 0o600 });
+      try {
+        const { driver } = setup(mode);
+        const { containerId } = await driver.launch(spec({ command: ['cat', keyFile] }));
+        const final = await driver.waitStopped(containerId);
+        const dropsPrivileges = (mode.options.tools ?? host).root;
+        if (dropsPrivileges || mode.options.isolation === 'bwrap') {
+          expect(final!.exitCode).not.toBe(0);
+          expect(driver.logs(containerId)).not.toContain('L1-secret-key-material');
+        } else {
+          // the child-process mode as an ordinary user: same uid, same files (docs/containers.md)
+          expect(driver.logs(containerId)).toContain('L1-secret-key-material');
+        }
+      } finally {
+        rmSync(keyDir, { recursive: true, force: true });
       }
     });
 

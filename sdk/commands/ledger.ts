@@ -50,7 +50,8 @@ export function registerLedger(program: Command, ctx: CliContext): void {
         const diffs = d.differences.length ? `\n\nbalances that differ from their entries:\n${table(d.differences)}` : '';
         const unb = d.unbalancedTransfers.length ? `\n\nunbalanced transfers:\n${table(d.unbalancedTransfers)}` : '';
         const neg = d.negative.length ? `\n\nnegative guarded accounts:\n${table(d.negative)}` : '';
-        return head + diffs + unb + neg;
+        const busy = d.unverified.length ? `\n\ntoo busy to verify now (run again when quiet): ${d.unverified.join(', ')}` : '';
+        return head + diffs + unb + neg + busy;
       });
       if (!r.ok) throw new Error(`ledger check found ${r.violations} violation(s)`);
     });

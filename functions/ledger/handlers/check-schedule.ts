@@ -12,10 +12,14 @@ import { runtime } from '../../platform/runtime.ts';
 import { checkRuntimeLedger, reportJson } from '../check.ts';
 
 export const LEDGER_VIOLATIONS_METRIC = 'ledgerInvariantViolations';
+/** Flagged accounts too busy to verify in this run (not violations; watched for persistence). */
+export const LEDGER_UNVERIFIED_METRIC = 'ledgerUnverifiedAccounts';
 
 const base = async (_event: ScheduledEvent, _context: Context) => {
   const report = reportJson(await checkRuntimeLedger(runtime()));
   metrics.addMetric(LEDGER_VIOLATIONS_METRIC, MetricUnit.Count, report.violations);
+  metrics.addMetric(LEDGER_UNVERIFIED_METRIC, MetricUnit.Count, report.unverified.length);
+  if (report.ok && report.unverified.length > 0) logger.warn('ledger check could not verify busy accounts', { unverified: report.unverified });
   if (report.ok) logger.info('ledger check passed', { accounts: report.accounts, transfers: report.transfers, mintedNet: report.mintedNet });
   else logger.error('ledger invariant violated', { report });
   return report;

@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { testEnv, type TestEnv } from '../../support/runtime.ts';
+import { localDynamo, testEnv, type TestEnv } from '../../support/runtime.ts';
+import { injectFaults } from '../../support/fault-injection.ts';
+import { documentClient } from '../../../functions/platform/dynamo/client.ts';
 import { account, InvalidPostingError, Ledger, ledgerFor, TransferTooLargeError, type TransferRequest } from '../../../functions/ledger/ledger.ts';
 import { AppError } from '../../../functions/platform/errors.ts';
 import { TransactionCancelledError } from '../../../functions/platform/dynamo/transact.ts';
@@ -239,6 +241,21 @@ describe('sharded hot accounts', () => {
     const partitions = new Set((await env.rt.doc.send(new ScanCommand({ TableName: env.rt.table('ledger'), FilterExpression: 'account = :a AND begins_with(sk, :e)', ExpressionAttributeValues: { ':a': p, ':e': 'ENTRY#' } }))).Items!.map((i) => i.gsi1pk));
     expect(partitions.size).toBeGreaterThan(1);
     expect([...partitions].every((k) => /^ENTRIES#provider:prov\d+#0[0-7]$/.test(String(k)))).toBe(true);
+  });
+
+  it('a payment to a hot account, or from escrow, is one TransactWriteItems: no reads', async () => {
+    const base = localDynamo();
+    const counter = injectFaults(base, { random: () => 0.5, beforeRate: 0, afterRate: 0 });
+    const counted = new Ledger({ doc: documentClient(base), table: env.rt.table('ledger'), clock: env.clock, ids: env.rt.ids });
+    const u = uniq('u');
+    await mint(u, 5_000_000n);
+    counter.arm();
+    await counted.transfer(req(uniq('job:'), [{ from: account.user(u), to: account.provider('hot'), amount: 1_000_000n }, { from: account.user(u), to: account.platform, amount: 10n }]));
+    await counted.transfer(req(uniq('job:'), [{ from: account.user(u), to: account.escrow(`rc_${u}`), amount: 1_000_000n }]));
+    await counted.transfer(req(uniq('job:'), [{ from: account.escrow(`rc_${u}`), to: account.provider('hot'), amount: 400_000n }]));
+    expect(counter.stats.calls).toBe(3);
+    counter.remove();
+    base.destroy();
   });
 
   it('honours a custom shard count', async () => {

@@ -105,7 +105,8 @@ export const checkRoute = defineRoute({
       durationMs: z.number().int(),
     }),
   },
-  timeoutSec: 900,
+  // API Gateway gives up after 30 s; the scheduled job runs the same check for up to 900 s.
+  timeoutSec: 29,
   memoryMb: 1024,
 });
 

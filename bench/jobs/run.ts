@@ -17,7 +17,7 @@ import { startLocalStack } from '../../local/stack.ts';
 import { startLocalJobs } from '../../local/jobs.ts';
 import { VracuClient } from '../../sdk/client.ts';
 import { createKeyRoute } from '../../functions/platform/api.ts';
-import { listAgentsRoute, poolAttestationsRoute, submitJobRoute } from '../../functions/jobs/api.ts';
+import { listAgentsRoute, poolAttestationsRoute, poolStatusRoute, submitJobRoute } from '../../functions/jobs/api.ts';
 import { initAgents } from '../../sdk/dispatcher/identities.ts';
 import { registerAgent } from '../../sdk/dispatcher/program.ts';
 import { privacyStats, type AttestedJob } from '../../sdk/dispatcher/privacy.ts';
@@ -118,7 +118,16 @@ async function main() {
     submitted.push(...(await Promise.all(Array.from({ length: Math.min(10, POOL_JOBS - i) }, () => submit(JOB_SECONDS)))));
   }
   const submitMs = performance.now() - poolStart;
+  // Progress every 10 s, so a stall shows where jobs wait.
+  const progress = setInterval(() => {
+    void admin.call(poolStatusRoute).then((st) => {
+      const byStatus: Record<string, number> = {};
+      for (const j of st.active) byStatus[j.status] = (byStatus[j.status] ?? 0) + 1;
+      process.stdout.write(`  busy ${st.busy}/${st.maxAgents}, queued ${st.queued}, active ${JSON.stringify(byStatus)}, live containers ${live.size}\n`);
+    });
+  }, 10_000);
   await Promise.all(submitted.map((s) => s.done));
+  clearInterval(progress);
   const poolMs = performance.now() - poolStart;
   const poolToRunning = submitted.map((s) => at.get(s.jobId)!).filter((m) => m.RUNNING !== undefined).map((m) => m.RUNNING! - m.submitted!);
 

@@ -16,5 +16,5 @@ export const handler = async (event: SQSEvent) => {
       return 'invalid';
     }
     return handleStep(d, msg.data);
-  });
+  }, (body) => String((body as { jobId?: unknown }).jobId ?? ''));
 };

@@ -16,5 +16,5 @@ export const handler = async (event: SQSEvent) => {
       return 'invalid';
     }
     return onTaskState(d, toTaskState(env.data));
-  });
+  }, (body) => String((body as { detail?: { startedBy?: unknown } }).detail?.startedBy ?? ''));
 };

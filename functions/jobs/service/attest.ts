@@ -6,11 +6,19 @@ import type { ContainerDriver } from '../drivers/driver.ts';
 import { getAgent } from '../store/agent-store.ts';
 import type { JobsDeps } from './deps.ts';
 
+/** Registered agents never change (name, identity, key), so each is read once per container. */
+const agents = new Map<string, Agent>();
+
 export async function agentOf(d: JobsDeps, job: Job): Promise<Agent> {
   if (!job.agentId) throw new Error(`job ${job.jobId} holds no agent`);
+  const key = `${d.store.table}/${job.agentId}`;
+  const known = agents.get(key);
+  if (known) return known;
   const a = await getAgent(d.store, job.agentId);
   if (!a) throw new Error(`agent ${job.agentId} of job ${job.jobId} is not registered`);
-  return a;
+  const { jobId: _busy, leaseUntilMs: _lease, ...stable } = a;
+  agents.set(key, stable);
+  return stable;
 }
 
 export async function signCreation(d: JobsDeps, job: Job, agent: Agent, containerId: string, createdAt: string): Promise<CreationAttestation> {

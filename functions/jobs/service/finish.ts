@@ -42,7 +42,7 @@ export async function finishStopped(d: JobsDeps, job: Job, stop: StopFacts & { c
   if (!r.ok) return null;
   d.fault('after-terminal');
   await publishChange(d, job, job.status, outcome.status, { reason: outcome.reason, containerId: stop.containerId, exitCode: stop.exitCode, agentId: agent.name, deletionAttested: true });
-  await sendSteps(d, [{ kind: 'dispatch' }]);
+  await startNext(d);
   return outcome.status;
 }
 
@@ -56,6 +56,19 @@ export async function finishWithoutContainer(d: JobsDeps, job: Job, to: 'ABORTED
   });
   if (!r.ok) return false;
   await publishChange(d, job, job.status, to, { reason });
-  if (holds) await sendSteps(d, [{ kind: 'dispatch' }]);
+  if (holds) await startNext(d);
   return true;
+}
+
+/**
+ * An agent just freed: start the oldest queued job now rather than behind the step
+ * queue's backlog. If this fails, the timeout sweep's dispatch kick starts it later.
+ */
+async function startNext(d: JobsDeps): Promise<void> {
+  try {
+    const { dispatch } = await import('./steps.ts');
+    await dispatch(d);
+  } catch {
+    await sendSteps(d, [{ kind: 'dispatch' }]);
+  }
 }

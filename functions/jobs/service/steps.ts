@@ -8,7 +8,7 @@
  * stepped status; the timeout sweep re-sends that step as a new message.
  */
 import { canonicalize } from '../../platform/canonical-json.ts';
-import type { Job } from '../domain/job.ts';
+import type { Agent, Job } from '../domain/job.ts';
 import type { JobStatus } from '../domain/lifecycle.ts';
 import { loadAdapter } from '../adapters/registry.ts';
 import { listAgents } from '../store/agent-store.ts';
@@ -80,8 +80,8 @@ async function profile(d: JobsDeps, job: Job): Promise<string> {
 type ClaimResult = 'claimed' | 'full' | 'moved';
 
 /** Claims a free agent and a pool slot for the job, moving it to LAUNCHING, in one transaction. */
-async function claim(d: JobsDeps, job: Job, from: 'ALLOCATING' | 'QUEUED'): Promise<ClaimResult> {
-  const free = (await listAgents(d.store)).filter((a) => !a.jobId);
+async function claim(d: JobsDeps, job: Job, from: 'ALLOCATING' | 'QUEUED', agents?: Agent[]): Promise<ClaimResult> {
+  const free = (agents ?? (await listAgents(d.store))).filter((a) => !a.jobId);
   const now = d.rt.clock.nowMs();
   for (const agent of free) {
     const deadlineMs = now + job.resources.timeoutMs;
@@ -109,9 +109,9 @@ async function claim(d: JobsDeps, job: Job, from: 'ALLOCATING' | 'QUEUED'): Prom
 
 /** Jobs wait in arrival order: a new job queues behind any already waiting. */
 async function allocate(d: JobsDeps, job: Job): Promise<string> {
-  const waiting = await queuedJobs(d.store, 1);
+  const [waiting, agents] = await Promise.all([queuedJobs(d.store, 1), listAgents(d.store)]);
   if (waiting.length === 0) {
-    const c = await claim(d, job, 'ALLOCATING');
+    const c = await claim(d, job, 'ALLOCATING', agents);
     if (c === 'claimed') return 'LAUNCHING';
     if (c === 'moved') return 'moved by another';
   }

@@ -14,6 +14,16 @@ import { finishStopped } from './finish.ts';
 import { publishChange } from './notify.ts';
 
 export async function onTaskState(d: JobsDeps, ev: TaskState): Promise<string> {
+  // A failed guard means another writer moved the job meanwhile: judge the event again on
+  // the fresh job, so an event is never dropped because of a race.
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const outcome = await applyTaskState(d, ev);
+    if (outcome !== 'moved by another') return outcome;
+  }
+  throw new Error(`job ${ev.jobId} kept moving while applying ${ev.lastStatus} v${ev.version}`);
+}
+
+async function applyTaskState(d: JobsDeps, ev: TaskState): Promise<string> {
   if (!ev.jobId || !/^job_[0-9A-Z]{26}$/.test(ev.jobId)) return 'not a job container';
   const job = await getJob(d.store, ev.jobId);
   if (!job) return 'unknown job';

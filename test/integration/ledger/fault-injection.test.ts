@@ -80,6 +80,8 @@ describe.each(SEEDS)('ledger under injected faults, seed %i', (seed) => {
       postings,
       memo: `step ${i}`,
       result: { step: i },
+      // A caller's own write (as an RC put would be), which must commit exactly when the money does.
+      extra: [{ label: 'rc:create', item: { Put: { TableName: env.rt.table('ledger'), Item: { pk: `RC#${tag}:${i}`, sk: 'RC', key: `${tag}:${i}` }, ConditionExpression: 'attribute_not_exists(pk)' } } }],
     });
 
     try {
@@ -156,6 +158,8 @@ describe.each(SEEDS)('ledger under injected faults, seed %i', (seed) => {
         const counts = await transferCountsByKey(`${tag}:`);
         for (const key of applied.keys()) expect(counts.get(key), `transfer records for ${key}`).toBe(1);
         expect([...counts.keys()].every((k) => applied.has(k))).toBe(true);
+        const rcs = await itemsWithPrefix(`RC#${tag}:`);
+        expect(rcs.sort(), 'extra items committed exactly with their transfers').toEqual([...applied.keys()].sort());
       }
       expect(stats.applied).toBeGreaterThan(0);
       expect(f.stats.afterCommit + f.stats.conflict + f.stats.throttle).toBeGreaterThan(0);
@@ -167,6 +171,19 @@ describe.each(SEEDS)('ledger under injected faults, seed %i', (seed) => {
     }
   });
 });
+
+async function itemsWithPrefix(prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await env.rt.doc.send(
+      new ScanCommand({ TableName: env.rt.table('ledger'), ConsistentRead: true, FilterExpression: 'begins_with(pk, :p)', ExpressionAttributeValues: { ':p': prefix }, ExclusiveStartKey }),
+    );
+    for (const it of page.Items ?? []) keys.push(String(it.key));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return keys;
+}
 
 async function transferCountsByKey(prefix: string): Promise<Map<string, number>> {
   const counts = new Map<string, number>();

@@ -1,9 +1,10 @@
 /**
  * Seeded property test under injected faults: random mints, transfers (some overdrawing,
- * some on sharded accounts, some sent three times at once), replays of earlier keys and reuses of a key with another
- * request, each retried by its own idempotency key until it gives a definite answer.
- * After every step an independent model must agree with the stored balances, the checker
- * must pass, and each applied key must have exactly one transfer record.
+ * some on sharded accounts, some sent three times at once), replays of earlier keys and
+ * reuses of a key with another request, each retried by its own idempotency key until it
+ * gives a definite answer. After every step an independent model must agree with the
+ * stored balances, the checker must pass, each applied key must have exactly one transfer
+ * record, and each caller write (`extra`) must exist exactly for the applied keys.
  * Reproduce a failure with VRACU_SEED=<seed>.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';

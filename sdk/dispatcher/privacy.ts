@@ -45,7 +45,7 @@ export function privacyStats(jobs: AttestedJob[], publicKeys: Map<string, string
     const r = verifyJob(j, publicKeys);
     if (r.ok) s.verified++;
     else s.failed.push({ jobId: j.jobId, problems: r.problems });
-    if (r.lifetimeMs !== undefined) lifetimes.push(r.lifetimeMs);
+    if (r.ok && r.lifetimeMs !== undefined) lifetimes.push(r.lifetimeMs);
   }
   if (lifetimes.length) {
     lifetimes.sort((a, b) => a - b);

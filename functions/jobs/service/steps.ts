@@ -4,6 +4,7 @@
  * (published as an event); a message carries the job through the steps that need no
  * waiting (PENDING → PROFILING → ALLOCATING → LAUNCHING → launch) one conditional write at
  * a time, and stops where the job waits: QUEUED for an agent, or the container's events.
+ * A dispatch (an agent freed) claims and launches the oldest queued jobs the same way.
  * Normal flow never relies on a redelivery. A crash between two steps leaves the job in a
  * stepped status; the timeout sweep re-sends that step as a new message.
  */
@@ -17,7 +18,7 @@ import type { LaunchSpec } from '../drivers/driver.ts';
 import type { JobsDeps } from './deps.ts';
 import { finishWithoutContainer } from './finish.ts';
 import { agentOf } from './attest.ts';
-import { advance, publishChange, sendSteps, type StepMessage } from './notify.ts';
+import { publishChange, sendSteps, type StepMessage } from './notify.ts';
 
 /** How long after its deadline an agent's lease runs out (the sweep reclaims it then). */
 export const LEASE_GRACE_MS = 120_000;
@@ -97,8 +98,6 @@ async function claim(d: JobsDeps, job: Job, from: 'ALLOCATING' | 'QUEUED', agent
     if (r.ok) {
       await publishChange(d, job, from, 'LAUNCHING', { agentId: agent.name });
       d.fault('after:LAUNCHING');
-      // From the queue, the launch is a message of its own: a dispatch may start many jobs.
-      if (from === 'QUEUED') await sendSteps(d, [advance(job.jobId, 'LAUNCHING')]);
       return 'claimed';
     }
     if (r.failed === 'pool') return 'full';
@@ -133,7 +132,12 @@ export async function dispatch(d: JobsDeps): Promise<number> {
     for (const job of waiting) {
       const c = await claim(d, job, 'QUEUED');
       if (c === 'full') return started;
-      if (c === 'claimed') started++;
+      if (c === 'claimed') {
+        started++;
+        // Launch here rather than behind the step queue's backlog; a crash is re-sent by the sweep.
+        const claimed = await getJob(d.store, job.jobId);
+        if (claimed?.status === 'LAUNCHING') await launch(d, claimed);
+      }
       progressed = true;
     }
     if (!progressed) return started;

@@ -117,6 +117,7 @@ export const submitJobRoute = defineRoute({
   tags: ['jobs'],
   request: { body: SubmitBody },
   response: { status: 201, body: JobOut },
+  idempotent: true,
 });
 
 export const preflightRoute = defineRoute({

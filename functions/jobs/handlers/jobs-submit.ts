@@ -4,4 +4,4 @@ import { jobsDeps } from '../service/deps.ts';
 import { submitJob } from '../service/submit.ts';
 import { jobView } from '../service/views.ts';
 
-export const handler = httpHandler(submitJobRoute, async (req, rt) => jobView(await submitJob(jobsDeps(rt), mustPrincipal(req.principal), req.body)));
+export const handler = httpHandler(submitJobRoute, async (req, rt) => jobView(await submitJob(jobsDeps(rt), mustPrincipal(req.principal), req.body, req.idempotencyKey)));

@@ -11,7 +11,8 @@ import { jobDocument, type Job, type JobResources } from '../domain/job.ts';
 import type { ExecutionPlan, ResourceProfile } from '../domain/plan.ts';
 import { checkPolicy, quotaError, scuOf } from '../domain/policy.ts';
 import type { NetworkMode } from '../drivers/driver.ts';
-import { createJob, tenantUsage } from '../store/job-store.ts';
+import { createJob, getIdempotency, getJob, tenantUsage } from '../store/job-store.ts';
+import { AppError } from '../../platform/errors.ts';
 import type { JobsDeps } from './deps.ts';
 import { advance, publishChange, sendSteps } from './notify.ts';
 
@@ -46,7 +47,24 @@ export function prepareJob(input: SubmitInput, cfg: JobsConfig): Prepared {
   return { adapter: adapter.name, profile, plan, resources, scu: scuOf(profile) };
 }
 
-export async function submitJob(d: JobsDeps, principal: Principal, input: SubmitInput): Promise<Job> {
+/** Same key and payload → the job it made; same key and another payload → a rejection. */
+async function replay(d: JobsDeps, tenant: string, key: string, requestHash: string): Promise<Job | null> {
+  const rec = await getIdempotency(d.store, tenant, key);
+  if (!rec) return null;
+  if (rec.requestHash !== requestHash) throw new AppError('exists_with_different_payload', 'this Idempotency-Key was used for a different submission');
+  const job = await getJob(d.store, rec.jobId);
+  if (!job) throw new Error(`idempotency record points at missing job ${rec.jobId}`);
+  return job;
+}
+
+const IDEMPOTENCY_TTL_SEC = 24 * 3600;
+
+export async function submitJob(d: JobsDeps, principal: Principal, input: SubmitInput, idempotencyKey?: string): Promise<Job> {
+  const requestHash = jobHash(input);
+  if (idempotencyKey) {
+    const earlier = await replay(d, principal.tenant, idempotencyKey, requestHash);
+    if (earlier) return earlier;
+  }
   const p = prepareJob(input, d.cfg);
   const now = d.rt.clock.nowMs();
   const jobId = d.rt.ids.next('job');
@@ -61,7 +79,10 @@ export async function submitJob(d: JobsDeps, principal: Principal, input: Submit
     createdAt: isoAt(now),
     updatedAtMs: now,
   };
-  if ((await createJob(d.store, job, d.cfg.quota)) === 'quota') {
+  const idem = idempotencyKey ? { key: idempotencyKey, requestHash, ttlSec: Math.floor(now / 1000) + IDEMPOTENCY_TTL_SEC } : undefined;
+  const failed = await createJob(d.store, job, d.cfg.quota, idem);
+  if (failed === 'idempotency') return (await replay(d, principal.tenant, idempotencyKey!, requestHash))!;
+  if (failed === 'quota') {
     throw quotaError(await tenantUsage(d.store, principal.tenant), p.scu, d.cfg.quota) ?? quotaError({ jobs: d.cfg.quota.maxActiveJobs, scu: 0 }, p.scu, d.cfg.quota)!;
   }
   await publishChange(d, job, null, 'PENDING', { adapter: job.adapter });

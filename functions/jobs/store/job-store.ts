@@ -21,10 +21,36 @@ export type JobPatch = Partial<Record<keyof Job, unknown>>;
 
 const STORED_AS_JSON: Partial<Record<keyof Job, string>> = { creation: 'creationJson', deletion: 'deletionJson' };
 
-/** Creates the job and takes the tenant's quota atomically. Returns the failed guard, if any. */
-export async function createJob(s: StoreCtx, job: Job, quota: TenantQuota): Promise<'quota' | null> {
+export const idempotencyKey = (tenant: string, key: string) => ({ pk: `IDEMP#${tenant}#${key}`, sk: 'IDEMP' });
+
+/** A submission's Idempotency-Key: what it was for (the request's hash) and which job it made. */
+export async function getIdempotency(s: StoreCtx, tenant: string, key: string): Promise<{ requestHash: string; jobId: string } | null> {
+  const out = await s.doc.send(new GetCommand({ TableName: s.table, Key: idempotencyKey(tenant, key), ConsistentRead: true }));
+  return out.Item ? { requestHash: String(out.Item.requestHash), jobId: String(out.Item.jobId) } : null;
+}
+
+/**
+ * Creates the job and takes the tenant's quota atomically (and records the Idempotency-Key,
+ * kept a day). Returns the failed guard, if any.
+ */
+export async function createJob(s: StoreCtx, job: Job, quota: TenantQuota, idem?: { key: string; requestHash: string; ttlSec: number }): Promise<'quota' | 'idempotency' | null> {
+  const extra: LabelledItem[] = idem
+    ? [
+        {
+          label: 'idempotency',
+          item: {
+            Put: {
+              TableName: s.table,
+              Item: { ...idempotencyKey(job.tenant, idem.key), requestHash: idem.requestHash, jobId: job.jobId, ttl: idem.ttlSec },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        },
+      ]
+    : [];
   try {
     await transactWrite(s.doc, [
+      ...extra,
       { label: 'job', item: { Put: { TableName: s.table, Item: jobToItem(job), ConditionExpression: 'attribute_not_exists(pk)' } } },
       {
         label: 'quota',
@@ -41,6 +67,7 @@ export async function createJob(s: StoreCtx, job: Job, quota: TenantQuota): Prom
     ]);
     return null;
   } catch (e) {
+    if (e instanceof TransactionCancelledError && e.failed('idempotency')) return 'idempotency';
     if (e instanceof TransactionCancelledError && e.failed('quota')) return 'quota';
     throw e;
   }

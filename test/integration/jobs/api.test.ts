@@ -25,11 +25,11 @@ afterAll(async () => {
   await h.close();
 });
 
-async function call(route: RouteSpec, who: Principal | null, input: { body?: unknown; params?: Record<string, string>; query?: Record<string, string> } = {}) {
+async function call(route: RouteSpec, who: Principal | null, input: { body?: unknown; params?: Record<string, string>; query?: Record<string, string>; headers?: Record<string, string> } = {}) {
   const path = route.path.replace(/\{(\w+)\}/g, (_, n: string) => input.params?.[n] ?? '');
   const event = apiGatewayEvent(
     route,
-    { method: route.method, path, headers: input.body !== undefined ? { 'content-type': 'application/json' } : {}, ...(input.body !== undefined ? { body: JSON.stringify(input.body) } : {}), ...(input.query ? { query: input.query } : {}) },
+    { method: route.method, path, headers: { ...(input.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(input.headers ?? {}) }, ...(input.body !== undefined ? { body: JSON.stringify(input.body) } : {}), ...(input.query ? { query: input.query } : {}) },
     input.params ?? {},
     toAuthorizerContext(who),
   );
@@ -116,6 +116,24 @@ describe('ownership and the job views', () => {
 
   it('cancelling an ended job → 409 job_not_cancellable', async () => {
     expect((await call(api.cancelJobRoute, alice, { params: { id: jobId } })).body.code).toBe('job_not_cancellable');
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('the same key and payload return the same job; another payload → 409', async () => {
+    const dave: Principal = { id: 'prn_dave', tenant: 'tenant-dave', roles: ['buyer'], keyId: 'key_d' };
+    const headers = { 'idempotency-key': 'submit-0001' };
+    const first = await call(api.submitJobRoute, dave, { body: good, headers });
+    const again = await call(api.submitJobRoute, dave, { body: good, headers });
+    expect(first.status).toBe(201);
+    expect(again.body.jobId).toBe(first.body.jobId);
+    expect((await tenantJobs(h.d.store, dave.tenant, 10)).jobs).toHaveLength(1);
+    const other = await call(api.submitJobRoute, dave, { body: { ...good, timeoutMs: 11_000 }, headers });
+    expect(other.status).toBe(409);
+    expect(other.body.code).toBe('exists_with_different_payload');
+    // Keys belong to a tenant: another tenant's identical key is its own submission.
+    const erin: Principal = { id: 'prn_erin', tenant: 'tenant-erin', roles: ['buyer'], keyId: 'key_e' };
+    expect((await call(api.submitJobRoute, erin, { body: good, headers })).body.jobId).not.toBe(first.body.jobId);
   });
 });
 

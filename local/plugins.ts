@@ -4,6 +4,8 @@
  */
 import type { Runtime } from '../functions/platform/runtime.ts';
 import type { LocalEventBus } from './event-bus.ts';
+import { sandboxPlugin } from './sandbox/plugin.ts';
+import { jobsPlugin } from './jobs.ts';
 
 export interface PluginContext {
   runtime: Runtime;
@@ -18,8 +20,8 @@ export interface PluginHandle {
 
 export type LocalPlugin = (ctx: PluginContext) => Promise<PluginHandle>;
 
-/** Registered plugins, in start order. */
-export const PLUGINS: LocalPlugin[] = [];
+/** Registered plugins, in start order: the sandbox container driver, then the jobs wiring. */
+export const PLUGINS: LocalPlugin[] = [sandboxPlugin(), jobsPlugin];
 
 export async function startPlugins(ctx: PluginContext): Promise<PluginHandle[]> {
   const handles: PluginHandle[] = [];

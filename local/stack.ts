@@ -38,6 +38,8 @@ export interface LocalStackOptions {
   quiet?: boolean;
   /** Run the schedules on their timers (default true; tests call scheduler.runNow). */
   schedules?: boolean;
+  /** Start the context plugins (sandbox driver, jobs wiring); default true. */
+  plugins?: boolean;
   log?: (line: string) => void;
 }
 
@@ -117,7 +119,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     stops.push(() => pump.stop());
     const scheduler: Scheduler = startScheduler({ enabled: opts.schedules ?? true, nowMs: () => clock.nowMs(), log: say });
     stops.push(async () => scheduler.stop());
-    const plugins: PluginHandle[] = await startPlugins({ runtime, bus, dataDir, log: say });
+    const plugins: PluginHandle[] = opts.plugins === false ? [] : await startPlugins({ runtime, bus, dataDir, log: say });
     for (const p of plugins) stops.push(() => p.stop());
 
     const gateway: Gateway = await startGateway({ port: opts.port ?? 8787, log: process.env.VRACU_ACCESS_LOG === 'true' ? say : undefined });

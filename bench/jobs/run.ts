@@ -47,7 +47,7 @@ async function main() {
   const dir = join(mkdtempSync(join(tmpdir(), 'vap-bench-')), 'dispatcher');
   initAgents(dir, AGENTS);
   const t0 = performance.now();
-  const stack = await startLocalStack({ port: 0, memory: true, quiet: true });
+  const stack = await startLocalStack({ port: 0, memory: true, quiet: true, plugins: false });
   const startupMs = Math.round(performance.now() - t0);
   const jobs = await startLocalJobs(stack, { dispatcherDir: dir, maxAgents: AGENTS });
   const admin = new VracuClient({ baseUrl: stack.url, apiKey: stack.adminKey });

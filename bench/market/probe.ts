@@ -15,7 +15,7 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 
 const W = 8;
 const S = 8;
-const stack = await startLocalStack({ port: 0, memory: true, quiet: true, schedules: false });
+const stack = await startLocalStack({ port: 0, memory: true, quiet: true, schedules: false, plugins: false });
 const rt = stack.runtime;
 await loadCatalog(rt, PROVIDER_FIXTURES);
 const users = Array.from({ length: 40 }, (_, i) => `pu${i}`);

@@ -76,7 +76,7 @@ async function main() {
   const files = { purchases: createWriteStream(join(outDir, 'purchases.jsonl')), jobs: createWriteStream(join(outDir, 'jobs.jsonl')), trades: createWriteStream(join(outDir, 'trades.jsonl')) };
 
   say(`starting local stack (in memory) ...`);
-  const stack = await startLocalStack({ port: 0, memory: true, quiet: true, schedules: false });
+  const stack = await startLocalStack({ port: 0, memory: true, quiet: true, schedules: false, plugins: false });
   const rt = stack.runtime;
   try {
     // Setup in-process (not measured): keys, catalog, funds.

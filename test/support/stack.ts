@@ -11,6 +11,8 @@ export async function startTestStack(opts: Partial<LocalStackOptions> & { clock?
     memory: true,
     quiet: true,
     schedules: false,
+    // Tests that need jobs wire them with startLocalJobs and their own options.
+    plugins: false,
     dynamoEndpoint: inject('dynamoEndpoint'),
     sqsEndpoint: inject('sqsEndpoint'),
     tablePrefix: `e${randomBytes(4).toString('hex')}`,

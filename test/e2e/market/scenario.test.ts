@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack } from '../../support/stack.ts';
-import { vracuProgram } from '../../../sdk/cli/program.ts';
+import { runVracu } from '../../support/cli.ts';
 import { createKeyRoute } from '../../../functions/platform/api.ts';
 import { accountRoute, checkRoute, mintRoute } from '../../../functions/ledger/api.ts';
 import { ManualClock } from '../../../functions/platform/clock.ts';
@@ -30,13 +30,7 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.stop());
 
-async function vracu(args: string[], key: string): Promise<string> {
-  let out = '';
-  const program = vracuProgram({ VRACU_URL: stack.url, VRACU_API_KEY: key }, (s) => (out += s));
-  program.exitOverride();
-  await program.parseAsync(['node', 'vracu', ...args]);
-  return out;
-}
+const vracu = (args: string[], key: string): Promise<string> => runVracu(stack.url, key, args);
 const json = async (args: string[], key: string) => JSON.parse(await vracu(['--json', ...args], key)) as Record<string, any>;
 const balance = async (acct: string) => (await stack.admin.call(accountRoute, { params: { accountId: acct } })).balance;
 

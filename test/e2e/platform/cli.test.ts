@@ -1,7 +1,7 @@
 /** `vracu` commands against the local stack, with VRACU_URL / VRACU_API_KEY and --json. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack } from '../../support/stack.ts';
-import { vracuProgram } from '../../../sdk/cli/program.ts';
+import { runVracu } from '../../support/cli.ts';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 beforeAll(async () => {
@@ -9,13 +9,7 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.stop());
 
-async function vracu(args: string[], key = stack.adminKey): Promise<string> {
-  let out = '';
-  const program = vracuProgram({ VRACU_URL: stack.url, VRACU_API_KEY: key }, (s) => (out += s));
-  program.exitOverride();
-  await program.parseAsync(['node', 'vracu', ...args]);
-  return out;
-}
+const vracu = (args: string[], key: string = stack.adminKey): Promise<string> => runVracu(stack.url, key, args);
 
 describe('vracu CLI', () => {
   it('health and whoami', async () => {

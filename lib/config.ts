@@ -1,0 +1,110 @@
+/**
+ * Per-environment settings, read from the `environments` object in cdk.json context and
+ * parsed by zod so a typo fails the synth with the path of the bad value. One CDK Stage
+ * is built per selected environment (`-c env=<name>`; all of them when no name is given).
+ */
+import * as z from 'zod';
+import { Stage } from '../functions/platform/config.ts';
+
+/** The retention periods CloudWatch Logs accepts, in days. */
+const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+const LogRetentionDays = z
+  .number()
+  .int()
+  .refine((d) => (RETENTION_DAYS as readonly number[]).includes(d), {
+    message: `must be one of ${RETENTION_DAYS.join(', ')}`,
+  });
+
+const Throttle = z.strictObject({
+  /** Steady-state requests per second. */
+  rateLimit: z.number().positive(),
+  /** Bucket size: requests allowed in a burst. */
+  burstLimit: z.number().int().positive(),
+});
+
+export const EnvironmentSchema = z.strictObject({
+  /** AWS account id (12 digits); a placeholder synthesizes but does not deploy. */
+  account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1'),
+  /** Retention of every log group the stage creates (functions, API access logs, jobs). */
+  logRetentionDays: LogRetentionDays,
+  /** Defaults for functions whose definition does not say. */
+  lambda: z.strictObject({
+    memoryMb: z.number().int().min(128).max(10_240),
+    timeoutSec: z.number().int().min(1).max(900),
+  }),
+  /** The HTTP API stage's default throttle; routes may set their own in ROUTES. */
+  api: z.strictObject({ throttle: Throttle }),
+  /** Alarm notifications go to this address when set (SNS e-mail subscription). */
+  alarmEmail: z.email().optional(),
+  /**
+   * Deletion protection and RemovalPolicy.RETAIN for every stateful resource (tables,
+   * keys, log groups, repositories). Tables marked `critical` get both regardless.
+   */
+  deletionProtection: z.boolean(),
+  /** Networking for job containers: public subnets only when natGateways is 0. */
+  vpc: z.strictObject({
+    maxAzs: z.number().int().min(1).max(6),
+    natGateways: z.number().int().min(0).max(6),
+  }),
+  /** The Fargate task definition for job containers. */
+  jobs: z.strictObject({
+    /** Task vCPU in CPU units (1024 = 1 vCPU). */
+    cpu: z.union([z.literal(256), z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096), z.literal(8192), z.literal(16384)]),
+    memoryMiB: z.number().int().min(512).max(122_880),
+    /** Tag of the sidecar image in the stage's ECR repository. */
+    sidecarImageTag: z.string().min(1),
+    /** Placeholder workload image (a public registry reference); real jobs register their own. */
+    workloadImage: z.string().min(1),
+  }),
+});
+
+export type EnvironmentConfig = z.infer<typeof EnvironmentSchema>;
+
+/** Environment names are stage names: they must be stages the functions' config accepts. */
+const EnvironmentName = Stage.exclude(['local', 'test']);
+
+const EnvironmentsSchema = z.partialRecord(EnvironmentName, EnvironmentSchema);
+
+export class EnvironmentConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EnvironmentConfigError';
+  }
+}
+
+/** A parsed environment with its name (the Stage id, `VRACU_STAGE`, and the resource prefix). */
+export interface Environment {
+  name: string;
+  config: EnvironmentConfig;
+}
+
+/** Parses cdk.json's `environments` context; throws naming every bad value. */
+export function parseEnvironments(raw: unknown): Environment[] {
+  if (raw === undefined) throw new EnvironmentConfigError('cdk.json context has no "environments" object');
+  const parsed = EnvironmentsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  environments.${i.path.join('.')}: ${i.message}`);
+    throw new EnvironmentConfigError(`invalid cdk.json context:\n${lines.join('\n')}`);
+  }
+  const out = Object.entries(parsed.data).flatMap(([name, config]) => (config ? [{ name, config }] : []));
+  if (out.length === 0) throw new EnvironmentConfigError('cdk.json context "environments" is empty');
+  return out;
+}
+
+/**
+ * The environments to build: the one named by `-c env=<name>`, or all when no name is
+ * given (so `cdk synth` checks every stage). An unknown name fails with the known ones.
+ */
+export function selectEnvironments(all: Environment[], name: unknown): Environment[] {
+  if (name === undefined || name === '') return all;
+  const found = all.find((e) => e.name === name);
+  if (!found) {
+    throw new EnvironmentConfigError(
+      `unknown environment "${String(name)}"; known environments: ${all.map((e) => e.name).join(', ')}`,
+    );
+  }
+  return [found];
+}
+

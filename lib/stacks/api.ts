@@ -1,0 +1,129 @@
+/**
+ * Api: the HTTP API. One function and one route per entry of ROUTES; every route whose
+ * access is not `public` runs behind the API-key Lambda authorizer (REQUEST, simple
+ * responses, cached by the key header). The `$default` stage has JSON access logs, the
+ * environment's default throttle, and per-route throttles from the route table.
+ */
+import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { AUTHORIZER, ROUTES } from '../../functions/definitions/routes.ts';
+import { exchangeFunction, type Platform } from '../constructs/exchange-function.ts';
+import type { VrAcuFunction } from '../constructs/function.ts';
+import { lambdaDefs } from '../lambdas.ts';
+import { acknowledge } from '../nag.ts';
+import { pascal } from './data.ts';
+
+export interface ApiStackProps extends StackProps {
+  platform: Platform;
+}
+
+/** API Gateway's own limit on a synchronous integration. */
+const MAX_INTEGRATION_TIMEOUT_SEC = 30;
+
+/** One JSON object per request in the access log. */
+const ACCESS_LOG_FORMAT = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  ip: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  method: '$context.httpMethod',
+  path: '$context.path',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  latencyMs: '$context.responseLatency',
+  integrationLatencyMs: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
+  principalId: '$context.authorizer.principalId',
+};
+
+export class ApiStack extends Stack {
+  readonly httpApi: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  readonly authorizerFunction: VrAcuFunction;
+  /** Route functions by route id. */
+  readonly routeFunctions: Record<string, VrAcuFunction> = {};
+  /** Routes by route key (`GET /v1/whoami`). */
+  readonly routes: Record<string, apigw.HttpRoute> = {};
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { platform } = props;
+    const { settings } = platform;
+    const defs = new Map(lambdaDefs().map((d) => [d.id, d]));
+
+    this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
+      apiName: `${settings.prefix}-api`,
+      description: `VR-ACU exchange API (${settings.name})`,
+      createDefaultStage: false,
+    });
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      logGroupName: `/vracu/${settings.name}/api-access`,
+      retention: settings.config.logRetentionDays as logs.RetentionDays,
+      removalPolicy: settings.removalPolicy,
+    });
+    this.stage = this.httpApi.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: settings.config.api.throttle,
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FORMAT)),
+      },
+    });
+
+    this.authorizerFunction = exchangeFunction(this, 'AuthorizerFunction', defs.get(AUTHORIZER.id)!, platform);
+    const authorizer = new HttpLambdaAuthorizer('ApiKeyAuthorizer', this.authorizerFunction, {
+      authorizerName: `${settings.prefix}-api-key`,
+      identitySource: [`$request.header.${AUTHORIZER.identityHeader}`],
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      resultsCacheTtl: Duration.seconds(AUTHORIZER.cacheTtlSec),
+    });
+
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    for (const route of ROUTES) {
+      const def = defs.get(route.id)!;
+      const fn = exchangeFunction(this, `${pascal(route.id)}Function`, def, platform);
+      const timeoutSec = def.timeoutSec ?? settings.config.lambda.timeoutSec;
+      if (timeoutSec > MAX_INTEGRATION_TIMEOUT_SEC) {
+        Annotations.of(fn).addWarningV2(
+          'vracu:route-timeout',
+          `route "${route.id}" has a ${timeoutSec} s timeout: API Gateway answers 503 after ${MAX_INTEGRATION_TIMEOUT_SEC} s while the function runs on`,
+        );
+      }
+      this.routeFunctions[route.id] = fn;
+      const routeKey = `${route.method} ${route.path}`;
+      const httpRoute = new apigw.HttpRoute(this, `${pascal(route.id)}Route`, {
+        httpApi: this.httpApi,
+        routeKey: apigw.HttpRouteKey.with(route.path, apigw.HttpMethod[route.method]),
+        integration: new HttpLambdaIntegration(`${pascal(route.id)}Integration`, fn),
+        authorizer: route.access === 'public' ? undefined : authorizer,
+      });
+      this.routes[routeKey] = httpRoute;
+      if (route.access === 'public') {
+        acknowledge(
+          httpRoute,
+          'AwsSolutions-APIG4',
+          `${routeKey} is public by design (access: 'public' in the route table); every other route runs behind the API-key authorizer.`,
+        );
+      }
+      if (route.throttle) {
+        routeSettings[routeKey] = { ThrottlingRateLimit: route.throttle.rateLimit, ThrottlingBurstLimit: route.throttle.burstLimit };
+        // Route settings name routes by key: the routes must exist first.
+        this.stage.node.addDependency(httpRoute);
+      }
+    }
+    if (Object.keys(routeSettings).length > 0) {
+      (this.stage.node.defaultChild as apigw.CfnStage).routeSettings = routeSettings;
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the exchange API' });
+  }
+}

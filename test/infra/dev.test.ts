@@ -1,0 +1,410 @@
+/**
+ * Contract tests of the dev stage against the definitions: every route, queue, schedule,
+ * event rule and table in functions/definitions becomes what the design says, with zero
+ * unacknowledged cdk-nag findings.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Match } from 'aws-cdk-lib/assertions';
+import { AUTHORIZER, ROUTES } from '../../functions/definitions/routes.ts';
+import { QUEUES, queueName, type QueueDef } from '../../functions/definitions/queues.ts';
+import { EVENT_RULES, SCHEDULES, type EventRuleDef, type ScheduleDef } from '../../functions/definitions/schedules.ts';
+import { TABLES, tableName, type TableDef, type TableId } from '../../functions/definitions/tables.ts';
+import { parseEnvironments } from '../../lib/config.ts';
+import { lambdaDefs } from '../../lib/lambdas.ts';
+import { asArray, CDK_CONTEXT, refId, resources, synthEnvironment, type Synthesized } from './support.ts';
+
+const ENV = 'dev';
+const config = parseEnvironments(CDK_CONTEXT.environments).find((e) => e.name === ENV)!.config;
+const prefix = `vracu-${ENV}`;
+const queueDefs = Object.values(QUEUES) as QueueDef[];
+
+/** `rate(5 minutes)` → 300. */
+function rateSec(expr: string): number {
+  const m = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expr);
+  if (!m) throw new Error(`not a rate expression: ${expr}`);
+  return Number(m[1]) * { minute: 60, hour: 3600, day: 86_400 }[m[2] as 'minute' | 'hour' | 'day'];
+}
+
+let s: Synthesized;
+beforeAll(() => {
+  s = synthEnvironment(ENV);
+});
+
+describe('cdk-nag', () => {
+  it('synthesizes with zero unacknowledged AwsSolutions and Serverless findings', () => {
+    expect(s.synthError?.message).toBeUndefined();
+  });
+});
+
+describe('API', () => {
+  it('has one function per route plus the authorizer, named after the route id', () => {
+    const fns = Object.values(resources(s.t.api, 'AWS::Lambda::Function'));
+    expect(fns).toHaveLength(ROUTES.length + 1);
+    const names = fns.map((f) => f.Properties!.FunctionName).sort();
+    expect(names).toEqual([...ROUTES.map((r) => `${prefix}-${r.id}`), `${prefix}-${AUTHORIZER.id}`].sort());
+  });
+
+  it('routes every `METHOD path` of the route table to its own function', () => {
+    const routes = Object.values(resources(s.t.api, 'AWS::ApiGatewayV2::Route'));
+    expect(routes.map((r) => r.Properties!.RouteKey).sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+    const integrations = resources(s.t.api, 'AWS::ApiGatewayV2::Integration');
+    const fnNames = Object.fromEntries(
+      Object.entries(resources(s.t.api, 'AWS::Lambda::Function')).map(([id, f]) => [id, f.Properties!.FunctionName]),
+    );
+    for (const route of ROUTES) {
+      const r = routes.find((x) => x.Properties!.RouteKey === `${route.method} ${route.path}`)!;
+      const target = JSON.stringify(r.Properties!.Target);
+      const integrationId = Object.keys(integrations).find((id) => target.includes(id))!;
+      const fnId = refId(integrations[integrationId]!.Properties!.IntegrationUri)!;
+      expect(fnNames[fnId]).toBe(`${prefix}-${route.id}`);
+    }
+  });
+
+  it('puts the API-key authorizer on every non-public route and on no public one', () => {
+    const [authorizerId] = Object.keys(resources(s.t.api, 'AWS::ApiGatewayV2::Authorizer'));
+    const routes = Object.values(resources(s.t.api, 'AWS::ApiGatewayV2::Route'));
+    for (const route of ROUTES) {
+      const p = routes.find((x) => x.Properties!.RouteKey === `${route.method} ${route.path}`)!.Properties!;
+      if (route.access === 'public') {
+        expect([undefined, 'NONE']).toContain(p.AuthorizationType);
+        expect(p.AuthorizerId).toBeUndefined();
+      } else {
+        expect(p.AuthorizationType).toBe('CUSTOM');
+        expect(refId(p.AuthorizerId)).toBe(authorizerId);
+      }
+    }
+  });
+
+  it('authorizes by REQUEST with simple responses, keyed and cached by the API-key header', () => {
+    s.t.api.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    s.t.api.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      EnableSimpleResponses: true,
+      AuthorizerPayloadFormatVersion: '2.0',
+      IdentitySource: [`$request.header.${AUTHORIZER.identityHeader}`],
+      AuthorizerResultTtlInSeconds: AUTHORIZER.cacheTtlSec,
+    });
+  });
+
+  it('throttles the stage by default and each route that asks for its own limit', () => {
+    const [stage] = Object.values(resources(s.t.api, 'AWS::ApiGatewayV2::Stage'));
+    const p = stage!.Properties!;
+    expect(p.StageName).toBe('$default');
+    expect(p.DefaultRouteSettings).toMatchObject({
+      ThrottlingRateLimit: config.api.throttle.rateLimit,
+      ThrottlingBurstLimit: config.api.throttle.burstLimit,
+    });
+    const throttled = ROUTES.filter((r) => r.throttle);
+    expect(Object.keys(p.RouteSettings ?? {}).sort()).toEqual(throttled.map((r) => `${r.method} ${r.path}`).sort());
+    for (const r of throttled) {
+      expect(p.RouteSettings[`${r.method} ${r.path}`]).toEqual({
+        ThrottlingRateLimit: r.throttle!.rateLimit,
+        ThrottlingBurstLimit: r.throttle!.burstLimit,
+      });
+    }
+  });
+
+  it('writes JSON access logs to a log group with retention', () => {
+    const [stage] = Object.values(resources(s.t.api, 'AWS::ApiGatewayV2::Stage'));
+    const logs = stage!.Properties!.AccessLogSettings;
+    const format = JSON.parse(logs.Format);
+    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+    const groupId = refId(logs.DestinationArn)!;
+    expect(resources(s.t.api, 'AWS::Logs::LogGroup')[groupId]!.Properties!.RetentionInDays).toBe(config.logRetentionDays);
+  });
+});
+
+describe('functions', () => {
+  const all = () => s.all.flatMap((t) => Object.values(resources(t, 'AWS::Lambda::Function')));
+
+  it('there is one per definition (routes, authorizer, consumers, schedules) and nothing else', () => {
+    expect(all().map((f) => f.Properties!.FunctionName).sort()).toEqual(lambdaDefs().map((d) => `${prefix}-${d.id}`).sort());
+  });
+
+  it('all run Node.js 22 on arm64 with active tracing, explicit memory and timeout', () => {
+    for (const f of all()) {
+      const p = f.Properties!;
+      expect(p.Runtime, p.FunctionName).toBe('nodejs22.x');
+      expect(p.Architectures, p.FunctionName).toEqual(['arm64']);
+      expect(p.TracingConfig, p.FunctionName).toEqual({ Mode: 'Active' });
+      expect(p.MemorySize, p.FunctionName).toBeGreaterThanOrEqual(128);
+      expect(p.Timeout, p.FunctionName).toBeGreaterThan(0);
+      expect(p.Handler).toBe('index.handler');
+    }
+  });
+
+  it('take memory and timeout from their definition, else from the environment', () => {
+    const byName = new Map(all().map((f) => [f.Properties!.FunctionName, f.Properties!]));
+    for (const d of lambdaDefs()) {
+      const p = byName.get(`${prefix}-${d.id}`)!;
+      expect(p.MemorySize, d.id).toBe(d.memoryMb ?? config.lambda.memoryMb);
+      expect(p.Timeout, d.id).toBe(d.timeoutSec ?? config.lambda.timeoutSec);
+    }
+  });
+
+  it('get the configuration the functions parse at start', () => {
+    for (const f of all()) {
+      const env = f.Properties!.Environment.Variables;
+      expect(env).toMatchObject({
+        VRACU_STAGE: ENV,
+        VRACU_TABLE_PREFIX: prefix,
+        POWERTOOLS_METRICS_NAMESPACE: 'VrAcu',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+      expect(env.POWERTOOLS_SERVICE_NAME).toMatch(/^vracu-/);
+      expect(env.VRACU_QUEUE_URLS).toBeDefined();
+      expect(env.VRACU_EVENT_BUS).toBeDefined();
+    }
+  });
+
+  it('log as JSON into their own log group with the environment retention', () => {
+    for (const t of s.all) {
+      const groups = resources(t, 'AWS::Logs::LogGroup');
+      for (const f of Object.values(resources(t, 'AWS::Lambda::Function'))) {
+        const cfg = f.Properties!.LoggingConfig;
+        expect(cfg.LogFormat).toBe('JSON');
+        const group = groups[refId(cfg.LogGroup)!]!;
+        expect(group.Properties!.LogGroupName).toBe(`/aws/lambda/${f.Properties!.FunctionName}`);
+        expect(group.Properties!.RetentionInDays).toBe(config.logRetentionDays);
+      }
+    }
+  });
+
+  it('every log group of the stage has a retention', () => {
+    for (const t of s.all) {
+      for (const [id, g] of Object.entries(resources(t, 'AWS::Logs::LogGroup'))) {
+        expect(g.Properties?.RetentionInDays, id).toBe(config.logRetentionDays);
+      }
+    }
+  });
+});
+
+describe('IAM', () => {
+  const statements = () =>
+    s.all.flatMap((t) =>
+      Object.values(resources(t, 'AWS::IAM::Policy')).flatMap((p) => p.Properties!.PolicyDocument.Statement as Record<string, any>[]),
+    );
+
+  it('grants nothing on Resource * but X-Ray tracing and the ECR login token', () => {
+    const onStar = statements().filter((st) => asArray(st.Resource).includes('*'));
+    const actions = new Set(onStar.flatMap((st) => asArray<string>(st.Action)));
+    expect([...actions].sort()).toEqual(['ecr:GetAuthorizationToken', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+  });
+
+  it('uses no wildcard actions and no index/* on tables', () => {
+    for (const st of statements()) {
+      for (const a of asArray<string>(st.Action)) expect(a).not.toMatch(/\*/);
+      expect(JSON.stringify(st.Resource)).not.toMatch(/index\/\*/);
+    }
+  });
+
+  it('attaches no AWS managed policy to any function role', () => {
+    for (const t of s.all) {
+      for (const role of Object.values(resources(t, 'AWS::IAM::Role'))) {
+        expect(role.Properties!.ManagedPolicyArns).toBeUndefined();
+      }
+    }
+  });
+
+  it('keeps the health and OpenAPI routes away from every table', () => {
+    const roles = resources(s.t.api, 'AWS::IAM::Role');
+    const fns = Object.values(resources(s.t.api, 'AWS::Lambda::Function'));
+    const policies = Object.values(resources(s.t.api, 'AWS::IAM::Policy'));
+    for (const id of ['health', 'openapi']) {
+      const fn = fns.find((f) => f.Properties!.FunctionName === `${prefix}-${id}`)!;
+      const roleId = refId(fn.Properties!.Role)!;
+      expect(roles[roleId]).toBeDefined();
+      const own = policies.filter((p) => asArray(p.Properties!.Roles).some((r) => refId(r) === roleId));
+      expect(JSON.stringify(own)).not.toMatch(/dynamodb:/);
+    }
+  });
+});
+
+describe('queues', () => {
+  const queues = () => resources(s.t.async, 'AWS::SQS::Queue');
+  const byName = (name: string) => Object.entries(queues()).find(([, q]) => q.Properties!.QueueName === name)!;
+
+  it.each(queueDefs.map((q) => [q.id, q] as const))('%s has a DLQ that keeps messages longer, after maxReceiveCount', (_id, def) => {
+    const [, queue] = byName(queueName(prefix, def));
+    const [dlqId, dlq] = byName(queueName(prefix, def, true));
+    const redrive = queue.Properties!.RedrivePolicy;
+    expect(redrive.maxReceiveCount).toBe(def.maxReceiveCount);
+    expect(refId(redrive.deadLetterTargetArn)).toBe(dlqId);
+    expect(dlq.Properties!.MessageRetentionPeriod).toBe(def.dlqRetentionSec);
+    expect(queue.Properties!.MessageRetentionPeriod).toBe(def.retentionSec);
+    expect(dlq.Properties!.MessageRetentionPeriod).toBeGreaterThan(queue.Properties!.MessageRetentionPeriod);
+    expect(queue.Properties!.VisibilityTimeout).toBe(def.visibilityTimeoutSec);
+  });
+
+  it('every queue is encrypted and refuses requests without TLS', () => {
+    const policies = Object.values(resources(s.t.async, 'AWS::SQS::QueuePolicy'));
+    for (const [id, q] of Object.entries(queues())) {
+      expect(q.Properties!.SqsManagedSseEnabled, id).toBe(true);
+      const policy = policies.find((p) => p.Properties!.Queues.some((r: unknown) => refId(r) === id));
+      expect(policy, id).toBeDefined();
+      expect(policy!.Properties!.PolicyDocument.Statement).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      );
+    }
+  });
+
+  it.each(queueDefs.map((q) => [q.id, q] as const))('%s is consumed in batches with partial batch responses', (_id, def) => {
+    const [queueId] = byName(queueName(prefix, def));
+    const mappings = Object.values(resources(s.t.async, 'AWS::Lambda::EventSourceMapping'));
+    const m = mappings.find((x) => refId(x.Properties!.EventSourceArn) === queueId)!;
+    expect(m.Properties!.BatchSize).toBe(def.consumer.batchSize);
+    expect(m.Properties!.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    const fn = resources(s.t.async, 'AWS::Lambda::Function')[refId(m.Properties!.FunctionName)!]!;
+    expect(fn.Properties!.FunctionName).toBe(`${prefix}-${def.id}-consumer`);
+  });
+});
+
+describe('schedules and event rules', () => {
+  it.each((Object.values(SCHEDULES) as ScheduleDef[]).map((d) => [d.id, d] as const))(
+    '%s runs at its rate with retries and a DLQ',
+    (_id, def) => {
+      s.t.async.hasResourceProperties('AWS::Scheduler::Schedule', {
+        Name: `${prefix}-${def.id}`,
+        Target: Match.objectLike({ DeadLetterConfig: Match.objectLike({ Arn: Match.anyValue() }), RetryPolicy: Match.anyValue() }),
+      });
+      const schedule = Object.values(resources(s.t.async, 'AWS::Scheduler::Schedule')).find((x) => x.Properties!.Name === `${prefix}-${def.id}`)!;
+      expect(rateSec(schedule.Properties!.ScheduleExpression)).toBe(def.everySec);
+      const fn = Object.values(resources(s.t.async, 'AWS::Lambda::Function')).find(
+        (f) => f.Properties!.FunctionName === `${prefix}-${def.id}-schedule`,
+      )!;
+      expect(fn.Properties!.DeadLetterConfig?.TargetArn).toBeDefined();
+    },
+  );
+
+  it.each((Object.values(EVENT_RULES) as EventRuleDef[]).map((d) => [d.id, d] as const))(
+    '%s delivers matching events to its queue, with a DLQ',
+    (_id, def) => {
+      const [rule] = Object.values(resources(s.t.async, 'AWS::Events::Rule')).filter((r) => r.Properties!.Name === `${prefix}-${def.id}`);
+      const p = rule!.Properties!;
+      expect(p.EventPattern.source).toEqual(def.pattern.source);
+      expect(p.EventPattern['detail-type']).toEqual(def.pattern['detail-type']);
+      const target = QUEUES[def.targetQueue] as QueueDef;
+      const queues = resources(s.t.async, 'AWS::SQS::Queue');
+      expect(queues[refId(p.Targets[0].Arn)!]!.Properties!.QueueName).toBe(queueName(prefix, target));
+      expect(p.Targets[0].DeadLetterConfig.Arn).toBeDefined();
+    },
+  );
+
+  it('ECS task events are filtered to the job cluster', () => {
+    const rule = Object.values(resources(s.t.async, 'AWS::Events::Rule')).find((r) =>
+      asArray(r.Properties!.EventPattern.source).includes('aws.ecs'),
+    )!;
+    expect(rule.Properties!.EventPattern.detail.clusterArn).toHaveLength(1);
+  });
+
+  it('has a domain event bus', () => {
+    s.t.async.hasResourceProperties('AWS::Events::EventBus', { Name: `${prefix}-domain` });
+  });
+});
+
+describe('alarms', () => {
+  const alarms = () => Object.values(resources(s.t.observability, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties!);
+  const dlqNames = [...queueDefs.map((q) => queueName(prefix, q, true)), `${prefix}-schedules-dlq`, `${prefix}-event-rules-dlq`];
+
+  it.each(dlqNames)('%s alarms on its first visible message', (name) => {
+    const a = alarms().find((x) => x.MetricName === 'ApproximateNumberOfMessagesVisible' && x.Dimensions[0].Value === name);
+    expect(a).toMatchObject({ Namespace: 'AWS/SQS', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+  });
+
+  it.each(queueDefs.map((q) => [q.id, q] as const))('%s alarms when its oldest message is older than the definition allows', (_id, def) => {
+    const a = alarms().find((x) => x.MetricName === 'ApproximateAgeOfOldestMessage' && x.Dimensions[0].Value === queueName(prefix, def));
+    expect(a).toMatchObject({ Threshold: def.maxAgeAlarmSec, ComparisonOperator: 'GreaterThanThreshold' });
+  });
+
+  it('every function alarms on errors and the API on any 5xx', () => {
+    const errorAlarms = alarms().filter((x) => x.Namespace === 'AWS/Lambda' && x.MetricName === 'Errors');
+    expect(errorAlarms.map((a) => a.Dimensions[0].Value).sort()).toEqual(lambdaDefs().map((d) => `${prefix}-${d.id}`).sort());
+    expect(alarms().some((x) => x.Namespace === 'AWS/ApiGateway' && x.MetricName === '5xx')).toBe(true);
+  });
+
+  it('every alarm notifies the encrypted, TLS-only alarm topic', () => {
+    const [topicId, topic] = Object.entries(resources(s.t.observability, 'AWS::SNS::Topic'))[0]!;
+    expect(topic.Properties!.KmsMasterKeyId).toBeDefined();
+    s.t.observability.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      }),
+    });
+    for (const a of alarms()) expect(a.AlarmActions.map(refId)).toEqual([topicId]);
+  });
+
+  it('has a dashboard', () => {
+    s.t.observability.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});
+
+describe('tables', () => {
+  const tables = () => Object.values(resources(s.t.data, 'AWS::DynamoDB::GlobalTable'));
+
+  it.each((Object.entries(TABLES) as [TableId, TableDef][]).map(([id, d]) => [id, d] as const))(
+    '%s has its keys, GSIs, TTL, PITR and the customer-managed key',
+    (id, def) => {
+      const t = tables().find((x) => x.Properties!.TableName === tableName(prefix, id))!;
+      const p = t.Properties!;
+      expect(p.KeySchema).toEqual([
+        { AttributeName: def.pk, KeyType: 'HASH' },
+        { AttributeName: def.sk, KeyType: 'RANGE' },
+      ]);
+      expect((p.GlobalSecondaryIndexes ?? []).map((g: any) => g.IndexName)).toEqual(def.gsis.map((g) => g.name));
+      if (def.ttl) expect(p.TimeToLiveSpecification).toEqual({ AttributeName: def.ttl, Enabled: true });
+      expect(p.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
+      const [replica] = p.Replicas;
+      expect(replica.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+      expect(refId(replica.SSESpecification.KMSMasterKeyId)).toBeDefined();
+      const keep = def.critical || config.deletionProtection;
+      expect(t.DeletionPolicy).toBe(keep ? 'Retain' : 'Delete');
+      expect(replica.DeletionProtectionEnabled ?? false).toBe(keep);
+    },
+  );
+
+  it('the table key rotates and outlives the tables', () => {
+    s.t.data.hasResource('AWS::KMS::Key', { Properties: Match.objectLike({ EnableKeyRotation: true }), DeletionPolicy: 'Retain' });
+  });
+});
+
+describe('job containers', () => {
+  it('spread over maxAzs zones resolved at deploy time, so the synth needs no AWS lookup', () => {
+    expect(s.stage.synth().manifest.missing ?? []).toEqual([]);
+    const zones = Object.values(resources(s.t.compute, 'AWS::EC2::Subnet')).map((x) => JSON.stringify(x.Properties!.AvailabilityZone));
+    expect([...new Set(zones)].sort()).toEqual(
+      Array.from({ length: config.vpc.maxAzs }, (_, i) => JSON.stringify({ 'Fn::Select': [i, { 'Fn::GetAZs': '' }] })).sort(),
+    );
+  });
+
+  it('run on a cluster with Container Insights', () => {
+    s.t.compute.hasResourceProperties('AWS::ECS::Cluster', {
+      ClusterName: `${prefix}-jobs`,
+      ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
+    });
+  });
+
+  it('are a Fargate task of a sidecar and a workload, with the configured size and logs', () => {
+    const [td] = Object.values(resources(s.t.compute, 'AWS::ECS::TaskDefinition'));
+    const p = td!.Properties!;
+    expect(p.RequiresCompatibilities).toEqual(['FARGATE']);
+    expect(p.Cpu).toBe(String(config.jobs.cpu));
+    expect(p.Memory).toBe(String(config.jobs.memoryMiB));
+    expect(p.ContainerDefinitions.map((c: any) => c.Name).sort()).toEqual(['sidecar', 'workload']);
+    for (const c of p.ContainerDefinitions) {
+      expect(c.LogConfiguration.LogDriver).toBe('awslogs');
+      expect(c.Environment).toBeUndefined();
+    }
+  });
+
+  it('admit no inbound traffic and reach out on 443 only', () => {
+    const groups = Object.values(resources(s.t.compute, 'AWS::EC2::SecurityGroup'));
+    const job = groups.find((g) => String(g.Properties!.GroupDescription).startsWith('Job containers'))!;
+    expect(job.Properties!.SecurityGroupIngress).toBeUndefined();
+    expect(job.Properties!.SecurityGroupEgress).toEqual([
+      expect.objectContaining({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' }),
+    ]);
+    s.t.compute.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+  });
+});

@@ -3,7 +3,7 @@
  * sandbox driver publishes the same shape, so one consumer serves both. AWS adds detail
  * members over time, so unknown members pass through instead of failing the parse.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ContainerState, ContainerStatus } from '../functions/jobs/drivers/driver.ts';
 
 export const ECS_EVENT_SOURCE = 'aws.ecs';

@@ -3,7 +3,7 @@
  * table's zod schemas, so the SDK cannot drift from the server. Retries 429 and 5xx
  * (and network errors) with exponential backoff and full jitter.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { RouteSpec } from '../functions/platform/http/route.ts';
 import type { Problem } from '../functions/platform/errors.ts';
 

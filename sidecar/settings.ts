@@ -1,5 +1,5 @@
 /** The sidecar's settings, from its environment (the task definition and RunTask overrides). */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Variables for the sidecar alone: never passed on to the workload. */
 export const SIDECAR_ENV_PREFIX = 'VRACU_SIDECAR_';

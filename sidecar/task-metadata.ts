@@ -3,7 +3,7 @@
  * sidecar. The sidecar follows it through the task metadata endpoint (v4,
  * `$ECS_CONTAINER_METADATA_URI_V4/task`) until it stops, and takes its exit code.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const TaskMetadata = z.looseObject({
   TaskARN: z.string().optional(),

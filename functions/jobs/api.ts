@@ -1,5 +1,5 @@
 /** Jobs routes: submission, inspection, cancel, attestations; agents and the pool. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute } from '../platform/http/route.ts';
 import { idPattern } from '../platform/ids.ts';
 import { JOB_STATUSES } from './domain/lifecycle.ts';

@@ -1,5 +1,5 @@
 /** Ledger routes, mounted under /v1/ledger. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute } from '../platform/http/route.ts';
 import { acuString, positiveAcu } from '../platform/money.ts';
 

@@ -1,5 +1,5 @@
 /** Futures market routes, mounted under /v1/futures (seed §1.9). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute } from '../platform/http/route.ts';
 import { acuString, positiveAcu } from '../platform/money.ts';
 import { TENOR_IDS } from './domain/catalog.ts';

@@ -1,5 +1,5 @@
 /** Platform routes: health, identity, keys, the OpenAPI document. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute } from './http/route.ts';
 import { Role } from './auth/principal.ts';
 

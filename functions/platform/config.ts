@@ -2,7 +2,7 @@
  * Configuration comes from the environment, parsed by zod once at start. A missing or
  * malformed variable fails fast with a message that names it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const Stage = z.enum(['local', 'dev', 'staging', 'prod', 'test']);
 

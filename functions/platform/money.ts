@@ -2,7 +2,7 @@
  * Money is integer micro-ACU (1 ACU = 1,000,000 µACU) held in `bigint`.
  * The API speaks exact decimal strings ("12.345678"); nothing here touches floats.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export type MicroAcu = bigint;
 

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LocalPlugin } from '../plugins.ts';
 import { setLocalDriver } from '../../functions/jobs/drivers/select.ts';
 import { LocalSandboxDriver } from './driver.ts';

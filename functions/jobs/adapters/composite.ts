@@ -3,7 +3,7 @@
  * envelope of the stages (max GPUs, max VRAM, sum of SCM minutes, union of features and
  * interconnects); the plan is an orchestration script over the stage commands.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../../platform/errors.ts';
 import type { Adapter, Prepared, ResourceProfile } from '../domain/plan.ts';
 import { Env, Image, metricMapper, parseSpec, uniqueSorted } from './spec.ts';

@@ -1,5 +1,5 @@
 /** Rendering (seed §3): frames × tiles, resolution, NVENC when encoding is asked for, tiling. */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Adapter, Prepared } from '../domain/plan.ts';
 import { Command, Env, Features, Gpus, Image, Minutes, VramGb, metricMapper, parseSpec, uniqueSorted } from './spec.ts';
 

@@ -1,5 +1,5 @@
 /** Shared spec parsing for adapters: zod strict objects, errors as invalid_spec naming the field. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../../platform/errors.ts';
 import { issuesOf } from '../../platform/http/request.ts';
 import type { Metrics } from '../domain/plan.ts';

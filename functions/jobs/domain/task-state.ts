@@ -2,7 +2,7 @@
  * The part of an "ECS Task State Change" event the job lifecycle reads (the local sandbox
  * publishes the same shape). Parsed loosely: ECS adds fields over time.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Detail = z.looseObject({
   taskArn: z.string().min(1),

@@ -11,7 +11,7 @@ import {
   type RunTaskCommandInput,
   type Task,
 } from '@aws-sdk/client-ecs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ContainerDriver, ContainerState, LaunchResult, LaunchSpec } from './driver.ts';
 import { ContainerLaunchError } from './launch-error.ts';
 import {

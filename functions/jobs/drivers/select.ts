@@ -4,7 +4,7 @@
  * stack registered with `setLocalDriver`.
  */
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Runtime } from '../../platform/runtime.ts';
 import type { ContainerDriver } from './driver.ts';
 import { EcsDriver, loadEcsConfig } from './ecs.ts';

@@ -1,5 +1,5 @@
 /** Step messages (the jobSteps queue) and job events (the bus). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoAt } from '../../platform/clock.ts';
 import { JOB_STATUSES, type JobStatus } from '../domain/lifecycle.ts';
 import type { Job } from '../domain/job.ts';

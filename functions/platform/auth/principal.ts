@@ -1,5 +1,5 @@
 /** Who is calling: resolved from an API key by the authorizer, checked per route. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ROLES = ['buyer', 'provider', 'operator', 'admin'] as const;
 export const Role = z.enum(ROLES);

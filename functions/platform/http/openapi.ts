@@ -1,5 +1,5 @@
 /** OpenAPI 3.1 from the route table's zod schemas (JSON Schema 2020-12 is 3.1's dialect). */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RouteSpec } from './route.ts';
 import { ERROR_STATUS } from '../errors.ts';
 

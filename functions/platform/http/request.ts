@@ -3,7 +3,7 @@
  * path. Every failure is an AppError naming the field; nothing downstream sees raw input.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError, type FieldIssue } from '../errors.ts';
 import type { RouteSpec } from './route.ts';
 

@@ -3,7 +3,7 @@
  * document need to know about one endpoint. Each bounded context exports its routes from
  * its `api.ts`; `functions/definitions/routes.ts` gathers them into the one route table.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Access } from '../auth/principal.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

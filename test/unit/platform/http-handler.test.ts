@@ -3,7 +3,7 @@
  * go out as EMF, unknown errors become a 500 problem without internals.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute } from '../../../functions/platform/http/route.ts';
 import { httpHandler } from '../../../functions/platform/http/handler.ts';
 import { createRuntime, setRuntime } from '../../../functions/platform/runtime.ts';

@@ -49,3 +49,12 @@ describe('domain code is pure', () => {
     expect(broken).toEqual([]);
   });
 });
+
+describe('Lambda code imports zod as a namespace', () => {
+  // `import { z } from 'zod'` makes esbuild keep all of zod's locales (≈355 KB per bundle;
+  // docs/performance.md); `import * as z from 'zod'` is the same API without them.
+  const lambdaFiles = [...files(join(ROOT, 'functions')), ...files(join(ROOT, 'events'))];
+  it.each(lambdaFiles.map((f) => [relative(ROOT, f), f]))('%s', (_rel, file) => {
+    expect(readFileSync(file, 'utf8')).not.toMatch(/import\s+(type\s+)?\{[^}]*\bz\b[^}]*\}\s+from\s+['"]zod['"]/);
+  });
+});

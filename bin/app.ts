@@ -4,5 +4,13 @@
  */
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../lib/app.ts';
+import { EnvironmentConfigError } from '../lib/config.ts';
 
-buildApp(new App());
+try {
+  buildApp(new App());
+} catch (e) {
+  // A bad cdk.json or -c env is the user's to fix: say what, without a stack trace.
+  if (!(e instanceof EnvironmentConfigError)) throw e;
+  process.stderr.write(`${e.message}\n`);
+  process.exit(1);
+}

@@ -48,17 +48,36 @@ export const EnvironmentSchema = z.strictObject({
     maxAzs: z.number().int().min(1).max(6),
     natGateways: z.number().int().min(0).max(6),
   }),
-  /** The Fargate task definition for job containers. */
+  /** Job containers: task size, images, agent signing keys, optional GPU capacity. */
   jobs: z.strictObject({
-    /** Task vCPU in CPU units (1024 = 1 vCPU). */
+    /** Default task vCPU in CPU units (1024 = 1 vCPU); jobs get more within Fargate's sizes. */
     cpu: z.union([z.literal(256), z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096), z.literal(8192), z.literal(16384)]),
     memoryMiB: z.number().int().min(512).max(122_880),
     /** Tag of the sidecar image in the stage's ECR repository. */
     sidecarImageTag: z.string().min(1),
-    /** Placeholder workload image (a public registry reference); real jobs register their own. */
-    workloadImage: z.string().min(1),
+    /**
+     * The workload images jobs may run: the allow-list (`VRACU_JOB_IMAGES`). ECS cannot
+     * override a task's image, so each image gets task definitions of its own.
+     */
+    images: z
+      .array(z.string().regex(/^[a-z0-9][a-z0-9./:@_-]*$/, 'must be an image reference such as ghcr.io/vracu/train:1'))
+      .min(1)
+      .max(20),
+    /** Agent identities in the cloud: one KMS signing key (ECC_SECG_P256K1) each; also MAX_AGENTS. */
+    agents: z.number().int().min(1).max(100),
+    /** GPU jobs run on EC2 instances of this capacity provider (Fargate has no GPUs). */
+    gpu: z
+      .strictObject({
+        instanceType: z.string().regex(/^[gp]\d[a-z0-9-]*\.[a-z0-9]+$/, 'must be a GPU instance type such as g5.xlarge'),
+        minInstances: z.number().int().min(0),
+        maxInstances: z.number().int().min(1).max(100),
+      })
+      .refine((g) => g.minInstances <= g.maxInstances, { message: 'minInstances must not exceed maxInstances' })
+      .optional(),
   }),
-});
+})
+  // awsvpc tasks on EC2 get no public IP: GPU instances need private subnets behind NAT.
+  .refine((c) => !c.jobs.gpu || c.vpc.natGateways > 0, { path: ['jobs', 'gpu'], message: 'GPU capacity needs vpc.natGateways > 0' });
 
 export type EnvironmentConfig = z.infer<typeof EnvironmentSchema>;
 

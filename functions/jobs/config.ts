@@ -16,6 +16,8 @@ const Schema = z.object({
   VAP_DISPATCHER_CONFIG: z.string().min(1).default(join(homedir(), '.vap', 'dispatcher')),
   /** Where agent keys live: `local` key files under VAP_DISPATCHER_CONFIG, or `kms`. */
   VRACU_AGENT_SIGNER: z.enum(['local', 'kms']).default('local'),
+  /** KMS: an agent without a registered kmsKeyId signs with `<prefix><agent name>`. */
+  VRACU_AGENT_KEY_ALIAS_PREFIX: z.string().startsWith('alias/').default('alias/vracu-agent-'),
   VRACU_JOB_IMAGES: list.default(['ghcr.io/vracu/*', 'local/*']),
   VRACU_JOB_MAX_GPUS: z.coerce.number().int().min(0).default(8),
   VRACU_JOB_MAX_SCM_MINUTES: z.coerce.number().int().min(1).default(24 * 60),
@@ -33,6 +35,7 @@ export interface JobsConfig {
   jobTimeoutMs: number;
   dispatcherDir: string;
   signer: 'local' | 'kms';
+  agentKeyAliasPrefix: string;
   limits: JobLimits;
   quota: TenantQuota;
   logGroup: string;
@@ -54,6 +57,7 @@ export function loadJobsConfig(env: NodeJS.ProcessEnv = process.env): JobsConfig
     jobTimeoutMs: e.JOB_TIMEOUT_MS,
     dispatcherDir: e.VAP_DISPATCHER_CONFIG.replace(/^~(?=\/|$)/, homedir()),
     signer: e.VRACU_AGENT_SIGNER,
+    agentKeyAliasPrefix: e.VRACU_AGENT_KEY_ALIAS_PREFIX,
     limits: {
       allowedImages: e.VRACU_JOB_IMAGES,
       maxGpus: e.VRACU_JOB_MAX_GPUS,

@@ -1,24 +1,44 @@
 /**
- * Compute: where job containers run. An ECS cluster (Container Insights on) in the
- * stage's VPC, one Fargate task definition for jobs (sidecar + workload, 1 vCPU / 2 GB by
- * default), a security group with no ingress and egress on 443 only, the job log group,
- * and the ECR repository the sidecar image is pushed to.
- *
- * GPU jobs need EC2 capacity (Fargate has no GPUs): an ECS capacity provider on GPU
- * instances is not part of this stack yet (docs/deploy.md).
+ * Compute: where job containers run.
+ * - An ECS cluster (Container Insights on) in the stage's VPC.
+ * - Per allowed workload image (`jobs.images`), a Fargate task definition and, when the
+ *   stage has GPU capacity, an EC2 one: ECS cannot override a task's image. Every task
+ *   is a sidecar (essential: watches the workload, enforces the deadline, wipes the job
+ *   volume) and the workload; both have a read-only root and share only the task's
+ *   ephemeral `job` volume at /app/job. Logs go to one group, stream `jobs/<container>/<task>`.
+ * - A security group with no ingress and egress on 443 only.
+ * - GPU capacity (optional): an Auto Scaling group of ECS GPU-optimised instances behind
+ *   an ECS capacity provider with managed scaling, in private subnets.
+ * - One KMS signing key (ECC_SECG_P256K1) per agent identity: attestations are signed
+ *   in KMS, agent keys never leave it.
+ * - The ECR repository the sidecar image is pushed to.
  */
 import { Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { acknowledge } from '../nag.ts';
+import { SIDECAR_CONTAINER_NAME, WORKLOAD_CONTAINER_NAME } from '../../events/ecs-task-state.ts';
+import { JOB_TASK_VOLUMES } from '../../functions/jobs/drivers/ecs-task-definition.ts';
+import { acknowledge, acknowledgeAll } from '../nag.ts';
 import type { StageSettings } from '../settings.ts';
 
 export interface ComputeStackProps extends StackProps {
   settings: StageSettings;
+}
+
+const { job: JOB_VOLUME, scratch: SCRATCH_VOLUME, sidecarTmp: SIDECAR_TMP } = JOB_TASK_VOLUMES;
+/** Stream prefix of job container logs: streams are `jobs/<container>/<task id>` (functions/jobs/service/logs.ts). */
+export const JOB_LOG_STREAM_PREFIX = 'jobs';
+
+/** The task definitions of one workload image. */
+export interface ImageTaskDefinitions {
+  cpu: ecs.FargateTaskDefinition;
+  gpu?: ecs.Ec2TaskDefinition;
 }
 
 export class ComputeStack extends Stack {
@@ -26,17 +46,28 @@ export class ComputeStack extends Stack {
   readonly cluster: ecs.Cluster;
   /** Known at synth time, for ARNs of the cluster's tasks. */
   readonly clusterName: string;
-  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly taskDefinitions: ReadonlyMap<string, ImageTaskDefinitions>;
   readonly securityGroup: ec2.SecurityGroup;
   readonly sidecarRepository: ecr.Repository;
   readonly jobLogGroup: logs.LogGroup;
+  /** Known at synth time, for ARNs of its streams. */
+  readonly jobLogGroupName: string;
+  readonly agentKeys: kms.Key[];
+  /** `alias/vracu-<env>-`: agent `agent-1` signs with `alias/vracu-<env>-agent-1`. */
+  readonly agentKeyAliasPrefix: string;
+  readonly gpuCapacityProvider?: ecs.AsgCapacityProvider;
+  /** Known at synth time, so functions name it without a cross-stack import. */
+  readonly gpuCapacityProviderName: string;
+  private readonly settings: StageSettings;
   private readonly subnetType: ec2.SubnetType;
   private readonly maxAzs: number;
+  private readonly taskRoles: iam.IRole[] = [];
 
   constructor(scope: Construct, id: string, props: ComputeStackProps) {
     super(scope, id, props);
     const { settings } = props;
     const { config } = settings;
+    this.settings = settings;
     const retention = config.logRetentionDays as logs.RetentionDays;
     this.maxAzs = config.vpc.maxAzs;
 
@@ -62,6 +93,8 @@ export class ComputeStack extends Stack {
       enableFargateCapacityProviders: true,
     });
 
+    // The exchange's HTTP API has no private endpoint and no fixed addresses, and images
+    // come from public registries: port 443 is as narrow as a security group can say.
     this.securityGroup = new ec2.SecurityGroup(this, 'JobSecurityGroup', {
       vpc: this.vpc,
       description: 'Job containers: no inbound traffic; outbound HTTPS only (AWS APIs, registries, the exchange API)',
@@ -69,8 +102,9 @@ export class ComputeStack extends Stack {
     });
     this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS out');
 
+    this.jobLogGroupName = `/vracu/${settings.name}/jobs`;
     this.jobLogGroup = new logs.LogGroup(this, 'JobLogs', {
-      logGroupName: `/vracu/${settings.name}/jobs`,
+      logGroupName: this.jobLogGroupName,
       retention,
       removalPolicy: settings.removalPolicy,
     });
@@ -82,31 +116,149 @@ export class ComputeStack extends Stack {
       lifecycleRules: [{ description: 'Keep the last 20 images', maxImageCount: 20 }],
     });
 
-    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'JobTask', {
-      family: `${settings.prefix}-job`,
-      cpu: config.jobs.cpu,
-      memoryLimitMiB: config.jobs.memoryMiB,
+    this.agentKeyAliasPrefix = `alias/${settings.prefix}-`;
+    this.gpuCapacityProviderName = `${settings.prefix}-gpu`;
+    this.agentKeys = Array.from({ length: config.jobs.agents }, (_, i) => {
+      const key = new kms.Key(this, `AgentKey${i + 1}`, {
+        description: `${settings.prefix} agent-${i + 1}: signs job attestations (the key never leaves KMS)`,
+        keySpec: kms.KeySpec.ECC_SECG_P256K1,
+        keyUsage: kms.KeyUsage.SIGN_VERIFY,
+        alias: `${this.agentKeyAliasPrefix}agent-${i + 1}`,
+        removalPolicy: settings.removalPolicy,
+      });
+      acknowledge(
+        key,
+        'AwsSolutions-KMS5',
+        'Asymmetric KMS keys cannot rotate automatically; an agent key is an identity whose public key is registered, so rotating it means registering a new agent.',
+      );
+      return key;
     });
-    // The sidecar receives its job parameters from RunTask overrides, never from
-    // environment variables baked into the task definition.
-    this.taskDefinition.addContainer('sidecar', {
-      containerName: 'sidecar',
-      image: ecs.ContainerImage.fromEcrRepository(this.sidecarRepository, config.jobs.sidecarImageTag),
+
+    if (config.jobs.gpu) this.gpuCapacityProvider = this.addGpuCapacity(config.jobs.gpu);
+
+    const byImage = new Map<string, ImageTaskDefinitions>();
+    config.jobs.images.forEach((image, i) => {
+      const cpu = new ecs.FargateTaskDefinition(this, `JobTask${i + 1}`, {
+        family: `${settings.prefix}-job-${i + 1}`,
+        cpu: config.jobs.cpu,
+        memoryLimitMiB: config.jobs.memoryMiB,
+      });
+      this.addContainers(cpu, image, false);
+      const entry: ImageTaskDefinitions = { cpu };
+      if (this.gpuCapacityProvider) {
+        const gpu = new ecs.Ec2TaskDefinition(this, `GpuJobTask${i + 1}`, {
+          family: `${settings.prefix}-gpu-job-${i + 1}`,
+          networkMode: ecs.NetworkMode.AWS_VPC,
+        });
+        this.addContainers(gpu, image, true);
+        acknowledge(
+          gpu,
+          'AwsSolutions-ECS2',
+          'The only environment variable is AWS_REGION, which the CDK adds to containers of EC2 task definitions; job parameters arrive as RunTask overrides.',
+        );
+        entry.gpu = gpu;
+      }
+      byImage.set(image, entry);
+    });
+    this.taskDefinitions = byImage;
+  }
+
+  /** Sidecar and workload, with read-only roots, the job volume and the job log group. */
+  private addContainers(td: ecs.TaskDefinition, image: string, gpu: boolean): void {
+    td.addVolume({ name: JOB_VOLUME.name });
+    td.addVolume({ name: SCRATCH_VOLUME.name });
+    td.addVolume({ name: SIDECAR_TMP.name });
+    const logging = ecs.LogDrivers.awsLogs({ logGroup: this.jobLogGroup, streamPrefix: JOB_LOG_STREAM_PREFIX });
+    // Job parameters (and what to wipe) arrive as RunTask overrides: no environment here.
+    const sidecar = td.addContainer(SIDECAR_CONTAINER_NAME, {
+      containerName: SIDECAR_CONTAINER_NAME,
+      image: ecs.ContainerImage.fromEcrRepository(this.sidecarRepository, this.settings.config.jobs.sidecarImageTag),
       essential: true,
-      logging: ecs.LogDrivers.awsLogs({ logGroup: this.jobLogGroup, streamPrefix: 'sidecar' }),
+      readonlyRootFilesystem: true,
+      logging,
+      ...(gpu ? { memoryReservationMiB: 128 } : {}),
     });
-    this.taskDefinition.addContainer('workload', {
-      containerName: 'workload',
-      image: ecs.ContainerImage.fromRegistry(config.jobs.workloadImage),
+    sidecar.addMountPoints(
+      { sourceVolume: JOB_VOLUME.name, containerPath: JOB_VOLUME.path, readOnly: false },
+      { sourceVolume: SCRATCH_VOLUME.name, containerPath: SCRATCH_VOLUME.sidecarPath, readOnly: false },
+      { sourceVolume: SIDECAR_TMP.name, containerPath: SIDECAR_TMP.path, readOnly: false },
+    );
+    const workload = td.addContainer(WORKLOAD_CONTAINER_NAME, {
+      containerName: WORKLOAD_CONTAINER_NAME,
+      image: ecs.ContainerImage.fromRegistry(image),
       essential: false,
-      logging: ecs.LogDrivers.awsLogs({ logGroup: this.jobLogGroup, streamPrefix: 'workload' }),
+      readonlyRootFilesystem: true,
+      logging,
+      // GPU tasks: one GPU by default; the driver overrides the count per job.
+      ...(gpu ? { gpuCount: 1, memoryReservationMiB: 1024 } : {}),
     });
-    const executionRole = this.taskDefinition.obtainExecutionRole();
+    workload.addMountPoints(
+      { sourceVolume: JOB_VOLUME.name, containerPath: JOB_VOLUME.path, readOnly: false },
+      { sourceVolume: SCRATCH_VOLUME.name, containerPath: SCRATCH_VOLUME.workloadPath, readOnly: false },
+    );
+    this.taskRoles.push(td.taskRole, td.obtainExecutionRole());
     acknowledge(
-      executionRole,
+      td.obtainExecutionRole(),
       'AwsSolutions-IAM5[Resource::*]',
       'ecr:GetAuthorizationToken (added by the CDK for pulling the sidecar image) supports no resource-level permissions; the image pull actions are scoped to the sidecar repository.',
     );
+  }
+
+  /** GPU-optimised ECS instances in private subnets, scaled by ECS through a capacity provider. */
+  private addGpuCapacity(gpu: { instanceType: string; minInstances: number; maxInstances: number }): ecs.AsgCapacityProvider {
+    const instanceSecurityGroup = new ec2.SecurityGroup(this, 'GpuInstanceSecurityGroup', {
+      vpc: this.vpc,
+      description: 'GPU container instances: no inbound traffic; outbound HTTPS only (ECS agent, registries)',
+      allowAllOutbound: false,
+    });
+    instanceSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS out');
+    const role = new iam.Role(this, 'GpuInstanceRole', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      description: 'GPU container instances: register with the job cluster',
+    });
+    const launchTemplate = new ec2.LaunchTemplate(this, 'GpuLaunchTemplate', {
+      instanceType: new ec2.InstanceType(gpu.instanceType),
+      machineImage: ecs.EcsOptimizedImage.amazonLinux2(ecs.AmiHardwareType.GPU),
+      userData: ec2.UserData.forLinux(),
+      role,
+      securityGroup: instanceSecurityGroup,
+      requireImdsv2: true,
+      detailedMonitoring: true,
+      blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(100, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }) }],
+    });
+    const group = new autoscaling.AutoScalingGroup(this, 'GpuInstances', {
+      vpc: this.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      launchTemplate,
+      minCapacity: gpu.minInstances,
+      maxCapacity: gpu.maxInstances,
+    });
+    const provider = new ecs.AsgCapacityProvider(this, 'GpuCapacityProvider', {
+      capacityProviderName: this.gpuCapacityProviderName,
+      autoScalingGroup: group,
+      enableManagedScaling: true,
+      // ECS drains instances itself (managed draining): no CDK drain-hook function.
+      enableManagedDraining: true,
+      // Jobs have their own deadline and deletion attestation; scale-in may stop them.
+      enableManagedTerminationProtection: false,
+    });
+    this.cluster.addAsgCapacityProvider(provider);
+    acknowledgeAll(
+      group,
+      ['AwsSolutions-AS3'],
+      'Scaling is managed by the ECS capacity provider and watched through Container Insights and the job alarms; per-instance scaling notifications add nothing to act on.',
+    );
+    acknowledgeAll(
+      role,
+      ['AwsSolutions-IAM5[Action::ecs:Submit*]', 'AwsSolutions-IAM5[Resource::*]'],
+      'The container-instance statements the CDK adds for the ECS agent (ecs:Submit*, DiscoverPollEndpoint, ecr:GetAuthorizationToken, logs) are the ones ECS documents for its agent; several have no resource-level permissions.',
+    );
+    acknowledge(
+      role,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role]',
+      'The AWS managed ECS container-instance policy is what the ECS agent needs to register and report; ECS documents it as the instance role policy.',
+    );
+    return provider;
   }
 
   /**
@@ -119,11 +271,22 @@ export class ComputeStack extends Stack {
     return Array.from({ length: this.maxAzs ?? 2 }, (_, i) => Fn.select(i, Fn.getAzs()));
   }
 
-  /** Subnets and settings job containers are launched with (RunTask networkConfiguration). */
+  /** The environment of functions that run jobs: the ECS driver, KMS signer and log reader settings. */
   jobEnvironment(): Record<string, string> {
+    const { config } = this.settings;
+    const definitions = Object.fromEntries(
+      [...this.taskDefinitions].map(([image, td]) => [image, { cpu: td.cpu.taskDefinitionArn, ...(td.gpu ? { gpu: td.gpu.taskDefinitionArn } : {}) }]),
+    );
     return {
+      VRACU_CONTAINER_DRIVER: 'ecs',
+      VRACU_AGENT_SIGNER: 'kms',
+      VRACU_AGENT_KEY_ALIAS_PREFIX: this.agentKeyAliasPrefix,
+      MAX_AGENTS: String(config.jobs.agents),
+      VRACU_JOB_IMAGES: config.jobs.images.join(','),
+      VRACU_JOB_LOG_GROUP: this.jobLogGroupName,
       VRACU_ECS_CLUSTER: this.cluster.clusterArn,
-      VRACU_ECS_TASK_DEFINITION: this.taskDefinition.taskDefinitionArn,
+      VRACU_ECS_TASK_DEFINITIONS: this.toJsonString(definitions),
+      ...(this.gpuCapacityProvider ? { VRACU_ECS_GPU_CAPACITY_PROVIDER: this.gpuCapacityProviderName } : {}),
       VRACU_ECS_SUBNETS: this.vpc.selectSubnets({ subnetType: this.subnetType }).subnetIds.join(','),
       VRACU_ECS_SECURITY_GROUP: this.securityGroup.securityGroupId,
       VRACU_ECS_ASSIGN_PUBLIC_IP: this.subnetType === ec2.SubnetType.PUBLIC ? 'ENABLED' : 'DISABLED',
@@ -131,23 +294,25 @@ export class ComputeStack extends Stack {
   }
 
   /**
-   * Lets `fn` run job tasks of this task definition on this cluster, pass the task's
-   * roles to ECS, and describe or stop the cluster's tasks.
+   * Lets `fn` run job tasks of the job task definitions on this cluster, pass the tasks'
+   * roles to ECS, describe or stop the cluster's tasks, sign with the agent keys and read
+   * the job logs.
    */
   grantRunJobs(fn: { role?: iam.IRole } & iam.IGrantable): void {
     const principal = fn.grantPrincipal;
     if (!fn.role) throw new Error('grantRunJobs needs a function with an execution role');
+    const definitions = [...this.taskDefinitions.values()].flatMap((td) => [td.cpu, ...(td.gpu ? [td.gpu] : [])]);
     principal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['ecs:RunTask'],
-        resources: [this.taskDefinition.taskDefinitionArn],
+        resources: definitions.map((td) => td.taskDefinitionArn),
         conditions: { ArnEquals: { 'ecs:cluster': this.cluster.clusterArn } },
       }),
     );
     principal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['iam:PassRole'],
-        resources: [this.taskDefinition.taskRole.roleArn, this.taskDefinition.obtainExecutionRole().roleArn],
+        resources: [...new Set(this.taskRoles)].map((r) => r.roleArn),
         conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
       }),
     );
@@ -158,6 +323,17 @@ export class ComputeStack extends Stack {
       fn.role,
       `AwsSolutions-IAM5[Resource::${tasks}]`,
       'ECS task ids are assigned at launch: describing and stopping job tasks can only name the tasks of this one cluster by wildcard.',
+    );
+    principal.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: this.agentKeys.map((k) => k.keyArn) }),
+    );
+    // One stream per task and container: reading job logs names the group's streams by wildcard.
+    const streams = `arn:aws:logs:${this.region}:${this.account}:log-group:${this.jobLogGroupName}:log-stream:*`;
+    principal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:GetLogEvents'], resources: [streams] }));
+    acknowledge(
+      fn.role,
+      `AwsSolutions-IAM5[Resource::${streams}]`,
+      'Log streams are created per job task and container: reading a job log can only name the streams of the job log group by wildcard.',
     );
   }
 }

@@ -6,7 +6,10 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { Command } from 'commander';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { KmsSigner, type KmsSend } from '../../functions/jobs/signing/kms-signer.ts';
 import { VracuClient } from '../client.ts';
 import { table } from '../cli/context.ts';
 import { attestationsRoute, getJobRoute, listAgentsRoute, poolAttestationsRoute, poolStatusRoute, registerAgentRoute } from '../../functions/jobs/api.ts';
@@ -53,6 +56,24 @@ export async function registerAgent(client: VracuClient, configDir: string, agen
   }
 }
 
+/**
+ * Registers an identity whose key lives in KMS (the cloud): the public key is read from
+ * KMS, and the exchange signs for this agent with that key. No key file is involved.
+ */
+export async function registerKmsAgent(client: VracuClient, kms: KmsSend, agentName: string, ariName: string, keyId: string): Promise<{ created: boolean; identity: string; publicKey: string }> {
+  const identity = ariName.endsWith('.agentplatform@') ? ariName : `${ariName}.agentplatform@`;
+  const publicKey = bytesToHex(await new KmsSigner(kms, keyId).publicKey());
+  try {
+    await client.call(registerAgentRoute, { body: { name: agentName, identity, publicKey, kmsKeyId: keyId } });
+    return { created: true, identity, publicKey };
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'agent_exists') throw e;
+    const listed = (await client.call(listAgentsRoute)).agents.find((a) => a.name === agentName);
+    if (listed?.publicKey !== publicKey) throw new Error(`${agentName} is registered with another public key`);
+    return { created: false, identity: listed.identity, publicKey };
+  }
+}
+
 export async function poolStatusText(client: VracuClient): Promise<string> {
   const s = await client.call(poolStatusRoute);
   const rows = s.active.map((j) => ({ job: j.jobId, status: j.status, agent: j.agent ?? '', container: j.containerId ? j.containerId.split('/').pop() : '', deadline: j.deadline ?? '' }));
@@ -68,7 +89,16 @@ export async function verifyOne(client: VracuClient, jobId: string) {
   return { jobId, result, att };
 }
 
-export function dispatcherProgram(env: NodeJS.ProcessEnv = process.env, out: (s: string) => void = (s) => process.stdout.write(s)): Command {
+export interface DispatcherDeps {
+  /** KMS for `register --kms-key` (default: a client for the environment's AWS region and credentials). */
+  kms?: KmsSend;
+}
+
+export function dispatcherProgram(
+  env: NodeJS.ProcessEnv = process.env,
+  out: (s: string) => void = (s) => process.stdout.write(s),
+  deps: DispatcherDeps = {},
+): Command {
   const say = (s: string) => out(`${s}\n`);
   const cfg = () => dispatcherEnv(env);
   const client = () => new VracuClient({ baseUrl: cfg().url, apiKey: cfg().apiKey });
@@ -88,7 +118,14 @@ export function dispatcherProgram(env: NodeJS.ProcessEnv = process.env, out: (s:
   program
     .command('register <agent> <name>')
     .description('register an identity with the exchange (its public key and <name>.agentplatform@)')
-    .action(async (agent: string, name: string) => {
+    .option('--kms-key <key-id>', 'the identity\'s key is this KMS key (ECC_SECG_P256K1; the cloud), not its key file: e.g. alias/vracu-prod-agent-1')
+    .action(async (agent: string, name: string, o: { kmsKey?: string }) => {
+      if (o.kmsKey) {
+        const kms = deps.kms ?? new KMSClient({});
+        const r = await registerKmsAgent(client(), kms, agent, name, o.kmsKey);
+        say(`${r.created ? 'registered' : 'already registered:'} ${agent} as ${r.identity} with KMS key ${o.kmsKey} (public key ${r.publicKey})`);
+        return;
+      }
       const r = await registerAgent(client(), cfg().configDir, agent, name);
       say(r.created ? `registered ${agent} as ${r.identity}` : `${agent} was already registered as ${r.identity}`);
     });

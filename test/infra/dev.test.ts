@@ -11,6 +11,7 @@ import { EVENT_RULES, SCHEDULES, type EventRuleDef, type ScheduleDef } from '../
 import { TABLES, tableName, type TableDef, type TableId } from '../../functions/definitions/tables.ts';
 import { parseEnvironments } from '../../lib/config.ts';
 import { lambdaDefs } from '../../lib/lambdas.ts';
+import { SIDECAR_WIPE_DIRS } from '../../functions/jobs/drivers/ecs-task-definition.ts';
 import { asArray, CDK_CONTEXT, refId, resources, synthEnvironment, type Synthesized } from './support.ts';
 
 const ENV = 'dev';
@@ -385,17 +386,76 @@ describe('job containers', () => {
     });
   });
 
-  it('are a Fargate task of a sidecar and a workload, with the configured size and logs', () => {
-    const [td] = Object.values(resources(s.t.compute, 'AWS::ECS::TaskDefinition'));
-    const p = td!.Properties!;
-    expect(p.RequiresCompatibilities).toEqual(['FARGATE']);
-    expect(p.Cpu).toBe(String(config.jobs.cpu));
-    expect(p.Memory).toBe(String(config.jobs.memoryMiB));
-    expect(p.ContainerDefinitions.map((c: any) => c.Name).sort()).toEqual(['sidecar', 'workload']);
-    for (const c of p.ContainerDefinitions) {
-      expect(c.LogConfiguration.LogDriver).toBe('awslogs');
-      expect(c.Environment).toBeUndefined();
+  it('are, per allowed image, a Fargate task of a sidecar and that workload, with the configured size and logs', () => {
+    const tds = Object.values(resources(s.t.compute, 'AWS::ECS::TaskDefinition'));
+    expect(tds).toHaveLength(config.jobs.images.length);
+    const images = tds.map((td) => td.Properties!.ContainerDefinitions.find((c: any) => c.Name === 'workload').Image).sort();
+    expect(images).toEqual([...config.jobs.images].sort());
+    for (const td of tds) {
+      const p = td.Properties!;
+      expect(p.RequiresCompatibilities).toEqual(['FARGATE']);
+      expect(p.Cpu).toBe(String(config.jobs.cpu));
+      expect(p.Memory).toBe(String(config.jobs.memoryMiB));
+      expect(p.ContainerDefinitions.map((c: any) => c.Name).sort()).toEqual(['sidecar', 'workload']);
+      for (const c of p.ContainerDefinitions) {
+        // Streams are jobs/<container>/<task id>: what the job log reader asks for.
+        expect(c.LogConfiguration.LogDriver).toBe('awslogs');
+        expect(c.LogConfiguration.Options['awslogs-stream-prefix']).toBe('jobs');
+        expect(c.ReadonlyRootFilesystem).toBe(true);
+        // Job parameters come as RunTask overrides, never from the task definition.
+        expect(c.Environment).toBeUndefined();
+      }
     }
+  });
+
+  it('share only ephemeral task volumes, at the paths the driver tells the sidecar to wipe', () => {
+    for (const td of Object.values(resources(s.t.compute, 'AWS::ECS::TaskDefinition'))) {
+      const p = td.Properties!;
+      for (const v of p.Volumes) expect(v.Host, v.Name).toBeUndefined();
+      const mounts = (name: string) => p.ContainerDefinitions.find((c: any) => c.Name === name).MountPoints.map((m: any) => `${m.SourceVolume}:${m.ContainerPath}`).sort();
+      expect(mounts('workload')).toEqual(['job:/app/job', 'scratch:/tmp']);
+      expect(mounts('sidecar')).toEqual(['job:/app/job', 'scratch:/app/scratch', 'sidecar-tmp:/tmp']);
+      const sidecar = p.ContainerDefinitions.find((c: any) => c.Name === 'sidecar');
+      expect(sidecar.Essential).toBe(true);
+      const wiped = SIDECAR_WIPE_DIRS.split(',');
+      expect(mounts('sidecar').filter((m: string) => wiped.includes(m.split(':')[1]!))).toEqual(['job:/app/job', 'scratch:/app/scratch']);
+    }
+  });
+
+  it('are signed for by one KMS secp256k1 key per agent, aliased by agent name', () => {
+    const keys = Object.values(resources(s.t.compute, 'AWS::KMS::Key')).filter((k) => k.Properties!.KeySpec === 'ECC_SECG_P256K1');
+    expect(keys).toHaveLength(config.jobs.agents);
+    for (const k of keys) expect(k.Properties!.KeyUsage).toBe('SIGN_VERIFY');
+    const aliases = Object.values(resources(s.t.compute, 'AWS::KMS::Alias')).map((a) => a.Properties!.AliasName).sort();
+    expect(aliases).toEqual(Array.from({ length: config.jobs.agents }, (_, i) => `alias/${prefix}-agent-${i + 1}`).sort());
+  });
+
+  it('are launched by functions configured for ECS and KMS, allowed to run, sign and read logs', () => {
+    const all = [s.t.api, s.t.async].flatMap((t) => Object.values(resources(t, 'AWS::Lambda::Function')));
+    const runners = all.filter((f) => f.Properties!.Environment?.Variables?.VRACU_ECS_CLUSTER);
+    expect(runners.length).toBeGreaterThan(0);
+    for (const f of runners) {
+      const env = f.Properties!.Environment.Variables;
+      expect(env).toMatchObject({
+        VRACU_CONTAINER_DRIVER: 'ecs',
+        VRACU_AGENT_SIGNER: 'kms',
+        VRACU_AGENT_KEY_ALIAS_PREFIX: `alias/${prefix}-`,
+        MAX_AGENTS: String(config.jobs.agents),
+        VRACU_JOB_IMAGES: config.jobs.images.join(','),
+        VRACU_JOB_LOG_GROUP: `/vracu/${ENV}/jobs`,
+      });
+      // A token-built JSON object: every image maps to its task definition.
+      const defs = JSON.stringify(env.VRACU_ECS_TASK_DEFINITIONS);
+      for (const image of config.jobs.images) expect(defs).toContain(image);
+      expect(env.VRACU_ECS_GPU_CAPACITY_PROVIDER).toBeUndefined();
+    }
+    const policies = JSON.stringify([s.t.api, s.t.async].flatMap((t) => Object.values(resources(t, 'AWS::IAM::Policy'))));
+    for (const action of ['ecs:RunTask', 'ecs:StopTask', 'kms:Sign', 'kms:GetPublicKey', 'logs:GetLogEvents']) expect(policies).toContain(action);
+    expect(policies).toContain(`log-group:/vracu/${ENV}/jobs:log-stream:*`);
+  });
+
+  it('have no GPU capacity in dev (none configured)', () => {
+    s.t.compute.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 0);
   });
 
   it('admit no inbound traffic and reach out on 443 only', () => {

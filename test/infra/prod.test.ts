@@ -8,7 +8,11 @@ import { App, Stack, Stage } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { acknowledge, addNagChecks } from '../../lib/nag.ts';
 import { TABLES } from '../../functions/definitions/tables.ts';
-import { resources, synthEnvironment, type Synthesized } from './support.ts';
+import { Match } from 'aws-cdk-lib/assertions';
+import { parseEnvironments } from '../../lib/config.ts';
+import { CDK_CONTEXT, resources, synthEnvironment, type Synthesized } from './support.ts';
+
+const CONFIG = parseEnvironments(CDK_CONTEXT.environments).find((e) => e.name === 'prod')!.config;
 
 let s: Synthesized;
 beforeAll(() => {
@@ -48,6 +52,30 @@ describe('prod stage', () => {
     const fn = Object.values(resources(s.t.async, 'AWS::Lambda::Function')).find((f) => f.Properties!.Environment.Variables.VRACU_ECS_CLUSTER);
     expect(fn?.Properties!.Environment.Variables.VRACU_ECS_ASSIGN_PUBLIC_IP).toBe('DISABLED');
     s.t.compute.resourceCountIs('AWS::EC2::NatGateway', 2);
+  });
+
+  it('sends GPU jobs to a capacity provider of GPU instances, with an EC2 task definition per image', () => {
+    const gpu = CONFIG.jobs.gpu!;
+    s.t.compute.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: String(gpu.minInstances), MaxSize: String(gpu.maxInstances) });
+    s.t.compute.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ InstanceType: gpu.instanceType, MetadataOptions: Match.objectLike({ HttpTokens: 'required' }) }),
+    });
+    s.t.compute.hasResourceProperties('AWS::ECS::CapacityProvider', {
+      Name: 'vracu-prod-gpu',
+      AutoScalingGroupProvider: Match.objectLike({ ManagedScaling: Match.objectLike({ Status: 'ENABLED' }) }),
+    });
+    // Managed draining: no drain-hook function of the CDK's own in the compute stack.
+    s.t.compute.resourceCountIs('AWS::Lambda::Function', 0);
+    const ec2Tasks = Object.values(resources(s.t.compute, 'AWS::ECS::TaskDefinition')).filter((t) => t.Properties!.RequiresCompatibilities.includes('EC2'));
+    expect(ec2Tasks).toHaveLength(CONFIG.jobs.images.length);
+    for (const t of ec2Tasks) {
+      expect(t.Properties!.NetworkMode).toBe('awsvpc');
+      const workload = t.Properties!.ContainerDefinitions.find((c: any) => c.Name === 'workload');
+      expect(workload.ResourceRequirements).toEqual([{ Type: 'GPU', Value: '1' }]);
+      expect(workload.ReadonlyRootFilesystem).toBe(true);
+    }
+    const fn = Object.values(resources(s.t.async, 'AWS::Lambda::Function')).find((f) => f.Properties!.Environment.Variables.VRACU_ECS_CLUSTER);
+    expect(fn?.Properties!.Environment.Variables.VRACU_ECS_GPU_CAPACITY_PROVIDER).toBe('vracu-prod-gpu');
   });
 });
 

@@ -20,6 +20,7 @@ import {
   MAX_TAG_KEY_CHARS,
   MAX_TAG_VALUE_CHARS,
   MAX_TAGS,
+  SIDECAR_WIPE_DIRS,
   STARTED_BY_PATTERN,
   type TaskSize,
 } from './ecs-task-definition.ts';
@@ -154,6 +155,7 @@ export class EcsDriver implements ContainerDriver {
               { name: 'VRACU_JOB_ID', value: spec.jobId },
               { name: 'VRACU_JOB_TIMEOUT_MS', value: String(spec.timeoutMs) },
               { name: 'VRACU_SIDECAR_WORKLOAD_CONTAINER', value: this.cfg.VRACU_ECS_WORKLOAD_CONTAINER },
+              { name: 'VRACU_SIDECAR_WIPE_DIRS', value: SIDECAR_WIPE_DIRS },
             ],
           },
         ],

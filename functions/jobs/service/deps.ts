@@ -47,7 +47,7 @@ async function selectedDriver(rt: Runtime): Promise<ContainerDriver> {
 
 async function resolveSigner(rt: Runtime, cfg: JobsConfig, agent: Agent): Promise<Signer> {
   if (cfg.signer === 'kms') {
-    const signer = new KmsSigner(new KMSClient({ region: rt.config.AWS_REGION }), agent.kmsKeyId ?? `alias/vracu-agent-${agent.name}`);
+    const signer = new KmsSigner(new KMSClient({ region: rt.config.AWS_REGION }), agent.kmsKeyId ?? `${cfg.agentKeyAliasPrefix}${agent.name}`);
     const pub = bytesToHex(await signer.publicKey());
     if (pub !== agent.publicKey) throw new Error(`KMS key of agent ${agent.name} does not match its registered public key`);
     return signer;

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyRoute } from '../../../functions/platform/api.ts';
-import { getJobRoute, jobLogsRoute, submitJobRoute, attestationsRoute } from '../../../functions/jobs/api.ts';
+import { getJobRoute, jobLogsRoute, listAgentsRoute, submitJobRoute, attestationsRoute } from '../../../functions/jobs/api.ts';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { seededPrng } from '../../../functions/platform/ids.ts';
 import { initAgents } from '../../../sdk/dispatcher/identities.ts';
 import { dispatcherProgram } from '../../../sdk/dispatcher/program.ts';
@@ -97,5 +98,24 @@ describe(`vap-dispatcher against the local stack (seed ${SEED})`, () => {
     const mine = (await buyer.call(submitJobRoute, { body: { adapter: 'render', spec: { frames: 1, numGpus: 0, image: 'local/sandbox', command: ['true'] } } })).jobId;
     await expect(other.call(getJobRoute, { params: { id: mine } })).rejects.toMatchObject({ status: 404 });
     await expect(other.call(attestationsRoute, { params: { id: mine } })).rejects.toMatchObject({ status: 404 });
+  });
+
+  // Last: a KMS-held agent has no key file, so the local signer could not sign for it.
+  it('register --kms-key registers the KMS key\'s public key and id (KMS faked at the edge)', async () => {
+    const secret = Uint8Array.from({ length: 32 }, (_, i) => i + 7);
+    const spki = new Uint8Array(Buffer.concat([Buffer.from('3056301006072a8648ce3d020106052b8104000a034200', 'hex'), secp256k1.getPublicKey(secret, false)]));
+    const sent: unknown[] = [];
+    const kms = { send: async (cmd: { input: unknown }) => (sent.push(cmd.input), { KeySpec: 'ECC_SECG_P256K1', PublicKey: spki }) };
+    let out = '';
+    const env = { VAP_API_URL: stack.url, VRACU_API_KEY: providerKey, VAP_DISPATCHER_CONFIG: dir };
+    const run = (args: string[]) => dispatcherProgram(env, (s) => (out += s), { kms: kms as never }).parseAsync(['node', 'vap-dispatcher', ...args]);
+    await run(['register', 'cloud-1', 'ari9', '--kms-key', 'alias/vracu-dev-agent-1']);
+    expect(sent).toEqual([{ KeyId: 'alias/vracu-dev-agent-1' }]);
+    const publicKey = Buffer.from(secp256k1.getPublicKey(secret, true)).toString('hex');
+    expect(out).toContain(`registered cloud-1 as ari9.agentplatform@ with KMS key alias/vracu-dev-agent-1 (public key ${publicKey})`);
+    const listed = (await stack.client(providerKey).call(listAgentsRoute)).agents.find((a) => a.name === 'cloud-1');
+    expect(listed).toMatchObject({ identity: 'ari9.agentplatform@', publicKey });
+    await run(['register', 'cloud-1', 'ari9', '--kms-key', 'alias/vracu-dev-agent-1']);
+    expect(out).toContain('already registered: cloud-1');
   });
 });

@@ -88,6 +88,7 @@ describe('EcsDriver.launch (RunTask)', () => {
               { name: 'VRACU_JOB_ID', value: 'job_01JD3Q4W5X6Y7Z8A9B0C1D2E3F' },
               { name: 'VRACU_JOB_TIMEOUT_MS', value: '3600000' },
               { name: 'VRACU_SIDECAR_WORKLOAD_CONTAINER', value: 'workload' },
+              { name: 'VRACU_SIDECAR_WIPE_DIRS', value: '/app/job,/app/scratch' },
             ],
           },
         ],

@@ -9,7 +9,8 @@
  *                                gsi2 RCLST#<rcId> / <id>
  *   TRD#<id> / TRD               trade; gsi2 RCTRD#<parentRcId> / <id>
  *   JOB#<jobId> / ALLOC          job allocation summary (one per job: the idempotency anchor)
- *   JOB#<jobId> / DETAIL#<n>     one per RC drawn; gsi2 RCALLOC#<rcId> / <jobId>
+ *   JOB#<jobId> / DETAIL#<n>     one per RC drawn when several are; gsi2 RCALLOC#<rcId> / <jobId>
+ *                                (one RC drawn: the ALLOC record itself carries that index)
  */
 export const providerKey = (id: string) => ({ pk: `PROV#${id}`, sk: 'PROFILE' });
 export const capacityKey = (id: string, tenor: string) => ({ pk: `PROV#${id}`, sk: `CAP#${tenor}` });

@@ -1,7 +1,8 @@
 /**
  * /jobs/apply: cover a finished job from the user's RCs, the rest at spot (see
  * domain/coverage.ts for the rule and the shortfall policy). Everything — escrow draws,
- * spot payment, arrears, RC updates, the allocation and detail records — is one ledger
+ * spot payment, arrears, RC updates, the allocation record (and a detail record per RC
+ * when several are drawn) — is one ledger
  * transfer keyed `job:<jobId>`: a duplicate is a replay, another payload a 409.
  * A lost race on an RC (its version moved) or on the user's balance is re-planned.
  */
@@ -85,6 +86,11 @@ function resultOf(req: JobApply, scu: bigint, plan: CoveragePlan, at: string) {
   };
 }
 
+/** What GET /positions/{rcId} lists for one RC drawn by a job (read through gsi2). */
+function allocationOf(jobId: string, d: CoveragePlan['draws'][number], at: string) {
+  return { jobId, rcId: d.rcId, scu: d.scu, feeUsageMicro: d.usageMicro, gsi2pk: `RCALLOC#${d.rcId}`, gsi2sk: jobId, at };
+}
+
 function itemsOf(rt: Runtime, req: JobApply, plan: CoveragePlan, result: Json, at: string): LabelledItem[] {
   const table = rt.table('market');
   const items: LabelledItem[] = plan.draws.map((d) => ({
@@ -100,20 +106,24 @@ function itemsOf(rt: Runtime, req: JobApply, plan: CoveragePlan, result: Json, a
       },
     },
   }));
+  // A job drawn from one RC (the common case) carries that RC's allocation itself, indexed
+  // under RCALLOC#<rcId>: one item fewer in the hot transaction. Several RCs: one detail each.
+  const [only] = plan.draws;
+  const inline = plan.draws.length === 1 && only ? allocationOf(req.jobId, only, at) : {};
   items.push({
     label: 'job',
-    item: { Put: { TableName: table, Item: { ...jobKey(req.jobId), kind: 'job', jobId: req.jobId, userId: req.userId, providerId: req.providerId, result: JSON.stringify(result), at }, ConditionExpression: 'attribute_not_exists(pk)' } },
-  });
-  plan.draws.forEach((d, n) => {
-    items.push({
-      label: `detail:${n}`,
-      item: {
-        Put: {
-          TableName: table,
-          Item: { ...jobDetailKey(req.jobId, n), kind: 'jobDetail', jobId: req.jobId, rcId: d.rcId, scu: d.scu, feeUsageMicro: d.usageMicro, gsi2pk: `RCALLOC#${d.rcId}`, gsi2sk: req.jobId, at },
-        },
+    item: {
+      Put: {
+        TableName: table,
+        Item: { ...jobKey(req.jobId), ...inline, kind: 'job', jobId: req.jobId, userId: req.userId, providerId: req.providerId, result: JSON.stringify(result), at },
+        ConditionExpression: 'attribute_not_exists(pk)',
       },
-    });
+    },
   });
+  if (plan.draws.length > 1) {
+    plan.draws.forEach((d, n) => {
+      items.push({ label: `detail:${n}`, item: { Put: { TableName: table, Item: { ...jobDetailKey(req.jobId, n), kind: 'jobDetail', ...allocationOf(req.jobId, d, at) } } } });
+    });
+  }
   return items;
 }

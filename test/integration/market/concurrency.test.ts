@@ -119,6 +119,27 @@ describe('job apply races', () => {
     expect((await checkRuntimeLedger(rt)).ok).toBe(true);
   });
 
+  it('positions list every job that drew from the RC, whether the job drew from one RC or several', async () => {
+    const u = principal('twice');
+    await topUp(env.rt, 'twice', '200');
+    const rcIds: string[] = [];
+    for (const tenor of ['T7D', 'T30D']) {
+      const q = await call(api.quoteRoute, u, { body: { tenor, quantityScu: 5, providerIds: ['theta'] } });
+      const p = await call(api.purchaseRoute, u, { body: { quoteId: q.body.quoteId } });
+      rcIds.push(String((p.body.reservations as { rcId: string }[])[0]!.rcId));
+    }
+    // The T7D RC expires first, so it is drawn first: 3 SCU from it alone, then 4 across both.
+    const one = await call(api.jobApplyRoute, OPERATOR, { body: { jobId: 'job-one-rc', userId: 'twice', providerId: 'theta', scu: 3 } });
+    const two = await call(api.jobApplyRoute, OPERATOR, { body: { jobId: 'job-two-rcs', userId: 'twice', providerId: 'theta', scu: 4 } });
+    expect(one.body.details).toEqual([expect.objectContaining({ rcId: rcIds[0], scu: 3 })]);
+    expect(two.body.details).toEqual([expect.objectContaining({ rcId: rcIds[0], scu: 2 }), expect.objectContaining({ rcId: rcIds[1], scu: 2 })]);
+    const listed = async (rcId: string) =>
+      ((await call(api.positionRoute, u, { params: { rcId } })).body.allocations as { jobId: string; scu: number }[]).map((a) => `${a.jobId}:${a.scu}`).sort();
+    expect(await listed(rcIds[0]!)).toEqual(['job-one-rc:3', 'job-two-rcs:2']);
+    expect(await listed(rcIds[1]!)).toEqual(['job-two-rcs:2']);
+    expect((await checkRuntimeLedger(env.rt)).ok).toBe(true);
+  });
+
   it('a spot bill beyond the balance is paid in full to the provider; the rest is arrears, settled by the next top-up', async () => {
     const rt = env.rt;
     await topUp(rt, 'poor', '10');

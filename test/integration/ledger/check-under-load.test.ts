@@ -9,6 +9,10 @@ it('a check taken while transfers commit does not report a violation', async () 
   for (let u = 0; u < 8; u++) await ledger.transfer({ key: `m${u}`, requestHash: 'h', postings: [{ from: account.mint, to: account.user(`u${u}`), amount: 1_000_000_000n }], memo: '', result: null });
   let done = false;
   let n = 0;
+  const busy = new Set<string>([account.platform]);
+  for (let u = 0; u < 8; u++) busy.add(account.user(`u${u}`));
+  for (let p = 0; p < 3; p++) busy.add(account.provider(`p${p}`));
+  for (let w = 0; w < 6; w++) busy.add(account.escrow(`rc${w}`));
   const writers = Array.from({ length: 6 }, async (_, w) => {
     while (!done) {
       const i = n++;
@@ -39,8 +43,8 @@ it('a check taken while transfers commit does not report a violation', async () 
   expect(overlapped).toBe(4);
   for (const r of reports) {
     expect(r.violations, JSON.stringify({ ...r, mintedNet: String(r.mintedNet), held: String(r.held), total: String(r.total), differences: r.differences.length, unbalancedTransfers: r.unbalancedTransfers.map((t) => [t.transferId, String(t.sum)]), negative: r.negative.map((x) => [x.account, String(x.balance)]) })).toBe(0);
-    // Only accounts written back to back may be too busy to verify.
-    expect(r.unverified.every((a) => a.startsWith('provider:') || a === 'platform' || a.startsWith('user:'))).toBe(true);
+    // Only accounts the writers hit back to back may be too busy to verify.
+    expect(r.unverified.filter((a) => !busy.has(a))).toEqual([]);
   }
   // The scans did see transfers half-way; the re-checks explained them.
   console.info(`transfers during checks: ${n}; cleared per check: ${reports.map((r) => r.cleared).join(', ')}; unverified: ${reports.map((r) => r.unverified.length).join(', ')}`);

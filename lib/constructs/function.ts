@@ -13,7 +13,7 @@ import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { BUNDLING, REPO_ROOT, entryPath } from '../bundling.ts';
+import { ALIAS_ESBUILD_ARGS, BUNDLING, REPO_ROOT, entryPath } from '../bundling.ts';
 import { baseEnvironment, type LambdaDef } from '../lambdas.ts';
 import { acknowledge } from '../nag.ts';
 import type { StageSettings } from '../settings.ts';
@@ -143,6 +143,7 @@ export class VrAcuFunction extends NodejsFunction {
         mainFields: [...BUNDLING.mainFields],
         banner: BUNDLING.banner,
         externalModules: [...BUNDLING.externalModules],
+        esbuildArgs: ALIAS_ESBUILD_ARGS,
       },
       environment: { ...baseEnvironment(def, settings.name, settings.prefix), ...environment },
     };

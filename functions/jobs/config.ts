@@ -46,6 +46,8 @@ export interface JobsConfig {
   staleStepMs: number;
   /** A stop that has not produced a STOPPED event for this long is checked with describe(). */
   staleStopMs: number;
+  /** A staged job event still unpublished after this long is published by the sweep. */
+  staleOutboxMs: number;
 }
 
 export function loadJobsConfig(env: NodeJS.ProcessEnv = process.env): JobsConfig {
@@ -72,6 +74,7 @@ export function loadJobsConfig(env: NodeJS.ProcessEnv = process.env): JobsConfig
     defaults: { cpuUnits: 1024, memoryMb: 2048 },
     staleStepMs: 90_000,
     staleStopMs: 5 * 60_000,
+    staleOutboxMs: 30_000,
   };
 }
 

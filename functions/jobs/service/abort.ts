@@ -9,7 +9,7 @@ import { isTerminal } from '../domain/lifecycle.ts';
 import { getJob, patchJob } from '../store/job-store.ts';
 import type { JobsDeps } from './deps.ts';
 import { finishWithoutContainer } from './finish.ts';
-import { publishChange } from './notify.ts';
+import { jobEvent, publishStaged } from './notify.ts';
 
 /** Ends or starts ending the job; returns it as it is afterwards. */
 export async function abortJob(d: JobsDeps, jobId: string, reason: string): Promise<Job> {
@@ -19,13 +19,16 @@ export async function abortJob(d: JobsDeps, jobId: string, reason: string): Prom
     if (isTerminal(job.status)) return job;
     if (job.status === 'LAUNCHING' || job.status === 'RUNNING') {
       if (!job.abortReason) {
-        const ok = await patchJob(d.store, jobId, { abortReason: reason, abortRequestedAtMs: d.rt.clock.nowMs() }, {
-          expression: '#st IN (:l, :r) AND attribute_not_exists(abortReason)',
-          names: { '#st': 'status' },
-          values: { ':l': 'LAUNCHING', ':r': 'RUNNING' },
-        });
+        const event = jobEvent(d, job, job.status, job.status, { abortRequested: reason });
+        const ok = await patchJob(
+          d.store,
+          jobId,
+          { abortReason: reason, abortRequestedAtMs: d.rt.clock.nowMs() },
+          { expression: '#st IN (:l, :r) AND attribute_not_exists(abortReason)', names: { '#st': 'status' }, values: { ':l': 'LAUNCHING', ':r': 'RUNNING' } },
+          event,
+        );
         if (!ok) continue;
-        await publishChange(d, job, job.status, job.status, { abortRequested: reason });
+        await publishStaged(d, [event]);
       }
       if (job.containerId) {
         await (await d.driver()).stop(job.containerId, reason);

@@ -10,7 +10,7 @@ import { outcomeOfStop, type JobStatus } from '../domain/lifecycle.ts';
 import { transition } from '../store/job-store.ts';
 import { agentOf, signCreation, signDeletion, type StopFacts } from './attest.ts';
 import type { JobsDeps } from './deps.ts';
-import { publishChange, sendSteps } from './notify.ts';
+import { jobEvent, publishStaged, sendSteps } from './notify.ts';
 
 export async function finishStopped(d: JobsDeps, job: Job, stop: StopFacts & { createdAt?: string | undefined; version?: number }): Promise<JobStatus | null> {
   if (job.status !== 'LAUNCHING' && job.status !== 'RUNNING') return null;
@@ -21,6 +21,7 @@ export async function finishStopped(d: JobsDeps, job: Job, stop: StopFacts & { c
   const deletion = await signDeletion(d, job, agent, driver, creation, stop);
   const outcome = outcomeOfStop(stop, job.abortReason);
   const endedAt = isoAt(now);
+  const event = jobEvent(d, job, job.status, outcome.status, { reason: outcome.reason, containerId: stop.containerId, exitCode: stop.exitCode, agentId: agent.name, deletionAttested: true });
   const r = await transition(
     d.store,
     job,
@@ -37,11 +38,11 @@ export async function finishStopped(d: JobsDeps, job: Job, stop: StopFacts & { c
       taskVersion: stop.version,
     },
     now,
-    { releaseAgent: agent.name, condition: { expression: 'attribute_not_exists(containerId) OR containerId = :cid', values: { ':cid': stop.containerId } } },
+    { releaseAgent: agent.name, condition: { expression: 'attribute_not_exists(containerId) OR containerId = :cid', values: { ':cid': stop.containerId } }, event },
   );
   if (!r.ok) return null;
   d.fault('after-terminal');
-  await publishChange(d, job, job.status, outcome.status, { reason: outcome.reason, containerId: stop.containerId, exitCode: stop.exitCode, agentId: agent.name, deletionAttested: true });
+  await publishStaged(d, [event]);
   await startNext(d);
   return outcome.status;
 }
@@ -50,12 +51,14 @@ export async function finishStopped(d: JobsDeps, job: Job, stop: StopFacts & { c
 export async function finishWithoutContainer(d: JobsDeps, job: Job, to: 'ABORTED' | 'FAILED', reason: string, guard?: { expression: string; values: Record<string, unknown> }): Promise<boolean> {
   const now = d.rt.clock.nowMs();
   const holds = job.status === 'LAUNCHING' || job.status === 'RUNNING';
+  const event = jobEvent(d, job, job.status, to, { reason });
   const r = await transition(d.store, job, job.status, to, { reason, endedAt: isoAt(now), ...(holds ? { releasedAtMs: now } : {}) }, now, {
+    event,
     ...(holds && job.agentId ? { releaseAgent: job.agentId } : {}),
     condition: guard ?? { expression: 'attribute_not_exists(containerId)', values: {} },
   });
   if (!r.ok) return false;
-  await publishChange(d, job, job.status, to, { reason });
+  await publishStaged(d, [event]);
   if (holds) await startNext(d);
   return true;
 }

@@ -18,7 +18,7 @@ import type { LaunchSpec } from '../drivers/driver.ts';
 import type { JobsDeps } from './deps.ts';
 import { finishWithoutContainer } from './finish.ts';
 import { agentOf } from './attest.ts';
-import { publishChange, sendSteps, type StepMessage } from './notify.ts';
+import { jobEvent, publishStaged, sendSteps, type StepMessage } from './notify.ts';
 
 /** How long after its deadline an agent's lease runs out (the sweep reclaims it then). */
 export const LEASE_GRACE_MS = 120_000;
@@ -58,9 +58,10 @@ function stepOnce(d: JobsDeps, job: Job): Promise<string> {
 }
 
 async function simpleMove(d: JobsDeps, job: Job, from: JobStatus, to: JobStatus): Promise<string> {
-  const r = await transition(d.store, job, from, to, {}, d.rt.clock.nowMs());
+  const event = jobEvent(d, job, from, to);
+  const r = await transition(d.store, job, from, to, {}, d.rt.clock.nowMs(), { event });
   if (!r.ok) return 'moved by another';
-  await publishChange(d, job, from, to);
+  await publishStaged(d, [event]);
   d.fault(`after:${to}`);
   return to;
 }
@@ -86,6 +87,7 @@ async function claim(d: JobsDeps, job: Job, from: 'ALLOCATING' | 'QUEUED', agent
   const now = d.rt.clock.nowMs();
   for (const agent of free) {
     const deadlineMs = now + job.resources.timeoutMs;
+    const event = jobEvent(d, job, from, 'LAUNCHING', { agentId: agent.name });
     const r = await transition(
       d.store,
       job,
@@ -93,10 +95,10 @@ async function claim(d: JobsDeps, job: Job, from: 'ALLOCATING' | 'QUEUED', agent
       'LAUNCHING',
       { agentId: agent.name, identity: agent.identity, claimedAtMs: now, deadlineMs },
       now,
-      { claimAgent: { name: agent.name, leaseUntilMs: deadlineMs + LEASE_GRACE_MS, maxAgents: d.cfg.maxAgents } },
+      { claimAgent: { name: agent.name, leaseUntilMs: deadlineMs + LEASE_GRACE_MS, maxAgents: d.cfg.maxAgents }, event },
     );
     if (r.ok) {
-      await publishChange(d, job, from, 'LAUNCHING', { agentId: agent.name });
+      await publishStaged(d, [event]);
       d.fault('after:LAUNCHING');
       return 'claimed';
     }
@@ -114,9 +116,10 @@ async function allocate(d: JobsDeps, job: Job): Promise<string> {
     if (c === 'claimed') return 'LAUNCHING';
     if (c === 'moved') return 'moved by another';
   }
-  const r = await transition(d.store, job, 'ALLOCATING', 'QUEUED', {}, d.rt.clock.nowMs());
+  const event = jobEvent(d, job, 'ALLOCATING', 'QUEUED');
+  const r = await transition(d.store, job, 'ALLOCATING', 'QUEUED', {}, d.rt.clock.nowMs(), { event });
   if (!r.ok) return 'moved by another';
-  await publishChange(d, job, 'ALLOCATING', 'QUEUED');
+  await publishStaged(d, [event]);
   // An agent may have freed between the claim attempt and the queueing.
   await sendSteps(d, [{ kind: 'dispatch' }]);
   return 'QUEUED';

@@ -14,7 +14,7 @@ import type { NetworkMode } from '../drivers/driver.ts';
 import { createJob, getIdempotency, getJob, tenantUsage } from '../store/job-store.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { JobsDeps } from './deps.ts';
-import { advance, publishChange, sendSteps } from './notify.ts';
+import { advance, jobEvent, publishStaged, sendSteps } from './notify.ts';
 
 export interface SubmitInput {
   adapter: string;
@@ -80,12 +80,13 @@ export async function submitJob(d: JobsDeps, principal: Principal, input: Submit
     updatedAtMs: now,
   };
   const idem = idempotencyKey ? { key: idempotencyKey, requestHash, ttlSec: Math.floor(now / 1000) + IDEMPOTENCY_TTL_SEC } : undefined;
-  const failed = await createJob(d.store, job, d.cfg.quota, idem);
+  const event = jobEvent(d, job, null, 'PENDING', { adapter: job.adapter });
+  const failed = await createJob(d.store, job, d.cfg.quota, idem, event);
   if (failed === 'idempotency') return (await replay(d, principal.tenant, idempotencyKey!, requestHash))!;
   if (failed === 'quota') {
     throw quotaError(await tenantUsage(d.store, principal.tenant), p.scu, d.cfg.quota) ?? quotaError({ jobs: d.cfg.quota.maxActiveJobs, scu: 0 }, p.scu, d.cfg.quota)!;
   }
-  await publishChange(d, job, null, 'PENDING', { adapter: job.adapter });
+  await publishStaged(d, [event]);
   await sendSteps(d, [advance(jobId, 'PENDING')]);
   return job;
 }

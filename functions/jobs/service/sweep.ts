@@ -1,8 +1,9 @@
 /**
  * The jobTimeouts schedule. Enforces deadlines even when no step runs: aborts jobs past
  * their deadline, reclaims agents whose lease ran out, re-sends the step of any job stuck
- * in a stepped status (a consumer that crashed between its write and its send), checks
- * containers whose stop never reported back, and kicks the pool when jobs wait.
+ * in a stepped status (a consumer that crashed between its write and its send), publishes
+ * job events a step staged but never published (a crash between write and publish),
+ * checks containers whose stop never reported back, and kicks the pool when jobs wait.
  */
 import { isoAt } from '../../platform/clock.ts';
 import { HOLDS_AGENT, isTerminal, STEPPED } from '../domain/lifecycle.ts';
@@ -11,19 +12,22 @@ import { activeJobs, getJob, queuedJobs } from '../store/job-store.ts';
 import { abortJob } from './abort.ts';
 import type { JobsDeps } from './deps.ts';
 import { finishStopped } from './finish.ts';
-import { advance, sendSteps, type StepMessage } from './notify.ts';
+import { advance, publishStaged, sendSteps, type StepMessage } from './notify.ts';
+import { staleOutbox } from '../store/outbox-store.ts';
 
 export interface SweepReport {
   timedOut: string[];
   resent: string[];
   reclaimed: string[];
   lost: string[];
+  /** Ids of staged events published late. */
+  republished: string[];
   dispatched: boolean;
 }
 
 export async function sweep(d: JobsDeps): Promise<SweepReport> {
   const now = d.rt.clock.nowMs();
-  const report: SweepReport = { timedOut: [], resent: [], reclaimed: [], lost: [], dispatched: false };
+  const report: SweepReport = { timedOut: [], resent: [], reclaimed: [], lost: [], republished: [], dispatched: false };
   const steps: StepMessage[] = [];
   for (const job of await activeJobs(d.store)) {
     if (HOLDS_AGENT.has(job.status) && job.deadlineMs !== undefined && now > job.deadlineMs && !job.abortReason) {
@@ -66,5 +70,9 @@ export async function sweep(d: JobsDeps): Promise<SweepReport> {
     report.dispatched = true;
   }
   await sendSteps(d, steps);
+  // Older than a step takes to publish what it wrote: its writer is gone.
+  const unpublished = await staleOutbox(d.store, now - d.cfg.staleOutboxMs);
+  for (let i = 0; i < unpublished.length; i += 10) await publishStaged(d, unpublished.slice(i, i + 10));
+  report.republished = unpublished.map((e) => e.id);
   return report;
 }

@@ -11,7 +11,7 @@ import { getJob, patchJob, transition } from '../store/job-store.ts';
 import { agentOf, signCreation } from './attest.ts';
 import type { JobsDeps } from './deps.ts';
 import { finishStopped } from './finish.ts';
-import { publishChange } from './notify.ts';
+import { jobEvent, publishStaged } from './notify.ts';
 
 export async function onTaskState(d: JobsDeps, ev: TaskState): Promise<string> {
   // A failed guard means another writer moved the job meanwhile: judge the event again on
@@ -47,7 +47,9 @@ async function applyTaskState(d: JobsDeps, ev: TaskState): Promise<string> {
   if (ev.lastStatus === 'RUNNING' && job.status === 'LAUNCHING') {
     const now = d.rt.clock.nowMs();
     const creation = await signCreation(d, job, await agentOf(d, job), ev.containerId, ev.createdAt ?? ev.startedAt ?? isoAt(now));
+    const event = jobEvent(d, job, 'LAUNCHING', 'RUNNING', { containerId: ev.containerId, agentId: job.agentId, creationAttested: true });
     const r = await transition(d.store, job, 'LAUNCHING', 'RUNNING', { containerId: ev.containerId, creation, taskVersion: ev.version }, now, {
+      event,
       condition: {
         expression: '(attribute_not_exists(containerId) OR containerId = :cid) AND (attribute_not_exists(taskVersion) OR taskVersion < :v)',
         values: { ':cid': ev.containerId, ':v': ev.version },
@@ -55,7 +57,7 @@ async function applyTaskState(d: JobsDeps, ev: TaskState): Promise<string> {
     });
     if (!r.ok) return 'moved by another';
     d.fault('after:RUNNING');
-    await publishChange(d, job, 'LAUNCHING', 'RUNNING', { containerId: ev.containerId, agentId: job.agentId, creationAttested: true });
+    await publishStaged(d, [event]);
     return 'RUNNING';
   }
   // PROVISIONING, PENDING, DEPROVISIONING, or RUNNING again: remember the container and version.

@@ -2,7 +2,8 @@
  * Job persistence. Every status change is one conditional write (or transaction) from the
  * expected status; a failed condition means someone else moved the job, and the caller
  * does nothing. Terminal changes release the tenant quota and the agent in the same
- * transaction, so a job can never end while still holding either.
+ * transaction, so a job can never end while still holding either. A change that reports
+ * itself stages its event in the same write (store/outbox-store.ts).
  */
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { transactWrite, TransactionCancelledError, type LabelledItem } from '../../platform/dynamo/transact.ts';
@@ -11,6 +12,7 @@ import { isTerminal, type JobStatus } from '../domain/lifecycle.ts';
 import { GSI2, agentKey, gsi2For, itemToJob, jobKey, jobToItem, POOL_KEY, quotaKey } from './items.ts';
 import type { TenantQuota } from '../domain/policy.ts';
 import { AppError } from '../../platform/errors.ts';
+import { outboxPut, type OutboxEvent } from './outbox-store.ts';
 
 export interface StoreCtx {
   doc: DynamoDBDocumentClient;
@@ -33,7 +35,13 @@ export async function getIdempotency(s: StoreCtx, tenant: string, key: string): 
  * Creates the job and takes the tenant's quota atomically (and records the Idempotency-Key,
  * kept a day). Returns the failed guard, if any.
  */
-export async function createJob(s: StoreCtx, job: Job, quota: TenantQuota, idem?: { key: string; requestHash: string; ttlSec: number }): Promise<'quota' | 'idempotency' | null> {
+export async function createJob(
+  s: StoreCtx,
+  job: Job,
+  quota: TenantQuota,
+  idem?: { key: string; requestHash: string; ttlSec: number },
+  event?: OutboxEvent,
+): Promise<'quota' | 'idempotency' | null> {
   const extra: LabelledItem[] = idem
     ? [
         {
@@ -64,6 +72,7 @@ export async function createJob(s: StoreCtx, job: Job, quota: TenantQuota, idem?
           },
         },
       },
+      ...(event ? [outboxPut(s, event)] : []),
     ]);
     return null;
   } catch (e) {
@@ -129,6 +138,8 @@ export interface TransitionOpts {
   releaseAgent?: string;
   /** Claim this agent and a pool slot (at most maxAgents busy) in the same transaction. */
   claimAgent?: { name: string; leaseUntilMs: number; maxAgents: number };
+  /** Stage the event reporting this change (published by the caller after the write). */
+  event?: OutboxEvent;
 }
 
 export type TransitionResult = { ok: true } | { ok: false; failed: 'job' | 'agent' | 'pool' };
@@ -185,6 +196,7 @@ export async function transition(s: StoreCtx, job: Job, from: JobStatus, to: Job
       },
     );
   }
+  if (opts.event) items.push(outboxPut(s, opts.event));
   try {
     if (items.length === 1) {
       await s.doc.send(new UpdateCommand(items[0]!.item.Update as ConstructorParameters<typeof UpdateCommand>[0]));
@@ -223,15 +235,24 @@ export function releaseItems(s: StoreCtx, agent: string, jobId: string): Labelle
 }
 
 /** Updates job fields without a status change, guarded by `condition`. False when the guard failed. */
-export async function patchJob(s: StoreCtx, jobId: string, patch: JobPatch, condition: { expression: string; values?: Record<string, unknown>; names?: Record<string, string> }): Promise<boolean> {
+export async function patchJob(
+  s: StoreCtx,
+  jobId: string,
+  patch: JobPatch,
+  condition: { expression: string; values?: Record<string, unknown>; names?: Record<string, string> },
+  event?: OutboxEvent,
+): Promise<boolean> {
   const u = buildUpdate(toAttributes(patch), []);
   Object.assign(u.ExpressionAttributeValues, condition.values ?? {});
   Object.assign(u.ExpressionAttributeNames, condition.names ?? {});
+  const update = { TableName: s.table, Key: jobKey(jobId), ConditionExpression: condition.expression, ...u };
   try {
-    await s.doc.send(new UpdateCommand({ TableName: s.table, Key: jobKey(jobId), ConditionExpression: condition.expression, ...u }));
+    if (event) await transactWrite(s.doc, [{ label: 'job', item: { Update: update } }, outboxPut(s, event)]);
+    else await s.doc.send(new UpdateCommand(update));
     return true;
   } catch (e) {
     if ((e as Error).name === 'ConditionalCheckFailedException') return false;
+    if (e instanceof TransactionCancelledError && e.failed('job')) return false;
     throw e;
   }
 }

@@ -145,6 +145,39 @@ describe('duplicate and reordered task events', () => {
   });
 });
 
+describe('fault injection: killed between a state write and its event', () => {
+  const EXPECTED = ['null→PENDING', 'PENDING→PROFILING', 'PROFILING→ALLOCATING', 'ALLOCATING→LAUNCHING', 'LAUNCHING→RUNNING', 'RUNNING→COMPLETED'];
+  it.each(['publish:PROFILING', 'publish:RUNNING', 'publish:COMPLETED'])('crash at %s → the event stays staged, the sweep publishes it: every change reported exactly once', async (point) => {
+    let crashes = 0;
+    const { setFaultHook } = await import('../../../functions/jobs/service/deps.ts');
+    const { sweep } = await import('../../../functions/jobs/service/sweep.ts');
+    const { staleOutbox } = await import('../../../functions/jobs/store/outbox-store.ts');
+    setFaultHook((p) => {
+      if (p === point && crashes === 0) {
+        crashes++;
+        throw new Error(`injected crash at ${p}`);
+      }
+    });
+    const { jobId } = await submitJob(h.d, buyer, shell('true', { timeoutMs: 600_000 }));
+    const to = point.slice('publish:'.length);
+    // Run until the crash has happened and nothing else moves.
+    await h.pumpUntil(async () => crashes === 1 && (await h.pumpOnce()) === 0);
+    expect(h.jobEvents(jobId).filter((e) => e.detail.to === to)).toEqual([]);
+    const staged = await staleOutbox(h.d.store, Number.MAX_SAFE_INTEGER);
+    expect(staged.map((e) => `${e.detail.from}→${e.detail.to}`)).toEqual([`${to === 'PROFILING' ? 'PENDING' : to === 'RUNNING' ? 'LAUNCHING' : 'RUNNING'}→${to}`]);
+    // Too fresh for the sweep: its writer may still be publishing.
+    expect((await sweep(h.d)).republished).toEqual([]);
+    h.env.clock.advance(h.d.cfg.staleStepMs + 1);
+    expect((await sweep(h.d)).republished).toEqual([staged[0]!.id]);
+    const job = await h.waitTerminal(jobId);
+    expect(job.status).toBe('COMPLETED');
+    const seen = h.jobEvents(jobId).map((e) => `${e.detail.from}→${e.detail.to}`);
+    expect([...seen].sort()).toEqual([...EXPECTED].sort());
+    expect(new Set(h.jobEvents(jobId).map((e) => e.detail.eventId)).size).toBe(EXPECTED.length);
+    expect(await staleOutbox(h.d.store, Number.MAX_SAFE_INTEGER)).toEqual([]);
+  });
+});
+
 describe('fault injection: the step consumer killed between two steps', () => {
   it.each(['after:PROFILING', 'after:ALLOCATING', 'after:LAUNCHING'])('crash %s → the sweep re-sends the step → exactly one terminal state', async (point) => {
     let crashes = 0;

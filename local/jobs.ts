@@ -11,6 +11,8 @@ import { driverFor } from '../functions/jobs/drivers/select.ts';
 import { loadJobsConfig, setJobsConfig } from '../functions/jobs/config.ts';
 import { appendJobLogs, type LogLine } from '../functions/jobs/service/logs.ts';
 import { sandboxPlugin } from './sandbox/plugin.ts';
+import { setKeyFileSigner } from '../functions/jobs/service/deps.ts';
+import { signerFromKeyFile } from '../functions/jobs/signing/local-signer.ts';
 
 export interface LocalJobsOptions {
   /** VAP_DISPATCHER_CONFIG for this stack (where agent key files are read from). */
@@ -31,6 +33,8 @@ interface WithLogs {
 export async function startLocalJobs(stack: { runtime: Runtime; bus: LocalEventBus }, opts: LocalJobsOptions = {}): Promise<LocalJobs> {
   const env = { ...process.env, ...(opts.dispatcherDir ? { VAP_DISPATCHER_CONFIG: opts.dispatcherDir } : {}), ...(opts.maxAgents ? { MAX_AGENTS: String(opts.maxAgents) } : {}) };
   setJobsConfig(loadJobsConfig(env));
+  // Agent keys are the dispatcher's key files here (KMS in the cloud).
+  setKeyFileSigner(signerFromKeyFile);
   let own: { stop(): Promise<void> } | undefined;
   try {
     driverFor(stack.runtime);

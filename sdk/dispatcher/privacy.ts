@@ -2,7 +2,7 @@
  * Offline verification of a pool's attestations, against the public keys the exchange's
  * agent registry lists (never against a key shipped with the attestation itself).
  */
-import { verifyAttestations, type VerifyResult } from '../../functions/jobs/domain/attestation.ts';
+import { verifyAttestations, type VerifyResult } from '../../functions/jobs/domain/verify.ts';
 
 export interface AttestedJob {
   jobId: string;

@@ -58,3 +58,19 @@ describe('Lambda code imports zod as a namespace', () => {
     expect(readFileSync(file, 'utf8')).not.toMatch(/import\s+(type\s+)?\{[^}]*\bz\b[^}]*\}\s+from\s+['"]zod['"]/);
   });
 });
+
+describe('Lambda code carries no secp256k1 arithmetic it does not run', () => {
+  // Signing in Lambda is KMS; the key-file signer is registered by the local stack and
+  // verification is for clients. Keeping them out of functions/' import graph keeps
+  // @noble/curves out of every bundle (docs/performance.md).
+  const lambdaFiles = files(join(ROOT, 'functions')).map((f) => relative(ROOT, f));
+  const ALLOWED = ['functions/jobs/signing/local-signer.ts', 'functions/jobs/domain/verify.ts'];
+  it('only the key-file signer and the verifier import @noble/curves', () => {
+    const importers = lambdaFiles.filter((f) => /from ['"]@noble\/curves/.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(importers.sort()).toEqual([...ALLOWED].sort());
+  });
+  it('no Lambda code imports them', () => {
+    const importers = lambdaFiles.filter((f) => /from ['"][^'"]*(signing\/local-signer|domain\/verify)\.ts['"]/.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(importers).toEqual([]);
+  });
+});

@@ -1,11 +1,11 @@
 /**
  * Privacy attestations (seed 000 format). The body without `signature` is serialised as
  * RFC 8785 canonical JSON, hashed with SHA-256 and signed with the agent's secp256k1 key
- * (compact 64-byte signature, low-s, base64). Verification needs only the public key.
+ * (compact 64-byte signature, low-s, base64). Verification needs only the public key
+ * (domain/verify.ts, kept apart so signing code does not carry the curve arithmetic).
  */
-import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { canonicalBytes } from '../../platform/canonical-json.ts';
 
 export interface CreationBody {
@@ -51,82 +51,18 @@ export const digestOf = (body: object): Uint8Array => sha256(canonicalBytes(body
 
 export async function sign<T extends CreationBody | DeletionBody>(body: T, signer: Signer): Promise<Signed<T>> {
   const sig = await signer.signDigest(digestOf(body));
-  const parsed = secp256k1.Signature.fromBytes(sig, 'compact');
-  if (parsed.hasHighS()) throw new Error('signer returned a high-s signature');
+  if (!isLowS(sig)) throw new Error('signer returned a malformed or high-s signature');
   return { ...body, signature: Buffer.from(sig).toString('base64') };
 }
 
-/** Checks one signature over the body without `signature`; false on any malformed input. */
-export function verifySignature(attestation: object, publicKeyHex: string): boolean {
-  try {
-    const att = attestation as Record<string, unknown>;
-    if (typeof att.signature !== 'string') return false;
-    const { signature, ...body } = att as { signature: string };
-    const sig = new Uint8Array(Buffer.from(signature, 'base64'));
-    if (sig.length !== 64 || Buffer.from(sig).toString('base64') !== signature) return false;
-    return secp256k1.verify(sig, digestOf(body), hexToBytes(publicKeyHex), { prehash: false, lowS: true });
-  } catch {
-    return false;
-  }
-}
+/** The order of secp256k1's group. */
+export const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
-export interface VerifyInput {
-  creation: object | null | undefined;
-  deletion: object | null | undefined;
-  /** The agent's registered public key (compressed hex). */
-  publicKeyHex: string;
-  expected: { jobId: string; jobHash?: string; containerId?: string; identity?: string };
-}
-
-export interface VerifyResult {
-  ok: boolean;
-  /** Each failed check, as a fact. */
-  problems: string[];
-  lifetimeMs?: number;
-}
-
-const CREATION_KEYS = ['agentId', 'containerId', 'createdAt', 'ephemeral', 'identity', 'jobHash', 'jobId', 'privacyTier', 'signature', 'type'];
-const DELETION_KEYS = ['containerId', 'createdAt', 'dataVolumes', 'deletionMethod', 'destroyedAt', 'exitCode', 'jobId', 'privacyAttestation', 'signature', 'stopReason', 'type'];
-const sameKeys = (o: Record<string, unknown>, keys: string[]) => Object.keys(o).sort().join(',') === keys.join(',');
-
-/**
- * Offline verification of a job's attestations: both signatures against the registered
- * public key, the job id, job hash and container id, and that deletion follows creation.
- */
-export function verifyAttestations(input: VerifyInput): VerifyResult {
-  const problems: string[] = [];
-  const c = input.creation as Record<string, unknown> | null | undefined;
-  const d = input.deletion as Record<string, unknown> | null | undefined;
-  const { expected } = input;
-  if (!c) problems.push('creation_missing');
-  if (!d) problems.push('deletion_missing');
-  if (c) {
-    if (!sameKeys(c, CREATION_KEYS)) problems.push('creation_fields_unexpected');
-    if (c.type !== 'container:created') problems.push('creation_type_wrong');
-    if (c.ephemeral !== true || c.privacyTier !== 'ephemeral-container') problems.push('creation_not_ephemeral');
-    if (c.jobId !== expected.jobId) problems.push('creation_job_id_mismatch');
-    if (expected.jobHash !== undefined && c.jobHash !== expected.jobHash) problems.push('job_hash_mismatch');
-    if (expected.containerId !== undefined && c.containerId !== expected.containerId) problems.push('creation_container_id_mismatch');
-    if (expected.identity !== undefined && c.identity !== expected.identity) problems.push('identity_mismatch');
-    if (!verifySignature(c, input.publicKeyHex)) problems.push('creation_signature_invalid');
-  }
-  let lifetimeMs: number | undefined;
-  if (d) {
-    if (!sameKeys(d, DELETION_KEYS)) problems.push('deletion_fields_unexpected');
-    if (d.type !== 'container:destroyed') problems.push('deletion_type_wrong');
-    if (d.privacyAttestation !== true) problems.push('deletion_not_privacy_attestation');
-    if (d.jobId !== expected.jobId) problems.push('deletion_job_id_mismatch');
-    if (expected.containerId !== undefined && d.containerId !== expected.containerId) problems.push('deletion_container_id_mismatch');
-    if (!verifySignature(d, input.publicKeyHex)) problems.push('deletion_signature_invalid');
-  }
-  if (c && d) {
-    if (c.containerId !== d.containerId) problems.push('container_id_differs');
-    if (c.createdAt !== d.createdAt) problems.push('created_at_differs');
-    const created = Date.parse(String(c.createdAt));
-    const destroyed = Date.parse(String(d.destroyedAt));
-    if (!Number.isFinite(created) || !Number.isFinite(destroyed)) problems.push('timestamp_invalid');
-    else if (destroyed < created) problems.push('deletion_before_creation');
-    else lifetimeMs = destroyed - created;
-  }
-  return { ok: problems.length === 0, problems, ...(lifetimeMs !== undefined ? { lifetimeMs } : {}) };
+/** True for a 64-byte compact r‖s signature with 0 < r < n and 0 < s ≤ n/2 (BIP 62 low-s). */
+export function isLowS(compact: Uint8Array): boolean {
+  if (compact.length !== 64) return false;
+  const int = (b: Uint8Array) => b.reduce((v, x) => (v << 8n) | BigInt(x), 0n);
+  const r = int(compact.subarray(0, 32));
+  const s = int(compact.subarray(32));
+  return r > 0n && r < SECP256K1_N && s > 0n && s <= SECP256K1_N / 2n;
 }

@@ -6,12 +6,15 @@ import type { Agent } from '../domain/job.ts';
 import { jobsDeps } from '../service/deps.ts';
 import { agentView } from '../service/views.ts';
 import { putAgent } from '../store/agent-store.ts';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { createPublicKey } from 'node:crypto';
+
+/** DER prefix of a SubjectPublicKeyInfo holding a compressed secp256k1 point: Node decodes (and so checks) the point. */
+const COMPRESSED_SECP256K1_SPKI = Buffer.from('3036301006072a8648ce3d020106052b8104000a032200', 'hex');
 
 export const handler = httpHandler(registerAgentRoute, async (req, rt) => {
   const p = mustPrincipal(req.principal);
   try {
-    secp256k1.Point.fromHex(req.body.publicKey);
+    createPublicKey({ key: Buffer.concat([COMPRESSED_SECP256K1_SPKI, Buffer.from(req.body.publicKey, 'hex')]), format: 'der', type: 'spki' });
   } catch {
     throw new AppError('validation_failed', 'body.publicKey: not a point on secp256k1', { issues: [{ path: 'body.publicKey', message: 'not a point on secp256k1' }] });
   }

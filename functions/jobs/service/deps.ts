@@ -2,6 +2,8 @@
  * What the jobs use cases need, resolved once per container: the runtime, the jobs config,
  * the table, the container driver (through the drivers' `driverFor`), and a signer per
  * agent (key files locally, KMS in the cloud). Tests swap the driver and the fault hook.
+ * The key-file signer is registered by the local stack (`setKeyFileSigner`), so Lambda
+ * bundles do not carry secp256k1 signing code they never run.
  */
 import { join } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
@@ -13,7 +15,6 @@ import { driverFor } from '../drivers/select.ts';
 import type { Signer } from '../domain/attestation.ts';
 import type { Agent } from '../domain/job.ts';
 import type { StoreCtx } from '../store/job-store.ts';
-import { signerFromKeyFile } from '../signing/local-signer.ts';
 import { KmsSigner } from '../signing/kms-signer.ts';
 
 export interface JobsDeps {
@@ -26,6 +27,10 @@ export interface JobsDeps {
   fault(point: string): void;
 }
 
+/** Loads an agent's key file and checks it holds the registered public key. */
+export type KeyFileSigner = (path: string, expectedPublicKeyHex: string) => Promise<Signer>;
+
+let keyFileSigner: KeyFileSigner | undefined;
 let driverOverride: ContainerDriver | undefined;
 let faultHook: ((point: string) => void) | undefined;
 const signers = new Map<string, Promise<Signer>>();
@@ -33,6 +38,10 @@ const signers = new Map<string, Promise<Signer>>();
 /** Tests may pin a driver here; otherwise the drivers' own selection (`driverFor`) applies. */
 export function setJobsDriver(d: ContainerDriver | undefined): void {
   driverOverride = d;
+}
+/** The local stack (and tests) register `signerFromKeyFile` here; `undefined` clears it. */
+export function setKeyFileSigner(f: KeyFileSigner | undefined): void {
+  keyFileSigner = f;
 }
 export function setFaultHook(f: ((point: string) => void) | undefined): void {
   faultHook = f;
@@ -52,7 +61,10 @@ async function resolveSigner(rt: Runtime, cfg: JobsConfig, agent: Agent): Promis
     if (pub !== agent.publicKey) throw new Error(`KMS key of agent ${agent.name} does not match its registered public key`);
     return signer;
   }
-  return signerFromKeyFile(join(cfg.dispatcherDir, 'agents', agent.name, 'keys.json'), agent.publicKey);
+  if (!keyFileSigner) {
+    throw new Error('no key-file signer registered: VRACU_AGENT_SIGNER=local runs on the local stack (startLocalJobs registers it); in the cloud set VRACU_AGENT_SIGNER=kms');
+  }
+  return keyFileSigner(join(cfg.dispatcherDir, 'agents', agent.name, 'keys.json'), agent.publicKey);
 }
 
 export function jobsDeps(rt: Runtime, cfg: JobsConfig = jobsConfig()): JobsDeps {

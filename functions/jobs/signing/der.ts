@@ -3,7 +3,7 @@
  * 64-byte r‖s form with s normalised to the lower half of the curve order (BIP 62 low-s),
  * which is what our verifiers require.
  */
-const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+import { SECP256K1_N as N } from '../domain/attestation.ts';
 
 function readInt(buf: Uint8Array, at: number): { value: bigint; next: number } {
   if (buf[at] !== 0x02) throw new Error('DER: expected INTEGER');
@@ -39,4 +39,13 @@ export function spkiToPoint(spki: Uint8Array): Uint8Array {
   const point = spki.slice(-65);
   if (point[0] !== 0x04) throw new Error('SubjectPublicKeyInfo does not end in an uncompressed secp256k1 point');
   return point;
+}
+
+/** SEC1 compression of an uncompressed point (0x04 ‖ x ‖ y → 0x02|0x03 ‖ x, by the parity of y). */
+export function compressPoint(uncompressed: Uint8Array): Uint8Array {
+  if (uncompressed.length !== 65 || uncompressed[0] !== 0x04) throw new Error('not an uncompressed SEC1 point');
+  const out = new Uint8Array(33);
+  out[0] = (uncompressed[64]! & 1) === 0 ? 0x02 : 0x03;
+  out.set(uncompressed.subarray(1, 33), 1);
+  return out;
 }

@@ -3,9 +3,8 @@
  * SHA-256 we computed, then DER → compact with low-s (KMS may return a high s).
  */
 import { GetPublicKeyCommand, SignCommand, type KMSClient } from '@aws-sdk/client-kms';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
 import type { Signer } from '../domain/attestation.ts';
-import { derToCompactLowS, spkiToPoint } from './der.ts';
+import { compressPoint, derToCompactLowS, spkiToPoint } from './der.ts';
 
 /** The slice of the KMS client this adapter uses, so tests can inspect the commands it builds. */
 export type KmsSend = Pick<KMSClient, 'send'>;
@@ -22,7 +21,7 @@ export class KmsSigner implements Signer {
       const out = await this.kms.send(new GetPublicKeyCommand({ KeyId: this.keyId }));
       if (out.KeySpec !== 'ECC_SECG_P256K1') throw new Error(`KMS key ${this.keyId} has spec ${out.KeySpec}, expected ECC_SECG_P256K1`);
       if (!out.PublicKey) throw new Error(`KMS returned no public key for ${this.keyId}`);
-      this.pub = secp256k1.Point.fromBytes(spkiToPoint(out.PublicKey)).toBytes(true);
+      this.pub = compressPoint(spkiToPoint(out.PublicKey));
     }
     return this.pub;
   }

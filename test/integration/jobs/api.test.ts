@@ -167,7 +167,8 @@ describe('agents', () => {
     ['a buyer', alice, { name: 'a', identity: 'a.agentplatform@', publicKey: key.publicKeyHex }, 403, 'forbidden'],
     ['an identity without the suffix', provider, { name: 'a', identity: 'ari1', publicKey: key.publicKeyHex }, 400, 'validation_failed'],
     ['an x-only key', provider, { name: 'a', identity: 'a.agentplatform@', publicKey: key.publicKeyHex.slice(2) }, 400, 'validation_failed'],
-    ['a point off the curve', provider, { name: 'a', identity: 'a.agentplatform@', publicKey: `02${'f'.repeat(64)}` }, 400, 'validation_failed'],
+    ['an x beyond the field', provider, { name: 'a', identity: 'a.agentplatform@', publicKey: `02${'f'.repeat(64)}` }, 400, 'validation_failed'],
+    ['an x with no point on the curve', provider, { name: 'a', identity: 'a.agentplatform@', publicKey: `02${'0'.repeat(62)}05` }, 400, 'validation_failed'],
   ])('refuses %s', async (_n, who, body, status, code) => {
     const r = await call(api.registerAgentRoute, who, { body });
     expect(r.status).toBe(status);

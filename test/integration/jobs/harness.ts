@@ -17,7 +17,8 @@ import { LocalEventBus, type EventEnvelope } from '../../../local/event-bus.ts';
 import { LocalSandboxDriver } from '../../../local/sandbox/driver.ts';
 import { setLocalDriver } from '../../../functions/jobs/drivers/select.ts';
 import { loadJobsConfig, setJobsConfig, type JobsConfig } from '../../../functions/jobs/config.ts';
-import { clearSignerCache, jobsDeps, setFaultHook, type JobsDeps } from '../../../functions/jobs/service/deps.ts';
+import { clearSignerCache, jobsDeps, setFaultHook, setKeyFileSigner, type JobsDeps } from '../../../functions/jobs/service/deps.ts';
+import { signerFromKeyFile } from '../../../functions/jobs/signing/local-signer.ts';
 import { encodeWif } from '../../../functions/jobs/domain/wif.ts';
 import { KeySigner } from '../../../functions/jobs/signing/local-signer.ts';
 import { putAgent } from '../../../functions/jobs/store/agent-store.ts';
@@ -61,6 +62,7 @@ export async function jobsHarness(opts: { agents?: number; maxAgents?: number; s
   setJobsConfig(cfg);
   clearSignerCache();
   setFaultHook(undefined);
+  setKeyFileSigner(signerFromKeyFile);
   const driver = new LocalSandboxDriver({ publisher: bus, clock: env.clock, stopGraceMs: 300 });
   setLocalDriver(driver);
   const d = jobsDeps(rt, cfg);

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../../functions/platform/auth/principal.ts';
 import { submitJob, type SubmitInput } from '../../../functions/jobs/service/submit.ts';
 import { cancelJob } from '../../../functions/jobs/service/abort.ts';
-import { verifyAttestations } from '../../../functions/jobs/domain/attestation.ts';
+import { verifyAttestations } from '../../../functions/jobs/domain/verify.ts';
 import { jobDocument, type Job } from '../../../functions/jobs/domain/job.ts';
 import { jobHash } from '../../../functions/jobs/domain/attestation.ts';
 import { getJob, tenantUsage } from '../../../functions/jobs/store/job-store.ts';

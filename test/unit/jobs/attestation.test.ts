@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { jobHash, sign, verifyAttestations, verifySignature, type CreationBody, type DeletionBody } from '../../../functions/jobs/domain/attestation.ts';
+import { jobHash, sign, type CreationBody, type DeletionBody } from '../../../functions/jobs/domain/attestation.ts';
+import { verifyAttestations, verifySignature } from '../../../functions/jobs/domain/verify.ts';
 import { KeySigner } from '../../../functions/jobs/signing/local-signer.ts';
 import { seededPrng } from '../../../functions/platform/ids.ts';
 

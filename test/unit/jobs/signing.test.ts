@@ -6,7 +6,8 @@ import { base58Decode, base58Encode, decodeWif, encodeWif, WIF_VERSION } from '.
 import { derToCompactLowS, spkiToPoint } from '../../../functions/jobs/signing/der.ts';
 import { KmsSigner } from '../../../functions/jobs/signing/kms-signer.ts';
 import { KeySigner } from '../../../functions/jobs/signing/local-signer.ts';
-import { sign, verifySignature, type CreationBody } from '../../../functions/jobs/domain/attestation.ts';
+import { sign, type CreationBody } from '../../../functions/jobs/domain/attestation.ts';
+import { verifySignature } from '../../../functions/jobs/domain/verify.ts';
 import { seededPrng } from '../../../functions/platform/ids.ts';
 
 const SEED = 77;
@@ -132,5 +133,31 @@ describe('KmsSigner builds the KMS requests and turns the answers into our signa
   it('refuses a key of another spec and a digest of the wrong size', async () => {
     await expect(new KmsSigner(fakeKms({ keySpec: 'ECC_NIST_P256' }) as never, 'k').publicKey()).rejects.toThrow(/ECC_SECG_P256K1/);
     await expect(new KmsSigner(fakeKms() as never, 'k').signDigest(new Uint8Array(31))).rejects.toThrow(/32-byte/);
+  });
+});
+
+describe('signature and point helpers without curve arithmetic', () => {
+  it('isLowS accepts exactly 0 < r < n, 0 < s ≤ n/2', async () => {
+    const { isLowS, SECP256K1_N } = await import('../../../functions/jobs/domain/attestation.ts');
+    const compact = (r: bigint, s: bigint) => Uint8Array.from(Buffer.from(r.toString(16).padStart(64, '0') + s.toString(16).padStart(64, '0'), 'hex'));
+    expect(isLowS(compact(1n, SECP256K1_N / 2n))).toBe(true);
+    expect(isLowS(compact(1n, SECP256K1_N / 2n + 1n))).toBe(false);
+    expect(isLowS(compact(0n, 1n))).toBe(false);
+    expect(isLowS(compact(SECP256K1_N, 1n))).toBe(false);
+    expect(isLowS(new Uint8Array(63))).toBe(false);
+  });
+
+  it('compressPoint matches the curve library for real keys of both parities', async () => {
+    const { compressPoint } = await import('../../../functions/jobs/signing/der.ts');
+    const { secp256k1 } = await import('@noble/curves/secp256k1.js');
+    const prefixes = new Set<number>();
+    for (let i = 1; i <= 8; i++) {
+      const secret = Uint8Array.from({ length: 32 }, (_, j) => (j === 31 ? i : 0));
+      const c = compressPoint(secp256k1.getPublicKey(secret, false));
+      expect(Buffer.from(c).toString('hex')).toBe(Buffer.from(secp256k1.getPublicKey(secret, true)).toString('hex'));
+      prefixes.add(c[0]!);
+    }
+    expect([...prefixes].sort()).toEqual([2, 3]);
+    expect(() => compressPoint(new Uint8Array(33))).toThrow(/uncompressed/);
   });
 });

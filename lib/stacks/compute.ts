@@ -216,10 +216,14 @@ export class ComputeStack extends Stack {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: 'GPU container instances: register with the job cluster',
     });
+    const userData = ec2.UserData.forLinux();
+    // A stopped task's volumes (the job's files) go at the ECS agent's cleanup, 3 h after
+    // the task by default: the minimum makes the second line of deletion prompt.
+    userData.addCommands('echo ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION=1m >> /etc/ecs/ecs.config');
     const launchTemplate = new ec2.LaunchTemplate(this, 'GpuLaunchTemplate', {
       instanceType: new ec2.InstanceType(gpu.instanceType),
       machineImage: ecs.EcsOptimizedImage.amazonLinux2(ecs.AmiHardwareType.GPU),
-      userData: ec2.UserData.forLinux(),
+      userData,
       role,
       securityGroup: instanceSecurityGroup,
       requireImdsv2: true,

@@ -64,6 +64,8 @@ describe('prod stage', () => {
       Name: 'vracu-prod-gpu',
       AutoScalingGroupProvider: Match.objectLike({ ManagedScaling: Match.objectLike({ Status: 'ENABLED' }) }),
     });
+    const [lt] = Object.values(resources(s.t.compute, 'AWS::EC2::LaunchTemplate'));
+    expect(JSON.stringify(lt!.Properties!.LaunchTemplateData.UserData)).toContain('ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION=1m');
     // Managed draining: no drain-hook function of the CDK's own in the compute stack.
     s.t.compute.resourceCountIs('AWS::Lambda::Function', 0);
     const ec2Tasks = Object.values(resources(s.t.compute, 'AWS::ECS::TaskDefinition')).filter((t) => t.Properties!.RequiresCompatibilities.includes('EC2'));

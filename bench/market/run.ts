@@ -283,8 +283,8 @@ async function rawTransactLoop(rt: import('../../functions/platform/runtime.ts')
 
 /**
  * Independent of the code under test: every RC's cached escrow equals its ledger escrow
- * account; each provider × tenor counter's sold SCU equals the sum of its RCs' max SCU
- * (trades move SCU between RCs, never create them); no RC uses more than its max; every
+ * account; each provider × tenor counter's sold SCU equals the sum of its unexpired RCs'
+ * max SCU (trades move SCU between RCs, never create them; expiry gives them back); no RC uses more than its max; every
  * listing's available SCU stays within what it listed.
  */
 async function marketInvariants(rt: import('../../functions/platform/runtime.ts').Runtime) {
@@ -299,7 +299,7 @@ async function marketInvariants(rt: import('../../functions/platform/runtime.ts'
     if (it.kind === 'rc') {
       rcs++;
       const k = `${String(it.providerId)}:${String(it.tenor)}`;
-      rcMax.set(k, (rcMax.get(k) ?? 0n) + big(it.maxScu));
+      if (it.status !== 'EXPIRED') rcMax.set(k, (rcMax.get(k) ?? 0n) + big(it.maxScu));
       const ledgerEscrow = balances.get(account.escrow(String(it.rcId))) ?? 0n;
       if (ledgerEscrow !== big(it.escrowMicro)) violations.push(`rc ${String(it.rcId)}: cached escrow ${formatAcu(big(it.escrowMicro))} ≠ ledger ${formatAcu(ledgerEscrow)}`);
       if (big(it.usedScu) > big(it.maxScu)) violations.push(`rc ${String(it.rcId)}: used > max`);
@@ -326,7 +326,7 @@ ${rows}
 - Load phase ${s.loadSeconds} s: ${s.totals.rcs} RCs, ${s.totals.trades} trades, ${s.totals.jobApplies} job applies. Projected to 15 minutes: ${s.projected15Min.rcs} RCs, ${s.projected15Min.trades} trades, ${s.projected15Min.jobApplies} job applies (seed target: ≥ 1,400, ≥ 5,900, ≥ 138,000).
 - Raw two-item TransactWriteItems on the same engine, same concurrency: ${s.rawTransactWrite.perSec}/s (p50 ${s.rawTransactWrite.p50Ms} ms, p99 ${s.rawTransactWrite.p99Ms} ms). Job applies/s in the mixed load ÷ raw = **${s.jobAppliesPerSecOverRaw}**; in a ${s.jobOnlyPhase?.seconds ?? '?'} s job-only phase just before the raw loop: ${s.jobOnlyPhase?.perSec ?? '?'}/s (p50 ${s.jobOnlyPhase?.p50Ms ?? '?'} ms, p99 ${s.jobOnlyPhase?.p99Ms ?? '?'} ms), ratio **${s.jobOnlyPhase?.overRaw ?? '?'}** (target ≥ 0.5).
 - 5xx: ${s.status5xx}; transport errors: ${s.transportErrors}; rejections by code: ${errs}.
-- Ledger check: ${s.ledgerCheck.ok ? 'OK' : 'FAILED'} (${s.ledgerCheck.violations} violations over ${s.ledgerCheck.accounts} accounts, ${s.ledgerCheck.transfers} transfers). Market invariants (escrow cache = ledger escrow per RC, sold = Σ RC max per counter): ${s.marketInvariants.violations.length} violations over ${s.marketInvariants.rcs} RCs.
+- Ledger check: ${s.ledgerCheck.ok ? 'OK' : 'FAILED'} (${s.ledgerCheck.violations} violations over ${s.ledgerCheck.accounts} accounts, ${s.ledgerCheck.transfers} transfers). Market invariants (escrow cache = ledger escrow per RC, sold = Σ unexpired RC max per counter): ${s.marketInvariants.violations.length} violations over ${s.marketInvariants.rcs} RCs.
 - Artifacts: \`.bench/market/${s.startedAt}/\` (purchases.jsonl, jobs.jsonl, trades.jsonl, run_summary.json).
 
 What limits it: the seed's volume (≈153 job applies/s) is out of reach here.

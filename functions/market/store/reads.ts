@@ -7,7 +7,7 @@ import type { Rc } from '../domain/rc.ts';
 import type { Listing } from '../domain/secondary.ts';
 import type { Offer } from '../domain/quote.ts';
 import { toListing, toProvider, toRc } from './codec.ts';
-import { jobKey, listingKey, OPEN_LISTINGS_GSI, ownerGsi, providerKey, PROVIDERS_GSI, quoteKey, rcKey, RC_OPEN_SHARDS } from './keys.ts';
+import { capacityKey, jobKey, listingKey, OPEN_LISTINGS_GSI, ownerGsi, providerKey, PROVIDERS_GSI, quoteKey, rcKey, RC_OPEN_SHARDS } from './keys.ts';
 
 type Item = Record<string, unknown>;
 
@@ -82,6 +82,12 @@ export function offerOf(s: ProviderState, tenor: Tenor): Offer | undefined {
 }
 
 export const getQuoteItem = (rt: Runtime, id: string) => getItem(rt, quoteKey(id));
+
+/** A provider × tenor capacity counter's sold SCU (0 when there is no counter). */
+export async function soldScuOf(rt: Runtime, providerId: string, tenor: string): Promise<bigint> {
+  const it = await getItem(rt, capacityKey(providerId, tenor));
+  return it ? big(it.soldScu ?? 0n) : 0n;
+}
 
 export async function getRc(rt: Runtime, rcId: string): Promise<Rc | undefined> {
   const it = await getItem(rt, rcKey(rcId));

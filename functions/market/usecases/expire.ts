@@ -1,7 +1,9 @@
 /**
  * Expiry sweep: each RC past its expiry gets the γ split of its escrow (refund to the owner,
- * breakage to the provider), its open listings closed, and status EXPIRED — one ledger
- * transfer keyed `expire:<rcId>`, so a second or concurrent sweep is a replay.
+ * breakage to the provider), its open listings closed, its SCU given back to the provider's
+ * capacity for its tenor (sold capacity is the notional of contracts still outstanding),
+ * and status EXPIRED — one ledger transfer keyed `expire:<rcId>`, so a second or
+ * concurrent sweep is a replay.
  */
 import { isoAt } from '../../platform/clock.ts';
 import { formatAcu, parseAcu } from '../../platform/money.ts';
@@ -9,8 +11,8 @@ import { TransactionCancelledError, type LabelledItem } from '../../platform/dyn
 import type { Runtime } from '../../platform/runtime.ts';
 import { account, ledgerFor, type Posting } from '../../ledger/ledger.ts';
 import { expirySplit } from '../domain/expiry.ts';
-import { rcKey } from '../store/keys.ts';
-import { dueRcIds, getRc, listingsOfRc } from '../store/reads.ts';
+import { capacityKey, rcKey } from '../store/keys.ts';
+import { dueRcIds, getRc, listingsOfRc, soldScuOf } from '../store/reads.ts';
 import { requestHash } from './hash.ts';
 import { closeListingItem } from './secondary.ts';
 
@@ -38,6 +40,9 @@ export async function expireRc(rt: Runtime, rcId: string): Promise<{ expired: Ex
     if (split.refundMicro > 0n) postings.push({ from: account.escrow(rc.rcId), to: account.user(rc.ownerId), amount: split.refundMicro });
     if (split.breakageMicro > 0n) postings.push({ from: account.escrow(rc.rcId), to: account.provider(rc.providerId), amount: split.breakageMicro });
     const open = (await listingsOfRc(rt, rc.rcId)).filter((l) => l.status === 'OPEN');
+    // Never below zero, even if the counter was reset by hand since the sale.
+    const sold = await soldScuOf(rt, rc.providerId, rc.tenor);
+    const giveBack = rc.maxScu < sold ? rc.maxScu : sold;
     const extra: LabelledItem[] = [
       {
         label: `rc:${rc.rcId}`,
@@ -53,6 +58,22 @@ export async function expireRc(rt: Runtime, rcId: string): Promise<{ expired: Ex
         },
       },
       ...open.map((l) => closeListingItem(rt, l, 'CANCELLED')),
+      ...(giveBack > 0n
+        ? [
+            {
+              label: `capacity:${rc.providerId}:${rc.tenor}`,
+              item: {
+                Update: {
+                  TableName: rt.table('market'),
+                  Key: capacityKey(rc.providerId, rc.tenor),
+                  UpdateExpression: 'ADD soldScu :minus',
+                  ConditionExpression: 'soldScu >= :back',
+                  ExpressionAttributeValues: { ':minus': -giveBack, ':back': giveBack },
+                },
+              },
+            },
+          ]
+        : []),
     ];
     const expired: ExpiredRc = {
       rcId: rc.rcId,
@@ -67,7 +88,7 @@ export async function expireRc(rt: Runtime, rcId: string): Promise<{ expired: Ex
       const out = await ledger.transfer({ key: `expire:${rc.rcId}`, requestHash: requestHash({ rcId: rc.rcId }), postings, memo: `expire ${rc.rcId}`, extra, result: { ...expired } });
       return { expired: out.result as unknown as ExpiredRc, replayed: out.replayed };
     } catch (err) {
-      if (!(err instanceof TransactionCancelledError) || !err.failed(/^(rc|listing):/) || attempt >= ATTEMPTS) throw err;
+      if (!(err instanceof TransactionCancelledError) || !err.failed(/^(rc|listing|capacity):/) || attempt >= ATTEMPTS) throw err;
     }
   }
 }

@@ -186,4 +186,28 @@ describe('expiry races', () => {
     expect(await balanceOf(rt, account.escrow(rc.rcId))).toBe(0n);
     expect((await checkRuntimeLedger(rt)).ok).toBe(true);
   });
+  it('an expired RC gives its SCU back to the provider\'s capacity, once, even under concurrent sweeps', async () => {
+    const rt = env.rt;
+    await setCapacity(rt, 'zeta', 'T7D', 12n);
+    const buyers = [principal('cap-a'), principal('cap-b')];
+    for (const b of buyers) await topUp(rt, b.id, '500');
+    const buy = async (b: ReturnType<typeof principal>, scu: number) => {
+      const q = await call(api.quoteRoute, b, { body: { tenor: 'T7D', quantityScu: scu, providerIds: ['zeta'] } });
+      return call(api.purchaseRoute, b, { body: { quoteId: q.body.quoteId } });
+    };
+    expect((await buy(buyers[0]!, 12)).status).toBe(201);
+    const sold = async () => (await marketItems(rt)).find((i) => i.kind === 'capacity' && i.providerId === 'zeta' && i.tenor === 'T7D')!.soldScu;
+    expect(Number(await sold())).toBe(12);
+    const full = await call(api.quoteRoute, buyers[1]!, { body: { tenor: 'T7D', quantityScu: 1, providerIds: ['zeta'] } });
+    expect(full.body).toMatchObject({ filledScu: 0, partial: true });
+
+    env.clock.advance(7 * DAY_MS + 1);
+    await Promise.all([expireDue(rt), expireDue(rt), scheduleHandler({} as never)]);
+    expect(Number(await sold())).toBe(0);
+    // The capacity sells again, in full, to someone else.
+    const again = await buy(buyers[1]!, 12);
+    expect(again.status).toBe(201);
+    expect(Number(await sold())).toBe(12);
+    expect((await checkRuntimeLedger(rt)).ok).toBe(true);
+  });
 });

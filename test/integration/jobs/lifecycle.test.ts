@@ -41,6 +41,19 @@ function verify(job: Job) {
   });
 }
 
+/** Makes the named fault point throw once (a crash there); returns how many crashes happened. */
+async function crashOnceAt(point: string): Promise<() => number> {
+  let crashes = 0;
+  const { setFaultHook } = await import('../../../functions/jobs/service/deps.ts');
+  setFaultHook((p) => {
+    if (p === point && crashes === 0) {
+      crashes++;
+      throw new Error(`injected crash at ${p}`);
+    }
+  });
+  return () => crashes;
+}
+
 const terminalEvents = (jobId: string) => h.jobEvents(jobId).filter((e) => ['COMPLETED', 'FAILED', 'ABORTED'].includes(String(e.detail.to)));
 
 describe('lifecycle on the real local sandbox', () => {
@@ -148,20 +161,13 @@ describe('duplicate and reordered task events', () => {
 describe('fault injection: killed between a state write and its event', () => {
   const EXPECTED = ['null→PENDING', 'PENDING→PROFILING', 'PROFILING→ALLOCATING', 'ALLOCATING→LAUNCHING', 'LAUNCHING→RUNNING', 'RUNNING→COMPLETED'];
   it.each(['publish:PROFILING', 'publish:RUNNING', 'publish:COMPLETED'])('crash at %s → the event stays staged, the sweep publishes it: every change reported exactly once', async (point) => {
-    let crashes = 0;
-    const { setFaultHook } = await import('../../../functions/jobs/service/deps.ts');
+    const crashes = await crashOnceAt(point);
     const { sweep } = await import('../../../functions/jobs/service/sweep.ts');
     const { staleOutbox } = await import('../../../functions/jobs/store/outbox-store.ts');
-    setFaultHook((p) => {
-      if (p === point && crashes === 0) {
-        crashes++;
-        throw new Error(`injected crash at ${p}`);
-      }
-    });
     const { jobId } = await submitJob(h.d, buyer, shell('true', { timeoutMs: 600_000 }));
     const to = point.slice('publish:'.length);
     // Run until the crash has happened and nothing else moves.
-    await h.pumpUntil(async () => crashes === 1 && (await h.pumpOnce()) === 0);
+    await h.pumpUntil(async () => crashes() === 1 && (await h.pumpOnce()) === 0);
     expect(h.jobEvents(jobId).filter((e) => e.detail.to === to)).toEqual([]);
     const staged = await staleOutbox(h.d.store, Number.MAX_SAFE_INTEGER);
     expect(staged.map((e) => `${e.detail.from}→${e.detail.to}`)).toEqual([`${to === 'PROFILING' ? 'PENDING' : to === 'RUNNING' ? 'LAUNCHING' : 'RUNNING'}→${to}`]);
@@ -180,17 +186,10 @@ describe('fault injection: killed between a state write and its event', () => {
 
 describe('fault injection: the step consumer killed between two steps', () => {
   it.each(['after:PROFILING', 'after:ALLOCATING', 'after:LAUNCHING'])('crash %s → the sweep re-sends the step → exactly one terminal state', async (point) => {
-    let crashes = 0;
-    const { setFaultHook } = await import('../../../functions/jobs/service/deps.ts');
-    setFaultHook((p) => {
-      if (p === point && crashes === 0) {
-        crashes++;
-        throw new Error(`injected crash at ${p}`);
-      }
-    });
+    const crashes = await crashOnceAt(point);
     const { jobId } = await submitJob(h.d, buyer, shell('true', { timeoutMs: 600_000 }));
     // The crashed message is not deleted; it would come back after the visibility timeout.
-    await h.pumpUntil(async () => crashes === 1 && (await h.pumpOnce()) === 0);
+    await h.pumpUntil(async () => crashes() === 1 && (await h.pumpOnce()) === 0);
     const stuck = (await getJob(h.d.store, jobId))!;
     expect(stuck.status).toBe(point.slice(6));
     const { sweep } = await import('../../../functions/jobs/service/sweep.ts');

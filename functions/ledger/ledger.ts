@@ -170,8 +170,14 @@ export class Ledger {
     return balances.map((b) => b ?? 0n);
   }
 
+  /**
+   * The idempotency record and the entries. The transfer's header (key, memo, postings)
+   * rides on its first entry rather than an item of its own: one write fewer in every
+   * money movement. A transfer whose postings cancel out (no entry) keeps a header item.
+   */
   private recordItems(req: TransferRequest, transferId: string, at: string, net: Map<AccountId, bigint>): LabelledItem[] {
     const ttl = Math.floor(this.clock.nowMs() / 1000) + IDEMPOTENCY_RETENTION_DAYS * 86_400;
+    const header = { key: req.key, postings: req.postings.map((p) => ({ from: p.from, to: p.to, amount: p.amount })) };
     const items: LabelledItem[] = [
       {
         label: 'idempotency',
@@ -183,36 +189,39 @@ export class Ledger {
           },
         },
       },
-      {
+    ];
+    if (net.size === 0) {
+      items.push({
         label: 'transfer',
         item: {
-          Put: {
-            TableName: this.table,
-            Item: {
-              pk: xferPk(transferId),
-              sk: TRANSFER_SK,
-              transferId,
-              key: req.key,
-              memo: req.memo,
-              at,
-              postings: req.postings.map((p) => ({ from: p.from, to: p.to, amount: p.amount })),
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
+          Put: { TableName: this.table, Item: { pk: xferPk(transferId), sk: TRANSFER_SK, transferId, memo: req.memo, at, ...header }, ConditionExpression: 'attribute_not_exists(pk)' },
         },
-      },
-    ];
+      });
+    }
+    let first = true;
     for (const [a, delta] of net) {
       items.push({
         label: `entry:${a}`,
         item: {
           Put: {
             TableName: this.table,
-            Item: { pk: xferPk(transferId), sk: entrySk(a), account: a, transferId, delta, memo: req.memo, at, gsi1pk: this.entriesPartition(a, transferId), gsi1sk: transferId },
+            Item: {
+              pk: xferPk(transferId),
+              sk: entrySk(a),
+              account: a,
+              transferId,
+              delta,
+              memo: req.memo,
+              at,
+              gsi1pk: this.entriesPartition(a, transferId),
+              gsi1sk: transferId,
+              ...(first ? header : {}),
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
       });
+      first = false;
     }
     return items;
   }

@@ -1,9 +1,10 @@
 /**
  * Item layout of the ledger table.
  *   ACCT#<account> / SHARD#nn     balance shard (`balance`, `account`, `kind`)
- *   XFER#<transferId> / XFER      transfer record (key, memo, postings)
  *   XFER#<transferId> / ENTRY#<account>  immutable entry: the account's net change in that
- *                                 transfer; gsi1 ENTRIES#<account>[#nn] / <transferId> lists an account's entries
+ *                                 transfer; gsi1 ENTRIES#<account>[#nn] / <transferId> lists an account's entries;
+ *                                 the transfer's first entry also holds its header (key, postings)
+ *   XFER#<transferId> / XFER      header of a transfer without entries (postings that cancel out)
  *   IDEM#<key> / IDEM             idempotency record (requestHash, result), expires after 400 days
  */
 import type { AccountId } from '../domain/accounts.ts';

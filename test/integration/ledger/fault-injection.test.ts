@@ -194,9 +194,10 @@ async function transferCountsByKey(prefix: string): Promise<Map<string, number>>
       new ScanCommand({
         TableName: env.rt.table('ledger'),
         ConsistentRead: true,
-        FilterExpression: 'sk = :x AND begins_with(#k, :p)',
+        // A transfer's header: on its first entry, or an item of its own when it has no entry.
+        FilterExpression: '(sk = :x OR (begins_with(sk, :e) AND attribute_exists(postings))) AND begins_with(#k, :p)',
         ExpressionAttributeNames: { '#k': 'key' },
-        ExpressionAttributeValues: { ':x': 'XFER', ':p': prefix },
+        ExpressionAttributeValues: { ':x': 'XFER', ':e': 'ENTRY#', ':p': prefix },
         ExclusiveStartKey,
       }),
     );

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { localDynamo, testEnv, type TestEnv } from '../../support/runtime.ts';
 import { injectFaults } from '../../support/fault-injection.ts';
 import { documentClient } from '../../../functions/platform/dynamo/client.ts';
@@ -108,10 +108,10 @@ describe('limits', () => {
     const u = uniq('u');
     await mint(u, 100_000_000n);
     const key = uniq('big:');
-    // 2 records + 50 entries + 50 shard updates > 100 items.
+    // the idempotency record + 50 entries (the first carries the header) + 50 shard updates > 100 items.
     const postings = Array.from({ length: 49 }, (_, i) => ({ from: account.user(u), to: account.escrow(`rc_big_${u}_${i}`), amount: 1n }));
     await expect(ledger.transfer(req(key, postings))).rejects.toBeInstanceOf(TransferTooLargeError);
-    await expect(ledger.transfer(req(key, postings))).rejects.toThrow(/at most 100 items; this one needs 102/);
+    await expect(ledger.transfer(req(key, postings))).rejects.toThrow(/at most 100 items; this one needs 101/);
     expect(await ledger.lookup(key)).toBeNull();
     expect(await ledger.balance(account.user(u))).toBe(100_000_000n);
   });
@@ -262,5 +262,43 @@ describe('sharded hot accounts', () => {
     const custom = new Ledger({ doc: env.rt.doc, table: env.rt.table('ledger'), clock: env.clock, ids: env.rt.ids, shardsFor: (a) => (a.startsWith('provider:') ? 3 : 1) });
     const p = account.provider(uniq('prov'));
     expect(await custom.shardBalances(p)).toEqual([0n, 0n, 0n]);
+  });
+});
+
+describe('the transfer header', () => {
+  const itemsOf = async (transferId: string) =>
+    (
+      await env.rt.doc.send(
+        new QueryCommand({ TableName: env.rt.table('ledger'), KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': `XFER#${transferId}` }, ConsistentRead: true }),
+      )
+    ).Items ?? [];
+
+  it('rides on the first entry: key and postings once, no item of its own', async () => {
+    const u = uniq('hu');
+    await mint(u, 1_000n);
+    const key = uniq('hdr:');
+    const postings = [
+      { from: account.user(u), to: account.provider('hp'), amount: 300n },
+      { from: account.user(u), to: account.platform, amount: 7n },
+    ];
+    const { transferId } = await ledger.transfer(req(key, postings));
+    const items = await itemsOf(transferId);
+    expect(items.map((i) => i.sk).sort()).toEqual([`ENTRY#${account.platform}`, `ENTRY#${account.provider('hp')}`, `ENTRY#${account.user(u)}`].sort());
+    const headers = items.filter((i) => i.postings);
+    expect(headers).toHaveLength(1);
+    expect(headers[0]).toMatchObject({ key, postings: postings.map((p) => ({ ...p })) });
+  });
+
+  it('keeps an item of its own when the postings cancel out (no entry to carry it)', async () => {
+    const u = uniq('hz');
+    await mint(u, 1_000n);
+    const key = uniq('hdr0:');
+    const postings = [
+      { from: account.user(u), to: account.provider('hz'), amount: 5n },
+      { from: account.provider('hz'), to: account.user(u), amount: 5n },
+    ];
+    const out = await ledger.transfer(req(key, postings));
+    const items = await itemsOf(out.transferId);
+    expect(items).toEqual([expect.objectContaining({ sk: 'XFER', key, postings: postings.map((p) => ({ ...p })) })]);
   });
 });

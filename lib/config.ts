@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { Stage } from '../functions/platform/config.ts';
+import { BUILT_IN_IMAGES } from '../functions/jobs/adapters/registry.ts';
 
 /** The retention periods CloudWatch Logs accepts, in days. */
 const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
@@ -57,12 +58,14 @@ export const EnvironmentSchema = z.strictObject({
     sidecarImageTag: z.string().min(1),
     /**
      * The workload images jobs may run: the allow-list (`VRACU_JOB_IMAGES`). ECS cannot
-     * override a task's image, so each image gets task definitions of its own.
+     * override a task's image, so each image gets task definitions of its own. Default:
+     * the built-in adapters' images.
      */
     images: z
       .array(z.string().regex(/^[a-z0-9][a-z0-9./:@_-]*$/, 'must be an image reference such as ghcr.io/vracu/train:1'))
       .min(1)
-      .max(20),
+      .max(20)
+      .default(() => [...BUILT_IN_IMAGES]),
     /** Agent identities in the cloud: one KMS signing key (ECC_SECG_P256K1) each; also MAX_AGENTS. */
     agents: z.number().int().min(1).max(100),
     /** GPU jobs run on EC2 instances of this capacity provider (Fargate has no GPUs). */

@@ -27,7 +27,7 @@ import { account, ledgerFor } from '../../functions/ledger/ledger.ts';
 import { checkRoute } from '../../functions/ledger/api.ts';
 import * as m from '../../functions/market/api.ts';
 import { PROVIDER_FIXTURES, TENOR_IDS } from '../../functions/market/domain/catalog.ts';
-import { marketItemsScan } from './scan.ts';
+import { scanTable } from '../../test/support/scan.ts';
 import { opStats, replaceSection, round } from './stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -288,7 +288,7 @@ async function rawTransactLoop(rt: import('../../functions/platform/runtime.ts')
  * listing's available SCU stays within what it listed.
  */
 async function marketInvariants(rt: import('../../functions/platform/runtime.ts').Runtime) {
-  const items = await marketItemsScan(rt);
+  const items = await scanTable(rt, 'market');
   const balances = await ledgerFor(rt).balances('escrow:');
   const violations: string[] = [];
   const sold = new Map<string, bigint>();

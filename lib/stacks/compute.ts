@@ -23,7 +23,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { SIDECAR_CONTAINER_NAME, WORKLOAD_CONTAINER_NAME } from '../../events/ecs-task-state.ts';
-import { JOB_TASK_VOLUMES } from '../../functions/jobs/drivers/ecs-task-definition.ts';
+import { JOB_LOG_STREAM_PREFIX, JOB_TASK_VOLUMES } from '../../functions/jobs/drivers/ecs-task-definition.ts';
 import { acknowledge, acknowledgeAll } from '../nag.ts';
 import type { StageSettings } from '../settings.ts';
 
@@ -32,8 +32,6 @@ export interface ComputeStackProps extends StackProps {
 }
 
 const { job: JOB_VOLUME, scratch: SCRATCH_VOLUME, sidecarTmp: SIDECAR_TMP } = JOB_TASK_VOLUMES;
-/** Stream prefix of job container logs: streams are `jobs/<container>/<task id>` (functions/jobs/service/logs.ts). */
-export const JOB_LOG_STREAM_PREFIX = 'jobs';
 
 /** The task definitions of one workload image. */
 export interface ImageTaskDefinitions {
@@ -61,7 +59,9 @@ export class ComputeStack extends Stack {
   private readonly settings: StageSettings;
   private readonly subnetType: ec2.SubnetType;
   private readonly maxAzs: number;
-  private readonly taskRoles: iam.IRole[] = [];
+  /** One pair of roles for every job task definition: they need the same rights. */
+  private readonly taskRole: iam.Role;
+  private readonly executionRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: ComputeStackProps) {
     super(scope, id, props);
@@ -136,10 +136,21 @@ export class ComputeStack extends Stack {
 
     if (config.jobs.gpu) this.gpuCapacityProvider = this.addGpuCapacity(config.jobs.gpu);
 
+    const ecsTasks = new iam.ServicePrincipal('ecs-tasks.amazonaws.com');
+    // Job containers call no AWS API: the task role grants nothing.
+    this.taskRole = new iam.Role(this, 'JobTaskRole', { assumedBy: ecsTasks, description: 'Job containers: no AWS permissions' });
+    this.executionRole = new iam.Role(this, 'JobExecutionRole', { assumedBy: ecsTasks, description: 'ECS agent for job tasks: pull images, write job logs' });
+    acknowledge(
+      this.executionRole,
+      'AwsSolutions-IAM5[Resource::*]',
+      'ecr:GetAuthorizationToken (added by the CDK for pulling the sidecar image) supports no resource-level permissions; the image pull actions are scoped to the sidecar repository.',
+    );
+    const roles = { taskRole: this.taskRole, executionRole: this.executionRole };
     const byImage = new Map<string, ImageTaskDefinitions>();
     config.jobs.images.forEach((image, i) => {
       const cpu = new ecs.FargateTaskDefinition(this, `JobTask${i + 1}`, {
         family: `${settings.prefix}-job-${i + 1}`,
+        ...roles,
         cpu: config.jobs.cpu,
         memoryLimitMiB: config.jobs.memoryMiB,
       });
@@ -148,6 +159,7 @@ export class ComputeStack extends Stack {
       if (this.gpuCapacityProvider) {
         const gpu = new ecs.Ec2TaskDefinition(this, `GpuJobTask${i + 1}`, {
           family: `${settings.prefix}-gpu-job-${i + 1}`,
+          ...roles,
           networkMode: ecs.NetworkMode.AWS_VPC,
         });
         this.addContainers(gpu, image, true);
@@ -196,12 +208,6 @@ export class ComputeStack extends Stack {
       { sourceVolume: JOB_VOLUME.name, containerPath: JOB_VOLUME.path, readOnly: false },
       { sourceVolume: SCRATCH_VOLUME.name, containerPath: SCRATCH_VOLUME.workloadPath, readOnly: false },
     );
-    this.taskRoles.push(td.taskRole, td.obtainExecutionRole());
-    acknowledge(
-      td.obtainExecutionRole(),
-      'AwsSolutions-IAM5[Resource::*]',
-      'ecr:GetAuthorizationToken (added by the CDK for pulling the sidecar image) supports no resource-level permissions; the image pull actions are scoped to the sidecar repository.',
-    );
   }
 
   /** GPU-optimised ECS instances in private subnets, scaled by ECS through a capacity provider. */
@@ -247,9 +253,9 @@ export class ComputeStack extends Stack {
       enableManagedTerminationProtection: false,
     });
     this.cluster.addAsgCapacityProvider(provider);
-    acknowledgeAll(
+    acknowledge(
       group,
-      ['AwsSolutions-AS3'],
+      'AwsSolutions-AS3',
       'Scaling is managed by the ECS capacity provider and watched through Container Insights and the job alarms; per-instance scaling notifications add nothing to act on.',
     );
     acknowledgeAll(
@@ -316,7 +322,7 @@ export class ComputeStack extends Stack {
     principal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['iam:PassRole'],
-        resources: [...new Set(this.taskRoles)].map((r) => r.roleArn),
+        resources: [this.taskRole.roleArn, this.executionRole.roleArn],
         conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
       }),
     );

@@ -4,11 +4,11 @@
  */
 import { AppError } from '../../platform/errors.ts';
 import type { Adapter, AdapterFactory } from '../domain/plan.ts';
-import { TrainingAdapter } from './training.ts';
-import { InferenceAdapter } from './inference.ts';
-import { QuantizationAdapter } from './quant.ts';
-import { RenderingAdapter } from './render.ts';
-import { CompositeAdapter } from './composite.ts';
+import { TRAINING_DEFAULTS, TrainingAdapter } from './training.ts';
+import { INFERENCE_DEFAULTS, InferenceAdapter } from './inference.ts';
+import { QUANT_DEFAULTS, QuantizationAdapter } from './quant.ts';
+import { RENDER_DEFAULTS, RenderingAdapter } from './render.ts';
+import { COMPOSITE_DEFAULTS, CompositeAdapter } from './composite.ts';
 
 const NAME = /^[a-z][a-z0-9_-]{0,63}$/;
 
@@ -21,6 +21,9 @@ const BUILT_IN: Record<string, AdapterFactory> = {
 };
 
 const registry = new Map<string, AdapterFactory>(Object.entries(BUILT_IN));
+
+/** The images the built-in adapters run by default (a deployment's default allow-list). */
+export const BUILT_IN_IMAGES: readonly string[] = [TRAINING_DEFAULTS, INFERENCE_DEFAULTS, QUANT_DEFAULTS, RENDER_DEFAULTS, COMPOSITE_DEFAULTS].map((d) => d.image);
 
 /** Adds (or replaces) an adapter; names are case-insensitive. */
 export function registerAdapter(name: string, factory: AdapterFactory): void {

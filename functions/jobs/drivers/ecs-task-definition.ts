@@ -58,3 +58,6 @@ export const JOB_TASK_VOLUMES = {
 
 /** What the sidecar wipes after the workload: every volume the workload could write. */
 export const SIDECAR_WIPE_DIRS = [JOB_TASK_VOLUMES.job.path, JOB_TASK_VOLUMES.scratch.sidecarPath].join(',');
+
+/** awslogs stream prefix of job containers: streams are `<prefix>/<container>/<task id>`. */
+export const JOB_LOG_STREAM_PREFIX = 'jobs';

@@ -6,6 +6,8 @@
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { StoreCtx } from '../store/job-store.ts';
+import { JOB_LOG_STREAM_PREFIX } from '../drivers/ecs-task-definition.ts';
+import { WORKLOAD_CONTAINER_NAME } from '../../../events/ecs-task-state.ts';
 
 export interface LogLine {
   /** Milliseconds since the epoch. */
@@ -52,7 +54,7 @@ export async function readLocalLogs(s: StoreCtx, jobId: string, limit: number, c
 }
 
 /** The ECS task id is the last segment of the task ARN. */
-export const cloudLogStream = (containerId: string): string => `jobs/workload/${containerId.split('/').pop()}`;
+export const cloudLogStream = (containerId: string): string => `${JOB_LOG_STREAM_PREFIX}/${WORKLOAD_CONTAINER_NAME}/${containerId.split('/').pop()}`;
 
 export async function readCloudLogs(client: Pick<CloudWatchLogsClient, 'send'>, logGroup: string, containerId: string, limit: number, cursor?: string): Promise<LogPage> {
   try {

@@ -6,6 +6,7 @@
  * itself stages its event in the same write (store/outbox-store.ts).
  */
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '../../platform/dynamo/query.ts';
 import { transactWrite, TransactionCancelledError, type LabelledItem } from '../../platform/dynamo/transact.ts';
 import type { Job } from '../domain/job.ts';
 import { isTerminal, type JobStatus } from '../domain/lifecycle.ts';
@@ -257,31 +258,25 @@ export async function patchJob(
   }
 }
 
-async function queryAll(s: StoreCtx, index: string, pkName: string, pk: string, opts: { limit?: number; forward?: boolean; startAfter?: Record<string, unknown> } = {}) {
-  const items: Record<string, unknown>[] = [];
-  let start = opts.startAfter;
-  do {
-    const out = await s.doc.send(
-      new QueryCommand({
-        TableName: s.table,
-        IndexName: index,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': pkName },
-        ExpressionAttributeValues: { ':pk': pk },
-        ScanIndexForward: opts.forward ?? true,
-        ...(opts.limit ? { Limit: opts.limit - items.length } : {}),
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start && (!opts.limit || items.length < opts.limit));
-  return items;
+/** A gsi partition of the jobs table, in key order (`forward`), up to `limit` items. */
+function queryIndex(s: StoreCtx, index: string, pkName: string, pk: string, opts: { limit?: number; forward?: boolean } = {}) {
+  return queryAll(
+    s.doc,
+    {
+      TableName: s.table,
+      IndexName: index,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': pkName },
+      ExpressionAttributeValues: { ':pk': pk },
+      ScanIndexForward: opts.forward ?? true,
+    },
+    opts.limit ?? Infinity,
+  );
 }
 
-export const queuedJobs = async (s: StoreCtx, limit = 25): Promise<Job[]> => (await queryAll(s, 'gsi2', 'gsi2pk', GSI2.queued, { limit })).map(itemToJob);
-export const activeJobs = async (s: StoreCtx): Promise<Job[]> => (await queryAll(s, 'gsi2', 'gsi2pk', GSI2.active)).map(itemToJob);
-export const finishedJobs = async (s: StoreCtx, limit: number): Promise<Job[]> => (await queryAll(s, 'gsi2', 'gsi2pk', GSI2.done, { limit, forward: false })).map(itemToJob);
+export const queuedJobs = async (s: StoreCtx, limit = 25): Promise<Job[]> => (await queryIndex(s, 'gsi2', 'gsi2pk', GSI2.queued, { limit })).map(itemToJob);
+export const activeJobs = async (s: StoreCtx): Promise<Job[]> => (await queryIndex(s, 'gsi2', 'gsi2pk', GSI2.active)).map(itemToJob);
+export const finishedJobs = async (s: StoreCtx, limit: number): Promise<Job[]> => (await queryIndex(s, 'gsi2', 'gsi2pk', GSI2.done, { limit, forward: false })).map(itemToJob);
 
 /** A tenant's jobs, newest first, one page at a time. */
 export async function tenantJobs(s: StoreCtx, tenant: string, limit: number, cursor?: string): Promise<{ jobs: Job[]; next?: string }> {

@@ -7,7 +7,8 @@
  * Items live in OUTBOX_SHARDS partitions (`OUTBOX#<n>`, by job id) so one hot partition
  * does not cap how many jobs can change state per second.
  */
-import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '../../platform/dynamo/query.ts';
 import type { LabelledItem } from '../../platform/dynamo/transact.ts';
 import type { StoreCtx } from './job-store.ts';
 
@@ -53,23 +54,18 @@ export async function deleteOutbox(s: StoreCtx, ev: Pick<OutboxEvent, 'id' | 'jo
 export async function staleOutbox(s: StoreCtx, beforeMs: number, limit = 100): Promise<OutboxEvent[]> {
   const out: OutboxEvent[] = [];
   for (let shard = 0; shard < OUTBOX_SHARDS && out.length < limit; shard++) {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await s.doc.send(
-        new QueryCommand({
-          TableName: s.table,
-          KeyConditionExpression: 'pk = :pk',
-          FilterExpression: 'atMs < :before',
-          ExpressionAttributeValues: { ':pk': `OUTBOX#${shard}`, ':before': beforeMs },
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const i of page.Items ?? []) {
-        out.push({ id: String(i.sk), jobId: String(i.jobId), detailType: String(i.detailType), detail: JSON.parse(String(i.detail)), atMs: Number(i.atMs) });
-      }
-      start = page.LastEvaluatedKey;
-    } while (start && out.length < limit);
+    const items = await queryAll(
+      s.doc,
+      {
+        TableName: s.table,
+        KeyConditionExpression: 'pk = :pk',
+        FilterExpression: 'atMs < :before',
+        ExpressionAttributeValues: { ':pk': `OUTBOX#${shard}`, ':before': beforeMs },
+        ConsistentRead: true,
+      },
+      limit - out.length,
+    );
+    for (const i of items) out.push({ id: String(i.sk), jobId: String(i.jobId), detailType: String(i.detailType), detail: JSON.parse(String(i.detail)), atMs: Number(i.atMs) });
   }
   return out.slice(0, limit);
 }

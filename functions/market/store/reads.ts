@@ -1,5 +1,6 @@
 /** Reads of the market table. Money decisions re-read with ConsistentRead. */
-import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { queryAll as queryPages, type Item } from '../../platform/dynamo/query.ts';
 import { big } from '../../platform/dynamo/client.ts';
 import type { Runtime } from '../../platform/runtime.ts';
 import { isTenor, type Provider, type Tenor } from '../domain/catalog.ts';
@@ -9,18 +10,9 @@ import type { Offer } from '../domain/quote.ts';
 import { toListing, toProvider, toRc } from './codec.ts';
 import { capacityKey, jobKey, listingKey, OPEN_LISTINGS_GSI, ownerGsi, providerKey, PROVIDERS_GSI, quoteKey, rcKey, RC_OPEN_SHARDS } from './keys.ts';
 
-type Item = Record<string, unknown>;
-
-async function queryAll(rt: Runtime, input: Omit<QueryCommandInput, 'TableName'>, max = Infinity): Promise<Item[]> {
-  const out: Item[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await rt.doc.send(new QueryCommand({ TableName: rt.table('market'), ...input, ExclusiveStartKey }));
-    out.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey && out.length < max);
-  return out;
-}
+/** Pages through a query on the market table. */
+const queryAll = (rt: Runtime, input: Omit<QueryCommandInput, 'TableName'>, max = Infinity): Promise<Item[]> =>
+  queryPages(rt.doc, { TableName: rt.table('market'), ...input }, max);
 
 async function getItem(rt: Runtime, key: { pk: string; sk: string }): Promise<Item | undefined> {
   const out = await rt.doc.send(new GetCommand({ TableName: rt.table('market'), Key: key, ConsistentRead: true }));

@@ -3,7 +3,7 @@
  * and DynamoDB Local.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { scanTable } from '../../support/scan.ts';
 import { startTestStack } from '../../support/stack.ts';
 import { createKeyRoute } from '../../../functions/platform/api.ts';
 import { accountRoute, checkRoute, entriesRoute, mintRoute } from '../../../functions/ledger/api.ts';
@@ -26,7 +26,7 @@ const raw = async (path: string, init: RequestInit = {}) => {
 };
 const postMint = (body: unknown, key?: string, apiKey = stack.adminKey) =>
   raw('/v1/ledger/mint', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey, ...(key ? { 'idempotency-key': key } : {}) }, body: JSON.stringify(body) });
-const ledgerItems = async () => (await stack.runtime.doc.send(new ScanCommand({ TableName: stack.runtime.table('ledger'), ConsistentRead: true }))).Items ?? [];
+const ledgerItems = () => scanTable(stack.runtime, 'ledger');
 
 beforeAll(async () => {
   stack = await startTestStack();

@@ -3,7 +3,7 @@
  * the local gateway over HTTP with the real authorizer and DynamoDB Local.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { scanTable } from '../../support/scan.ts';
 import { startTestStack } from '../../support/stack.ts';
 import { ROUTES } from '../../../functions/definitions/routes.ts';
 import { createKeyRoute, health, whoami } from '../../../functions/platform/api.ts';
@@ -19,8 +19,7 @@ beforeAll(async () => {
 afterAll(async () => stack?.stop());
 
 const raw = (path: string, init: RequestInit = {}) => fetch(`${stack.url}${path}`, init);
-const authItems = async () =>
-  (await stack.runtime.doc.send(new ScanCommand({ TableName: stack.runtime.table('auth') }))).Items ?? [];
+const authItems = () => scanTable(stack.runtime, 'auth');
 
 describe('GET /health (public)', () => {
   it('answers ok without a key', async () => {

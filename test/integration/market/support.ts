@@ -1,10 +1,11 @@
 /** Drives market handlers with API Gateway events, as the gateway does, and reads state for assertions. */
-import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { apiGatewayEvent, lambdaContext } from '../../../local/apigw-event.ts';
 import { loadHandler } from '../../../local/modules.ts';
 import { toAuthorizerContext, type Principal, type Role } from '../../../functions/platform/auth/principal.ts';
 import type { RouteSpec } from '../../../functions/platform/http/route.ts';
+import { scanTable } from '../../support/scan.ts';
 import type { Runtime } from '../../../functions/platform/runtime.ts';
 import { account, ledgerFor } from '../../../functions/ledger/ledger.ts';
 import { mint } from '../../../functions/ledger/mint.ts';
@@ -51,16 +52,7 @@ export const balanceOf = (rt: Runtime, acct: string) => ledgerFor(rt).balance(ac
 export const userBalance = (rt: Runtime, user: string) => balanceOf(rt, account.user(user));
 
 /** Every market item, for "nothing was written" assertions. */
-export async function marketItems(rt: Runtime): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await rt.doc.send(new ScanCommand({ TableName: rt.table('market'), ConsistentRead: true, ExclusiveStartKey }));
-    out.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return out;
-}
+export const marketItems = (rt: Runtime): Promise<Record<string, unknown>[]> => scanTable(rt, 'market');
 
 /** Sets a provider's capacity for a tenor (tests of scarcity). */
 export async function setCapacity(rt: Runtime, providerId: string, tenor: string, maxScu: bigint, soldScu = 0n): Promise<void> {

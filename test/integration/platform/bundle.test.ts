@@ -32,7 +32,7 @@ beforeAll(async () => {
   env = await testEnv();
   dir = mkdtempSync(join(tmpdir(), 'vracu-bundle-'));
   bundle = join(dir, 'index.mjs');
-  await build({ ...esbuildOptions(AUTHORIZER.entry, bundle, false), metafile: false });
+  await build(esbuildOptions(AUTHORIZER.entry, bundle, false));
   writeFileSync(join(dir, 'invoke.mjs'), INVOKE);
 }, 60_000);
 

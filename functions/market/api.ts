@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { defineRoute } from '../platform/http/route.ts';
 import { acuString, positiveAcu } from '../platform/money.ts';
 import { TENOR_IDS } from './domain/catalog.ts';
+import { MAX_JOBS_PER_APPLY } from './domain/coverage.ts';
 
 const TAGS = ['market'];
 const Name = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1-64 characters of [A-Za-z0-9_-]');
@@ -308,6 +309,32 @@ export const jobApplyRoute = defineRoute({
   response: { status: 200, body: JobAllocationOut.extend({ replayed: z.boolean() }) },
 });
 
+const JobUsageIn = z
+  .strictObject({ jobId: JobId, scu: Scu.optional(), runtimeSeconds: z.number().int().min(1).max(100_000_000).optional() })
+  .refine((b) => (b.scu === undefined) !== (b.runtimeSeconds === undefined), { message: 'give exactly one of scu or runtimeSeconds', path: ['scu'] });
+
+export const jobsApplyBatchRoute = defineRoute({
+  id: 'market-jobs-apply-batch',
+  method: 'POST',
+  path: '/v1/futures/jobs/apply-batch',
+  access: 'operator',
+  summary: `Job-completion hook for a batch: up to ${MAX_JOBS_PER_APPLY} finished jobs of one user on one provider, covered in order, in one transaction`,
+  entry: 'functions/market/handlers/jobs-apply-batch.ts',
+  tags: TAGS,
+  request: {
+    body: z.strictObject({
+      userId: Name,
+      providerId: Name,
+      jobs: z
+        .array(JobUsageIn)
+        .min(1, 'give at least one job')
+        .max(MAX_JOBS_PER_APPLY, `at most ${MAX_JOBS_PER_APPLY} jobs per request`)
+        .refine((js) => new Set(js.map((j) => j.jobId)).size === js.length, { message: 'job ids must be unique' }),
+    }),
+  },
+  response: { status: 200, body: z.object({ jobs: z.array(JobAllocationOut.extend({ replayed: z.boolean() })) }) },
+});
+
 export const jobAllocationsRoute = defineRoute({
   id: 'market-job-allocations',
   method: 'GET',
@@ -349,6 +376,7 @@ export const marketRoutes = [
   listingCancelRoute,
   tradeRoute,
   jobApplyRoute,
+  jobsApplyBatchRoute,
   jobAllocationsRoute,
   expireRoute,
 ];

@@ -1,12 +1,14 @@
 /**
  * Futures market commands: `vracu market`, `curve`, `quote`, `buy`, `portfolio`,
- * `position`, `listings`, `list`, `unlist`, `trade`, `jobs-apply`, `job-allocations`,
+ * `position`, `listings`, `list`, `unlist`, `trade`, `jobs-apply`, `jobs-apply-batch`,
+ * `job-allocations`,
  * `expire`, `providers-load`.
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import * as m from '../../functions/market/api.ts';
 import { whoami } from '../../functions/platform/api.ts';
 import { table, type CliContext } from '../cli/context.ts';
+import { MAX_JOBS_PER_APPLY } from '../../functions/market/domain/coverage.ts';
 
 const int = (name: string) => (v: string): number => {
   if (!/^\d{1,10}$/.test(v) || Number(v) < 1) throw new InvalidArgumentError(`${name} must be a positive whole number`);
@@ -24,6 +26,16 @@ const rcRow = (r: { rcId: string; providerId: string; tenor: string; status: str
   escrow: r.escrow,
   expires: r.expiresAt,
 });
+
+type JobUsageArg = { jobId: string; scu: number } | { jobId: string; runtimeSeconds: number };
+
+/** `--job id=12` (SCU) or `--job id=90s` (runtime seconds), collected in order. */
+function jobUsage(v: string, prior: JobUsageArg[]): JobUsageArg[] {
+  const m = /^([A-Za-z0-9_.:-]{1,128})=(\d{1,10})(s?)$/.exec(v);
+  if (!m || Number(m[2]) < 1) throw new InvalidArgumentError(`--job expects <jobId>=<scu> or <jobId>=<seconds>s, got "${v}"`);
+  const n = Number(m[2]);
+  return [...prior, m[3] ? { jobId: m[1]!, runtimeSeconds: n } : { jobId: m[1]!, scu: n }];
+}
 
 export function registerMarket(program: Command, ctx: CliContext): void {
   program
@@ -140,6 +152,17 @@ export function registerMarket(program: Command, ctx: CliContext): void {
     .action(async (jobId: string, o: { user: string; provider: string; scu?: number; runtimeSeconds?: number }) => {
       const r = await ctx.client().call(m.jobApplyRoute, { body: { jobId, userId: o.user, providerId: o.provider, ...(o.scu ? { scu: o.scu } : {}), ...(o.runtimeSeconds ? { runtimeSeconds: o.runtimeSeconds } : {}) } });
       ctx.print(r, (d: typeof r) => `job ${d.jobId}: ${d.coveredScu} SCU from RCs, ${d.spotScu} at spot (${d.spotCost} ACU, arrears ${d.arrears}); provider paid ${d.payout}${d.replayed ? ' [replayed]' : ''}`);
+    });
+
+  program
+    .command('jobs-apply-batch')
+    .description('apply finished jobs of one user on one provider, in order, in one transaction (operator)')
+    .requiredOption('--user <id>', 'the jobs’ user')
+    .requiredOption('--provider <id>', 'the provider that ran them')
+    .requiredOption('--job <jobId=usage...>', 'a job and its usage: <jobId>=<scu> or <jobId>=<seconds>s (runtime); repeat up to ' + MAX_JOBS_PER_APPLY + ' times', jobUsage, [])
+    .action(async (o: { user: string; provider: string; job: JobUsageArg[] }) => {
+      const r = await ctx.client().call(m.jobsApplyBatchRoute, { body: { userId: o.user, providerId: o.provider, jobs: o.job } });
+      ctx.print(r, (d: typeof r) => d.jobs.map((j) => `job ${j.jobId}: ${j.coveredScu} SCU from RCs, ${j.spotScu} at spot (${j.spotCost} ACU, arrears ${j.arrears}); provider paid ${j.payout}${j.replayed ? ' [replayed]' : ''}`).join('\n'));
     });
 
   program

@@ -71,3 +71,42 @@ export function planCoverage(rcs: readonly Rc[], nowIso: string, jobScu: bigint,
     payoutMicro: draws.reduce((s, d) => s + d.usageMicro, 0n) + spotCostMicro,
   };
 }
+
+/** One request covers at most this many finished jobs of one user on one provider. */
+export const MAX_JOBS_PER_APPLY = 20;
+
+export interface BatchPlan {
+  /** Each job's coverage, as if the jobs were applied one after another in order. */
+  plans: CoveragePlan[];
+  /** Each RC drawn, once: its state after the whole batch and the version read. */
+  rcs: RcDraw[];
+}
+
+/**
+ * Coverage of several finished jobs of one user on one provider, in order: each job sees
+ * the RCs and the balance the jobs before it left. The batch draws from at most
+ * MAX_RCS_PER_JOB RCs in all (the first usable ones), so its writes fit one transaction;
+ * beyond that, jobs go to spot where applying them one by one could reach a ninth RC.
+ */
+export function planJobs(rcs: readonly Rc[], nowIso: string, jobScu: readonly bigint[], spotPriceMicro: bigint, userBalanceMicro: bigint): BatchPlan {
+  const state = usableRcs(rcs, nowIso)
+    .slice(0, MAX_RCS_PER_JOB)
+    .map((r) => ({ ...r }));
+  const byId = new Map(state.map((r) => [r.rcId, r]));
+  const last = new Map<string, RcDraw>();
+  let balance = userBalanceMicro;
+  const plans = jobScu.map((scu) => {
+    const plan = planCoverage(state, nowIso, scu, spotPriceMicro, balance);
+    for (const d of plan.draws) {
+      const rc = byId.get(d.rcId)!;
+      rc.usedScu = d.usedScuAfter;
+      rc.escrowMicro = d.escrowAfter;
+      rc.status = d.statusAfter;
+      const prior = last.get(d.rcId);
+      last.set(d.rcId, { ...d, scu: d.scu + (prior?.scu ?? 0n), usageMicro: d.usageMicro + (prior?.usageMicro ?? 0n) });
+    }
+    balance -= plan.spotPaidMicro;
+    return plan;
+  });
+  return { plans, rcs: [...last.values()] };
+}

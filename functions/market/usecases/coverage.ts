@@ -1,11 +1,13 @@
 /**
- * /jobs/apply: cover a finished job from the user's RCs, the rest at spot (see
- * domain/coverage.ts for the rule and the shortfall policy). Everything — escrow draws,
- * spot payment, arrears, RC updates, the allocation record (and a detail record per RC
- * when several are drawn) — is one ledger
- * transfer keyed `job:<jobId>`: a duplicate is a replay, another payload a 409.
- * A lost race on an RC (its version moved) or on the user's balance is re-planned.
+ * /jobs/apply: cover finished jobs from the user's RCs, the rest at spot (see
+ * domain/coverage.ts for the rule and the shortfall policy). One request carries one job
+ * or a batch of one user's jobs on one provider (the control plane's hook collects the
+ * completions of a sweep). Everything — escrow draws, spot payment, arrears, RC updates,
+ * each job's allocation record (and a detail record per RC when a job draws several) —
+ * is one ledger transfer: a job id is applied once, a repeat is a replay, another payload
+ * a 409. A lost race on an RC (its version moved) or on the user's balance is re-planned.
  */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../platform/errors.ts';
 import { isoAt } from '../../platform/clock.ts';
 import { formatAcu } from '../../platform/money.ts';
@@ -14,64 +16,133 @@ import type { Runtime } from '../../platform/runtime.ts';
 import type { Json } from '../../platform/canonical-json.ts';
 import { account, ledgerFor, type Posting } from '../../ledger/ledger.ts';
 import { runtimeToScu } from '../domain/catalog.ts';
-import { planCoverage, type CoveragePlan } from '../domain/coverage.ts';
+import { MAX_JOBS_PER_APPLY, planJobs, type CoveragePlan, type RcDraw } from '../domain/coverage.ts';
 import { jobDetailKey, jobKey, rcKey } from '../store/keys.ts';
 import { cachedProvider, rcsOfOwner } from '../store/reads.ts';
 import { requestHash } from './hash.ts';
 
-export interface JobApply {
+export interface JobUsage {
   jobId: string;
-  userId: string;
-  providerId: string;
   scu?: bigint | undefined;
   runtimeSeconds?: bigint | undefined;
 }
 
+export interface JobApply extends JobUsage {
+  userId: string;
+  providerId: string;
+}
+
+export interface JobsApply {
+  userId: string;
+  providerId: string;
+  jobs: JobUsage[];
+  /** Where a job's fields sit in the request, for error paths (`body` or `body.jobs.<n>`). */
+  pathOf?: (index: number) => string;
+}
+
+export interface Applied {
+  result: Json;
+  replayed: boolean;
+}
+
 const ATTEMPTS = 12;
 
-export async function applyJob(rt: Runtime, req: JobApply): Promise<{ result: Json; replayed: boolean }> {
+export async function applyJob(rt: Runtime, req: JobApply): Promise<Applied> {
+  const [one] = await applyJobs(rt, { userId: req.userId, providerId: req.providerId, jobs: [req], pathOf: () => 'body' });
+  return one!;
+}
+
+/** Applies each job exactly once; results in request order. All new jobs commit together. */
+export async function applyJobs(rt: Runtime, req: JobsApply): Promise<Applied[]> {
+  const pathOf = req.pathOf ?? ((i: number) => `body.jobs.${i}`);
+  if (req.jobs.length === 0 || req.jobs.length > MAX_JOBS_PER_APPLY) {
+    throw new AppError('validation_failed', `give 1 to ${MAX_JOBS_PER_APPLY} jobs`, { issues: [{ path: 'body.jobs', message: `1 to ${MAX_JOBS_PER_APPLY} jobs` }] });
+  }
+  const seen = new Set<string>();
+  req.jobs.forEach((j, i) => {
+    if (seen.has(j.jobId)) throw new AppError('validation_failed', `job ${j.jobId} appears twice`, { issues: [{ path: `${pathOf(i)}.jobId`, message: 'duplicate job id' }] });
+    seen.add(j.jobId);
+  });
   const ledger = ledgerFor(rt);
-  const key = `job:${req.jobId}`;
-  const hash = requestHash({ jobId: req.jobId, userId: req.userId, providerId: req.providerId, scu: req.scu?.toString() ?? null, runtimeSeconds: req.runtimeSeconds?.toString() ?? null });
-  // No up-front lookup on this hot path: a replay fails the transfer's idempotency guard
-  // and the ledger answers with the stored result (or 409 for another payload).
+  // No up-front lookup on this hot path: a replay fails an idempotency guard and the
+  // stored results answer (or 409 for another payload).
   const provider = await cachedProvider(rt, req.providerId);
   if (!provider) throw new AppError('unknown_provider', `no provider "${req.providerId}"`, { issues: [{ path: 'body.providerId', message: 'unknown provider' }] });
-  const scu = req.scu ?? runtimeToScu(req.runtimeSeconds ?? 0n, provider.scmPerMinMilli);
-  if (scu <= 0n) throw new AppError('validation_failed', 'the job used no SCU', { issues: [{ path: 'body.runtimeSeconds', message: 'converts to zero SCU' }] });
+  const jobs = req.jobs.map((j, i) => {
+    const scu = j.scu ?? runtimeToScu(j.runtimeSeconds ?? 0n, provider.scmPerMinMilli);
+    if (scu <= 0n) throw new AppError('validation_failed', `job ${j.jobId} used no SCU`, { issues: [{ path: `${pathOf(i)}.runtimeSeconds`, message: 'converts to zero SCU' }] });
+    const hash = requestHash({ jobId: j.jobId, userId: req.userId, providerId: req.providerId, scu: j.scu?.toString() ?? null, runtimeSeconds: j.runtimeSeconds?.toString() ?? null });
+    return { jobId: j.jobId, scu, hash };
+  });
 
+  const done = new Map<string, Applied>();
   for (let attempt = 1; ; attempt++) {
+    const pending = jobs.filter((j) => !done.has(j.jobId));
+    if (pending.length === 0) return jobs.map((j) => done.get(j.jobId)!);
     const nowIso = isoAt(rt.clock.nowMs());
     const rcs = await rcsOfOwner(rt, req.userId, req.providerId);
-    let plan = planCoverage(rcs, nowIso, scu, provider.spotPriceMicro, 0n);
-    if (plan.spotCostMicro > 0n) plan = planCoverage(rcs, nowIso, scu, provider.spotPriceMicro, await ledger.balance(account.user(req.userId)));
-    const result = resultOf(req, scu, plan, nowIso);
+    const scus = pending.map((j) => j.scu);
+    let batch = planJobs(rcs, nowIso, scus, provider.spotPriceMicro, 0n);
+    if (batch.plans.some((p) => p.spotCostMicro > 0n)) batch = planJobs(rcs, nowIso, scus, provider.spotPriceMicro, await ledger.balance(account.user(req.userId)));
+    const results = pending.map((j, i) => resultOf(req, j.jobId, j.scu, batch.plans[i]!, nowIso));
+    const one = pending.length === 1;
+    // One job keeps the key `job:<id>`; a batch is keyed by what it holds.
+    const batchHash = one ? pending[0]!.hash : requestHash(pending.map((j) => j.hash));
+    const key = one ? `job:${pending[0]!.jobId}` : `jobs:${batchHash}`;
+    const stored: Json = one ? results[0]! : { jobs: results };
     try {
-      const out = await ledger.transfer({ key, requestHash: hash, postings: postingsOf(req, plan), memo: `job ${req.jobId}`, extra: itemsOf(rt, req, plan, result, nowIso), result });
-      return { result: out.result, replayed: out.replayed };
+      const out = await ledger.transfer({
+        key,
+        requestHash: batchHash,
+        postings: postingsOf(req, batch.rcs, batch.plans),
+        memo: one ? `job ${pending[0]!.jobId}` : `jobs ${pending[0]!.jobId} +${pending.length - 1}`,
+        extra: itemsOf(rt, req, pending, batch, results, nowIso),
+        result: stored,
+      });
+      const outResults = one ? [out.result] : (out.result as { jobs: Json[] }).jobs;
+      pending.forEach((j, i) => done.set(j.jobId, { result: outResults[i]!, replayed: out.replayed }));
     } catch (err) {
-      const lostRace = (err instanceof TransactionCancelledError && err.failed(/^rc:/)) || (err instanceof AppError && err.code === 'insufficient_funds');
-      if (!lostRace || attempt >= ATTEMPTS) {
-        if (lostRace) throw new AppError('conflict', `job ${req.jobId}: the user's RCs kept changing; retry`);
-        if (err instanceof TransactionCancelledError && err.failed('job')) throw new AppError('exists_with_different_payload', `job ${req.jobId} was already applied`);
-        throw err;
+      if (err instanceof TransactionCancelledError && err.failed(/^job:/)) {
+        // Some of these jobs were applied before: answer them from their records, retry the rest.
+        await settleApplied(rt, pending, done);
+        continue;
       }
+      const lostRace = (err instanceof TransactionCancelledError && err.failed(/^rc:/)) || (err instanceof AppError && err.code === 'insufficient_funds');
+      if (!lostRace) throw err;
+      if (attempt >= ATTEMPTS) throw new AppError('conflict', `jobs of ${req.userId}: the user's RCs kept changing; retry`);
       await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 10 * attempt)));
     }
   }
 }
 
-function postingsOf(req: JobApply, plan: CoveragePlan): Posting[] {
+/** Marks the jobs that already have a record as replays; another payload is a 409. */
+async function settleApplied(rt: Runtime, pending: { jobId: string; hash: string }[], done: Map<string, Applied>): Promise<void> {
+  const table = rt.table('market');
+  const found = await Promise.all(pending.map((j) => rt.doc.send(new GetCommand({ TableName: table, Key: jobKey(j.jobId), ConsistentRead: true }))));
+  let settled = 0;
+  pending.forEach((j, i) => {
+    const it = found[i]!.Item;
+    if (!it) return;
+    if (it.requestHash !== j.hash) throw new AppError('exists_with_different_payload', `job ${j.jobId} was already applied with a different payload`, { jobId: j.jobId });
+    done.set(j.jobId, { result: JSON.parse(String(it.result)) as Json, replayed: true });
+    settled++;
+  });
+  if (settled === 0) throw new AppError('conflict', 'a job record changed while applying; retry');
+}
+
+function postingsOf(req: JobsApply, draws: RcDraw[], plans: CoveragePlan[]): Posting[] {
   const to = account.provider(req.providerId);
-  const out: Posting[] = plan.draws.filter((d) => d.usageMicro > 0n).map((d) => ({ from: account.escrow(d.rcId), to, amount: d.usageMicro }));
-  if (plan.spotPaidMicro > 0n) out.push({ from: account.user(req.userId), to, amount: plan.spotPaidMicro });
-  if (plan.arrearsMicro > 0n) out.push({ from: account.arrears(req.userId), to, amount: plan.arrearsMicro });
+  const out: Posting[] = draws.filter((d) => d.usageMicro > 0n).map((d) => ({ from: account.escrow(d.rcId), to, amount: d.usageMicro }));
+  const spotPaid = plans.reduce((s, p) => s + p.spotPaidMicro, 0n);
+  const arrears = plans.reduce((s, p) => s + p.arrearsMicro, 0n);
+  if (spotPaid > 0n) out.push({ from: account.user(req.userId), to, amount: spotPaid });
+  if (arrears > 0n) out.push({ from: account.arrears(req.userId), to, amount: arrears });
   return out;
 }
 
-function resultOf(req: JobApply, scu: bigint, plan: CoveragePlan, at: string) {
+function resultOf(req: JobsApply, jobId: string, scu: bigint, plan: CoveragePlan, at: string) {
   return {
-    jobId: req.jobId,
+    jobId,
     userId: req.userId,
     providerId: req.providerId,
     totalScu: Number(scu),
@@ -87,13 +158,21 @@ function resultOf(req: JobApply, scu: bigint, plan: CoveragePlan, at: string) {
 }
 
 /** What GET /positions/{rcId} lists for one RC drawn by a job (read through gsi2). */
-function allocationOf(jobId: string, d: CoveragePlan['draws'][number], at: string) {
+function allocationOf(jobId: string, d: RcDraw, at: string) {
   return { jobId, rcId: d.rcId, scu: d.scu, feeUsageMicro: d.usageMicro, gsi2pk: `RCALLOC#${d.rcId}`, gsi2sk: jobId, at };
 }
 
-function itemsOf(rt: Runtime, req: JobApply, plan: CoveragePlan, result: Json, at: string): LabelledItem[] {
+function itemsOf(
+  rt: Runtime,
+  req: JobsApply,
+  jobs: { jobId: string; hash: string }[],
+  batch: ReturnType<typeof planJobs>,
+  results: Json[],
+  at: string,
+): LabelledItem[] {
   const table = rt.table('market');
-  const items: LabelledItem[] = plan.draws.map((d) => ({
+  // Each RC once, at its state after the whole batch, guarded by the version read.
+  const items: LabelledItem[] = batch.rcs.map((d) => ({
     label: `rc:${d.rcId}`,
     item: {
       Update: {
@@ -106,24 +185,27 @@ function itemsOf(rt: Runtime, req: JobApply, plan: CoveragePlan, result: Json, a
       },
     },
   }));
-  // A job drawn from one RC (the common case) carries that RC's allocation itself, indexed
-  // under RCALLOC#<rcId>: one item fewer in the hot transaction. Several RCs: one detail each.
-  const [only] = plan.draws;
-  const inline = plan.draws.length === 1 && only ? allocationOf(req.jobId, only, at) : {};
-  items.push({
-    label: 'job',
-    item: {
-      Put: {
-        TableName: table,
-        Item: { ...jobKey(req.jobId), ...inline, kind: 'job', jobId: req.jobId, userId: req.userId, providerId: req.providerId, result: JSON.stringify(result), at },
-        ConditionExpression: 'attribute_not_exists(pk)',
+  jobs.forEach((j, i) => {
+    const { draws } = batch.plans[i]!;
+    // A job drawn from one RC (the common case) carries that RC's allocation itself, indexed
+    // under RCALLOC#<rcId>: one item fewer. Several RCs: one detail record each.
+    const [only] = draws;
+    const inline = draws.length === 1 && only ? allocationOf(j.jobId, only, at) : {};
+    items.push({
+      label: `job:${j.jobId}`,
+      item: {
+        Put: {
+          TableName: table,
+          Item: { ...jobKey(j.jobId), ...inline, kind: 'job', jobId: j.jobId, userId: req.userId, providerId: req.providerId, requestHash: j.hash, result: JSON.stringify(results[i]), at },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
       },
-    },
-  });
-  if (plan.draws.length > 1) {
-    plan.draws.forEach((d, n) => {
-      items.push({ label: `detail:${n}`, item: { Put: { TableName: table, Item: { ...jobDetailKey(req.jobId, n), kind: 'jobDetail', ...allocationOf(req.jobId, d, at) } } } });
     });
-  }
+    if (draws.length > 1) {
+      draws.forEach((d, n) => {
+        items.push({ label: `detail:${j.jobId}:${n}`, item: { Put: { TableName: table, Item: { ...jobDetailKey(j.jobId, n), kind: 'jobDetail', ...allocationOf(j.jobId, d, at) } } } });
+      });
+    }
+  });
   return items;
 }

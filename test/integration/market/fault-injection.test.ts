@@ -21,7 +21,7 @@ import { DAY_MS, PROVIDER_FIXTURES } from '../../../functions/market/domain/cata
 import { loadCatalog } from '../../../functions/market/usecases/catalog.ts';
 import { createQuote } from '../../../functions/market/usecases/quote.ts';
 import { purchase } from '../../../functions/market/usecases/purchase.ts';
-import { applyJob } from '../../../functions/market/usecases/coverage.ts';
+import { applyJob, applyJobs } from '../../../functions/market/usecases/coverage.ts';
 import { createListing, executeTrade } from '../../../functions/market/usecases/secondary.ts';
 import { expireDue } from '../../../functions/market/usecases/expire.ts';
 import { marketItems, topUp } from './support.ts';
@@ -99,14 +99,18 @@ describe.each(SEEDS)('market under injected faults, seed %i', (seed) => {
           const rc = rnd() < 0.85 ? pick(rcs) : undefined;
           const u = rc?.owner ?? pick(users);
           const providerId = rc?.providerId ?? pick(PROVIDER_FIXTURES.slice(0, 4)).id;
-          const scu = BigInt(1 + Math.floor(rnd() * 15));
-          const j = await untilDefinite(() => applyJob(rt, { jobId: `${key}-job`, userId: u, providerId, scu }));
-          log.push(`${step} job ${j.ok ? 'ok' : j.code}`);
+          // Half the time a batch of up to four jobs of this user (the completion hook's batch).
+          const sizes = Array.from({ length: rnd() < 0.5 ? 1 : 2 + Math.floor(rnd() * 3) }, () => BigInt(1 + Math.floor(rnd() * 15)));
+          const jobs = sizes.map((scu, n) => ({ jobId: `${key}-job${n}`, scu }));
+          const j = await untilDefinite(() => (jobs.length === 1 ? applyJob(rt, { ...jobs[0]!, userId: u, providerId }).then((r) => [r]) : applyJobs(rt, { userId: u, providerId, jobs })));
+          log.push(`${step} job×${jobs.length} ${j.ok ? 'ok' : j.code}`);
           if (j.ok) {
-            const r = j.value.result as { spotPaid: string; details: { rcId: string; scu: number }[] };
-            add(u, -parseAcu(r.spotPaid));
-            for (const d of r.details) rcs.find((x) => x.rcId === d.rcId)!.free -= BigInt(d.scu);
-            counts.jobs++;
+            for (const one of j.value) {
+              const r = one.result as { spotPaid: string; details: { rcId: string; scu: number }[] };
+              add(u, -parseAcu(r.spotPaid));
+              for (const d of r.details) rcs.find((x) => x.rcId === d.rcId)!.free -= BigInt(d.scu);
+              counts.jobs++;
+            }
           }
         } else if (roll < 0.78) {
           const candidates = rcs.filter((r) => r.free > 2n);

@@ -1,20 +1,24 @@
 /**
  * `npm run bench:market`: the futures load harness (seed §1.12) against a local stack over
  * HTTP. Synthetic users buy RCs, list and trade them, and an operator applies a stream of
- * finished jobs; concurrent async workers run until --duration seconds pass or --volume
- * (a fraction of the seed's 15-minute volume: 1,400 RCs, 5,900 trades, 138,000 job applies)
- * is reached. Then, on the same DynamoDB Local, a raw two-item TransactWriteItems loop with
- * the same concurrency gives the engine's ceiling; job applies/s are reported as a ratio.
- * Ends with the ledger check and the market invariants.
+ * finished jobs, as the control plane's completion hook does: the jobs of one user's sweep
+ * on one provider arrive together, 1 to --batch of them per request. The workers keep the
+ * seed's proportions (1,400 RCs : 5,900 trades : 138,000 job applies) and run until
+ * --duration seconds pass or --volume (a fraction of that 15-minute volume) is reached.
+ * Then job applies alone, batched and one per request, and on the same DynamoDB Local a raw
+ * two-item TransactWriteItems loop with the same concurrency (the engine's ceiling); job
+ * applies/s are reported as a ratio to it. Ends with the ledger check and the market invariants.
  *
  * Flags: --duration <s> (default 60), --volume <fraction>, --workers <n> (16), --users <n> (200),
- * --raw-seconds <s> (15), --seed <n> (1), --write-doc (update docs/performance.md).
+ * --batch <n> (20; 1 = one request per job), --job-seconds <s> (15 per job-only phase),
+ * --raw-seconds <s> (15), --seed <n> (1), --write-doc (update docs/performance.md),
+ * --report <run_summary.json> (re-render the doc section only).
  * Output: .bench/market/<timestamp>/{purchases,jobs,trades}.jsonl and run_summary.json.
  */
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack } from '../../local/stack.ts';
 import { VracuClient, ApiError } from '../../sdk/client.ts';
@@ -27,6 +31,7 @@ import { account, ledgerFor } from '../../functions/ledger/ledger.ts';
 import { checkRoute } from '../../functions/ledger/api.ts';
 import * as m from '../../functions/market/api.ts';
 import { PROVIDER_FIXTURES, TENOR_IDS } from '../../functions/market/domain/catalog.ts';
+import { MAX_JOBS_PER_APPLY } from '../../functions/market/domain/coverage.ts';
 import { scanTable } from '../../test/support/scan.ts';
 import { opStats, replaceSection, round } from './stats.ts';
 
@@ -41,6 +46,7 @@ const { values: args } = parseArgs({
     users: { type: 'string', default: '200' },
     'raw-seconds': { type: 'string', default: '15' },
     'job-seconds': { type: 'string', default: '15' },
+    batch: { type: 'string', default: String(MAX_JOBS_PER_APPLY) },
     seed: { type: 'string', default: '1' },
     'write-doc': { type: 'boolean', default: false },
     /** Re-render docs/performance.md from an earlier run_summary.json, without running. */
@@ -53,14 +59,18 @@ const DURATION_S = Number(args.duration);
 const VOLUME = args.volume ? Number(args.volume) : undefined;
 const RAW_S = Number(args['raw-seconds']);
 const JOB_S = Number(args['job-seconds']);
+const BATCH = Number(args.batch);
+if (!Number.isInteger(BATCH) || BATCH < 1 || BATCH > MAX_JOBS_PER_APPLY) throw new Error(`--batch must be 1 to ${MAX_JOBS_PER_APPLY}`);
 const rnd = seededPrng(Number(args.seed));
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
 const between = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
 
 type Op = 'quote' | 'purchase' | 'list' | 'trade' | 'job';
 interface Sample {
-  phase: 'mixed' | 'jobOnly';
+  phase: 'mixed' | 'jobOnly' | 'jobOnlySingle';
   op: Op;
+  /** Job applies carried by a job request. */
+  jobs?: number;
   ms: number;
   ok: boolean;
   status: number;
@@ -71,6 +81,7 @@ const say = (s: string) => process.stdout.write(`${s}\n`);
 
 async function main() {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const loadAvgAtStart = round(loadavg()[0]!, 2);
   const outDir = join(ROOT, '.bench', 'market', stamp);
   mkdirSync(outDir, { recursive: true });
   const files = { purchases: createWriteStream(join(outDir, 'purchases.jsonl')), jobs: createWriteStream(join(outDir, 'jobs.jsonl')), trades: createWriteStream(join(outDir, 'trades.jsonl')) };
@@ -97,23 +108,25 @@ async function main() {
     const samples: Sample[] = [];
     let phase: Sample['phase'] = 'mixed';
     const rcsOf = new Map<string, { rcId: string; providerId: string; free: number }[]>();
-    const listings: { listingId: string; sellerId: string; available: number }[] = [];
+    const listings: { listingId: string; sellerId: string; providerId: string; available: number }[] = [];
+    /** The harness's view of a user's RCs: jobs and trades draw them down. */
+    const rcView = (uid: string) => rcsOf.get(uid) ?? rcsOf.set(uid, []).get(uid)!;
     const target = VOLUME ? { rcs: Math.ceil(SEED_VOLUME.rcs * VOLUME), trades: Math.ceil(SEED_VOLUME.trades * VOLUME), jobs: Math.ceil(SEED_VOLUME.jobs * VOLUME) } : undefined;
     const done = { rcs: 0, trades: 0, jobs: 0 };
     let jobSeq = 0;
 
-    async function timed<T>(o: Op, fn: () => Promise<T>): Promise<{ ok: true; value: T; ms: number } | { ok: false; ms: number; status: number; code: string }> {
+    async function timed<T>(o: Op, fn: () => Promise<T>, jobs?: number): Promise<{ ok: true; value: T; ms: number } | { ok: false; ms: number; status: number; code: string }> {
       const t0 = performance.now();
       try {
         const value = await fn();
         const ms = performance.now() - t0;
-        samples.push({ phase, op: o, ms, ok: true, status: 200 });
+        samples.push({ phase, op: o, ms, ok: true, status: 200, ...(jobs ? { jobs } : {}) });
         return { ok: true, value, ms };
       } catch (err) {
         const ms = performance.now() - t0;
         const status = err instanceof ApiError ? err.status : 0;
         const code = err instanceof ApiError ? err.code : `client:${(err as Error).message.slice(0, 60)}`;
-        samples.push({ phase, op: o, ms, ok: false, status, code });
+        samples.push({ phase, op: o, ms, ok: false, status, code, ...(jobs ? { jobs } : {}) });
         return { ok: false, ms, status, code };
       }
     }
@@ -122,16 +135,15 @@ async function main() {
       const u = pick(users);
       const tenor = pick(TENOR_IDS);
       const gpu = pick(PROVIDER_FIXTURES).gpuProfile;
-      const q = await timed('quote', () => u.client.call(m.quoteRoute, { body: { tenor, quantityScu: between(20, 200), gpuProfile: gpu } }));
+      // Per RC the seed runs ~100 jobs of 1-10 SCU: RCs large enough to be drawn on for a while.
+      const q = await timed('quote', () => u.client.call(m.quoteRoute, { body: { tenor, quantityScu: between(100, 800), gpuProfile: gpu } }));
       if (!q.ok) return files.purchases.write(`${JSON.stringify({ op: 'quote', user: u.id, tenor, ms: round(q.ms), status: q.status, code: q.code })}\n`);
       const b = await timed('purchase', () => u.client.call(m.purchaseRoute, { body: { quoteId: q.value.quoteId, maxDriftBps: 500 } }));
       files.purchases.write(`${JSON.stringify({ op: 'purchase', user: u.id, tenor, quoteId: q.value.quoteId, ms: round(b.ms), ...(b.ok ? { total: b.value.total, rcs: b.value.reservations.map((r) => r.rcId) } : { status: b.status, code: b.code }) })}\n`);
       if (!b.ok) return;
       for (const r of b.value.reservations) {
         done.rcs++;
-        const list = rcsOf.get(u.id) ?? [];
-        list.push({ rcId: r.rcId, providerId: r.providerId, free: r.maxScu });
-        rcsOf.set(u.id, list);
+        rcView(u.id).push({ rcId: r.rcId, providerId: r.providerId, free: r.maxScu });
       }
     }
 
@@ -145,8 +157,9 @@ async function main() {
       const u = users.find((x) => x.id === uid)!;
       const r = await timed('list', () => u.client.call(m.listingCreateRoute, { body: { rcId: rc.rcId, scu, askPrice: `${between(5, 20)}.${between(0, 999_999)}` } }));
       files.trades.write(`${JSON.stringify({ op: 'list', user: uid, rcId: rc.rcId, scu, ms: round(r.ms), ...(r.ok ? { listingId: r.value.listingId } : { status: r.status, code: r.code }) })}\n`);
-      if (r.ok) listings.push({ listingId: r.value.listingId, sellerId: uid, available: scu });
-      else rc.free += scu;
+      if (r.ok) listings.push({ listingId: r.value.listingId, sellerId: uid, providerId: rc.providerId, available: scu });
+      // Jobs used the RC since the harness last looked: the server's 409 is right; stop offering it.
+      else rc.free = r.code === 'rc_not_active' || r.code === 'listing_exceeds_available' ? 0 : rc.free + scu;
     }
 
     async function doTrade() {
@@ -159,33 +172,45 @@ async function main() {
       l.available -= scu;
       const r = await timed('trade', () => buyer.client.call(m.tradeRoute, { body: { listingId: l.listingId, scu } }));
       files.trades.write(`${JSON.stringify({ op: 'trade', buyer: buyer.id, listingId: l.listingId, scu, ms: round(r.ms), ...(r.ok ? { tradeId: r.value.tradeId, total: r.value.total, buyerRcId: r.value.buyerRcId } : { status: r.status, code: r.code }) })}\n`);
-      if (r.ok) done.trades++;
-      else l.available += scu;
+      if (r.ok) {
+        done.trades++;
+        rcView(buyer.id).push({ rcId: r.value.buyerRcId, providerId: l.providerId, free: scu });
+      } else l.available = r.code === 'trade_exceeds_listing' || r.code === 'listing_not_open' ? 0 : l.available + scu;
     }
 
-    async function doJob() {
+    /** One completion request: 1 to `maxBatch` finished jobs of one user on one provider. */
+    async function doJob(maxBatch = BATCH) {
       const owners = [...rcsOf.entries()];
       // Mostly users with RCs on the provider; sometimes a user without, billed at spot.
       const [uid, rs] = owners.length && rnd() < 0.9 ? pick(owners) : [pick(users).id, [] as { providerId: string }[]];
       const providerId = rs.length ? pick(rs).providerId : pick(PROVIDER_FIXTURES).id;
-      const jobId = `bench-${stamp}-${jobSeq++}`;
-      const scu = between(1, 10);
-      const r = await timed('job', () => operator.call(m.jobApplyRoute, { body: { jobId, userId: uid, providerId, scu } }));
-      files.jobs.write(`${JSON.stringify({ jobId, user: uid, providerId, scu, ms: round(r.ms), ...(r.ok ? { covered: r.value.coveredScu, spot: r.value.spotScu, payout: r.value.payout } : { status: r.status, code: r.code }) })}\n`);
-      if (r.ok) done.jobs++;
+      const jobs = Array.from({ length: between(1, maxBatch) }, () => ({ jobId: `bench-${stamp}-${jobSeq++}`, scu: between(1, 10) }));
+      const r =
+        jobs.length === 1
+          ? await timed('job', async () => ({ jobs: [await operator.call(m.jobApplyRoute, { body: { ...jobs[0]!, userId: uid, providerId } })] }), 1)
+          : await timed('job', () => operator.call(m.jobsApplyBatchRoute, { body: { userId: uid, providerId, jobs } }), jobs.length);
+      jobs.forEach((j, i) => {
+        const a = r.ok ? r.value.jobs[i]! : undefined;
+        files.jobs.write(`${JSON.stringify({ jobId: j.jobId, user: uid, providerId, scu: j.scu, batch: jobs.length, ms: round(r.ms), ...(a ? { covered: a.coveredScu, spot: a.spotScu, payout: a.payout } : r.ok ? {} : { status: r.status, code: r.code }) })}\n`);
+      });
+      if (!r.ok) return;
+      done.jobs += jobs.length;
+      const mine = rcsOf.get(uid) ?? [];
+      for (const a of r.value.jobs) {
+        for (const d of a.details) {
+          const rc = mine.find((x) => x.rcId === d.rcId);
+          if (rc) rc.free = d.rcStatus === 'ACTIVE' ? Math.max(0, rc.free - d.scu) : 0;
+        }
+      }
     }
 
-    // The seed's mix: per RC about 4 trades and 100 job applies.
+    // The seed's proportions: the kind furthest behind its share of the volume goes next.
+    const pace = target ?? SEED_VOLUME;
     const next = (): (() => Promise<unknown>) => {
       if (done.rcs < WORKERS) return doPurchase;
-      if (target) {
-        const lag = (k: keyof typeof done) => done[k] / target[k];
-        const lags = (['rcs', 'trades', 'jobs'] as const).filter((k) => done[k] < target[k]).sort((a, b) => lag(a) - lag(b));
-        const k = lags[0];
-        return k === 'rcs' ? doPurchase : k === 'trades' ? doTrade : doJob;
-      }
-      const x = rnd();
-      return x < 0.01 ? doPurchase : x < 0.05 ? doTrade : doJob;
+      const lag = (k: keyof typeof done) => done[k] / pace[k];
+      const k = (['rcs', 'trades', 'jobs'] as const).filter((x) => !target || done[x] < target[x]).sort((a, b) => lag(a) - lag(b))[0];
+      return k === 'rcs' ? doPurchase : k === 'trades' ? doTrade : () => doJob();
     };
     const finished = () => (target ? done.rcs >= target.rcs && done.trades >= target.trades && done.jobs >= target.jobs : false);
 
@@ -201,17 +226,19 @@ async function main() {
     const loadSeconds = (performance.now() - started) / 1000;
     const mixedDone = { ...done };
 
-    // Job applies alone, right before the raw loop: the like-for-like ratio.
-    say(`load phase done in ${round(loadSeconds)} s; job applies only for ${JOB_S} s ...`);
-    phase = 'jobOnly';
-    const jobEnd = performance.now() + JOB_S * 1000;
-    const jobStarted = performance.now();
-    await Promise.all(
-      Array.from({ length: WORKERS }, async () => {
-        while (performance.now() < jobEnd) await doJob();
-      }),
-    );
-    const jobPhase = opStats(samples.filter((x) => x.phase === 'jobOnly'), (performance.now() - jobStarted) / 1000);
+    // Job applies alone, batched as in the load and then one per request, right before the
+    // raw loop: the like-for-like ratios.
+    const jobOnly = async (p: Sample['phase'], maxBatch: number) => {
+      say(`job applies only (${maxBatch === 1 ? 'one per request' : `batches of 1-${maxBatch}`}) for ${JOB_S} s ...`);
+      phase = p;
+      const end = performance.now() + JOB_S * 1000;
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: WORKERS }, async () => { while (performance.now() < end) await doJob(maxBatch); }));
+      return jobStats(samples.filter((x) => x.phase === p), (performance.now() - t0) / 1000);
+    };
+    say(`load phase done in ${round(loadSeconds)} s`);
+    const jobPhase = await jobOnly('jobOnly', BATCH);
+    const singlePhase = await jobOnly('jobOnlySingle', 1);
     const mixed = samples.filter((x) => x.phase === 'mixed');
     say(`raw TransactWriteItems loop for ${RAW_S} s ...`);
     const raw = await rawTransactLoop(rt, WORKERS, RAW_S);
@@ -225,11 +252,11 @@ async function main() {
     const ops = Object.fromEntries((['quote', 'purchase', 'list', 'trade', 'job'] as Op[]).map((o) => [o, opStats(by(o), loadSeconds)]));
     const errorsByCode: Record<string, number> = {};
     for (const s of samples) if (!s.ok) errorsByCode[`${s.op}:${s.code}`] = (errorsByCode[`${s.op}:${s.code}`] ?? 0) + 1;
-    const jobsPerSec = ops.job!.perSec;
+    const jobApplies = jobStats(by('job'), loadSeconds);
     const summary = {
       startedAt: stamp,
-      machine: { cpus: cpus().length, node: process.version },
-      config: { workers: WORKERS, users: USERS, durationSec: VOLUME ? null : DURATION_S, volume: VOLUME ?? null, seed: Number(args.seed) },
+      machine: { cpus: cpus().length, node: process.version, loadAvgAtStart: loadAvgAtStart },
+      config: { workers: WORKERS, users: USERS, batch: BATCH, durationSec: VOLUME ? null : DURATION_S, volume: VOLUME ?? null, seed: Number(args.seed) },
       loadSeconds: round(loadSeconds),
       totals: { rcs: mixedDone.rcs, trades: mixedDone.trades, jobApplies: mixedDone.jobs, requests: mixed.length, jobOnlyPhaseApplies: done.jobs - mixedDone.jobs },
       projected15Min: { rcs: Math.round((mixedDone.rcs / loadSeconds) * 900), trades: Math.round((mixedDone.trades / loadSeconds) * 900), jobApplies: Math.round((mixedDone.jobs / loadSeconds) * 900) },
@@ -238,8 +265,10 @@ async function main() {
       status5xx: samples.filter((s) => s.status >= 500).length,
       transportErrors: samples.filter((s) => s.status === 0).length,
       rawTransactWrite: raw,
-      jobAppliesPerSecOverRaw: round(jobsPerSec / raw.perSec, 3),
-      jobOnlyPhase: { seconds: JOB_S, ...jobPhase, overRaw: round(jobPhase.perSec / raw.perSec, 3) },
+      jobApplies,
+      jobAppliesPerSecOverRaw: round(jobApplies.appliesPerSec / raw.perSec, 3),
+      jobOnlyPhase: { seconds: JOB_S, ...jobPhase, overRaw: round(jobPhase.appliesPerSec / raw.perSec, 3) },
+      jobOnlySinglePhase: { seconds: JOB_S, ...singlePhase, overRaw: round(singlePhase.appliesPerSec / raw.perSec, 3) },
       ledgerCheck: { ok: check.ok, violations: check.violations, accounts: check.accounts, transfers: check.transfers },
       marketInvariants: invariants,
     };
@@ -251,6 +280,13 @@ async function main() {
   } finally {
     await stack.stop();
   }
+}
+
+/** Job requests and the applies they carried (a request of n jobs is n applies). */
+function jobStats(samples: Sample[], seconds: number) {
+  const ok = samples.filter((x) => x.ok);
+  const applies = ok.reduce((n, x) => n + (x.jobs ?? 1), 0);
+  return { ...opStats(samples, seconds), applies, appliesPerSec: round(applies / seconds), meanBatch: round(applies / Math.max(1, ok.length), 2) };
 }
 
 /** The engine's ceiling: two-item transactions (a guarded debit and a credit), same concurrency. */
@@ -314,35 +350,41 @@ function writeDoc(s: Record<string, any>) {
   const path = join(ROOT, 'docs', 'performance.md');
   const doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Performance\n';
   const o = s.ops as Record<string, { count: number; ok: number; perSec: number; p50Ms: number; p99Ms: number }>;
-  const rows = Object.entries(o).map(([k, v]) => `| ${k} | ${v.count} | ${v.ok} | ${v.perSec} | ${v.p50Ms} | ${v.p99Ms} |`).join('\n');
+  const rows = Object.entries(o).map(([k, v]) => `| ${k === 'job' ? 'job (requests)' : k} | ${v.count} | ${v.ok} | ${v.perSec} | ${v.p50Ms} | ${v.p99Ms} |`).join('\n');
   const errs = Object.entries(s.errorsByCode as Record<string, number>).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  const met = (ok: boolean) => (ok ? 'met' : '**not met**');
+  const n = (x: number) => x.toLocaleString('en-US');
+  const flags = s.config.volume ? `--volume ${s.config.volume}` : `--duration ${s.config.durationSec}`;
+  const volume = s.config.volume
+    ? `Volume ${s.config.volume} of the seed's 15-minute run reached in ${s.loadSeconds} s: ${n(s.totals.rcs)} RCs, ${n(s.totals.trades)} trades, ${n(s.totals.jobApplies)} job applies (target: ≥ ${n(Math.ceil(1400 * s.config.volume))}, ≥ ${n(Math.ceil(5900 * s.config.volume))}, ≥ ${n(Math.ceil(138000 * s.config.volume))} within ${round(900 * s.config.volume)} s: ${met(s.loadSeconds <= 900 * s.config.volume)}).`
+    : `Load phase ${s.loadSeconds} s: ${n(s.totals.rcs)} RCs, ${n(s.totals.trades)} trades, ${n(s.totals.jobApplies)} job applies. Projected to 15 minutes: ${n(s.projected15Min.rcs)} RCs, ${n(s.projected15Min.trades)} trades, ${n(s.projected15Min.jobApplies)} job applies (target ≥ 1,400, ≥ 5,900, ≥ 138,000: ${met(s.projected15Min.rcs >= 1400 && s.projected15Min.trades >= 5900 && s.projected15Min.jobApplies >= 138000)}).`;
+  const j = s.jobApplies;
+  const b = s.jobOnlyPhase;
+  const one = s.jobOnlySinglePhase;
   const body = `
-\`npm run bench:market -- --duration ${s.config.durationSec ?? '?'} --workers ${s.config.workers} --users ${s.config.users}\` (run ${s.startedAt}; ${s.machine.cpus} cores shared with the engines, Node ${s.machine.node}). Everything runs on this machine: DynamoDB Local (Java), the SQS server, the gateway and the harness's ${s.config.workers} async workers.
+\`npm run bench:market -- ${flags} --workers ${s.config.workers} --users ${s.config.users} --batch ${s.config.batch}\` (run ${s.startedAt}; ${s.machine.cpus} cores, load average ${s.machine.loadAvgAtStart ?? '?'} at the start, Node ${s.machine.node}). Everything runs on this machine: DynamoDB Local (Java), the SQS server, the gateway and the harness's ${s.config.workers} async workers, over HTTP. Job completions arrive as the completion hook sends them: the jobs of one user's sweep on one provider together, 1 to ${s.config.batch} per request (mean ${j.meanBatch}).
 
 | operation | requests | ok | ok/s | p50 ms | p99 ms |
 |---|---|---|---|---|---|
 ${rows}
 
-- Load phase ${s.loadSeconds} s: ${s.totals.rcs} RCs, ${s.totals.trades} trades, ${s.totals.jobApplies} job applies. Projected to 15 minutes: ${s.projected15Min.rcs} RCs, ${s.projected15Min.trades} trades, ${s.projected15Min.jobApplies} job applies (seed target: ≥ 1,400, ≥ 5,900, ≥ 138,000).
-- Raw two-item TransactWriteItems on the same engine, same concurrency: ${s.rawTransactWrite.perSec}/s (p50 ${s.rawTransactWrite.p50Ms} ms, p99 ${s.rawTransactWrite.p99Ms} ms). Job applies/s in the mixed load ÷ raw = **${s.jobAppliesPerSecOverRaw}**; in a ${s.jobOnlyPhase?.seconds ?? '?'} s job-only phase just before the raw loop: ${s.jobOnlyPhase?.perSec ?? '?'}/s (p50 ${s.jobOnlyPhase?.p50Ms ?? '?'} ms, p99 ${s.jobOnlyPhase?.p99Ms ?? '?'} ms), ratio **${s.jobOnlyPhase?.overRaw ?? '?'}** (target ≥ 0.5).
+- ${volume}
+- Job applies in the load: ${n(j.applies)} in ${n(j.ok)} requests, ${j.appliesPerSec}/s.
+- Raw two-item TransactWriteItems on the same engine, same concurrency: ${s.rawTransactWrite.perSec}/s (p50 ${s.rawTransactWrite.p50Ms} ms, p99 ${s.rawTransactWrite.p99Ms} ms). Job applies/s in the mixed load ÷ raw = **${s.jobAppliesPerSecOverRaw}** (target ≥ 0.5: ${met(s.jobAppliesPerSecOverRaw >= 0.5)}). Job applies alone for ${b.seconds} s: batched ${b.appliesPerSec}/s (requests p50 ${b.p50Ms} ms, p99 ${b.p99Ms} ms), ratio **${b.overRaw}**; one job per request ${one.appliesPerSec}/s (p50 ${one.p50Ms} ms, p99 ${one.p99Ms} ms), ratio **${one.overRaw}**.
 - 5xx: ${s.status5xx}; transport errors: ${s.transportErrors}; rejections by code: ${errs}.
-- Ledger check: ${s.ledgerCheck.ok ? 'OK' : 'FAILED'} (${s.ledgerCheck.violations} violations over ${s.ledgerCheck.accounts} accounts, ${s.ledgerCheck.transfers} transfers). Market invariants (escrow cache = ledger escrow per RC, sold = Σ unexpired RC max per counter): ${s.marketInvariants.violations.length} violations over ${s.marketInvariants.rcs} RCs.
+- Ledger check: ${s.ledgerCheck.ok ? 'OK' : 'FAILED'} (${s.ledgerCheck.violations} violations over ${n(s.ledgerCheck.accounts)} accounts, ${n(s.ledgerCheck.transfers)} transfers). Market invariants (escrow cache = ledger escrow per RC, sold = Σ unexpired RC max per counter, used ≤ max, listings in range): ${s.marketInvariants.violations.length} violations over ${n(s.marketInvariants.rcs)} RCs.
 - Artifacts: \`.bench/market/${s.startedAt}/\` (purchases.jsonl, jobs.jsonl, trades.jsonl, run_summary.json).
 
-What limits it: the seed's volume (≈153 job applies/s) is out of reach here.
-DynamoDB Local serialises transactions and shares the 2 cores with the gateway, the
-harness and, during these runs, other test suites (load average 8–14); the raw two-item
-loop itself measured 40–105/s across runs this session, against 170–450/s on an idle
-machine. A job apply is one owner-index query plus one TransactWriteItems of about nine
-items (ledger idempotency and transfer records, two entries, two balance shards, the RC
-update, the job record, one detail record) where the raw loop writes two; the in-process
-probe (\`npx tsx bench/market/probe.ts\`: same use case without HTTP) ran 19 applies/s while
-the raw loop ran 40–78/s, so the HTTP layer is not the limit, the engine's transactional
-work per item is. The first ~10 s of a run are purchases (every worker buys before it
-applies jobs). Levers not pulled yet: fold the detail record into the job record for
-single-RC jobs (one item fewer), and apply several completions of one user in one
-transaction. The few listing rejections come from the harness's approximate view of an
-RC's free SCU (jobs may have used them since): the server's 409 is the right answer.
+How to read it. DynamoDB Local's cost is mostly per item written in a transaction, not per
+transaction, and a single job apply writes seven (ledger idempotency record, two entries,
+the escrow and provider balance shards, the RC, the job record) where the raw loop writes
+two: one job per request stays near a third of the raw rate (the last ratio above), on
+any run. A batch of n jobs of one user on one provider writes each RC, balance shard and
+entry once and one record per job (about n + 6 items), so its cost per job falls towards
+one item. That is the completion hook's natural shape (a user's sweep finishes together)
+and what the cloud wants too: fewer writes to the provider's hot balance shards. The seed's
+volume is reached only with it; one job per request, this engine tops out near the single
+ratio × raw (≈ 100-120 applies/s here, below the seed's 153/s).
 `;
   writeFileSync(path, replaceSection(doc, '## Market load harness', body));
 }

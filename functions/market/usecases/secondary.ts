@@ -121,6 +121,8 @@ export async function cancelListing(rt: Runtime, userId: string, isAdmin: boolea
     const l = await getListing(rt, listingId);
     if (!l) throw new AppError('not_found', `no listing ${listingId}`);
     if (l.sellerId !== userId && !isAdmin) throw new AppError('forbidden', `listing ${listingId} is not yours`);
+    // DELETE is idempotent: cancelling a cancelled listing answers as the first time did.
+    if (l.status === 'CANCELLED') return listingOut(l);
     if (l.status !== 'OPEN') throw new AppError('listing_not_open', `listing ${listingId} is ${l.status}`);
     const rc = await getRc(rt, l.rcId);
     if (!rc) throw new Error(`listing ${listingId} names a missing RC ${l.rcId}`);

@@ -85,6 +85,8 @@ describe('§1.10 over HTTP with the CLI', () => {
     const rcId = (await json(['buy', q.quoteId], alice.secret)).reservations[0].rcId as string;
     const listing = await json(['list', rcId, '--scu', '4', '--ask', '2.25'], alice.secret);
     expect(await vracu(['unlist', listing.listingId], alice.secret)).toBe(`listing ${listing.listingId} CANCELLED\n`);
+    // A repeated DELETE (a retry after a lost response) answers the same and returns nothing twice.
+    expect(await vracu(['unlist', listing.listingId], alice.secret)).toBe(`listing ${listing.listingId} CANCELLED\n`);
     await json(['jobs-apply', 'e2e-job-3', '--user', alice.principalId, '--provider', 'zeta', '--runtime-seconds', '300'], operator.secret);
     // zeta runs 0.7 SCM/min: 300 s → 3.5 → 4 SCU (RUNTIME_CEIL)
     expect(await json(['job-allocations', 'e2e-job-3'], alice.secret)).toMatchObject({ totalScu: 4, coveredScu: 4, details: [{ rcId, scu: 4 }] });

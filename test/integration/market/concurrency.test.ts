@@ -86,6 +86,28 @@ describe('trade race', () => {
   });
 });
 
+describe('listing cancel', () => {
+  it('concurrent and repeated cancels of one listing all answer CANCELLED and return its SCU once', async () => {
+    const seller = principal('unlister');
+    await topUp(env.rt, 'unlister', '1000');
+    const q = await call(api.quoteRoute, seller, { body: { tenor: 'T30D', quantityScu: 20, providerIds: ['alpha'] } });
+    const p = await call(api.purchaseRoute, seller, { body: { quoteId: q.body.quoteId } });
+    const rcId = String((p.body.reservations as { rcId: string }[])[0]!.rcId);
+    const l = await call(api.listingCreateRoute, seller, { body: { rcId, scu: 8, askPrice: '3' } });
+    const res = await Promise.all(Array.from({ length: 5 }, () => call(api.listingCancelRoute, seller, { params: { id: String(l.body.listingId) } })));
+    expect(res.map((r) => [r.status, r.body.status])).toEqual(res.map(() => [200, 'CANCELLED']));
+    const again = await call(api.listingCancelRoute, seller, { params: { id: String(l.body.listingId) } });
+    expect(again).toMatchObject({ status: 200, body: { status: 'CANCELLED', scuAvailable: 8 } });
+    const pos = await call(api.positionRoute, seller, { params: { rcId } });
+    expect(pos.body.reservation).toMatchObject({ maxScu: 20, listedScu: 0 });
+    // A filled listing is not cancellable.
+    const f = await call(api.listingCreateRoute, seller, { body: { rcId, scu: 2, askPrice: '3' } });
+    await topUp(env.rt, 'unlist-buyer', '100');
+    expect((await call(api.tradeRoute, principal('unlist-buyer'), { body: { listingId: f.body.listingId, scu: 2 } })).status).toBe(201);
+    expect(await call(api.listingCancelRoute, seller, { params: { id: String(f.body.listingId) } })).toMatchObject({ status: 409, body: { code: 'listing_not_open' } });
+  });
+});
+
 describe('job apply races', () => {
   it('duplicates replay, a different payload is 409, concurrent jobs never double-draw', async () => {
     const rt = env.rt;

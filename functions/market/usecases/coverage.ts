@@ -89,7 +89,9 @@ export async function applyJobs(rt: Runtime, req: JobsApply): Promise<Applied[]>
     // One job keeps the key `job:<id>`; a batch is keyed by what it holds.
     const batchHash = one ? pending[0]!.hash : requestHash(pending.map((j) => j.hash));
     const key = one ? `job:${pending[0]!.jobId}` : `jobs:${batchHash}`;
-    const stored: Json = one ? results[0]! : { jobs: results };
+    // A batch's ledger record names its jobs; their results live once, on the job records
+    // (a batch's results inline would be up to 20 × 0.5 KB on every idempotency record).
+    const stored: Json = one ? results[0]! : { jobIds: pending.map((j) => j.jobId) };
     try {
       const out = await ledger.transfer({
         key,
@@ -99,8 +101,8 @@ export async function applyJobs(rt: Runtime, req: JobsApply): Promise<Applied[]>
         extra: itemsOf(rt, req, pending, batch, results, nowIso),
         result: stored,
       });
-      const outResults = one ? [out.result] : (out.result as { jobs: Json[] }).jobs;
-      pending.forEach((j, i) => done.set(j.jobId, { result: outResults[i]!, replayed: out.replayed }));
+      if (out.replayed && !one) await settleApplied(rt, pending, done);
+      else pending.forEach((j, i) => done.set(j.jobId, { result: one ? out.result : results[i]!, replayed: out.replayed }));
     } catch (err) {
       if (err instanceof TransactionCancelledError && err.failed(/^job:/)) {
         // Some of these jobs were applied before: answer them from their records, retry the rest.

@@ -15,7 +15,7 @@ import { table } from '../cli/context.ts';
 import { attestationsRoute, getJobRoute, listAgentsRoute, poolAttestationsRoute, poolStatusRoute, registerAgentRoute } from '../../functions/jobs/api.ts';
 import { jobHash } from '../../functions/jobs/domain/attestation.ts';
 import { jobDocument } from '../../functions/jobs/domain/job.ts';
-import { initAgents, readAgent, readAgents, setIdentity } from './identities.ts';
+import { initAgents, readAgent, setIdentity } from './identities.ts';
 import { privacyStats, verifyJob, type AttestedJob } from './privacy.ts';
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:8787';

@@ -20,6 +20,7 @@ import { MAX_JOBS_PER_APPLY, planJobs, type CoveragePlan, type RcDraw } from '..
 import { jobDetailKey, jobKey, rcKey } from '../store/keys.ts';
 import { cachedProvider, rcsOfOwner } from '../store/reads.ts';
 import { requestHash } from './hash.ts';
+import { backoff, GUARD_ATTEMPTS, keptChanging } from './contention.ts';
 
 export interface JobUsage {
   jobId: string;
@@ -44,8 +45,6 @@ export interface Applied {
   result: Json;
   replayed: boolean;
 }
-
-const ATTEMPTS = 12;
 
 export async function applyJob(rt: Runtime, req: JobApply): Promise<Applied> {
   const [one] = await applyJobs(rt, { userId: req.userId, providerId: req.providerId, jobs: [req], pathOf: () => 'body' });
@@ -111,8 +110,8 @@ export async function applyJobs(rt: Runtime, req: JobsApply): Promise<Applied[]>
       }
       const lostRace = (err instanceof TransactionCancelledError && err.failed(/^rc:/)) || (err instanceof AppError && err.code === 'insufficient_funds');
       if (!lostRace) throw err;
-      if (attempt >= ATTEMPTS) throw new AppError('conflict', `jobs of ${req.userId}: the user's RCs kept changing; retry`);
-      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 10 * attempt)));
+      if (attempt >= GUARD_ATTEMPTS) throw keptChanging(`the RCs of ${req.userId} on ${req.providerId}`);
+      await backoff(attempt);
     }
   }
 }

@@ -7,13 +7,14 @@
  */
 import { isoAt } from '../../platform/clock.ts';
 import { formatAcu, parseAcu } from '../../platform/money.ts';
-import { TransactionCancelledError, type LabelledItem } from '../../platform/dynamo/transact.ts';
+import type { LabelledItem } from '../../platform/dynamo/transact.ts';
 import type { Runtime } from '../../platform/runtime.ts';
 import { account, ledgerFor, type Posting } from '../../ledger/ledger.ts';
 import { expirySplit } from '../domain/expiry.ts';
 import { capacityKey, rcKey } from '../store/keys.ts';
 import { dueRcIds, getRc, listingsOfRc, soldScuOf } from '../store/reads.ts';
 import { requestHash } from './hash.ts';
+import { backoff, GUARD_ATTEMPTS, keptChanging, lostGuard } from './contention.ts';
 import { closeListingItem } from './secondary.ts';
 
 export interface ExpiredRc {
@@ -26,7 +27,6 @@ export interface ExpiredRc {
   breakage: string;
 }
 
-const ATTEMPTS = 8;
 
 /** Expires one RC if it is due; null when it is not due or already expired. */
 export async function expireRc(rt: Runtime, rcId: string): Promise<{ expired: ExpiredRc; replayed: boolean } | null> {
@@ -88,7 +88,9 @@ export async function expireRc(rt: Runtime, rcId: string): Promise<{ expired: Ex
       const out = await ledger.transfer({ key: `expire:${rc.rcId}`, requestHash: requestHash({ rcId: rc.rcId }), postings, memo: `expire ${rc.rcId}`, extra, result: { ...expired } });
       return { expired: out.result as unknown as ExpiredRc, replayed: out.replayed };
     } catch (err) {
-      if (!(err instanceof TransactionCancelledError) || !err.failed(/^(rc|listing|capacity):/) || attempt >= ATTEMPTS) throw err;
+      if (!lostGuard(err, /^(rc|listing|capacity):/)) throw err;
+      if (attempt >= GUARD_ATTEMPTS) throw keptChanging(`RC ${rcId}`);
+      await backoff(attempt);
     }
   }
 }

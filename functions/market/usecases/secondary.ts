@@ -7,7 +7,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../platform/errors.ts';
 import { isoAt } from '../../platform/clock.ts';
 import { formatAcu } from '../../platform/money.ts';
-import { transactWrite, TransactionCancelledError, type LabelledItem } from '../../platform/dynamo/transact.ts';
+import { transactWrite, type LabelledItem } from '../../platform/dynamo/transact.ts';
 import type { Runtime } from '../../platform/runtime.ts';
 import type { Json } from '../../platform/canonical-json.ts';
 import { account, ledgerFor, type Posting } from '../../ledger/ledger.ts';
@@ -17,10 +17,8 @@ import { listingOut, rcItem, rcOut } from '../store/codec.ts';
 import { listingKey, OPEN_LISTINGS_GSI, rcKey, tradeKey } from '../store/keys.ts';
 import { getListing, getRc } from '../store/reads.ts';
 import { requestHash } from './hash.ts';
+import { backoff, GUARD_ATTEMPTS, keptChanging, lostGuard } from './contention.ts';
 
-const ATTEMPTS = 12;
-const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.floor(Math.random() * 8 * attempt)));
-const lost = (err: unknown, rx: RegExp) => err instanceof TransactionCancelledError && err.failed(rx) !== undefined;
 
 function rcVersionGuard(rt: Runtime, rc: Rc, set: string, values: Record<string, unknown>, names: Record<string, string> = {}): LabelledItem {
   return {
@@ -81,8 +79,9 @@ export async function createListing(rt: Runtime, sellerId: string, req: { rcId: 
       return listingOut(listing);
     } catch (err) {
       // A concurrent request with the same key won: answer as it did.
-      if (marker && lost(err, /^idempotency$/)) return createListing(rt, sellerId, req, idempotencyKey);
-      if (!lost(err, /^rc:/) || attempt >= ATTEMPTS) throw err;
+      if (marker && lostGuard(err, /^idempotency$/)) return createListing(rt, sellerId, req, idempotencyKey);
+      if (!lostGuard(err, /^rc:/)) throw err;
+      if (attempt >= GUARD_ATTEMPTS) throw keptChanging(`RC ${req.rcId}`);
       await backoff(attempt);
     }
   }
@@ -130,7 +129,8 @@ export async function cancelListing(rt: Runtime, userId: string, isAdmin: boolea
       await transactWrite(rt.doc, [closeListingItem(rt, l, 'CANCELLED'), rcVersionGuard(rt, rc, 'listedScu = :l', { ':l': rc.listedScu - l.scuAvailable })]);
       return listingOut({ ...l, status: 'CANCELLED' });
     } catch (err) {
-      if (!lost(err, /^(rc|listing):/) || attempt >= ATTEMPTS) throw err;
+      if (!lostGuard(err, /^(rc|listing):/)) throw err;
+      if (attempt >= GUARD_ATTEMPTS) throw keptChanging(`listing ${listingId}`);
       await backoff(attempt);
     }
   }
@@ -211,7 +211,8 @@ export async function executeTrade(rt: Runtime, buyerId: string, req: { listingI
       const out = await ledger.transfer({ key, requestHash: hash, postings, memo: `trade ${tradeId}`, extra, result });
       return { result: out.result, replayed: out.replayed };
     } catch (err) {
-      if (!lost(err, /^(rc|listing):/) || attempt >= ATTEMPTS) throw err;
+      if (!lostGuard(err, /^(rc|listing):/)) throw err;
+      if (attempt >= GUARD_ATTEMPTS) throw keptChanging(`listing ${req.listingId}`);
       await backoff(attempt);
     }
   }

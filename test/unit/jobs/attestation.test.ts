@@ -82,7 +82,7 @@ describe(`attestations (seed ${SEED})`, () => {
   });
 
   it('an added field, a flipped signature bit, or a high-s twin fail', async () => {
-    const { creation, deletion } = await pair();
+    const { creation } = await pair();
     expect(verifySignature({ ...creation, extra: 1 }, signer.publicKeyHex)).toBe(false);
     const sig = Buffer.from(creation.signature, 'base64');
     sig[10]! ^= 1;

@@ -1,0 +1,101 @@
+/**
+ * A rival that always wins: before every market transaction that guards an RC's version,
+ * another writer bumps that version. Trades, listings, cancels and job applies (the use
+ * cases the handlers run, on a client carrying the rival) re-plan a bounded number of times
+ * and then fail with `conflict` — a 409, never a 5xx — having written nothing. Without the
+ * rival the same requests succeed.
+ */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { localDynamo, testEnv, type TestEnv } from '../../support/runtime.ts';
+import { ledgerFor } from '../../../functions/ledger/ledger.ts';
+import { PROVIDER_FIXTURES } from '../../../functions/market/domain/catalog.ts';
+import { GUARD_ATTEMPTS } from '../../../functions/market/usecases/contention.ts';
+import { loadCatalog } from '../../../functions/market/usecases/catalog.ts';
+import { cancelListing, createListing, executeTrade } from '../../../functions/market/usecases/secondary.ts';
+import { applyJob, applyJobs } from '../../../functions/market/usecases/coverage.ts';
+import { AppError } from '../../../functions/platform/errors.ts';
+import * as api from '../../../functions/market/api.ts';
+import { call, marketItems, principal, topUp } from './support.ts';
+
+const SELLER = principal('rival-seller');
+const BUYER = principal('rival-buyer');
+let env: TestEnv;
+let rcId: string;
+let listingId: string;
+let rivalOn = false;
+let bumps = 0;
+
+type Handler = (args: { input: { TransactItems?: { Update?: { Key?: Record<string, AttributeValue>; ConditionExpression?: string; TableName?: string } }[] } }) => Promise<unknown>;
+
+/** Bumps the version of every RC a transaction guards by version, just before it is sent. */
+function addRival(client: DynamoDBClient, rival: DynamoDBClient) {
+  client.middlewareStack.add(
+    ((next: Handler, context: { commandName?: string }) => async (args: Parameters<Handler>[0]) => {
+      if (rivalOn && context.commandName === 'TransactWriteItemsCommand') {
+        for (const t of args.input.TransactItems ?? []) {
+          const u = t.Update;
+          // The document client's commands reach this step before they are marshalled.
+          const key = u?.Key as Record<string, AttributeValue | string> | undefined;
+          const pk = typeof key?.pk === 'string' ? key.pk : key?.pk?.S;
+          const sk = typeof key?.sk === 'string' ? key.sk : key?.sk?.S;
+          if (pk?.startsWith('RC#') && sk && u?.ConditionExpression?.includes('version = :v')) {
+            await rival.send(new UpdateItemCommand({ TableName: u.TableName, Key: { pk: { S: pk }, sk: { S: sk } }, UpdateExpression: 'ADD version :one', ExpressionAttributeValues: { ':one': { N: '1' } } }));
+            bumps++;
+          }
+        }
+      }
+      return next(args);
+    }) as never,
+    { step: 'initialize', name: 'rivalWriter' },
+  );
+}
+
+beforeAll(async () => {
+  const ddb = localDynamo();
+  addRival(ddb, localDynamo());
+  env = await testEnv({ seed: 31, ddb });
+  await loadCatalog(env.rt, PROVIDER_FIXTURES);
+  await topUp(env.rt, SELLER.id, '1000');
+  await topUp(env.rt, BUYER.id, '1000');
+  const q = await call(api.quoteRoute, SELLER, { body: { tenor: 'T30D', quantityScu: 40, providerIds: ['beta'] } });
+  const p = await call(api.purchaseRoute, SELLER, { body: { quoteId: q.body.quoteId } });
+  rcId = String((p.body.reservations as { rcId: string }[])[0]!.rcId);
+  const l = await call(api.listingCreateRoute, SELLER, { body: { rcId, scu: 10, askPrice: '4' } });
+  listingId = String(l.body.listingId);
+});
+afterEach(() => {
+  rivalOn = false;
+});
+
+/** Market items (an RC's version aside: the rival moves it) and every balance. */
+async function state() {
+  const items = (await marketItems(env.rt)).filter((i) => i.kind !== 'quote').map((i) => JSON.stringify({ ...i, version: undefined }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+  return { items: items.sort(), balances: [...(await ledgerFor(env.rt).balances()).entries()].sort() };
+}
+
+describe('a guard that keeps losing is a 409 conflict, and nothing is written', () => {
+  const rt = () => env.rt;
+  it.each([
+    ['trade', () => executeTrade(rt(), BUYER.id, { listingId, scu: 2n })],
+    ['listing', () => createListing(rt(), SELLER.id, { rcId, scu: 3n, askMicro: 5_000_000n })],
+    ['job apply', () => applyJob(rt(), { jobId: 'rival-job', userId: SELLER.id, providerId: 'beta', scu: 2n })],
+    ['job batch', () => applyJobs(rt(), { userId: SELLER.id, providerId: 'beta', jobs: [{ jobId: 'rival-b1', scu: 1n }, { jobId: 'rival-b2', scu: 1n }] })],
+    ['listing cancel', () => cancelListing(rt(), SELLER.id, false, listingId)],
+  ] as const)('%s', async (_name, request) => {
+    const before = await state();
+    bumps = 0;
+    rivalOn = true;
+    const lost = await request().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    rivalOn = false;
+    expect(lost).toBeInstanceOf(AppError);
+    expect(lost).toMatchObject({ code: 'conflict', status: 409 });
+    expect(bumps).toBe(GUARD_ATTEMPTS);
+    expect(await state()).toEqual(before);
+    // The same request without the rival goes through.
+    await expect(request()).resolves.toBeDefined();
+  });
+});

@@ -9,6 +9,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock, type Clock } from '../functions/platform/clock.ts';
 import { loadConfig } from '../functions/platform/config.ts';
 import { documentClient } from '../functions/platform/dynamo/client.ts';
+import { enforceWriteRules } from './write-rules.ts';
 import { createRuntime, setRuntime, type Runtime } from '../functions/platform/runtime.ts';
 import { SqsSender } from '../functions/platform/queue.ts';
 import { createKey, resolveKey } from '../functions/platform/auth/keys.ts';
@@ -91,7 +92,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const sqsEndpoint = opts.sqsEndpoint ?? sqsEngine!.endpoint;
     const prefix = opts.tablePrefix ?? 'vracu-local';
 
-    const ddb = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+    // IAM's table write rules do not exist locally: the client enforces them instead.
+    const ddb = enforceWriteRules(new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }));
     const sqs = new SQSClient({ endpoint: sqsEndpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
     say('creating tables and queues from the shared definitions ...');
     await ensureTables(ddb, prefix);

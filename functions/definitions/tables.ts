@@ -20,6 +20,14 @@ export interface TableDef {
   ttl?: string;
   /** Holds money or proofs: never deleted with the stack, PITR on everywhere. */
   critical: boolean;
+  /**
+   * Partition-key prefixes whose items are written once and never changed: IAM denies every
+   * function UpdateItem and DeleteItem on them. Put stays allowed (creating them), guarded
+   * in code by `attribute_not_exists(pk)`; IAM cannot demand that condition.
+   */
+  writeOnce?: readonly string[];
+  /** No function deletes from this table (TTL still expires items): DeleteItem and BatchWriteItem are denied. */
+  noDeletes?: boolean;
 }
 
 const GSI1: GsiDef = { name: 'gsi1', pk: 'gsi1pk', sk: 'gsi1sk' };
@@ -35,6 +43,9 @@ export const TABLES = {
     gsis: [GSI1],
     ttl: 'ttl',
     critical: true,
+    // Transfers and their entries (functions/ledger/store/keys.ts) are immutable.
+    writeOnce: ['XFER#'],
+    noDeletes: true,
   },
   market: {
     id: 'market',

@@ -77,8 +77,24 @@ export class DataStack extends Stack {
     const table = this.tables[tableId];
     const def: TableDef = TABLES[tableId];
     const resources = [table.tableArn, ...def.gsis.map((g) => `${table.tableArn}/index/${g.name}`)];
-    const actions = access === 'write' ? [...READ_ACTIONS, ...WRITE_ACTIONS] : READ_ACTIONS;
+    const deletes = ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+    const writes = def.noDeletes ? WRITE_ACTIONS.filter((a) => !deletes.includes(a)) : WRITE_ACTIONS;
+    const actions = access === 'write' ? [...READ_ACTIONS, ...writes] : READ_ACTIONS;
     iam.Grant.addToPrincipal({ grantee, actions, resourceArns: resources });
+    // Explicit denies, so no later or broader grant can reopen what the design forbids.
+    if (access === 'write' && def.noDeletes) {
+      grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: deletes, resources: [table.tableArn] }));
+    }
+    if (access === 'write' && def.writeOnce?.length) {
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          effect: iam.Effect.DENY,
+          actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          resources: [table.tableArn],
+          conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': def.writeOnce.map((p) => `${p}*`) } },
+        }),
+      );
+    }
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: access === 'write' ? ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt', 'kms:DescribeKey'],

@@ -221,6 +221,30 @@ describe('IAM', () => {
   });
 });
 
+describe('table write rules', () => {
+  const documents = () =>
+    s.all.flatMap((t) => Object.values(resources(t, 'AWS::IAM::Policy')).map((p) => p.Properties!.PolicyDocument.Statement as Record<string, any>[]));
+  const onLedger = (st: Record<string, any>) => /LedgerTable/.test(JSON.stringify(st.Resource));
+
+  it('every function writing the ledger is denied updates and deletes of transfers and entries, and any delete', () => {
+    const writers = documents().filter((sts) => sts.some((st) => st.Effect === 'Allow' && onLedger(st) && asArray(st.Action).includes('dynamodb:PutItem')));
+    expect(writers.length).toBeGreaterThan(10);
+    for (const sts of writers) {
+      const denies = sts.filter((st) => st.Effect === 'Deny' && onLedger(st));
+      expect(denies).toContainEqual(expect.objectContaining({ Action: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'] }));
+      expect(denies).toContainEqual(
+        expect.objectContaining({ Action: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'], Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': TABLES.ledger.writeOnce.map((p) => `${p}*`) } } }),
+      );
+    }
+  });
+
+  it('no statement allows a delete on the ledger table', () => {
+    for (const st of documents().flat()) {
+      if (st.Effect === 'Allow' && onLedger(st)) expect(asArray<string>(st.Action).filter((a) => /DeleteItem|BatchWriteItem/.test(a))).toEqual([]);
+    }
+  });
+});
+
 describe('queues', () => {
   const queues = () => resources(s.t.async, 'AWS::SQS::Queue');
   const byName = (name: string) => Object.entries(queues()).find(([, q]) => q.Properties!.QueueName === name)!;

@@ -12,6 +12,7 @@ import { loadConfig } from '../../functions/platform/config.ts';
 import { documentClient } from '../../functions/platform/dynamo/client.ts';
 import { createRuntime, setRuntime, type Runtime } from '../../functions/platform/runtime.ts';
 import { ensureQueues, ensureTables, type QueueUrls } from '../../local/provision.ts';
+import { enforceWriteRules } from '../../local/write-rules.ts';
 
 export interface TestEnv {
   rt: Runtime;
@@ -32,7 +33,8 @@ export function localSqs(): SQSClient {
 
 export async function testEnv(opts: { clock?: ManualClock; seed?: number; queues?: boolean; ddb?: DynamoDBClient } = {}): Promise<TestEnv> {
   const prefix = `t${randomBytes(4).toString('hex')}`;
-  const ddb = opts.ddb ?? localDynamo();
+  // The cloud's IAM table write rules, enforced on the local engine (local/write-rules.ts).
+  const ddb = enforceWriteRules(opts.ddb ?? localDynamo());
   const sqs = localSqs();
   await ensureTables(ddb, prefix);
   const queues = opts.queues ? await ensureQueues(sqs, prefix) : undefined;

@@ -358,7 +358,7 @@ export const expireRoute = defineRoute({
   request: { body: z.strictObject({ limit: z.number().int().min(1).max(5000).optional() }) },
   response: {
     status: 200,
-    body: z.object({ scanned: z.number().int(), expiredCount: z.number().int(), refundTotal: acuString, breakageTotal: acuString, expired: z.array(ExpiredOut) }),
+    body: z.object({ scanned: z.number().int(), expiredCount: z.number().int(), busy: z.number().int(), refundTotal: acuString, breakageTotal: acuString, expired: z.array(ExpiredOut) }),
   },
   timeoutSec: 300,
 });

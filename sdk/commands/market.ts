@@ -179,7 +179,7 @@ export function registerMarket(program: Command, ctx: CliContext): void {
     .option('--limit <n>', 'at most this many RCs', int('--limit'))
     .action(async (o: { limit?: number }) => {
       const r = await ctx.client().call(m.expireRoute, { body: o.limit ? { limit: o.limit } : {} });
-      ctx.print(r, (d: typeof r) => `expired ${d.expiredCount} of ${d.scanned} due: refunded ${d.refundTotal}, breakage ${d.breakageTotal}`);
+      ctx.print(r, (d: typeof r) => `expired ${d.expiredCount} of ${d.scanned} due: refunded ${d.refundTotal}, breakage ${d.breakageTotal}${d.busy ? `; ${d.busy} busy, left for the next sweep` : ''}`);
     });
 
   program

@@ -5,6 +5,7 @@
  * and status EXPIRED — one ledger transfer keyed `expire:<rcId>`, so a second or
  * concurrent sweep is a replay.
  */
+import { AppError } from '../../platform/errors.ts';
 import { isoAt } from '../../platform/clock.ts';
 import { formatAcu, parseAcu } from '../../platform/money.ts';
 import type { LabelledItem } from '../../platform/dynamo/transact.ts';
@@ -26,7 +27,6 @@ export interface ExpiredRc {
   refund: string;
   breakage: string;
 }
-
 
 /** Expires one RC if it is due; null when it is not due or already expired. */
 export async function expireRc(rt: Runtime, rcId: string): Promise<{ expired: ExpiredRc; replayed: boolean } | null> {
@@ -101,9 +101,17 @@ export async function expireDue(rt: Runtime, limit = 500) {
   const expired: ExpiredRc[] = [];
   let refund = 0n;
   let breakage = 0n;
+  // An RC whose writes keep winning over the sweep is left for the next one, not a failed sweep.
+  let busy = 0;
+  const attempt = (id: string) =>
+    expireRc(rt, id).catch((err: unknown) => {
+      if (!(err instanceof AppError && err.code === 'conflict')) throw err;
+      busy++;
+      return null;
+    });
   // A few at a time: each is its own transaction, and the engine serialises them anyway.
   for (let i = 0; i < ids.length; i += 8) {
-    const outs = await Promise.all(ids.slice(i, i + 8).map((id) => expireRc(rt, id)));
+    const outs = await Promise.all(ids.slice(i, i + 8).map(attempt));
     for (const o of outs) {
       if (!o || o.replayed) continue;
       expired.push(o.expired);
@@ -113,5 +121,5 @@ export async function expireDue(rt: Runtime, limit = 500) {
     refund += parseAcu(e.refund);
     breakage += parseAcu(e.breakage);
   }
-  return { scanned: ids.length, expiredCount: expired.length, refundTotal: formatAcu(refund), breakageTotal: formatAcu(breakage), expired };
+  return { scanned: ids.length, expiredCount: expired.length, busy, refundTotal: formatAcu(refund), breakageTotal: formatAcu(breakage), expired };
 }

@@ -19,7 +19,6 @@ import { getListing, getRc } from '../store/reads.ts';
 import { requestHash } from './hash.ts';
 import { backoff, GUARD_ATTEMPTS, keptChanging, lostGuard } from './contention.ts';
 
-
 function rcVersionGuard(rt: Runtime, rc: Rc, set: string, values: Record<string, unknown>, names: Record<string, string> = {}): LabelledItem {
   return {
     label: `rc:${rc.rcId}`,

@@ -14,6 +14,8 @@ import { GUARD_ATTEMPTS } from '../../../functions/market/usecases/contention.ts
 import { loadCatalog } from '../../../functions/market/usecases/catalog.ts';
 import { cancelListing, createListing, executeTrade } from '../../../functions/market/usecases/secondary.ts';
 import { applyJob, applyJobs } from '../../../functions/market/usecases/coverage.ts';
+import { expireDue } from '../../../functions/market/usecases/expire.ts';
+import { DAY_MS } from '../../../functions/market/domain/catalog.ts';
 import { AppError } from '../../../functions/platform/errors.ts';
 import * as api from '../../../functions/market/api.ts';
 import { call, marketItems, principal, topUp } from './support.ts';
@@ -97,5 +99,23 @@ describe('a guard that keeps losing is a 409 conflict, and nothing is written', 
     expect(await state()).toEqual(before);
     // The same request without the rival goes through.
     await expect(request()).resolves.toBeDefined();
+  });
+});
+
+describe('the expiry sweep', () => {
+  it('leaves an RC whose guard keeps losing for the next sweep instead of failing', async () => {
+    env.clock.advance(31 * DAY_MS);
+    const rcStatus = async () => (await marketItems(env.rt)).find((i) => i.kind === 'rc' && i.rcId === rcId)!.status;
+    rivalOn = true;
+    const busy = await expireDue(env.rt);
+    rivalOn = false;
+    // The seller's RC and the child RC the trade created: both due, both kept busy.
+    expect(busy.scanned).toBe(2);
+    expect(busy).toMatchObject({ expiredCount: 0, busy: 2 });
+    expect(await rcStatus()).toBe('ACTIVE');
+    const next = await expireDue(env.rt);
+    expect(next).toMatchObject({ busy: 0, expiredCount: 2 });
+    expect(next.expired.map((e) => e.rcId)).toContain(rcId);
+    expect(await rcStatus()).toBe('EXPIRED');
   });
 });

@@ -16,10 +16,10 @@ export interface Write {
 }
 
 /** A key attribute, as the document client passes it (plain) or the low-level one ({ S }). */
-const keyString = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof (v as { S?: unknown })?.S === 'string' ? (v as { S: string }).S : undefined);
+export const keyString = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof (v as { S?: unknown })?.S === 'string' ? (v as { S: string }).S : undefined);
 
 /** The updates and deletes a command carries, however it carries them. */
-function writesOf(command: string, input: Record<string, any>): Write[] {
+export function writesOf(command: string, input: Record<string, any>): Write[] {
   switch (command) {
     case 'UpdateItemCommand':
       return [{ table: input.TableName, kind: 'update', key: input.Key }];

@@ -37,6 +37,9 @@ import { opStats, replaceSection, round } from './stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SEED_VOLUME = { rcs: 1400, trades: 5900, jobs: 138_000 };
+const SEED_SECONDS = 900;
+/** A fraction of the seed's volume, rounded up. */
+const seedTarget = (fraction: number) => ({ rcs: Math.ceil(SEED_VOLUME.rcs * fraction), trades: Math.ceil(SEED_VOLUME.trades * fraction), jobs: Math.ceil(SEED_VOLUME.jobs * fraction) });
 
 const { values: args } = parseArgs({
   options: {
@@ -111,7 +114,7 @@ async function main() {
     const listings: { listingId: string; sellerId: string; providerId: string; available: number }[] = [];
     /** The harness's view of a user's RCs: jobs and trades draw them down. */
     const rcView = (uid: string) => rcsOf.get(uid) ?? rcsOf.set(uid, []).get(uid)!;
-    const target = VOLUME ? { rcs: Math.ceil(SEED_VOLUME.rcs * VOLUME), trades: Math.ceil(SEED_VOLUME.trades * VOLUME), jobs: Math.ceil(SEED_VOLUME.jobs * VOLUME) } : undefined;
+    const target = VOLUME ? seedTarget(VOLUME) : undefined;
     const done = { rcs: 0, trades: 0, jobs: 0 };
     let jobSeq = 0;
 
@@ -259,7 +262,7 @@ async function main() {
       config: { workers: WORKERS, users: USERS, batch: BATCH, durationSec: VOLUME ? null : DURATION_S, volume: VOLUME ?? null, seed: Number(args.seed) },
       loadSeconds: round(loadSeconds),
       totals: { rcs: mixedDone.rcs, trades: mixedDone.trades, jobApplies: mixedDone.jobs, requests: mixed.length, jobOnlyPhaseApplies: done.jobs - mixedDone.jobs },
-      projected15Min: { rcs: Math.round((mixedDone.rcs / loadSeconds) * 900), trades: Math.round((mixedDone.trades / loadSeconds) * 900), jobApplies: Math.round((mixedDone.jobs / loadSeconds) * 900) },
+      projected15Min: { rcs: Math.round((mixedDone.rcs / loadSeconds) * SEED_SECONDS), trades: Math.round((mixedDone.trades / loadSeconds) * SEED_SECONDS), jobApplies: Math.round((mixedDone.jobs / loadSeconds) * SEED_SECONDS) },
       ops,
       errorsByCode,
       status5xx: samples.filter((s) => s.status >= 500).length,
@@ -355,9 +358,11 @@ function writeDoc(s: Record<string, any>) {
   const met = (ok: boolean) => (ok ? 'met' : '**not met**');
   const n = (x: number) => x.toLocaleString('en-US');
   const flags = s.config.volume ? `--volume ${s.config.volume}` : `--duration ${s.config.durationSec}`;
+  const goal = seedTarget(s.config.volume ?? 1);
+  const goalText = `≥ ${n(goal.rcs)}, ≥ ${n(goal.trades)}, ≥ ${n(goal.jobs)}`;
   const volume = s.config.volume
-    ? `Volume ${s.config.volume} of the seed's 15-minute run reached in ${s.loadSeconds} s: ${n(s.totals.rcs)} RCs, ${n(s.totals.trades)} trades, ${n(s.totals.jobApplies)} job applies (target: ≥ ${n(Math.ceil(1400 * s.config.volume))}, ≥ ${n(Math.ceil(5900 * s.config.volume))}, ≥ ${n(Math.ceil(138000 * s.config.volume))} within ${round(900 * s.config.volume)} s: ${met(s.loadSeconds <= 900 * s.config.volume)}).`
-    : `Load phase ${s.loadSeconds} s: ${n(s.totals.rcs)} RCs, ${n(s.totals.trades)} trades, ${n(s.totals.jobApplies)} job applies. Projected to 15 minutes: ${n(s.projected15Min.rcs)} RCs, ${n(s.projected15Min.trades)} trades, ${n(s.projected15Min.jobApplies)} job applies (target ≥ 1,400, ≥ 5,900, ≥ 138,000: ${met(s.projected15Min.rcs >= 1400 && s.projected15Min.trades >= 5900 && s.projected15Min.jobApplies >= 138000)}).`;
+    ? `Volume ${s.config.volume} of the seed's 15-minute run reached in ${s.loadSeconds} s: ${n(s.totals.rcs)} RCs, ${n(s.totals.trades)} trades, ${n(s.totals.jobApplies)} job applies (target: ${goalText} within ${round(SEED_SECONDS * s.config.volume)} s: ${met(s.loadSeconds <= SEED_SECONDS * s.config.volume)}).`
+    : `Load phase ${s.loadSeconds} s: ${n(s.totals.rcs)} RCs, ${n(s.totals.trades)} trades, ${n(s.totals.jobApplies)} job applies. Projected to 15 minutes: ${n(s.projected15Min.rcs)} RCs, ${n(s.projected15Min.trades)} trades, ${n(s.projected15Min.jobApplies)} job applies (target ${goalText}: ${met(s.projected15Min.rcs >= goal.rcs && s.projected15Min.trades >= goal.trades && s.projected15Min.jobApplies >= goal.jobs)}).`;
   const j = s.jobApplies;
   const b = s.jobOnlyPhase;
   const one = s.jobOnlySinglePhase;

@@ -287,6 +287,13 @@ export const tradeRoute = defineRoute({
   response: { status: 201, body: TradeOut },
 });
 
+/** What a finished job used: SCU, or runtime converted with the provider's calibration. */
+const jobUsageFields = { jobId: JobId, scu: Scu.optional(), runtimeSeconds: z.number().int().min(1).max(100_000_000).optional() };
+const exactlyOneUsage: [(b: { scu?: number | undefined; runtimeSeconds?: number | undefined }) => boolean, { message: string; path: string[] }] = [
+  (b) => (b.scu === undefined) !== (b.runtimeSeconds === undefined),
+  { message: 'give exactly one of scu or runtimeSeconds', path: ['scu'] },
+];
+
 export const jobApplyRoute = defineRoute({
   id: 'market-jobs-apply',
   method: 'POST',
@@ -295,23 +302,11 @@ export const jobApplyRoute = defineRoute({
   summary: 'Job-completion hook: cover the job from RCs, the rest at spot; idempotent per job id',
   entry: 'functions/market/handlers/jobs-apply.ts',
   tags: TAGS,
-  request: {
-    body: z
-      .strictObject({
-        jobId: JobId,
-        userId: Name,
-        providerId: Name,
-        scu: Scu.optional(),
-        runtimeSeconds: z.number().int().min(1).max(100_000_000).optional(),
-      })
-      .refine((b) => (b.scu === undefined) !== (b.runtimeSeconds === undefined), { message: 'give exactly one of scu or runtimeSeconds', path: ['scu'] }),
-  },
+  request: { body: z.strictObject({ ...jobUsageFields, userId: Name, providerId: Name }).refine(...exactlyOneUsage) },
   response: { status: 200, body: JobAllocationOut.extend({ replayed: z.boolean() }) },
 });
 
-const JobUsageIn = z
-  .strictObject({ jobId: JobId, scu: Scu.optional(), runtimeSeconds: z.number().int().min(1).max(100_000_000).optional() })
-  .refine((b) => (b.scu === undefined) !== (b.runtimeSeconds === undefined), { message: 'give exactly one of scu or runtimeSeconds', path: ['scu'] });
+const JobUsageIn = z.strictObject(jobUsageFields).refine(...exactlyOneUsage);
 
 export const jobsApplyBatchRoute = defineRoute({
   id: 'market-jobs-apply-batch',

@@ -27,6 +27,10 @@ const rcRow = (r: { rcId: string; providerId: string; tenor: string; status: str
   expires: r.expiresAt,
 });
 
+/** How one job was covered, as `jobs-apply` and `jobs-apply-batch` print it. */
+const coverageLine = (j: { jobId: string; coveredScu: number; spotScu: number; spotCost: string; arrears: string; payout: string; replayed: boolean }) =>
+  `job ${j.jobId}: ${j.coveredScu} SCU from RCs, ${j.spotScu} at spot (${j.spotCost} ACU, arrears ${j.arrears}); provider paid ${j.payout}${j.replayed ? ' [replayed]' : ''}`;
+
 type JobUsageArg = { jobId: string; scu: number } | { jobId: string; runtimeSeconds: number };
 
 /** `--job id=12` (SCU) or `--job id=90s` (runtime seconds), collected in order. */
@@ -151,7 +155,7 @@ export function registerMarket(program: Command, ctx: CliContext): void {
     .option('--runtime-seconds <n>', 'runtime, converted with the provider calibration', int('--runtime-seconds'))
     .action(async (jobId: string, o: { user: string; provider: string; scu?: number; runtimeSeconds?: number }) => {
       const r = await ctx.client().call(m.jobApplyRoute, { body: { jobId, userId: o.user, providerId: o.provider, ...(o.scu ? { scu: o.scu } : {}), ...(o.runtimeSeconds ? { runtimeSeconds: o.runtimeSeconds } : {}) } });
-      ctx.print(r, (d: typeof r) => `job ${d.jobId}: ${d.coveredScu} SCU from RCs, ${d.spotScu} at spot (${d.spotCost} ACU, arrears ${d.arrears}); provider paid ${d.payout}${d.replayed ? ' [replayed]' : ''}`);
+      ctx.print(r, coverageLine);
     });
 
   program
@@ -162,7 +166,7 @@ export function registerMarket(program: Command, ctx: CliContext): void {
     .requiredOption('--job <jobId=usage...>', 'a job and its usage: <jobId>=<scu> or <jobId>=<seconds>s (runtime); repeat up to ' + MAX_JOBS_PER_APPLY + ' times', jobUsage, [])
     .action(async (o: { user: string; provider: string; job: JobUsageArg[] }) => {
       const r = await ctx.client().call(m.jobsApplyBatchRoute, { body: { userId: o.user, providerId: o.provider, jobs: o.job } });
-      ctx.print(r, (d: typeof r) => d.jobs.map((j) => `job ${j.jobId}: ${j.coveredScu} SCU from RCs, ${j.spotScu} at spot (${j.spotCost} ACU, arrears ${j.arrears}); provider paid ${j.payout}${j.replayed ? ' [replayed]' : ''}`).join('\n'));
+      ctx.print(r, (d: typeof r) => d.jobs.map(coverageLine).join('\n'));
     });
 
   program

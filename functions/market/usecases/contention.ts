@@ -6,13 +6,12 @@
  */
 import { AppError } from '../../platform/errors.ts';
 import { TransactionCancelledError } from '../../platform/dynamo/transact.ts';
+import { jitteredDelayMs } from '../../platform/dynamo/retry.ts';
 
 export const GUARD_ATTEMPTS = 12;
-const BASE_MS = 5;
-const CAP_MS = 200;
+const GUARD_BACKOFF = { baseMs: 10, capMs: 200 };
 
-export const backoff = (attempt: number): Promise<void> =>
-  new Promise((r) => setTimeout(r, Math.floor(Math.random() * Math.min(CAP_MS, BASE_MS * 2 ** attempt))));
+export const backoff = (attempt: number): Promise<void> => new Promise((r) => setTimeout(r, jitteredDelayMs(GUARD_BACKOFF, attempt)));
 
 /** A transaction cancelled by a failed guard on an item whose label matches. */
 export const lostGuard = (err: unknown, label: RegExp): boolean => err instanceof TransactionCancelledError && err.failed(label) !== undefined;

@@ -28,6 +28,13 @@ export interface JobUsage {
   runtimeSeconds?: bigint | undefined;
 }
 
+/** A job's usage as the API carries it (JSON numbers) in the use case's terms. */
+export const usageFromJson = (j: { jobId: string; scu?: number | undefined; runtimeSeconds?: number | undefined }): JobUsage => ({
+  jobId: j.jobId,
+  scu: j.scu === undefined ? undefined : BigInt(j.scu),
+  runtimeSeconds: j.runtimeSeconds === undefined ? undefined : BigInt(j.runtimeSeconds),
+});
+
 export interface JobApply extends JobUsage {
   userId: string;
   providerId: string;

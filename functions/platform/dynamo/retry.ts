@@ -12,6 +12,11 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 8, baseMs: 15, capMs: 800 
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Full jitter: a random wait below min(cap, base × 2^(attempt − 1)). */
+export function jitteredDelayMs(policy: Pick<RetryPolicy, 'baseMs' | 'capMs'>, attempt: number, random: () => number = Math.random): number {
+  return Math.floor(random() * Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1)));
+}
+
 export async function withRetry<T>(
   fn: (attempt: number) => Promise<T>,
   retryable: (err: unknown) => boolean,
@@ -24,8 +29,7 @@ export async function withRetry<T>(
       return await fn(attempt);
     } catch (err) {
       if (attempt >= policy.attempts || !retryable(err)) throw err;
-      const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
-      await sleep(Math.floor(random() * ceiling));
+      await sleep(jitteredDelayMs(policy, attempt, random));
     }
   }
 }

@@ -6,7 +6,8 @@
  * rival the same requests succeed.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { keyString, writesOf } from '../../../local/write-rules.ts';
 import { localDynamo, testEnv, type TestEnv } from '../../support/runtime.ts';
 import { ledgerFor } from '../../../functions/ledger/ledger.ts';
 import { PROVIDER_FIXTURES } from '../../../functions/market/domain/catalog.ts';
@@ -28,21 +29,17 @@ let listingId: string;
 let rivalOn = false;
 let bumps = 0;
 
-type Handler = (args: { input: { TransactItems?: { Update?: { Key?: Record<string, AttributeValue>; ConditionExpression?: string; TableName?: string } }[] } }) => Promise<unknown>;
+type Handler = (args: { input: Record<string, any> }) => Promise<unknown>;
 
-/** Bumps the version of every RC a transaction guards by version, just before it is sent. */
+/** Bumps the version of every RC a transaction updates (each such update is version-guarded), just before it is sent. */
 function addRival(client: DynamoDBClient, rival: DynamoDBClient) {
   client.middlewareStack.add(
     ((next: Handler, context: { commandName?: string }) => async (args: Parameters<Handler>[0]) => {
       if (rivalOn && context.commandName === 'TransactWriteItemsCommand') {
-        for (const t of args.input.TransactItems ?? []) {
-          const u = t.Update;
-          // The document client's commands reach this step before they are marshalled.
-          const key = u?.Key as Record<string, AttributeValue | string> | undefined;
-          const pk = typeof key?.pk === 'string' ? key.pk : key?.pk?.S;
-          const sk = typeof key?.sk === 'string' ? key.sk : key?.sk?.S;
-          if (pk?.startsWith('RC#') && sk && u?.ConditionExpression?.includes('version = :v')) {
-            await rival.send(new UpdateItemCommand({ TableName: u.TableName, Key: { pk: { S: pk }, sk: { S: sk } }, UpdateExpression: 'ADD version :one', ExpressionAttributeValues: { ':one': { N: '1' } } }));
+        for (const w of writesOf(context.commandName, args.input)) {
+          const [pk, sk] = [keyString(w.key?.pk), keyString(w.key?.sk)];
+          if (w.kind === 'update' && pk?.startsWith('RC#') && sk) {
+            await rival.send(new UpdateItemCommand({ TableName: w.table, Key: { pk: { S: pk }, sk: { S: sk } }, UpdateExpression: 'ADD version :one', ExpressionAttributeValues: { ':one': { N: '1' } } }));
             bumps++;
           }
         }

@@ -21,7 +21,7 @@ import { DAY_MS, PROVIDER_FIXTURES } from '../../../functions/market/domain/cata
 import { loadCatalog } from '../../../functions/market/usecases/catalog.ts';
 import { createQuote } from '../../../functions/market/usecases/quote.ts';
 import { purchase } from '../../../functions/market/usecases/purchase.ts';
-import { applyJob, applyJobs } from '../../../functions/market/usecases/coverage.ts';
+import { applyJobs } from '../../../functions/market/usecases/coverage.ts';
 import { createListing, executeTrade } from '../../../functions/market/usecases/secondary.ts';
 import { expireDue } from '../../../functions/market/usecases/expire.ts';
 import { marketItems, topUp } from './support.ts';
@@ -102,7 +102,7 @@ describe.each(SEEDS)('market under injected faults, seed %i', (seed) => {
           // Half the time a batch of up to four jobs of this user (the completion hook's batch).
           const sizes = Array.from({ length: rnd() < 0.5 ? 1 : 2 + Math.floor(rnd() * 3) }, () => BigInt(1 + Math.floor(rnd() * 15)));
           const jobs = sizes.map((scu, n) => ({ jobId: `${key}-job${n}`, scu }));
-          const j = await untilDefinite(() => (jobs.length === 1 ? applyJob(rt, { ...jobs[0]!, userId: u, providerId }).then((r) => [r]) : applyJobs(rt, { userId: u, providerId, jobs })));
+          const j = await untilDefinite(() => applyJobs(rt, { userId: u, providerId, jobs }));
           log.push(`${step} job×${jobs.length} ${j.ok ? 'ok' : j.code}`);
           if (j.ok) {
             for (const one of j.value) {

@@ -4,7 +4,7 @@
  * members over time, so unknown members pass through instead of failing the parse.
  */
 import * as z from 'zod';
-import type { ContainerState, ContainerStatus } from '../functions/jobs/drivers/driver.ts';
+import type { ContainerState, ContainerStatus, StopCause } from './container-state.ts';
 
 export const ECS_EVENT_SOURCE = 'aws.ecs';
 export const ECS_TASK_STATE_DETAIL_TYPE = 'ECS Task State Change';
@@ -97,26 +97,44 @@ export function toContainerStatus(s: EcsTaskStatus): ContainerStatus {
 }
 
 /**
- * Maps a task (from an event, or DescribeTasks) to the port's state. The exit code is the
- * workload container's, else the sidecar's (it exits with the workload's code), else the
- * first container reporting one. An out-of-memory kill shows in
- * ECS as a container reason under a generic task reason; it is lifted to `OutOfMemory` so
- * the job records why it failed.
+ * The stop reason the local sandbox gives when its own timer (the job's hard limit) stopped
+ * the task, as StopTask's reason: the runtime's counterpart of the sidecar's exit 124.
+ */
+export const DEADLINE_STOP_REASON = 'timeout';
+
+function stopCauseOf(d: EcsTaskDetail, exitCode: number | undefined): StopCause {
+  if (d.containers.some((c) => c.reason?.startsWith('OutOfMemoryError'))) return 'out_of_memory';
+  // The sidecar exits 124 when its own deadline ended the job (sidecar/sidecar.ts).
+  const sidecarDeadline = d.containers.some((c) => c.name === SIDECAR_CONTAINER_NAME && c.exitCode === SIDECAR_EXIT_TIMEOUT);
+  if (d.stopCode !== 'UserInitiated' && sidecarDeadline) return 'deadline';
+  if (d.stopCode === 'UserInitiated') return d.stoppedReason === DEADLINE_STOP_REASON ? 'deadline' : 'stop_requested';
+  if (d.stopCode === 'TaskFailedToStart') return 'failed_to_start';
+  return exitCode === undefined ? 'lost' : 'exited';
+}
+
+const STOP_TEXT: Partial<Record<StopCause, string>> = { out_of_memory: 'OutOfMemory', deadline: 'timeout' };
+
+/**
+ * The one reader of a task (from an event, or DescribeTasks) into the port's state. The exit
+ * code is the workload container's, else the sidecar's (it exits with the workload's code),
+ * else the first container reporting one. Why it stopped is a typed `stopCause`; an
+ * out-of-memory kill (a container reason under a generic task reason) and a deadline read
+ * as `OutOfMemory` and `timeout` in the free-text reason too, so the job records why.
  */
 export function detailToContainerState(d: EcsTaskDetail): ContainerState {
   const withExit = d.containers.filter((c) => c.exitCode !== undefined);
   const job =
     withExit.find((c) => c.name === WORKLOAD_CONTAINER_NAME) ?? withExit.find((c) => c.name === SIDECAR_CONTAINER_NAME) ?? withExit[0] ?? d.containers[0];
-  const oom = d.containers.some((c) => c.reason?.startsWith('OutOfMemoryError'));
-  // The sidecar exits 124 when its own deadline ended the job (sidecar/sidecar.ts).
-  const sidecarDeadline = d.stopCode !== 'UserInitiated' && d.containers.some((c) => c.name === SIDECAR_CONTAINER_NAME && c.exitCode === SIDECAR_EXIT_TIMEOUT);
-  const stoppedReason = oom ? 'OutOfMemory' : sidecarDeadline ? 'timeout' : d.stoppedReason;
+  const lastStatus = toContainerStatus(d.lastStatus);
+  const stopCause = lastStatus === 'STOPPED' ? stopCauseOf(d, job?.exitCode) : undefined;
+  const stoppedReason = (stopCause && STOP_TEXT[stopCause]) ?? d.stoppedReason;
   return {
     containerId: d.taskArn,
     jobId: d.startedBy,
-    lastStatus: toContainerStatus(d.lastStatus),
+    lastStatus,
     version: d.version,
     ...(job?.exitCode !== undefined ? { exitCode: job.exitCode } : {}),
+    ...(stopCause ? { stopCause } : {}),
     ...(d.stopCode ? { stopCode: d.stopCode } : {}),
     ...(stoppedReason ? { stoppedReason } : {}),
     ...(d.createdAt ? { createdAt: d.createdAt } : {}),

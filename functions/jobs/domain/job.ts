@@ -1,8 +1,10 @@
 /** The job record as the jobs context sees it (the store maps it to and from DynamoDB). */
-import type { NetworkMode } from '../drivers/driver.ts';
 import type { CreationAttestation, DeletionAttestation } from './attestation.ts';
 import type { JobStatus } from './lifecycle.ts';
 import type { ExecutionPlan, ResourceProfile } from './plan.ts';
+
+/** `none`: no network at all; `exchange`: egress only to the exchange API. */
+export type NetworkMode = 'none' | 'exchange';
 
 export interface JobResources {
   cpuUnits: number;

@@ -2,6 +2,8 @@
  * The job state machine (seed 003 §6.2 plus QUEUED for a full agent pool). Every change is
  * a conditional write from one of the states `from` allows, so duplicates do nothing.
  */
+import type { StopCause } from '../../../events/container-state.ts';
+
 export const JOB_STATUSES = ['PENDING', 'PROFILING', 'ALLOCATING', 'QUEUED', 'LAUNCHING', 'RUNNING', 'COMPLETED', 'FAILED', 'ABORTED'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
@@ -42,13 +44,15 @@ export type EndReason =
   | 'profile_changed';
 
 /**
- * The terminal state of a stopped container. A requested abort (cancel, timeout) wins over
- * the exit code; a clean exit completes; anything else failed.
+ * The terminal state of a stopped container, decided on the typed stop cause (never on free
+ * text). A requested abort (cancel, timeout, lease) wins over the exit code; a clean exit
+ * completes; the job's deadline aborts; exit 137 or the kernel's memory kill fails it as
+ * out of memory; no exit code at all means the container was lost.
  */
-export function outcomeOfStop(stop: { exitCode: number | null; stopCode?: string | undefined; stoppedReason?: string | undefined }, abortReason: string | undefined): { status: JobStatus; reason?: string } {
+export function outcomeOfStop(stop: { exitCode: number | null; stopCause?: StopCause | undefined }, abortReason: string | undefined): { status: JobStatus; reason?: string } {
   if (abortReason) return { status: 'ABORTED', reason: abortReason };
   if (stop.exitCode === 0) return { status: 'COMPLETED' };
-  if (/timeout|time limit|deadline/i.test(stop.stoppedReason ?? '')) return { status: 'ABORTED', reason: 'timeout' };
-  if (stop.exitCode === 137 || /out ?of ?memory|oom/i.test(stop.stoppedReason ?? '')) return { status: 'FAILED', reason: 'oom_killed' };
+  if (stop.stopCause === 'deadline') return { status: 'ABORTED', reason: 'timeout' };
+  if (stop.exitCode === 137 || stop.stopCause === 'out_of_memory') return { status: 'FAILED', reason: 'oom_killed' };
   return { status: 'FAILED', reason: stop.exitCode === null ? 'container_lost' : 'nonzero_exit' };
 }

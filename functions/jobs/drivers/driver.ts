@@ -4,7 +4,10 @@
  * state changes as "ECS Task State Change" events (see events/ecs-task-state.ts), which the
  * task-event consumer turns into job transitions and attestations.
  */
-export type NetworkMode = 'none' | 'exchange';
+import type { ContainerState } from '../../../events/container-state.ts';
+import type { NetworkMode } from '../domain/job.ts';
+
+export type { ContainerState, ContainerStatus, StopCause } from '../../../events/container-state.ts';
 
 export interface LaunchSpec {
   jobId: string;
@@ -26,22 +29,6 @@ export interface LaunchSpec {
 export interface LaunchResult {
   /** ECS task ARN, or the local sandbox id. */
   containerId: string;
-}
-
-export type ContainerStatus = 'PROVISIONING' | 'PENDING' | 'RUNNING' | 'DEPROVISIONING' | 'STOPPED';
-
-export interface ContainerState {
-  containerId: string;
-  jobId: string;
-  lastStatus: ContainerStatus;
-  /** Monotonic per container; the highest version wins when events arrive out of order. */
-  version: number;
-  exitCode?: number;
-  stopCode?: string;
-  stoppedReason?: string;
-  createdAt?: string;
-  startedAt?: string;
-  stoppedAt?: string;
 }
 
 export interface ContainerDriver {

@@ -2,7 +2,7 @@
 import type { SQSEvent } from 'aws-lambda';
 import { logger } from '../../platform/observability.ts';
 import { runtime } from '../../platform/runtime.ts';
-import { TaskStateEnvelope, toTaskState } from '../domain/task-state.ts';
+import { EcsTaskStateChange, toContainerState } from '../../../events/ecs-task-state.ts';
 import { consumeRecords } from '../service/consume.ts';
 import { jobsDeps } from '../service/deps.ts';
 import { onTaskState } from '../service/task-events.ts';
@@ -10,11 +10,11 @@ import { onTaskState } from '../service/task-events.ts';
 export const handler = async (event: SQSEvent) => {
   const d = jobsDeps(runtime());
   return consumeRecords(event, async (record, body) => {
-    const env = TaskStateEnvelope.safeParse(body);
+    const env = EcsTaskStateChange.safeParse(body);
     if (!env.success) {
       logger.error('dropping an invalid task state event', { messageId: record.messageId, issues: env.error.issues });
       return 'invalid';
     }
-    return onTaskState(d, toTaskState(env.data));
+    return onTaskState(d, toContainerState(env.data));
   }, (body) => String((body as { detail?: { startedBy?: unknown } }).detail?.startedBy ?? ''));
 };

@@ -2,7 +2,7 @@
 import { isoAt } from '../../platform/clock.ts';
 import { sign, type CreationAttestation, type DeletionAttestation } from '../domain/attestation.ts';
 import type { Agent, Job } from '../domain/job.ts';
-import type { ContainerDriver } from '../drivers/driver.ts';
+import type { ContainerDriver, StopCause } from '../drivers/driver.ts';
 import { getAgent } from '../store/agent-store.ts';
 import type { JobsDeps } from './deps.ts';
 
@@ -41,6 +41,7 @@ export async function signCreation(d: JobsDeps, job: Job, agent: Agent, containe
 export interface StopFacts {
   containerId: string;
   exitCode: number | null;
+  stopCause?: StopCause | undefined;
   stopCode?: string | undefined;
   stoppedReason?: string | undefined;
   stoppedAt?: string | undefined;

@@ -41,6 +41,7 @@ export async function sweep(d: JobsDeps): Promise<SweepReport> {
         await finishStopped(d, job, {
           containerId: job.containerId,
           exitCode: state?.exitCode ?? null,
+          stopCause: state?.stopCause ?? 'lost',
           stopCode: state?.stopCode,
           stoppedReason: state?.stoppedReason ?? 'container_lost',
           stoppedAt: state?.stoppedAt ?? isoAt(now),

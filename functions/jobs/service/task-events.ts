@@ -6,14 +6,14 @@
  */
 import { isoAt } from '../../platform/clock.ts';
 import { isTerminal } from '../domain/lifecycle.ts';
-import type { TaskState } from '../domain/task-state.ts';
+import type { ContainerState } from '../../../events/container-state.ts';
 import { getJob, patchJob, transition } from '../store/job-store.ts';
 import { agentOf, signCreation } from './attest.ts';
 import type { JobsDeps } from './deps.ts';
 import { finishStopped } from './finish.ts';
 import { jobEvent, publishStaged } from './notify.ts';
 
-export async function onTaskState(d: JobsDeps, ev: TaskState): Promise<string> {
+export async function onTaskState(d: JobsDeps, ev: ContainerState): Promise<string> {
   // A failed guard means another writer moved the job meanwhile: judge the event again on
   // the fresh job, so an event is never dropped because of a race.
   for (let attempt = 0; attempt < 4; attempt++) {
@@ -23,7 +23,7 @@ export async function onTaskState(d: JobsDeps, ev: TaskState): Promise<string> {
   throw new Error(`job ${ev.jobId} kept moving while applying ${ev.lastStatus} v${ev.version}`);
 }
 
-async function applyTaskState(d: JobsDeps, ev: TaskState): Promise<string> {
+async function applyTaskState(d: JobsDeps, ev: ContainerState): Promise<string> {
   if (!ev.jobId || !/^job_[0-9A-Z]{26}$/.test(ev.jobId)) return 'not a job container';
   const job = await getJob(d.store, ev.jobId);
   if (!job) return 'unknown job';
@@ -41,7 +41,7 @@ async function applyTaskState(d: JobsDeps, ev: TaskState): Promise<string> {
   if (job.status !== 'LAUNCHING' && job.status !== 'RUNNING') return `unexpected in ${job.status}`;
 
   if (stopped) {
-    const to = await finishStopped(d, job, { ...ev, version: ev.version });
+    const to = await finishStopped(d, job, { ...ev, exitCode: ev.exitCode ?? null });
     return to ?? 'moved by another';
   }
   if (ev.lastStatus === 'RUNNING' && job.status === 'LAUNCHING') {

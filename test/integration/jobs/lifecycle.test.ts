@@ -13,6 +13,7 @@ import { jobHash } from '../../../functions/jobs/domain/attestation.ts';
 import { getJob, tenantUsage } from '../../../functions/jobs/store/job-store.ts';
 import { listAgents, poolActive } from '../../../functions/jobs/store/agent-store.ts';
 import { jobsHarness, type Harness } from './harness.ts';
+import stoppedFixture from '../../../events/ecs/stopped-essential-exit.json' with { type: 'json' };
 
 const buyer: Principal = { id: 'prn_buyer', tenant: 'tenant-a', roles: ['buyer'], keyId: 'key_1' };
 const shell = (script: string, extra: Partial<SubmitInput> = {}): SubmitInput => ({
@@ -141,6 +142,23 @@ describe('duplicate and reordered task events', () => {
     expect(after.updatedAtMs).toBe(ended.updatedAtMs);
     expect(terminalEvents(jobId)).toHaveLength(1);
     expect(await poolActive(h.d.store)).toBe(0);
+  });
+
+  it("a STOPPED event with the sidecar's deadline exit (124) ends the job ABORTED (timeout), not FAILED (nonzero_exit)", async () => {
+    const { jobId } = await submitJob(h.d, buyer, shell('sleep 30'));
+    await h.pumpUntil(async () => (await getJob(h.d.store, jobId))!.status === 'RUNNING');
+    const containerId = (await getJob(h.d.store, jobId))!.containerId!;
+    // ECS's event when the essential sidecar ended the task at the job's deadline: the sidecar
+    // exits 124, the workload it stopped exits 143 (SIGTERM).
+    const event = structuredClone(stoppedFixture);
+    Object.assign(event.detail, { taskArn: containerId, startedBy: jobId, version: 1000 });
+    event.detail.containers = event.detail.containers.map((c) => ({ ...c, taskArn: containerId, exitCode: c.name === 'sidecar' ? 124 : 143 }));
+    const res = await h.deliver('taskEvents', [event]);
+    expect(res.batchItemFailures).toEqual([]);
+    const job = (await getJob(h.d.store, jobId))!;
+    expect(job).toMatchObject({ status: 'ABORTED', reason: 'timeout', exitCode: 143 });
+    expect(verify(job).ok).toBe(true);
+    await h.driver.stop(containerId, 'test cleanup');
   });
 
   it('duplicate step messages do nothing', async () => {

@@ -248,6 +248,7 @@ describe('EcsDriver.describe (DescribeTasks)', () => {
       lastStatus: 'STOPPED',
       version: 6,
       exitCode: 137,
+      stopCause: 'out_of_memory',
       stopCode: 'EssentialContainerExited',
       stoppedReason: 'OutOfMemory',
       createdAt: '2026-11-23T12:00:00.402Z',

@@ -52,18 +52,26 @@ describe('toContainerState', () => {
   });
 
   it.each([
-    ['stopped-essential-exit', 0, 'EssentialContainerExited', 'Essential container in task exited'],
-    ['stopped-essential-exit-failure', 1, 'EssentialContainerExited', 'Essential container in task exited'],
+    ['stopped-essential-exit', 0, 'exited', 'EssentialContainerExited', 'Essential container in task exited'],
+    ['stopped-essential-exit-failure', 1, 'exited', 'EssentialContainerExited', 'Essential container in task exited'],
     // the OOM shows only as the container's reason in ECS; it is lifted to the task's
-    ['stopped-out-of-memory', 137, 'EssentialContainerExited', 'OutOfMemory'],
-    ['stopped-user-initiated', 137, 'UserInitiated', 'timeout'],
-    ['stopped-failed-to-start', undefined, 'TaskFailedToStart', expect.stringMatching(/^CannotPullContainerError/)],
-  ])('maps %s: exit %s, %s, %s', (name, exitCode, stopCode, stoppedReason) => {
+    ['stopped-out-of-memory', 137, 'out_of_memory', 'EssentialContainerExited', 'OutOfMemory'],
+    ['stopped-user-initiated', 137, 'deadline', 'UserInitiated', 'timeout'],
+    ['stopped-failed-to-start', undefined, 'failed_to_start', 'TaskFailedToStart', expect.stringMatching(/^CannotPullContainerError/)],
+  ])('maps %s: exit %s, cause %s, %s, %s', (name, exitCode, stopCause, stopCode, stoppedReason) => {
     const s = toContainerState(parseEcsTaskStateChange(sample(name)));
     expect(s.lastStatus).toBe('STOPPED');
     expect(s.exitCode).toBe(exitCode);
+    expect(s.stopCause).toBe(stopCause);
     expect(s.stopCode).toBe(stopCode);
     expect(s.stoppedReason).toEqual(stoppedReason);
+  });
+
+  it('gives no stop cause before STOPPED, and `lost` for a stopped task without an exit code', () => {
+    expect(toContainerState(parseEcsTaskStateChange(sample('running'))).stopCause).toBeUndefined();
+    const raw = sample('stopped-essential-exit');
+    for (const c of raw.detail.containers) delete c.exitCode;
+    expect(toContainerState(parseEcsTaskStateChange(raw)).stopCause).toBe('lost');
   });
 
   it('maps the provisioning sample to PROVISIONING, version 1', () => {
@@ -103,9 +111,9 @@ describe('toContainerState', () => {
     const raw = sample('stopped-essential-exit-failure');
     raw.detail.containers.find((c: { name: string }) => c.name === 'sidecar').exitCode = 124;
     raw.detail.containers.find((c: { name: string }) => c.name === 'workload').exitCode = 143;
-    expect(toContainerState(parseEcsTaskStateChange(structuredClone(raw)))).toMatchObject({ exitCode: 143, stoppedReason: 'timeout' });
+    expect(toContainerState(parseEcsTaskStateChange(structuredClone(raw)))).toMatchObject({ exitCode: 143, stopCause: 'deadline', stoppedReason: 'timeout' });
     raw.detail.stopCode = 'UserInitiated';
     raw.detail.stoppedReason = 'cancelled';
-    expect(toContainerState(parseEcsTaskStateChange(raw)).stoppedReason).toBe('cancelled');
+    expect(toContainerState(parseEcsTaskStateChange(raw))).toMatchObject({ stopCause: 'stop_requested', stoppedReason: 'cancelled' });
   });
 });

@@ -68,13 +68,19 @@ describe('lifecycle', () => {
     expect(JOB_STATUSES.filter((s) => canMove(s, 'LAUNCHING'))).toEqual(['ALLOCATING', 'QUEUED']);
   });
   it.each([
-    [{ exitCode: 0 }, undefined, 'COMPLETED', undefined],
-    [{ exitCode: 0 }, 'cancelled', 'ABORTED', 'cancelled'],
-    [{ exitCode: 1 }, undefined, 'FAILED', 'nonzero_exit'],
-    [{ exitCode: 137, stoppedReason: 'OutOfMemoryError: Container killed due to memory usage' }, undefined, 'FAILED', 'oom_killed'],
-    [{ exitCode: 137, stoppedReason: 'Task timeout exceeded' }, undefined, 'ABORTED', 'timeout'],
-    [{ exitCode: null, stoppedReason: 'CannotStartContainerError' }, undefined, 'FAILED', 'container_lost'],
+    [{ exitCode: 0, stopCause: 'exited' }, undefined, 'COMPLETED', undefined],
+    [{ exitCode: 0, stopCause: 'exited' }, 'cancelled', 'ABORTED', 'cancelled'],
+    [{ exitCode: 1, stopCause: 'exited' }, undefined, 'FAILED', 'nonzero_exit'],
+    [{ exitCode: 137, stopCause: 'out_of_memory' }, undefined, 'FAILED', 'oom_killed'],
+    [{ exitCode: 137, stopCause: 'exited' }, undefined, 'FAILED', 'oom_killed'],
+    [{ exitCode: 137, stopCause: 'deadline' }, undefined, 'ABORTED', 'timeout'],
+    [{ exitCode: 143, stopCause: 'deadline' }, undefined, 'ABORTED', 'timeout'],
+    [{ exitCode: 143, stopCause: 'deadline' }, 'cancelled', 'ABORTED', 'cancelled'],
+    [{ exitCode: 143, stopCause: 'stop_requested' }, undefined, 'FAILED', 'nonzero_exit'],
+    [{ exitCode: null, stopCause: 'failed_to_start' }, undefined, 'FAILED', 'container_lost'],
+    [{ exitCode: null, stopCause: 'lost' }, undefined, 'FAILED', 'container_lost'],
+    [{ exitCode: null }, undefined, 'FAILED', 'container_lost'],
   ])('stop %j (abort %s) → %s', (stop, abort, status, reason) => {
-    expect(outcomeOfStop(stop, abort)).toEqual({ status, ...(reason ? { reason } : {}) });
+    expect(outcomeOfStop(stop as Parameters<typeof outcomeOfStop>[0], abort)).toEqual({ status, ...(reason ? { reason } : {}) });
   });
 });

@@ -9,9 +9,9 @@ import type { LocalEventBus } from './event-bus.ts';
 import type { LocalPlugin } from './plugins.ts';
 import { driverFor } from '../functions/jobs/drivers/select.ts';
 import { loadJobsConfig, setJobsConfig } from '../functions/jobs/config.ts';
-import { appendJobLogs, type LogLine } from '../functions/jobs/service/logs.ts';
+import { appendJobLogs, type LogLine } from '../functions/jobs/usecases/logs.ts';
 import { sandboxPlugin } from './sandbox/plugin.ts';
-import { setKeyFileSigner } from '../functions/jobs/service/deps.ts';
+import { setKeyFileSigner } from '../functions/jobs/usecases/deps.ts';
 import { signerFromKeyFile } from '../functions/jobs/signing/local-signer.ts';
 
 export interface LocalJobsOptions {

@@ -3,8 +3,8 @@ import { AppError } from '../../platform/errors.ts';
 import { httpHandler, mustPrincipal } from '../../platform/http/handler.ts';
 import { registerAgentRoute } from '../api.ts';
 import type { Agent } from '../domain/job.ts';
-import { jobsDeps } from '../service/deps.ts';
-import { agentView } from '../service/views.ts';
+import { jobsDeps } from '../usecases/deps.ts';
+import { agentView } from '../usecases/views.ts';
 import { putAgent } from '../store/agent-store.ts';
 import { createPublicKey } from 'node:crypto';
 

@@ -1,7 +1,7 @@
 import { httpHandler, mustPrincipal } from '../../platform/http/handler.ts';
 import { attestationsRoute } from '../api.ts';
-import { jobsDeps } from '../service/deps.ts';
-import { attestationsView, visibleJob } from '../service/views.ts';
+import { jobsDeps } from '../usecases/deps.ts';
+import { attestationsView, visibleJob } from '../usecases/views.ts';
 import { getAgent } from '../store/agent-store.ts';
 
 export const handler = httpHandler(attestationsRoute, async (req, rt) => {

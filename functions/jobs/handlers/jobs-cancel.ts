@@ -1,8 +1,8 @@
 import { httpHandler, mustPrincipal } from '../../platform/http/handler.ts';
 import { cancelJobRoute } from '../api.ts';
-import { cancelJob } from '../service/abort.ts';
-import { jobsDeps } from '../service/deps.ts';
-import { jobView, visibleJob } from '../service/views.ts';
+import { cancelJob } from '../usecases/abort.ts';
+import { jobsDeps } from '../usecases/deps.ts';
+import { jobView, visibleJob } from '../usecases/views.ts';
 
 export const handler = httpHandler(cancelJobRoute, async (req, rt) => {
   const d = jobsDeps(rt);

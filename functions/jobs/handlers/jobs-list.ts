@@ -1,7 +1,7 @@
 import { httpHandler, mustPrincipal } from '../../platform/http/handler.ts';
 import { listJobsRoute } from '../api.ts';
-import { jobsDeps } from '../service/deps.ts';
-import { jobView } from '../service/views.ts';
+import { jobsDeps } from '../usecases/deps.ts';
+import { jobView } from '../usecases/views.ts';
 import { tenantJobs } from '../store/job-store.ts';
 
 export const handler = httpHandler(listJobsRoute, async (req, rt) => {

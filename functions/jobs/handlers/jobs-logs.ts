@@ -1,9 +1,9 @@
 import { AppError } from '../../platform/errors.ts';
 import { httpHandler, mustPrincipal } from '../../platform/http/handler.ts';
 import { jobLogsRoute } from '../api.ts';
-import { jobsDeps } from '../service/deps.ts';
-import { cloudLogsClient, readCloudLogs, readLocalLogs } from '../service/logs.ts';
-import { visibleJob } from '../service/views.ts';
+import { jobsDeps } from '../usecases/deps.ts';
+import { cloudLogsClient, readCloudLogs, readLocalLogs } from '../usecases/logs.ts';
+import { visibleJob } from '../usecases/views.ts';
 
 export const handler = httpHandler(jobLogsRoute, async (req, rt) => {
   const d = jobsDeps(rt);

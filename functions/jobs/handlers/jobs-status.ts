@@ -2,8 +2,8 @@ import { isoAt } from '../../platform/clock.ts';
 import { httpHandler, mustPrincipal } from '../../platform/http/handler.ts';
 import { jobStatusRoute } from '../api.ts';
 import { isTerminal } from '../domain/lifecycle.ts';
-import { jobsDeps } from '../service/deps.ts';
-import { visibleJob } from '../service/views.ts';
+import { jobsDeps } from '../usecases/deps.ts';
+import { visibleJob } from '../usecases/views.ts';
 
 export const handler = httpHandler(jobStatusRoute, async (req, rt) => {
   const j = await visibleJob(jobsDeps(rt), mustPrincipal(req.principal), req.params.id);

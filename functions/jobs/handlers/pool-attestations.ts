@@ -1,7 +1,7 @@
 import { httpHandler } from '../../platform/http/handler.ts';
 import { poolAttestationsRoute } from '../api.ts';
-import { jobsDeps } from '../service/deps.ts';
-import { attestationsView } from '../service/views.ts';
+import { jobsDeps } from '../usecases/deps.ts';
+import { attestationsView } from '../usecases/views.ts';
 import { listAgents } from '../store/agent-store.ts';
 import { finishedJobs } from '../store/job-store.ts';
 

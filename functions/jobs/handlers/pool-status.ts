@@ -1,8 +1,8 @@
 import { isoAt } from '../../platform/clock.ts';
 import { httpHandler } from '../../platform/http/handler.ts';
 import { poolStatusRoute } from '../api.ts';
-import { jobsDeps } from '../service/deps.ts';
-import { agentView } from '../service/views.ts';
+import { jobsDeps } from '../usecases/deps.ts';
+import { agentView } from '../usecases/views.ts';
 import { listAgents, poolActive } from '../store/agent-store.ts';
 import { activeJobs, queuedJobs } from '../store/job-store.ts';
 

@@ -2,10 +2,10 @@
 import type { SQSEvent } from 'aws-lambda';
 import { logger } from '../../platform/observability.ts';
 import { runtime } from '../../platform/runtime.ts';
-import { consumeRecords } from '../service/consume.ts';
-import { jobsDeps } from '../service/deps.ts';
-import { StepMessage } from '../service/notify.ts';
-import { handleStep } from '../service/steps.ts';
+import { consumeRecords } from '../usecases/consume.ts';
+import { jobsDeps } from '../usecases/deps.ts';
+import { StepMessage } from '../usecases/notify.ts';
+import { handleStep } from '../usecases/steps.ts';
 
 export const handler = async (event: SQSEvent) => {
   const d = jobsDeps(runtime());

@@ -3,9 +3,9 @@ import type { SQSEvent } from 'aws-lambda';
 import { logger } from '../../platform/observability.ts';
 import { runtime } from '../../platform/runtime.ts';
 import { EcsTaskStateChange, toContainerState } from '../../../events/ecs-task-state.ts';
-import { consumeRecords } from '../service/consume.ts';
-import { jobsDeps } from '../service/deps.ts';
-import { onTaskState } from '../service/task-events.ts';
+import { consumeRecords } from '../usecases/consume.ts';
+import { jobsDeps } from '../usecases/deps.ts';
+import { onTaskState } from '../usecases/task-events.ts';
 
 export const handler = async (event: SQSEvent) => {
   const d = jobsDeps(runtime());

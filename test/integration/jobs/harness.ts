@@ -17,7 +17,7 @@ import { LocalEventBus, type EventEnvelope } from '../../../local/event-bus.ts';
 import { LocalSandboxDriver } from '../../../local/sandbox/driver.ts';
 import { setLocalDriver } from '../../../functions/jobs/drivers/select.ts';
 import { loadJobsConfig, setJobsConfig, type JobsConfig } from '../../../functions/jobs/config.ts';
-import { clearSignerCache, jobsDeps, setFaultHook, setKeyFileSigner, type JobsDeps } from '../../../functions/jobs/service/deps.ts';
+import { clearSignerCache, jobsDeps, setFaultHook, setKeyFileSigner, type JobsDeps } from '../../../functions/jobs/usecases/deps.ts';
 import { signerFromKeyFile } from '../../../functions/jobs/signing/local-signer.ts';
 import { encodeWif } from '../../../functions/jobs/domain/wif.ts';
 import { KeySigner } from '../../../functions/jobs/signing/local-signer.ts';

@@ -5,8 +5,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../../functions/platform/auth/principal.ts';
-import { submitJob, type SubmitInput } from '../../../functions/jobs/service/submit.ts';
-import { cancelJob } from '../../../functions/jobs/service/abort.ts';
+import { submitJob, type SubmitInput } from '../../../functions/jobs/usecases/submit.ts';
+import { cancelJob } from '../../../functions/jobs/usecases/abort.ts';
 import { verifyAttestations } from '../../../functions/jobs/domain/verify.ts';
 import { jobDocument, type Job } from '../../../functions/jobs/domain/job.ts';
 import { jobHash } from '../../../functions/jobs/domain/attestation.ts';
@@ -45,7 +45,7 @@ function verify(job: Job) {
 /** Makes the named fault point throw once (a crash there); returns how many crashes happened. */
 async function crashOnceAt(point: string): Promise<() => number> {
   let crashes = 0;
-  const { setFaultHook } = await import('../../../functions/jobs/service/deps.ts');
+  const { setFaultHook } = await import('../../../functions/jobs/usecases/deps.ts');
   setFaultHook((p) => {
     if (p === point && crashes === 0) {
       crashes++;
@@ -180,7 +180,7 @@ describe('fault injection: killed between a state write and its event', () => {
   const EXPECTED = ['null→PENDING', 'PENDING→PROFILING', 'PROFILING→ALLOCATING', 'ALLOCATING→LAUNCHING', 'LAUNCHING→RUNNING', 'RUNNING→COMPLETED'];
   it.each(['publish:PROFILING', 'publish:RUNNING', 'publish:COMPLETED'])('crash at %s → the event stays staged, the sweep publishes it: every change reported exactly once', async (point) => {
     const crashes = await crashOnceAt(point);
-    const { sweep } = await import('../../../functions/jobs/service/sweep.ts');
+    const { sweep } = await import('../../../functions/jobs/usecases/sweep.ts');
     const { staleOutbox } = await import('../../../functions/jobs/store/outbox-store.ts');
     const { jobId } = await submitJob(h.d, buyer, shell('true', { timeoutMs: 600_000 }));
     const to = point.slice('publish:'.length);
@@ -210,7 +210,7 @@ describe('fault injection: the step consumer killed between two steps', () => {
     await h.pumpUntil(async () => crashes() === 1 && (await h.pumpOnce()) === 0);
     const stuck = (await getJob(h.d.store, jobId))!;
     expect(stuck.status).toBe(point.slice(6));
-    const { sweep } = await import('../../../functions/jobs/service/sweep.ts');
+    const { sweep } = await import('../../../functions/jobs/usecases/sweep.ts');
     expect((await sweep(h.d)).resent).toEqual([]);
     h.env.clock.advance(h.d.cfg.staleStepMs + 1);
     expect((await sweep(h.d)).resent).toEqual([jobId]);
@@ -224,7 +224,7 @@ describe('fault injection: the step consumer killed between two steps', () => {
   });
 
   it('crash after claiming the launch, before the container starts → FAILED (launch_failed), agent released', async () => {
-    const { setFaultHook } = await import('../../../functions/jobs/service/deps.ts');
+    const { setFaultHook } = await import('../../../functions/jobs/usecases/deps.ts');
     setFaultHook((p) => {
       if (p === 'before-launch') throw new Error('injected crash before launch');
     });
@@ -233,7 +233,7 @@ describe('fault injection: the step consumer killed between two steps', () => {
     setFaultHook(undefined);
     expect(await poolActive(h.d.store)).toBe(1);
     h.env.clock.advance(h.d.cfg.staleStepMs + 1);
-    const { sweep } = await import('../../../functions/jobs/service/sweep.ts');
+    const { sweep } = await import('../../../functions/jobs/usecases/sweep.ts');
     await sweep(h.d);
     const job = await h.waitTerminal(jobId);
     expect(job).toMatchObject({ status: 'FAILED', reason: 'launch_failed' });
@@ -243,7 +243,7 @@ describe('fault injection: the step consumer killed between two steps', () => {
   });
 
   it('crash after the container started but before it was recorded: task events still attest and end it', async () => {
-    const { setFaultHook } = await import('../../../functions/jobs/service/deps.ts');
+    const { setFaultHook } = await import('../../../functions/jobs/usecases/deps.ts');
     let once = false;
     setFaultHook((p) => {
       if (p === 'after-launch' && !once) {
@@ -259,7 +259,7 @@ describe('fault injection: the step consumer killed between two steps', () => {
   });
 
   it('crash before launch and past the deadline → the sweep ends it ABORTED (timeout) without a container', async () => {
-    const { setFaultHook } = await import('../../../functions/jobs/service/deps.ts');
+    const { setFaultHook } = await import('../../../functions/jobs/usecases/deps.ts');
     setFaultHook((p) => {
       if (p === 'before-launch') throw new Error('injected crash before launch');
     });
@@ -267,7 +267,7 @@ describe('fault injection: the step consumer killed between two steps', () => {
     await h.pumpUntil(async () => (await getJob(h.d.store, jobId))!.launchStartedAtMs !== undefined && (await h.pumpOnce()) === 0);
     setFaultHook(undefined);
     h.env.clock.advance(h.d.cfg.staleStepMs + 1);
-    const { sweep } = await import('../../../functions/jobs/service/sweep.ts');
+    const { sweep } = await import('../../../functions/jobs/usecases/sweep.ts');
     expect((await sweep(h.d)).timedOut).toEqual([jobId]);
     const job = (await getJob(h.d.store, jobId))!;
     expect(job).toMatchObject({ status: 'ABORTED', reason: 'timeout' });
@@ -280,7 +280,7 @@ describe('fault injection: the step consumer killed between two steps', () => {
     await h.pumpUntil(async () => (await getJob(h.d.store, jobId))!.status === 'RUNNING');
     // Time passes on the exchange's clock; the container's own timer has not fired yet.
     h.env.clock.advance(5_001);
-    const { sweep } = await import('../../../functions/jobs/service/sweep.ts');
+    const { sweep } = await import('../../../functions/jobs/usecases/sweep.ts');
     expect((await sweep(h.d)).timedOut).toEqual([jobId]);
     const job = await h.waitTerminal(jobId);
     expect(job).toMatchObject({ status: 'ABORTED', reason: 'timeout' });

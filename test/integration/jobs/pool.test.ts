@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Principal } from '../../../functions/platform/auth/principal.ts';
-import { submitJob } from '../../../functions/jobs/service/submit.ts';
+import { submitJob } from '../../../functions/jobs/usecases/submit.ts';
 import { getJob } from '../../../functions/jobs/store/job-store.ts';
 import { listAgents, poolActive } from '../../../functions/jobs/store/agent-store.ts';
 import { isTerminal } from '../../../functions/jobs/domain/lifecycle.ts';
@@ -79,8 +79,38 @@ describe('agent pool', () => {
     await h.pumpUntil(async () => (await getJob(h!.d.store, jobId))!.status === 'QUEUED' && (await h!.pumpOnce()) === 0);
     expect((await getJob(h.d.store, jobId))!.status).toBe('QUEUED');
     await h.addAgent(1);
-    const { sweep } = await import('../../../functions/jobs/service/sweep.ts');
+    const { sweep } = await import('../../../functions/jobs/usecases/sweep.ts');
     expect((await sweep(h.d)).dispatched).toBe(true);
     expect((await h.waitTerminal(jobId)).status).toBe('COMPLETED');
+  });
+
+  it('a launch failure inside dispatch does not nest a second dispatch: the same loop goes on to the next queued job', async () => {
+    h = await jobsHarness({ agents: 0, maxAgents: 1, config: { quota: { maxActiveJobs: 1000, maxActiveScu: 1_000_000 } } });
+    const { setFaultHook } = await import('../../../functions/jobs/usecases/deps.ts');
+    let depth = 0;
+    let deepest = 0;
+    let dispatches = 0;
+    setFaultHook((p) => {
+      if (p === 'dispatch:enter') {
+        dispatches++;
+        deepest = Math.max(deepest, ++depth);
+      } else if (p === 'dispatch:exit') depth--;
+    });
+    const job = (numGpus: number) => submitJob(h!.d, buyer, { adapter: 'render', spec: { frames: 1, numGpus, image: 'local/sandbox', command: ['true'] }, memoryMb: 128 });
+    // No agent yet: all three queue. The sandbox has no GPUs, so a GPU job's launch fails for
+    // real (capacity_unavailable) after it claimed the agent.
+    const jobs = [await job(1), await job(1), await job(0)];
+    const states = async () => (await Promise.all(jobs.map((j) => getJob(h!.d.store, j.jobId)))).map((j) => j!.status);
+    await h.pumpUntil(async () => (await states()).every((s) => s === 'QUEUED'));
+    await h.addAgent(1);
+    const res = await h.deliver('jobSteps', [{ kind: 'dispatch' }]);
+    expect(res.batchItemFailures).toEqual([]);
+    expect(dispatches).toBe(1);
+    expect(deepest).toBe(1);
+    await h.pumpUntil(async () => (await states()).every((s) => isTerminal(s)));
+    for (const j of jobs.slice(0, 2)) expect(await getJob(h.d.store, j.jobId)).toMatchObject({ status: 'FAILED', reason: 'launch_failed' });
+    expect((await getJob(h.d.store, jobs[2]!.jobId))!.status).toBe('COMPLETED');
+    expect(deepest).toBe(1);
+    expect(await poolActive(h.d.store)).toBe(0);
   });
 });

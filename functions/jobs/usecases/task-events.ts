@@ -11,6 +11,7 @@ import { getJob, patchJob, transition } from '../store/job-store.ts';
 import { agentOf, signCreation } from './attest.ts';
 import type { JobsDeps } from './deps.ts';
 import { finishStopped } from './finish.ts';
+import { startNext } from './pool.ts';
 import { jobEvent, publishStaged } from './notify.ts';
 
 export async function onTaskState(d: JobsDeps, ev: ContainerState): Promise<string> {
@@ -41,8 +42,10 @@ async function applyTaskState(d: JobsDeps, ev: ContainerState): Promise<string> 
   if (job.status !== 'LAUNCHING' && job.status !== 'RUNNING') return `unexpected in ${job.status}`;
 
   if (stopped) {
-    const to = await finishStopped(d, job, { ...ev, exitCode: ev.exitCode ?? null });
-    return to ?? 'moved by another';
+    const ended = await finishStopped(d, job, { ...ev, exitCode: ev.exitCode ?? null });
+    if (!ended) return 'moved by another';
+    if (ended.freedAgent) await startNext(d);
+    return ended.status;
   }
   if (ev.lastStatus === 'RUNNING' && job.status === 'LAUNCHING') {
     const now = d.rt.clock.nowMs();

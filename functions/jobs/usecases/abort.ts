@@ -9,6 +9,7 @@ import { isTerminal } from '../domain/lifecycle.ts';
 import { getJob, patchJob } from '../store/job-store.ts';
 import type { JobsDeps } from './deps.ts';
 import { finishWithoutContainer } from './finish.ts';
+import { startNext } from './pool.ts';
 import { jobEvent, publishStaged } from './notify.ts';
 
 /** Ends or starts ending the job; returns it as it is afterwards. */
@@ -39,10 +40,12 @@ export async function abortJob(d: JobsDeps, jobId: string, reason: string): Prom
           values: {},
         });
         if (!ended) continue;
+        if (ended.freedAgent) await startNext(d);
       } else if (d.rt.clock.nowMs() - job.launchStartedAtMs > d.cfg.staleStepMs) {
         // The launcher died after claiming the launch and recorded no container: end it now.
         const ended = await finishWithoutContainer(d, job, 'ABORTED', job.abortReason ?? reason);
         if (!ended) continue;
+        if (ended.freedAgent) await startNext(d);
       }
       // Otherwise a launch is in flight: the launcher sees abortReason afterwards and stops the container.
       return (await getJob(d.store, jobId))!;

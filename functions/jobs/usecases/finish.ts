@@ -1,8 +1,9 @@
 /**
- * Ending a job. With a container: both attestations signed (creation too if its RUNNING
- * event was never seen), then one transaction moves the job to its terminal state, frees
- * the agent and the quota; the pool is then asked to dispatch the next queued job.
- * Without a container: the terminal move alone (no attestation: nothing existed).
+ * Ending a job: a leaf. With a container: both attestations signed (creation too if its
+ * RUNNING event was never seen), then one transaction moves the job to its terminal state
+ * and frees the agent and the quota. Without a container: the terminal move alone (no
+ * attestation: nothing existed). Each reports whether it freed an agent; the caller decides
+ * whether the pool should dispatch (usecases/pool.ts), so ending a job never re-enters it.
  */
 import { isoAt } from '../../platform/clock.ts';
 import type { Job } from '../domain/job.ts';
@@ -10,9 +11,16 @@ import { outcomeOfStop, type JobStatus } from '../domain/lifecycle.ts';
 import { transition } from '../store/job-store.ts';
 import { agentOf, signCreation, signDeletion, type StopFacts } from './attest.ts';
 import type { JobsDeps } from './deps.ts';
-import { jobEvent, publishStaged, sendSteps } from './notify.ts';
+import { jobEvent, publishStaged } from './notify.ts';
 
-export async function finishStopped(d: JobsDeps, job: Job, stop: StopFacts & { createdAt?: string | undefined; version?: number }): Promise<JobStatus | null> {
+/** A job that just ended: its terminal status, and whether an agent became free. */
+export interface Ended {
+  status: JobStatus;
+  freedAgent: boolean;
+}
+
+/** Ends a job whose container stopped; null when another writer moved it first. */
+export async function finishStopped(d: JobsDeps, job: Job, stop: StopFacts & { createdAt?: string | undefined; version?: number }): Promise<Ended | null> {
   if (job.status !== 'LAUNCHING' && job.status !== 'RUNNING') return null;
   const now = d.rt.clock.nowMs();
   const agent = await agentOf(d, job);
@@ -43,12 +51,17 @@ export async function finishStopped(d: JobsDeps, job: Job, stop: StopFacts & { c
   if (!r.ok) return null;
   d.fault('after-terminal');
   await publishStaged(d, [event]);
-  await startNext(d);
-  return outcome.status;
+  return { status: outcome.status, freedAgent: true };
 }
 
-/** Ends a job that has no container (never launched, or its launch failed). */
-export async function finishWithoutContainer(d: JobsDeps, job: Job, to: 'ABORTED' | 'FAILED', reason: string, guard?: { expression: string; values: Record<string, unknown> }): Promise<boolean> {
+/** Ends a job that has no container (never launched, or its launch failed); null when another writer moved it first. */
+export async function finishWithoutContainer(
+  d: JobsDeps,
+  job: Job,
+  to: 'ABORTED' | 'FAILED',
+  reason: string,
+  guard?: { expression: string; values: Record<string, unknown> },
+): Promise<Ended | null> {
   const now = d.rt.clock.nowMs();
   const holds = job.status === 'LAUNCHING' || job.status === 'RUNNING';
   const event = jobEvent(d, job, job.status, to, { reason });
@@ -57,21 +70,7 @@ export async function finishWithoutContainer(d: JobsDeps, job: Job, to: 'ABORTED
     ...(holds && job.agentId ? { releaseAgent: job.agentId } : {}),
     condition: guard ?? { expression: 'attribute_not_exists(containerId)', values: {} },
   });
-  if (!r.ok) return false;
+  if (!r.ok) return null;
   await publishStaged(d, [event]);
-  if (holds) await startNext(d);
-  return true;
-}
-
-/**
- * An agent just freed: start the oldest queued job now rather than behind the step
- * queue's backlog. If this fails, the timeout sweep's dispatch kick starts it later.
- */
-async function startNext(d: JobsDeps): Promise<void> {
-  try {
-    const { dispatch } = await import('./steps.ts');
-    await dispatch(d);
-  } catch {
-    await sendSteps(d, [{ kind: 'dispatch' }]);
-  }
+  return { status: to, freedAgent: holds && Boolean(job.agentId) };
 }

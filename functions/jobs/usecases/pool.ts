@@ -1,0 +1,160 @@
+/**
+ * The agent pool: claiming a free agent (and a pool slot) for a job, launching its
+ * container, and dispatching queued jobs while agents are free. Ending a job never calls
+ * back in here (usecases/finish.ts is a leaf that reports what it freed): whoever freed an
+ * agent calls `startNext`, and a launch that fails inside `dispatch` frees its agent for
+ * the same loop's next claim, so a dispatch never nests another.
+ */
+import type { Agent, Job } from '../domain/job.ts';
+import type { LaunchSpec } from '../drivers/driver.ts';
+import { listAgents } from '../store/agent-store.ts';
+import { getJob, patchJob, queuedJobs, transition } from '../store/job-store.ts';
+import { agentOf } from './attest.ts';
+import type { JobsDeps } from './deps.ts';
+import { finishWithoutContainer } from './finish.ts';
+import { jobEvent, publishStaged, sendSteps } from './notify.ts';
+
+/** How long after its deadline an agent's lease runs out (the sweep reclaims it then). */
+export const LEASE_GRACE_MS = 120_000;
+
+export type ClaimResult = 'claimed' | 'full' | 'moved';
+
+/** Claims a free agent and a pool slot for the job, moving it to LAUNCHING, in one transaction. */
+export async function claim(d: JobsDeps, job: Job, from: 'ALLOCATING' | 'QUEUED', agents?: Agent[]): Promise<ClaimResult> {
+  const free = (agents ?? (await listAgents(d.store))).filter((a) => !a.jobId);
+  const now = d.rt.clock.nowMs();
+  for (const agent of free) {
+    const deadlineMs = now + job.resources.timeoutMs;
+    const event = jobEvent(d, job, from, 'LAUNCHING', { agentId: agent.name });
+    const r = await transition(
+      d.store,
+      job,
+      from,
+      'LAUNCHING',
+      { agentId: agent.name, identity: agent.identity, claimedAtMs: now, deadlineMs },
+      now,
+      { claimAgent: { name: agent.name, leaseUntilMs: deadlineMs + LEASE_GRACE_MS, maxAgents: d.cfg.maxAgents }, event },
+    );
+    if (r.ok) {
+      await publishStaged(d, [event]);
+      d.fault('after:LAUNCHING');
+      return 'claimed';
+    }
+    if (r.failed === 'pool') return 'full';
+    if (r.failed === 'job') return 'moved';
+  }
+  return 'full';
+}
+
+/** Starts queued jobs, oldest first, while agents are free. Returns how many it launched. */
+export async function dispatch(d: JobsDeps): Promise<number> {
+  d.fault('dispatch:enter');
+  try {
+    return await dispatchLoop(d);
+  } finally {
+    d.fault('dispatch:exit');
+  }
+}
+
+async function dispatchLoop(d: JobsDeps): Promise<number> {
+  let started = 0;
+  for (let round = 0; round < 50; round++) {
+    const waiting = await queuedJobs(d.store, 10);
+    if (waiting.length === 0) return started;
+    let progressed = false;
+    for (const job of waiting) {
+      const c = await claim(d, job, 'QUEUED');
+      if (c === 'full') return started;
+      if (c === 'claimed') {
+        started++;
+        // Launch here rather than behind the step queue's backlog; a crash is re-sent by the sweep.
+        // A failed launch frees its agent, which the next claim of this loop takes.
+        const claimed = await getJob(d.store, job.jobId);
+        if (claimed?.status === 'LAUNCHING') await launch(d, claimed);
+      }
+      progressed = true;
+    }
+    if (!progressed) return started;
+  }
+  return started;
+}
+
+/**
+ * An agent just freed: start the oldest queued job now rather than behind the step
+ * queue's backlog. If this fails, a dispatch step is queued; failing that too, the timeout
+ * sweep's dispatch kick starts it later.
+ */
+export async function startNext(d: JobsDeps): Promise<void> {
+  try {
+    await dispatch(d);
+  } catch {
+    await sendSteps(d, [{ kind: 'dispatch' }]);
+  }
+}
+
+export function launchSpec(job: Job): LaunchSpec {
+  return {
+    jobId: job.jobId,
+    image: job.plan.image,
+    command: job.plan.command,
+    env: { ...job.plan.env, VRACU_JOB_ID: job.jobId },
+    cpuUnits: job.resources.cpuUnits,
+    memoryMb: job.resources.memoryMb,
+    gpus: job.profile.numGpus,
+    timeoutMs: job.resources.timeoutMs,
+    network: job.resources.network,
+    tags: { jobId: job.jobId, tenant: job.tenant, agent: job.agentId ?? '', adapter: job.adapter },
+  };
+}
+
+/** What a launch attempt did, and whether it gave its agent back (a failed launch does). */
+export interface LaunchOutcome {
+  note: string;
+  ended?: 'FAILED' | 'ABORTED';
+  freedAgent: boolean;
+}
+
+const ended = (to: 'FAILED' | 'ABORTED', r: { freedAgent: boolean } | null, note: string = to): LaunchOutcome =>
+  r ? { note, ended: to, freedAgent: r.freedAgent } : { note: 'moved by another', freedAgent: false };
+
+/**
+ * Launches the container. `launchStartedAtMs` is claimed first, so a re-sent step never
+ * launches a second container; the container then reports itself through task events.
+ */
+export async function launch(d: JobsDeps, job: Job): Promise<LaunchOutcome> {
+  const now = d.rt.clock.nowMs();
+  if (job.launchStartedAtMs !== undefined) {
+    if (job.containerId) return { note: 'launched; waiting for the container', freedAgent: false };
+    if (now - job.launchStartedAtMs < d.cfg.staleStepMs) return { note: 'launch in progress', freedAgent: false };
+    // The launcher died after claiming the launch and before recording a container.
+    return ended('FAILED', await finishWithoutContainer(d, job, 'FAILED', 'launch_failed'));
+  }
+  if (job.abortReason) return ended('ABORTED', await finishWithoutContainer(d, job, 'ABORTED', job.abortReason));
+  try {
+    // Never start a container whose attestations could not be signed.
+    await d.signerFor(await agentOf(d, job));
+  } catch {
+    return ended('FAILED', await finishWithoutContainer(d, job, 'FAILED', 'agent_key_unavailable'));
+  }
+  const claimed = await patchJob(d.store, job.jobId, { launchStartedAtMs: now }, {
+    expression: '#st = :launching AND attribute_not_exists(launchStartedAtMs)',
+    names: { '#st': 'status' },
+    values: { ':launching': 'LAUNCHING' },
+  });
+  if (!claimed) return { note: 'moved by another', freedAgent: false };
+  d.fault('before-launch');
+  const driver = await d.driver();
+  let containerId: string;
+  try {
+    containerId = (await driver.launch(launchSpec(job))).containerId;
+  } catch (e) {
+    const fresh = (await getJob(d.store, job.jobId))!;
+    return ended('FAILED', await finishWithoutContainer(d, fresh, 'FAILED', 'launch_failed'), `FAILED: ${(e as Error).message}`);
+  }
+  d.fault('after-launch');
+  await patchJob(d.store, job.jobId, { containerId }, { expression: 'attribute_not_exists(containerId) OR containerId = :cid', values: { ':cid': containerId } });
+  const fresh = await getJob(d.store, job.jobId);
+  // A cancel or timeout that landed while we were launching: stop what we just started.
+  if (fresh?.abortReason && (fresh.status === 'LAUNCHING' || fresh.status === 'RUNNING')) await driver.stop(containerId, fresh.abortReason);
+  return { note: `launched ${containerId}`, freedAgent: false };
+}

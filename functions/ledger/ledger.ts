@@ -5,6 +5,7 @@
  */
 import { GetCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../platform/errors.ts';
+import { replayOrReject, type IdempotencyRecord } from '../platform/idempotency.ts';
 import { isoAt, type Clock } from '../platform/clock.ts';
 import type { IdGenerator } from '../platform/ids.ts';
 import type { Json } from '../platform/canonical-json.ts';
@@ -22,7 +23,7 @@ export type { Posting } from './domain/postings.ts';
 export { InvalidPostingError, TransferTooLargeError } from './domain/postings.ts';
 export type { LedgerEntry } from './store/entries.ts';
 
-export interface TransferRequest {
+export interface TransferRequest<R extends Json = Json> {
   /** Idempotency key, already scoped by the caller, e.g. `purchase:prn_x:<Idempotency-Key>`. */
   key: string;
   /** Digest of the request; the same key with another hash is rejected (409). */
@@ -32,14 +33,14 @@ export interface TransferRequest {
   memo: string;
   /** Other writes committed atomically with the money (RC puts, capacity updates). */
   extra?: LabelledItem[];
-  /** Stored for replays; JSON-safe (money formatted first). */
-  result: Json;
+  /** Stored for replays; JSON-safe (money formatted first). A replay returns it as stored. */
+  result: R;
 }
 
-export interface TransferOutcome {
+export interface TransferOutcome<R extends Json = Json> {
   transferId: string;
   replayed: boolean;
-  result: Json;
+  result: R;
 }
 
 export interface LedgerDeps {
@@ -75,7 +76,7 @@ export class Ledger {
    * `insufficient_funds` with `{ account }`; a failed condition of an `extra` item →
    * the TransactionCancelledError itself (the caller maps its own labels).
    */
-  async transfer(req: TransferRequest): Promise<TransferOutcome> {
+  async transfer<R extends Json>(req: TransferRequest<R>): Promise<TransferOutcome<R>> {
     validateKey(req.key, req.requestHash);
     validatePostings(req.postings);
     const net = netChanges(req.postings);
@@ -94,7 +95,7 @@ export class Ledger {
       } catch (err) {
         if (!(err instanceof TransactionCancelledError) || !err.failedCondition()) throw err;
         // Whatever else failed, an existing record for this key decides the answer.
-        const replay = await this.replayOf(req);
+        const replay = await this.replayOf<R>(req);
         if (replay) return replay;
         const debit = err.failed(/^debit:/);
         if (debit) {
@@ -115,11 +116,21 @@ export class Ledger {
     }
   }
 
-  /** The stored outcome of a key, if it was applied. */
-  async lookup(key: string): Promise<{ requestHash: string; result: Json; transferId: string } | null> {
+  /**
+   * The stored outcome of a key, if it was applied. `R` is what the caller stored under its
+   * own key (the ledger wrote it from a value of that type and never changes it).
+   */
+  async lookup<R extends Json = Json>(key: string): Promise<(IdempotencyRecord<R> & { transferId: string }) | null> {
     const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: idemPk(key), sk: IDEM_SK }, ConsistentRead: true }));
     if (!out.Item) return null;
-    return { requestHash: String(out.Item.requestHash), result: JSON.parse(String(out.Item.result)) as Json, transferId: String(out.Item.transferId) };
+    return { requestHash: String(out.Item.requestHash), result: JSON.parse(String(out.Item.result)) as R, transferId: String(out.Item.transferId) };
+  }
+
+  /** The original outcome of a request already applied under its key; `exists_with_different_payload` for another request. */
+  async replayOf<R extends Json>(req: Pick<TransferRequest<R>, 'key' | 'requestHash'>): Promise<TransferOutcome<R> | null> {
+    const prior = await this.lookup<R>(req.key);
+    const result = replayOrReject(prior, req.requestHash, `key ${req.key}`, { key: req.key });
+    return prior && result !== undefined ? { transferId: prior.transferId, replayed: true, result } : null;
   }
 
   /** Sum of the account's shards; 0 for an account never touched. */
@@ -175,7 +186,7 @@ export class Ledger {
    * rides on its first entry rather than an item of its own: one write fewer in every
    * money movement. A transfer whose postings cancel out (no entry) keeps a header item.
    */
-  private recordItems(req: TransferRequest, transferId: string, at: string, net: Map<AccountId, bigint>): LabelledItem[] {
+  private recordItems(req: TransferRequest<Json>, transferId: string, at: string, net: Map<AccountId, bigint>): LabelledItem[] {
     const ttl = Math.floor(this.clock.nowMs() / 1000) + IDEMPOTENCY_RETENTION_DAYS * 86_400;
     const header = { key: req.key, postings: req.postings.map((p) => ({ from: p.from, to: p.to, amount: p.amount })) };
     const items: LabelledItem[] = [
@@ -282,18 +293,9 @@ export class Ledger {
     return entriesGsiPk(a, n > 1 ? creditShard(`${transferId}:${a}`, n) : undefined);
   }
 
-  private async replayOf(req: TransferRequest): Promise<TransferOutcome | null> {
-    const prior = await this.lookup(req.key);
-    if (!prior) return null;
-    if (prior.requestHash !== req.requestHash) {
-      throw new AppError('exists_with_different_payload', `key ${req.key} was already used with a different request`, { key: req.key });
-    }
-    return { transferId: prior.transferId, replayed: true, result: prior.result };
-  }
-
-  private async insufficient(req: TransferRequest, a: AccountId): Promise<TransferOutcome> {
+  private async insufficient<R extends Json>(req: TransferRequest<R>, a: AccountId): Promise<TransferOutcome<R>> {
     // A replay of a transfer that already spent the funds is not a shortfall.
-    const replay = await this.replayOf(req);
+    const replay = await this.replayOf<R>(req);
     if (replay) return replay;
     throw new AppError('insufficient_funds', `account ${a} has insufficient funds`, { account: a });
   }

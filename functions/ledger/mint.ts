@@ -2,9 +2,8 @@
  * Minting: ACU enter the ledger from the `mint` boundary account (the stand-in for card
  * top-ups). Arrears are settled first, in the same transaction.
  */
-import { createHash } from 'node:crypto';
 import { AppError } from '../platform/errors.ts';
-import { canonicalize } from '../platform/canonical-json.ts';
+import { requestHash as hashOf } from '../platform/idempotency.ts';
 import { formatAcu, minBig } from '../platform/money.ts';
 import { account, type Ledger, type Posting } from './ledger.ts';
 
@@ -37,16 +36,14 @@ const SETTLE_ATTEMPTS = 3;
 /** `scope` names the caller (the key is theirs). */
 export async function mint(ledger: Ledger, scope: string, idempotencyKey: string, input: MintInput): Promise<MintResult> {
   const key = `mint:${scope}:${idempotencyKey}`;
-  const requestHash = createHash('sha256')
-    .update(canonicalize({ user: input.user, amount: formatAcu(input.amount), memo: input.memo ?? null }))
-    .digest('hex');
+  const requestHash = hashOf({ user: input.user, amount: formatAcu(input.amount), memo: input.memo ?? null });
   for (let attempt = 1; ; attempt++) {
     const owed = -(await ledger.balance(account.arrears(input.user)));
     const { postings, settle } = mintPostings(input.user, input.amount, owed);
     const result = { user: input.user, amount: formatAcu(input.amount), settledArrears: formatAcu(settle), credited: formatAcu(input.amount - settle) };
     try {
       const out = await ledger.transfer({ key, requestHash, postings, memo: input.memo ?? `mint to ${input.user}`, result });
-      return { ...(out.result as Omit<MintResult, 'transferId' | 'replayed'>), transferId: out.transferId, replayed: out.replayed };
+      return { ...out.result, transferId: out.transferId, replayed: out.replayed };
     } catch (err) {
       // Another settlement paid the same arrears meanwhile: recompute what is owed.
       if (err instanceof AppError && err.code === 'conflict' && attempt < SETTLE_ATTEMPTS) continue;

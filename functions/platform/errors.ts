@@ -16,7 +16,6 @@ export const ERROR_STATUS = {
   route_not_found: 404,
   method_not_allowed: 405,
   // idempotency and concurrency
-  idempotency_key_reused: 409,
   exists_with_different_payload: 409,
   conflict: 409,
   rate_limited: 429,

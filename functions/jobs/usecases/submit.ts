@@ -11,7 +11,7 @@ import { jobDocument, type Job, type JobResources, type NetworkMode } from '../d
 import type { ExecutionPlan, ResourceProfile } from '../domain/plan.ts';
 import { checkPolicy, quotaError, scuOf } from '../domain/policy.ts';
 import { createJob, getIdempotency, getJob, tenantUsage } from '../store/job-store.ts';
-import { AppError } from '../../platform/errors.ts';
+import { replayOrReject, requestHash } from '../../platform/idempotency.ts';
 import type { JobsDeps } from './deps.ts';
 import { advance, jobEvent, publishStaged, sendSteps } from './notify.ts';
 
@@ -47,21 +47,21 @@ export function prepareJob(input: SubmitInput, cfg: JobsConfig): Prepared {
 }
 
 /** Same key and payload → the job it made; same key and another payload → a rejection. */
-async function replay(d: JobsDeps, tenant: string, key: string, requestHash: string): Promise<Job | null> {
+async function replay(d: JobsDeps, tenant: string, key: string, hash: string): Promise<Job | null> {
   const rec = await getIdempotency(d.store, tenant, key);
-  if (!rec) return null;
-  if (rec.requestHash !== requestHash) throw new AppError('exists_with_different_payload', 'this Idempotency-Key was used for a different submission');
-  const job = await getJob(d.store, rec.jobId);
-  if (!job) throw new Error(`idempotency record points at missing job ${rec.jobId}`);
+  const jobId = replayOrReject(rec && { requestHash: rec.requestHash, result: rec.jobId }, hash, 'this Idempotency-Key');
+  if (!jobId) return null;
+  const job = await getJob(d.store, jobId);
+  if (!job) throw new Error(`idempotency record points at missing job ${jobId}`);
   return job;
 }
 
 const IDEMPOTENCY_TTL_SEC = 24 * 3600;
 
 export async function submitJob(d: JobsDeps, principal: Principal, input: SubmitInput, idempotencyKey?: string): Promise<Job> {
-  const requestHash = jobHash(input);
+  const hash = requestHash(input);
   if (idempotencyKey) {
-    const earlier = await replay(d, principal.tenant, idempotencyKey, requestHash);
+    const earlier = await replay(d, principal.tenant, idempotencyKey, hash);
     if (earlier) return earlier;
   }
   const p = prepareJob(input, d.cfg);
@@ -78,10 +78,10 @@ export async function submitJob(d: JobsDeps, principal: Principal, input: Submit
     createdAt: isoAt(now),
     updatedAtMs: now,
   };
-  const idem = idempotencyKey ? { key: idempotencyKey, requestHash, ttlSec: Math.floor(now / 1000) + IDEMPOTENCY_TTL_SEC } : undefined;
+  const idem = idempotencyKey ? { key: idempotencyKey, requestHash: hash, ttlSec: Math.floor(now / 1000) + IDEMPOTENCY_TTL_SEC } : undefined;
   const event = jobEvent(d, job, null, 'PENDING', { adapter: job.adapter });
   const failed = await createJob(d.store, job, d.cfg.quota, idem, event);
-  if (failed === 'idempotency') return (await replay(d, principal.tenant, idempotencyKey!, requestHash))!;
+  if (failed === 'idempotency') return (await replay(d, principal.tenant, idempotencyKey!, hash))!;
   if (failed === 'quota') {
     throw quotaError(await tenantUsage(d.store, principal.tenant), p.scu, d.cfg.quota) ?? quotaError({ jobs: d.cfg.quota.maxActiveJobs, scu: 0 }, p.scu, d.cfg.quota)!;
   }

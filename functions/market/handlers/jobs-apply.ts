@@ -2,10 +2,8 @@ import { httpHandler } from '../../platform/http/handler.ts';
 import { jobApplyRoute } from '../api.ts';
 import { applyJob, usageFromJson } from '../usecases/coverage.ts';
 
-type Out = Omit<ReturnType<typeof jobApplyRoute.response.body.parse>, 'replayed'>;
-
 export const handler = httpHandler(jobApplyRoute, async (req, rt) => {
   const b = req.body;
   const out = await applyJob(rt, { ...usageFromJson(b), userId: b.userId, providerId: b.providerId });
-  return { ...(out.result as unknown as Out), replayed: out.replayed };
+  return { ...out.result, replayed: out.replayed };
 });

@@ -2,10 +2,8 @@ import { httpHandler, mustPrincipal } from '../../platform/http/handler.ts';
 import { tradeRoute } from '../api.ts';
 import { executeTrade } from '../usecases/secondary.ts';
 
-type Out = Omit<ReturnType<typeof tradeRoute.response.body.parse>, 'replayed'>;
-
 export const handler = httpHandler(tradeRoute, async (req, rt) => {
   const p = mustPrincipal(req.principal);
   const out = await executeTrade(rt, p.id, { listingId: req.body.listingId, scu: BigInt(req.body.scu) }, req.idempotencyKey);
-  return { ...(out.result as unknown as Out), replayed: out.replayed };
+  return { ...out.result, replayed: out.replayed };
 });

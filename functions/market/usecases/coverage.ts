@@ -19,7 +19,7 @@ import { runtimeToScu } from '../domain/catalog.ts';
 import { MAX_JOBS_PER_APPLY, planJobs, type CoveragePlan, type RcDraw } from '../domain/coverage.ts';
 import { jobDetailKey, jobKey, rcKey } from '../store/keys.ts';
 import { cachedProvider, rcsOfOwner } from '../store/reads.ts';
-import { requestHash } from './hash.ts';
+import { replayOrReject, requestHash } from '../../platform/idempotency.ts';
 import { backoff, GUARD_ATTEMPTS, keptChanging } from './contention.ts';
 
 export interface JobUsage {
@@ -48,8 +48,10 @@ export interface JobsApply {
   pathOf?: (index: number) => string;
 }
 
+export type JobApplyResult = ReturnType<typeof resultOf>;
+
 export interface Applied {
-  result: Json;
+  result: JobApplyResult;
   replayed: boolean;
 }
 
@@ -107,8 +109,9 @@ export async function applyJobs(rt: Runtime, req: JobsApply): Promise<Applied[]>
         extra: itemsOf(rt, req, pending, batch, results, nowIso),
         result: stored,
       });
-      if (out.replayed && !one) await settleApplied(rt, pending, done);
-      else pending.forEach((j, i) => done.set(j.jobId, { result: one ? out.result : results[i]!, replayed: out.replayed }));
+      // A replay answers from the job records (a batch's ledger record only names its jobs).
+      if (out.replayed) await settleApplied(rt, pending, done);
+      else pending.forEach((j, i) => done.set(j.jobId, { result: results[i]!, replayed: false }));
     } catch (err) {
       if (err instanceof TransactionCancelledError && err.failed(/^job:/)) {
         // Some of these jobs were applied before: answer them from their records, retry the rest.
@@ -130,9 +133,10 @@ async function settleApplied(rt: Runtime, pending: { jobId: string; hash: string
   let settled = 0;
   pending.forEach((j, i) => {
     const it = found[i]!.Item;
-    if (!it) return;
-    if (it.requestHash !== j.hash) throw new AppError('exists_with_different_payload', `job ${j.jobId} was already applied with a different payload`, { jobId: j.jobId });
-    done.set(j.jobId, { result: JSON.parse(String(it.result)) as Json, replayed: true });
+    const record = it && { requestHash: String(it.requestHash), result: JSON.parse(String(it.result)) as JobApplyResult };
+    const result = replayOrReject(record, j.hash, `job ${j.jobId}`, { jobId: j.jobId });
+    if (!result) return;
+    done.set(j.jobId, { result, replayed: true });
     settled++;
   });
   if (settled === 0) throw new AppError('conflict', 'a job record changed while applying; retry');
@@ -175,7 +179,7 @@ function itemsOf(
   req: JobsApply,
   jobs: { jobId: string; hash: string }[],
   batch: ReturnType<typeof planJobs>,
-  results: Json[],
+  results: JobApplyResult[],
   at: string,
 ): LabelledItem[] {
   const table = rt.table('market');

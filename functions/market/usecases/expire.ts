@@ -14,11 +14,11 @@ import { account, ledgerFor, type Posting } from '../../ledger/ledger.ts';
 import { expirySplit } from '../domain/expiry.ts';
 import { capacityKey, rcKey } from '../store/keys.ts';
 import { dueRcIds, getRc, listingsOfRc, soldScuOf } from '../store/reads.ts';
-import { requestHash } from './hash.ts';
+import { requestHash } from '../../platform/idempotency.ts';
 import { backoff, GUARD_ATTEMPTS, keptChanging, lostGuard } from './contention.ts';
 import { closeListingItem } from './secondary.ts';
 
-export interface ExpiredRc {
+export type ExpiredRc = {
   rcId: string;
   ownerId: string;
   providerId: string;
@@ -26,7 +26,7 @@ export interface ExpiredRc {
   maxScu: number;
   refund: string;
   breakage: string;
-}
+};
 
 /** Expires one RC if it is due; null when it is not due or already expired. */
 export async function expireRc(rt: Runtime, rcId: string): Promise<{ expired: ExpiredRc; replayed: boolean } | null> {
@@ -85,8 +85,8 @@ export async function expireRc(rt: Runtime, rcId: string): Promise<{ expired: Ex
       breakage: formatAcu(split.breakageMicro),
     };
     try {
-      const out = await ledger.transfer({ key: `expire:${rc.rcId}`, requestHash: requestHash({ rcId: rc.rcId }), postings, memo: `expire ${rc.rcId}`, extra, result: { ...expired } });
-      return { expired: out.result as unknown as ExpiredRc, replayed: out.replayed };
+      const out = await ledger.transfer({ key: `expire:${rc.rcId}`, requestHash: requestHash({ rcId: rc.rcId }), postings, memo: `expire ${rc.rcId}`, extra, result: expired });
+      return { expired: out.result, replayed: out.replayed };
     } catch (err) {
       if (!lostGuard(err, /^(rc|listing|capacity):/)) throw err;
       if (attempt >= GUARD_ATTEMPTS) throw keptChanging(`RC ${rcId}`);

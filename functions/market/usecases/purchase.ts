@@ -9,7 +9,6 @@ import { isoAt } from '../../platform/clock.ts';
 import { formatAcu } from '../../platform/money.ts';
 import { TransactionCancelledError, type LabelledItem } from '../../platform/dynamo/transact.ts';
 import type { Runtime } from '../../platform/runtime.ts';
-import type { Json } from '../../platform/canonical-json.ts';
 import { account, ledgerFor, type Posting } from '../../ledger/ledger.ts';
 import { isTenor, tenorMs, type Tenor } from '../domain/catalog.ts';
 import { planPurchase } from '../domain/purchase.ts';
@@ -19,17 +18,26 @@ import { rcItem, rcOut } from '../store/codec.ts';
 import { capacityKey, quoteKey } from '../store/keys.ts';
 import { getQuoteItem, offerOf, providerState } from '../store/reads.ts';
 import { allocationsFromItem } from './quote.ts';
-import { requestHash } from './hash.ts';
+import { requestHash } from '../../platform/idempotency.ts';
 
-export async function purchase(rt: Runtime, userId: string, quoteId: string, idempotencyKey?: string, maxDriftBps?: number): Promise<{ result: Json; replayed: boolean }> {
+export type PurchaseResult = ReturnType<typeof purchaseResult>;
+
+/**
+ * Rejections, in the order they are checked (each writes nothing): a replay first (the same
+ * key and request answer as the first time did, even once the quote has been used or has
+ * expired; another request under the key → `exists_with_different_payload`), then
+ * `quote_not_found` (missing or another's), `conflict` (already purchased), `quote_expired`,
+ * `unknown_tenor`, `capacity_exhausted` (nothing was allocated), `price_drifted`,
+ * `capacity_exhausted` (a provider has less left than the quote reserved), and from the
+ * transaction `insufficient_funds`, `capacity_exhausted` (a concurrent buyer won) or
+ * `conflict` (a concurrent purchase of the same quote won).
+ */
+export async function purchase(rt: Runtime, userId: string, quoteId: string, idempotencyKey?: string, maxDriftBps?: number): Promise<{ result: PurchaseResult; replayed: boolean }> {
   const ledger = ledgerFor(rt);
   const key = `purchase:${userId}:${idempotencyKey ?? quoteId}`;
   const hash = requestHash({ quoteId, maxDriftBps: maxDriftBps ?? null });
-  const prior = await ledger.lookup(key);
-  if (prior) {
-    if (prior.requestHash !== hash) throw new AppError('idempotency_key_reused', 'this Idempotency-Key was used for another purchase');
-    return { result: prior.result, replayed: true };
-  }
+  const prior = await ledger.replayOf<PurchaseResult>({ key, requestHash: hash });
+  if (prior) return { result: prior.result, replayed: true };
   const q = await getQuoteItem(rt, quoteId);
   if (!q || q.ownerId !== userId) throw new AppError('quote_not_found', `no quote ${quoteId}`);
   if (q.status !== 'OPEN') throw new AppError('conflict', `quote ${quoteId} was already purchased`);
@@ -105,13 +113,7 @@ export async function purchase(rt: Runtime, userId: string, quoteId: string, ide
     });
     extra.push({ label: `rc:${rc.rcId}`, item: { Put: { TableName: table, Item: rcItem(rc), ConditionExpression: 'attribute_not_exists(pk)' } } });
   });
-  const result = {
-    quoteId,
-    total: formatAcu(plan.totalMicro),
-    commitTotal: formatAcu(plan.lines.reduce((s, l) => s + l.commitTotalMicro, 0n)),
-    escrowTotal: formatAcu(plan.lines.reduce((s, l) => s + l.escrowMicro, 0n)),
-    reservations: rcs.map(rcOut),
-  };
+  const result = purchaseResult(quoteId, plan, rcs);
   try {
     const out = await ledger.transfer({ key, requestHash: hash, postings, memo: `purchase ${quoteId}`, extra, result });
     return { result: out.result, replayed: out.replayed };
@@ -122,6 +124,16 @@ export async function purchase(rt: Runtime, userId: string, quoteId: string, ide
     if (err.failed('quote')) throw new AppError('conflict', `quote ${quoteId} was already purchased`);
     throw err;
   }
+}
+
+function purchaseResult(quoteId: string, plan: Extract<ReturnType<typeof planPurchase>, { ok: true }>, rcs: Rc[]) {
+  return {
+    quoteId,
+    total: formatAcu(plan.totalMicro),
+    commitTotal: formatAcu(plan.lines.reduce((s, l) => s + l.commitTotalMicro, 0n)),
+    escrowTotal: formatAcu(plan.lines.reduce((s, l) => s + l.escrowMicro, 0n)),
+    reservations: rcs.map(rcOut),
+  };
 }
 
 function capacityExhausted(providerId: string, remaining: bigint | null): AppError {

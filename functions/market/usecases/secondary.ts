@@ -9,14 +9,13 @@ import { isoAt } from '../../platform/clock.ts';
 import { formatAcu } from '../../platform/money.ts';
 import { transactWrite, type LabelledItem } from '../../platform/dynamo/transact.ts';
 import type { Runtime } from '../../platform/runtime.ts';
-import type { Json } from '../../platform/canonical-json.ts';
 import { account, ledgerFor, type Posting } from '../../ledger/ledger.ts';
 import type { Rc } from '../domain/rc.ts';
 import { checkListing, checkTrade, planTrade, type Listing } from '../domain/secondary.ts';
 import { listingOut, rcItem, rcOut } from '../store/codec.ts';
 import { listingKey, OPEN_LISTINGS_GSI, rcKey, tradeKey } from '../store/keys.ts';
 import { getListing, getRc } from '../store/reads.ts';
-import { requestHash } from './hash.ts';
+import { replayOrReject, requestHash } from '../../platform/idempotency.ts';
 import { backoff, GUARD_ATTEMPTS, keptChanging, lostGuard } from './contention.ts';
 
 function rcVersionGuard(rt: Runtime, rc: Rc, set: string, values: Record<string, unknown>, names: Record<string, string> = {}): LabelledItem {
@@ -44,9 +43,9 @@ export async function createListing(rt: Runtime, sellerId: string, req: { rcId: 
   const hash = requestHash({ rcId: req.rcId, scu: req.scu.toString(), ask: req.askMicro.toString() });
   if (marker) {
     const prior = await rt.doc.send(new GetCommand({ TableName: rt.table('market'), Key: marker, ConsistentRead: true }));
-    if (prior.Item) {
-      if (prior.Item.requestHash !== hash) throw new AppError('idempotency_key_reused', 'this Idempotency-Key was used for another listing');
-      const l = await getListing(rt, String(prior.Item.listingId));
+    const listingId = replayOrReject(prior.Item && { requestHash: String(prior.Item.requestHash), result: String(prior.Item.listingId) }, hash, 'this Idempotency-Key');
+    if (listingId) {
+      const l = await getListing(rt, listingId);
       if (l) return listingOut(l);
     }
   }
@@ -135,15 +134,14 @@ export async function cancelListing(rt: Runtime, userId: string, isAdmin: boolea
   }
 }
 
-export async function executeTrade(rt: Runtime, buyerId: string, req: { listingId: string; scu: bigint }, idempotencyKey?: string): Promise<{ result: Json; replayed: boolean }> {
+export type TradeResult = ReturnType<typeof tradeResult>;
+
+export async function executeTrade(rt: Runtime, buyerId: string, req: { listingId: string; scu: bigint }, idempotencyKey?: string): Promise<{ result: TradeResult; replayed: boolean }> {
   const ledger = ledgerFor(rt);
   const key = `trade:${buyerId}:${idempotencyKey ?? rt.ids.next('req')}`;
   const hash = requestHash({ listingId: req.listingId, scu: req.scu.toString() });
-  const prior = await ledger.lookup(key);
-  if (prior) {
-    if (prior.requestHash !== hash) throw new AppError('idempotency_key_reused', 'this Idempotency-Key was used for another trade');
-    return { result: prior.result, replayed: true };
-  }
+  const prior = await ledger.replayOf<TradeResult>({ key, requestHash: hash });
+  if (prior) return { result: prior.result, replayed: true };
   for (let attempt = 1; ; attempt++) {
     const listing = await getListing(rt, req.listingId);
     if (!listing) throw new AppError('not_found', `no listing ${req.listingId}`);
@@ -189,22 +187,7 @@ export async function executeTrade(rt: Runtime, buyerId: string, req: { listingI
       rcVersionGuard(rt, rc, 'maxScu = :m, listedScu = :l, escrowMicro = :e, #s = :s', { ':m': plan.parent.maxScu, ':l': plan.parent.listedScu, ':e': plan.parent.escrowMicro, ':s': plan.parent.status }, { '#s': 'status' }),
       { label: 'child', item: { Put: { TableName: table, Item: rcItem(child), ConditionExpression: 'attribute_not_exists(pk)' } } },
     ];
-    const result = {
-      tradeId,
-      listingId: listing.listingId,
-      parentRcId: rc.rcId,
-      buyerRcId: child.rcId,
-      buyerId,
-      sellerId: listing.sellerId,
-      scu: Number(req.scu),
-      price: formatAcu(listing.askMicro),
-      total: formatAcu(plan.costMicro),
-      escrowMoved: formatAcu(plan.escrowShareMicro),
-      listingScuAvailable: Number(plan.listing.scuAvailable),
-      listingStatus: plan.listing.status,
-      at: nowIso,
-      buyerRc: rcOut(child),
-    };
+    const result = tradeResult({ tradeId, listing, rc, child, buyerId, scu: req.scu, plan, at: nowIso });
     extra.push({ label: 'trade', item: { Put: { TableName: table, Item: { ...tradeKey(tradeId), kind: 'trade', ...result, gsi2pk: `RCTRD#${rc.rcId}`, gsi2sk: tradeId }, ConditionExpression: 'attribute_not_exists(pk)' } } });
     try {
       const out = await ledger.transfer({ key, requestHash: hash, postings, memo: `trade ${tradeId}`, extra, result });
@@ -215,4 +198,23 @@ export async function executeTrade(rt: Runtime, buyerId: string, req: { listingI
       await backoff(attempt);
     }
   }
+}
+
+function tradeResult(t: { tradeId: string; listing: Listing; rc: Rc; child: Rc; buyerId: string; scu: bigint; plan: ReturnType<typeof planTrade>; at: string }) {
+  return {
+    tradeId: t.tradeId,
+    listingId: t.listing.listingId,
+    parentRcId: t.rc.rcId,
+    buyerRcId: t.child.rcId,
+    buyerId: t.buyerId,
+    sellerId: t.listing.sellerId,
+    scu: Number(t.scu),
+    price: formatAcu(t.listing.askMicro),
+    total: formatAcu(t.plan.costMicro),
+    escrowMoved: formatAcu(t.plan.escrowShareMicro),
+    listingScuAvailable: Number(t.plan.listing.scuAvailable),
+    listingStatus: t.plan.listing.status,
+    at: t.at,
+    buyerRc: rcOut(t.child),
+  };
 }

@@ -4,7 +4,8 @@
  * definitions) and by the cold-start bench, so a new route, queue or schedule is picked
  * up by both without being listed twice.
  */
-import { AUTHORIZER, ROUTES } from '../functions/definitions/routes.ts';
+import { ROUTES } from '../functions/api/routes.ts';
+import { AUTHORIZER } from '../functions/definitions/authorizer.ts';
 import { QUEUES, type QueueDef } from '../functions/definitions/queues.ts';
 import { SCHEDULES, type ScheduleDef } from '../functions/definitions/schedules.ts';
 import { SOURCE_MAP_ENV } from './bundling.ts';

@@ -6,7 +6,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { AUTHORIZER, ROUTES } from '../functions/definitions/routes.ts';
+import { ROUTES } from '../functions/api/routes.ts';
+import { AUTHORIZER } from '../functions/definitions/authorizer.ts';
 import { pathMatcher, type RouteSpec } from '../functions/platform/http/route.ts';
 import type { AuthorizerContext } from '../functions/platform/auth/principal.ts';
 import { apiGatewayEvent, authorizerEvent, lambdaContext, type HttpInput } from './apigw-event.ts';

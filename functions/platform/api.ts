@@ -1,4 +1,4 @@
-/** Platform routes: health, identity, keys, the OpenAPI document. */
+/** Platform routes: health, identity, keys. */
 import * as z from 'zod';
 import { defineRoute } from './http/route.ts';
 import { Role } from './auth/principal.ts';
@@ -14,17 +14,6 @@ export const health = defineRoute({
   entry: 'functions/platform/handlers/health.ts',
   tags: ['platform'],
   response: { status: 200, body: z.object({ status: z.literal('ok'), stage: z.string(), time: z.string() }) },
-});
-
-export const openapi = defineRoute({
-  id: 'openapi',
-  method: 'GET',
-  path: '/openapi.json',
-  access: 'public',
-  summary: 'This API as an OpenAPI 3.1 document',
-  entry: 'functions/platform/handlers/openapi.ts',
-  tags: ['platform'],
-  response: { status: 200, body: z.looseObject({ openapi: z.string() }) },
 });
 
 export const whoami = defineRoute({
@@ -58,4 +47,4 @@ export const createKeyRoute = defineRoute({
   throttle: { rateLimit: 5, burstLimit: 10 },
 });
 
-export const platformRoutes = [health, openapi, whoami, createKeyRoute];
+export const platformRoutes = [health, whoami, createKeyRoute];

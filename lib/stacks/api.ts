@@ -11,7 +11,8 @@ import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-ap
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { AUTHORIZER, ROUTES } from '../../functions/definitions/routes.ts';
+import { ROUTES } from '../../functions/api/routes.ts';
+import { AUTHORIZER } from '../../functions/definitions/authorizer.ts';
 import { exchangeFunction, type Platform } from '../constructs/exchange-function.ts';
 import type { VrAcuFunction } from '../constructs/function.ts';
 import { lambdaDefs } from '../lambdas.ts';

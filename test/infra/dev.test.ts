@@ -5,7 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Match } from 'aws-cdk-lib/assertions';
-import { AUTHORIZER, ROUTES } from '../../functions/definitions/routes.ts';
+import { ROUTES } from '../../functions/api/routes.ts';
+import { AUTHORIZER } from '../../functions/definitions/authorizer.ts';
 import { QUEUES, queueName, type QueueDef } from '../../functions/definitions/queues.ts';
 import { EVENT_RULES, SCHEDULES, type EventRuleDef, type ScheduleDef } from '../../functions/definitions/schedules.ts';
 import { TABLES, tableName, type TableDef, type TableId } from '../../functions/definitions/tables.ts';

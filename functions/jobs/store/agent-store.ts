@@ -3,7 +3,8 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { transactWrite, TransactionCancelledError } from '../../platform/dynamo/transact.ts';
 import type { Agent } from '../domain/job.ts';
 import { agentKey, itemToAgent, POOL_KEY } from './items.ts';
-import { releaseItems, type StoreCtx } from './job-store.ts';
+import type { StoreCtx } from '../../platform/dynamo/store.ts';
+import { releaseItems } from './job-store.ts';
 
 /** False when an agent of that name exists. */
 export async function putAgent(s: StoreCtx, a: Agent): Promise<boolean> {

@@ -5,7 +5,8 @@
  * transaction, so a job can never end while still holding either. A change that reports
  * itself stages its event in the same write (store/outbox-store.ts).
  */
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { StoreCtx } from '../../platform/dynamo/store.ts';
 import { queryAll } from '../../platform/dynamo/query.ts';
 import { transactWrite, TransactionCancelledError, type LabelledItem } from '../../platform/dynamo/transact.ts';
 import type { Job } from '../domain/job.ts';
@@ -14,11 +15,6 @@ import { GSI2, agentKey, gsi2For, itemToJob, jobKey, jobToItem, POOL_KEY, quotaK
 import type { TenantQuota } from '../domain/policy.ts';
 import { AppError } from '../../platform/errors.ts';
 import { outboxPut, type OutboxEvent } from './outbox-store.ts';
-
-export interface StoreCtx {
-  doc: DynamoDBDocumentClient;
-  table: string;
-}
 
 export type JobPatch = Partial<Record<keyof Job, unknown>>;
 

@@ -10,7 +10,7 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from '../../platform/dynamo/query.ts';
 import type { LabelledItem } from '../../platform/dynamo/transact.ts';
-import type { StoreCtx } from './job-store.ts';
+import type { StoreCtx } from '../../platform/dynamo/store.ts';
 
 export const OUTBOX_SHARDS = 8;
 

@@ -14,7 +14,7 @@ import type { ContainerDriver } from '../drivers/driver.ts';
 import { driverFor } from '../drivers/select.ts';
 import type { Signer } from '../domain/attestation.ts';
 import type { Agent } from '../domain/job.ts';
-import type { StoreCtx } from '../store/job-store.ts';
+import type { StoreCtx } from '../../platform/dynamo/store.ts';
 import { KmsSigner } from '../signing/kms-signer.ts';
 
 export interface JobsDeps {

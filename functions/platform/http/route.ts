@@ -1,7 +1,7 @@
 /**
  * A route: everything the cloud (API Gateway + Lambda), the local gateway and the OpenAPI
  * document need to know about one endpoint. Each bounded context exports its routes from
- * its `api.ts`; `functions/definitions/routes.ts` gathers them into the one route table.
+ * its `api.ts`; `functions/api/routes.ts` gathers them into the one route table.
  */
 import type * as z from 'zod';
 import type { Access } from '../auth/principal.ts';

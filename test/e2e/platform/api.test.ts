@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanTable } from '../../support/scan.ts';
 import { startTestStack } from '../../support/stack.ts';
-import { ROUTES } from '../../../functions/definitions/routes.ts';
+import { ROUTES } from '../../../functions/api/routes.ts';
 import { createKeyRoute, health, whoami } from '../../../functions/platform/api.ts';
 import { ApiError } from '../../../sdk/client.ts';
 

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { inject, beforeAll, describe, expect, it } from 'vitest';
 import { esbuildOptions } from '../../../lib/bundling.ts';
-import { AUTHORIZER } from '../../../functions/definitions/routes.ts';
+import { AUTHORIZER } from '../../../functions/definitions/authorizer.ts';
 import { createKey } from '../../../functions/platform/auth/keys.ts';
 import { gte } from '../../../lib/bundle-shims/semver.ts';
 import { testEnv, type TestEnv } from '../../support/runtime.ts';

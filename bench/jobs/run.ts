@@ -19,7 +19,7 @@ import { VracuClient } from '../../sdk/client.ts';
 import { createKeyRoute } from '../../functions/platform/api.ts';
 import { listAgentsRoute, poolAttestationsRoute, poolStatusRoute, submitJobRoute } from '../../functions/jobs/api.ts';
 import { initAgents } from '../../sdk/dispatcher/identities.ts';
-import { registerAgent } from '../../sdk/dispatcher/program.ts';
+import { registerAgent } from '../../sdk/dispatcher/agents.ts';
 import { privacyStats, type AttestedJob } from '../../sdk/dispatcher/privacy.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');

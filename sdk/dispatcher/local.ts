@@ -3,7 +3,7 @@ import { VracuClient } from '../client.ts';
 import { startLocalStack } from '../../local/stack.ts';
 import { startLocalJobs } from '../../local/jobs.ts';
 import { readAgents } from './identities.ts';
-import { registerAgent } from './program.ts';
+import { registerAgent } from './agents.ts';
 
 export async function startLocal(o: { configDir: string; maxAgents: number; port: number; memory: boolean; log: (s: string) => void }) {
   const agents = readAgents(o.configDir);

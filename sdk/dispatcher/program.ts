@@ -8,14 +8,14 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { Command } from 'commander';
-import { bytesToHex } from '@noble/hashes/utils.js';
-import { KmsSigner, type KmsSend } from '../../functions/jobs/signing/kms-signer.ts';
+import type { KmsSend } from '../../functions/jobs/signing/kms-signer.ts';
 import { VracuClient } from '../client.ts';
 import { table } from '../cli/context.ts';
-import { attestationsRoute, getJobRoute, listAgentsRoute, poolAttestationsRoute, poolStatusRoute, registerAgentRoute } from '../../functions/jobs/api.ts';
+import { attestationsRoute, getJobRoute, listAgentsRoute, poolAttestationsRoute, poolStatusRoute } from '../../functions/jobs/api.ts';
 import { jobHash } from '../../functions/jobs/domain/attestation.ts';
 import { jobDocument } from '../../functions/jobs/domain/job.ts';
-import { initAgents, readAgent, setIdentity } from './identities.ts';
+import { initAgents } from './identities.ts';
+import { registerAgent, registerKmsAgent } from './agents.ts';
 import { privacyStats, verifyJob, type AttestedJob } from './privacy.ts';
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:8787';
@@ -39,40 +39,6 @@ export function dispatcherEnv(env: NodeJS.ProcessEnv = process.env): DispatcherE
 }
 
 const ms = (v: number) => (v < 1000 ? `${v} ms` : `${(v / 1000).toFixed(1)} s`);
-
-/** Registers one identity; an agent already registered with the same key counts as done. */
-export async function registerAgent(client: VracuClient, configDir: string, agentName: string, ariName: string): Promise<{ created: boolean; identity: string }> {
-  const agent = readAgent(configDir, agentName);
-  const identity = ariName.endsWith('.agentplatform@') ? ariName : `${ariName}.agentplatform@`;
-  try {
-    await client.call(registerAgentRoute, { body: { name: agent.name, identity, publicKey: agent.publicKey } });
-    setIdentity(agent, identity);
-    return { created: true, identity };
-  } catch (e) {
-    if ((e as { code?: string }).code !== 'agent_exists') throw e;
-    const listed = (await client.call(listAgentsRoute)).agents.find((a) => a.name === agent.name);
-    if (listed?.publicKey !== agent.publicKey) throw new Error(`${agent.name} is registered with another public key`);
-    return { created: false, identity: listed.identity };
-  }
-}
-
-/**
- * Registers an identity whose key lives in KMS (the cloud): the public key is read from
- * KMS, and the exchange signs for this agent with that key. No key file is involved.
- */
-export async function registerKmsAgent(client: VracuClient, kms: KmsSend, agentName: string, ariName: string, keyId: string): Promise<{ created: boolean; identity: string; publicKey: string }> {
-  const identity = ariName.endsWith('.agentplatform@') ? ariName : `${ariName}.agentplatform@`;
-  const publicKey = bytesToHex(await new KmsSigner(kms, keyId).publicKey());
-  try {
-    await client.call(registerAgentRoute, { body: { name: agentName, identity, publicKey, kmsKeyId: keyId } });
-    return { created: true, identity, publicKey };
-  } catch (e) {
-    if ((e as { code?: string }).code !== 'agent_exists') throw e;
-    const listed = (await client.call(listAgentsRoute)).agents.find((a) => a.name === agentName);
-    if (listed?.publicKey !== publicKey) throw new Error(`${agentName} is registered with another public key`);
-    return { created: false, identity: listed.identity, publicKey };
-  }
-}
 
 export async function poolStatusText(client: VracuClient): Promise<string> {
   const s = await client.call(poolStatusRoute);

@@ -207,5 +207,6 @@ function side(record: RecordKind, recs: readonly Rec[], logs: readonly Log[], de
 }
 
 function logRef(l: Log, decimals: number): LogRef {
-  return { txHash: norm(l.txHash), logIndex: l.logIndex, blockNumber: l.blockNumber, baseUnits: l.baseUnits, microAcu: baseUnitsToMicroAcu(l.baseUnits, decimals).microAcu };
+  const microAcu = baseUnitsToMicroAcu(l.baseUnits, decimals).microAcu;
+  return { txHash: norm(l.txHash), logIndex: l.logIndex, blockNumber: l.blockNumber, baseUnits: l.baseUnits, microAcu };
 }

@@ -7,7 +7,8 @@
  * nonce from the node's pending count, and two concurrent sends from one key would collide.
  * This does not cover two processes with one key; the caller must give a key one sender.
  */
-import { AbiCoder, Contract, Interface, JsonRpcProvider, Wallet, getAddress, isAddress, isError, type EventLog, type InterfaceAbi, type JsonFragment, type Log, type Signer } from 'ethers';
+import { AbiCoder, Contract, Interface, JsonRpcProvider, Wallet, getAddress, isAddress, isError } from 'ethers';
+import type { EventLog, InterfaceAbi, JsonFragment, Log, Signer } from 'ethers';
 import { CONVERSION_ROUTER_ABI, IERC20_ABI, IPRICE_ORACLE_ABI } from '../../../contracts/abi.ts';
 import type { MicroAcu } from '../../platform/money.ts';
 import type { ConversionEvent, TransferEvent } from '../domain/reconcile.ts';

@@ -145,7 +145,15 @@ describe('burnAVLForACU', () => {
   type Setup = (fx: ReturnType<typeof f.get>) => Promise<void>;
   const pause: Setup = async ({ router, accounts }) => void (await mined(as(router, accounts.pauser).getFunction('pause')()));
   const none: Setup = async () => {};
-  const rows: { name: string; setup: Setup; caller?: 'operator' | 'stranger' | 'admin'; amount?: bigint; recipient?: string; expected: (fx: ReturnType<typeof f.get>) => string }[] = [
+  interface Row {
+    name: string;
+    setup: Setup;
+    caller?: 'operator' | 'stranger' | 'admin';
+    amount?: bigint;
+    recipient?: string;
+    expected: (fx: ReturnType<typeof f.get>) => string;
+  }
+  const rows: Row[] = [
     { name: 'paused', setup: pause, expected: () => 'EnforcedPause()' },
     { name: 'paused, and the caller is no operator: the pause is checked first', setup: pause, caller: 'stranger', expected: () => 'EnforcedPause()' },
     { name: 'the caller is no operator', setup: none, caller: 'stranger', expected: () => 'not operator' },

@@ -122,7 +122,8 @@ export function useRouterFixture(): { get(): Fixture } {
     await mined(avl.getFunction('mint')(operator.address, 1_000n * ONE));
     await mined(acu.getFunction('mint')(reserve.address, 1_000n * ONE));
     await mined(as(acu, reserve).getFunction('approve')(addresses.router, 1_000n * ONE));
-    fx = { provider, accounts: { admin, operator, reserve, burnAgent, pauser, stranger }, avl, acu, oracle, router, addresses, spendLimit, OPERATOR_ROLE, PAUSER_ROLE, DEFAULT_ADMIN_ROLE };
+    const accounts = { admin, operator, reserve, burnAgent, pauser, stranger };
+    fx = { provider, accounts, avl, acu, oracle, router, addresses, spendLimit, OPERATOR_ROLE, PAUSER_ROLE, DEFAULT_ADMIN_ROLE };
     snapshot = (await provider.send('evm_snapshot', [])) as string;
   });
   beforeEach(async () => {

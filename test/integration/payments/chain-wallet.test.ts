@@ -40,7 +40,8 @@ beforeAll(async () => {
   chain = await startChain();
   provider = localProvider(chain.rpcUrl);
   admin = new Wallet(devKey(0), provider);
-  wallet = await connectChainWallet({ signer: rpcSigner(chain.rpcUrl, chain.walletKey, { chainId: LOCAL_CHAIN_ID, pollingIntervalMs: 50 }), routerAddress: chain.addresses.router });
+  const signer = rpcSigner(chain.rpcUrl, chain.walletKey, { chainId: LOCAL_CHAIN_ID, pollingIntervalMs: 50 });
+  wallet = await connectChainWallet({ signer, routerAddress: chain.addresses.router });
   snapshot = (await provider.send('evm_snapshot', [])) as string;
 });
 
@@ -98,7 +99,12 @@ describe('convert', () => {
     },
     { name: 'the amount is zero', microAcu: 0n, code: 'zero_amount', detail: /^zero amount$/ },
     { name: 'the recipient is the zero address', recipient: '0x0000000000000000000000000000000000000000', code: 'zero_recipient', detail: /^zero recipient$/ },
-    { name: 'the oracle quotes zero', setup: () => adminDo(chain.addresses.oracle, MockPriceOracleArtifact.abi, 'setRate', 0n, 1n), code: 'zero_quote', detail: /^zero quote$/ },
+    {
+      name: 'the oracle quotes zero',
+      setup: () => adminDo(chain.addresses.oracle, MockPriceOracleArtifact.abi, 'setRate', 0n, 1n),
+      code: 'zero_quote',
+      detail: /^zero quote$/,
+    },
     {
       name: 'the wallet lost its operator role',
       setup: async () => {
@@ -210,13 +216,22 @@ describe('reading logs', () => {
         acuBaseUnits: 7_000_000n * E12,
         avlBurnedBaseUnits: 7_000_000n * E12,
       },
-      { txHash: c2.txHash, logIndex: expect.any(Number), blockNumber: c2.blockNumber, operator: wallet.address, recipient: PROVIDER_WALLET, acuBaseUnits: E12, avlBurnedBaseUnits: E12 },
+      {
+        txHash: c2.txHash,
+        logIndex: expect.any(Number),
+        blockNumber: c2.blockNumber,
+        operator: wallet.address,
+        recipient: PROVIDER_WALLET,
+        acuBaseUnits: E12,
+        avlBurnedBaseUnits: E12,
+      },
     ]);
     expect(await wallet.payoutTransfers({ fromBlock: from, toBlock: to })).toEqual([
       { txHash: p1.txHash, logIndex: expect.any(Number), blockNumber: p1.blockNumber, from: wallet.address, to: PROVIDER_WALLET, baseUnits: 2_000_000n * E12 },
     ]);
 
-    const narrow = await connectChainWallet({ signer: rpcSigner(chain.rpcUrl, chain.walletKey, { chainId: LOCAL_CHAIN_ID }), routerAddress: chain.addresses.router, maxBlockSpan: 1 });
+    const narrowSigner = rpcSigner(chain.rpcUrl, chain.walletKey, { chainId: LOCAL_CHAIN_ID });
+    const narrow = await connectChainWallet({ signer: narrowSigner, routerAddress: chain.addresses.router, maxBlockSpan: 1 });
     expect(await narrow.conversions({ fromBlock: from, toBlock: to })).toEqual(conversions);
     // A range that ends before the second conversion leaves it out.
     expect((await wallet.conversions({ fromBlock: from, toBlock: c2.blockNumber - 1 })).map((e) => e.txHash)).toEqual([c1.txHash]);
@@ -244,7 +259,10 @@ describe('reading logs', () => {
 
   it('refuses a range that ends past the head, for conversions and payouts alike', async () => {
     const head = await wallet.blockNumber();
-    expect(await refusal(wallet.conversions({ fromBlock: 0, toBlock: head + 1 }))).toEqual({ code: 'invalid_range', detail: `blocks 0..${head + 1} end past the head (${head})` });
+    expect(await refusal(wallet.conversions({ fromBlock: 0, toBlock: head + 1 }))).toEqual({
+      code: 'invalid_range',
+      detail: `blocks 0..${head + 1} end past the head (${head})`,
+    });
     expect((await refusal(wallet.payoutTransfers({ fromBlock: head, toBlock: head + 5 }))).code).toBe('invalid_range');
     expect(await wallet.conversions({ fromBlock: 0, toBlock: head })).toEqual([]);
   });

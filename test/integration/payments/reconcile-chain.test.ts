@@ -49,7 +49,8 @@ describe('reconcile against the chain', () => {
     // A conversion whose hash never reached the ledger (the process died after sending), sent by hand here.
     const operator = new Wallet(chain.walletKey, localProvider(chain.rpcUrl));
     await (await new Contract(chain.addresses.avl, MockAVLArtifact.abi as InterfaceAbi, operator).getFunction('approve')(chain.addresses.router, 10n ** 18n)).wait();
-    const lost = await new Contract(chain.addresses.router, ConversionRouterArtifact.abi as InterfaceAbi, operator).getFunction('burnAVLForACU')(10n ** 18n, operator.address);
+    const router = new Contract(chain.addresses.router, ConversionRouterArtifact.abi as InterfaceAbi, operator);
+    const lost = await router.getFunction('burnAVLForACU')(10n ** 18n, operator.address);
     await lost.wait();
     // A credit the ledger minted on chain but never converted, and a payout recorded with the wrong amount.
     const ledgerCredits = [...credits, { creditId: 'crd_3', principal: 'prn_c', microAcu: 5n }];

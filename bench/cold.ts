@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 import { build, version as esbuildVersion } from 'esbuild';
 import { BUNDLE_AWS_SDK, REPO_ROOT, entryPath, esbuildOptions } from '../lib/bundling.ts';
 import { baseEnvironment, lambdaDefs, type LambdaDef } from '../lib/lambdas.ts';
+import { platformEnvironment } from '../functions/definitions/environment.ts';
 
 const TARGET_BUNDLE_KB = 300;
 const TARGET_INIT_MS = 150;
@@ -78,8 +79,12 @@ function functionEnv(def: LambdaDef): NodeJS.ProcessEnv {
     AWS_REGION: 'us-east-1',
     AWS_LAMBDA_FUNCTION_NAME: `${PREFIX}-${def.id}`,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(def.memoryMb ?? 512),
-    VRACU_QUEUE_URLS: JSON.stringify({ jobSteps: 'https://sqs.us-east-1.amazonaws.com/111111111111/vracu-dev-job-steps' }),
-    VRACU_EVENT_BUS: `${PREFIX}-domain`,
+    ...platformEnvironment({
+      stage: STAGE,
+      tablePrefix: PREFIX,
+      queueUrls: JSON.stringify({ jobSteps: 'https://sqs.us-east-1.amazonaws.com/111111111111/vracu-dev-job-steps' }),
+      eventBus: `${PREFIX}-domain`,
+    }),
     POWERTOOLS_METRICS_DISABLED: 'true',
   };
 }

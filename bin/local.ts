@@ -7,6 +7,7 @@
  *   --no-schedules   do not run the schedules on timers
  *   --access-log     print one line per request
  */
+import '../local/process-defaults.ts';
 import { parseArgs } from 'node:util';
 import { startLocalStack } from '../local/stack.ts';
 import { JavaMissingError } from '../local/engines/dynamo.ts';
@@ -35,11 +36,10 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.stderr.write(`--port must be an integer between 0 and 65535, got "${values.port}"\n`);
   process.exit(2);
 }
-if (values['access-log']) process.env.VRACU_ACCESS_LOG = 'true';
 
 try {
   const started = Date.now();
-  const stack = await startLocalStack({ port, memory: values.memory, ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}), schedules: !values['no-schedules'] });
+  const stack = await startLocalStack({ port, memory: values.memory, ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}), schedules: !values['no-schedules'], accessLog: values['access-log'] });
   process.stdout.write(
     [
       '',

@@ -4,6 +4,7 @@
  * members over time, so unknown members pass through instead of failing the parse.
  */
 import * as z from 'zod';
+import { SIDECAR_CONTAINER_NAME, WORKLOAD_CONTAINER_NAME } from '../functions/definitions/job-task.ts';
 import type { ContainerState, ContainerStatus, StopCause } from './container-state.ts';
 
 export const ECS_EVENT_SOURCE = 'aws.ecs';
@@ -64,9 +65,7 @@ export const EcsTaskStateChange = z.object({
 });
 export type EcsTaskStateChange = z.infer<typeof EcsTaskStateChange>;
 
-/** The job task's containers (lib/stacks/compute.ts): the workload, and the sidecar next to it. */
-export const WORKLOAD_CONTAINER_NAME = 'workload';
-export const SIDECAR_CONTAINER_NAME = 'sidecar';
+export { SIDECAR_CONTAINER_NAME, WORKLOAD_CONTAINER_NAME };
 /** The sidecar's exit code when the job's deadline ended the workload. */
 export const SIDECAR_EXIT_TIMEOUT = 124;
 

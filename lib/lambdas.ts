@@ -9,6 +9,7 @@ import { AUTHORIZER } from '../functions/definitions/authorizer.ts';
 import { QUEUES, type QueueDef } from '../functions/definitions/queues.ts';
 import { SCHEDULES, type ScheduleDef } from '../functions/definitions/schedules.ts';
 import { SOURCE_MAP_ENV } from './bundling.ts';
+import { observabilityEnvironment, platformEnvironment } from '../functions/definitions/environment.ts';
 
 /** How the function is invoked: decides its failure handling (DLQ or not). */
 export type LambdaKind = 'route' | 'authorizer' | 'consumer' | 'schedule';
@@ -82,10 +83,8 @@ export const METRICS_NAMESPACE = 'VrAcu';
  */
 export function baseEnvironment(def: LambdaDef, stage: string, prefix: string): Record<string, string> {
   return {
-    VRACU_STAGE: stage,
-    VRACU_TABLE_PREFIX: prefix,
-    POWERTOOLS_SERVICE_NAME: `vracu-${contextOf(def.entry)}`,
-    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    ...platformEnvironment({ stage, tablePrefix: prefix }),
+    ...observabilityEnvironment({ service: `vracu-${contextOf(def.entry)}`, metricsNamespace: METRICS_NAMESPACE }),
     ...SOURCE_MAP_ENV,
   };
 }

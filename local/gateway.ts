@@ -11,7 +11,7 @@ import { AUTHORIZER } from '../functions/definitions/authorizer.ts';
 import { pathMatcher, type RouteSpec } from '../functions/platform/http/route.ts';
 import type { AuthorizerContext } from '../functions/platform/auth/principal.ts';
 import { apiGatewayEvent, authorizerEvent, lambdaContext, type HttpInput } from './apigw-event.ts';
-import { loadHandler } from './modules.ts';
+import type { Invoke } from './modules.ts';
 import { TokenBucket } from './throttle.ts';
 
 /** API Gateway's own payload limit; the handlers enforce the API's 1 MB. */
@@ -19,6 +19,8 @@ const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
 
 export interface GatewayOptions {
   port: number;
+  /** Runs a handler entry on the stack's compositions. */
+  invoke: Invoke;
   host?: string;
   /** Default throttle for routes without their own (requests/s, burst). */
   defaultThrottle?: { rateLimit: number; burstLimit: number };
@@ -83,7 +85,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       const cached = authCache.get(key);
       let decision = cached && cached.until > Date.now() ? cached : undefined;
       if (!decision) {
-        const authorize = await loadHandler(AUTHORIZER.entry);
+        const authorize = await opts.invoke(AUTHORIZER.entry);
         const out = (await authorize(authorizerEvent(r.spec, input), lambdaContext(AUTHORIZER.id))) as { isAuthorized: boolean; context: AuthorizerContext };
         decision = { ctx: out.context, allowed: out.isAuthorized, until: Date.now() + AUTHORIZER.cacheTtlSec * 1000 };
         authCache.set(key, decision);
@@ -91,7 +93,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       if (!decision.allowed) return send(res, { statusCode: 403, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Forbidden' }) });
       auth = decision.ctx;
     }
-    const handler = await loadHandler(r.spec.entry);
+    const handler = await opts.invoke(r.spec.entry);
     const event = apiGatewayEvent(r.spec, input, hit.params!, auth);
     const started = Date.now();
     const out = (await handler(event, lambdaContext(r.spec.id, (r.spec.timeoutSec ?? 29) * 1000))) as APIGatewayProxyStructuredResultV2;

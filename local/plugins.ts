@@ -1,30 +1,23 @@
-/**
- * Parts of the local stack that belong to a bounded context (for example the jobs context's
- * sandbox driver). Each plugin is started after the runtime exists and stopped before it.
- */
-import type { Runtime } from '../functions/platform/runtime.ts';
-import type { LocalEventBus } from './event-bus.ts';
+/** The local stack's plugins, in start order: the sandbox container driver, then the jobs context on it. */
+import type { LocalPlugin, PluginContext, PluginHandle, Provided } from './plugin-types.ts';
 import { sandboxPlugin } from './sandbox/plugin.ts';
 import { jobsPlugin } from './jobs.ts';
 
-export interface PluginContext {
-  runtime: Runtime;
-  bus: LocalEventBus;
-  dataDir: string | null;
-  log: (line: string) => void;
-}
+export const PLUGINS: LocalPlugin[] = [sandboxPlugin, jobsPlugin()];
 
-export interface PluginHandle {
-  stop(): Promise<void>;
-}
-
-export type LocalPlugin = (ctx: PluginContext) => Promise<PluginHandle>;
-
-/** Registered plugins, in start order: the sandbox container driver, then the jobs wiring. */
-export const PLUGINS: LocalPlugin[] = [sandboxPlugin(), jobsPlugin];
-
-export async function startPlugins(ctx: PluginContext): Promise<PluginHandle[]> {
+/** Starts `plugins` in order; each sees what the earlier ones provided. On a failure, stops those started. */
+export async function startPlugins(ctx: Omit<PluginContext, 'provided'>, plugins: readonly LocalPlugin[] = PLUGINS): Promise<{ handles: PluginHandle[]; provided: Provided }> {
   const handles: PluginHandle[] = [];
-  for (const p of PLUGINS) handles.push(await p(ctx));
-  return handles;
+  const provided: Provided = {};
+  try {
+    for (const p of plugins) {
+      const h = await p({ ...ctx, provided });
+      handles.push(h);
+      Object.assign(provided, h.provides ?? {});
+    }
+  } catch (err) {
+    for (const h of handles.reverse()) await h.stop().catch(() => undefined);
+    throw err;
+  }
+  return { handles, provided };
 }

@@ -8,7 +8,7 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQ
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { QUEUES, type QueueId } from '../functions/definitions/queues.ts';
 import { lambdaContext } from './apigw-event.ts';
-import { loadHandler } from './modules.ts';
+import type { Invoke } from './modules.ts';
 
 export interface QueuePump {
   /** Waits until every queue is empty and no batch is in flight (visible messages only). */
@@ -18,7 +18,7 @@ export interface QueuePump {
   readonly delivered: Record<string, number>;
 }
 
-export function startQueuePump(sqs: SQSClient, urls: Record<QueueId, string>, log?: (l: string) => void): QueuePump {
+export function startQueuePump(sqs: SQSClient, urls: Record<QueueId, string>, invoke: Invoke, log?: (l: string) => void): QueuePump {
   let running = true;
   const inflight = new Set<Promise<void>>();
   const delivered: Record<string, number> = {};
@@ -65,7 +65,7 @@ export function startQueuePump(sqs: SQSClient, urls: Record<QueueId, string>, lo
     };
     let failed = new Set<string>();
     try {
-      const handler = await loadHandler(q.consumer.entry);
+      const handler = await invoke(q.consumer.entry);
       const out = (await handler(event, lambdaContext(`${q.id}-consumer`, q.consumer.timeoutSec * 1000))) as SQSBatchResponse | undefined;
       failed = new Set((out?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch (err) {

@@ -3,7 +3,7 @@ import type { ScheduledEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { SCHEDULES, type ScheduleId } from '../functions/definitions/schedules.ts';
 import { lambdaContext } from './apigw-event.ts';
-import { loadHandler } from './modules.ts';
+import type { Invoke } from './modules.ts';
 
 export interface Scheduler {
   runNow(id: ScheduleId): Promise<unknown>;
@@ -24,12 +24,12 @@ export function scheduledEvent(id: string, nowMs: number): ScheduledEvent {
   };
 }
 
-export function startScheduler(opts: { enabled: boolean; nowMs: () => number; log?: (l: string) => void }): Scheduler {
+export function startScheduler(opts: { enabled: boolean; nowMs: () => number; invoke: Invoke; log?: (l: string) => void }): Scheduler {
   const timers: NodeJS.Timeout[] = [];
   const running = new Set<ScheduleId>();
   async function runNow(id: ScheduleId): Promise<unknown> {
     const s = SCHEDULES[id];
-    const handler = await loadHandler(s.entry);
+    const handler = await opts.invoke(s.entry);
     return handler(scheduledEvent(s.id, opts.nowMs()), lambdaContext(s.id, s.timeoutSec * 1000));
   }
   if (opts.enabled) {

@@ -1,6 +1,8 @@
 /**
  * The whole exchange on one machine: DynamoDB Local, the SQS server, the HTTP gateway, the
- * queue pump, the scheduler and the event bus, all driving the handlers the cloud runs.
+ * queue pump, the scheduler and the event bus, all driving the handlers the cloud runs, on
+ * compositions made here from explicit inputs (one runtime on the local engines, the
+ * plugins' container driver): nothing is written to process.env or set at module level.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,7 +12,9 @@ import { systemClock, type Clock } from '../functions/platform/clock.ts';
 import { loadConfig } from '../functions/platform/config.ts';
 import { documentClient } from '../functions/platform/dynamo/client.ts';
 import { enforceWriteRules } from './write-rules.ts';
-import { createRuntime, setRuntime, type Runtime } from '../functions/platform/runtime.ts';
+import { createRuntime, type Runtime } from '../functions/platform/runtime.ts';
+import { composeContexts, type Compositions } from '../functions/api/contexts.ts';
+import { platformEnvironment } from '../functions/definitions/environment.ts';
 import { SqsSender } from '../functions/platform/queue.ts';
 import { createKey, resolveKey } from '../functions/platform/auth/keys.ts';
 import type { ScheduleId } from '../functions/definitions/schedules.ts';
@@ -21,7 +25,10 @@ import { startGateway, type Gateway } from './gateway.ts';
 import { startQueuePump, type QueuePump } from './queue-pump.ts';
 import { startScheduler, type Scheduler } from './scheduler.ts';
 import { LocalEventBus } from './event-bus.ts';
-import { startPlugins, type PluginHandle } from './plugins.ts';
+import { PLUGINS, startPlugins } from './plugins.ts';
+import { jobsPlugin, type LocalJobsOptions } from './jobs.ts';
+import { sandboxPlugin } from './sandbox/plugin.ts';
+import { invoker } from './modules.ts';
 
 export interface LocalStackOptions {
   /** Gateway port; 0 picks a free one. Default 8787. */
@@ -39,8 +46,14 @@ export interface LocalStackOptions {
   quiet?: boolean;
   /** Run the schedules on their timers (default true; tests call scheduler.runNow). */
   schedules?: boolean;
-  /** Start the context plugins (sandbox driver, jobs wiring); default true. */
+  /** Start the context plugins (the sandbox driver, the jobs context on it); default true. Without them jobs routes have no composition. */
   plugins?: boolean;
+  /** The plugins' settings (VRACU_SANDBOX_*, MAX_AGENTS, JOB_TIMEOUT_MS, ...); read, never written. Default: process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** The jobs context's own settings (win over `env`): where agent key files are, MAX_AGENTS. */
+  jobs?: LocalJobsOptions;
+  /** Print one line per request. */
+  accessLog?: boolean;
   log?: (line: string) => void;
 }
 
@@ -57,6 +70,8 @@ export interface LocalStack {
   sqsEndpoint: string;
   /** DynamoDB Local's Java process, when this stack started it. */
   dynamoPid: number | null;
+  /** What each context's handlers run on. */
+  compositions: Compositions;
   stop(): Promise<void>;
 }
 
@@ -67,9 +82,6 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const clock = opts.clock ?? systemClock;
   const dataDir = opts.memory ? null : resolve(opts.dataDir ?? '.vracu');
   if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
-  process.env.POWERTOOLS_LOG_LEVEL ??= opts.quiet ? 'SILENT' : 'WARN';
 
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -99,39 +111,39 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     await ensureTables(ddb, prefix);
     const queues = await ensureQueues(sqs, prefix);
 
-    const env = {
-      VRACU_STAGE: 'local',
-      VRACU_TABLE_PREFIX: prefix,
+    // The same contract a Lambda's environment follows, given as values, not via process.env.
+    const config = loadConfig({
+      ...platformEnvironment({ stage: 'local', tablePrefix: prefix, queueUrls: JSON.stringify(queues), eventBus: 'vracu-local' }),
       AWS_REGION: 'us-east-1',
       DYNAMODB_ENDPOINT: dynamoEndpoint,
       SQS_ENDPOINT: sqsEndpoint,
-      VRACU_QUEUE_URLS: JSON.stringify(queues),
-      VRACU_EVENT_BUS: 'vracu-local',
-    };
-    // Handlers that read process.env directly see the same values as the runtime.
-    Object.assign(process.env, env);
+      VRACU_VALIDATE_RESPONSES: (opts.env ?? process.env).VRACU_VALIDATE_RESPONSES ?? 'false',
+    });
     const sender = new SqsSender(sqs, queues);
     const bus = new LocalEventBus(sender, () => clock.nowMs());
-    const runtime = createRuntime({ config: loadConfig(env), clock, doc: documentClient(ddb), events: bus, queues: sender });
-    setRuntime(runtime);
-
-    const adminKey = await adminKeyFor(runtime, dataDir);
-
-    const pump = startQueuePump(sqs, queues, say);
-    stops.push(() => pump.stop());
-    const scheduler: Scheduler = startScheduler({ enabled: opts.schedules ?? true, nowMs: () => clock.nowMs(), log: say });
-    stops.push(async () => scheduler.stop());
-    const plugins: PluginHandle[] = opts.plugins === false ? [] : await startPlugins({ runtime, bus, dataDir, log: say });
-    for (const p of plugins) stops.push(() => p.stop());
-
-    const gateway: Gateway = await startGateway({ port: opts.port ?? 8787, log: process.env.VRACU_ACCESS_LOG === 'true' ? say : undefined });
-    stops.push(() => gateway.close());
+    const runtime = createRuntime(config, { clock, doc: documentClient(ddb), events: bus, queues: sender });
     stops.push(async () => {
       ddb.destroy();
       sqs.destroy();
-      setRuntime(undefined);
     });
-    // Stop order: gateway, plugins, scheduler, pump, engines.
+
+    const adminKey = await adminKeyFor(runtime, dataDir);
+    const compositions = composeContexts(runtime);
+    const plugins =
+      opts.plugins === false ? [] : opts.jobs ? [sandboxPlugin, jobsPlugin(opts.jobs)] : PLUGINS;
+    const started = await startPlugins({ runtime, bus, dataDir, log: say, env: opts.env ?? process.env }, plugins);
+    for (const h of started.handles) stops.push(() => h.stop());
+    if (started.provided.jobs) compositions.jobs = started.provided.jobs;
+    const invoke = invoker(compositions);
+
+    const pump = startQueuePump(sqs, queues, invoke, say);
+    stops.push(() => pump.stop());
+    const scheduler: Scheduler = startScheduler({ enabled: opts.schedules ?? true, nowMs: () => clock.nowMs(), invoke, log: say });
+    stops.push(async () => scheduler.stop());
+
+    const gateway: Gateway = await startGateway({ port: opts.port ?? 8787, invoke, ...(opts.accessLog ? { log: say } : {}) });
+    stops.push(() => gateway.close());
+    // Stop order: gateway, scheduler, pump, plugins, clients, engines.
     const ordered = [...stops];
     return {
       url: gateway.url,
@@ -145,6 +157,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       dynamoEndpoint,
       sqsEndpoint,
       dynamoPid: dynamo?.pid ?? null,
+      compositions,
       stop: async () => {
         for (const s of ordered.reverse()) await s().catch(() => undefined);
       },

@@ -1,28 +1,7 @@
-/** The sidecar's settings, from its environment (the task definition and RunTask overrides). */
-import * as z from 'zod';
+/** The sidecar's settings, from its environment (the contract's SidecarEnv: the task definition and RunTask overrides). */
+import { SIDECAR_ENV_PREFIX, SidecarEnv } from '../functions/definitions/environment.ts';
 
-/** Variables for the sidecar alone: never passed on to the workload. */
-export const SIDECAR_ENV_PREFIX = 'VRACU_SIDECAR_';
-
-const Schema = z.object({
-  VRACU_JOB_ID: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a job id'),
-  /** The workload's hard limit, counted from the sidecar's start. */
-  VRACU_JOB_TIMEOUT_MS: z.coerce.number().int().positive().default(3_600_000),
-  /** Where the job's files live (a volume in the task). */
-  VRACU_WORK_DIR: z.string().startsWith('/').default('/app/job'),
-  /** Directories whose contents are wiped after the workload (comma-separated). */
-  VRACU_SIDECAR_WIPE_DIRS: z
-    .string()
-    .optional()
-    .transform((s) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined))
-    .pipe(z.array(z.string().startsWith('/', 'must be absolute paths')).optional()),
-  /** After SIGTERM, the workload gets this long before SIGKILL. */
-  VRACU_SIDECAR_STOP_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
-  /** Watch mode: the workload's container name in the task. */
-  VRACU_SIDECAR_WORKLOAD_CONTAINER: z.string().min(1).default('workload'),
-  /** Set by ECS in every container: the task metadata endpoint (v4). */
-  ECS_CONTAINER_METADATA_URI_V4: z.url().optional(),
-});
+export { SIDECAR_ENV_PREFIX };
 
 export interface SidecarSettings {
   jobId: string;
@@ -46,7 +25,7 @@ export class SettingsError extends Error {
 
 /** `argv` is the workload command (what follows `--` on the sidecar's command line). */
 export function loadSettings(env: NodeJS.ProcessEnv, argv: string[]): SidecarSettings {
-  const parsed = Schema.safeParse(env);
+  const parsed = SidecarEnv.safeParse(env);
   if (!parsed.success) {
     throw new SettingsError(`invalid sidecar settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }

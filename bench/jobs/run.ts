@@ -8,13 +8,13 @@
  * Options: --latency-jobs <n> (20), --pool-jobs <n> (100), --agents <n> (9), --job-seconds <s> (1).
  * Writes the "## Jobs" section of docs/performance.md.
  */
+import '../../local/process-defaults.ts';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { startLocalStack } from '../../local/stack.ts';
-import { startLocalJobs } from '../../local/jobs.ts';
 import { VracuClient } from '../../sdk/client.ts';
 import { createKeyRoute } from '../../functions/platform/api.ts';
 import { listAgentsRoute, poolAttestationsRoute, poolStatusRoute, submitJobRoute } from '../../functions/jobs/api.ts';
@@ -42,14 +42,16 @@ const pct = (xs: number[], p: number): number => {
 };
 
 async function main() {
-  process.env.VRACU_TENANT_MAX_ACTIVE_JOBS = '10000';
-  process.env.VRACU_TENANT_MAX_ACTIVE_SCU = '100000000';
   const dir = join(mkdtempSync(join(tmpdir(), 'vap-bench-')), 'dispatcher');
   initAgents(dir, AGENTS);
   const t0 = performance.now();
-  const stack = await startLocalStack({ port: 0, memory: true, quiet: true, plugins: false });
+  const stack = await startLocalStack({
+    port: 0,
+    memory: true,
+    quiet: true,
+    jobs: { dispatcherDir: dir, maxAgents: AGENTS, env: { VRACU_TENANT_MAX_ACTIVE_JOBS: '10000', VRACU_TENANT_MAX_ACTIVE_GPU_MINUTES: '100000000' } },
+  });
   const startupMs = Math.round(performance.now() - t0);
-  const jobs = await startLocalJobs(stack, { dispatcherDir: dir, maxAgents: AGENTS });
   const admin = new VracuClient({ baseUrl: stack.url, apiKey: stack.adminKey });
   for (let i = 1; i <= AGENTS; i++) await registerAgent(admin, dir, `agent-${i}`, `ari${i}`);
   const buyer = new VracuClient({ baseUrl: stack.url, apiKey: (await admin.call(createKeyRoute, { body: { roles: ['buyer'], tenant: 'bench' } })).secret });
@@ -135,7 +137,6 @@ async function main() {
   const stats = privacyStats(attested.jobs as AttestedJob[], new Map(agents.agents.map((a) => [a.name, a.publicKey])));
   const statuses: Record<string, number> = {};
   for (const j of attested.jobs) statuses[j.status] = (statuses[j.status] ?? 0) + 1;
-  await jobs.stop();
   await stack.stop();
 
   const r = {

@@ -1,8 +1,9 @@
 /** Probe: job applies in-process (no HTTP) vs over HTTP vs the raw loop, same engine. */
+import '../../local/process-defaults.ts';
 import { startLocalStack } from '../../local/stack.ts';
 import { createKey } from '../../functions/platform/auth/keys.ts';
-import { mint } from '../../functions/ledger/mint.ts';
-import { ledgerFor } from '../../functions/ledger/ledger.ts';
+import { mint } from '../../functions/ledger/index.ts';
+import { ledgerFor } from '../../functions/ledger/index.ts';
 import { parseAcu } from '../../functions/platform/money.ts';
 import { loadCatalog } from '../../functions/market/usecases/catalog.ts';
 import { PROVIDER_FIXTURES } from '../../functions/market/domain/catalog.ts';

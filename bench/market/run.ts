@@ -15,6 +15,7 @@
  * --report <run_summary.json> (re-render the doc section only).
  * Output: .bench/market/<timestamp>/{purchases,jobs,trades}.jsonl and run_summary.json.
  */
+import '../../local/process-defaults.ts';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,8 +27,8 @@ import { createKey } from '../../functions/platform/auth/keys.ts';
 import { seededPrng } from '../../functions/platform/ids.ts';
 import { parseAcu, formatAcu } from '../../functions/platform/money.ts';
 import { big } from '../../functions/platform/dynamo/client.ts';
-import { mint } from '../../functions/ledger/mint.ts';
-import { account, ledgerFor } from '../../functions/ledger/ledger.ts';
+import { mint } from '../../functions/ledger/index.ts';
+import { account, ledgerFor } from '../../functions/ledger/index.ts';
 import { checkRoute } from '../../functions/ledger/api.ts';
 import * as m from '../../functions/market/api.ts';
 import { PROVIDER_FIXTURES, TENOR_IDS } from '../../functions/market/domain/catalog.ts';

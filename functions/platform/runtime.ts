@@ -1,10 +1,12 @@
 /**
- * What every handler needs, built once per container from the parsed config: the clock,
- * the id generator, the DynamoDB document client and table names. Tests and the local
- * stack replace it with `setRuntime` (for example with a ManualClock).
+ * What every context builds on, made once per container from the parsed config: the
+ * clock, the id generator, the DynamoDB document client, table names, the event bus and
+ * the queues. A Lambda entry makes it from its environment (platform/compose.ts); the
+ * local stack and tests make one with their own engines and clock and give it to every
+ * context's composition.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { config, type Config } from './config.ts';
+import { loadConfig, type Config } from './config.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { idGenerator, type IdGenerator } from './ids.ts';
 import { documentClient, dynamoClient } from './dynamo/client.ts';
@@ -23,8 +25,7 @@ export interface Runtime {
   queues: QueueSender;
 }
 
-export function createRuntime(overrides: Partial<Omit<Runtime, 'table'>> = {}): Runtime {
-  const cfg = overrides.config ?? config();
+export function createRuntime(cfg: Config, overrides: Partial<Omit<Runtime, 'table' | 'config'>> = {}): Runtime {
   const clock = overrides.clock ?? systemClock;
   const doc = overrides.doc ?? documentClient(dynamoClient({ region: cfg.AWS_REGION, endpoint: cfg.DYNAMODB_ENDPOINT }));
   // Clients for events and queues are built on first use: most handlers never need them.
@@ -47,13 +48,5 @@ export function createRuntime(overrides: Partial<Omit<Runtime, 'table'>> = {}): 
   };
 }
 
-let current: Runtime | undefined;
-
-export function runtime(): Runtime {
-  current ??= createRuntime();
-  return current;
-}
-
-export function setRuntime(r: Runtime | undefined): void {
-  current = r;
-}
+/** The runtime a Lambda entry makes from its environment. */
+export const runtimeFromEnv = (env: Readonly<Record<string, string | undefined>>): Runtime => createRuntime(loadConfig(env));

@@ -9,6 +9,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { QueueId } from '../../functions/definitions/queues.ts';
 import type { TableId } from '../../functions/definitions/tables.ts';
+import type { PlatformEnv } from '../../functions/definitions/environment.ts';
 import { accessFor, type TableAccess } from '../access.ts';
 import type { LambdaDef } from '../lambdas.ts';
 import type { StageSettings } from '../settings.ts';
@@ -44,7 +45,7 @@ export function exchangeFunction(
       VRACU_QUEUE_URLS: Stack.of(scope).toJsonString(queueUrls),
       VRACU_EVENT_BUS: platform.bus.eventBusName,
       ...(access.runJobs ? platform.compute.jobEnvironment() : {}),
-    },
+    } satisfies Partial<Record<keyof PlatformEnv, string>> & Record<string, string>,
   });
 
   for (const [tableId, level] of Object.entries(access.tables) as [TableId, TableAccess][]) {

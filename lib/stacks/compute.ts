@@ -23,7 +23,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { SIDECAR_CONTAINER_NAME, WORKLOAD_CONTAINER_NAME } from '../../events/ecs-task-state.ts';
-import { JOB_LOG_STREAM_PREFIX, JOB_TASK_VOLUMES } from '../../functions/jobs/drivers/ecs-task-definition.ts';
+import { JOB_LOG_STREAM_PREFIX, JOB_TASK_VOLUMES } from '../../functions/definitions/job-task.ts';
+import { ecsEnvironment, jobsEnvironment } from '../../functions/definitions/environment.ts';
 import { acknowledge, acknowledgeAll } from '../nag.ts';
 import type { StageSettings } from '../settings.ts';
 
@@ -288,18 +289,22 @@ export class ComputeStack extends Stack {
       [...this.taskDefinitions].map(([image, td]) => [image, { cpu: td.cpu.taskDefinitionArn, ...(td.gpu ? { gpu: td.gpu.taskDefinitionArn } : {}) }]),
     );
     return {
-      VRACU_CONTAINER_DRIVER: 'ecs',
-      VRACU_AGENT_SIGNER: 'kms',
-      VRACU_AGENT_KEY_ALIAS_PREFIX: this.agentKeyAliasPrefix,
-      MAX_AGENTS: String(config.jobs.agents),
-      VRACU_JOB_IMAGES: config.jobs.images.join(','),
-      VRACU_JOB_LOG_GROUP: this.jobLogGroupName,
-      VRACU_ECS_CLUSTER: this.cluster.clusterArn,
-      VRACU_ECS_TASK_DEFINITIONS: this.toJsonString(definitions),
-      ...(this.gpuCapacityProvider ? { VRACU_ECS_GPU_CAPACITY_PROVIDER: this.gpuCapacityProviderName } : {}),
-      VRACU_ECS_SUBNETS: this.vpc.selectSubnets({ subnetType: this.subnetType }).subnetIds.join(','),
-      VRACU_ECS_SECURITY_GROUP: this.securityGroup.securityGroupId,
-      VRACU_ECS_ASSIGN_PUBLIC_IP: this.subnetType === ec2.SubnetType.PUBLIC ? 'ENABLED' : 'DISABLED',
+      ...jobsEnvironment({
+        driver: 'ecs',
+        signer: 'kms',
+        agentKeyAliasPrefix: this.agentKeyAliasPrefix,
+        maxAgents: config.jobs.agents,
+        images: config.jobs.images,
+        logGroup: this.jobLogGroupName,
+      }),
+      ...ecsEnvironment({
+        cluster: this.cluster.clusterArn,
+        taskDefinitions: this.toJsonString(definitions),
+        gpuCapacityProvider: this.gpuCapacityProvider ? this.gpuCapacityProviderName : undefined,
+        subnets: this.vpc.selectSubnets({ subnetType: this.subnetType }).subnetIds,
+        securityGroup: this.securityGroup.securityGroupId,
+        assignPublicIp: this.subnetType === ec2.SubnetType.PUBLIC ? 'ENABLED' : 'DISABLED',
+      }),
     };
   }
 

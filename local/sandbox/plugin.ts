@@ -1,30 +1,18 @@
 /**
- * Registers the sandbox driver with the local stack: events go to the stack's bus (whose
+ * The sandbox container driver as a local-stack plugin: events go to the stack's bus (whose
  * ECS rule forwards them to the task-events queue, as EventBridge does in the cloud), time
- * comes from the stack's clock, and `driverFor` finds it. VRACU_SANDBOX_ISOLATION picks
- * `auto` (default), `bwrap` or `process`.
+ * comes from the stack's clock, and the driver is provided to the plugins after it (the
+ * jobs context). VRACU_SANDBOX_ISOLATION picks `auto` (default), `bwrap` or `process`.
  */
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import * as z from 'zod';
-import type { LocalPlugin } from '../plugins.ts';
-import { setLocalDriver } from '../../functions/jobs/drivers/select.ts';
+import { parseEnv, SandboxEnv } from '../../functions/definitions/environment.ts';
+import type { LocalPlugin } from '../plugin-types.ts';
 import { LocalSandboxDriver } from './driver.ts';
 
-const Env = z.object({
-  VRACU_SANDBOX_ISOLATION: z.enum(['auto', 'bwrap', 'process']).default('auto'),
-  /** Comma-separated images the sandbox accepts; unset: any (the job policy decides). */
-  VRACU_SANDBOX_IMAGES: z
-    .string()
-    .optional()
-    .transform((s) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined)),
-});
-
-export function sandboxPlugin(env: NodeJS.ProcessEnv = process.env): LocalPlugin {
-  return async (ctx) => {
-    const parsed = Env.safeParse(env);
-    if (!parsed.success) throw new Error(`invalid sandbox settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+export const sandboxPlugin: LocalPlugin = async (ctx) => {
+    const settings = parseEnv(SandboxEnv, ctx.env, 'sandbox settings');
     // With a data dir, work dirs go to a temp folder named after it, so one left by a crash
     // is wiped at the next start. (Not inside the data dir: it may be closed to uid 65534.)
     const baseDir = ctx.dataDir ? sandboxBaseDir(ctx.dataDir) : undefined;
@@ -36,20 +24,16 @@ export function sandboxPlugin(env: NodeJS.ProcessEnv = process.env): LocalPlugin
       ...(baseDir ? { baseDir } : {}),
       publisher: ctx.bus,
       clock: ctx.runtime.clock,
-      isolation: parsed.data.VRACU_SANDBOX_ISOLATION,
-      ...(parsed.data.VRACU_SANDBOX_IMAGES ? { allowedImages: parsed.data.VRACU_SANDBOX_IMAGES } : {}),
+      isolation: settings.VRACU_SANDBOX_ISOLATION,
+      ...(settings.VRACU_SANDBOX_IMAGES ? { allowedImages: settings.VRACU_SANDBOX_IMAGES } : {}),
       onError: (err) => ctx.log(`sandbox: ${(err as Error).message}`),
     });
-    setLocalDriver(driver);
     ctx.log(`sandbox: ${driver.isolation === 'bwrap' ? 'bubblewrap' : 'child process (no bubblewrap: weaker isolation)'}, memory limit by ${driver.memoryLimit}`);
     return {
-      async stop() {
-        await driver.close();
-        setLocalDriver(undefined);
-      },
+      provides: { driver },
+      stop: () => driver.close(),
     };
-  };
-}
+};
 
 /** The folder of a data dir's sandbox work dirs: under the temp dir, traversable, private names. */
 export function sandboxBaseDir(dataDir: string): string {

@@ -109,6 +109,7 @@ export function dispatcherProgram(
       let c = client();
       let stop: (() => Promise<void>) | undefined;
       if (local) {
+        await import('../../local/process-defaults.ts');
         const { startLocal } = await import('./local.ts');
         const started = await startLocal({ configDir: cfg().configDir, maxAgents: cfg().maxAgents, port: Number(o.port), memory: Boolean(o.memory), log: say });
         c = started.client;

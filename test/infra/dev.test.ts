@@ -12,7 +12,7 @@ import { EVENT_RULES, SCHEDULES, type EventRuleDef, type ScheduleDef } from '../
 import { TABLES, tableName, type TableDef, type TableId } from '../../functions/definitions/tables.ts';
 import { parseEnvironments } from '../../lib/config.ts';
 import { lambdaDefs } from '../../lib/lambdas.ts';
-import { SIDECAR_WIPE_DIRS } from '../../functions/jobs/drivers/ecs-task-definition.ts';
+import { SIDECAR_WIPE_DIRS } from '../../functions/definitions/job-task.ts';
 import { asArray, CDK_CONTEXT, refId, resources, synthEnvironment, type Synthesized } from './support.ts';
 
 const ENV = 'dev';
@@ -442,7 +442,7 @@ describe('job containers', () => {
       expect(mounts('sidecar')).toEqual(['job:/app/job', 'scratch:/app/scratch', 'sidecar-tmp:/tmp']);
       const sidecar = p.ContainerDefinitions.find((c: any) => c.Name === 'sidecar');
       expect(sidecar.Essential).toBe(true);
-      const wiped = SIDECAR_WIPE_DIRS.split(',');
+      const wiped = [...SIDECAR_WIPE_DIRS];
       expect(mounts('sidecar').filter((m: string) => wiped.includes(m.split(':')[1]!))).toEqual(['job:/app/job', 'scratch:/app/scratch']);
     }
   });

@@ -11,7 +11,7 @@ export async function startTestStack(opts: Partial<LocalStackOptions> & { clock?
     memory: true,
     quiet: true,
     schedules: false,
-    // Tests that need jobs wire them with startLocalJobs and their own options.
+    // Tests that need jobs start the plugins with their own jobs options (`plugins: true, jobs: {...}`).
     plugins: false,
     dynamoEndpoint: inject('dynamoEndpoint'),
     sqsEndpoint: inject('sqsEndpoint'),

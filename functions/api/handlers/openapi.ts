@@ -1,11 +1,12 @@
 import { httpHandler } from '../../platform/http/handler.ts';
 import { buildOpenApi } from '../../platform/http/openapi.ts';
 import { openapiRoute } from '../api.ts';
+import { apiContext } from '../deps.ts';
 import { ROUTES } from '../routes.ts';
 
 let doc: Record<string, unknown> | undefined;
 
-export const handler = httpHandler(openapiRoute, async () => {
+export const handler = httpHandler(openapiRoute, apiContext, async () => {
   doc ??= buildOpenApi(ROUTES);
   return doc as { openapi: string };
 });

@@ -42,22 +42,3 @@ export const MAX_TAG_KEY_CHARS = 128;
 export const MAX_TAG_VALUE_CHARS = 256;
 /** StopTask's reason is cut at 255 characters by ECS; we cut it first so nothing is lost silently. */
 export const MAX_STOP_REASON_CHARS = 255;
-
-/**
- * The volumes of a job task (lib/stacks/compute.ts builds them; the driver tells the
- * sidecar what to wipe). Both are task-scoped ephemeral storage, gone with the task.
- */
-export const JOB_TASK_VOLUMES = {
-  /** The job's files, shared by sidecar and workload. */
-  job: { name: 'job', path: '/app/job' },
-  /** The workload's /tmp; the sidecar sees it at /app/scratch. */
-  scratch: { name: 'scratch', workloadPath: '/tmp', sidecarPath: '/app/scratch' },
-  /** The sidecar's own /tmp (its root is read-only). */
-  sidecarTmp: { name: 'sidecar-tmp', path: '/tmp' },
-} as const;
-
-/** What the sidecar wipes after the workload: every volume the workload could write. */
-export const SIDECAR_WIPE_DIRS = [JOB_TASK_VOLUMES.job.path, JOB_TASK_VOLUMES.scratch.sidecarPath].join(',');
-
-/** awslogs stream prefix of job containers: streams are `<prefix>/<container>/<task id>`. */
-export const JOB_LOG_STREAM_PREFIX = 'jobs';

@@ -11,79 +11,18 @@ import {
   type RunTaskCommandInput,
   type Task,
 } from '@aws-sdk/client-ecs';
-import * as z from 'zod';
+import { EcsEnv, parseEnv, sidecarEnvironment } from '../../definitions/environment.ts';
 import type { ContainerDriver, ContainerState, LaunchResult, LaunchSpec } from './driver.ts';
 import { ContainerLaunchError } from './launch-error.ts';
-import {
-  fargateSize,
-  MAX_STOP_REASON_CHARS,
-  MAX_TAG_KEY_CHARS,
-  MAX_TAG_VALUE_CHARS,
-  MAX_TAGS,
-  SIDECAR_WIPE_DIRS,
-  STARTED_BY_PATTERN,
-  type TaskSize,
-} from './ecs-task-definition.ts';
-import { detailToContainerState, EcsTaskStatus, SIDECAR_CONTAINER_NAME, WORKLOAD_CONTAINER_NAME } from '../../../events/ecs-task-state.ts';
+import { fargateSize, MAX_STOP_REASON_CHARS, MAX_TAG_KEY_CHARS, MAX_TAG_VALUE_CHARS, MAX_TAGS, STARTED_BY_PATTERN, type TaskSize } from './ecs-task-definition.ts';
+import { SIDECAR_WIPE_DIRS } from '../../definitions/job-task.ts';
+import { detailToContainerState, EcsTaskStatus } from '../../../events/ecs-task-state.ts';
 
-const TaskDefinitions = z.record(
-  z.string().min(1),
-  z.strictObject({ cpu: z.string().min(1).optional(), gpu: z.string().min(1).optional() }),
-);
+export type EcsConfig = EcsEnv;
 
-const EcsConfigSchema = z
-  .object({
-    /** The cluster's name or ARN. */
-    VRACU_ECS_CLUSTER: z.string().min(1),
-    /** Comma-separated subnets for the task ENIs. */
-    VRACU_ECS_SUBNETS: z
-      .string()
-      .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-      .pipe(z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'must be subnet ids')).min(1)),
-    /** No ingress; egress only to the exchange API (and the endpoints needed to pull and log). */
-    VRACU_ECS_SECURITY_GROUP: z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'must be a security group id'),
-    /** ENABLED only for public subnets without NAT (Fargate needs a route to pull images). */
-    VRACU_ECS_ASSIGN_PUBLIC_IP: z.enum(['ENABLED', 'DISABLED']).default('DISABLED'),
-    /** The job task definition (ARN or family[:revision]) for CPU jobs of any image. */
-    VRACU_ECS_TASK_DEFINITION: z.string().min(1).optional(),
-    /** The same for GPU jobs (run on the GPU capacity provider). */
-    VRACU_ECS_GPU_TASK_DEFINITION: z.string().min(1).optional(),
-    /**
-     * JSON: image → { cpu?: task definition, gpu?: task definition }, `*` as fallback. ECS
-     * cannot override a task's image, so an image of its own needs task definitions of its own.
-     */
-    VRACU_ECS_TASK_DEFINITIONS: z
-      .string()
-      .optional()
-      .transform((s, ctx) => {
-        if (s === undefined) return {};
-        try {
-          return TaskDefinitions.parse(JSON.parse(s));
-        } catch {
-          ctx.addIssue({ code: 'custom', message: 'must be JSON: {"<image>": {"cpu": "<task definition>", "gpu": "<task definition>"}}' });
-          return z.NEVER;
-        }
-      }),
-    /** The capacity provider of GPU EC2 instances; required to launch GPU jobs. */
-    VRACU_ECS_GPU_CAPACITY_PROVIDER: z.string().min(1).optional(),
-    /** Container names in the task definition (lib/stacks/compute.ts). */
-    VRACU_ECS_WORKLOAD_CONTAINER: z.string().min(1).default(WORKLOAD_CONTAINER_NAME),
-    VRACU_ECS_SIDECAR_CONTAINER: z.string().min(1).default(SIDECAR_CONTAINER_NAME),
-  })
-  .refine((c) => c.VRACU_ECS_TASK_DEFINITION || Object.keys(c.VRACU_ECS_TASK_DEFINITIONS).length > 0, {
-    path: ['VRACU_ECS_TASK_DEFINITION'],
-    message: 'set VRACU_ECS_TASK_DEFINITION or VRACU_ECS_TASK_DEFINITIONS',
-  });
-export type EcsConfig = z.infer<typeof EcsConfigSchema>;
-
-/** Parses the ECS settings from the environment; throws naming each bad variable. */
-export function loadEcsConfig(env: NodeJS.ProcessEnv = process.env): EcsConfig {
-  const parsed = EcsConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
-    throw new Error(`invalid ECS driver configuration:\n${lines.join('\n')}`);
-  }
-  return parsed.data;
+/** Parses the ECS settings of the environment contract; throws naming each bad variable. */
+export function loadEcsConfig(env: Readonly<Record<string, string | undefined>>): EcsConfig {
+  return parseEnv(EcsEnv, env, 'ECS driver configuration');
 }
 
 /** The tag every job task carries, so a task can be traced to its job without startedBy. */
@@ -151,12 +90,9 @@ export class EcsDriver implements ContainerDriver {
           {
             // The sidecar watches the workload, enforces the deadline and wipes the shared volume.
             name: this.cfg.VRACU_ECS_SIDECAR_CONTAINER,
-            environment: [
-              { name: 'VRACU_JOB_ID', value: spec.jobId },
-              { name: 'VRACU_JOB_TIMEOUT_MS', value: String(spec.timeoutMs) },
-              { name: 'VRACU_SIDECAR_WORKLOAD_CONTAINER', value: this.cfg.VRACU_ECS_WORKLOAD_CONTAINER },
-              { name: 'VRACU_SIDECAR_WIPE_DIRS', value: SIDECAR_WIPE_DIRS },
-            ],
+            environment: Object.entries(
+              sidecarEnvironment({ jobId: spec.jobId, timeoutMs: spec.timeoutMs, workloadContainer: this.cfg.VRACU_ECS_WORKLOAD_CONTAINER, wipeDirs: SIDECAR_WIPE_DIRS }),
+            ).map(([name, value]) => ({ name, value })),
           },
         ],
       },

@@ -3,7 +3,7 @@ import { AppError } from '../../platform/errors.ts';
 import { httpHandler, mustPrincipal } from '../../platform/http/handler.ts';
 import { registerAgentRoute } from '../api.ts';
 import type { Agent } from '../domain/job.ts';
-import { jobsDeps } from '../usecases/deps.ts';
+import { jobsContext } from '../deps.ts';
 import { agentView } from '../usecases/views.ts';
 import { putAgent } from '../store/agent-store.ts';
 import { createPublicKey } from 'node:crypto';
@@ -11,14 +11,14 @@ import { createPublicKey } from 'node:crypto';
 /** DER prefix of a SubjectPublicKeyInfo holding a compressed secp256k1 point: Node decodes (and so checks) the point. */
 const COMPRESSED_SECP256K1_SPKI = Buffer.from('3036301006072a8648ce3d020106052b8104000a032200', 'hex');
 
-export const handler = httpHandler(registerAgentRoute, async (req, rt) => {
+export const handler = httpHandler(registerAgentRoute, jobsContext, async (req, d) => {
   const p = mustPrincipal(req.principal);
   try {
     createPublicKey({ key: Buffer.concat([COMPRESSED_SECP256K1_SPKI, Buffer.from(req.body.publicKey, 'hex')]), format: 'der', type: 'spki' });
   } catch {
     throw new AppError('validation_failed', 'body.publicKey: not a point on secp256k1', { issues: [{ path: 'body.publicKey', message: 'not a point on secp256k1' }] });
   }
-  const agent: Agent = { ...req.body, ownerId: p.id, tenant: p.tenant, registeredAt: isoAt(rt.clock.nowMs()) };
-  if (!(await putAgent(jobsDeps(rt).store, agent))) throw new AppError('agent_exists', `an agent named ${agent.name} is already registered`);
+  const agent: Agent = { ...req.body, ownerId: p.id, tenant: p.tenant, registeredAt: isoAt(d.rt.clock.nowMs()) };
+  if (!(await putAgent(d.store, agent))) throw new AppError('agent_exists', `an agent named ${agent.name} is already registered`);
   return agentView(agent);
 });

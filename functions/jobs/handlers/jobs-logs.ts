@@ -1,16 +1,15 @@
 import { AppError } from '../../platform/errors.ts';
 import { httpHandler, mustPrincipal } from '../../platform/http/handler.ts';
 import { jobLogsRoute } from '../api.ts';
-import { jobsDeps } from '../usecases/deps.ts';
+import { jobsContext } from '../deps.ts';
 import { cloudLogsClient, readCloudLogs, readLocalLogs } from '../usecases/logs.ts';
 import { visibleJob } from '../usecases/views.ts';
 
-export const handler = httpHandler(jobLogsRoute, async (req, rt) => {
-  const d = jobsDeps(rt);
+export const handler = httpHandler(jobLogsRoute, jobsContext, async (req, d) => {
   const job = await visibleJob(d, mustPrincipal(req.principal), req.params.id);
   const { limit, cursor } = req.query;
   if (d.cfg.driver === 'ecs') {
-    const page = job.containerId ? await readCloudLogs(cloudLogsClient(rt.config.AWS_REGION), d.cfg.logGroup, job.containerId, limit, cursor) : { lines: [] };
+    const page = job.containerId ? await readCloudLogs(cloudLogsClient(d.rt.config.AWS_REGION), d.cfg.logGroup, job.containerId, limit, cursor) : { lines: [] };
     return { jobId: job.jobId, ...page };
   }
   if (cursor !== undefined && !/^\d{1,10}$/.test(cursor)) {

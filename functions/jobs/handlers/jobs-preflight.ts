@@ -1,6 +1,6 @@
+import { jobsContext } from '../deps.ts';
 import { httpHandler } from '../../platform/http/handler.ts';
 import { preflightRoute } from '../api.ts';
-import { jobsConfig } from '../config.ts';
 import { prepareJob } from '../usecases/submit.ts';
 
-export const handler = httpHandler(preflightRoute, async (req) => ({ ...prepareJob(req.body, jobsConfig()), accepted: true as const }));
+export const handler = httpHandler(preflightRoute, jobsContext, async (req, d) => ({ ...prepareJob(req.body, d.cfg), accepted: true as const }));

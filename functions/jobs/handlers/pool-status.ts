@@ -1,13 +1,12 @@
 import { isoAt } from '../../platform/clock.ts';
 import { httpHandler } from '../../platform/http/handler.ts';
 import { poolStatusRoute } from '../api.ts';
-import { jobsDeps } from '../usecases/deps.ts';
+import { jobsContext } from '../deps.ts';
 import { agentView } from '../usecases/views.ts';
 import { listAgents, poolActive } from '../store/agent-store.ts';
 import { activeJobs, queuedJobs } from '../store/job-store.ts';
 
-export const handler = httpHandler(poolStatusRoute, async (_req, rt) => {
-  const d = jobsDeps(rt);
+export const handler = httpHandler(poolStatusRoute, jobsContext, async (_req, d) => {
   const [agents, busy, active, queued] = await Promise.all([listAgents(d.store), poolActive(d.store), activeJobs(d.store), queuedJobs(d.store, 1000)]);
   return {
     maxAgents: d.cfg.maxAgents,

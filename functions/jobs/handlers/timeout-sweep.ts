@@ -1,11 +1,11 @@
 /** The jobTimeouts schedule: deadlines, expired agent leases, stuck steps, lost containers. */
-import { logger } from '../../platform/observability.ts';
-import { runtime } from '../../platform/runtime.ts';
-import { jobsDeps } from '../usecases/deps.ts';
+import { scheduled } from '../../platform/scheduled.ts';
+import { jobsContext } from '../deps.ts';
 import { sweep } from '../usecases/sweep.ts';
 
-export const handler = async () => {
-  const report = await sweep(jobsDeps(runtime()));
-  if (report.timedOut.length || report.resent.length || report.reclaimed.length || report.lost.length) logger.info('job sweep', { ...report });
-  return report;
-};
+export const handler = scheduled(
+  jobsContext,
+  'job sweep',
+  (d) => sweep(d),
+  (r) => r.timedOut.length + r.resent.length + r.reclaimed.length + r.lost.length + r.republished.length > 0,
+);

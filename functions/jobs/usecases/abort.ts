@@ -7,7 +7,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { Job } from '../domain/job.ts';
 import { isTerminal } from '../domain/lifecycle.ts';
 import { getJob, patchJob } from '../store/job-store.ts';
-import type { JobsDeps } from './deps.ts';
+import type { JobsDeps } from '../deps.ts';
 import { finishWithoutContainer } from './finish.ts';
 import { startNext } from './pool.ts';
 import { jobEvent, publishStaged } from './notify.ts';

@@ -4,20 +4,17 @@ import { sign, type CreationAttestation, type DeletionAttestation } from '../dom
 import type { Agent, Job } from '../domain/job.ts';
 import type { ContainerDriver, StopCause } from '../drivers/driver.ts';
 import { getAgent } from '../store/agent-store.ts';
-import type { JobsDeps } from './deps.ts';
+import type { JobsDeps } from '../deps.ts';
 
-/** Registered agents never change (name, identity, key), so each is read once per container. */
-const agents = new Map<string, Agent>();
-
+/** The job's agent; registered agents never change (name, identity, key), so each is read once per composition. */
 export async function agentOf(d: JobsDeps, job: Job): Promise<Agent> {
   if (!job.agentId) throw new Error(`job ${job.jobId} holds no agent`);
-  const key = `${d.store.table}/${job.agentId}`;
-  const known = agents.get(key);
+  const known = d.agents.get(job.agentId);
   if (known) return known;
   const a = await getAgent(d.store, job.agentId);
   if (!a) throw new Error(`agent ${job.agentId} of job ${job.jobId} is not registered`);
   const { jobId: _busy, leaseUntilMs: _lease, ...stable } = a;
-  agents.set(key, stable);
+  d.agents.set(job.agentId, stable);
   return stable;
 }
 

@@ -10,7 +10,7 @@ import type { Job } from '../domain/job.ts';
 import { outcomeOfStop, type JobStatus } from '../domain/lifecycle.ts';
 import { transition } from '../store/job-store.ts';
 import { agentOf, signCreation, signDeletion, type StopFacts } from './attest.ts';
-import type { JobsDeps } from './deps.ts';
+import type { JobsDeps } from '../deps.ts';
 import { jobEvent, publishStaged } from './notify.ts';
 
 /** A job that just ended: its terminal status, and whether an agent became free. */

@@ -6,7 +6,7 @@
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { StoreCtx } from '../../platform/dynamo/store.ts';
-import { JOB_LOG_STREAM_PREFIX } from '../drivers/ecs-task-definition.ts';
+import { JOB_LOG_STREAM_PREFIX } from '../../definitions/job-task.ts';
 import { WORKLOAD_CONTAINER_NAME } from '../../../events/ecs-task-state.ts';
 
 export interface LogLine {

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { isoAt } from '../../platform/clock.ts';
 import { JOB_STATUSES, type JobStatus } from '../domain/lifecycle.ts';
 import type { Job } from '../domain/job.ts';
-import type { JobsDeps } from './deps.ts';
+import type { JobsDeps } from '../deps.ts';
 import { deleteOutbox, type OutboxEvent } from '../store/outbox-store.ts';
 
 export const StepMessage = z.discriminatedUnion('kind', [

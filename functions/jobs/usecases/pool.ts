@@ -10,7 +10,7 @@ import type { LaunchSpec } from '../drivers/driver.ts';
 import { listAgents } from '../store/agent-store.ts';
 import { getJob, patchJob, queuedJobs, transition } from '../store/job-store.ts';
 import { agentOf } from './attest.ts';
-import type { JobsDeps } from './deps.ts';
+import type { JobsDeps } from '../deps.ts';
 import { finishWithoutContainer } from './finish.ts';
 import { jobEvent, publishStaged, sendSteps } from './notify.ts';
 

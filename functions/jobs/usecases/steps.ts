@@ -16,7 +16,7 @@ import type { JobStatus } from '../domain/lifecycle.ts';
 import { loadAdapter } from '../adapters/registry.ts';
 import { listAgents } from '../store/agent-store.ts';
 import { getJob, queuedJobs, transition } from '../store/job-store.ts';
-import type { JobsDeps } from './deps.ts';
+import type { JobsDeps } from '../deps.ts';
 import { finishWithoutContainer } from './finish.ts';
 import { jobEvent, publishStaged, sendSteps, type StepMessage } from './notify.ts';
 import { claim, dispatch, launch, startNext } from './pool.ts';

@@ -12,7 +12,7 @@ import type { ExecutionPlan, ResourceProfile } from '../domain/plan.ts';
 import { checkPolicy, quotaError, scuOf } from '../domain/policy.ts';
 import { createJob, getIdempotency, getJob, tenantUsage } from '../store/job-store.ts';
 import { replayOrReject, requestHash } from '../../platform/idempotency.ts';
-import type { JobsDeps } from './deps.ts';
+import type { JobsDeps } from '../deps.ts';
 import { advance, jobEvent, publishStaged, sendSteps } from './notify.ts';
 
 export interface SubmitInput {

@@ -10,7 +10,7 @@ import { HOLDS_AGENT, isTerminal, STEPPED } from '../domain/lifecycle.ts';
 import { forceRelease, listAgents, poolActive } from '../store/agent-store.ts';
 import { activeJobs, getJob, queuedJobs } from '../store/job-store.ts';
 import { abortJob } from './abort.ts';
-import type { JobsDeps } from './deps.ts';
+import type { JobsDeps } from '../deps.ts';
 import { finishStopped } from './finish.ts';
 import { advance, publishStaged, sendSteps, type StepMessage } from './notify.ts';
 import { staleOutbox } from '../store/outbox-store.ts';

@@ -9,7 +9,7 @@ import { isTerminal } from '../domain/lifecycle.ts';
 import type { ContainerState } from '../../../events/container-state.ts';
 import { getJob, patchJob, transition } from '../store/job-store.ts';
 import { agentOf, signCreation } from './attest.ts';
-import type { JobsDeps } from './deps.ts';
+import type { JobsDeps } from '../deps.ts';
 import { finishStopped } from './finish.ts';
 import { startNext } from './pool.ts';
 import { jobEvent, publishStaged } from './notify.ts';

@@ -5,7 +5,7 @@ import type { Principal } from '../../platform/auth/principal.ts';
 import type { Agent, Job } from '../domain/job.ts';
 import { isTerminal } from '../domain/lifecycle.ts';
 import { getJob } from '../store/job-store.ts';
-import type { JobsDeps } from './deps.ts';
+import type { JobsDeps } from '../deps.ts';
 
 export async function visibleJob(d: JobsDeps, p: Principal, jobId: string): Promise<Job> {
   const job = await getJob(d.store, jobId);

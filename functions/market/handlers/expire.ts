@@ -1,5 +1,6 @@
+import { marketContext } from '../deps.ts';
 import { httpHandler } from '../../platform/http/handler.ts';
 import { expireRoute } from '../api.ts';
 import { expireDue } from '../usecases/expire.ts';
 
-export const handler = httpHandler(expireRoute, async (req, rt) => expireDue(rt, req.body.limit));
+export const handler = httpHandler(expireRoute, marketContext, async (req, { rt }) => expireDue(rt, req.body.limit));

@@ -1,8 +1,9 @@
+import { marketContext } from '../deps.ts';
 import { httpHandler } from '../../platform/http/handler.ts';
 import { jobsApplyBatchRoute } from '../api.ts';
 import { applyJobs, usageFromJson } from '../usecases/coverage.ts';
 
-export const handler = httpHandler(jobsApplyBatchRoute, async (req, rt) => {
+export const handler = httpHandler(jobsApplyBatchRoute, marketContext, async (req, { rt }) => {
   const b = req.body;
   const out = await applyJobs(rt, { userId: b.userId, providerId: b.providerId, jobs: b.jobs.map(usageFromJson) });
   return { jobs: out.map((o) => ({ ...o.result, replayed: o.replayed })) };

@@ -1,8 +1,9 @@
+import { marketContext } from '../deps.ts';
 import { httpHandler } from '../../platform/http/handler.ts';
 import { jobApplyRoute } from '../api.ts';
 import { applyJob, usageFromJson } from '../usecases/coverage.ts';
 
-export const handler = httpHandler(jobApplyRoute, async (req, rt) => {
+export const handler = httpHandler(jobApplyRoute, marketContext, async (req, { rt }) => {
   const b = req.body;
   const out = await applyJob(rt, { ...usageFromJson(b), userId: b.userId, providerId: b.providerId });
   return { ...out.result, replayed: out.replayed };

@@ -1,8 +1,9 @@
+import { marketContext } from '../deps.ts';
 import { httpHandler, mustPrincipal } from '../../platform/http/handler.ts';
 import { listingCancelRoute } from '../api.ts';
 import { cancelListing } from '../usecases/secondary.ts';
 
-export const handler = httpHandler(listingCancelRoute, async (req, rt) => {
+export const handler = httpHandler(listingCancelRoute, marketContext, async (req, { rt }) => {
   const p = mustPrincipal(req.principal);
   return cancelListing(rt, p.id, p.roles.includes('admin'), req.params.id);
 });

@@ -1,3 +1,4 @@
+import { marketContext } from '../deps.ts';
 import { httpHandler, mustPrincipal } from '../../platform/http/handler.ts';
 import { AppError } from '../../platform/errors.ts';
 import { formatAcu } from '../../platform/money.ts';
@@ -6,7 +7,7 @@ import { positionRoute } from '../api.ts';
 import { listingOut, rcOut } from '../store/codec.ts';
 import { allocationsOfRc, getRc, listingsOfRc } from '../store/reads.ts';
 
-export const handler = httpHandler(positionRoute, async (req, rt) => {
+export const handler = httpHandler(positionRoute, marketContext, async (req, { rt }) => {
   const p = mustPrincipal(req.principal);
   const rc = await getRc(rt, req.params.rcId);
   const privileged = p.roles.includes('admin') || p.roles.includes('operator');

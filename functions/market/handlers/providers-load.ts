@@ -1,3 +1,4 @@
+import { marketContext } from '../deps.ts';
 import { httpHandler } from '../../platform/http/handler.ts';
 import { providersLoadRoute } from '../api.ts';
 import { PROVIDER_FIXTURES, type Provider } from '../domain/catalog.ts';
@@ -8,7 +9,7 @@ const milli = (s: string): bigint => {
   return BigInt(w!) * 1000n + BigInt(f.padEnd(3, '0'));
 };
 
-export const handler = httpHandler(providersLoadRoute, async (req, rt) => {
+export const handler = httpHandler(providersLoadRoute, marketContext, async (req, { rt }) => {
   const providers: Provider[] =
     req.body.providers?.map((p) => ({
       id: p.providerId,

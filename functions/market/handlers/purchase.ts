@@ -1,8 +1,9 @@
+import { marketContext } from '../deps.ts';
 import { httpHandler, mustPrincipal } from '../../platform/http/handler.ts';
 import { purchaseRoute } from '../api.ts';
 import { purchase } from '../usecases/purchase.ts';
 
-export const handler = httpHandler(purchaseRoute, async (req, rt) => {
+export const handler = httpHandler(purchaseRoute, marketContext, async (req, { rt }) => {
   const p = mustPrincipal(req.principal);
   const out = await purchase(rt, p.id, req.body.quoteId, req.idempotencyKey, req.body.maxDriftBps);
   return { ...out.result, replayed: out.replayed };

@@ -1,8 +1,9 @@
+import { marketContext } from '../deps.ts';
 import { httpHandler, mustPrincipal } from '../../platform/http/handler.ts';
 import { tradeRoute } from '../api.ts';
 import { executeTrade } from '../usecases/secondary.ts';
 
-export const handler = httpHandler(tradeRoute, async (req, rt) => {
+export const handler = httpHandler(tradeRoute, marketContext, async (req, { rt }) => {
   const p = mustPrincipal(req.principal);
   const out = await executeTrade(rt, p.id, { listingId: req.body.listingId, scu: BigInt(req.body.scu) }, req.idempotencyKey);
   return { ...out.result, replayed: out.replayed };

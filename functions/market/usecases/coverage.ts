@@ -14,7 +14,7 @@ import { formatAcu } from '../../platform/money.ts';
 import { TransactionCancelledError, type LabelledItem } from '../../platform/dynamo/transact.ts';
 import type { Runtime } from '../../platform/runtime.ts';
 import type { Json } from '../../platform/canonical-json.ts';
-import { account, ledgerFor, type Posting } from '../../ledger/ledger.ts';
+import { account, ledgerFor, type Posting } from '../../ledger/index.ts';
 import { runtimeToScu } from '../domain/catalog.ts';
 import { MAX_JOBS_PER_APPLY, planJobs, type CoveragePlan, type RcDraw } from '../domain/coverage.ts';
 import { jobDetailKey, jobKey, rcKey } from '../store/keys.ts';

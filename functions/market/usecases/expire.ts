@@ -10,7 +10,7 @@ import { isoAt } from '../../platform/clock.ts';
 import { formatAcu, parseAcu } from '../../platform/money.ts';
 import type { LabelledItem } from '../../platform/dynamo/transact.ts';
 import type { Runtime } from '../../platform/runtime.ts';
-import { account, ledgerFor, type Posting } from '../../ledger/ledger.ts';
+import { account, ledgerFor, type Posting } from '../../ledger/index.ts';
 import { expirySplit } from '../domain/expiry.ts';
 import { capacityKey, rcKey } from '../store/keys.ts';
 import { dueRcIds, getRc, listingsOfRc, soldScuOf } from '../store/reads.ts';

@@ -9,7 +9,7 @@ import { isoAt } from '../../platform/clock.ts';
 import { formatAcu } from '../../platform/money.ts';
 import { TransactionCancelledError, type LabelledItem } from '../../platform/dynamo/transact.ts';
 import type { Runtime } from '../../platform/runtime.ts';
-import { account, ledgerFor, type Posting } from '../../ledger/ledger.ts';
+import { account, ledgerFor, type Posting } from '../../ledger/index.ts';
 import { isTenor, tenorMs, type Tenor } from '../domain/catalog.ts';
 import { planPurchase } from '../domain/purchase.ts';
 import type { Offer } from '../domain/quote.ts';

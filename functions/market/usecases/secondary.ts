@@ -9,7 +9,7 @@ import { isoAt } from '../../platform/clock.ts';
 import { formatAcu } from '../../platform/money.ts';
 import { transactWrite, type LabelledItem } from '../../platform/dynamo/transact.ts';
 import type { Runtime } from '../../platform/runtime.ts';
-import { account, ledgerFor, type Posting } from '../../ledger/ledger.ts';
+import { account, ledgerFor, type Posting } from '../../ledger/index.ts';
 import type { Rc } from '../domain/rc.ts';
 import { checkListing, checkTrade, planTrade, type Listing } from '../domain/secondary.ts';
 import { listingOut, rcItem, rcOut } from '../store/codec.ts';

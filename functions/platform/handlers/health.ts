@@ -1,5 +1,6 @@
 import { httpHandler } from '../http/handler.ts';
 import { isoAt } from '../clock.ts';
 import { health } from '../api.ts';
+import { platformContext } from '../deps.ts';
 
-export const handler = httpHandler(health, async (_req, rt) => ({ status: 'ok' as const, stage: rt.config.VRACU_STAGE, time: isoAt(rt.clock.nowMs()) }));
+export const handler = httpHandler(health, platformContext, async (_req, d) => ({ status: 'ok' as const, stage: d.rt.config.VRACU_STAGE, time: isoAt(d.rt.clock.nowMs()) }));

@@ -1,20 +1,17 @@
 /**
- * The HTTP handler factory every API route uses: middy with Powertools (logger with a
- * correlation id, EMF metrics, tracer), parsing by the route's zod schemas, the role check,
- * and one mapping of errors to RFC 9457 problem+json. Unknown errors are logged and become
- * a 500 without internals.
+ * The HTTP handler factory every API route uses: Powertools (logger with a correlation id,
+ * EMF metrics, tracer), parsing by the route's zod schemas, the role check, and one
+ * mapping of errors to RFC 9457 problem+json. Unknown errors are logged and become a 500
+ * without internals. The handler gets its context's dependencies (platform/compose.ts).
  */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { AppError, toProblem } from '../errors.ts';
-import { logger, metrics, tracer } from '../observability.ts';
+import { logger, metrics } from '../observability.ts';
+import { observed } from '../observed.ts';
+import { entry, type Composition, type Entry, type HasRuntime } from '../compose.ts';
 import { allows, fromAuthorizerContext, type Principal } from '../auth/principal.ts';
-import { runtime, type Runtime } from '../runtime.ts';
 import { header, parseBody, parseParams, parseQuery } from './request.ts';
 import { Reply } from './reply.ts';
 import type { RouteSpec } from './route.ts';
@@ -49,11 +46,20 @@ export function problemResponse(err: AppError, instance?: string, extraHeaders: 
   return { statusCode: err.status, headers: { ...PROBLEM_HEADERS, ...extraHeaders }, body: JSON.stringify(toProblem(err, instance)) };
 }
 
-export function httpHandler<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType, R extends z.ZodType>(
+export function httpHandler<D extends HasRuntime, B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType, R extends z.ZodType>(
   route: RouteSpec<B, Q, P, R>,
-  run: (req: HttpRequest<Out<B>, Out<Q>, Out<P>>, rt: Runtime) => Promise<z.input<R> | Reply>,
+  composition: Composition<D>,
+  run: (req: HttpRequest<Out<B>, Out<Q>, Out<P>>, d: D) => Promise<z.input<R> | Reply>,
+): Entry<APIGatewayEventWithAuth, APIGatewayProxyResultV2, D> {
+  return entry(composition, (d) => observed(respond(route, d, run)));
+}
+
+function respond<D extends HasRuntime, B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType, R extends z.ZodType>(
+  route: RouteSpec<B, Q, P, R>,
+  d: D,
+  run: (req: HttpRequest<Out<B>, Out<Q>, Out<P>>, d: D) => Promise<z.input<R> | Reply>,
 ) {
-  const base = async (event: APIGatewayEventWithAuth, _context: Context): Promise<APIGatewayProxyResultV2> => {
+  return async (event: APIGatewayEventWithAuth, _context: Context): Promise<APIGatewayProxyResultV2> => {
     const requestId = header(event, 'x-correlation-id') ?? event.requestContext?.requestId ?? 'unknown';
     logger.appendKeys({ correlationId: requestId, route: route.id });
     const cors = { 'x-correlation-id': requestId };
@@ -70,11 +76,11 @@ export function httpHandler<B extends z.ZodType, Q extends z.ZodType, P extends 
       const params = parseParams(event, route) as Out<P>;
       const query = parseQuery(event, route) as Out<Q>;
       const body = parseBody(event, route) as Out<B>;
-      const out = await run({ body, query, params, principal, headers: event.headers ?? {}, requestId, idempotencyKey }, runtime());
+      const out = await run({ body, query, params, principal, headers: event.headers ?? {}, requestId, idempotencyKey }, d);
       const status = out instanceof Reply ? out.status : route.response.status;
       const payload = out instanceof Reply ? out.body : out;
       const headers = { ...JSON_HEADERS, ...cors, ...(out instanceof Reply ? out.headers : {}) };
-      if (process.env.VRACU_VALIDATE_RESPONSES === 'true' && status < 300) {
+      if (d.rt.config.VRACU_VALIDATE_RESPONSES && status < 300) {
         const checked = route.response.body.safeParse(payload);
         if (!checked.success) throw new Error(`response of ${route.id} does not match its schema: ${checked.error.message}`);
       }
@@ -92,8 +98,4 @@ export function httpHandler<B extends z.ZodType, Q extends z.ZodType, P extends 
       return problemResponse(new AppError('internal', 'internal error; quote the correlation id when reporting it', { correlationId: requestId }), event.rawPath, cors);
     }
   };
-  return middy(base)
-    .use(captureLambdaHandler(tracer))
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics, { throwOnEmptyMetrics: false }));
 }

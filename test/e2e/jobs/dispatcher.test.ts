@@ -13,13 +13,11 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { seededPrng } from '../../../functions/platform/ids.ts';
 import { initAgents } from '../../../sdk/dispatcher/identities.ts';
 import { dispatcherProgram } from '../../../sdk/dispatcher/program.ts';
-import { startLocalJobs, type LocalJobs } from '../../../local/jobs.ts';
 import { startTestStack } from '../../support/stack.ts';
 import type { VracuClient } from '../../../sdk/client.ts';
 
 const SEED = 4242;
 let stack: Awaited<ReturnType<typeof startTestStack>>;
-let jobs: LocalJobs;
 let dir: string;
 let providerKey: string;
 let buyerKey: string;
@@ -47,15 +45,13 @@ beforeAll(async () => {
   dir = join(mkdtempSync(join(tmpdir(), 'vap-')), 'dispatcher');
   const rand = seededPrng(SEED);
   initAgents(dir, 3, () => Uint8Array.from({ length: 32 }, () => Math.floor(rand() * 256)));
-  stack = await startTestStack();
-  jobs = await startLocalJobs(stack, { dispatcherDir: dir, maxAgents: 3 });
+  stack = await startTestStack({ plugins: true, jobs: { dispatcherDir: dir, maxAgents: 3 } });
   providerKey = (await stack.admin.call(createKeyRoute, { body: { roles: ['provider'], tenant: 'fleet' } })).secret;
   buyerKey = (await stack.admin.call(createKeyRoute, { body: { roles: ['buyer'], tenant: 'buyer-a' } })).secret;
   buyer = stack.client(buyerKey);
 });
 
 afterAll(async () => {
-  await jobs?.stop();
   await stack?.stop();
 });
 

@@ -7,7 +7,7 @@ import { scanTable } from '../../support/scan.ts';
 import { startTestStack } from '../../support/stack.ts';
 import { createKeyRoute } from '../../../functions/platform/api.ts';
 import { accountRoute, checkRoute, entriesRoute, mintRoute } from '../../../functions/ledger/api.ts';
-import { account, ledgerFor } from '../../../functions/ledger/ledger.ts';
+import { account, ledgerFor } from '../../../functions/ledger/index.ts';
 import { ApiError } from '../../../sdk/client.ts';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;

@@ -10,18 +10,17 @@ import { describe, expect, it } from 'vitest';
 import { testEnv } from '../../support/runtime.ts';
 import { LocalEventBus } from '../../../local/event-bus.ts';
 import { sandboxBaseDir, sandboxPlugin } from '../../../local/sandbox/plugin.ts';
-import { driverFor } from '../../../functions/jobs/drivers/select.ts';
 import { LocalSandboxDriver } from '../../../local/sandbox/driver.ts';
 import { parseEcsTaskStateChange, toContainerState } from '../../../events/ecs-task-state.ts';
 
 describe('sandbox plugin and task events', () => {
-  it('registers the driver and its events reach the task-events queue in ECS shape', async () => {
+  it('provides the driver and its events reach the task-events queue in ECS shape', async () => {
     const env = await testEnv({ queues: true });
     const bus = new LocalEventBus(env.rt.queues, () => env.clock.nowMs());
     const logs: string[] = [];
-    const plugin = await sandboxPlugin({ VRACU_SANDBOX_ISOLATION: 'process' })({ runtime: env.rt, bus, dataDir: null, log: (l) => logs.push(l) });
+    const plugin = await sandboxPlugin({ runtime: env.rt, bus, dataDir: null, log: (l) => logs.push(l), env: { VRACU_SANDBOX_ISOLATION: 'process' }, provided: {} });
     try {
-      const driver = driverFor(env.rt, {});
+      const driver = plugin.provides!.driver!;
       expect(driver).toBeInstanceOf(LocalSandboxDriver);
       expect(logs.join('\n')).toContain('child process');
       const { containerId } = await driver.launch({
@@ -54,7 +53,6 @@ describe('sandbox plugin and task events', () => {
     } finally {
       await plugin.stop();
     }
-    expect(() => driverFor(env.rt, {})).toThrow('setLocalDriver');
   });
 
   it('with a data dir, wipes work dirs a crashed run left behind, and uses it for new ones', async () => {
@@ -67,11 +65,11 @@ describe('sandbox plugin and task events', () => {
     const bus = new LocalEventBus(env.rt.queues, () => env.clock.nowMs());
     const logs: string[] = [];
     // bubblewrap when installed: it must reach the work dir as uid 65534
-    const plugin = await sandboxPlugin({})({ runtime: env.rt, bus, dataDir, log: (l) => logs.push(l) });
+    const plugin = await sandboxPlugin({ runtime: env.rt, bus, dataDir, log: (l) => logs.push(l), env: {}, provided: {} });
     try {
       expect(readdirSync(base)).toEqual(['not-ours']);
       expect(logs.join('\n')).toContain('wiped 1 work dir');
-      const driver = driverFor(env.rt, {}) as LocalSandboxDriver;
+      const driver = plugin.provides!.driver as LocalSandboxDriver;
       const { containerId } = await driver.launch({ jobId: 'job_1', image: 'i', command: ['sh', '-c', 'echo ok > f && cat f'], env: {}, cpuUnits: 256, memoryMb: 256, gpus: 0, timeoutMs: 10_000, network: 'none', tags: {} });
       const workDir = driver.inspect(containerId)!.workDir;
       expect(workDir.startsWith(join(base, 'vracu-job-'))).toBe(true);
@@ -87,6 +85,6 @@ describe('sandbox plugin and task events', () => {
   it('fails fast on a bad isolation setting', async () => {
     const env = await testEnv();
     const bus = new LocalEventBus(env.rt.queues, () => env.clock.nowMs());
-    await expect(sandboxPlugin({ VRACU_SANDBOX_ISOLATION: 'docker' })({ runtime: env.rt, bus, dataDir: null, log: () => undefined })).rejects.toThrow('VRACU_SANDBOX_ISOLATION');
+    await expect(sandboxPlugin({ runtime: env.rt, bus, dataDir: null, log: () => undefined, env: { VRACU_SANDBOX_ISOLATION: 'docker' }, provided: {} })).rejects.toThrow('VRACU_SANDBOX_ISOLATION');
   });
 });

@@ -7,7 +7,6 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { toAuthorizerContext, type Principal } from '../../../functions/platform/auth/principal.ts';
 import type { RouteSpec } from '../../../functions/platform/http/route.ts';
 import { apiGatewayEvent, lambdaContext } from '../../../local/apigw-event.ts';
-import { loadHandler } from '../../../local/modules.ts';
 import * as api from '../../../functions/jobs/api.ts';
 import { KeySigner } from '../../../functions/jobs/signing/local-signer.ts';
 import { tenantJobs } from '../../../functions/jobs/store/job-store.ts';
@@ -33,7 +32,7 @@ async function call(route: RouteSpec, who: Principal | null, input: { body?: unk
     input.params ?? {},
     toAuthorizerContext(who),
   );
-  const handler = await loadHandler(route.entry);
+  const handler = await h.env.invoke(route.entry);
   const out = (await handler(event, lambdaContext(route.id))) as APIGatewayProxyStructuredResultV2;
   return { status: out.statusCode!, type: String(out.headers?.['content-type'] ?? ''), body: out.body ? JSON.parse(out.body) : null };
 }

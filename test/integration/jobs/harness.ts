@@ -9,15 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteMessageCommand, ReceiveMessageCommand, GetQueueAttributesCommand, type Message } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createRuntime, setRuntime, type Runtime } from '../../../functions/platform/runtime.ts';
+import { createRuntime, type Runtime } from '../../../functions/platform/runtime.ts';
 import { SqsSender } from '../../../functions/platform/queue.ts';
 import { seededPrng } from '../../../functions/platform/ids.ts';
 import type { QueueId } from '../../../functions/definitions/queues.ts';
 import { LocalEventBus, type EventEnvelope } from '../../../local/event-bus.ts';
 import { LocalSandboxDriver } from '../../../local/sandbox/driver.ts';
-import { setLocalDriver } from '../../../functions/jobs/drivers/select.ts';
-import { loadJobsConfig, setJobsConfig, type JobsConfig } from '../../../functions/jobs/config.ts';
-import { clearSignerCache, jobsDeps, setFaultHook, setKeyFileSigner, type JobsDeps } from '../../../functions/jobs/usecases/deps.ts';
+import { loadJobsConfig, type JobsConfig } from '../../../functions/jobs/config.ts';
+import { composeJobs, type JobsDeps } from '../../../functions/jobs/deps.ts';
 import { signerFromKeyFile } from '../../../functions/jobs/signing/local-signer.ts';
 import { encodeWif } from '../../../functions/jobs/domain/wif.ts';
 import { KeySigner } from '../../../functions/jobs/signing/local-signer.ts';
@@ -47,25 +46,32 @@ export interface Harness {
   visible(queue: QueueId): Promise<number>;
   waitTerminal(jobId: string, timeoutMs?: number): Promise<Job>;
   jobEvents(jobId: string): EventEnvelope[];
+  /** Sets (or clears) the fault hook the composition calls at named points: a test throws to simulate a crash. */
+  setFault(hook: ((point: string) => void) | undefined): void;
   close(): Promise<void>;
 }
 
 export async function jobsHarness(opts: { agents?: number; maxAgents?: number; seed?: number; config?: Partial<JobsConfig> } = {}): Promise<Harness> {
-  const env = await testEnv({ queues: true, seed: opts.seed ?? 7 });
-  const sender = new SqsSender(env.sqs, env.queues!);
-  const bus = new LocalEventBus(sender, () => env.clock.nowMs());
-  const rt = createRuntime({ config: env.rt.config, clock: env.clock, doc: env.rt.doc, ids: env.rt.ids, events: bus, queues: sender });
-  setRuntime(rt);
+  let bus: LocalEventBus | undefined;
+  let rt: Runtime | undefined;
+  // The runtime publishes to the local bus, whose rules route task events to their queue.
+  const env = await testEnv({
+    queues: true,
+    seed: opts.seed ?? 7,
+    runtime: ({ config, clock, doc, ids, sqs }) => {
+      const sender = new SqsSender(sqs, config.VRACU_QUEUE_URLS);
+      bus = new LocalEventBus(sender, () => clock.nowMs());
+      rt = createRuntime(config, { clock, doc, ids, events: bus, queues: sender });
+      return rt;
+    },
+  });
   const dir = mkdtempSync(join(tmpdir(), 'vracu-dispatcher-'));
   const base = loadJobsConfig({ VAP_DISPATCHER_CONFIG: dir, MAX_AGENTS: String(opts.maxAgents ?? 9), VRACU_JOB_IMAGES: 'ghcr.io/vracu/*,local/*' });
   const cfg: JobsConfig = { ...base, ...opts.config };
-  setJobsConfig(cfg);
-  clearSignerCache();
-  setFaultHook(undefined);
-  setKeyFileSigner(signerFromKeyFile);
-  const driver = new LocalSandboxDriver({ publisher: bus, clock: env.clock, stopGraceMs: 300 });
-  setLocalDriver(driver);
-  const d = jobsDeps(rt, cfg);
+  const driver = new LocalSandboxDriver({ publisher: bus!, clock: env.clock, stopGraceMs: 300 });
+  let faultHook: ((point: string) => void) | undefined;
+  const d = composeJobs({ rt: rt!, config: cfg, driver, keyFileSigner: signerFromKeyFile, fault: (p) => faultHook?.(p) });
+  env.compositions.jobs = d;
 
   const rand = seededPrng(opts.seed ?? 7);
   const agents: Harness['agents'] = [];
@@ -81,9 +87,11 @@ export async function jobsHarness(opts: { agents?: number; maxAgents?: number; s
   }
   for (let i = 1; i <= (opts.agents ?? 9); i++) await addAgent(i);
 
+  const step = stepHandler.with(d);
+  const task = taskHandler.with(d);
   const handlers: Record<QueueId, (e: SQSEvent) => Promise<SQSBatchResponse>> = {
-    jobSteps: (e) => stepHandler(e),
-    taskEvents: (e) => taskHandler(e),
+    jobSteps: (e) => step(e, {} as never),
+    taskEvents: (e) => task(e, {} as never),
   };
   const toEvent = (msgs: { id: string; body: string }[]): SQSEvent => ({
     Records: msgs.map((m) => ({ messageId: m.id, receiptHandle: m.id, body: m.body, attributes: {} as never, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn', awsRegion: 'us-east-1' })),
@@ -117,9 +125,9 @@ export async function jobsHarness(opts: { agents?: number; maxAgents?: number; s
 
   return {
     env,
-    rt,
+    rt: rt!,
     d,
-    bus,
+    bus: bus!,
     driver,
     agents,
     addAgent,
@@ -139,12 +147,13 @@ export async function jobsHarness(opts: { agents?: number; maxAgents?: number; s
       }, timeoutMs ? { timeoutMs } : {});
       return job!;
     },
-    jobEvents: (jobId) => bus.events.filter((e) => e.detail.jobId === jobId && e['detail-type'] === 'Job State Changed'),
+    jobEvents: (jobId) => bus!.events.filter((e) => e.detail.jobId === jobId && e['detail-type'] === 'Job State Changed'),
+    setFault(hook) {
+      faultHook = hook;
+    },
     async close() {
-      setFaultHook(undefined);
+      faultHook = undefined;
       await driver.close();
-      setLocalDriver(undefined);
-      setJobsConfig(undefined);
     },
   };
 }

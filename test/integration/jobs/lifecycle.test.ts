@@ -45,8 +45,7 @@ function verify(job: Job) {
 /** Makes the named fault point throw once (a crash there); returns how many crashes happened. */
 async function crashOnceAt(point: string): Promise<() => number> {
   let crashes = 0;
-  const { setFaultHook } = await import('../../../functions/jobs/usecases/deps.ts');
-  setFaultHook((p) => {
+  h.setFault((p) => {
     if (p === point && crashes === 0) {
       crashes++;
       throw new Error(`injected crash at ${p}`);
@@ -224,13 +223,12 @@ describe('fault injection: the step consumer killed between two steps', () => {
   });
 
   it('crash after claiming the launch, before the container starts → FAILED (launch_failed), agent released', async () => {
-    const { setFaultHook } = await import('../../../functions/jobs/usecases/deps.ts');
-    setFaultHook((p) => {
+    h.setFault((p) => {
       if (p === 'before-launch') throw new Error('injected crash before launch');
     });
     const { jobId } = await submitJob(h.d, buyer, shell('true', { timeoutMs: 600_000 }));
     await h.pumpUntil(async () => (await getJob(h.d.store, jobId))!.launchStartedAtMs !== undefined && (await h.pumpOnce()) === 0);
-    setFaultHook(undefined);
+    h.setFault(undefined);
     expect(await poolActive(h.d.store)).toBe(1);
     h.env.clock.advance(h.d.cfg.staleStepMs + 1);
     const { sweep } = await import('../../../functions/jobs/usecases/sweep.ts');
@@ -243,9 +241,8 @@ describe('fault injection: the step consumer killed between two steps', () => {
   });
 
   it('crash after the container started but before it was recorded: task events still attest and end it', async () => {
-    const { setFaultHook } = await import('../../../functions/jobs/usecases/deps.ts');
-    let once = false;
-    setFaultHook((p) => {
+        let once = false;
+    h.setFault((p) => {
       if (p === 'after-launch' && !once) {
         once = true;
         throw new Error('injected crash after launch');
@@ -259,13 +256,12 @@ describe('fault injection: the step consumer killed between two steps', () => {
   });
 
   it('crash before launch and past the deadline → the sweep ends it ABORTED (timeout) without a container', async () => {
-    const { setFaultHook } = await import('../../../functions/jobs/usecases/deps.ts');
-    setFaultHook((p) => {
+    h.setFault((p) => {
       if (p === 'before-launch') throw new Error('injected crash before launch');
     });
     const { jobId } = await submitJob(h.d, buyer, shell('true', { timeoutMs: 5_000 }));
     await h.pumpUntil(async () => (await getJob(h.d.store, jobId))!.launchStartedAtMs !== undefined && (await h.pumpOnce()) === 0);
-    setFaultHook(undefined);
+    h.setFault(undefined);
     h.env.clock.advance(h.d.cfg.staleStepMs + 1);
     const { sweep } = await import('../../../functions/jobs/usecases/sweep.ts');
     expect((await sweep(h.d)).timedOut).toEqual([jobId]);

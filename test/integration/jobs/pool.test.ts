@@ -86,11 +86,10 @@ describe('agent pool', () => {
 
   it('a launch failure inside dispatch does not nest a second dispatch: the same loop goes on to the next queued job', async () => {
     h = await jobsHarness({ agents: 0, maxAgents: 1, config: { quota: { maxActiveJobs: 1000, maxActiveScu: 1_000_000 } } });
-    const { setFaultHook } = await import('../../../functions/jobs/usecases/deps.ts');
-    let depth = 0;
+        let depth = 0;
     let deepest = 0;
     let dispatches = 0;
-    setFaultHook((p) => {
+    h!.setFault((p) => {
       if (p === 'dispatch:enter') {
         dispatches++;
         deepest = Math.max(deepest, ++depth);

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { testEnv } from '../../support/runtime.ts';
-import { account, ledgerFor } from '../../../functions/ledger/ledger.ts';
-import { checkLedger } from '../../../functions/ledger/check.ts';
+import { account, ledgerFor } from '../../../functions/ledger/index.ts';
+import { checkLedger } from '../../../functions/ledger/index.ts';
 
 it('a check taken while transfers commit does not report a violation', async () => {
   const env = await testEnv();

@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { metrics } from '../../../functions/platform/observability.ts';
 import { UpdateCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { testEnv, type TestEnv } from '../../support/runtime.ts';
-import { account, ledgerFor, type Ledger } from '../../../functions/ledger/ledger.ts';
-import { checkLedger } from '../../../functions/ledger/check.ts';
+import { account, ledgerFor, type Ledger } from '../../../functions/ledger/index.ts';
+import { checkLedger } from '../../../functions/ledger/index.ts';
 import { handler as checkSchedule } from '../../../functions/ledger/handlers/check-schedule.ts';
 import { lambdaContext } from '../../../local/apigw-event.ts';
 import { scheduledEvent } from '../../../local/scheduler.ts';
@@ -29,7 +29,7 @@ beforeAll(async () => {
 });
 
 const table = () => env.rt.table('ledger');
-const runSchedule = () => checkSchedule(scheduledEvent('ledger-check', env.clock.nowMs()), lambdaContext('ledger-check')) as Promise<{ ok: boolean; violations: number; differences: unknown[] }>;
+const runSchedule = () => checkSchedule.with(env.compositions.ledger)(scheduledEvent('ledger-check', env.clock.nowMs()), lambdaContext('ledger-check')) as Promise<{ ok: boolean; violations: number; differences: unknown[] }>;
 
 describe('the conservation checker', () => {
   it('passes a healthy ledger: everything held equals minted − burned', async () => {

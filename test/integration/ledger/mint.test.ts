@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testEnv, type TestEnv } from '../../support/runtime.ts';
-import { account, ledgerFor, type Ledger } from '../../../functions/ledger/ledger.ts';
-import { mint } from '../../../functions/ledger/mint.ts';
+import { account, ledgerFor, type Ledger } from '../../../functions/ledger/index.ts';
+import { mint } from '../../../functions/ledger/index.ts';
 import { AppError } from '../../../functions/platform/errors.ts';
 
 let env: TestEnv;

@@ -3,7 +3,7 @@ import { PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { localDynamo, testEnv, type TestEnv } from '../../support/runtime.ts';
 import { injectFaults } from '../../support/fault-injection.ts';
 import { documentClient } from '../../../functions/platform/dynamo/client.ts';
-import { account, InvalidPostingError, Ledger, ledgerFor, TransferTooLargeError, type TransferRequest } from '../../../functions/ledger/ledger.ts';
+import { account, InvalidPostingError, Ledger, ledgerFor, TransferTooLargeError, type TransferRequest } from '../../../functions/ledger/index.ts';
 import { AppError } from '../../../functions/platform/errors.ts';
 import { TransactionCancelledError } from '../../../functions/platform/dynamo/transact.ts';
 import { parseAcu } from '../../../functions/platform/money.ts';

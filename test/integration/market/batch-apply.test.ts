@@ -5,8 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testEnv, type TestEnv } from '../../support/runtime.ts';
-import { account } from '../../../functions/ledger/ledger.ts';
-import { checkRuntimeLedger } from '../../../functions/ledger/check.ts';
+import { account } from '../../../functions/ledger/index.ts';
+import { checkRuntimeLedger } from '../../../functions/ledger/index.ts';
 import { formatAcu, parseAcu } from '../../../functions/platform/money.ts';
 import { PROVIDER_FIXTURES } from '../../../functions/market/domain/catalog.ts';
 import { MAX_JOBS_PER_APPLY } from '../../../functions/market/domain/coverage.ts';

@@ -5,8 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testEnv, type TestEnv } from '../../support/runtime.ts';
-import { account } from '../../../functions/ledger/ledger.ts';
-import { checkRuntimeLedger } from '../../../functions/ledger/check.ts';
+import { account } from '../../../functions/ledger/index.ts';
+import { checkRuntimeLedger } from '../../../functions/ledger/index.ts';
 import { parseAcu } from '../../../functions/platform/money.ts';
 import { DAY_MS, PROVIDER_FIXTURES } from '../../../functions/market/domain/catalog.ts';
 import { loadCatalog } from '../../../functions/market/usecases/catalog.ts';
@@ -197,7 +197,7 @@ describe('expiry races', () => {
     await call(api.jobApplyRoute, OPERATOR, { body: { jobId: 'job-exp', userId: 'expirer', providerId: 'eta', scu: 9 } });
     const before = await userBalance(rt, 'expirer');
     env.clock.advance(7 * DAY_MS + 1);
-    const [a, b, c] = await Promise.all([expireDue(rt), expireDue(rt), scheduleHandler({} as never)]);
+    const [a, b, c] = await Promise.all([expireDue(rt), expireDue(rt), scheduleHandler.with(env.compositions.market)({} as never, {} as never)]);
     // Every due RC expired exactly once across the three sweeps.
     const expired = (await marketItems(rt)).filter((i) => i.kind === 'rc' && i.status === 'EXPIRED');
     expect(expired.map((i) => i.rcId)).toContain(rc.rcId);
@@ -224,7 +224,7 @@ describe('expiry races', () => {
     expect(full.body).toMatchObject({ filledScu: 0, partial: true });
 
     env.clock.advance(7 * DAY_MS + 1);
-    await Promise.all([expireDue(rt), expireDue(rt), scheduleHandler({} as never)]);
+    await Promise.all([expireDue(rt), expireDue(rt), scheduleHandler.with(env.compositions.market)({} as never, {} as never)]);
     expect(Number(await sold())).toBe(0);
     // The capacity sells again, in full, to someone else.
     const again = await buy(buyers[1]!, 12);

@@ -9,7 +9,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { keyString, writesOf } from '../../../local/write-rules.ts';
 import { localDynamo, testEnv, type TestEnv } from '../../support/runtime.ts';
-import { ledgerFor } from '../../../functions/ledger/ledger.ts';
+import { ledgerFor } from '../../../functions/ledger/index.ts';
 import { PROVIDER_FIXTURES } from '../../../functions/market/domain/catalog.ts';
 import { GUARD_ATTEMPTS } from '../../../functions/market/usecases/contention.ts';
 import { loadCatalog } from '../../../functions/market/usecases/catalog.ts';

@@ -11,8 +11,8 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv, localDynamo, type TestEnv } from '../../support/runtime.ts';
 import { injectFaults, type FaultInjector } from '../../support/fault-injection.ts';
-import { account, ledgerFor } from '../../../functions/ledger/ledger.ts';
-import { checkRuntimeLedger } from '../../../functions/ledger/check.ts';
+import { account, ledgerFor } from '../../../functions/ledger/index.ts';
+import { checkRuntimeLedger } from '../../../functions/ledger/index.ts';
 import { AppError } from '../../../functions/platform/errors.ts';
 import { seededPrng } from '../../../functions/platform/ids.ts';
 import { big } from '../../../functions/platform/dynamo/client.ts';

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testEnv, type TestEnv } from '../../support/runtime.ts';
-import { ledgerFor } from '../../../functions/ledger/ledger.ts';
+import { ledgerFor } from '../../../functions/ledger/index.ts';
 import { QUOTE_TTL_MS } from '../../../functions/market/domain/quote.ts';
 import { PROVIDER_FIXTURES } from '../../../functions/market/domain/catalog.ts';
 import { loadCatalog } from '../../../functions/market/usecases/catalog.ts';

@@ -4,8 +4,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testEnv, type TestEnv } from '../../support/runtime.ts';
-import { account } from '../../../functions/ledger/ledger.ts';
-import { checkRuntimeLedger } from '../../../functions/ledger/check.ts';
+import { account } from '../../../functions/ledger/index.ts';
+import { checkRuntimeLedger } from '../../../functions/ledger/index.ts';
 import { parseAcu } from '../../../functions/platform/money.ts';
 import { DAY_MS, PROVIDER_FIXTURES } from '../../../functions/market/domain/catalog.ts';
 import { loadCatalog } from '../../../functions/market/usecases/catalog.ts';

@@ -2,13 +2,13 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { apiGatewayEvent, lambdaContext } from '../../../local/apigw-event.ts';
-import { loadHandler } from '../../../local/modules.ts';
+import { currentEnv } from '../../support/runtime.ts';
 import { toAuthorizerContext, type Principal, type Role } from '../../../functions/platform/auth/principal.ts';
 import type { RouteSpec } from '../../../functions/platform/http/route.ts';
 import { scanTable } from '../../support/scan.ts';
 import type { Runtime } from '../../../functions/platform/runtime.ts';
-import { account, ledgerFor } from '../../../functions/ledger/ledger.ts';
-import { mint } from '../../../functions/ledger/mint.ts';
+import { account, ledgerFor } from '../../../functions/ledger/index.ts';
+import { mint } from '../../../functions/ledger/index.ts';
 import { parseAcu } from '../../../functions/platform/money.ts';
 import { capacityKey } from '../../../functions/market/store/keys.ts';
 
@@ -33,7 +33,7 @@ export interface CallResult {
 }
 
 export async function call(route: RouteSpec, who: Principal | null, input: CallInput = {}): Promise<CallResult> {
-  const h = (await loadHandler(route.entry)) as unknown as Handler;
+  const h = (await currentEnv().invoke(route.entry)) as unknown as Handler;
   const path = route.path.replace(/\{(\w+)\}/g, (_, n: string) => encodeURIComponent(input.params?.[n] ?? ''));
   const body = input.rawBody ?? (input.body === undefined ? undefined : JSON.stringify(input.body));
   const headers = { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(input.headers ?? {}) };

@@ -9,8 +9,8 @@ import { DeleteItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { testEnv, type TestEnv } from '../../support/runtime.ts';
 import { TABLES } from '../../../functions/definitions/tables.ts';
 import { acctPk, xferPk } from '../../../functions/ledger/store/keys.ts';
-import { ledgerFor } from '../../../functions/ledger/ledger.ts';
-import { mint } from '../../../functions/ledger/mint.ts';
+import { ledgerFor } from '../../../functions/ledger/index.ts';
+import { mint } from '../../../functions/ledger/index.ts';
 
 let env: TestEnv;
 let ledger: string;

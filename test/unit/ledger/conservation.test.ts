@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkSnapshot, type LedgerSnapshot } from '../../../functions/ledger/domain/conservation.ts';
-import { mintPostings } from '../../../functions/ledger/mint.ts';
+import { mintPostings } from '../../../functions/ledger/index.ts';
 
 const snap = (stored: [string, bigint][], rebuilt: [string, bigint][] = stored, transfers: [string, bigint][] = [['txn_1', 0n]]): LedgerSnapshot => ({
   stored: new Map(stored),

@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { defineRoute } from '../../../functions/platform/http/route.ts';
 import { httpHandler } from '../../../functions/platform/http/handler.ts';
-import { createRuntime, setRuntime } from '../../../functions/platform/runtime.ts';
+import { createRuntime } from '../../../functions/platform/runtime.ts';
+import type { Composition, HasRuntime } from '../../../functions/platform/compose.ts';
 import { loadConfig } from '../../../functions/platform/config.ts';
 import { ManualClock } from '../../../functions/platform/clock.ts';
 import { MemoryPublisher } from '../../../functions/platform/events.ts';
@@ -26,7 +27,9 @@ const boom = defineRoute({
   response: { status: 200, body: z.object({ ok: z.boolean() }) },
 });
 
-setRuntime(createRuntime({ config: loadConfig({ VRACU_STAGE: 'test' }), clock: new ManualClock(), events: new MemoryPublisher() }));
+const deps: HasRuntime = { rt: createRuntime(loadConfig({ VRACU_STAGE: 'test' }), { clock: new ManualClock(), events: new MemoryPublisher() }) };
+/** A composition that never reads the environment: the handler runs on `deps`. */
+const testContext: Composition<HasRuntime> = { context: 'test', fromEnv: () => deps };
 const principal = toAuthorizerContext({ id: 'prn_a', tenant: 't', roles: ['buyer'], keyId: 'k' });
 const ev = (body: string, id = 'b_x') =>
   apiGatewayEvent(boom, { method: 'POST', path: `/boom/${id}`, headers: { 'content-type': 'application/json', 'x-correlation-id': 'c-42' }, body }, { id }, principal);
@@ -39,7 +42,7 @@ describe('httpHandler', () => {
     vi.spyOn(process.stdout, 'write').mockImplementation((s) => (lines.push(String(s)), true));
     vi.spyOn(process.stderr, 'write').mockImplementation((s) => (lines.push(String(s)), true));
     logger.setLogLevel('ERROR');
-    const h = httpHandler(boom, async () => {
+    const h = httpHandler(boom, testContext, async () => {
       throw new Error('secret table name vracu-prod-ledger');
     });
     const res = (await h(ev('{"n":1}'), lambdaContext('boom'))) as { statusCode: number; body: string };
@@ -53,7 +56,7 @@ describe('httpHandler', () => {
   });
 
   it('a path parameter of the wrong shape → 400 naming it', async () => {
-    const h = httpHandler(boom, async () => ({ ok: true }));
+    const h = httpHandler(boom, testContext, async () => ({ ok: true }));
     const res = (await h(ev('{"n":1}', 'B-1'), lambdaContext('boom'))) as { statusCode: number; body: string };
     expect(res.statusCode).toBe(400);
     expect(JSON.parse(res.body).issues[0].path).toBe('path.id');
@@ -68,7 +71,7 @@ describe('httpHandler', () => {
     try {
       // The Metrics instance reads the flag at construction; flip its own switch for this test.
       (metrics as unknown as { disabled: boolean }).disabled = false;
-      const h = httpHandler(boom, async () => ({ ok: true }));
+      const h = httpHandler(boom, testContext, async () => ({ ok: true }));
       const res = (await h(ev('{"n":1}'), lambdaContext('boom'))) as { statusCode: number };
       expect(res.statusCode).toBe(200);
     } finally {

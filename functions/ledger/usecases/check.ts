@@ -11,12 +11,12 @@
  * as `unverified` (and counted by its own metric), and verified by the next quiet check.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Runtime } from '../platform/runtime.ts';
-import { formatAcu } from '../platform/money.ts';
-import { defaultShardsFor, type AccountId } from './domain/accounts.ts';
-import { checkSnapshot, type CheckReport } from './domain/conservation.ts';
-import { readSnapshot } from './store/snapshot.ts';
-import { recheckAccount, transferSum } from './store/recheck.ts';
+import type { Runtime } from '../../platform/runtime.ts';
+import { formatAcu } from '../../platform/money.ts';
+import { defaultShardsFor, type AccountId } from '../domain/accounts.ts';
+import { checkSnapshot, type CheckReport } from '../domain/conservation.ts';
+import { readSnapshot } from '../store/snapshot.ts';
+import { recheckAccount, transferSum } from '../store/recheck.ts';
 
 export interface CheckOptions {
   /** Bracketed re-reads per flagged account. */

@@ -1,7 +1,7 @@
 /** Who may read which account: users their own user and arrears accounts; operators and admins all. */
-import { AppError } from '../platform/errors.ts';
-import type { Principal } from '../platform/auth/principal.ts';
-import { account, type AccountId } from './ledger.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { Principal } from '../../platform/auth/principal.ts';
+import { account, type AccountId } from './transfer.ts';
 
 export function assertMayRead(p: Principal, a: AccountId): void {
   if (p.roles.includes('admin') || p.roles.includes('operator')) return;

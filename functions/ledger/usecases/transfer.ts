@@ -4,24 +4,24 @@
  * idempotency record, plus the caller's own writes (`extra`). See docs/ledger.md.
  */
 import { GetCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AppError } from '../platform/errors.ts';
-import { replayOrReject, type IdempotencyRecord } from '../platform/idempotency.ts';
-import { isoAt, type Clock } from '../platform/clock.ts';
-import type { IdGenerator } from '../platform/ids.ts';
-import type { Json } from '../platform/canonical-json.ts';
-import type { Runtime } from '../platform/runtime.ts';
-import { big } from '../platform/dynamo/client.ts';
-import { transactWrite, TransactionCancelledError, type LabelledItem } from '../platform/dynamo/transact.ts';
-import { defaultShardsFor, kindOf, mayGoNegative, type AccountId } from './domain/accounts.ts';
-import { assertFits, netChanges, validateKey, validatePostings, type Posting } from './domain/postings.ts';
-import { creditShard, planDebit, shardKey, type ShardDraw } from './domain/shards.ts';
-import { listEntries, type LedgerEntry } from './store/entries.ts';
-import { acctPk, entriesGsiPk, entrySk, IDEM_SK, idemPk, IDEMPOTENCY_RETENTION_DAYS, TRANSFER_SK, xferPk } from './store/keys.ts';
+import { AppError } from '../../platform/errors.ts';
+import { replayOrReject, type IdempotencyRecord } from '../../platform/idempotency.ts';
+import { isoAt, type Clock } from '../../platform/clock.ts';
+import type { IdGenerator } from '../../platform/ids.ts';
+import type { Json } from '../../platform/canonical-json.ts';
+import type { Runtime } from '../../platform/runtime.ts';
+import { big } from '../../platform/dynamo/client.ts';
+import { transactWrite, TransactionCancelledError, type LabelledItem } from '../../platform/dynamo/transact.ts';
+import { defaultShardsFor, kindOf, mayGoNegative, type AccountId } from '../domain/accounts.ts';
+import { assertFits, netChanges, validateKey, validatePostings, type Posting } from '../domain/postings.ts';
+import { creditShard, planDebit, shardKey, type ShardDraw } from '../domain/shards.ts';
+import { listEntries, type LedgerEntry } from '../store/entries.ts';
+import { acctPk, entriesGsiPk, entrySk, IDEM_SK, idemPk, IDEMPOTENCY_RETENTION_DAYS, TRANSFER_SK, xferPk } from '../store/keys.ts';
 
-export { account, type AccountId, type AccountKind } from './domain/accounts.ts';
-export type { Posting } from './domain/postings.ts';
-export { InvalidPostingError, TransferTooLargeError } from './domain/postings.ts';
-export type { LedgerEntry } from './store/entries.ts';
+export { account, type AccountId, type AccountKind } from '../domain/accounts.ts';
+export type { Posting } from '../domain/postings.ts';
+export { InvalidPostingError, TransferTooLargeError } from '../domain/postings.ts';
+export type { LedgerEntry } from '../store/entries.ts';
 
 export interface TransferRequest<R extends Json = Json> {
   /** Idempotency key, already scoped by the caller, e.g. `purchase:prn_x:<Idempotency-Key>`. */

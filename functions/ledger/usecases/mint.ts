@@ -2,10 +2,10 @@
  * Minting: ACU enter the ledger from the `mint` boundary account (the stand-in for card
  * top-ups). Arrears are settled first, in the same transaction.
  */
-import { AppError } from '../platform/errors.ts';
-import { requestHash as hashOf } from '../platform/idempotency.ts';
-import { formatAcu, minBig } from '../platform/money.ts';
-import { account, type Ledger, type Posting } from './ledger.ts';
+import { AppError } from '../../platform/errors.ts';
+import { requestHash as hashOf } from '../../platform/idempotency.ts';
+import { formatAcu, minBig } from '../../platform/money.ts';
+import { account, type Ledger, type Posting } from './transfer.ts';
 
 export interface MintInput {
   /** Principal id of the user credited. */

@@ -1,0 +1,208 @@
+/**
+ * The environment contract: every variable a process of the exchange reads, by name, with
+ * the zod schema that parses it, and the builders its writers use. One source of truth for
+ * CDK (function and task environments), the ECS driver (the sidecar's overrides), the
+ * local stack and the sidecar itself: nobody spells a variable's name by hand.
+ */
+import * as z from 'zod';
+import { SIDECAR_CONTAINER_NAME, WORKLOAD_CONTAINER_NAME } from './job-task.ts';
+
+export class EnvironmentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EnvironmentError';
+  }
+}
+
+/** Parses `env` with `schema`; throws an EnvironmentError naming each bad variable. */
+export function parseEnv<S extends z.ZodType>(schema: S, env: Readonly<Record<string, string | undefined>>, what: string): z.output<S> {
+  const r = schema.safeParse(env);
+  if (r.success) return r.data;
+  const lines = r.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+  throw new EnvironmentError(`invalid ${what}:\n${lines.join('\n')}`);
+}
+
+const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const json = <S extends z.ZodType>(schema: S, example: string) =>
+  z.string().transform((s, ctx): z.output<S> => {
+    try {
+      return schema.parse(JSON.parse(s));
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `must be JSON: ${example}` });
+      return z.NEVER;
+    }
+  });
+
+export const STAGES = ['local', 'dev', 'staging', 'prod', 'test'] as const;
+
+/** Every function: where its tables, queues and bus are. */
+export const PlatformEnv = z.object({
+  VRACU_STAGE: z.enum(STAGES).default('local'),
+  VRACU_TABLE_PREFIX: z.string().min(1).default('vracu-local'),
+  AWS_REGION: z.string().default('us-east-1'),
+  /** Set only for local engines: DynamoDB Local's URL. */
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  /** Set only for local engines: the SQS server's URL. */
+  SQS_ENDPOINT: z.url().optional(),
+  /** Queue URLs by queue id (only the queues the function may send to). */
+  VRACU_QUEUE_URLS: json(z.record(z.string(), z.string()), '{"<queue id>": "<url>"}').default({}),
+  VRACU_EVENT_BUS: z.string().default('vracu-local'),
+  /** Tests: check every 2xx body against the route's response schema. */
+  VRACU_VALIDATE_RESPONSES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+});
+export type PlatformEnv = z.output<typeof PlatformEnv>;
+
+export function platformEnvironment(v: { stage: string; tablePrefix: string; queueUrls?: string; eventBus?: string }): Record<string, string> {
+  return {
+    VRACU_STAGE: v.stage,
+    VRACU_TABLE_PREFIX: v.tablePrefix,
+    ...(v.queueUrls !== undefined ? { VRACU_QUEUE_URLS: v.queueUrls } : {}),
+    ...(v.eventBus !== undefined ? { VRACU_EVENT_BUS: v.eventBus } : {}),
+  };
+}
+
+/** Functions of the jobs context. MAX_AGENTS, JOB_TIMEOUT_MS and VAP_DISPATCHER_CONFIG mean what the dispatcher seed says. */
+export const JobsEnv = z.object({
+  MAX_AGENTS: z.coerce.number().int().min(1).max(1000).default(9),
+  JOB_TIMEOUT_MS: z.coerce.number().int().min(1000).max(7 * 24 * 3_600_000).default(3_600_000),
+  /** Where agent key files live (`~` is the home directory); the local stack only. */
+  VAP_DISPATCHER_CONFIG: z.string().min(1).optional(),
+  /** Where agent keys live: `local` key files under VAP_DISPATCHER_CONFIG, or `kms`. */
+  VRACU_AGENT_SIGNER: z.enum(['local', 'kms']).default('local'),
+  /** KMS: an agent without a registered kmsKeyId signs with `<prefix><agent name>`. */
+  VRACU_AGENT_KEY_ALIAS_PREFIX: z.string().startsWith('alias/').default('alias/vracu-agent-'),
+  VRACU_JOB_IMAGES: list.default(['ghcr.io/vracu/*', 'local/*']),
+  VRACU_JOB_MAX_GPUS: z.coerce.number().int().min(0).default(8),
+  VRACU_JOB_MAX_SCM_MINUTES: z.coerce.number().int().min(1).default(24 * 60),
+  VRACU_JOB_MAX_MEMORY_MB: z.coerce.number().int().min(128).default(30_720),
+  VRACU_JOB_MAX_CPU_UNITS: z.coerce.number().int().min(256).default(4096),
+  VRACU_TENANT_MAX_ACTIVE_JOBS: z.coerce.number().int().min(1).default(50),
+  VRACU_TENANT_MAX_ACTIVE_GPU_MINUTES: z.coerce.number().int().min(1).default(100_000),
+  /** How long after its deadline an agent's lease runs out (the sweep then reclaims it). */
+  VRACU_JOB_LEASE_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
+  /** CloudWatch log group of job containers (cloud logs). */
+  VRACU_JOB_LOG_GROUP: z.string().default('/vracu/jobs'),
+  /** `ecs` in the cloud; `local` is the local stack's sandbox, which the stack gives itself. */
+  VRACU_CONTAINER_DRIVER: z.enum(['ecs', 'local']).default('local'),
+});
+export type JobsEnv = z.output<typeof JobsEnv>;
+
+export function jobsEnvironment(v: {
+  maxAgents: number;
+  images: readonly string[];
+  logGroup: string;
+  signer: 'local' | 'kms';
+  agentKeyAliasPrefix?: string;
+  driver: 'ecs' | 'local';
+}): Record<string, string> {
+  return {
+    MAX_AGENTS: String(v.maxAgents),
+    VRACU_JOB_IMAGES: v.images.join(','),
+    VRACU_JOB_LOG_GROUP: v.logGroup,
+    VRACU_AGENT_SIGNER: v.signer,
+    ...(v.agentKeyAliasPrefix ? { VRACU_AGENT_KEY_ALIAS_PREFIX: v.agentKeyAliasPrefix } : {}),
+    VRACU_CONTAINER_DRIVER: v.driver,
+  };
+}
+
+/** The task definitions of one image: ECS cannot override a task's image. */
+const TaskDefinitions = z.record(z.string().min(1), z.strictObject({ cpu: z.string().min(1).optional(), gpu: z.string().min(1).optional() }));
+
+/** The ECS container driver (functions that run jobs in the cloud). */
+export const EcsEnv = z
+  .object({
+    /** The cluster's name or ARN. */
+    VRACU_ECS_CLUSTER: z.string().min(1),
+    /** Comma-separated subnets for the task ENIs. */
+    VRACU_ECS_SUBNETS: list.pipe(z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, 'must be subnet ids')).min(1)),
+    /** No ingress; egress only to the exchange API (and the endpoints needed to pull and log). */
+    VRACU_ECS_SECURITY_GROUP: z.string().regex(/^sg-[0-9a-f]{8,17}$/, 'must be a security group id'),
+    /** ENABLED only for public subnets without NAT (Fargate needs a route to pull images). */
+    VRACU_ECS_ASSIGN_PUBLIC_IP: z.enum(['ENABLED', 'DISABLED']).default('DISABLED'),
+    /** The job task definition (ARN or family[:revision]) for CPU jobs of any image. */
+    VRACU_ECS_TASK_DEFINITION: z.string().min(1).optional(),
+    /** The same for GPU jobs (run on the GPU capacity provider). */
+    VRACU_ECS_GPU_TASK_DEFINITION: z.string().min(1).optional(),
+    /** image → { cpu?: task definition, gpu?: task definition }, `*` as fallback. */
+    VRACU_ECS_TASK_DEFINITIONS: json(TaskDefinitions, '{"<image>": {"cpu": "<task definition>", "gpu": "<task definition>"}}').default({}),
+    /** The capacity provider of GPU EC2 instances; required to launch GPU jobs. */
+    VRACU_ECS_GPU_CAPACITY_PROVIDER: z.string().min(1).optional(),
+    /** Container names in the task definition (lib/constructs/job-cluster.ts). */
+    VRACU_ECS_WORKLOAD_CONTAINER: z.string().min(1).default(WORKLOAD_CONTAINER_NAME),
+    VRACU_ECS_SIDECAR_CONTAINER: z.string().min(1).default(SIDECAR_CONTAINER_NAME),
+  })
+  .refine((c) => c.VRACU_ECS_TASK_DEFINITION || Object.keys(c.VRACU_ECS_TASK_DEFINITIONS).length > 0, {
+    path: ['VRACU_ECS_TASK_DEFINITION'],
+    message: 'set VRACU_ECS_TASK_DEFINITION or VRACU_ECS_TASK_DEFINITIONS',
+  });
+export type EcsEnv = z.output<typeof EcsEnv>;
+
+export function ecsEnvironment(v: {
+  cluster: string;
+  subnets: readonly string[];
+  securityGroup: string;
+  assignPublicIp: 'ENABLED' | 'DISABLED';
+  taskDefinitions: string;
+  gpuCapacityProvider?: string | undefined;
+}): Record<string, string> {
+  return {
+    VRACU_ECS_CLUSTER: v.cluster,
+    VRACU_ECS_SUBNETS: v.subnets.join(','),
+    VRACU_ECS_SECURITY_GROUP: v.securityGroup,
+    VRACU_ECS_ASSIGN_PUBLIC_IP: v.assignPublicIp,
+    VRACU_ECS_TASK_DEFINITIONS: v.taskDefinitions,
+    ...(v.gpuCapacityProvider ? { VRACU_ECS_GPU_CAPACITY_PROVIDER: v.gpuCapacityProvider } : {}),
+  };
+}
+
+/** Variables for the sidecar alone: never passed on to the workload. */
+export const SIDECAR_ENV_PREFIX = 'VRACU_SIDECAR_';
+
+/** The sidecar in each job container (its task definition and the RunTask overrides). */
+export const SidecarEnv = z.object({
+  VRACU_JOB_ID: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a job id'),
+  /** The workload's hard limit, counted from the sidecar's start. */
+  VRACU_JOB_TIMEOUT_MS: z.coerce.number().int().positive().default(3_600_000),
+  /** Where the job's files live (a volume in the task). */
+  VRACU_WORK_DIR: z.string().startsWith('/').default('/app/job'),
+  /** Directories whose contents are wiped after the workload (comma-separated). */
+  VRACU_SIDECAR_WIPE_DIRS: z
+    .string()
+    .optional()
+    .transform((s) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined))
+    .pipe(z.array(z.string().startsWith('/', 'must be absolute paths')).optional()),
+  /** After SIGTERM, the workload gets this long before SIGKILL. */
+  VRACU_SIDECAR_STOP_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
+  /** Watch mode: the workload's container name in the task. */
+  VRACU_SIDECAR_WORKLOAD_CONTAINER: z.string().min(1).default(WORKLOAD_CONTAINER_NAME),
+  /** Set by ECS in every container: the task metadata endpoint (v4). */
+  ECS_CONTAINER_METADATA_URI_V4: z.url().optional(),
+});
+export type SidecarEnv = z.output<typeof SidecarEnv>;
+
+/** The sidecar's environment for one job (what the ECS driver puts in its container overrides). */
+export function sidecarEnvironment(v: { jobId: string; timeoutMs: number; workloadContainer: string; wipeDirs: readonly string[] }): Record<string, string> {
+  return {
+    VRACU_JOB_ID: v.jobId,
+    VRACU_JOB_TIMEOUT_MS: String(v.timeoutMs),
+    VRACU_SIDECAR_WORKLOAD_CONTAINER: v.workloadContainer,
+    VRACU_SIDECAR_WIPE_DIRS: v.wipeDirs.join(','),
+  };
+}
+
+/** The local stack's sandbox driver. */
+export const SandboxEnv = z.object({
+  /** `auto`: bubblewrap when installed, else a child process. */
+  VRACU_SANDBOX_ISOLATION: z.enum(['auto', 'bwrap', 'process']).default('auto'),
+  /** Comma-separated images the sandbox accepts; unset: any (the job policy decides). */
+  VRACU_SANDBOX_IMAGES: z
+    .string()
+    .optional()
+    .transform((s) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined)),
+});
+export type SandboxEnv = z.output<typeof SandboxEnv>;
+
+/** Powertools' own variables, which the functions set for it (the library reads them itself). */
+export function observabilityEnvironment(v: { service: string; metricsNamespace: string }): Record<string, string> {
+  return { POWERTOOLS_SERVICE_NAME: v.service, POWERTOOLS_METRICS_NAMESPACE: v.metricsNamespace };
+}

@@ -1,0 +1,106 @@
+/**
+ * The jobs context's one composition function. Its inputs are explicit: the runtime, the
+ * parsed jobs config, THE container driver (ECS in the cloud, the sandbox on the local
+ * stack), how agents sign (key files locally, KMS in the cloud) and, for tests, a fault
+ * hook. A Lambda entry composes it from its environment (`jobsContext`); the local stack
+ * composes it from its plugins (local/jobs.ts). Signers and agents are cached here, per
+ * composition, never in module state.
+ */
+import { join } from 'node:path';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import type { Composition, HasRuntime } from '../platform/compose.ts';
+import type { StoreCtx } from '../platform/dynamo/store.ts';
+import { runtimeFromEnv, type Runtime } from '../platform/runtime.ts';
+import { EcsEnv, parseEnv } from '../definitions/environment.ts';
+import { loadJobsConfig, type JobsConfig } from './config.ts';
+import type { Signer } from './domain/attestation.ts';
+import type { Agent } from './domain/job.ts';
+import type { ContainerDriver } from './drivers/driver.ts';
+import { EcsDriver } from './drivers/ecs.ts';
+import { KmsSigner } from './signing/kms-signer.ts';
+
+export interface JobsDeps extends HasRuntime {
+  cfg: JobsConfig;
+  store: StoreCtx;
+  driver(): Promise<ContainerDriver>;
+  signerFor(agent: Agent): Promise<Signer>;
+  /** Registered agents never change (name, identity, key): each is read once per composition. */
+  agents: Map<string, Agent>;
+  /** Fault injection: called at named points between steps; a test throws to simulate a crash. */
+  fault(point: string): void;
+}
+
+/** Loads an agent's key file and checks it holds the registered public key. */
+export type KeyFileSigner = (path: string, expectedPublicKeyHex: string) => Promise<Signer>;
+
+export interface JobsInputs {
+  rt: Runtime;
+  config: JobsConfig;
+  /** The one driver seam: what launches, stops and describes containers. */
+  driver: ContainerDriver | (() => ContainerDriver);
+  /** Signs for agents whose keys are files (`config.signer = local`: the local stack). */
+  keyFileSigner?: KeyFileSigner;
+  /** KMS for `config.signer = kms` (default: a client for the runtime's region). */
+  kms?: () => KMSClient;
+  fault?: (point: string) => void;
+}
+
+export function composeJobs(i: JobsInputs): JobsDeps {
+  const { rt, config: cfg } = i;
+  let driver: ContainerDriver | undefined = typeof i.driver === 'function' ? undefined : i.driver;
+  const signers = new Map<string, Promise<Signer>>();
+  let kms: KMSClient | undefined;
+  const resolveSigner = async (agent: Agent): Promise<Signer> => {
+    if (cfg.signer === 'kms') {
+      kms ??= i.kms?.() ?? new KMSClient({ region: rt.config.AWS_REGION });
+      const signer = new KmsSigner(kms, agent.kmsKeyId ?? `${cfg.agentKeyAliasPrefix}${agent.name}`);
+      const pub = bytesToHex(await signer.publicKey());
+      if (pub !== agent.publicKey) throw new Error(`KMS key of agent ${agent.name} does not match its registered public key`);
+      return signer;
+    }
+    if (!i.keyFileSigner) throw new Error('VRACU_AGENT_SIGNER=local signs with key files, which only the local stack gives; in the cloud set VRACU_AGENT_SIGNER=kms');
+    return i.keyFileSigner(join(cfg.dispatcherDir, 'agents', agent.name, 'keys.json'), agent.publicKey);
+  };
+  return {
+    rt,
+    cfg,
+    store: { doc: rt.doc, table: rt.table('jobs') },
+    async driver() {
+      driver ??= (i.driver as () => ContainerDriver)();
+      return driver;
+    },
+    signerFor(agent) {
+      const key = `${agent.name}:${agent.publicKey}`;
+      let s = signers.get(key);
+      if (!s) {
+        s = resolveSigner(agent);
+        signers.set(key, s);
+        s.catch(() => signers.delete(key));
+      }
+      return s;
+    },
+    agents: new Map(),
+    fault: i.fault ?? (() => undefined),
+  };
+}
+
+/** The driver of a Lambda: ECS. The local sandbox exists only on the local stack, which gives it to composeJobs itself. */
+export function cloudDriver(rt: Runtime, cfg: JobsConfig, env: Readonly<Record<string, string | undefined>>): () => ContainerDriver {
+  return () => {
+    if (cfg.driver !== 'ecs') {
+      throw new Error('VRACU_CONTAINER_DRIVER=local: the local sandbox runs only on the local stack, which gives its driver to composeJobs; in the cloud set VRACU_CONTAINER_DRIVER=ecs');
+    }
+    return new EcsDriver(new ECSClient({ region: rt.config.AWS_REGION }), parseEnv(EcsEnv, env, 'ECS driver configuration'));
+  };
+}
+
+export const jobsContext: Composition<JobsDeps> = {
+  context: 'jobs',
+  fromEnv(env) {
+    const rt = runtimeFromEnv(env);
+    const config = loadJobsConfig(env);
+    return composeJobs({ rt, config, driver: cloudDriver(rt, config, env) });
+  },
+};

@@ -7,14 +7,26 @@ import { signal } from '@preact/signals';
 import { VracuClient, type RouteInput, type RouteOutput } from '../../../sdk/client.ts';
 import type { RouteSpec } from '../../../functions/platform/http/route.ts';
 
-/** Server clock minus browser clock, in ms (Date headers have 1 s resolution). */
+/** Server clock minus browser clock, in ms. */
 export const clockOffsetMs = signal(0);
 
+/**
+ * A Date header (whole seconds, truncated) bounds the offset: the server read its clock
+ * after we sent and before we received. Bounds from many responses narrow it; a
+ * contradiction (a clock jumped) starts over.
+ */
+let lo = -Infinity;
+let hi = Infinity;
 const noteDate: typeof fetch = async (input, init) => {
   const sent = Date.now();
   const res = await fetch(input, init);
+  const received = Date.now();
   const date = Date.parse(res.headers.get('date') ?? '');
-  if (Number.isFinite(date)) clockOffsetMs.value = date + 500 - (sent + Date.now()) / 2;
+  if (Number.isFinite(date)) {
+    const [l, h] = [date - received, date + 1000 - sent];
+    [lo, hi] = l > hi || h < lo ? [l, h] : [Math.max(lo, l), Math.min(hi, h)];
+    clockOffsetMs.value = (lo + hi) / 2;
+  }
   return res;
 };
 

@@ -1,8 +1,8 @@
 /**
  * Builds the web console into static files: `console/dist/index.html` and hashed
  * `assets/*.js|css` (plus `.gz` twins the local server sends as they are). Run by
- * `npm start` and `npm run build:console`; the browser tests and the bench call
- * `buildConsole` themselves.
+ * `npm start` and `npm run build:console`, and by `cdk synth` for the S3 deployment;
+ * the browser tests and the bench call `buildConsole` themselves.
  *
  * Route values without zod: the console imports its routes from the contexts' `api.ts`
  * (so request and response types come from the route table), but in the bundle each of
@@ -14,6 +14,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
 
@@ -37,6 +38,8 @@ export interface ConsoleBuild {
 export interface BuildOptions {
   outDir?: string;
   minify?: boolean;
+  /** Write `.gz` twins for the local server (default true; CloudFront compresses itself). */
+  gzip?: boolean;
 }
 
 /** The fields of a route the typed client reads at run time (sdk/client.ts `call`). */
@@ -111,14 +114,16 @@ export async function buildConsole(opts: BuildOptions = {}): Promise<ConsoleBuil
   for (const path of ['index.html', ...outputs]) {
     const bytes = readFileSync(join(outDir, path));
     const gz = gzipSync(bytes, { level: 9 });
-    if (/\.(js|css|html|svg|txt|map)$/.test(path)) writeFileSync(join(outDir, `${path}.gz`), gz);
+    if (opts.gzip !== false && /\.(js|css|html|svg|txt|map)$/.test(path)) writeFileSync(join(outDir, `${path}.gz`), gz);
     files.push({ path, bytes: bytes.length, gzipBytes: gz.length });
   }
   return { outDir, files, firstLoad: files.filter((f) => f.path === js || f.path === css) };
 }
 
 if (process.argv[1] && basename(process.argv[1]) === 'build.ts' && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const out = await buildConsole();
+  // --out <dir>: where CDK's asset bundling wants the files (lib/constructs/console-site.ts).
+  const { values } = parseArgs({ options: { out: { type: 'string' }, 'no-gzip': { type: 'boolean', default: false } } });
+  const out = await buildConsole({ ...(values.out ? { outDir: values.out } : {}), gzip: !values['no-gzip'] });
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   const first = out.firstLoad.reduce((s, f) => s + f.gzipBytes, 0);
   process.stdout.write(`console built into ${relative(process.cwd(), out.outDir) || '.'}: first load ${kb(first)} gzipped (${out.firstLoad.map((f) => `${f.path} ${kb(f.gzipBytes)}`).join(', ')})\n`);

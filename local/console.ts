@@ -1,39 +1,17 @@
 /**
  * The web console on the local gateway's origin: `GET /` and `/assets/*` from the built
  * files (console/build.ts; `VRACU_CONSOLE_DIR` points elsewhere), with the headers the
- * cloud's CloudFront response policy sets (lib/constructs/console-site.ts) less HSTS, which
- * browsers ignore over plain HTTP. Hashed assets are immutable; index.html is revalidated.
+ * cloud's CloudFront response policy sets (console/headers.ts) less HSTS, which browsers
+ * ignore over plain HTTP. Hashed assets are immutable; index.html is revalidated.
  * API paths never reach this: the gateway asks it only when no route matched.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CACHE_CONTROL, SECURITY_HEADERS } from '../console/headers.ts';
 
 export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../console/dist', import.meta.url));
-
-/** No inline script or style, nothing from elsewhere, no framing: the same policy as the cloud's. */
-export const CONSOLE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "manifest-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-export const SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy': CONSOLE_CSP,
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin',
-  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
-};
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -68,7 +46,7 @@ export function consoleSite(dir = process.env.VRACU_CONSOLE_DIR ?? DEFAULT_CONSO
       const headers: Record<string, string> = {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         // Asset names carry a content hash; the page names the current ones.
-        'cache-control': isPage ? 'no-cache' : 'public, max-age=31536000, immutable',
+        'cache-control': isPage ? CACHE_CONTROL.page : CACHE_CONTROL.asset,
         vary: 'accept-encoding',
       };
       const gz = `${file}.gz`;

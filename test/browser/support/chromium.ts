@@ -22,7 +22,7 @@ export class ChromiumMissingError extends Error {
 }
 
 /** A headless Chromium with a fresh profile (Playwright makes a new user-data dir per launch). */
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new ChromiumMissingError(CHROMIUM);
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+export async function launchChromium(path = CHROMIUM): Promise<Browser> {
+  if (!existsSync(path)) throw new ChromiumMissingError(path);
+  return chromium.launch({ executablePath: path, headless: true, args: CHROMIUM_ARGS });
 }

@@ -47,6 +47,17 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
+/** Polls an attribute from the test side: the console's CSP forbids the eval a string predicate needs. */
+async function waitAttr(page: Page, selector: string, name: string, ok: (v: number) => boolean, timeoutMs = 10_000): Promise<number> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = Number(await page.getAttribute(selector, name));
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`${selector} [${name}] stayed at ${v}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 const navIds = (page: Page) => page.$$eval('[data-nav]', (els) => els.map((e) => e.getAttribute('data-nav')));
 
 beforeAll(async () => {
@@ -160,14 +171,14 @@ describe('buyer', () => {
     expect(s1).toBeGreaterThan(40);
     // 60 s on the server's clock, which the page knows from Date headers to within a second.
     expect(s1).toBeLessThanOrEqual(61);
-    await page.waitForFunction(`Number(document.querySelector('.countdown')?.getAttribute('data-seconds')) < ${s1}`, undefined, { timeout: 5000 });
+    await waitAttr(page, '.countdown', 'data-seconds', (v) => v < s1, 5000);
     await shot(page, 'quote');
     await page.click('button.primary:has-text("Buy")');
     const bought = Number(await (await page.waitForSelector('[data-bought]')).getAttribute('data-bought'));
     expect(bought).toBeGreaterThan(0);
     await page.click('a:has-text("portfolio")');
     await page.waitForSelector('[data-view=portfolio][data-ready]');
-    await page.waitForFunction(`Number(document.querySelector('[data-rc-count]')?.getAttribute('data-rc-count')) === ${before + bought}`);
+    await waitAttr(page, '[data-rc-count]', 'data-rc-count', (v) => v === before + bought);
     await shot(page, 'portfolio');
   });
 
@@ -232,6 +243,9 @@ describe('jobs and proofs', () => {
     expect(checks.filter(([, ok]) => ok !== 'true')).toEqual([]);
     expect(checks.map(([id]) => id)).toEqual(expect.arrayContaining(['job_hash', 'creation_signature', 'deletion_signature', 'destroyed_after_created']));
     expect(await page.innerText('[data-bill]')).toMatch(/Not billed yet/);
+    // Read while running and again after the end (the tail polls every 1.5 s): each line once.
+    await page.waitForTimeout(2000);
+    expect(await page.locator('pre.log div').allInnerTexts()).toEqual(['hello-from-console']);
     await shot(page, 'job');
   });
 

@@ -36,6 +36,7 @@ export function CapacityView() {
         <Waiting what="SCU used by jobs per tenor" route="a provider usage route (providers issue)" />
       </Section>
       {providerId ? <AccountView key={providerId} initial={`provider:${providerId}`} title="Earnings" /> : null}
+      <Waiting what="Earnings for a provider key (the API lets only operators and admins read provider: accounts, and links no key to a catalog provider)" route="a provider identity and its account read (providers issue)" />
       <Waiting what="Payouts" route="payout routes (payments issue)" />
     </div>
   );

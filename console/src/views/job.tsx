@@ -59,18 +59,27 @@ export function JobView({ id }: { id: string }) {
   );
 }
 
-/** The container's output, followed by cursor while the job runs, and once more after it ends. */
+/**
+ * The container's output, followed while the job runs and read once more after it ends.
+ * A page without `next` is the end for now: the lines already shown from that position are
+ * skipped when it is read again.
+ */
 function LogTail({ id, live }: { id: string; live: boolean }) {
   const [lines, setLines] = useState<Line[]>([]);
   const [error, setError] = useState<Shown | null>(null);
-  const cursor = useRef<string | undefined>(undefined);
+  const at = useRef<{ cursor?: string; seen: number }>({ seen: 0 });
   const pull = async () => {
     try {
       for (let page = 0; page < 10; page++) {
-        const r = await call(jobLogsRoute, { params: { id }, query: { limit: 200, ...(cursor.current ? { cursor: cursor.current } : {}) } });
-        if (r.lines.length) setLines((old) => [...old, ...r.lines].slice(-500));
-        if (!r.next || r.next === cursor.current) break;
-        cursor.current = r.next;
+        const { cursor, seen } = at.current;
+        const r = await call(jobLogsRoute, { params: { id }, query: { limit: 200, ...(cursor ? { cursor } : {}) } });
+        const fresh = r.lines.slice(seen);
+        if (fresh.length) setLines((old) => [...old, ...fresh].slice(-500));
+        if (!r.next || r.next === cursor) {
+          at.current = { ...(cursor ? { cursor } : {}), seen: Math.max(seen, r.lines.length) };
+          break;
+        }
+        at.current = { cursor: r.next, seen: 0 };
       }
       setError(null);
     } catch (e) {

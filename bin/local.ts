@@ -44,6 +44,7 @@ try {
     [
       '',
       `VR-ACU exchange is running at ${stack.url}  (started in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      `  console:    ${stack.url}/  (sign in with an API key)`,
       `  data:       ${stack.dataDir ?? 'in memory (gone when stopped)'}`,
       `  engines:    DynamoDB Local ${stack.dynamoEndpoint}${stack.dynamoPid ? ` (pid ${stack.dynamoPid})` : ''}, SQS ${stack.sqsEndpoint}`,
       `  admin key:  ${stack.adminKey}`,

@@ -1,6 +1,6 @@
 /**
- * One environment of the exchange: five stacks, deployed in dependency order
- * Data → Compute → Async → Api → Observability. Stack names are `vracu-<env>-<concern>`.
+ * One environment of the exchange: six stacks, deployed in dependency order
+ * Data → Compute → Async → Api → Observability, and Console (after Api). Stack names are `vracu-<env>-<concern>`.
  */
 import { Stage, type StageProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
@@ -9,6 +9,7 @@ import { stageSettings, type StageSettings } from './settings.ts';
 import { ApiStack } from './stacks/api.ts';
 import { AsyncStack } from './stacks/async.ts';
 import { ComputeStack } from './stacks/compute.ts';
+import { ConsoleStack } from './stacks/console.ts';
 import { DataStack } from './stacks/data.ts';
 import { ObservabilityStack } from './stacks/observability.ts';
 
@@ -23,6 +24,7 @@ export class ExchangeStage extends Stage {
   readonly async: AsyncStack;
   readonly api: ApiStack;
   readonly observability: ObservabilityStack;
+  readonly console: ConsoleStack;
 
   constructor(scope: Construct, id: string, props: ExchangeStageProps) {
     const { account, region } = props.environment.config;
@@ -55,6 +57,13 @@ export class ExchangeStage extends Stage {
       stackName: name('observability'),
       tags,
       description: 'VR-ACU exchange: alarms, alarm topic, dashboard',
+    });
+    this.console = new ConsoleStack(this, 'Console', {
+      settings,
+      httpApi: this.api.httpApi,
+      stackName: name('console'),
+      tags,
+      description: 'VR-ACU exchange: web console (S3 + CloudFront, the API under /v1/*)',
     });
     // Metrics are named, not referenced: deploy alarms after what they watch.
     this.observability.addStackDependency(this.async);

@@ -13,6 +13,7 @@ import type { AuthorizerContext } from '../functions/platform/auth/principal.ts'
 import { apiGatewayEvent, authorizerEvent, lambdaContext, type HttpInput } from './apigw-event.ts';
 import type { Invoke } from './modules.ts';
 import { TokenBucket } from './throttle.ts';
+import { consoleSite } from './console.ts';
 
 /** API Gateway's own payload limit; the handlers enforce the API's 1 MB. */
 const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
@@ -21,6 +22,8 @@ export interface GatewayOptions {
   port: number;
   /** Runs a handler entry on the stack's compositions. */
   invoke: Invoke;
+  /** Where the built web console is (default console/dist). */
+  consoleDir?: string | undefined;
   host?: string;
   /** Default throttle for routes without their own (requests/s, burst). */
   defaultThrottle?: { rateLimit: number; burstLimit: number };
@@ -46,6 +49,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     match: pathMatcher(spec.path),
     bucket: new TokenBucket(spec.throttle?.rateLimit ?? def.rateLimit, spec.throttle?.burstLimit ?? def.burstLimit),
   }));
+  // The web console shares the API's origin; it answers only paths no route matches.
+  const site = consoleSite(opts.consoleDir);
   const authCache = new Map<string, { ctx: AuthorizerContext | null; allowed: boolean; until: number }>();
 
   const server = createServer((req, res) => {
@@ -61,6 +66,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const candidates = routes.map((r) => ({ r, params: r.match(url.pathname) })).filter((c) => c.params);
     const hit = candidates.find((c) => c.r.spec.method === method);
     if (!hit) {
+      if (!candidates.length && site.serve(req, res, method, url.pathname)) return;
       req.resume();
       if (candidates.length) return send(res, problem(405, 'method_not_allowed', `${method} is not allowed on ${url.pathname}`, { allow: candidates.map((c) => c.r.spec.method).join(', ') }));
       return send(res, problem(404, 'route_not_found', `no route for ${method} ${url.pathname}`));

@@ -54,6 +54,8 @@ export interface LocalStackOptions {
   jobs?: LocalJobsOptions;
   /** Print one line per request. */
   accessLog?: boolean;
+  /** Where the built web console is (default console/dist, what `npm start` builds). */
+  consoleDir?: string;
   log?: (line: string) => void;
 }
 
@@ -141,7 +143,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const scheduler: Scheduler = startScheduler({ enabled: opts.schedules ?? true, nowMs: () => clock.nowMs(), invoke, log: say });
     stops.push(async () => scheduler.stop());
 
-    const gateway: Gateway = await startGateway({ port: opts.port ?? 8787, invoke, ...(opts.accessLog ? { log: say } : {}) });
+    const gateway: Gateway = await startGateway({ port: opts.port ?? 8787, invoke, consoleDir: opts.consoleDir, ...(opts.accessLog ? { log: say } : {}) });
     stops.push(() => gateway.close());
     // Stop order: gateway, scheduler, pump, plugins, clients, engines.
     const ordered = [...stops];

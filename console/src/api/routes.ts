@@ -1,0 +1,34 @@
+/**
+ * Every route the console calls, from the route table's own modules: request and response
+ * types are the server's. The bundle holds only each route's id, method, path and access
+ * (console/build.ts). If a context moves its routes, this is the one file to change.
+ */
+export { health, whoami, createKeyRoute } from '../../../functions/platform/api.ts';
+export { accountRoute, checkRoute, entriesRoute, mintRoute } from '../../../functions/ledger/api.ts';
+export {
+  curveRoute,
+  jobAllocationsRoute,
+  jobApplyRoute,
+  listingCancelRoute,
+  listingCreateRoute,
+  listingsRoute,
+  marketRoute,
+  portfolioRoute,
+  positionRoute,
+  providersLoadRoute,
+  purchaseRoute,
+  quoteRoute,
+  tradeRoute,
+} from '../../../functions/market/api.ts';
+export {
+  attestationsRoute,
+  cancelJobRoute,
+  getJobRoute,
+  jobLogsRoute,
+  listAgentsRoute,
+  listJobsRoute,
+  poolAttestationsRoute,
+  poolStatusRoute,
+  preflightRoute,
+  submitJobRoute,
+} from '../../../functions/jobs/api.ts';

@@ -25,16 +25,18 @@ export interface FunctionAccess {
 
 const NONE: FunctionAccess = { tables: {}, sendTo: [], publishEvents: false, runJobs: false };
 
-/** Defaults per bounded context. */
+/**
+ * Defaults per bounded context: only what its code uses. A context gets its row when its
+ * first function lands (with the grants that function's code needs, and no more).
+ */
 export const CONTEXT_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   platform: { ...NONE, tables: { auth: 'write' } },
-  ledger: { ...NONE, tables: { ledger: 'write' }, sendTo: 'all', publishEvents: true },
-  market: { tables: { market: 'write', ledger: 'write', jobs: 'read' }, sendTo: 'all', publishEvents: true, runJobs: false },
-  jobs: { tables: { jobs: 'write', market: 'write', ledger: 'write' }, sendTo: 'all', publishEvents: true, runJobs: true },
-  privacy: { tables: { jobs: 'write', auth: 'read' }, sendTo: 'all', publishEvents: true, runJobs: false },
-  payments: { tables: { ledger: 'write', auth: 'read' }, sendTo: 'all', publishEvents: true, runJobs: false },
-  'control-plane': { tables: { jobs: 'write', market: 'write' }, sendTo: 'all', publishEvents: true, runJobs: true },
-  providers: { tables: { market: 'write', auth: 'read' }, sendTo: 'all', publishEvents: true, runJobs: false },
+  /** The ledger writes its own table only; it sends and publishes nothing. */
+  ledger: { ...NONE, tables: { ledger: 'write' } },
+  /** Market money moves through the ledger (one transaction over both tables). */
+  market: { ...NONE, tables: { market: 'write', ledger: 'write' } },
+  /** Jobs: their table, the step queue, job events, and the job containers. */
+  jobs: { tables: { jobs: 'write' }, sendTo: ['jobSteps'], publishEvents: true, runJobs: true },
 };
 
 /** Per-function narrowing, by function id (see lib/lambdas.ts). */

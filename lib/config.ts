@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { Stage } from '../functions/platform/config.ts';
-import { BUILT_IN_IMAGES } from '../functions/jobs/adapters/registry.ts';
+import { BUILT_IN_IMAGES } from '../functions/jobs/domain/adapters/registry.ts';
 
 /** The retention periods CloudWatch Logs accepts, in days. */
 const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;

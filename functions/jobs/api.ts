@@ -42,7 +42,8 @@ export const JobOut = z.object({
   profile: Profile,
   plan: Plan,
   resources: Resources,
-  scu: z.number(),
+  /** The job's quota weight: GPUs × scheduled compute minutes (a CPU-only job counts one GPU). */
+  gpuMinutes: z.number(),
   jobHash: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -129,7 +130,7 @@ export const preflightRoute = defineRoute({
   entry: 'functions/jobs/handlers/jobs-preflight.ts',
   tags: ['jobs'],
   request: { body: SubmitBody },
-  response: { status: 200, body: z.object({ adapter: z.string(), profile: Profile, plan: Plan, resources: Resources, scu: z.number(), accepted: z.literal(true) }) },
+  response: { status: 200, body: z.object({ adapter: z.string(), profile: Profile, plan: Plan, resources: Resources, gpuMinutes: z.number(), accepted: z.literal(true) }) },
 });
 
 export const listJobsRoute = defineRoute({

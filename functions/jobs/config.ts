@@ -45,7 +45,7 @@ export function loadJobsConfig(env: Readonly<Record<string, string | undefined>>
       maxMemoryMb: e.VRACU_JOB_MAX_MEMORY_MB,
       maxCpuUnits: e.VRACU_JOB_MAX_CPU_UNITS,
     },
-    quota: { maxActiveJobs: e.VRACU_TENANT_MAX_ACTIVE_JOBS, maxActiveScu: e.VRACU_TENANT_MAX_ACTIVE_GPU_MINUTES },
+    quota: { maxActiveJobs: e.VRACU_TENANT_MAX_ACTIVE_JOBS, maxActiveGpuMinutes: e.VRACU_TENANT_MAX_ACTIVE_GPU_MINUTES },
     logGroup: e.VRACU_JOB_LOG_GROUP,
     driver: e.VRACU_CONTAINER_DRIVER,
     defaults: { cpuUnits: 1024, memoryMb: 2048 },

@@ -19,6 +19,9 @@ import type { Signer } from './domain/attestation.ts';
 import type { Agent } from './domain/job.ts';
 import type { ContainerDriver } from './drivers/driver.ts';
 import { EcsDriver } from './drivers/ecs.ts';
+import { cloudLogs, cloudLogsClient } from './drivers/cloud-logs.ts';
+import type { LogSource } from './domain/logs.ts';
+import { localLogs } from './store/logs.ts';
 import { KmsSigner } from './signing/kms-signer.ts';
 
 export interface JobsDeps extends HasRuntime {
@@ -28,6 +31,8 @@ export interface JobsDeps extends HasRuntime {
   signerFor(agent: Agent): Promise<Signer>;
   /** Registered agents never change (name, identity, key): each is read once per composition. */
   agents: Map<string, Agent>;
+  /** Where a job's output is read from (CloudWatch for ECS, the job's log items locally). */
+  logs: LogSource;
   /** Fault injection: called at named points between steps; a test throws to simulate a crash. */
   fault(point: string): void;
 }
@@ -44,6 +49,8 @@ export interface JobsInputs {
   keyFileSigner?: KeyFileSigner;
   /** KMS for `config.signer = kms` (default: a client for the runtime's region). */
   kms?: () => KMSClient;
+  /** Where job output is read (default: CloudWatch Logs when jobs run on ECS, else the job's log items). */
+  logs?: LogSource;
   fault?: (point: string) => void;
 }
 
@@ -63,10 +70,11 @@ export function composeJobs(i: JobsInputs): JobsDeps {
     if (!i.keyFileSigner) throw new Error('VRACU_AGENT_SIGNER=local signs with key files, which only the local stack gives; in the cloud set VRACU_AGENT_SIGNER=kms');
     return i.keyFileSigner(join(cfg.dispatcherDir, 'agents', agent.name, 'keys.json'), agent.publicKey);
   };
+  const store = { doc: rt.doc, table: rt.table('jobs') };
   return {
     rt,
     cfg,
-    store: { doc: rt.doc, table: rt.table('jobs') },
+    store,
     async driver() {
       driver ??= (i.driver as () => ContainerDriver)();
       return driver;
@@ -82,6 +90,7 @@ export function composeJobs(i: JobsInputs): JobsDeps {
       return s;
     },
     agents: new Map(),
+    logs: i.logs ?? (cfg.driver === 'ecs' ? cloudLogs(() => cloudLogsClient(rt.config.AWS_REGION), cfg.logGroup) : localLogs(store)),
     fault: i.fault ?? (() => undefined),
   };
 }

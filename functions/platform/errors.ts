@@ -1,15 +1,19 @@
 /**
- * Typed domain errors. Every error the API can return has a stable `code`; the one map
- * below gives each code its HTTP status, so adding a code without a status fails to compile.
- * Business rejections read as facts (`insufficient_funds`, `exists_with_different_payload`).
+ * Typed errors with a stable `code` and the HTTP status it maps to. Each bounded context
+ * owns its codes in `<context>/errors.ts` (a table code → status, and the constructor
+ * `errorsOf` makes from it, so a code missing from the table fails to compile); the
+ * platform owns the ones every context shares (request shape, auth, idempotency,
+ * concurrency). functions/api/errors.ts composes them into the one table the OpenAPI
+ * document lists. Business rejections read as facts (`insufficient_funds`,
+ * `exists_with_different_payload`).
  */
-export const ERROR_STATUS = {
+export const PLATFORM_ERRORS = {
   // request shape
   validation_failed: 400,
   malformed_json: 400,
   unsupported_media_type: 415,
   payload_too_large: 413,
-  // auth
+  // auth and visibility
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,
@@ -18,38 +22,14 @@ export const ERROR_STATUS = {
   // idempotency and concurrency
   exists_with_different_payload: 409,
   conflict: 409,
-  rate_limited: 429,
-  // ledger
-  insufficient_funds: 409,
-  account_not_found: 404,
-  // market
-  unknown_provider: 404,
-  unknown_tenor: 400,
-  quote_expired: 410,
-  quote_not_found: 404,
-  price_drifted: 409,
-  capacity_exhausted: 409,
-  rc_not_active: 409,
-  rc_not_owned: 403,
-  listing_not_open: 409,
-  listing_exceeds_available: 409,
-  trade_exceeds_listing: 409,
-  self_trade: 409,
-  // jobs
-  unknown_adapter: 400,
-  invalid_spec: 400,
-  policy_denied: 403,
-  image_not_allowed: 403,
-  quota_exceeded: 409,
-  job_not_cancellable: 409,
-  agent_not_found: 404,
-  agent_exists: 409,
-  // platform
+  // the exchange's own fault
   internal: 500,
-  service_unavailable: 503,
 } as const;
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
+export type PlatformErrorCode = keyof typeof PLATFORM_ERRORS;
+
+/** An error table: code → HTTP status. */
+export type ErrorTable = Readonly<Record<string, number>>;
 
 export interface FieldIssue {
   path: string;
@@ -58,16 +38,25 @@ export interface FieldIssue {
 
 export class AppError extends Error {
   readonly status: number;
+  /** A platform code (its status from PLATFORM_ERRORS). Contexts make theirs with `errorsOf`. */
+  constructor(code: PlatformErrorCode, message: string, extra?: Record<string, unknown>);
+  constructor(code: string, message: string, extra: Record<string, unknown>, status: number);
   constructor(
-    readonly code: ErrorCode,
+    readonly code: string,
     message: string,
     /** Extra members for the problem+json body (for example `issues`, `currentPrice`). */
     readonly extra: Record<string, unknown> = {},
+    status?: number,
   ) {
     super(message);
     this.name = 'AppError';
-    this.status = ERROR_STATUS[code];
+    this.status = status ?? PLATFORM_ERRORS[code as PlatformErrorCode];
   }
+}
+
+/** The error constructor of a context's table: only its codes compile, each with its status. */
+export function errorsOf<T extends ErrorTable>(table: T) {
+  return (code: keyof T & string, message: string, extra: Record<string, unknown> = {}): AppError => new AppError(code, message, extra, table[code]!);
 }
 
 export const notFound = (what: string): AppError => new AppError('not_found', `${what} not found`);
@@ -77,7 +66,7 @@ export interface Problem {
   type: string;
   title: string;
   status: number;
-  code: ErrorCode;
+  code: string;
   detail: string;
   instance?: string;
   [k: string]: unknown;

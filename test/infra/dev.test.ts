@@ -208,6 +208,22 @@ describe('IAM', () => {
     }
   });
 
+  it('grants each context only the tables, queues and bus its code uses', () => {
+    const policyOf = (id: string): string => {
+      const stack = s.all.find((t) => Object.values(resources(t, 'AWS::Lambda::Function')).some((f) => f.Properties!.FunctionName === `${prefix}-${id}`))!;
+      const fn = Object.values(resources(stack, 'AWS::Lambda::Function')).find((f) => f.Properties!.FunctionName === `${prefix}-${id}`)!;
+      const roleId = refId(fn.Properties!.Role)!;
+      return JSON.stringify(Object.values(resources(stack, 'AWS::IAM::Policy')).filter((p) => asArray(p.Properties!.Roles).some((r) => refId(r) === roleId)));
+    };
+    const tablesIn = (json: string) => (['auth', 'ledger', 'market', 'jobs'] as const).filter((t) => new RegExp(`${t}Table|${prefix}-${t}\\b`, 'i').test(json));
+    // A job function reaches no market or ledger table; a market one no jobs table; the ledger only its own.
+    expect(tablesIn(policyOf('jobs-submit'))).toEqual(['jobs']);
+    expect(tablesIn(policyOf('market-purchase'))).toEqual(['ledger', 'market']);
+    expect(tablesIn(policyOf('ledger-mint'))).toEqual(['ledger']);
+    expect(policyOf('ledger-mint')).not.toMatch(/sqs:SendMessage|events:PutEvents/);
+    expect(policyOf('market-purchase')).not.toMatch(/sqs:SendMessage|events:PutEvents|ecs:RunTask/);
+  });
+
   it('keeps the health and OpenAPI routes away from every table', () => {
     const roles = resources(s.t.api, 'AWS::IAM::Role');
     const fns = Object.values(resources(s.t.api, 'AWS::Lambda::Function'));

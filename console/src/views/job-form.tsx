@@ -116,7 +116,7 @@ export function JobForm({ onSubmitted }: { onSubmitted(): void }) {
       <ErrorBox error={error} />
       {preflight.result ? (
         <p class="ok" data-preflight="accepted">
-          Accepted: {preflight.result.scu} SCU, image <code>{preflight.result.plan.image}</code>, strategy {preflight.result.plan.strategy}, {preflight.result.profile.numGpus} GPU.
+          Accepted: {preflight.result.gpuMinutes} GPU-minutes of quota, image <code>{preflight.result.plan.image}</code>, strategy {preflight.result.plan.strategy}, {preflight.result.profile.numGpus} GPU.
         </p>
       ) : null}
     </Section>

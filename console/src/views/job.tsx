@@ -35,7 +35,7 @@ export function JobView({ id }: { id: string }) {
             <dt>status</dt>
             <dd><Status s={j.status} />{j.reason ? <span class="muted"> {j.reason}</span> : null}</dd>
             <dt>adapter</dt>
-            <dd>{j.adapter} ({j.plan.strategy}), {j.scu} SCU</dd>
+            <dd>{j.adapter} ({j.plan.strategy}), {j.gpuMinutes} GPU-minutes of quota</dd>
             <dt>image</dt>
             <dd><code>{j.plan.image}</code></dd>
             <dt>agent</dt>

@@ -21,7 +21,7 @@ export function JobsView() {
               <th>job</th>
               <th>adapter</th>
               <th>status</th>
-              <th class="num">SCU</th>
+              <th class="num">GPU-min</th>
               <th>created</th>
               <th>proofs</th>
             </tr>
@@ -32,7 +32,7 @@ export function JobsView() {
                 <td><a href={href('job', j.jobId)}><code>{j.jobId}</code></a></td>
                 <td>{j.adapter}</td>
                 <td><Status s={j.status} /></td>
-                <td class="num">{j.scu}</td>
+                <td class="num">{j.gpuMinutes}</td>
                 <td><When iso={j.createdAt} /></td>
                 <td>{j.attested.creation ? 'created' : '–'}{j.attested.deletion ? ', destroyed' : ''}</td>
               </tr>

@@ -2,6 +2,7 @@
 import type { CreationAttestation, DeletionAttestation } from './attestation.ts';
 import type { JobStatus } from './lifecycle.ts';
 import type { ExecutionPlan, ResourceProfile } from './plan.ts';
+import type { GpuMinutes } from './policy.ts';
 
 /** `none`: no network at all; `exchange`: egress only to the exchange API. */
 export type NetworkMode = 'none' | 'exchange';
@@ -22,7 +23,8 @@ export interface Job {
   profile: ResourceProfile;
   plan: ExecutionPlan;
   resources: JobResources;
-  scu: number;
+  /** The quota weight (domain/policy.ts). */
+  gpuMinutes: GpuMinutes;
   jobHash: string;
   status: JobStatus;
   reason?: string;

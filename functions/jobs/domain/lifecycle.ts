@@ -3,9 +3,9 @@
  * a conditional write from one of the states `from` allows, so duplicates do nothing.
  */
 import type { StopCause } from '../../../events/container-state.ts';
+import { JOB_STATUSES, type JobStatus } from '../../../events/job-state-changed.ts';
 
-export const JOB_STATUSES = ['PENDING', 'PROFILING', 'ALLOCATING', 'QUEUED', 'LAUNCHING', 'RUNNING', 'COMPLETED', 'FAILED', 'ABORTED'] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
+export { JOB_STATUSES, type JobStatus };
 
 export const TERMINAL: ReadonlySet<JobStatus> = new Set(['COMPLETED', 'FAILED', 'ABORTED']);
 export const isTerminal = (s: JobStatus): boolean => TERMINAL.has(s);

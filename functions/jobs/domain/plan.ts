@@ -51,7 +51,7 @@ export type Metrics = Record<string, number>;
 
 export interface Adapter {
   readonly name: string;
-  /** Validates the spec (AppError invalid_spec naming the field) and prepares the job. */
+  /** Validates the spec (a SpecError naming the field when it breaks a rule) and prepares the job. */
   prepare(spec: unknown): Prepared;
   /** Keeps this adapter's known metrics, under their normalised names, as numbers. */
   mapMetrics(raw: Record<string, unknown>): Metrics;

@@ -1,5 +1,6 @@
 import { isoAt } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
+import { jobsError } from '../errors.ts';
 import { httpHandler, mustPrincipal } from '../../platform/http/handler.ts';
 import { registerAgentRoute } from '../api.ts';
 import type { Agent } from '../domain/job.ts';
@@ -19,6 +20,6 @@ export const handler = httpHandler(registerAgentRoute, jobsContext, async (req, 
     throw new AppError('validation_failed', 'body.publicKey: not a point on secp256k1', { issues: [{ path: 'body.publicKey', message: 'not a point on secp256k1' }] });
   }
   const agent: Agent = { ...req.body, ownerId: p.id, tenant: p.tenant, registeredAt: isoAt(d.rt.clock.nowMs()) };
-  if (!(await putAgent(d.store, agent))) throw new AppError('agent_exists', `an agent named ${agent.name} is already registered`);
+  if (!(await putAgent(d.store, agent))) throw jobsError('agent_exists', `an agent named ${agent.name} is already registered`);
   return agentView(agent);
 });

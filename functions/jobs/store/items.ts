@@ -6,6 +6,7 @@
 import { big } from '../../platform/dynamo/client.ts';
 import type { Agent, Job } from '../domain/job.ts';
 import { isTerminal, type JobStatus } from '../domain/lifecycle.ts';
+import type { GpuMinutes } from '../domain/policy.ts';
 
 export const jobKey = (jobId: string) => ({ pk: `JOB#${jobId}`, sk: 'JOB' });
 export const agentKey = (name: string) => ({ pk: `AGENT#${name}`, sk: 'AGENT' });
@@ -35,7 +36,7 @@ export function jobToItem(j: Job): Record<string, unknown> {
     profileJson: JSON.stringify(j.profile),
     planJson: JSON.stringify(j.plan),
     resourcesJson: JSON.stringify(j.resources),
-    scu: j.scu,
+    gpuMinutes: j.gpuMinutes,
     jobHash: j.jobHash,
     status: j.status,
     createdAt: j.createdAt,
@@ -56,7 +57,7 @@ export function itemToJob(i: Record<string, unknown>): Job {
     profile: json(i.profileJson)!,
     plan: json(i.planJson)!,
     resources: json(i.resourcesJson)!,
-    scu: num(i.scu)!,
+    gpuMinutes: num(i.gpuMinutes)! as GpuMinutes,
     jobHash: String(i.jobHash),
     status: i.status as JobStatus,
     createdAt: String(i.createdAt),

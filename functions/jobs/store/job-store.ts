@@ -63,9 +63,9 @@ export async function createJob(
           Update: {
             TableName: s.table,
             Key: quotaKey(job.tenant),
-            UpdateExpression: 'ADD activeJobs :one, activeScu :scu',
-            ConditionExpression: 'attribute_not_exists(activeJobs) OR (activeJobs < :maxJobs AND activeScu <= :scuRoom)',
-            ExpressionAttributeValues: { ':one': 1, ':scu': job.scu, ':maxJobs': quota.maxActiveJobs, ':scuRoom': quota.maxActiveScu - job.scu },
+            UpdateExpression: 'ADD activeJobs :one, activeGpuMinutes :gm',
+            ConditionExpression: 'attribute_not_exists(activeJobs) OR (activeJobs < :maxJobs AND activeGpuMinutes <= :gmRoom)',
+            ExpressionAttributeValues: { ':one': 1, ':gm': job.gpuMinutes, ':maxJobs': quota.maxActiveJobs, ':gmRoom': quota.maxActiveGpuMinutes - job.gpuMinutes },
           },
         },
       },
@@ -79,9 +79,9 @@ export async function createJob(
   }
 }
 
-export async function tenantUsage(s: StoreCtx, tenant: string): Promise<{ jobs: number; scu: number }> {
+export async function tenantUsage(s: StoreCtx, tenant: string): Promise<{ jobs: number; gpuMinutes: number }> {
   const out = await s.doc.send(new GetCommand({ TableName: s.table, Key: quotaKey(tenant), ConsistentRead: true }));
-  return { jobs: Number(out.Item?.activeJobs ?? 0), scu: Number(out.Item?.activeScu ?? 0) };
+  return { jobs: Number(out.Item?.activeJobs ?? 0), gpuMinutes: Number(out.Item?.activeGpuMinutes ?? 0) };
 }
 
 export async function getJob(s: StoreCtx, jobId: string): Promise<Job | null> {
@@ -127,9 +127,51 @@ function toAttributes(patch: JobPatch): Record<string, unknown> {
   return out;
 }
 
+/**
+ * What else must hold of the job item for a write to happen, as data (the store turns it
+ * into the condition). Every member given must hold.
+ */
+export interface JobGuard {
+  /** The job records no container, or this one. */
+  containerIs?: string;
+  /** The job records no container at all. */
+  noContainer?: true;
+  /** No launch has been claimed (no `launchStartedAtMs`). */
+  launchUnclaimed?: true;
+  /** The recorded task version is below this one, or none is recorded. */
+  taskVersionBelow?: number;
+  /** The job's status is one of these. */
+  statusIn?: readonly JobStatus[];
+  /** No abort has been requested. */
+  noAbortRequested?: true;
+}
+
+/** The condition of a guard: its expression parts (ANDed) and the names and values they use. */
+function guardCondition(g: JobGuard): { parts: string[]; names: Record<string, string>; values: Record<string, unknown> } {
+  const parts: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  if (g.containerIs !== undefined) {
+    parts.push('(attribute_not_exists(containerId) OR containerId = :gcid)');
+    values[':gcid'] = g.containerIs;
+  }
+  if (g.noContainer) parts.push('attribute_not_exists(containerId)');
+  if (g.launchUnclaimed) parts.push('attribute_not_exists(launchStartedAtMs)');
+  if (g.taskVersionBelow !== undefined) {
+    parts.push('(attribute_not_exists(taskVersion) OR taskVersion < :gtv)');
+    values[':gtv'] = g.taskVersionBelow;
+  }
+  if (g.statusIn) {
+    names['#gst'] = 'status';
+    parts.push(`#gst IN (${g.statusIn.map((st, i) => ((values[`:gst${i}`] = st), `:gst${i}`)).join(', ')})`);
+  }
+  if (g.noAbortRequested) parts.push('attribute_not_exists(abortReason)');
+  return { parts, names, values };
+}
+
 export interface TransitionOpts {
-  /** Extra condition on the job item (ANDed with the status guard). */
-  condition?: { expression: string; values: Record<string, unknown> };
+  /** What else must hold of the job (ANDed with the status guard). */
+  guard?: JobGuard;
   remove?: string[];
   /** Release this agent and the pool slot in the same transaction. */
   releaseAgent?: string;
@@ -151,16 +193,15 @@ export async function transition(s: StoreCtx, job: Job, from: JobStatus, to: Job
   const u = buildUpdate(set, opts.remove ?? []);
   u.ExpressionAttributeNames['#st'] = 'status';
   u.ExpressionAttributeValues[':from'] = from;
-  let cond = '#st = :from';
-  if (opts.condition) {
-    cond += ` AND (${opts.condition.expression})`;
-    Object.assign(u.ExpressionAttributeValues, opts.condition.values);
-  }
+  const g = guardCondition(opts.guard ?? {});
+  const cond = ['#st = :from', ...g.parts].join(' AND ');
+  Object.assign(u.ExpressionAttributeNames, g.names);
+  Object.assign(u.ExpressionAttributeValues, g.values);
   const items: LabelledItem[] = [{ label: 'job', item: { Update: { TableName: s.table, Key: jobKey(job.jobId), ConditionExpression: cond, ...u } } }];
   if (isTerminal(to)) {
     items.push({
       label: 'quota',
-      item: { Update: { TableName: s.table, Key: quotaKey(job.tenant), UpdateExpression: 'ADD activeJobs :m1, activeScu :mscu', ExpressionAttributeValues: { ':m1': -1, ':mscu': -job.scu } } },
+      item: { Update: { TableName: s.table, Key: quotaKey(job.tenant), UpdateExpression: 'ADD activeJobs :m1, activeGpuMinutes :mgm', ExpressionAttributeValues: { ':m1': -1, ':mgm': -job.gpuMinutes } } },
     });
   }
   if (opts.releaseAgent) items.push(...releaseItems(s, opts.releaseAgent, job.jobId));
@@ -231,18 +272,13 @@ export function releaseItems(s: StoreCtx, agent: string, jobId: string): Labelle
   ];
 }
 
-/** Updates job fields without a status change, guarded by `condition`. False when the guard failed. */
-export async function patchJob(
-  s: StoreCtx,
-  jobId: string,
-  patch: JobPatch,
-  condition: { expression: string; values?: Record<string, unknown>; names?: Record<string, string> },
-  event?: OutboxEvent,
-): Promise<boolean> {
+/** Updates job fields without a status change, when `guard` holds (the job must exist). False when the guard failed. */
+export async function patchJob(s: StoreCtx, jobId: string, patch: JobPatch, guard: JobGuard, event?: OutboxEvent): Promise<boolean> {
   const u = buildUpdate(toAttributes(patch), []);
-  Object.assign(u.ExpressionAttributeValues, condition.values ?? {});
-  Object.assign(u.ExpressionAttributeNames, condition.names ?? {});
-  const update = { TableName: s.table, Key: jobKey(jobId), ConditionExpression: condition.expression, ...u };
+  const g = guardCondition(guard);
+  Object.assign(u.ExpressionAttributeValues, g.values);
+  Object.assign(u.ExpressionAttributeNames, g.names);
+  const update = { TableName: s.table, Key: jobKey(jobId), ConditionExpression: ['attribute_exists(pk)', ...g.parts].join(' AND '), ...u };
   try {
     if (event) await transactWrite(s.doc, [{ label: 'job', item: { Update: update } }, outboxPut(s, event)]);
     else await s.doc.send(new UpdateCommand(update));

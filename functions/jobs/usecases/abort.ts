@@ -4,6 +4,7 @@
  * the job ends when the container reports STOPPED, with its deletion attestation.
  */
 import { AppError } from '../../platform/errors.ts';
+import { jobsError } from '../errors.ts';
 import type { Job } from '../domain/job.ts';
 import { isTerminal } from '../domain/lifecycle.ts';
 import { getJob, patchJob } from '../store/job-store.ts';
@@ -25,7 +26,7 @@ export async function abortJob(d: JobsDeps, jobId: string, reason: string): Prom
           d.store,
           jobId,
           { abortReason: reason, abortRequestedAtMs: d.rt.clock.nowMs() },
-          { expression: '#st IN (:l, :r) AND attribute_not_exists(abortReason)', names: { '#st': 'status' }, values: { ':l': 'LAUNCHING', ':r': 'RUNNING' } },
+          { statusIn: ['LAUNCHING', 'RUNNING'], noAbortRequested: true },
           event,
         );
         if (!ok) continue;
@@ -35,10 +36,7 @@ export async function abortJob(d: JobsDeps, jobId: string, reason: string): Prom
         await (await d.driver()).stop(job.containerId, reason);
       } else if (job.launchStartedAtMs === undefined) {
         // Claimed but not launching yet: nothing can exist, end now.
-        const ended = await finishWithoutContainer(d, { ...job, abortReason: job.abortReason ?? reason }, 'ABORTED', job.abortReason ?? reason, {
-          expression: 'attribute_not_exists(containerId) AND attribute_not_exists(launchStartedAtMs)',
-          values: {},
-        });
+        const ended = await finishWithoutContainer(d, { ...job, abortReason: job.abortReason ?? reason }, 'ABORTED', job.abortReason ?? reason, { noContainer: true, launchUnclaimed: true });
         if (!ended) continue;
         if (ended.freedAgent) await startNext(d);
       } else if (d.rt.clock.nowMs() - job.launchStartedAtMs > d.cfg.staleStepMs) {
@@ -56,6 +54,6 @@ export async function abortJob(d: JobsDeps, jobId: string, reason: string): Prom
 }
 
 export async function cancelJob(d: JobsDeps, job: Job): Promise<Job> {
-  if (isTerminal(job.status)) throw new AppError('job_not_cancellable', `job ${job.jobId} already ended (${job.status})`, { status: job.status });
+  if (isTerminal(job.status)) throw jobsError('job_not_cancellable', `job ${job.jobId} already ended (${job.status})`, { status: job.status });
   return abortJob(d, job.jobId, 'cancelled');
 }

@@ -8,7 +8,7 @@
 import { isoAt } from '../../platform/clock.ts';
 import type { Job } from '../domain/job.ts';
 import { outcomeOfStop, type JobStatus } from '../domain/lifecycle.ts';
-import { transition } from '../store/job-store.ts';
+import { transition, type JobGuard } from '../store/job-store.ts';
 import { agentOf, signCreation, signDeletion, type StopFacts } from './attest.ts';
 import type { JobsDeps } from '../deps.ts';
 import { jobEvent, publishStaged } from './notify.ts';
@@ -46,7 +46,7 @@ export async function finishStopped(d: JobsDeps, job: Job, stop: StopFacts & { c
       taskVersion: stop.version,
     },
     now,
-    { releaseAgent: agent.name, condition: { expression: 'attribute_not_exists(containerId) OR containerId = :cid', values: { ':cid': stop.containerId } }, event },
+    { releaseAgent: agent.name, guard: { containerIs: stop.containerId }, event },
   );
   if (!r.ok) return null;
   d.fault('after-terminal');
@@ -60,7 +60,7 @@ export async function finishWithoutContainer(
   job: Job,
   to: 'ABORTED' | 'FAILED',
   reason: string,
-  guard?: { expression: string; values: Record<string, unknown> },
+  guard: JobGuard = { noContainer: true },
 ): Promise<Ended | null> {
   const now = d.rt.clock.nowMs();
   const holds = job.status === 'LAUNCHING' || job.status === 'RUNNING';
@@ -68,7 +68,7 @@ export async function finishWithoutContainer(
   const r = await transition(d.store, job, job.status, to, { reason, endedAt: isoAt(now), ...(holds ? { releasedAtMs: now } : {}) }, now, {
     event,
     ...(holds && job.agentId ? { releaseAgent: job.agentId } : {}),
-    condition: guard ?? { expression: 'attribute_not_exists(containerId)', values: {} },
+    guard,
   });
   if (!r.ok) return null;
   await publishStaged(d, [event]);

@@ -1,24 +1,17 @@
-/** Step messages (the jobSteps queue) and job events (the bus). */
-import * as z from 'zod';
+/** Sending step messages (the jobSteps queue) and publishing job events (the bus); both messages are defined in events/. */
 import { isoAt } from '../../platform/clock.ts';
-import { JOB_STATUSES, type JobStatus } from '../domain/lifecycle.ts';
+import { JOB_STATE_CHANGED, type JobStateChangedDetail, type JobStatus } from '../../../events/job-state-changed.ts';
+import type { StepMessage } from '../../../events/job-step.ts';
 import type { Job } from '../domain/job.ts';
 import type { JobsDeps } from '../deps.ts';
 import { deleteOutbox, type OutboxEvent } from '../store/outbox-store.ts';
 
-export const StepMessage = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('advance'), jobId: z.string().regex(/^job_[0-9A-Z]{26}$/), from: z.enum(JOB_STATUSES) }),
-  z.strictObject({ kind: z.literal('dispatch') }),
-]);
-export type StepMessage = z.infer<typeof StepMessage>;
-
-export const JOB_STATE_CHANGED = 'Job State Changed';
+export { advance, type StepMessage } from '../../../events/job-step.ts';
 
 export async function sendSteps(d: JobsDeps, msgs: StepMessage[]): Promise<void> {
   if (msgs.length) await d.rt.queues.send('jobSteps', msgs.map((body) => ({ body })));
 }
 
-export const advance = (jobId: string, from: JobStatus): StepMessage => ({ kind: 'advance', jobId, from });
 
 /**
  * The event reporting a change of `job` from `from` to `to`: pass it to the write that
@@ -27,7 +20,8 @@ export const advance = (jobId: string, from: JobStatus): StepMessage => ({ kind:
 export function jobEvent(d: JobsDeps, job: Job, from: JobStatus | null, to: JobStatus, extra: Record<string, unknown> = {}): OutboxEvent {
   const atMs = d.rt.clock.nowMs();
   const id = d.rt.ids.next('evt');
-  return { id, jobId: job.jobId, detailType: JOB_STATE_CHANGED, atMs, detail: { eventId: id, jobId: job.jobId, tenant: job.tenant, from, to, at: isoAt(atMs), ...extra } };
+  const detail: JobStateChangedDetail = { eventId: id, jobId: job.jobId, tenant: job.tenant, from, to, at: isoAt(atMs), ...extra };
+  return { id, jobId: job.jobId, detailType: JOB_STATE_CHANGED, atMs, detail };
 }
 
 /** Publishes staged events, then drops their outbox copies. A crash in between is healed by the sweep. */

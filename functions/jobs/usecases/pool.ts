@@ -136,11 +136,7 @@ export async function launch(d: JobsDeps, job: Job): Promise<LaunchOutcome> {
   } catch {
     return ended('FAILED', await finishWithoutContainer(d, job, 'FAILED', 'agent_key_unavailable'));
   }
-  const claimed = await patchJob(d.store, job.jobId, { launchStartedAtMs: now }, {
-    expression: '#st = :launching AND attribute_not_exists(launchStartedAtMs)',
-    names: { '#st': 'status' },
-    values: { ':launching': 'LAUNCHING' },
-  });
+  const claimed = await patchJob(d.store, job.jobId, { launchStartedAtMs: now }, { statusIn: ['LAUNCHING'], launchUnclaimed: true });
   if (!claimed) return { note: 'moved by another', freedAgent: false };
   d.fault('before-launch');
   const driver = await d.driver();
@@ -152,7 +148,7 @@ export async function launch(d: JobsDeps, job: Job): Promise<LaunchOutcome> {
     return ended('FAILED', await finishWithoutContainer(d, fresh, 'FAILED', 'launch_failed'), `FAILED: ${(e as Error).message}`);
   }
   d.fault('after-launch');
-  await patchJob(d.store, job.jobId, { containerId }, { expression: 'attribute_not_exists(containerId) OR containerId = :cid', values: { ':cid': containerId } });
+  await patchJob(d.store, job.jobId, { containerId }, { containerIs: containerId });
   const fresh = await getJob(d.store, job.jobId);
   // A cancel or timeout that landed while we were launching: stop what we just started.
   if (fresh?.abortReason && (fresh.status === 'LAUNCHING' || fresh.status === 'RUNNING')) await driver.stop(containerId, fresh.abortReason);

@@ -13,7 +13,7 @@
 import { canonicalize } from '../../platform/canonical-json.ts';
 import type { Job } from '../domain/job.ts';
 import type { JobStatus } from '../domain/lifecycle.ts';
-import { loadAdapter } from '../adapters/registry.ts';
+import { loadAdapter } from '../domain/adapters/registry.ts';
 import { listAgents } from '../store/agent-store.ts';
 import { getJob, queuedJobs, transition } from '../store/job-store.ts';
 import type { JobsDeps } from '../deps.ts';

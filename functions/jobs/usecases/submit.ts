@@ -4,12 +4,15 @@
  */
 import { isoAt } from '../../platform/clock.ts';
 import type { Principal } from '../../platform/auth/principal.ts';
-import { loadAdapter } from '../adapters/registry.ts';
+import { loadAdapter } from '../domain/adapters/registry.ts';
 import type { JobsConfig } from '../config.ts';
 import { jobHash } from '../domain/attestation.ts';
 import { jobDocument, type Job, type JobResources, type NetworkMode } from '../domain/job.ts';
 import type { ExecutionPlan, ResourceProfile } from '../domain/plan.ts';
-import { checkPolicy, quotaError, scuOf } from '../domain/policy.ts';
+import { checkPolicy, gpuMinutesOf, quotaShortfall, type GpuMinutes, type PolicyViolation, type QuotaShortfall } from '../domain/policy.ts';
+import { SpecError, UnknownAdapterError } from '../domain/spec-errors.ts';
+import type { AppError } from '../../platform/errors.ts';
+import { jobsError } from '../errors.ts';
 import { createJob, getIdempotency, getJob, tenantUsage } from '../store/job-store.ts';
 import { replayOrReject, requestHash } from '../../platform/idempotency.ts';
 import type { JobsDeps } from '../deps.ts';
@@ -29,21 +32,45 @@ export interface Prepared {
   profile: ResourceProfile;
   plan: ExecutionPlan;
   resources: JobResources;
-  scu: number;
+  gpuMinutes: GpuMinutes;
 }
+
+/** The API's answer to what an adapter found wrong (the domain says it as facts). Other errors pass. */
+export function specRejection(e: unknown): unknown {
+  if (e instanceof SpecError) return jobsError('invalid_spec', e.message, { issues: e.issues });
+  if (e instanceof UnknownAdapterError) {
+    return jobsError('unknown_adapter', e.path === 'body.adapter' ? e.message : `${e.path}: ${e.message}`, { known: e.known, issues: [{ path: e.path, message: 'unknown adapter' }] });
+  }
+  return e;
+}
+
+export function policyRejection(v: PolicyViolation): AppError {
+  if (v.rule === 'image_not_allowed') return jobsError('image_not_allowed', v.message, { issues: [{ path: v.path, message: 'not on the allow-list' }], allowed: v.allowed });
+  return jobsError('policy_denied', `${v.path}: ${v.message}`, { issues: [{ path: v.path, message: v.message }] });
+}
+
+export const quotaRejection = (q: QuotaShortfall): AppError => jobsError('quota_exceeded', q.message, { quota: q.quota, limit: q.limit });
 
 /** Pure: the adapter, the defaults (1 vCPU, 2 GB, JOB_TIMEOUT_MS, no network) and the policy. */
 export function prepareJob(input: SubmitInput, cfg: JobsConfig): Prepared {
-  const adapter = loadAdapter(input.adapter);
-  const { profile, plan } = adapter.prepare(input.spec);
+  let adapter;
+  let prepared;
+  try {
+    adapter = loadAdapter(input.adapter);
+    prepared = adapter.prepare(input.spec);
+  } catch (e) {
+    throw specRejection(e);
+  }
+  const { profile, plan } = prepared;
   const resources: JobResources = {
     cpuUnits: input.cpuUnits ?? cfg.defaults.cpuUnits,
     memoryMb: input.memoryMb ?? cfg.defaults.memoryMb,
     timeoutMs: input.timeoutMs ?? cfg.jobTimeoutMs,
     network: input.network ?? 'none',
   };
-  checkPolicy(profile, plan, resources, cfg.limits);
-  return { adapter: adapter.name, profile, plan, resources, scu: scuOf(profile) };
+  const violation = checkPolicy(profile, plan, resources, cfg.limits);
+  if (violation) throw policyRejection(violation);
+  return { adapter: adapter.name, profile, plan, resources, gpuMinutes: gpuMinutesOf(profile) };
 }
 
 /** Same key and payload → the job it made; same key and another payload → a rejection. */
@@ -72,7 +99,7 @@ export async function submitJob(d: JobsDeps, principal: Principal, input: Submit
     ...base,
     tenant: principal.tenant,
     ownerId: principal.id,
-    scu: p.scu,
+    gpuMinutes: p.gpuMinutes,
     jobHash: jobHash(jobDocument(base)),
     status: 'PENDING',
     createdAt: isoAt(now),
@@ -83,7 +110,9 @@ export async function submitJob(d: JobsDeps, principal: Principal, input: Submit
   const failed = await createJob(d.store, job, d.cfg.quota, idem, event);
   if (failed === 'idempotency') return (await replay(d, principal.tenant, idempotencyKey!, hash))!;
   if (failed === 'quota') {
-    throw quotaError(await tenantUsage(d.store, principal.tenant), p.scu, d.cfg.quota) ?? quotaError({ jobs: d.cfg.quota.maxActiveJobs, scu: 0 }, p.scu, d.cfg.quota)!;
+    // The guard decided; the counters say which quota (a concurrent end may have freed it since: then the count).
+    const short = quotaShortfall(await tenantUsage(d.store, principal.tenant), p.gpuMinutes, d.cfg.quota) ?? quotaShortfall({ jobs: d.cfg.quota.maxActiveJobs, gpuMinutes: 0 }, p.gpuMinutes, d.cfg.quota)!;
+    throw quotaRejection(short);
   }
   await publishStaged(d, [event]);
   await sendSteps(d, [advance(jobId, 'PENDING')]);

@@ -53,10 +53,7 @@ async function applyTaskState(d: JobsDeps, ev: ContainerState): Promise<string> 
     const event = jobEvent(d, job, 'LAUNCHING', 'RUNNING', { containerId: ev.containerId, agentId: job.agentId, creationAttested: true });
     const r = await transition(d.store, job, 'LAUNCHING', 'RUNNING', { containerId: ev.containerId, creation, taskVersion: ev.version }, now, {
       event,
-      condition: {
-        expression: '(attribute_not_exists(containerId) OR containerId = :cid) AND (attribute_not_exists(taskVersion) OR taskVersion < :v)',
-        values: { ':cid': ev.containerId, ':v': ev.version },
-      },
+      guard: { containerIs: ev.containerId, taskVersionBelow: ev.version },
     });
     if (!r.ok) return 'moved by another';
     d.fault('after:RUNNING');
@@ -68,7 +65,7 @@ async function applyTaskState(d: JobsDeps, ev: ContainerState): Promise<string> 
     d.store,
     job.jobId,
     { containerId: ev.containerId, taskVersion: ev.version },
-    { expression: '(attribute_not_exists(containerId) OR containerId = :cid) AND (attribute_not_exists(taskVersion) OR taskVersion < :v)', values: { ':cid': ev.containerId, ':v': ev.version } },
+    { containerIs: ev.containerId, taskVersionBelow: ev.version },
   );
   return `noted ${ev.lastStatus}`;
 }

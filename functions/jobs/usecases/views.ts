@@ -1,6 +1,6 @@
 /** API views of jobs and agents, and the ownership rule: another tenant's job is not found. */
 import { isoAt } from '../../platform/clock.ts';
-import { AppError } from '../../platform/errors.ts';
+import { visibleOr404 } from '../../platform/auth/visibility.ts';
 import type { Principal } from '../../platform/auth/principal.ts';
 import type { Agent, Job } from '../domain/job.ts';
 import { isTerminal } from '../domain/lifecycle.ts';
@@ -8,10 +8,7 @@ import { getJob } from '../store/job-store.ts';
 import type { JobsDeps } from '../deps.ts';
 
 export async function visibleJob(d: JobsDeps, p: Principal, jobId: string): Promise<Job> {
-  const job = await getJob(d.store, jobId);
-  // The same answer whether the job is missing or someone else's: ids are not an oracle.
-  if (!job || (job.tenant !== p.tenant && !p.roles.includes('admin'))) throw new AppError('not_found', `job ${jobId} not found`);
-  return job;
+  return visibleOr404(p, await getJob(d.store, jobId), (j) => ({ tenant: j.tenant }), `job ${jobId}`);
 }
 
 export function jobView(j: Job) {
@@ -24,7 +21,7 @@ export function jobView(j: Job) {
     profile: j.profile,
     plan: j.plan,
     resources: j.resources,
-    scu: j.scu,
+    gpuMinutes: j.gpuMinutes,
     jobHash: j.jobHash,
     createdAt: j.createdAt,
     updatedAt: isoAt(j.updatedAtMs),

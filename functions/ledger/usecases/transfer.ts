@@ -3,20 +3,22 @@
  * debits, credits, one immutable entry per account touched, a transfer record and an
  * idempotency record, plus the caller's own writes (`extra`). See docs/ledger.md.
  */
-import { GetCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../platform/errors.ts';
+import { ledgerError } from '../errors.ts';
 import { replayOrReject, type IdempotencyRecord } from '../../platform/idempotency.ts';
 import { isoAt, type Clock } from '../../platform/clock.ts';
 import type { IdGenerator } from '../../platform/ids.ts';
 import type { Json } from '../../platform/canonical-json.ts';
 import type { Runtime } from '../../platform/runtime.ts';
-import { big } from '../../platform/dynamo/client.ts';
 import { transactWrite, TransactionCancelledError, type LabelledItem } from '../../platform/dynamo/transact.ts';
 import { defaultShardsFor, kindOf, mayGoNegative, type AccountId } from '../domain/accounts.ts';
 import { assertFits, netChanges, validateKey, validatePostings, type Posting } from '../domain/postings.ts';
-import { creditShard, planDebit, shardKey, type ShardDraw } from '../domain/shards.ts';
+import { creditShard, planDebit, type ShardDraw } from '../domain/shards.ts';
 import { listEntries, type LedgerEntry } from '../store/entries.ts';
-import { acctPk, entriesGsiPk, entrySk, IDEM_SK, idemPk, IDEMPOTENCY_RETENTION_DAYS, TRANSFER_SK, xferPk } from '../store/keys.ts';
+import { entriesGsiPk, IDEMPOTENCY_RETENTION_DAYS } from '../store/keys.ts';
+import { allBalances, idempotencyRecordOf, shardBalancesOf } from '../store/reads.ts';
+import { entryRecord, idempotencyRecord, shardCredit, shardDebit, transferRecord } from '../store/writes.ts';
 
 export { account, type AccountId, type AccountKind } from '../domain/accounts.ts';
 export type { Posting } from '../domain/postings.ts';
@@ -62,6 +64,10 @@ export class Ledger {
   private readonly clock: Clock;
   private readonly ids: IdGenerator;
   readonly shardsFor: (a: AccountId) => number;
+
+  private get store() {
+    return { doc: this.doc, table: this.table };
+  }
 
   constructor(deps: LedgerDeps) {
     this.doc = deps.doc;
@@ -121,9 +127,7 @@ export class Ledger {
    * own key (the ledger wrote it from a value of that type and never changes it).
    */
   async lookup<R extends Json = Json>(key: string): Promise<(IdempotencyRecord<R> & { transferId: string }) | null> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: idemPk(key), sk: IDEM_SK }, ConsistentRead: true }));
-    if (!out.Item) return null;
-    return { requestHash: String(out.Item.requestHash), result: JSON.parse(String(out.Item.result)) as R, transferId: String(out.Item.transferId) };
+    return (await idempotencyRecordOf(this.store, key)) as (IdempotencyRecord<R> & { transferId: string }) | null;
   }
 
   /** The original outcome of a request already applied under its key; `exists_with_different_payload` for another request. */
@@ -139,26 +143,8 @@ export class Ledger {
   }
 
   /** Every account's balance (sum of shards), optionally only ids starting with `prefix`. */
-  async balances(prefix = ''): Promise<Map<AccountId, bigint>> {
-    const out = new Map<AccountId, bigint>();
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new ScanCommand({
-          TableName: this.table,
-          ConsistentRead: true,
-          FilterExpression: 'begins_with(pk, :p) AND begins_with(sk, :s)',
-          ExpressionAttributeValues: { ':p': acctPk(prefix), ':s': 'SHARD#' },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const it of page.Items ?? []) {
-        const a = String(it.account);
-        out.set(a, (out.get(a) ?? 0n) + big(it.balance));
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return out;
+  balances(prefix = ''): Promise<Map<AccountId, bigint>> {
+    return allBalances(this.store, prefix);
   }
 
   /** One page of an account's entries, oldest first (transfer ids are time-ordered). */
@@ -167,18 +153,8 @@ export class Ledger {
   }
 
   /** Balances of each shard of an account (index = shard). */
-  async shardBalances(a: AccountId): Promise<bigint[]> {
-    const n = this.shardsFor(a);
-    const balances: bigint[] = Array.from({ length: n }, () => 0n);
-    const out = await this.doc.send(
-      new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': acctPk(a) }, ConsistentRead: true }),
-    );
-    for (const it of out.Items ?? []) {
-      const shard = Number(String(it.sk).slice('SHARD#'.length));
-      // A shard beyond today's count (the count was lowered) still holds money.
-      balances[shard] = (balances[shard] ?? 0n) + big(it.balance);
-    }
-    return balances.map((b) => b ?? 0n);
+  shardBalances(a: AccountId): Promise<bigint[]> {
+    return shardBalancesOf(this.store, a, this.shardsFor(a));
   }
 
   /**
@@ -187,51 +163,13 @@ export class Ledger {
    * money movement. A transfer whose postings cancel out (no entry) keeps a header item.
    */
   private recordItems(req: TransferRequest<Json>, transferId: string, at: string, net: Map<AccountId, bigint>): LabelledItem[] {
-    const ttl = Math.floor(this.clock.nowMs() / 1000) + IDEMPOTENCY_RETENTION_DAYS * 86_400;
+    const ttlSec = Math.floor(this.clock.nowMs() / 1000) + IDEMPOTENCY_RETENTION_DAYS * 86_400;
     const header = { key: req.key, postings: req.postings.map((p) => ({ from: p.from, to: p.to, amount: p.amount })) };
-    const items: LabelledItem[] = [
-      {
-        label: 'idempotency',
-        item: {
-          Put: {
-            TableName: this.table,
-            Item: { pk: idemPk(req.key), sk: IDEM_SK, key: req.key, requestHash: req.requestHash, result: JSON.stringify(req.result), transferId, at, ttl },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      },
-    ];
-    if (net.size === 0) {
-      items.push({
-        label: 'transfer',
-        item: {
-          Put: { TableName: this.table, Item: { pk: xferPk(transferId), sk: TRANSFER_SK, transferId, memo: req.memo, at, ...header }, ConditionExpression: 'attribute_not_exists(pk)' },
-        },
-      });
-    }
+    const items: LabelledItem[] = [idempotencyRecord(this.table, { key: req.key, requestHash: req.requestHash, result: req.result, transferId, at, ttlSec })];
+    if (net.size === 0) items.push(transferRecord(this.table, { transferId, memo: req.memo, at, header }));
     let first = true;
     for (const [a, delta] of net) {
-      items.push({
-        label: `entry:${a}`,
-        item: {
-          Put: {
-            TableName: this.table,
-            Item: {
-              pk: xferPk(transferId),
-              sk: entrySk(a),
-              account: a,
-              transferId,
-              delta,
-              memo: req.memo,
-              at,
-              gsi1pk: this.entriesPartition(a, transferId),
-              gsi1sk: transferId,
-              ...(first ? header : {}),
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      });
+      items.push(entryRecord(this.table, { transferId, account: a, delta, memo: req.memo, at, entriesPartition: this.entriesPartition(a, transferId), header: first ? header : undefined }));
       first = false;
     }
     return items;
@@ -256,36 +194,11 @@ export class Ledger {
   }
 
   private creditItem(a: AccountId, shard: number, amount: bigint): LabelledItem {
-    // An arrears account holds a debt: settling it may bring it to zero, never above.
-    const settle = kindOf(a) === 'arrears';
-    return {
-      label: `credit:${a}#${shard}`,
-      item: {
-        Update: {
-          TableName: this.table,
-          Key: { pk: acctPk(a), sk: shardKey(shard) },
-          UpdateExpression: 'ADD balance :amt SET account = :a, kind = :k',
-          ...(settle ? { ConditionExpression: 'balance <= :neg' } : {}),
-          ExpressionAttributeValues: { ':amt': amount, ':a': a, ':k': kindOf(a), ...(settle ? { ':neg': -amount } : {}) },
-        },
-      },
-    };
+    return shardCredit(this.table, { account: a, kind: kindOf(a)!, shard, amount });
   }
 
   private debitItem(a: AccountId, d: ShardDraw): LabelledItem {
-    const guarded = !mayGoNegative(a);
-    return {
-      label: `debit:${a}#${d.shard}`,
-      item: {
-        Update: {
-          TableName: this.table,
-          Key: { pk: acctPk(a), sk: shardKey(d.shard) },
-          UpdateExpression: 'ADD balance :neg SET account = :a, kind = :k',
-          ...(guarded ? { ConditionExpression: 'balance >= :amt' } : {}),
-          ExpressionAttributeValues: { ':neg': -d.amount, ':a': a, ':k': kindOf(a), ...(guarded ? { ':amt': d.amount } : {}) },
-        },
-      },
-    };
+    return shardDebit(this.table, { account: a, kind: kindOf(a)!, draw: d, guarded: !mayGoNegative(a) });
   }
 
   private entriesPartition(a: AccountId, transferId: string): string {
@@ -297,7 +210,7 @@ export class Ledger {
     // A replay of a transfer that already spent the funds is not a shortfall.
     const replay = await this.replayOf<R>(req);
     if (replay) return replay;
-    throw new AppError('insufficient_funds', `account ${a} has insufficient funds`, { account: a });
+    throw ledgerError('insufficient_funds', `account ${a} has insufficient funds`, { account: a });
   }
 }
 

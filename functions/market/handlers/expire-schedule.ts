@@ -3,11 +3,11 @@ import { scheduled } from '../../platform/scheduled.ts';
 import { marketContext } from '../deps.ts';
 import { expireDue } from '../usecases/expire.ts';
 
-export const handler = scheduled(marketContext, 'rc expiry sweep', async ({ rt }) => {
+export const handler = scheduled(marketContext, 'rc expiry sweep', async (d) => {
   let expiredCount = 0;
   let busy = 0;
   for (;;) {
-    const out = await expireDue(rt, 500);
+    const out = await expireDue(d, 500);
     expiredCount += out.expiredCount;
     busy += out.busy;
     if (out.scanned < 500 || out.expiredCount === 0) break;

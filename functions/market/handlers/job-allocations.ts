@@ -1,13 +1,11 @@
 import { marketContext } from '../deps.ts';
 import { httpHandler, mustPrincipal } from '../../platform/http/handler.ts';
-import { AppError } from '../../platform/errors.ts';
+import { visibleOr404 } from '../../platform/auth/visibility.ts';
 import { jobAllocationsRoute, JobAllocationOut } from '../api.ts';
 import { getJobItem } from '../store/reads.ts';
 
-export const handler = httpHandler(jobAllocationsRoute, marketContext, async (req, { rt }) => {
+export const handler = httpHandler(jobAllocationsRoute, marketContext, async (req, d) => {
   const p = mustPrincipal(req.principal);
-  const it = await getJobItem(rt, req.params.jobId);
-  const privileged = p.roles.includes('admin') || p.roles.includes('operator');
-  if (!it || (it.userId !== p.id && !privileged)) throw new AppError('not_found', `no allocation for job ${req.params.jobId}`);
+  const it = visibleOr404(p, await getJobItem(d.store, req.params.jobId), (i) => ({ id: String(i.userId) }), `allocation of job ${req.params.jobId}`, ['operator']);
   return JobAllocationOut.parse(JSON.parse(String(it.result)));
 });

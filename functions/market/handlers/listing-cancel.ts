@@ -3,7 +3,7 @@ import { httpHandler, mustPrincipal } from '../../platform/http/handler.ts';
 import { listingCancelRoute } from '../api.ts';
 import { cancelListing } from '../usecases/secondary.ts';
 
-export const handler = httpHandler(listingCancelRoute, marketContext, async (req, { rt }) => {
+export const handler = httpHandler(listingCancelRoute, marketContext, async (req, d) => {
   const p = mustPrincipal(req.principal);
-  return cancelListing(rt, p.id, p.roles.includes('admin'), req.params.id);
+  return cancelListing(d, p.id, p.roles.includes('admin'), req.params.id);
 });

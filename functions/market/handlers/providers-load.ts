@@ -9,7 +9,7 @@ const milli = (s: string): bigint => {
   return BigInt(w!) * 1000n + BigInt(f.padEnd(3, '0'));
 };
 
-export const handler = httpHandler(providersLoadRoute, marketContext, async (req, { rt }) => {
+export const handler = httpHandler(providersLoadRoute, marketContext, async (req, d) => {
   const providers: Provider[] =
     req.body.providers?.map((p) => ({
       id: p.providerId,
@@ -21,5 +21,5 @@ export const handler = httpHandler(providersLoadRoute, marketContext, async (req
       spotPriceMicro: p.spotPrice,
       scmPerMinMilli: milli(p.scmPerMin),
     })) ?? [...PROVIDER_FIXTURES];
-  return { loaded: await loadCatalog(rt, providers) };
+  return { loaded: await loadCatalog(d, providers) };
 });

@@ -4,7 +4,7 @@ import { formatAcu } from '../../platform/money.ts';
 import type { Provider, Tenor } from '../domain/catalog.ts';
 import type { Rc, RcStatus } from '../domain/rc.ts';
 import type { Listing, ListingStatus } from '../domain/secondary.ts';
-import { ownerGsi, providerKey, rcKey, rcOpenShard } from './keys.ts';
+import { listingKey, OPEN_LISTINGS_GSI, ownerGsi, providerKey, rcKey, rcOpenShard } from './keys.ts';
 
 type Item = Record<string, unknown>;
 
@@ -112,5 +112,17 @@ export function listingOut(l: Listing) {
     askPrice: formatAcu(l.askMicro),
     status: l.status,
     createdAt: l.createdAt,
+  };
+}
+
+/** The listing item; indexed under its RC, and among open listings while OPEN. */
+export function listingItem(l: Listing): Item {
+  return {
+    ...listingKey(l.listingId),
+    kind: 'listing',
+    ...l,
+    gsi2pk: `RCLST#${l.rcId}`,
+    gsi2sk: l.listingId,
+    ...(l.status === 'OPEN' ? { gsi1pk: OPEN_LISTINGS_GSI, gsi1sk: `${l.createdAt}#${l.listingId}` } : {}),
   };
 }

@@ -1,32 +1,20 @@
 /** Loading the provider catalog and reading the market (stats per provider and tenor). */
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { formatAcu } from '../../platform/money.ts';
-import type { Runtime } from '../../platform/runtime.ts';
+import type { MarketDeps } from '../deps.ts';
 import { TENOR_IDS, type Provider, type Tenor } from '../domain/catalog.ts';
 import { maxNotionalScu, remainingScu } from '../domain/capacity.ts';
 import { price, ONE } from '../domain/pricing.ts';
-import { providerItem } from '../store/codec.ts';
-import { capacityKey } from '../store/keys.ts';
 import { allProviders, type ProviderState } from '../store/reads.ts';
+import { putProvider, setCapacityMax } from '../store/writes.ts';
 
 /**
  * Puts each provider and sets its counters' max from the capacity formula; SCU already
  * sold are kept (reloading the catalog never forgets a sale).
  */
-export async function loadCatalog(rt: Runtime, providers: readonly Provider[]): Promise<number> {
-  const table = rt.table('market');
+export async function loadCatalog(d: Pick<MarketDeps, 'store'>, providers: readonly Provider[]): Promise<number> {
   for (const p of providers) {
-    await rt.doc.send(new PutCommand({ TableName: table, Item: providerItem(p) }));
-    for (const tenor of TENOR_IDS) {
-      await rt.doc.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: capacityKey(p.id, tenor),
-          UpdateExpression: 'SET kind = :k, providerId = :p, tenor = :t, maxScu = :m, soldScu = if_not_exists(soldScu, :z), gsi1pk = :g, gsi1sk = :s',
-          ExpressionAttributeValues: { ':k': 'capacity', ':p': p.id, ':t': tenor, ':m': maxNotionalScu(p, tenor), ':z': 0n, ':g': 'PROVIDERS', ':s': `${p.id}#CAP#${tenor}` },
-        }),
-      );
-    }
+    await putProvider(d.store, p);
+    for (const tenor of TENOR_IDS) await setCapacityMax(d.store, { providerId: p.id, tenor, maxScu: maxNotionalScu(p, tenor) });
   }
   return providers.length;
 }
@@ -61,8 +49,8 @@ export interface MarketFilter {
   region?: string | undefined;
 }
 
-export async function market(rt: Runtime, f: MarketFilter) {
-  const states = (await allProviders(rt)).filter((s) => (!f.gpuProfile || s.provider.gpuProfile === f.gpuProfile) && (!f.region || s.provider.region === f.region));
+export async function market(d: Pick<MarketDeps, 'store'>, f: MarketFilter) {
+  const states = (await allProviders(d.store)).filter((s) => (!f.gpuProfile || s.provider.gpuProfile === f.gpuProfile) && (!f.region || s.provider.region === f.region));
   return states.flatMap((s) => (f.tenor ? [f.tenor] : TENOR_IDS).map((t) => statsOf(s, t)));
 }
 

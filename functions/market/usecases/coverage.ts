@@ -7,31 +7,32 @@
  * is one ledger transfer: a job id is applied once, a repeat is a replay, another payload
  * a 409. A lost race on an RC (its version moved) or on the user's balance is re-planned.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../platform/errors.ts';
+import { marketError } from '../errors.ts';
 import { isoAt } from '../../platform/clock.ts';
 import { formatAcu } from '../../platform/money.ts';
 import { TransactionCancelledError, type LabelledItem } from '../../platform/dynamo/transact.ts';
-import type { Runtime } from '../../platform/runtime.ts';
+import type { MarketDeps } from '../deps.ts';
 import type { Json } from '../../platform/canonical-json.ts';
-import { account, ledgerFor, type Posting } from '../../ledger/index.ts';
+import { account, type Posting } from '../../ledger/index.ts';
 import { runtimeToScu } from '../domain/catalog.ts';
+import { scu, type Scu } from '../domain/units.ts';
 import { MAX_JOBS_PER_APPLY, planJobs, type CoveragePlan, type RcDraw } from '../domain/coverage.ts';
-import { jobDetailKey, jobKey, rcKey } from '../store/keys.ts';
-import { cachedProvider, rcsOfOwner } from '../store/reads.ts';
+import { appliedJobs, cachedProvider, rcsOfOwner } from '../store/reads.ts';
+import { jobAllocation, jobAllocationDetail, rcChange, type RcAllocation } from '../store/writes.ts';
 import { replayOrReject, requestHash } from '../../platform/idempotency.ts';
 import { backoff, GUARD_ATTEMPTS, keptChanging } from './contention.ts';
 
 export interface JobUsage {
   jobId: string;
-  scu?: bigint | undefined;
+  scu?: Scu | undefined;
   runtimeSeconds?: bigint | undefined;
 }
 
 /** A job's usage as the API carries it (JSON numbers) in the use case's terms. */
 export const usageFromJson = (j: { jobId: string; scu?: number | undefined; runtimeSeconds?: number | undefined }): JobUsage => ({
   jobId: j.jobId,
-  scu: j.scu === undefined ? undefined : BigInt(j.scu),
+  scu: j.scu === undefined ? undefined : scu(BigInt(j.scu)),
   runtimeSeconds: j.runtimeSeconds === undefined ? undefined : BigInt(j.runtimeSeconds),
 });
 
@@ -55,13 +56,14 @@ export interface Applied {
   replayed: boolean;
 }
 
-export async function applyJob(rt: Runtime, req: JobApply): Promise<Applied> {
-  const [one] = await applyJobs(rt, { userId: req.userId, providerId: req.providerId, jobs: [req], pathOf: () => 'body' });
+export async function applyJob(d: MarketDeps, req: JobApply): Promise<Applied> {
+  const [one] = await applyJobs(d, { userId: req.userId, providerId: req.providerId, jobs: [req], pathOf: () => 'body' });
   return one!;
 }
 
 /** Applies each job exactly once; results in request order. All new jobs commit together. */
-export async function applyJobs(rt: Runtime, req: JobsApply): Promise<Applied[]> {
+export async function applyJobs(d: MarketDeps, req: JobsApply): Promise<Applied[]> {
+  const { rt, ledger, store } = d;
   const pathOf = req.pathOf ?? ((i: number) => `body.jobs.${i}`);
   if (req.jobs.length === 0 || req.jobs.length > MAX_JOBS_PER_APPLY) {
     throw new AppError('validation_failed', `give 1 to ${MAX_JOBS_PER_APPLY} jobs`, { issues: [{ path: 'body.jobs', message: `1 to ${MAX_JOBS_PER_APPLY} jobs` }] });
@@ -71,11 +73,10 @@ export async function applyJobs(rt: Runtime, req: JobsApply): Promise<Applied[]>
     if (seen.has(j.jobId)) throw new AppError('validation_failed', `job ${j.jobId} appears twice`, { issues: [{ path: `${pathOf(i)}.jobId`, message: 'duplicate job id' }] });
     seen.add(j.jobId);
   });
-  const ledger = ledgerFor(rt);
   // No up-front lookup on this hot path: a replay fails an idempotency guard and the
   // stored results answer (or 409 for another payload).
-  const provider = await cachedProvider(rt, req.providerId);
-  if (!provider) throw new AppError('unknown_provider', `no provider "${req.providerId}"`, { issues: [{ path: 'body.providerId', message: 'unknown provider' }] });
+  const provider = await cachedProvider(store, req.providerId, rt.clock.nowMs());
+  if (!provider) throw marketError('unknown_provider', `no provider "${req.providerId}"`, { issues: [{ path: 'body.providerId', message: 'unknown provider' }] });
   const jobs = req.jobs.map((j, i) => {
     const scu = j.scu ?? runtimeToScu(j.runtimeSeconds ?? 0n, provider.scmPerMinMilli);
     if (scu <= 0n) throw new AppError('validation_failed', `job ${j.jobId} used no SCU`, { issues: [{ path: `${pathOf(i)}.runtimeSeconds`, message: 'converts to zero SCU' }] });
@@ -88,7 +89,7 @@ export async function applyJobs(rt: Runtime, req: JobsApply): Promise<Applied[]>
     const pending = jobs.filter((j) => !done.has(j.jobId));
     if (pending.length === 0) return jobs.map((j) => done.get(j.jobId)!);
     const nowIso = isoAt(rt.clock.nowMs());
-    const rcs = await rcsOfOwner(rt, req.userId, req.providerId);
+    const rcs = await rcsOfOwner(store, req.userId, req.providerId);
     const scus = pending.map((j) => j.scu);
     let batch = planJobs(rcs, nowIso, scus, provider.spotPriceMicro, 0n);
     if (batch.plans.some((p) => p.spotCostMicro > 0n)) batch = planJobs(rcs, nowIso, scus, provider.spotPriceMicro, await ledger.balance(account.user(req.userId)));
@@ -106,16 +107,16 @@ export async function applyJobs(rt: Runtime, req: JobsApply): Promise<Applied[]>
         requestHash: batchHash,
         postings: postingsOf(req, batch.rcs, batch.plans),
         memo: one ? `job ${pending[0]!.jobId}` : `jobs ${pending[0]!.jobId} +${pending.length - 1}`,
-        extra: itemsOf(rt, req, pending, batch, results, nowIso),
+        extra: itemsOf(d, req, pending, batch, results, nowIso),
         result: stored,
       });
       // A replay answers from the job records (a batch's ledger record only names its jobs).
-      if (out.replayed) await settleApplied(rt, pending, done);
+      if (out.replayed) await settleApplied(d, pending, done);
       else pending.forEach((j, i) => done.set(j.jobId, { result: results[i]!, replayed: false }));
     } catch (err) {
       if (err instanceof TransactionCancelledError && err.failed(/^job:/)) {
         // Some of these jobs were applied before: answer them from their records, retry the rest.
-        await settleApplied(rt, pending, done);
+        await settleApplied(d, pending, done);
         continue;
       }
       const lostRace = (err instanceof TransactionCancelledError && err.failed(/^rc:/)) || (err instanceof AppError && err.code === 'insufficient_funds');
@@ -127,13 +128,11 @@ export async function applyJobs(rt: Runtime, req: JobsApply): Promise<Applied[]>
 }
 
 /** Marks the jobs that already have a record as replays; another payload is a 409. */
-async function settleApplied(rt: Runtime, pending: { jobId: string; hash: string }[], done: Map<string, Applied>): Promise<void> {
-  const table = rt.table('market');
-  const found = await Promise.all(pending.map((j) => rt.doc.send(new GetCommand({ TableName: table, Key: jobKey(j.jobId), ConsistentRead: true }))));
+async function settleApplied(d: MarketDeps, pending: { jobId: string; hash: string }[], done: Map<string, Applied>): Promise<void> {
+  const found = await appliedJobs(d.store, pending.map((j) => j.jobId));
   let settled = 0;
   pending.forEach((j, i) => {
-    const it = found[i]!.Item;
-    const record = it && { requestHash: String(it.requestHash), result: JSON.parse(String(it.result)) as JobApplyResult };
+    const record = found[i] as { requestHash: string; result: JobApplyResult } | undefined;
     const result = replayOrReject(record, j.hash, `job ${j.jobId}`, { jobId: j.jobId });
     if (!result) return;
     done.set(j.jobId, { result, replayed: true });
@@ -169,55 +168,28 @@ function resultOf(req: JobsApply, jobId: string, scu: bigint, plan: CoveragePlan
   };
 }
 
-/** What GET /positions/{rcId} lists for one RC drawn by a job (read through gsi2). */
-function allocationOf(jobId: string, d: RcDraw, at: string) {
-  return { jobId, rcId: d.rcId, scu: d.scu, feeUsageMicro: d.usageMicro, gsi2pk: `RCALLOC#${d.rcId}`, gsi2sk: jobId, at };
-}
+const allocationOf = (jobId: string, d: RcDraw, at: string): RcAllocation => ({ jobId, rcId: d.rcId, scu: d.scu, feeUsageMicro: d.usageMicro, at });
 
-function itemsOf(
-  rt: Runtime,
-  req: JobsApply,
-  jobs: { jobId: string; hash: string }[],
-  batch: ReturnType<typeof planJobs>,
-  results: JobApplyResult[],
-  at: string,
-): LabelledItem[] {
-  const table = rt.table('market');
-  // Each RC once, at its state after the whole batch, guarded by the version read.
-  const items: LabelledItem[] = batch.rcs.map((d) => ({
-    label: `rc:${d.rcId}`,
-    item: {
-      Update: {
-        TableName: table,
-        Key: rcKey(d.rcId),
-        UpdateExpression: 'SET usedScu = :u, escrowMicro = :e, #s = :s, version = :nv',
-        ConditionExpression: 'version = :v AND #s = :active',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':u': d.usedScuAfter, ':e': d.escrowAfter, ':s': d.statusAfter, ':nv': d.version + 1n, ':v': d.version, ':active': 'ACTIVE' },
-      },
-    },
-  }));
+function itemsOf(d: MarketDeps, req: JobsApply, jobs: { jobId: string; hash: string }[], batch: ReturnType<typeof planJobs>, results: JobApplyResult[], at: string): LabelledItem[] {
+  // Each RC once, at its state after the whole batch, guarded by the version read (and still ACTIVE).
+  const items: LabelledItem[] = batch.rcs.map((r) =>
+    rcChange(d.store, { rcId: r.rcId, version: r.version }, { usedScu: r.usedScuAfter, escrowMicro: r.escrowAfter, status: r.statusAfter }, { activeOnly: true }),
+  );
   jobs.forEach((j, i) => {
     const { draws } = batch.plans[i]!;
-    // A job drawn from one RC (the common case) carries that RC's allocation itself, indexed
-    // under RCALLOC#<rcId>: one item fewer. Several RCs: one detail record each.
     const [only] = draws;
-    const inline = draws.length === 1 && only ? allocationOf(j.jobId, only, at) : {};
-    items.push({
-      label: `job:${j.jobId}`,
-      item: {
-        Put: {
-          TableName: table,
-          Item: { ...jobKey(j.jobId), ...inline, kind: 'job', jobId: j.jobId, userId: req.userId, providerId: req.providerId, requestHash: j.hash, result: JSON.stringify(results[i]), at },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-    });
-    if (draws.length > 1) {
-      draws.forEach((d, n) => {
-        items.push({ label: `detail:${j.jobId}:${n}`, item: { Put: { TableName: table, Item: { ...jobDetailKey(j.jobId, n), kind: 'jobDetail', ...allocationOf(j.jobId, d, at) } } } });
-      });
-    }
+    items.push(
+      jobAllocation(d.store, {
+        jobId: j.jobId,
+        userId: req.userId,
+        providerId: req.providerId,
+        requestHash: j.hash,
+        result: results[i],
+        at,
+        onlyDraw: draws.length === 1 && only ? allocationOf(j.jobId, only, at) : undefined,
+      }),
+    );
+    if (draws.length > 1) draws.forEach((r, n) => items.push(jobAllocationDetail(d.store, n, allocationOf(j.jobId, r, at))));
   });
   return items;
 }

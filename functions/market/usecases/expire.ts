@@ -9,14 +9,13 @@ import { AppError } from '../../platform/errors.ts';
 import { isoAt } from '../../platform/clock.ts';
 import { formatAcu, parseAcu } from '../../platform/money.ts';
 import type { LabelledItem } from '../../platform/dynamo/transact.ts';
-import type { Runtime } from '../../platform/runtime.ts';
-import { account, ledgerFor, type Posting } from '../../ledger/index.ts';
+import { account, type Posting } from '../../ledger/index.ts';
+import type { MarketDeps } from '../deps.ts';
 import { expirySplit } from '../domain/expiry.ts';
-import { capacityKey, rcKey } from '../store/keys.ts';
 import { dueRcIds, getRc, listingsOfRc, soldScuOf } from '../store/reads.ts';
+import { capacityRelease, listingClose, rcExpired } from '../store/writes.ts';
 import { requestHash } from '../../platform/idempotency.ts';
 import { backoff, GUARD_ATTEMPTS, keptChanging, lostGuard } from './contention.ts';
-import { closeListingItem } from './secondary.ts';
 
 export type ExpiredRc = {
   rcId: string;
@@ -29,51 +28,24 @@ export type ExpiredRc = {
 };
 
 /** Expires one RC if it is due; null when it is not due or already expired. */
-export async function expireRc(rt: Runtime, rcId: string): Promise<{ expired: ExpiredRc; replayed: boolean } | null> {
-  const ledger = ledgerFor(rt);
+export async function expireRc(d: MarketDeps, rcId: string): Promise<{ expired: ExpiredRc; replayed: boolean } | null> {
+  const { rt, ledger, store } = d;
   for (let attempt = 1; ; attempt++) {
-    const rc = await getRc(rt, rcId);
+    const rc = await getRc(store, rcId);
     const nowIso = isoAt(rt.clock.nowMs());
     if (!rc || rc.status === 'EXPIRED' || rc.expiresAt > nowIso) return null;
     const split = expirySplit(rc.escrowMicro, rc.usedScu, rc.maxScu);
     const postings: Posting[] = [];
     if (split.refundMicro > 0n) postings.push({ from: account.escrow(rc.rcId), to: account.user(rc.ownerId), amount: split.refundMicro });
     if (split.breakageMicro > 0n) postings.push({ from: account.escrow(rc.rcId), to: account.provider(rc.providerId), amount: split.breakageMicro });
-    const open = (await listingsOfRc(rt, rc.rcId)).filter((l) => l.status === 'OPEN');
+    const open = (await listingsOfRc(store, rc.rcId)).filter((l) => l.status === 'OPEN');
     // Never below zero, even if the counter was reset by hand since the sale.
-    const sold = await soldScuOf(rt, rc.providerId, rc.tenor);
+    const sold = await soldScuOf(store, rc.providerId, rc.tenor);
     const giveBack = rc.maxScu < sold ? rc.maxScu : sold;
     const extra: LabelledItem[] = [
-      {
-        label: `rc:${rc.rcId}`,
-        item: {
-          Update: {
-            TableName: rt.table('market'),
-            Key: rcKey(rc.rcId),
-            UpdateExpression: 'SET #s = :x, escrowMicro = :z, listedScu = :z, expiredAt = :at, refundMicro = :r, breakageMicro = :b, version = :nv REMOVE gsi2pk, gsi2sk',
-            ConditionExpression: 'version = :v',
-            ExpressionAttributeNames: { '#s': 'status' },
-            ExpressionAttributeValues: { ':x': 'EXPIRED', ':z': 0n, ':at': nowIso, ':r': split.refundMicro, ':b': split.breakageMicro, ':v': rc.version, ':nv': rc.version + 1n },
-          },
-        },
-      },
-      ...open.map((l) => closeListingItem(rt, l, 'CANCELLED')),
-      ...(giveBack > 0n
-        ? [
-            {
-              label: `capacity:${rc.providerId}:${rc.tenor}`,
-              item: {
-                Update: {
-                  TableName: rt.table('market'),
-                  Key: capacityKey(rc.providerId, rc.tenor),
-                  UpdateExpression: 'ADD soldScu :minus',
-                  ConditionExpression: 'soldScu >= :back',
-                  ExpressionAttributeValues: { ':minus': -giveBack, ':back': giveBack },
-                },
-              },
-            },
-          ]
-        : []),
+      rcExpired(store, rc, { at: nowIso, refundMicro: split.refundMicro, breakageMicro: split.breakageMicro }),
+      ...open.map((l) => listingClose(store, l, 'CANCELLED')),
+      ...(giveBack > 0n ? [capacityRelease(store, { providerId: rc.providerId, tenor: rc.tenor, scu: giveBack })] : []),
     ];
     const expired: ExpiredRc = {
       rcId: rc.rcId,
@@ -96,15 +68,15 @@ export async function expireRc(rt: Runtime, rcId: string): Promise<{ expired: Ex
 }
 
 /** Expires every due RC, up to `limit` per call. */
-export async function expireDue(rt: Runtime, limit = 500) {
-  const ids = await dueRcIds(rt, isoAt(rt.clock.nowMs()), limit);
+export async function expireDue(d: MarketDeps, limit = 500) {
+  const ids = await dueRcIds(d.store, isoAt(d.rt.clock.nowMs()), limit);
   const expired: ExpiredRc[] = [];
   let refund = 0n;
   let breakage = 0n;
   // An RC whose writes keep winning over the sweep is left for the next one, not a failed sweep.
   let busy = 0;
   const attempt = (id: string) =>
-    expireRc(rt, id).catch((err: unknown) => {
+    expireRc(d, id).catch((err: unknown) => {
       if (!(err instanceof AppError && err.code === 'conflict')) throw err;
       busy++;
       return null;

@@ -5,18 +5,19 @@
  * quote's OPEN → PURCHASED change. Idempotent by `Idempotency-Key` (else by quote id).
  */
 import { AppError } from '../../platform/errors.ts';
+import { marketError } from '../errors.ts';
 import { isoAt } from '../../platform/clock.ts';
 import { formatAcu } from '../../platform/money.ts';
 import { TransactionCancelledError, type LabelledItem } from '../../platform/dynamo/transact.ts';
-import type { Runtime } from '../../platform/runtime.ts';
-import { account, ledgerFor, type Posting } from '../../ledger/index.ts';
+import { account, type Posting } from '../../ledger/index.ts';
+import type { MarketDeps } from '../deps.ts';
 import { isTenor, tenorMs, type Tenor } from '../domain/catalog.ts';
 import { planPurchase } from '../domain/purchase.ts';
 import type { Offer } from '../domain/quote.ts';
 import type { Rc } from '../domain/rc.ts';
-import { rcItem, rcOut } from '../store/codec.ts';
-import { capacityKey, quoteKey } from '../store/keys.ts';
+import { rcOut } from '../store/codec.ts';
 import { getQuoteItem, offerOf, providerState } from '../store/reads.ts';
+import { capacityReserve, quotePurchased, rcCreate } from '../store/writes.ts';
 import { allocationsFromItem } from './quote.ts';
 import { requestHash } from '../../platform/idempotency.ts';
 
@@ -32,31 +33,31 @@ export type PurchaseResult = ReturnType<typeof purchaseResult>;
  * transaction `insufficient_funds`, `capacity_exhausted` (a concurrent buyer won) or
  * `conflict` (a concurrent purchase of the same quote won).
  */
-export async function purchase(rt: Runtime, userId: string, quoteId: string, idempotencyKey?: string, maxDriftBps?: number): Promise<{ result: PurchaseResult; replayed: boolean }> {
-  const ledger = ledgerFor(rt);
+export async function purchase(d: MarketDeps, userId: string, quoteId: string, idempotencyKey?: string, maxDriftBps?: number): Promise<{ result: PurchaseResult; replayed: boolean }> {
+  const { rt, ledger, store } = d;
   const key = `purchase:${userId}:${idempotencyKey ?? quoteId}`;
   const hash = requestHash({ quoteId, maxDriftBps: maxDriftBps ?? null });
   const prior = await ledger.replayOf<PurchaseResult>({ key, requestHash: hash });
   if (prior) return { result: prior.result, replayed: true };
-  const q = await getQuoteItem(rt, quoteId);
-  if (!q || q.ownerId !== userId) throw new AppError('quote_not_found', `no quote ${quoteId}`);
+  const q = await getQuoteItem(store, quoteId);
+  if (!q || q.ownerId !== userId) throw marketError('quote_not_found', `no quote ${quoteId}`);
   if (q.status !== 'OPEN') throw new AppError('conflict', `quote ${quoteId} was already purchased`);
   const now = rt.clock.nowMs();
-  if (String(q.expiresAt) <= isoAt(now)) throw new AppError('quote_expired', `quote ${quoteId} expired at ${String(q.expiresAt)}; ask for a new one`);
+  if (String(q.expiresAt) <= isoAt(now)) throw marketError('quote_expired', `quote ${quoteId} expired at ${String(q.expiresAt)}; ask for a new one`);
   const tenor = String(q.tenor);
-  if (!isTenor(tenor)) throw new AppError('unknown_tenor', `quote ${quoteId} has an unknown tenor`);
+  if (!isTenor(tenor)) throw marketError('unknown_tenor', `quote ${quoteId} has an unknown tenor`);
   const allocations = allocationsFromItem(q.allocations);
-  if (allocations.length === 0) throw new AppError('capacity_exhausted', `quote ${quoteId} has no allocations: no capacity was available`);
+  if (allocations.length === 0) throw marketError('capacity_exhausted', `quote ${quoteId} has no allocations: no capacity was available`);
 
   const offers = new Map<string, Offer>();
-  const states = await Promise.all(allocations.map((a) => providerState(rt, a.providerId)));
+  const states = await Promise.all(allocations.map((a) => providerState(store, a.providerId)));
   for (const s of states) {
     const o = s && offerOf(s, tenor);
     if (o) offers.set(o.provider.id, o);
   }
   const plan = planPurchase(allocations, offers, tenor, maxDriftBps === undefined ? undefined : BigInt(maxDriftBps) * 100n);
   if (!plan.ok && plan.reason === 'price_drifted') {
-    throw new AppError('price_drifted', `the lock price of ${plan.providerId} moved from ${formatAcu(plan.quotedLockMicro)} to ${formatAcu(plan.currentLockMicro)}`, {
+    throw marketError('price_drifted', `the lock price of ${plan.providerId} moved from ${formatAcu(plan.quotedLockMicro)} to ${formatAcu(plan.currentLockMicro)}`, {
       providerId: plan.providerId,
       quotedPrice: formatAcu(plan.quotedLockMicro),
       currentPrice: formatAcu(plan.currentLockMicro),
@@ -66,11 +67,8 @@ export async function purchase(rt: Runtime, userId: string, quoteId: string, ide
 
   const createdAt = isoAt(now);
   const expiresAt = isoAt(now + tenorMs(tenor));
-  const table = rt.table('market');
   const postings: Posting[] = [];
-  const extra: LabelledItem[] = [
-    { label: 'quote', item: { Update: { TableName: table, Key: quoteKey(quoteId), UpdateExpression: 'SET #s = :p', ConditionExpression: '#s = :o', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':p': 'PURCHASED', ':o': 'OPEN' } } } },
-  ];
+  const extra: LabelledItem[] = [quotePurchased(store, quoteId)];
   const rcs: Rc[] = plan.lines.map((l) => {
     const provider = offers.get(l.providerId)!.provider;
     return {
@@ -98,20 +96,8 @@ export async function purchase(rt: Runtime, userId: string, quoteId: string, ide
     const rc = rcs[i]!;
     if (l.commitTotalMicro > 0n) postings.push({ from: account.user(userId), to: account.provider(l.providerId), amount: l.commitTotalMicro });
     if (l.escrowMicro > 0n) postings.push({ from: account.user(userId), to: account.escrow(rc.rcId), amount: l.escrowMicro });
-    const max = offers.get(l.providerId)!.maxScu;
-    extra.push({
-      label: `capacity:${l.providerId}:${tenor}`,
-      item: {
-        Update: {
-          TableName: table,
-          Key: capacityKey(l.providerId, tenor),
-          UpdateExpression: 'ADD soldScu :q',
-          ConditionExpression: 'maxScu = :max AND soldScu <= :lim',
-          ExpressionAttributeValues: { ':q': l.scu, ':max': max, ':lim': l.soldLimitScu },
-        },
-      },
-    });
-    extra.push({ label: `rc:${rc.rcId}`, item: { Put: { TableName: table, Item: rcItem(rc), ConditionExpression: 'attribute_not_exists(pk)' } } });
+    extra.push(capacityReserve(store, { providerId: l.providerId, tenor, scu: l.scu, maxScu: offers.get(l.providerId)!.maxScu, soldLimitScu: l.soldLimitScu }));
+    extra.push(rcCreate(store, rc));
   });
   const result = purchaseResult(quoteId, plan, rcs);
   try {
@@ -137,7 +123,7 @@ function purchaseResult(quoteId: string, plan: Extract<ReturnType<typeof planPur
 }
 
 function capacityExhausted(providerId: string, remaining: bigint | null): AppError {
-  return new AppError('capacity_exhausted', `provider ${providerId} no longer has the capacity this quote reserved`, {
+  return marketError('capacity_exhausted', `provider ${providerId} no longer has the capacity this quote reserved`, {
     providerId,
     ...(remaining !== null ? { remainingScu: Number(remaining) } : {}),
   });

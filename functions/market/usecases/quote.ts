@@ -1,28 +1,29 @@
 /** Quote: price the request across providers and keep the result for QUOTE_TTL_MS. */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { AppError } from '../../platform/errors.ts';
+import { marketError } from '../errors.ts';
 import { isoAt } from '../../platform/clock.ts';
 import { formatAcu } from '../../platform/money.ts';
 import { big } from '../../platform/dynamo/client.ts';
-import type { Runtime } from '../../platform/runtime.ts';
+import type { MarketDeps } from '../deps.ts';
 import type { Tenor } from '../domain/catalog.ts';
+import type { Scu } from '../domain/units.ts';
 import { planQuote, QUOTE_TTL_MS, type Allocation, type Offer } from '../domain/quote.ts';
-import { quoteKey } from '../store/keys.ts';
 import { allProviders, offerOf } from '../store/reads.ts';
+import { putQuote } from '../store/writes.ts';
 
 export interface QuoteRequest {
   tenor: Tenor;
-  quantityScu: bigint;
+  quantityScu: Scu;
   gpuProfile?: string | undefined;
   region?: string | undefined;
   providerIds?: string[] | undefined;
 }
 
-export async function createQuote(rt: Runtime, userId: string, req: QuoteRequest) {
-  const states = await allProviders(rt);
+export async function createQuote(d: MarketDeps, userId: string, req: QuoteRequest) {
+  const { rt, store } = d;
+  const states = await allProviders(store);
   const known = new Set(states.map((s) => s.provider.id));
   const unknown = (req.providerIds ?? []).find((id) => !known.has(id));
-  if (unknown) throw new AppError('unknown_provider', `no provider "${unknown}"`, { issues: [{ path: 'body.providerIds', message: `unknown provider ${unknown}` }] });
+  if (unknown) throw marketError('unknown_provider', `no provider "${unknown}"`, { issues: [{ path: 'body.providerIds', message: `unknown provider ${unknown}` }] });
   const offers: Offer[] = states
     .filter((s) => (!req.gpuProfile || s.provider.gpuProfile === req.gpuProfile) && (!req.region || s.provider.region === req.region))
     .filter((s) => !req.providerIds || req.providerIds.includes(s.provider.id))
@@ -31,26 +32,16 @@ export async function createQuote(rt: Runtime, userId: string, req: QuoteRequest
   const now = rt.clock.nowMs();
   const quoteId = rt.ids.next('quo');
   const expiresAt = isoAt(now + QUOTE_TTL_MS);
-  await rt.doc.send(
-    new PutCommand({
-      TableName: rt.table('market'),
-      Item: {
-        ...quoteKey(quoteId),
-        kind: 'quote',
-        quoteId,
-        ownerId: userId,
-        tenor: req.tenor,
-        requestedScu: req.quantityScu,
-        allocations: plan.allocations,
-        status: 'OPEN',
-        createdAt: isoAt(now),
-        expiresAt,
-        // Kept a day past validity so a late purchase reads "expired", not "not found".
-        ttl: Math.floor((now + QUOTE_TTL_MS) / 1000) + 86_400,
-      },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  );
+  await putQuote(store, {
+    quoteId,
+    ownerId: userId,
+    tenor: req.tenor,
+    requestedScu: req.quantityScu,
+    allocations: plan.allocations,
+    createdAt: isoAt(now),
+    expiresAt,
+    expiresAtMs: now + QUOTE_TTL_MS,
+  });
   return {
     quoteId,
     tenor: req.tenor,

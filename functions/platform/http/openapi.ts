@@ -1,7 +1,6 @@
 /** OpenAPI 3.1 from the route table's zod schemas (JSON Schema 2020-12 is 3.1's dialect). */
 import * as z from 'zod';
 import type { RouteSpec } from './route.ts';
-import { ERROR_STATUS } from '../errors.ts';
 
 type Json = Record<string, unknown>;
 
@@ -22,21 +21,22 @@ function parameters(s: z.ZodType | undefined, where: 'path' | 'query'): Json[] {
   }));
 }
 
-const PROBLEM: Json = {
+const problemSchema = (codes: readonly string[]): Json => ({
   type: 'object',
   required: ['type', 'title', 'status', 'code', 'detail'],
   properties: {
     type: { type: 'string' },
     title: { type: 'string' },
     status: { type: 'integer' },
-    code: { type: 'string', enum: Object.keys(ERROR_STATUS) },
+    code: { type: 'string', enum: [...codes] },
     detail: { type: 'string' },
     instance: { type: 'string' },
     issues: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
   },
-};
+});
 
-export function buildOpenApi(routes: readonly RouteSpec[], version = '0.1.0'): Json {
+/** The document of `routes`; `errorCodes` are every `code` a problem body may carry. */
+export function buildOpenApi(routes: readonly RouteSpec[], errorCodes: readonly string[], version = '0.1.0'): Json {
   const paths: Record<string, Record<string, Json>> = {};
   for (const r of routes) {
     const op: Json = {
@@ -62,7 +62,7 @@ export function buildOpenApi(routes: readonly RouteSpec[], version = '0.1.0'): J
     info: { title: 'VR-ACU exchange', version, description: 'Money is a decimal string of ACU with at most 6 decimals.' },
     components: {
       securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } },
-      schemas: { Problem: PROBLEM },
+      schemas: { Problem: problemSchema(errorCodes) },
     },
     security: [{ apiKey: [] }],
     paths,

@@ -4,20 +4,13 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
-import { AppError, type FieldIssue } from '../errors.ts';
+import { AppError } from '../errors.ts';
+import { issuesOf } from '../validation.ts';
+
+export { issuesOf };
 import type { RouteSpec } from './route.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-export function issuesOf(err: z.ZodError, prefix: string): FieldIssue[] {
-  return err.issues.map((i) => {
-    const path = [prefix, ...i.path.map(String)].filter(Boolean).join('.');
-    if (i.code === 'unrecognized_keys') {
-      return { path: [path, ...(i.keys ?? [])].filter(Boolean).join('.'), message: `unknown field${i.keys.length > 1 ? 's' : ''}: ${i.keys.join(', ')}` };
-    }
-    return { path, message: i.message };
-  });
-}
 
 function parseWith<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
   const r = schema.safeParse(value);

@@ -101,7 +101,7 @@ describe('GET /v1/ledger/accounts/{accountId}', () => {
   it('a user reads their own user and arrears accounts, not anyone else’s', async () => {
     const me = stack.client(buyer.key);
     expect((await me.call(accountRoute, { params: { accountId: account.arrears(buyer.id) } })).balance).toBe('0.000000');
-    await expect(me.call(accountRoute, { params: { accountId: account.user(other.id) } })).rejects.toMatchObject({ status: 403, code: 'forbidden' });
+    await expect(me.call(accountRoute, { params: { accountId: account.user(other.id) } })).rejects.toMatchObject({ status: 404, code: 'not_found' });
     await expect(me.call(accountRoute, { params: { accountId: account.platform } })).rejects.toBeInstanceOf(ApiError);
   });
 

@@ -18,7 +18,7 @@ const provider: Principal = { id: 'prn_prov', tenant: 'tenant-prov', roles: ['pr
 
 let h: Harness;
 beforeAll(async () => {
-  h = await jobsHarness({ agents: 2, config: { quota: { maxActiveJobs: 3, maxActiveScu: 100 } } });
+  h = await jobsHarness({ agents: 2, config: { quota: { maxActiveJobs: 3, maxActiveGpuMinutes: 100 } } });
 });
 afterAll(async () => {
   await h.close();
@@ -61,7 +61,7 @@ describe('submission: bad input is a 4xx naming the field, and nothing is queued
   it('preflight returns the profile and plan and persists nothing', async () => {
     const r = await call(api.preflightRoute, alice, { body: { adapter: 'training', spec: { numGpus: 2 } } });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ adapter: 'training', accepted: true, profile: { numGpus: 2, minVramGb: 40 }, plan: { strategy: 'ddp' }, resources: { cpuUnits: 1024, memoryMb: 2048, timeoutMs: 3_600_000, network: 'none' }, scu: 120 });
+    expect(r.body).toMatchObject({ adapter: 'training', accepted: true, profile: { numGpus: 2, minVramGb: 40 }, plan: { strategy: 'ddp' }, resources: { cpuUnits: 1024, memoryMb: 2048, timeoutMs: 3_600_000, network: 'none' }, gpuMinutes: 120 });
     expect(await h.visible('jobSteps')).toBe(0);
     expect((await tenantJobs(h.d.store, alice.tenant, 10)).jobs).toEqual([]);
     const bad = await call(api.preflightRoute, alice, { body: { adapter: 'nope' } });
@@ -146,7 +146,7 @@ describe('quotas', () => {
     expect(over.body).toMatchObject({ code: 'quota_exceeded', quota: 'activeJobs', limit: 3 });
     expect((await tenantJobs(h.d.store, carol.tenant, 10)).jobs).toHaveLength(3);
     const scu = await call(api.submitJobRoute, alice, { body: { ...good, spec: { ...good.spec, scmMinutes: 101 } } });
-    expect(scu.body).toMatchObject({ code: 'quota_exceeded', quota: 'activeScu' });
+    expect(scu.body).toMatchObject({ code: 'quota_exceeded', quota: 'activeGpuMinutes' });
   });
 });
 

@@ -71,7 +71,7 @@ describe('lifecycle on the real local sandbox', () => {
     // Everything given back: the agent, the pool slot, the tenant's quota.
     expect(await poolActive(h.d.store)).toBe(0);
     expect((await listAgents(h.d.store)).every((a) => !a.jobId)).toBe(true);
-    expect(await tenantUsage(h.d.store, buyer.tenant)).toEqual({ jobs: 0, scu: 0 });
+    expect(await tenantUsage(h.d.store, buyer.tenant)).toEqual({ jobs: 0, gpuMinutes: 0 });
   });
 
   it('a non-zero exit → FAILED, with a deletion attestation', async () => {

@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 async function runPool(agents: number, maxAgents: number, jobs: number) {
-  h = await jobsHarness({ agents, maxAgents, config: { quota: { maxActiveJobs: 1000, maxActiveScu: 1_000_000 } } });
+  h = await jobsHarness({ agents, maxAgents, config: { quota: { maxActiveJobs: 1000, maxActiveGpuMinutes: 1_000_000 } } });
   const live = new Set<string>();
   const agentOf = new Map<string, string>();
   let maxLive = 0;
@@ -85,7 +85,7 @@ describe('agent pool', () => {
   });
 
   it('a launch failure inside dispatch does not nest a second dispatch: the same loop goes on to the next queued job', async () => {
-    h = await jobsHarness({ agents: 0, maxAgents: 1, config: { quota: { maxActiveJobs: 1000, maxActiveScu: 1_000_000 } } });
+    h = await jobsHarness({ agents: 0, maxAgents: 1, config: { quota: { maxActiveJobs: 1000, maxActiveGpuMinutes: 1_000_000 } } });
         let depth = 0;
     let deepest = 0;
     let dispatches = 0;

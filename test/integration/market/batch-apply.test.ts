@@ -20,7 +20,7 @@ const SIZES = [4, 4, 5, 3, 6, 2];
 
 beforeAll(async () => {
   env = await testEnv({ seed: 23 });
-  await loadCatalog(env.rt, PROVIDER_FIXTURES);
+  await loadCatalog(env.compositions.market, PROVIDER_FIXTURES);
   // Capacity far above what is sold keeps utilisation, and so the price, the same for every buyer.
   for (const tenor of ['T7D', 'T30D']) await setCapacity(env.rt, PROVIDER, tenor, 1_000_000n);
 });

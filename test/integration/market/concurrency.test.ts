@@ -19,7 +19,7 @@ let env: TestEnv;
 
 beforeAll(async () => {
   env = await testEnv({ seed: 11 });
-  await loadCatalog(env.rt, PROVIDER_FIXTURES);
+  await loadCatalog(env.compositions.market, PROVIDER_FIXTURES);
 });
 
 describe('capacity race', () => {
@@ -197,7 +197,7 @@ describe('expiry races', () => {
     await call(api.jobApplyRoute, OPERATOR, { body: { jobId: 'job-exp', userId: 'expirer', providerId: 'eta', scu: 9 } });
     const before = await userBalance(rt, 'expirer');
     env.clock.advance(7 * DAY_MS + 1);
-    const [a, b, c] = await Promise.all([expireDue(rt), expireDue(rt), scheduleHandler.with(env.compositions.market)({} as never, {} as never)]);
+    const [a, b, c] = await Promise.all([expireDue(env.compositions.market), expireDue(env.compositions.market), scheduleHandler.with(env.compositions.market)({} as never, {} as never)]);
     // Every due RC expired exactly once across the three sweeps.
     const expired = (await marketItems(rt)).filter((i) => i.kind === 'rc' && i.status === 'EXPIRED');
     expect(expired.map((i) => i.rcId)).toContain(rc.rcId);
@@ -224,7 +224,7 @@ describe('expiry races', () => {
     expect(full.body).toMatchObject({ filledScu: 0, partial: true });
 
     env.clock.advance(7 * DAY_MS + 1);
-    await Promise.all([expireDue(rt), expireDue(rt), scheduleHandler.with(env.compositions.market)({} as never, {} as never)]);
+    await Promise.all([expireDue(env.compositions.market), expireDue(env.compositions.market), scheduleHandler.with(env.compositions.market)({} as never, {} as never)]);
     expect(Number(await sold())).toBe(0);
     // The capacity sells again, in full, to someone else.
     const again = await buy(buyers[1]!, 12);

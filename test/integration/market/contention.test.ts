@@ -20,6 +20,7 @@ import { DAY_MS } from '../../../functions/market/domain/catalog.ts';
 import { AppError } from '../../../functions/platform/errors.ts';
 import * as api from '../../../functions/market/api.ts';
 import { call, marketItems, principal, topUp } from './support.ts';
+import { scu as asScu } from '../../../functions/market/domain/units.ts';
 
 const SELLER = principal('rival-seller');
 const BUYER = principal('rival-buyer');
@@ -54,7 +55,7 @@ beforeAll(async () => {
   const ddb = localDynamo();
   addRival(ddb, localDynamo());
   env = await testEnv({ seed: 31, ddb });
-  await loadCatalog(env.rt, PROVIDER_FIXTURES);
+  await loadCatalog(env.compositions.market, PROVIDER_FIXTURES);
   await topUp(env.rt, SELLER.id, '1000');
   await topUp(env.rt, BUYER.id, '1000');
   const q = await call(api.quoteRoute, SELLER, { body: { tenor: 'T30D', quantityScu: 40, providerIds: ['beta'] } });
@@ -74,13 +75,12 @@ async function state() {
 }
 
 describe('a guard that keeps losing is a 409 conflict, and nothing is written', () => {
-  const rt = () => env.rt;
   it.each([
-    ['trade', () => executeTrade(rt(), BUYER.id, { listingId, scu: 2n })],
-    ['listing', () => createListing(rt(), SELLER.id, { rcId, scu: 3n, askMicro: 5_000_000n })],
-    ['job apply', () => applyJob(rt(), { jobId: 'rival-job', userId: SELLER.id, providerId: 'beta', scu: 2n })],
-    ['job batch', () => applyJobs(rt(), { userId: SELLER.id, providerId: 'beta', jobs: [{ jobId: 'rival-b1', scu: 1n }, { jobId: 'rival-b2', scu: 1n }] })],
-    ['listing cancel', () => cancelListing(rt(), SELLER.id, false, listingId)],
+    ['trade', () => executeTrade(env.compositions.market, BUYER.id, { listingId, scu: asScu(2n) })],
+    ['listing', () => createListing(env.compositions.market, SELLER.id, { rcId, scu: asScu(3n), askMicro: 5_000_000n })],
+    ['job apply', () => applyJob(env.compositions.market, { jobId: 'rival-job', userId: SELLER.id, providerId: 'beta', scu: asScu(2n) })],
+    ['job batch', () => applyJobs(env.compositions.market, { userId: SELLER.id, providerId: 'beta', jobs: [{ jobId: 'rival-b1', scu: asScu(1n) }, { jobId: 'rival-b2', scu: asScu(1n) }] })],
+    ['listing cancel', () => cancelListing(env.compositions.market, SELLER.id, false, listingId)],
   ] as const)('%s', async (_name, request) => {
     const before = await state();
     bumps = 0;
@@ -104,13 +104,13 @@ describe('the expiry sweep', () => {
     env.clock.advance(31 * DAY_MS);
     const rcStatus = async () => (await marketItems(env.rt)).find((i) => i.kind === 'rc' && i.rcId === rcId)!.status;
     rivalOn = true;
-    const busy = await expireDue(env.rt);
+    const busy = await expireDue(env.compositions.market);
     rivalOn = false;
     // The seller's RC and the child RC the trade created: both due, both kept busy.
     expect(busy.scanned).toBe(2);
     expect(busy).toMatchObject({ expiredCount: 0, busy: 2 });
     expect(await rcStatus()).toBe('ACTIVE');
-    const next = await expireDue(env.rt);
+    const next = await expireDue(env.compositions.market);
     expect(next).toMatchObject({ busy: 0, expiredCount: 2 });
     expect(next.expired.map((e) => e.rcId)).toContain(rcId);
     expect(await rcStatus()).toBe('EXPIRED');

@@ -25,6 +25,7 @@ import { applyJobs } from '../../../functions/market/usecases/coverage.ts';
 import { createListing, executeTrade } from '../../../functions/market/usecases/secondary.ts';
 import { expireDue } from '../../../functions/market/usecases/expire.ts';
 import { marketItems, topUp } from './support.ts';
+import { scu as asScu } from '../../../functions/market/domain/units.ts';
 
 const SEEDS = process.env.VRACU_SEED ? [Number(process.env.VRACU_SEED)] : [1, 2];
 const STEPS = Number(process.env.VRACU_STEPS ?? 30);
@@ -34,7 +35,7 @@ let faults: FaultInjector | undefined;
 
 beforeAll(async () => {
   env = await testEnv({ ddb: localDynamo(), seed: 99 });
-  await loadCatalog(env.rt, PROVIDER_FIXTURES.slice(0, 4));
+  await loadCatalog(env.compositions.market, PROVIDER_FIXTURES.slice(0, 4));
 });
 afterEach(() => {
   faults?.remove();
@@ -85,9 +86,9 @@ describe.each(SEEDS)('market under injected faults, seed %i', (seed) => {
         f.arm();
         if (roll < 0.25 || rcs.length === 0) {
           const u = pick(users);
-          const q = await untilDefinite(() => createQuote(rt, u, { tenor: pick(['T7D', 'T30D'] as const), quantityScu: BigInt(5 + Math.floor(rnd() * 40)), providerIds: [pick(PROVIDER_FIXTURES.slice(0, 4)).id] }));
+          const q = await untilDefinite(() => createQuote(env.compositions.market, u, { tenor: pick(['T7D', 'T30D'] as const), quantityScu: asScu(BigInt(5 + Math.floor(rnd() * 40))), providerIds: [pick(PROVIDER_FIXTURES.slice(0, 4)).id] }));
           if (!q.ok) throw new Error(`quote rejected: ${q.code}`);
-          const p = await untilDefinite(() => purchase(rt, u, q.value.quoteId, `${key}-buy`));
+          const p = await untilDefinite(() => purchase(env.compositions.market, u, q.value.quoteId, `${key}-buy`));
           log.push(`${step} purchase ${p.ok ? 'ok' : p.code}`);
           if (p.ok) {
             const r = p.value.result as { total: string; reservations: { rcId: string; providerId: string; maxScu: number }[] };
@@ -101,8 +102,8 @@ describe.each(SEEDS)('market under injected faults, seed %i', (seed) => {
           const providerId = rc?.providerId ?? pick(PROVIDER_FIXTURES.slice(0, 4)).id;
           // Half the time a batch of up to four jobs of this user (the completion hook's batch).
           const sizes = Array.from({ length: rnd() < 0.5 ? 1 : 2 + Math.floor(rnd() * 3) }, () => BigInt(1 + Math.floor(rnd() * 15)));
-          const jobs = sizes.map((scu, n) => ({ jobId: `${key}-job${n}`, scu }));
-          const j = await untilDefinite(() => applyJobs(rt, { userId: u, providerId, jobs }));
+          const jobs = sizes.map((scu, n) => ({ jobId: `${key}-job${n}`, scu: asScu(scu) }));
+          const j = await untilDefinite(() => applyJobs(env.compositions.market, { userId: u, providerId, jobs }));
           log.push(`${step} job×${jobs.length} ${j.ok ? 'ok' : j.code}`);
           if (j.ok) {
             for (const one of j.value) {
@@ -117,7 +118,7 @@ describe.each(SEEDS)('market under injected faults, seed %i', (seed) => {
           if (candidates.length) {
             const rc = pick(candidates);
             const scu = 1n + BigInt(Math.floor(rnd() * Number(rc.free - 1n)));
-            const l = await untilDefinite(() => createListing(rt, rc.owner, { rcId: rc.rcId, scu, askMicro: parseAcu('3.5') }, `${key}-list`));
+            const l = await untilDefinite(() => createListing(env.compositions.market, rc.owner, { rcId: rc.rcId, scu: asScu(scu), askMicro: parseAcu('3.5') }, `${key}-list`));
             log.push(`${step} list ${l.ok ? 'ok' : l.code}`);
             if (l.ok) {
               rc.free -= scu;
@@ -131,7 +132,7 @@ describe.each(SEEDS)('market under injected faults, seed %i', (seed) => {
             const l = pick(open);
             const buyer = pick(users.filter((u) => u !== l.seller));
             const scu = 1n + BigInt(Math.floor(rnd() * Number(l.available)));
-            const t = await untilDefinite(() => executeTrade(rt, buyer, { listingId: l.listingId, scu }, `${key}-trade`));
+            const t = await untilDefinite(() => executeTrade(env.compositions.market, buyer, { listingId: l.listingId, scu: asScu(scu) }, `${key}-trade`));
             log.push(`${step} trade ${t.ok ? 'ok' : t.code}`);
             if (t.ok) {
               const r = t.value.result as { total: string; buyerRcId: string; parentRcId: string };
@@ -148,7 +149,7 @@ describe.each(SEEDS)('market under injected faults, seed %i', (seed) => {
           env.clock.advance(4 * DAY_MS);
           f.arm();
           // A sweep makes a dozen calls; each retry keeps what earlier attempts expired.
-          const e = await untilDefinite(() => expireDue(rt), 500);
+          const e = await untilDefinite(() => expireDue(env.compositions.market), 500);
           log.push(`${step} expire ${e.ok ? 'ok' : e.code}`);
         }
         f.disarm();

@@ -21,7 +21,7 @@ let staleQuoteId: string;
 
 beforeAll(async () => {
   env = await testEnv({ seed: 7 });
-  await loadCatalog(env.rt, PROVIDER_FIXTURES);
+  await loadCatalog(env.compositions.market, PROVIDER_FIXTURES);
   await topUp(env.rt, 'alice', '1000');
   await topUp(env.rt, 'bob', '1000');
   const q = await call(api.quoteRoute, A, { body: { tenor: 'T30D', quantityScu: 20, providerIds: ['zeta'] } });
@@ -63,7 +63,7 @@ const rows: [string, RouteSpec, typeof A, () => CallInput, number, string, strin
   ['job apply, unknown provider', api.jobApplyRoute, OPERATOR, () => ({ body: { jobId: 'j-y', userId: 'alice', providerId: 'nobody', scu: 1 } }), 404, 'unknown_provider'],
   ['job apply, both scu and runtime', api.jobApplyRoute, OPERATOR, () => ({ body: { jobId: 'j-z', userId: 'alice', providerId: 'zeta', scu: 1, runtimeSeconds: 60 } }), 400, 'validation_failed', 'body.scu'],
   ['expire by a buyer', api.expireRoute, A, () => ({ body: {} }), 403, 'forbidden'],
-  ['someone else’s portfolio', api.portfolioRoute, B, () => ({ params: { userId: 'alice' } }), 403, 'forbidden'],
+  ['someone else’s portfolio (reads as absent)', api.portfolioRoute, B, () => ({ params: { userId: 'alice' } }), 404, 'not_found'],
   ['someone else’s position', api.positionRoute, B, () => ({ params: { rcId } }), 404, 'not_found'],
   ['catalog load by a buyer', api.providersLoadRoute, A, () => ({ body: {} }), 403, 'forbidden'],
   ['purchase without a principal', api.purchaseRoute, null as never, () => ({ body: { quoteId: staleQuoteId } }), 401, 'unauthenticated'],

@@ -18,7 +18,7 @@ let env: TestEnv;
 
 beforeAll(async () => {
   env = await testEnv();
-  await loadCatalog(env.rt, PROVIDER_FIXTURES);
+  await loadCatalog(env.compositions.market, PROVIDER_FIXTURES);
   await topUp(env.rt, 'alice', '5000');
   await topUp(env.rt, 'bob', '1000');
 });

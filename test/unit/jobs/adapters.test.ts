@@ -1,19 +1,22 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../functions/platform/errors.ts';
-import { knownAdapters, loadAdapter, registerAdapter, resetAdapters } from '../../../functions/jobs/adapters/registry.ts';
-import { mergeProfiles, shellQuote } from '../../../functions/jobs/adapters/composite.ts';
+import { specRejection } from '../../../functions/jobs/usecases/submit.ts';
+import { knownAdapters, loadAdapter, registerAdapter, resetAdapters } from '../../../functions/jobs/domain/adapters/registry.ts';
+import { mergeProfiles, shellQuote } from '../../../functions/jobs/domain/adapters/composite.ts';
 import type { Adapter } from '../../../functions/jobs/domain/plan.ts';
 
 afterEach(() => resetAdapters());
 
+/** What an adapter refuses (a domain fact: SpecError, UnknownAdapterError), as the API answers it. */
 function rejection(fn: () => unknown): AppError {
   try {
     fn();
   } catch (e) {
-    if (e instanceof AppError) return e;
+    const mapped = specRejection(e);
+    if (mapped instanceof AppError) return mapped;
     throw e;
   }
-  throw new Error('expected an AppError');
+  throw new Error('expected a rejection');
 }
 
 describe('built-in adapters apply the seed defaults', () => {

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { vracuProgram } from '../../../sdk/cli/program.ts';
-import { cloudLogStream, readCloudLogs } from '../../../functions/jobs/usecases/logs.ts';
+import { cloudLogStream, readCloudLogs } from '../../../functions/jobs/drivers/cloud-logs.ts';
 
 let server: Server | undefined;
 afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));

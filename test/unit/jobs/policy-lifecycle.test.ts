@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkPolicy, imageAllowed, quotaError, scuOf, type JobLimits } from '../../../functions/jobs/domain/policy.ts';
+import { checkPolicy, gpuMinutesOf, imageAllowed, quotaShortfall, type GpuMinutes, type JobLimits } from '../../../functions/jobs/domain/policy.ts';
+import { policyRejection, quotaRejection } from '../../../functions/jobs/usecases/submit.ts';
 import { canMove, isTerminal, JOB_STATUSES, outcomeOfStop, TRANSITIONS } from '../../../functions/jobs/domain/lifecycle.ts';
 import { AppError } from '../../../functions/platform/errors.ts';
 
@@ -8,13 +9,11 @@ const profile = { numGpus: 1, minVramGb: 16, interconnect: [], scmMinutes: 60, f
 const plan = { image: 'ghcr.io/vracu/train:1', command: ['x'], env: {}, volumes: [], strategy: 'single' as const, io: {}, metadata: {} };
 const res = { cpuUnits: 1024, memoryMb: 2048, timeoutMs: 60_000 };
 
-function code(fn: () => void): string | null {
-  try {
-    fn();
-    return null;
-  } catch (e) {
-    return e instanceof AppError ? `${e.code}:${(e.extra.issues as { path: string }[] | undefined)?.[0]?.path ?? ''}` : 'other';
-  }
+/** The first rule broken (a fact of the domain), as the API answers it: `code:field`. */
+function code(violation: ReturnType<typeof checkPolicy>): string | null {
+  if (!violation) return null;
+  const e: AppError = policyRejection(violation);
+  return `${e.code}:${(e.extra.issues as { path: string }[] | undefined)?.[0]?.path ?? ''}`;
 }
 
 describe('policy: ordered facts, first failing rule answers', () => {
@@ -31,7 +30,7 @@ describe('policy: ordered facts, first failing rule answers', () => {
     ['two rules fail: the image answers first', { image: 'evil' }, { numGpus: 99 }, {}, 'image_not_allowed:body.spec.image'],
     ['two limits fail: GPUs before runtime', {}, { numGpus: 99 }, { timeoutMs: 1e9 }, 'policy_denied:body.spec.numGpus'],
   ])('%s', (_n, planPatch, profilePatch, resPatch, expected) => {
-    expect(code(() => checkPolicy({ ...profile, ...profilePatch }, { ...plan, ...planPatch }, { ...res, ...resPatch }, limits))).toBe(expected);
+    expect(code(checkPolicy({ ...profile, ...profilePatch }, { ...plan, ...planPatch }, { ...res, ...resPatch }, limits))).toBe(expected);
   });
 
   it('image allow-list entries: exact or prefix*', () => {
@@ -39,20 +38,20 @@ describe('policy: ordered facts, first failing rule answers', () => {
     expect(imageAllowed('ghcr.io/vracux', ['ghcr.io/vracu/*'])).toBe(false);
   });
 
-  it('SCU are GPU-minutes, a CPU-only job counting one GPU', () => {
-    expect(scuOf({ ...profile, numGpus: 4, scmMinutes: 30 })).toBe(120);
-    expect(scuOf({ ...profile, numGpus: 0, scmMinutes: 30 })).toBe(30);
+  it('the quota weight is GPU-minutes, a CPU-only job counting one GPU', () => {
+    expect(gpuMinutesOf({ ...profile, numGpus: 4, scmMinutes: 30 })).toBe(120);
+    expect(gpuMinutesOf({ ...profile, numGpus: 0, scmMinutes: 30 })).toBe(30);
   });
 
   it.each([
-    [{ jobs: 4, scu: 0 }, 10, 'activeJobs'],
-    [{ jobs: 0, scu: 95 }, 10, 'activeScu'],
-    [{ jobs: 4, scu: 95 }, 10, 'activeJobs'],
-    [{ jobs: 3, scu: 90 }, 10, null],
-  ])('quota %j + %d SCU → %s', (active, add, which) => {
-    const e = quotaError(active, add, { maxActiveJobs: 4, maxActiveScu: 100 });
-    expect(e?.extra.quota ?? null).toBe(which);
-    if (e) expect(e.status).toBe(409);
+    [{ jobs: 4, gpuMinutes: 0 }, 10, 'activeJobs'],
+    [{ jobs: 0, gpuMinutes: 95 }, 10, 'activeGpuMinutes'],
+    [{ jobs: 4, gpuMinutes: 95 }, 10, 'activeJobs'],
+    [{ jobs: 3, gpuMinutes: 90 }, 10, null],
+  ])('quota %j + %d GPU-minutes → %s', (active, add, which) => {
+    const short = quotaShortfall(active, add as GpuMinutes, { maxActiveJobs: 4, maxActiveGpuMinutes: 100 });
+    expect(short?.quota ?? null).toBe(which);
+    if (short) expect(quotaRejection(short)).toMatchObject({ code: 'quota_exceeded', status: 409, extra: { quota: which } });
   });
 });
 

@@ -1,6 +1,6 @@
 /** Distributed training (seed §3): 1 GPU, 40 GB, NVLink, 60 SCM minutes, cuda>=12.1 + nccl, DDP. */
 import * as z from 'zod';
-import type { Adapter, Prepared } from '../domain/plan.ts';
+import type { Adapter, Prepared } from '../plan.ts';
 import { Command, Env, Features, Gpus, Image, Interconnect, Minutes, Volume, VramGb, metricMapper, parseSpec, uniqueSorted } from './spec.ts';
 
 export const TRAINING_DEFAULTS = {

@@ -1,6 +1,6 @@
 /** Quantization (seed §3): PTQ on 1 GPU for 45 SCM minutes, single; QAT on 2 GPUs for 120, DDP. */
 import * as z from 'zod';
-import type { Adapter, Prepared } from '../domain/plan.ts';
+import type { Adapter, Prepared } from '../plan.ts';
 import { Command, Env, Features, Gpus, Image, Minutes, VramGb, metricMapper, parseSpec, uniqueSorted } from './spec.ts';
 
 export const QUANT_DEFAULTS = {

@@ -1,14 +1,13 @@
-/** Shared spec parsing for adapters: zod strict objects, errors as invalid_spec naming the field. */
+/** Shared spec parsing for adapters: zod strict objects; a bad spec is a SpecError naming the field. */
 import * as z from 'zod';
-import { AppError } from '../../platform/errors.ts';
-import { issuesOf } from '../../platform/http/request.ts';
-import type { Metrics } from '../domain/plan.ts';
+import { issuesOf } from '../../../platform/validation.ts';
+import type { Metrics } from '../plan.ts';
+import { SpecError } from '../spec-errors.ts';
 
 export function parseSpec<T extends z.ZodType>(schema: T, spec: unknown, where = 'body.spec'): z.output<T> {
   const r = schema.safeParse(spec);
   if (r.success) return r.data;
-  const issues = issuesOf(r.error, where);
-  throw new AppError('invalid_spec', issues[0] ? `${issues[0].path}: ${issues[0].message}` : 'invalid spec', { issues });
+  throw new SpecError(issuesOf(r.error, where));
 }
 
 export const Image = z.string().regex(/^[a-z0-9][a-z0-9._\/:@-]{0,254}$/, 'must be a container image reference');

@@ -4,8 +4,8 @@
  * interconnects); the plan is an orchestration script over the stage commands.
  */
 import * as z from 'zod';
-import { AppError } from '../../platform/errors.ts';
-import type { Adapter, Prepared, ResourceProfile } from '../domain/plan.ts';
+import { SpecError, UnknownAdapterError } from '../spec-errors.ts';
+import type { Adapter, Prepared, ResourceProfile } from '../plan.ts';
 import { Env, Image, metricMapper, parseSpec, uniqueSorted } from './spec.ts';
 
 export const COMPOSITE_DEFAULTS = { image: 'ghcr.io/vracu/composite:1', maxStages: 16 } as const;
@@ -47,21 +47,18 @@ export class CompositeAdapter implements Adapter {
     const names = new Set<string>();
     const stages = s.stages.map((st, i) => {
       const where = `body.spec.stages.${i}`;
-      if (names.has(st.name)) throw new AppError('invalid_spec', `${where}.name: duplicate stage name "${st.name}"`, { issues: [{ path: `${where}.name`, message: 'duplicate stage name' }] });
+      if (names.has(st.name)) throw new SpecError([{ path: `${where}.name`, message: `duplicate stage name "${st.name}"` }]);
       names.add(st.name);
       if (st.adapter.toLowerCase() === 'composite') {
-        throw new AppError('invalid_spec', `${where}.adapter: a composite cannot nest another composite`, { issues: [{ path: `${where}.adapter`, message: 'nested composite' }] });
+        throw new SpecError([{ path: `${where}.adapter`, message: 'a composite cannot nest another composite' }]);
       }
       let prepared: Prepared;
       try {
         prepared = this.load(st.adapter).prepare(st.spec);
       } catch (e) {
         // Re-anchor the stage's field paths under its position in the composite.
-        if (e instanceof AppError && e.code === 'invalid_spec') {
-          const issues = ((e.extra.issues as { path: string; message: string }[]) ?? []).map((x) => ({ ...x, path: x.path.replace(/^body\.spec/, `${where}.spec`) }));
-          throw new AppError('invalid_spec', issues[0] ? `${issues[0].path}: ${issues[0].message}` : e.message, { issues });
-        }
-        if (e instanceof AppError && e.code === 'unknown_adapter') throw new AppError('unknown_adapter', `${where}.adapter: ${e.message}`, e.extra);
+        if (e instanceof SpecError) throw new SpecError(e.issues.map((x) => ({ ...x, path: x.path.replace(/^body\.spec/, `${where}.spec`) })));
+        if (e instanceof UnknownAdapterError) throw new UnknownAdapterError(e.adapter, e.known, `${where}.adapter`);
         throw e;
       }
       return { name: st.name, adapter: st.adapter.toLowerCase(), ...prepared };

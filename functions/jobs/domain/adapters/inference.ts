@@ -1,6 +1,6 @@
 /** Model serving (seed §3): 1 GPU, 16 GB, PCIe, a long-running service with probes and autoscaling. */
 import * as z from 'zod';
-import type { Adapter, Prepared } from '../domain/plan.ts';
+import type { Adapter, Prepared } from '../plan.ts';
 import { Command, Env, Features, Gpus, Image, Interconnect, Minutes, VramGb, metricMapper, parseSpec, uniqueSorted } from './spec.ts';
 
 export const INFERENCE_DEFAULTS = {

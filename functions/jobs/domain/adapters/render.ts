@@ -1,6 +1,6 @@
 /** Rendering (seed §3): frames × tiles, resolution, NVENC when encoding is asked for, tiling. */
 import * as z from 'zod';
-import type { Adapter, Prepared } from '../domain/plan.ts';
+import type { Adapter, Prepared } from '../plan.ts';
 import { Command, Env, Features, Gpus, Image, Minutes, VramGb, metricMapper, parseSpec, uniqueSorted } from './spec.ts';
 
 export const RENDER_DEFAULTS = { image: 'ghcr.io/vracu/render:1', numGpus: 1, minVramGb: 8, scmMinutes: 30, tilesPerFrame: 1, resolution: '1920x1080' } as const;

@@ -2,8 +2,8 @@
  * The adapter registry (seed §3 loader): built-in adapters by name, `registerAdapter` for
  * third-party ones, and `loadAdapter` that refuses unknown names instead of falling back.
  */
-import { AppError } from '../../platform/errors.ts';
-import type { Adapter, AdapterFactory } from '../domain/plan.ts';
+import { UnknownAdapterError } from '../spec-errors.ts';
+import type { Adapter, AdapterFactory } from '../plan.ts';
 import { TRAINING_DEFAULTS, TrainingAdapter } from './training.ts';
 import { INFERENCE_DEFAULTS, InferenceAdapter } from './inference.ts';
 import { QUANT_DEFAULTS, QuantizationAdapter } from './quant.ts';
@@ -46,11 +46,6 @@ export const knownAdapters = (): string[] => [...registry.keys()].sort();
 
 export function loadAdapter(name: string): Adapter {
   const factory = registry.get(name.toLowerCase());
-  if (!factory) {
-    throw new AppError('unknown_adapter', `unknown adapter "${name}"; known adapters: ${knownAdapters().join(', ')}`, {
-      known: knownAdapters(),
-      issues: [{ path: 'body.adapter', message: 'unknown adapter' }],
-    });
-  }
+  if (!factory) throw new UnknownAdapterError(name, knownAdapters());
   return factory();
 }

@@ -1,0 +1,42 @@
+/**
+ * The sidecar's environment: the message the exchange sends each job container (the task
+ * definition's values plus the RunTask container overrides the ECS driver writes), parsed
+ * by the sidecar at start. Part of the environment contract (functions/definitions/environment.ts).
+ */
+import * as z from 'zod';
+import { WORKLOAD_CONTAINER_NAME } from '../functions/definitions/job-task.ts';
+
+/** Variables for the sidecar alone: never passed on to the workload. */
+export const SIDECAR_ENV_PREFIX = 'VRACU_SIDECAR_';
+
+/** The sidecar in each job container (its task definition and the RunTask overrides). */
+export const SidecarEnv = z.object({
+  VRACU_JOB_ID: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a job id'),
+  /** The workload's hard limit, counted from the sidecar's start. */
+  VRACU_JOB_TIMEOUT_MS: z.coerce.number().int().positive().default(3_600_000),
+  /** Where the job's files live (a volume in the task). */
+  VRACU_WORK_DIR: z.string().startsWith('/').default('/app/job'),
+  /** Directories whose contents are wiped after the workload (comma-separated). */
+  VRACU_SIDECAR_WIPE_DIRS: z
+    .string()
+    .optional()
+    .transform((s) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined))
+    .pipe(z.array(z.string().startsWith('/', 'must be absolute paths')).optional()),
+  /** After SIGTERM, the workload gets this long before SIGKILL. */
+  VRACU_SIDECAR_STOP_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
+  /** Watch mode: the workload's container name in the task. */
+  VRACU_SIDECAR_WORKLOAD_CONTAINER: z.string().min(1).default(WORKLOAD_CONTAINER_NAME),
+  /** Set by ECS in every container: the task metadata endpoint (v4). */
+  ECS_CONTAINER_METADATA_URI_V4: z.url().optional(),
+});
+export type SidecarEnv = z.output<typeof SidecarEnv>;
+
+/** The sidecar's environment for one job (what the ECS driver puts in its container overrides). */
+export function sidecarEnvironment(v: { jobId: string; timeoutMs: number; workloadContainer: string; wipeDirs: readonly string[] }): Record<string, string> {
+  return {
+    VRACU_JOB_ID: v.jobId,
+    VRACU_JOB_TIMEOUT_MS: String(v.timeoutMs),
+    VRACU_SIDECAR_WORKLOAD_CONTAINER: v.workloadContainer,
+    VRACU_SIDECAR_WIPE_DIRS: v.wipeDirs.join(','),
+  };
+}

@@ -1,0 +1,15 @@
+/**
+ * Every error code the API can answer, with its status: the platform's and each context's
+ * tables composed. A code defined twice must mean the same status (checked by the type
+ * below and by test/unit/architecture.test.ts); the OpenAPI document lists these codes.
+ */
+import { PLATFORM_ERRORS } from '../platform/errors.ts';
+import { LEDGER_ERRORS } from '../ledger/errors.ts';
+import { MARKET_ERRORS } from '../market/errors.ts';
+import { JOBS_ERRORS } from '../jobs/errors.ts';
+
+export const CONTEXT_ERRORS = { platform: PLATFORM_ERRORS, ledger: LEDGER_ERRORS, market: MARKET_ERRORS, jobs: JOBS_ERRORS } as const;
+
+export const ERROR_STATUS = { ...PLATFORM_ERRORS, ...LEDGER_ERRORS, ...MARKET_ERRORS, ...JOBS_ERRORS } as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -1,0 +1,72 @@
+/**
+ * Evidence and collateral as the vendors' tools write them, read from files (for the CLI and
+ * the offline collateral source): SEV-SNP reports in binary or hex (snpguest, virtee), KDS
+ * certificates as PEM or DER, one file or a folder; DCAP quote files (binary, or hex);
+ * PCS collateral JSON; nvtrust's hex report and PEM chain; RIM files or a folder of them.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import * as z from 'zod';
+import { fromHex } from './domain/bytes.ts';
+import { MalformedEvidenceError } from './domain/result.ts';
+import type { ReferenceSet } from './domain/nvidia/golden.ts';
+import type { TdxCollateral } from './domain/tdx/collateral.ts';
+
+const HEX_TEXT = /^[\s0-9a-fA-F]*$/;
+
+/** Binary as is; a file of only hex digits and whitespace is decoded. */
+export function readBinaryOrHex(path: string, expectBytes?: number): Uint8Array {
+  const raw = new Uint8Array(readFileSync(path));
+  if (expectBytes !== undefined && raw.length === expectBytes) return raw;
+  const text = Buffer.from(raw).toString('latin1');
+  if (raw.length > 0 && HEX_TEXT.test(text) && /[0-9a-fA-F]/.test(text)) return fromHex(text, path);
+  return raw;
+}
+
+const CERT_EXT = new Set(['.pem', '.der', '.cer', '.crt', '.testcer', '.txt', '']);
+
+/** Files of a folder (sorted, so the order is the same everywhere), or the one file. */
+function filesOf(path: string, exts: Set<string>): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path)
+    .sort()
+    .map((n) => join(path, n))
+    .filter((p) => statSync(p).isFile() && exts.has(extname(p).toLowerCase()));
+}
+
+/** Each certificate file's bytes (PEM bundles and DER are both left to the verifier's parser). */
+export const readCertificates = (path: string): Uint8Array[] => filesOf(path, CERT_EXT).map((p) => new Uint8Array(readFileSync(p)));
+
+export function readTdxCollateral(path: string): TdxCollateral {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new MalformedEvidenceError(`${path}: not JSON (${(e as Error).message})`);
+  }
+  return json as TdxCollateral;
+}
+
+const configuredSchema = z.object({
+  source: z.string().default('configured'),
+  version: z.string().optional(),
+  measurements: z.array(
+    z.object({ index: z.number().int().min(0), active: z.boolean().default(true), size: z.number().int().positive(), alternatives: z.array(z.string().regex(/^[0-9a-fA-F]+$/)).min(1) }),
+  ),
+});
+
+/** RIM files (.swidtag / .xml) and configured lists (.json: { measurements: [{index, size, alternatives}] }). */
+export function readReferences(path: string): { rims: { label: string; xml: string }[]; configured: ReferenceSet[] } {
+  const rims: { label: string; xml: string }[] = [];
+  const configured: ReferenceSet[] = [];
+  for (const p of filesOf(path, new Set(['.swidtag', '.xml', '.json']))) {
+    const text = readFileSync(p, 'utf8');
+    if (extname(p).toLowerCase() === '.json') {
+      const c = configuredSchema.parse(JSON.parse(text));
+      configured.push({ ...c, measurements: c.measurements.map((m) => ({ ...m, alternatives: m.alternatives.map((a) => a.toLowerCase()) })) });
+    } else {
+      rims.push({ label: p.split('/').pop()!, xml: text });
+    }
+  }
+  return { rims, configured };
+}

@@ -13,6 +13,7 @@ import { C14nCanonicalization, SignedXml, type HashAlgorithm, type SignatureAlgo
 import { Findings, MalformedEvidenceError } from '../domain/result.ts';
 import type { GoldenMeasurement, ReferenceSet } from '../domain/nvidia/golden.ts';
 import { NVIDIA_RIM_ROOT } from '../roots/nvidia.ts';
+import type { PinnedCert } from '../roots/pinned.ts';
 import { anchor, checkChain, parseCertificates, validFromMs } from '../x509/certs.ts';
 
 /** A time inside every certificate's validity (when there is one), so that the signature pass reports no date problems. */
@@ -110,24 +111,24 @@ export const clearRimCache = (): void => checked.clear();
  * signature check (~100 ms: canonicalising 20 KB) is done once per distinct document; the
  * signer chain's dates are checked on every call.
  */
-export function verifyRim(xml: string, label: string, atMs: number, f: Findings): VerifiedRim | undefined {
-  const key = createHash('sha256').update(xml).digest('hex');
+export function verifyRim(xml: string, label: string, atMs: number, f: Findings, root: PinnedCert = NVIDIA_RIM_ROOT): VerifiedRim | undefined {
+  const key = `${root.sha256}:${createHash('sha256').update(xml).digest('hex')}`;
   let c = checked.get(key);
   if (!c) {
     const g = new Findings();
-    const rim = verifyRimSignature(xml, label, g);
+    const rim = verifyRimSignature(xml, label, g, root);
     c = { ...(rim ? { rim } : {}), problems: g.list };
     if (checked.size >= MAX_CHECKED) checked.delete(checked.keys().next().value!);
     checked.set(key, c);
   }
   for (const p of c.problems) f.fail(p.code, p.error.replace(/^[^:]*:/, `${label}:`));
   if (!c.rim) return undefined;
-  for (const p of checkChain(c.rim.signerChain, anchor(NVIDIA_RIM_ROOT), atMs, `${label} signer chain`)) f.fail(p.code, p.error);
+  for (const p of checkChain(c.rim.signerChain, anchor(root), atMs, `${label} signer chain`)) f.fail(p.code, p.error);
   return { ...c.rim, source: `${label}${c.rim.version ? ` ${c.rim.version}` : ''}` };
 }
 
 /** Everything but the dates: parse, signer chain signatures, XML signature, signed golden values. */
-function verifyRimSignature(xml: string, label: string, f: Findings): (Omit<VerifiedRim, 'source'> & { version?: string }) | undefined {
+function verifyRimSignature(xml: string, label: string, f: Findings, root: PinnedCert): (Omit<VerifiedRim, 'source'> & { version?: string }) | undefined {
   if (xml.length > MAX_RIM_BYTES) {
     f.fail('malformed', `${label}: larger than ${MAX_RIM_BYTES} bytes`);
     return undefined;
@@ -163,7 +164,7 @@ function verifyRimSignature(xml: string, label: string, f: Findings): (Omit<Veri
     return undefined;
   }
   // Dates are the caller's (verifyRim) to check at its clock; here only the signatures.
-  for (const p of checkChain(chain, anchor(NVIDIA_RIM_ROOT), chainMidpointMs(chain), `${label} signer chain`)) if (p.code !== 'chain_expired') f.fail(p.code, p.error);
+  for (const p of checkChain(chain, anchor(root), chainMidpointMs(chain), `${label} signer chain`)) if (p.code !== 'chain_expired') f.fail(p.code, p.error);
 
   const sx = new SignedXml({ publicCert: chain[0]!.toString(), getCertFromKeyInfo: () => null });
   sx.CanonicalizationAlgorithms[C14N11 as never] = C14n11AsC14n10 as never;

@@ -10,7 +10,7 @@ import { Findings, MalformedEvidenceError, rejected, type Verdict } from '../dom
 import { parseGpuReport, opaqueFacts, type GpuReport } from '../domain/nvidia/spdm.ts';
 import { compareMeasurements, mergeGolden, type ReferenceSet } from '../domain/nvidia/golden.ts';
 import { applyNvidiaPolicy, nvidiaClaims, type CcMode, type NvidiaClaims, type NvidiaPolicy } from '../domain/nvidia/policy.ts';
-import { NVIDIA_DEVICE_ROOT } from '../roots/nvidia.ts';
+import { PINNED, type TrustAnchors } from '../roots/trust.ts';
 import { anchor, checkChain, commonName, parseCertificates } from '../x509/certs.ts';
 import { verifyRim } from './rim.ts';
 
@@ -25,7 +25,7 @@ export interface NvidiaEvidence {
   references?: { rims?: { label: string; xml: string }[]; configured?: ReferenceSet[] };
 }
 
-export function verifyNvidia(evidence: NvidiaEvidence, challenge: Uint8Array, policy: NvidiaPolicy, clock: Clock): Verdict<NvidiaClaims> {
+export function verifyNvidia(evidence: NvidiaEvidence, challenge: Uint8Array, policy: NvidiaPolicy, clock: Clock, trust: TrustAnchors = PINNED): Verdict<NvidiaClaims> {
   const atMs = clock.nowMs();
   let report: GpuReport;
   let chain: X509Certificate[];
@@ -40,7 +40,7 @@ export function verifyNvidia(evidence: NvidiaEvidence, challenge: Uint8Array, po
   const f = new Findings();
   const leaf = chain[0]!;
   const leafCn = commonName(leaf);
-  for (const p of checkChain(chain, anchor(NVIDIA_DEVICE_ROOT), atMs, 'GPU certificate chain')) f.fail(p.code, p.error);
+  for (const p of checkChain(chain, anchor(trust.nvidiaDevice), atMs, 'GPU certificate chain')) f.fail(p.code, p.error);
   if (leaf.ca) f.fail('chain_untrusted', `${leafCn} is a CA certificate, not a device key`);
   if (policy.products && !policy.products.some((p) => leafCn.startsWith(p))) f.fail('wrong_product', `${leafCn} is not one of ${policy.products.join(', ')}`);
 
@@ -57,7 +57,7 @@ export function verifyNvidia(evidence: NvidiaEvidence, challenge: Uint8Array, po
   const sets: ReferenceSet[] = [...(evidence.references?.configured ?? [])];
   const o = opaqueFacts(report);
   for (const rim of evidence.references?.rims ?? []) {
-    const v = verifyRim(rim.xml, rim.label, atMs, f);
+    const v = verifyRim(rim.xml, rim.label, atMs, f, trust.nvidiaRim);
     if (!v) continue;
     if (policy.requireRimVersionMatch && v.version) {
       const matches = [o.driverVersion, o.vbiosVersion].some((x) => x !== undefined && x.toLowerCase() === v.version!.toLowerCase());

@@ -9,7 +9,7 @@ import { Findings, MalformedEvidenceError, rejected, type Verdict } from '../dom
 import { constantTimeEqual, isAllZero } from '../domain/bytes.ts';
 import { SNP_PRODUCTS, decodeTcb, parseSnpReport, productFromCpuid, type SnpProduct, type SnpReport } from '../domain/snp/report.ts';
 import { applySnpPolicy, snpClaims, type SnpClaims, type SnpPolicy } from '../domain/snp/policy.ts';
-import { AMD_ROOTS } from '../roots/amd.ts';
+import { PINNED, type TrustAnchors } from '../roots/trust.ts';
 import { anchor, checkChain, commonName, parseCertificates, sha256Of, type ChainProblem } from '../x509/certs.ts';
 import { amdKeyExtensions, mayCertSign } from '../x509/extensions.ts';
 import { checkRevocation, parseCrl } from '../x509/crl.ts';
@@ -36,10 +36,10 @@ interface Chained {
 }
 
 /** The product whose pinned ARK the key chains to, trying the product the key names first. */
-function chainToPinnedArk(leaf: X509Certificate, supplied: X509Certificate[], key: 'vcek' | 'vlek', hint: SnpProduct | undefined, atMs: number): Chained | undefined {
+function chainToPinnedArk(leaf: X509Certificate, supplied: X509Certificate[], key: 'vcek' | 'vlek', hint: SnpProduct | undefined, atMs: number, trust: TrustAnchors): Chained | undefined {
   const order = hint ? [hint, ...SNP_PRODUCTS.filter((p) => p !== hint)] : [...SNP_PRODUCTS];
   for (const product of order) {
-    const roots = AMD_ROOTS[product];
+    const roots = trust.amd[product];
     const ark = anchor(roots.ark);
     const pinnedMid = anchor(key === 'vcek' ? roots.ask : roots.asvk);
     // A supplied intermediate is used only if it is the right kind for the key; the pinned one is always a candidate.
@@ -68,7 +68,7 @@ function tcbMismatch(report: SnpReport, product: SnpProduct, ext: ReturnType<typ
   return out;
 }
 
-export function verifySnp(evidence: SnpEvidence, challenge: Uint8Array, policy: SnpPolicy, clock: Clock): Verdict<SnpClaims> {
+export function verifySnp(evidence: SnpEvidence, challenge: Uint8Array, policy: SnpPolicy, clock: Clock, trust: TrustAnchors = PINNED): Verdict<SnpClaims> {
   const atMs = clock.nowMs();
   let report: SnpReport;
   let certs: X509Certificate[];
@@ -94,7 +94,7 @@ export function verifySnp(evidence: SnpEvidence, challenge: Uint8Array, policy: 
     throw e;
   }
   const named = productOfName(ext.productName);
-  const chained = chainToPinnedArk(leaf, certs, key, named, atMs);
+  const chained = chainToPinnedArk(leaf, certs, key, named, atMs, trust);
   if (!chained) {
     f.fail('chain_untrusted', `the ${key.toUpperCase()} does not chain to a pinned AMD ARK (Milan, Genoa or Turin)`);
   } else {

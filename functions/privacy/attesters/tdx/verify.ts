@@ -11,7 +11,7 @@ import { constantTimeEqual } from '../domain/bytes.ts';
 import { TEE_TYPE_TDX, parseTdxQuote, type TdxQuote } from '../domain/tdx/quote.ts';
 import { applyTdxPolicy, tdxClaims, type TdxClaims, type TdxPolicy } from '../domain/tdx/policy.ts';
 import { tdxCollateralSchema, type TdxCollateral } from '../domain/tdx/collateral.ts';
-import { INTEL_SGX_ROOT_CA } from '../roots/intel.ts';
+import { PINNED, type TrustAnchors } from '../roots/trust.ts';
 import { anchor, checkChain, commonName, parseCertificates } from '../x509/certs.ts';
 import { checkRevocation, parseCrl } from '../x509/crl.ts';
 import { dcapTcbStatus } from './dcap.ts';
@@ -43,7 +43,7 @@ function attestationKey(raw: Uint8Array): KeyObject | undefined {
   }
 }
 
-export function verifyTdx(evidence: TdxEvidence, challenge: Uint8Array, policy: TdxPolicy, clock: Clock): Verdict<TdxClaims> {
+export function verifyTdx(evidence: TdxEvidence, challenge: Uint8Array, policy: TdxPolicy, clock: Clock, trust: TrustAnchors = PINNED): Verdict<TdxClaims> {
   const atMs = clock.nowMs();
   let q: TdxQuote;
   let chain: X509Certificate[];
@@ -62,7 +62,7 @@ export function verifyTdx(evidence: TdxEvidence, challenge: Uint8Array, policy: 
   }
   const f = new Findings();
   if (q.teeType !== TEE_TYPE_TDX) f.fail('wrong_product', `TEE type 0x${q.teeType.toString(16)} is not TDX (0x81)`);
-  const root = anchor(INTEL_SGX_ROOT_CA);
+  const root = anchor(trust.intel);
   const leaf = chain[0]!;
   const mid = chain[1];
   if (chain.length < 2 || commonName(leaf) !== PCK_LEAF_CN || !mid || !PCK_CA_CNS.includes(commonName(mid))) {

@@ -17,7 +17,7 @@ const RULES: [RegExp, FailureCode][] = [
   [/revoked/i, 'revoked_cert'],
   [/expired|not yet valid|in the future/i, 'chain_expired'],
   [/Signature is invalid for (tcb_info|qe_identity)|certificate chain|too short|CaUsedAsEndEntity|QE (MRSIGNER|ISVPRODID|MISCSELECT|ATTRIBUTES) mismatch/i, 'chain_untrusted'],
-  [/Fmspc mismatch|non-TDX TCB info|non-SGX TCB info|Unsupported QE Identity id/i, 'wrong_product'],
+  [/Fmspc mismatch|non-TDX TCB info|non-SGX TCB info|Unsupported QE Identity id|TEE quote must have version|Unsupported DCAP TEE type/i, 'wrong_product'],
   [/qe_report|QE report hash|ISV enclave report signature/i, 'bad_signature'],
   [/No matching TCB level|TCB status is invalid|below minimum required|No (TDX|SGX) components|No TCB levels/i, 'tcb_too_low'],
   [/Debug mode|SEPT_VE_DISABLE/i, 'debug_enabled'],
@@ -31,12 +31,13 @@ const verifiers = new WeakMap<X509Certificate, QuoteVerifier>();
 
 /**
  * What dcap-qvl's answer depends on, minus what changes per quote of one TD (REPORT_DATA, the
- * measurements, the signatures, which the caller checks every time): the collateral, the PCK
- * chain, the QE report, and the TD's TCB SVNs and attributes.
+ * measurements, the signatures, which the caller checks every time): every byte of the
+ * collateral (its signed texts, not only their signatures), the PCK chain, the QE report, and
+ * the TD's TCB SVNs and attributes.
  */
 function tcbInputsKey(q: TdxQuote, c: TdxCollateral, root: X509Certificate): string {
   const h = createHash('sha256');
-  for (const part of [c.tcb_info_signature, c.qe_identity_signature, c.pck_crl, c.root_ca_crl, q.pckChainPem]) h.update(part).update('\0');
+  for (const part of [c.tcb_info, c.tcb_info_signature, c.tcb_info_issuer_chain, c.qe_identity, c.qe_identity_signature, c.qe_identity_issuer_chain, c.pck_crl, c.pck_crl_issuer_chain, c.root_ca_crl, q.pckChainPem]) h.update(part).update('\0');
   const r = q.report;
   for (const b of [q.qeReport.raw, r.teeTcbSvn, r.tdAttributes, r.teeTcbSvn2 ?? new Uint8Array(), r.mrServiceTd ?? new Uint8Array(), root.raw]) h.update(b);
   return h.update(`${q.version}:${q.teeType}`).digest('hex');

@@ -85,13 +85,13 @@ export function verifyTdx(evidence: TdxEvidence, challenge: Uint8Array, policy: 
   const binding = Buffer.concat([createHash('sha256').update(q.attestationKey).update(q.qeAuthData).digest(), Buffer.alloc(32)]);
   if (!constantTimeEqual(q.qeReport.reportData, binding)) f.fail('bad_signature', 'the QE report does not bind the attestation key (REPORT_DATA ≠ SHA-256(key ‖ auth data))');
   const ak = attestationKey(q.attestationKey);
-  if (!ak) f.fail('malformed', 'the attestation key is not a P-256 point');
+  if (!ak) f.fail('bad_signature', 'the attestation key is not a valid P-256 point');
   else if (!p1363(q.signed, ak, q.signature)) f.fail('bad_signature', 'the quote is not signed by its attestation key');
 
   applyTdxPolicy(q, challenge, policy, f);
 
   let tcb = { status: 'not_evaluated', advisoryIds: [] as string[] };
-  if (collateral) {
+  if (collateral && q.teeType === TEE_TYPE_TDX) {
     const out = dcapTcbStatus(evidence.quote, q, collateral, root, atMs);
     if (!out.ok) f.fail(out.code, out.error);
     else {

@@ -93,12 +93,17 @@ function golden(doc: Document | Element): { version?: string; product?: string; 
   return out;
 }
 
-const parseXml = (xml: string): Document => {
+function parseXml(xml: string): Document {
   let fatal: string | undefined;
-  const doc = new DOMParser({ onError: (level, msg) => void (level !== 'warning' && (fatal ??= msg)) }).parseFromString(xml, 'text/xml');
-  if (fatal || !doc.documentElement) throw new MalformedEvidenceError(`RIM is not XML: ${fatal ?? 'empty'}`);
+  let doc: Document | undefined;
+  try {
+    doc = new DOMParser({ onError: (level, msg) => void (level !== 'warning' && (fatal ??= msg)) }).parseFromString(xml, 'text/xml');
+  } catch (e) {
+    fatal ??= (e as Error).message;
+  }
+  if (fatal || !doc?.documentElement) throw new MalformedEvidenceError(`RIM is not XML: ${fatal ?? 'empty'}`);
   return doc;
-};
+}
 
 type RimCheck = { rim?: Omit<VerifiedRim, 'source'> & { version?: string }; problems: Findings['list'] };
 const checked = new Map<string, RimCheck>();

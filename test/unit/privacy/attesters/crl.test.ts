@@ -13,7 +13,8 @@ import { MalformedEvidenceError } from '../../../../functions/privacy/attesters/
 import type { TdxCollateral } from '../../../../functions/privacy/attesters/domain/tdx/collateral.ts';
 import { fixtureText } from './fixtures.ts';
 
-const subtle = webcrypto.subtle as unknown as SubtleCrypto;
+const subtle = webcrypto.subtle;
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
 const EC = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const SIGN = { name: 'ECDSA', hash: 'SHA-256' } as const;
 let caKeys: CryptoKeyPair;

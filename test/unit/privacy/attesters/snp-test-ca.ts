@@ -11,7 +11,8 @@ import type { AmdProductRoots } from '../../../../functions/privacy/attesters/ro
 import type { PinnedCert } from '../../../../functions/privacy/attesters/roots/pinned.ts';
 import type { SnpProduct } from '../../../../functions/privacy/attesters/domain/snp/report.ts';
 
-const subtle = webcrypto.subtle as unknown as SubtleCrypto;
+const subtle = webcrypto.subtle;
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
 const RSA = { name: 'RSA-PSS', hash: 'SHA-384', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 } as const;
 const PSS_SIGN = { name: 'RSA-PSS', saltLength: 48 } as const;
 const EC = { name: 'ECDSA', namedCurve: 'P-384' } as const;
@@ -19,9 +20,10 @@ const NOT_BEFORE = new Date('2024-01-01T00:00:00Z');
 const NOT_AFTER = new Date('2040-01-01T00:00:00Z');
 const dn = (cn: string) => `CN=${cn}, O=Advanced Micro Devices, OU=Engineering, L=Santa Clara, ST=CA, C=US`;
 
+type CryptoKeyPairT = webcrypto.CryptoKeyPair;
 export interface TestKey {
   cert: x509.X509Certificate;
-  keys: CryptoKeyPair;
+  keys: CryptoKeyPairT;
   pem: string;
 }
 

@@ -34,8 +34,17 @@ function filesOf(path: string, exts: Set<string>): string[] {
     .filter((p) => statSync(p).isFile() && exts.has(extname(p).toLowerCase()));
 }
 
-/** Each certificate file's bytes (PEM bundles and DER are both left to the verifier's parser). */
-export const readCertificates = (path: string): Uint8Array[] => filesOf(path, CERT_EXT).map((p) => new Uint8Array(readFileSync(p)));
+const looksLikeCertificate = (b: Uint8Array): boolean => b[0] === 0x30 || Buffer.from(b).includes('-----BEGIN CERTIFICATE-----');
+
+/**
+ * Each certificate file's bytes (PEM bundles and DER are both left to the verifier's parser).
+ * In a folder, files that are neither PEM nor DER (a README, a licence) are skipped; a file
+ * named on its own is always passed on.
+ */
+export function readCertificates(path: string): Uint8Array[] {
+  const all = filesOf(path, CERT_EXT).map((p) => new Uint8Array(readFileSync(p)));
+  return statSync(path).isDirectory() ? all.filter(looksLikeCertificate) : all;
+}
 
 export function readTdxCollateral(path: string): TdxCollateral {
   let json: unknown;

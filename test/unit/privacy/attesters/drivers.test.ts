@@ -25,12 +25,14 @@ interface Seen {
   method?: string;
 }
 
-function recorder(answer: (url: string) => { status?: number; body: BodyInit; headers?: Record<string, string> }): { fetch: FetchFn; seen: Seen[] } {
+type Answer = { status?: number; body: string | Uint8Array; headers?: Record<string, string> };
+
+function recorder(answer: (url: string) => Answer): { fetch: FetchFn; seen: Seen[] } {
   const seen: Seen[] = [];
   const fetch: FetchFn = async (url, init) => {
     seen.push({ url, headers: init?.headers ?? {}, ...(init?.method ? { method: init.method } : {}) });
     const a = answer(url);
-    return new Response(a.body, { status: a.status ?? 200, headers: a.headers ?? {} });
+    return new Response(typeof a.body === 'string' ? a.body : Buffer.from(a.body), { status: a.status ?? 200, headers: a.headers ?? {} });
   };
   return { fetch, seen };
 }
@@ -82,7 +84,7 @@ describe('AMD KDS', () => {
 
 describe('Intel PCS', () => {
   const c = JSON.parse(fixtureText('tdx/phala-dcap-qvl/tdx_quote_collateral.json')) as TdxCollateral;
-  const pcs = recorder((url) => {
+  const pcs = recorder((url): Answer => {
     if (url.includes('/tcb?')) return { body: `{"tcbInfo":${c.tcb_info},"signature":"${c.tcb_info_signature}"}`, headers: { 'TCB-Info-Issuer-Chain': encodeURIComponent(c.tcb_info_issuer_chain) } };
     if (url.includes('/qe/identity')) return { body: `{"enclaveIdentity":${c.qe_identity},"signature":"${c.qe_identity_signature}"}`, headers: { 'SGX-Enclave-Identity-Issuer-Chain': encodeURIComponent(c.qe_identity_issuer_chain) } };
     if (url.includes('/pckcrl')) return { body: Buffer.from(c.pck_crl, 'hex'), headers: { 'SGX-PCK-CRL-Issuer-Chain': encodeURIComponent(c.pck_crl_issuer_chain) } };

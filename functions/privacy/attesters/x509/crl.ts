@@ -1,79 +1,138 @@
 /**
- * Certificate revocation lists (AMD KDS, Intel PCS): @peculiar/x509 parses them; the signature
- * is checked here with node:crypto against the issuer we already trust (synchronously, and
- * before an empty list is believed), and the list must be current at the verification time.
+ * Certificate revocation lists (AMD KDS, Intel PCS), read from the DER (RFC 5280 §5.1) and
+ * checked with node:crypto against the issuer we already trust: the signature first (before an
+ * empty list is believed), then that the list is current at the verification time, then the
+ * serials. Parsed once per distinct CRL (a PCK CRL lists hundreds of serials).
  */
-import 'reflect-metadata';
-import { X509Crl } from '@peculiar/x509';
 import { constants, createHash, verify as verifySignature, type X509Certificate } from 'node:crypto';
 import { MalformedEvidenceError } from '../domain/result.ts';
 import { commonName, sha256Of, type ChainProblem } from './certs.ts';
-import { children, readTlv } from './der.ts';
+import { children, derTime, hexOf, oidBytes, readOnly, sameBytes, type DerNode } from './der.ts';
 
 export interface ParsedCrl {
-  crl: X509Crl;
   tbs: Uint8Array;
   signature: Uint8Array;
+  algorithm: { hash: string; pss?: { saltLength: number } };
+  thisUpdateMs: number;
+  nextUpdateMs?: number;
   /** Revoked serials, normalised (lowercase hex, no leading zeros). */
   revoked: Set<string>;
   /** Issuers whose signature on it was checked (by certificate fingerprint). */
   signedBy: Map<string, boolean>;
 }
 
+const HASH_OIDS: [string, string][] = [
+  ['2.16.840.1.101.3.4.2.1', 'sha256'],
+  ['2.16.840.1.101.3.4.2.2', 'sha384'],
+  ['2.16.840.1.101.3.4.2.3', 'sha512'],
+];
+const SIG_OIDS: [string, string][] = [
+  ['1.2.840.10045.4.3.2', 'sha256'],
+  ['1.2.840.10045.4.3.3', 'sha384'],
+  ['1.2.840.10045.4.3.4', 'sha512'],
+  ['1.2.840.113549.1.1.11', 'sha256'],
+  ['1.2.840.113549.1.1.12', 'sha384'],
+  ['1.2.840.113549.1.1.13', 'sha512'],
+];
+const RSASSA_PSS = oidBytes('1.2.840.113549.1.1.10');
+const lookup = (table: [string, string][], oid: Uint8Array): string | undefined => table.find(([o]) => sameBytes(oidBytes(o), oid))?.[1];
+
+/** AlgorithmIdentifier → the hash, and RSA-PSS parameters (hashAlgorithm [0], saltLength [2]). */
+function algorithm(alg: DerNode): ParsedCrl['algorithm'] {
+  const [oid, params] = children(alg);
+  if (!oid || oid.tag !== 0x06) throw new MalformedEvidenceError('CRL signature algorithm has no OID');
+  if (sameBytes(oid.value, RSASSA_PSS)) {
+    let hash = 'sha1';
+    let saltLength = 20;
+    for (const p of params ? children(params) : []) {
+      const [inner] = children(p);
+      if (p.tag === 0xa0 && inner) hash = lookup(HASH_OIDS, children(inner)[0]?.value ?? new Uint8Array()) ?? 'unknown';
+      if (p.tag === 0xa2 && inner && inner.tag === 0x02) saltLength = inner.value.reduce((v, x) => v * 256 + x, 0);
+    }
+    return { hash, pss: { saltLength } };
+  }
+  const hash = lookup(SIG_OIDS, oid.value);
+  if (!hash) throw new MalformedEvidenceError(`CRL signature algorithm ${hexOf(oid.value)} is not supported`);
+  return { hash };
+}
+
+const serialKey = (hex: string): string => hex.toLowerCase().replace(/^0+/, '') || '0';
+const isTime = (n: DerNode | undefined): n is DerNode => n !== undefined && (n.tag === 0x17 || n.tag === 0x18);
+
+function parseCrlUncached(der: Uint8Array): ParsedCrl {
+  const [tbs, alg, sig] = children(readOnly(der));
+  if (!tbs || tbs.tag !== 0x30 || !alg || !sig || sig.tag !== 0x03 || sig.value[0] !== 0) throw new MalformedEvidenceError('not a CRL (CertificateList)');
+  const fields = children(tbs);
+  let i = 0;
+  if (fields[i]?.tag === 0x02) i++; // version
+  i++; // signature algorithm (repeated outside, which is what is checked)
+  if (fields[i]?.tag !== 0x30) throw new MalformedEvidenceError('CRL has no issuer');
+  i++;
+  const thisUpdate = fields[i++];
+  if (!isTime(thisUpdate)) throw new MalformedEvidenceError('CRL has no thisUpdate');
+  const next = isTime(fields[i]) ? fields[i++] : undefined;
+  const revoked = new Set<string>();
+  if (fields[i]?.tag === 0x30) {
+    for (const entry of children(fields[i]!)) {
+      const serial = children(entry)[0];
+      if (!serial || serial.tag !== 0x02) throw new MalformedEvidenceError('CRL entry has no serial number');
+      revoked.add(serialKey(hexOf(serial.value)));
+    }
+  }
+  return {
+    tbs: tbs.raw,
+    signature: sig.value.subarray(1),
+    algorithm: algorithm(alg),
+    thisUpdateMs: derTime(thisUpdate),
+    ...(next ? { nextUpdateMs: derTime(next) } : {}),
+    revoked,
+    signedBy: new Map(),
+  };
+}
+
 const parsedCrls = new Map<string, ParsedCrl>();
 const MAX_CRLS = 64;
 export const clearCrlCache = (): void => parsedCrls.clear();
 
-/** Parses (once per distinct CRL: a PCK CRL holds hundreds of entries) a DER or PEM CRL. */
+const PEM_CRL = /-----BEGIN X509 CRL-----([\s\S]*?)-----END X509 CRL-----/;
+
+/** Parses a DER or PEM CRL (once per distinct CRL). */
 export function parseCrl(input: Uint8Array | string): ParsedCrl {
-  const key = createHash('sha256').update(input).digest('hex');
+  const text = typeof input === 'string' ? input : undefined;
+  const pem = text !== undefined ? PEM_CRL.exec(text) : undefined;
+  if (text !== undefined && !pem) throw new MalformedEvidenceError('CRL text is not PEM');
+  const der = pem ? new Uint8Array(Buffer.from(pem[1]!.replace(/\s+/g, ''), 'base64')) : (input as Uint8Array);
+  const key = createHash('sha256').update(der).digest('hex');
   let p = parsedCrls.get(key);
   if (!p) {
-    p = parseCrlUncached(input);
+    try {
+      p = parseCrlUncached(der);
+    } catch (e) {
+      if (e instanceof MalformedEvidenceError) throw e;
+      throw new MalformedEvidenceError(`CRL does not parse: ${(e as Error).message}`);
+    }
     if (parsedCrls.size >= MAX_CRLS) parsedCrls.delete(parsedCrls.keys().next().value!);
     parsedCrls.set(key, p);
   }
   return p;
 }
 
-function parseCrlUncached(input: Uint8Array | string): ParsedCrl {
-  try {
-    const crl = new X509Crl(typeof input === 'string' ? input : new Uint8Array(input));
-    const der = new Uint8Array(crl.rawData);
-    const [tbs, , sig] = children(readTlv(der, 0));
-    if (!tbs || !sig || sig.tag !== 0x03 || sig.value[0] !== 0) throw new MalformedEvidenceError('CRL has no signature');
-    return { crl, tbs: tbs.raw, signature: sig.value.subarray(1), revoked: new Set(crl.entries.map((e) => serialKey(e.serialNumber))), signedBy: new Map() };
-  } catch (e) {
-    if (e instanceof MalformedEvidenceError) throw e;
-    throw new MalformedEvidenceError(`CRL does not parse: ${(e as Error).message}`);
-  }
-}
-
-/** The CRL's signature by `issuer`: ECDSA (DER signature) or RSA-PSS / PKCS#1 v1.5 as its algorithm says. */
+/** The CRL's signature by `issuer`: ECDSA (DER signature), RSA-PSS or PKCS#1 v1.5, as its algorithm says. */
 export function crlSignedBy(p: ParsedCrl, issuer: X509Certificate): boolean {
   const fp = sha256Of(issuer);
   let ok = p.signedBy.get(fp);
   if (ok === undefined) {
-    ok = crlSignatureValid(p, issuer);
+    try {
+      ok = p.algorithm.pss
+        ? verifySignature(p.algorithm.hash, p.tbs, { key: issuer.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: p.algorithm.pss.saltLength }, p.signature)
+        : verifySignature(p.algorithm.hash, p.tbs, issuer.publicKey, p.signature);
+    } catch {
+      ok = false;
+    }
     p.signedBy.set(fp, ok);
   }
   return ok;
 }
-
-function crlSignatureValid(p: ParsedCrl, issuer: X509Certificate): boolean {
-  const alg = p.crl.signatureAlgorithm as { name: string; hash?: { name: string }; saltLength?: number };
-  const hash = (alg.hash?.name ?? 'SHA-256').replace('-', '').toLowerCase();
-  try {
-    if (alg.name === 'RSA-PSS') {
-      return verifySignature(hash, p.tbs, { key: issuer.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: alg.saltLength ?? 0 }, p.signature);
-    }
-    return verifySignature(hash, p.tbs, issuer.publicKey, p.signature);
-  } catch {
-    return false;
-  }
-}
-
-const serialKey = (hex: string): string => hex.toLowerCase().replace(/^0+/, '') || '0';
 
 /**
  * Problems with a CRL for `subjects` issued by `issuer`: not signed by it (chain_untrusted),
@@ -82,14 +141,10 @@ const serialKey = (hex: string): string => hex.toLowerCase().replace(/^0+/, '') 
 export function checkRevocation(p: ParsedCrl, issuer: X509Certificate, subjects: readonly X509Certificate[], atMs: number, what: string): ChainProblem[] {
   if (!crlSignedBy(p, issuer)) return [{ code: 'chain_untrusted', error: `${what}: the CRL is not signed by ${commonName(issuer)}` }];
   const problems: ChainProblem[] = [];
-  const next = p.crl.nextUpdate?.getTime();
-  if (atMs < p.crl.thisUpdate.getTime()) problems.push({ code: 'chain_expired', error: `${what}: the CRL is issued ${p.crl.thisUpdate.toISOString()}, after the verification time` });
-  if (next !== undefined && atMs > next) problems.push({ code: 'chain_expired', error: `${what}: the CRL's nextUpdate ${new Date(next).toISOString()} has passed` });
+  if (atMs < p.thisUpdateMs) problems.push({ code: 'chain_expired', error: `${what}: the CRL is issued ${new Date(p.thisUpdateMs).toISOString()}, after the verification time` });
+  if (p.nextUpdateMs !== undefined && atMs > p.nextUpdateMs) problems.push({ code: 'chain_expired', error: `${what}: the CRL's nextUpdate ${new Date(p.nextUpdateMs).toISOString()} has passed` });
   for (const s of subjects) {
     if (p.revoked.has(serialKey(s.serialNumber))) problems.push({ code: 'revoked_cert', error: `${what}: ${commonName(s)} (serial ${s.serialNumber}) is revoked` });
   }
   return problems;
 }
-
-/** Next-update time of a CRL in ms, for the collateral cache. */
-export const crlNextUpdateMs = (input: Uint8Array | string): number | undefined => parseCrl(input).crl.nextUpdate?.getTime();

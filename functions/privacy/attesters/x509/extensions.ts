@@ -1,50 +1,42 @@
 /**
- * Certificate extensions node:crypto does not expose, read with @peculiar/x509: AMD's VCEK/VLEK
- * extensions (the TCB they were issued for, the chip id) and keyUsage.
- * `reflect-metadata` must be evaluated before @peculiar/x509 (its DI container needs it), hence
- * the import order here.
+ * Certificate extensions node:crypto does not expose, read from the DER (x509/der.ts): AMD's
+ * VCEK/VLEK extensions (the TCB they were issued for, the chip id) and keyUsage.
  */
-import 'reflect-metadata';
-import { X509Certificate as PeculiarCertificate, KeyUsagesExtension, KeyUsageFlags } from '@peculiar/x509';
 import type { X509Certificate } from 'node:crypto';
 import { MalformedEvidenceError } from '../domain/result.ts';
+import { certificateExtensions, hexOf, oidBytes, readTlv } from './der.ts';
 
-const cache = new WeakMap<X509Certificate, PeculiarCertificate>();
-function peculiar(cert: X509Certificate): PeculiarCertificate {
-  let p = cache.get(cert);
-  if (!p) {
-    p = new PeculiarCertificate(new Uint8Array(cert.raw));
-    cache.set(cert, p);
+const cache = new WeakMap<X509Certificate, Map<string, Uint8Array>>();
+function extensions(cert: X509Certificate): Map<string, Uint8Array> {
+  let e = cache.get(cert);
+  if (!e) {
+    e = certificateExtensions(new Uint8Array(cert.raw));
+    cache.set(cert, e);
   }
-  return p;
+  return e;
 }
 
 /** Raw extnValue bytes of an extension, or undefined. */
-export function extensionValue(cert: X509Certificate, oid: string): Uint8Array | undefined {
-  const e = peculiar(cert).extensions.find((x) => x.type === oid);
-  return e ? new Uint8Array(e.value) : undefined;
-}
+export const extensionValue = (cert: X509Certificate, oid: string): Uint8Array | undefined => extensions(cert).get(hexOf(oidBytes(oid)));
 
-/** keyUsage has keyCertSign, or the certificate carries no keyUsage at all (RFC 5280 then allows any use). */
+const KEY_USAGE = '2.5.29.15';
+/** keyUsage has keyCertSign (bit 5), or the certificate carries no keyUsage at all (RFC 5280 then allows any use). */
 export function mayCertSign(cert: X509Certificate): boolean {
-  const ku = peculiar(cert).getExtension(KeyUsagesExtension);
-  return !ku || (ku.usages & KeyUsageFlags.keyCertSign) !== 0;
+  const ku = extensionValue(cert, KEY_USAGE);
+  if (!ku) return true;
+  const bits = readTlv(ku, 0);
+  if (bits.tag !== 0x03 || bits.value.length < 2) throw new MalformedEvidenceError('keyUsage is not a BIT STRING');
+  return (bits.value[1]! & 0x04) !== 0;
 }
 
-/** A DER TLV's tag, value and total length, or undefined when it is not one. */
+/** A DER TLV's tag and value when `b` is exactly one, else undefined. */
 function tlv(b: Uint8Array): { tag: number; value: Uint8Array } | undefined {
-  if (b.length < 2) return undefined;
-  let len = b[1]!;
-  let head = 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n === 0 || n > 3 || b.length < 2 + n) return undefined;
-    len = 0;
-    for (let i = 0; i < n; i++) len = (len << 8) | b[2 + i]!;
-    head = 2 + n;
+  try {
+    const n = readTlv(b, 0);
+    return n.raw.length === b.length ? n : undefined;
+  } catch {
+    return undefined;
   }
-  if (head + len !== b.length) return undefined;
-  return { tag: b[0]!, value: b.subarray(head) };
 }
 
 function derInteger(b: Uint8Array | undefined, what: string): number | undefined {
@@ -91,7 +83,14 @@ export interface AmdKeyExtensions {
 }
 
 export function amdKeyExtensions(cert: X509Certificate): AmdKeyExtensions {
-  const v = (oid: string) => extensionValue(cert, oid);
+  let all: Map<string, Uint8Array>;
+  try {
+    all = extensions(cert);
+  } catch (e) {
+    if (e instanceof MalformedEvidenceError) throw e;
+    throw new MalformedEvidenceError(`certificate extensions: ${(e as Error).message}`);
+  }
+  const v = (oid: string) => all.get(hexOf(oidBytes(oid)));
   let hwid = v(AMD_OID.hwid);
   if (hwid) {
     // Older KDS certificates hold the raw bytes; newer ones may wrap them in an OCTET STRING.

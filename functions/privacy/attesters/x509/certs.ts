@@ -71,10 +71,11 @@ export function anchor(pinned: PinnedCert): X509Certificate {
 
 const verifiedLinks = new Map<string, boolean>();
 export const chainCacheStats = { hits: 0, misses: 0 };
-/** Drops cached parses and signature results (the bench's uncached runs). */
+/** Drops cached parses, anchors and signature results (the bench's uncached runs). */
 export function clearCertificateCaches(): void {
   parsed.clear();
   verifiedLinks.clear();
+  anchors.clear();
 }
 
 /** `child` names `issuer` as its issuer and carries a valid signature by its key. */

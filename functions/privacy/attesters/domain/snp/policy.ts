@@ -92,6 +92,8 @@ export function snpClaims(report: SnpReport, product: SnpProduct) {
     imageId: toHex(report.imageId),
     chipId: toHex(report.chipId),
     reportId: toHex(report.reportId),
+    idKeyDigest: toHex(report.idKeyDigest),
+    authorKeyDigest: toHex(report.authorKeyDigest),
     tcb: {
       reported: decodeTcb(report.reportedTcbRaw, product),
       current: decodeTcb(report.currentTcbRaw, product),

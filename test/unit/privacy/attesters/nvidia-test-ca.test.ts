@@ -1,0 +1,115 @@
+/**
+ * NVIDIA cases no public vector covers, on evidence a test CA makes in NVIDIA's formats: an
+ * SPDM 1.1 GET_MEASUREMENTS request and MEASUREMENTS response (DMTF blocks, NVIDIA opaque
+ * items) signed with a P-384 device key whose chain (leaf → two intermediates → a test root)
+ * has NVIDIA's shape. Covers NVDEC0 enabled (index 35 compared), a Blackwell leaf name, an
+ * expired device certificate, a missing driver version.
+ */
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import { X509Certificate, createHash, createPrivateKey, sign as signData, webcrypto } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { verifyNvidia } from '../../../../functions/privacy/attesters/nvidia/verify.ts';
+import { nvidiaPolicy, type NvidiaPolicyInput } from '../../../../functions/privacy/attesters/domain/nvidia/policy.ts';
+import { PINNED, type TrustAnchors } from '../../../../functions/privacy/attesters/roots/trust.ts';
+import type { ReferenceSet } from '../../../../functions/privacy/attesters/domain/nvidia/golden.ts';
+import { at } from './fixtures.ts';
+
+const subtle = webcrypto.subtle;
+type Pair = webcrypto.CryptoKeyPair;
+const EC = { name: 'ECDSA', namedCurve: 'P-384' } as const;
+const SIGN = { name: 'ECDSA', hash: 'SHA-384' } as const;
+const NOW = at('2026-06-01T00:00:00Z');
+const nonce = new Uint8Array(32).fill(0x5a);
+
+interface Chain {
+  pems: string[];
+  leafKeyPem: string;
+  trust: TrustAnchors;
+}
+
+async function chain(leafCn: string, leafNotAfter = new Date('2040-01-01T00:00:00Z')): Promise<Chain> {
+  const gen = async () => (await subtle.generateKey(EC, true, ['sign', 'verify'])) as Pair;
+  const [rootK, midK, mid2K, leafK] = [await gen(), await gen(), await gen(), await gen()];
+  const ca = [new x509.BasicConstraintsExtension(true, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true)];
+  const nb = new Date('2024-01-01T00:00:00Z');
+  const root = await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: '01', name: 'CN=Test Device Identity CA, O=NVIDIA', keys: rootK, signingAlgorithm: SIGN, notBefore: nb, notAfter: new Date('2050-01-01T00:00:00Z'), extensions: ca });
+  const mid = await x509.X509CertificateGenerator.create({ serialNumber: '02', subject: 'CN=Test GB100 Provisioner ICA 1, O=NVIDIA', issuer: root.subject, publicKey: midK.publicKey, signingKey: rootK.privateKey, signingAlgorithm: SIGN, notBefore: nb, notAfter: new Date('2050-01-01T00:00:00Z'), extensions: ca });
+  const mid2 = await x509.X509CertificateGenerator.create({ serialNumber: '03', subject: 'CN=Test GB100 A01 FSP BROM, O=NVIDIA', issuer: mid.subject, publicKey: mid2K.publicKey, signingKey: midK.privateKey, signingAlgorithm: SIGN, notBefore: nb, notAfter: new Date('2050-01-01T00:00:00Z'), extensions: ca });
+  const leaf = await x509.X509CertificateGenerator.create({ serialNumber: '04', subject: `CN=${leafCn}, O=NVIDIA`, issuer: mid2.subject, publicKey: leafK.publicKey, signingKey: mid2K.privateKey, signingAlgorithm: SIGN, notBefore: nb, notAfter: leafNotAfter });
+  const pkcs8 = Buffer.from(await subtle.exportKey('pkcs8', leafK.privateKey)).toString('base64');
+  const rootPem = root.toString('pem');
+  const sha256 = createHash('sha256').update(new X509Certificate(rootPem).raw).digest('hex');
+  return {
+    pems: [leaf.toString('pem'), mid2.toString('pem'), mid.toString('pem'), rootPem],
+    leafKeyPem: `-----BEGIN PRIVATE KEY-----\n${pkcs8}\n-----END PRIVATE KEY-----\n`,
+    trust: { ...PINNED, nvidiaDevice: { name: 'Test Device Identity CA', pem: rootPem, sha256 } },
+  };
+}
+
+const u16 = (v: number) => Buffer.from([v & 0xff, v >> 8]);
+const item = (type: number, value: Buffer) => Buffer.concat([u16(type), u16(value.length), value]);
+const measurement = (i: number) => createHash('sha384').update(`measurement ${i}`).digest();
+
+/** request ‖ response, signed like the GPU signs it. */
+function gpuReport(keyPem: string, o: { nvdec0?: number; driver?: string; blocks?: number } = {}): Uint8Array {
+  const request = Buffer.concat([Buffer.from([0x11, 0xe0, 0x01, 0xff]), nonce, Buffer.from([0x00])]);
+  const n = o.blocks ?? 40;
+  const record = Buffer.concat(Array.from({ length: n }, (_, k) => {
+    const value = measurement(k + 1);
+    const m = Buffer.concat([Buffer.from([0x01]), u16(value.length), value]);
+    return Buffer.concat([Buffer.from([k + 1, 0x01]), u16(m.length), m]);
+  }));
+  const opaque = Buffer.concat([
+    ...(o.driver === '' ? [] : [item(3, Buffer.from(`${o.driver ?? '570.10.01'}\0`))]),
+    item(6, Buffer.from([0x00, 0x5e, 0x00, 0x97, 0x01, 0, 0, 0])),
+    item(11, Buffer.from([o.nvdec0 ?? 0xaa])),
+  ]);
+  const len = Buffer.from([record.length & 0xff, (record.length >> 8) & 0xff, record.length >> 16]);
+  const response = Buffer.concat([Buffer.from([0x11, 0x60, 0x00, 0x00, n]), len, record, Buffer.alloc(32, 0x33), u16(opaque.length), opaque]);
+  const signed = Buffer.concat([request, response]);
+  const sig = signData('sha384', signed, { key: createPrivateKey(keyPem), dsaEncoding: 'ieee-p1363' });
+  return new Uint8Array(Buffer.concat([signed, sig]));
+}
+
+/** Golden values for blocks 1..n (RIM indices 0..n-1), all active. */
+const golden = (n: number, patch: (i: number) => string | undefined = () => undefined): ReferenceSet => ({
+  source: 'configured',
+  measurements: Array.from({ length: n }, (_, i) => ({ index: i, active: true, size: 48, alternatives: [patch(i) ?? measurement(i + 1).toString('hex')] })),
+});
+
+let blackwell: Chain;
+let expired: Chain;
+beforeAll(async () => {
+  blackwell = await chain('GB100 A01 GSP FMC LF');
+  expired = await chain('GB100 A01 GSP FMC LF', new Date('2025-01-01T00:00:00Z'));
+}, 60_000);
+
+const run = (report: Uint8Array, c: Chain, refs: ReferenceSet[], p: NvidiaPolicyInput = {}) =>
+  verifyNvidia({ report, certificates: c.pems, references: { configured: refs } }, nonce, nvidiaPolicy(p), NOW, c.trust);
+
+describe('NVIDIA with a test CA', () => {
+  it('a GB100-named device, 40 blocks, NVDEC0 enabled: index 35 is compared too, valid', () => {
+    const v = run(gpuReport(blackwell.leafKeyPem), blackwell, [golden(40)], { products: ['GB100'] });
+    expect(v).toMatchObject({ valid: true, claims: { gpu: 'GB100', nvdec0: 'enabled', driverVersion: '570.10.01', vbiosVersion: '97.00.5e.00.01', referenceValues: { matched: 40, compared: 40 } } });
+  });
+
+  it('NVDEC0 enabled and its golden value (RIM index 35) wrong: measurement_mismatch', () => {
+    expect(run(gpuReport(blackwell.leafKeyPem), blackwell, [golden(40, (i) => (i === 35 ? '00'.repeat(48) : undefined))])).toMatchObject({ valid: false, code: 'measurement_mismatch' });
+  });
+
+  it('NVDEC0 disabled and its golden value wrong: skipped, valid', () => {
+    expect(run(gpuReport(blackwell.leafKeyPem, { nvdec0: 0x55 }), blackwell, [golden(40, (i) => (i === 35 ? '00'.repeat(48) : undefined))]).valid).toBe(true);
+  });
+
+  it.each(([
+    ['Hopper required, a GB100 device', () => run(gpuReport(blackwell.leafKeyPem), blackwell, [golden(40)], { products: ['GH100'] }), 'wrong_product'],
+    ['an expired device certificate', () => run(gpuReport(expired.leafKeyPem), expired, [golden(40)]), 'chain_expired'],
+    ['a golden value for a block the report lacks', () => run(gpuReport(blackwell.leafKeyPem, { blocks: 39 }), blackwell, [golden(40)]), 'measurement_mismatch'],
+    ['no driver version in the opaque data', () => run(gpuReport(blackwell.leafKeyPem, { driver: '' }), blackwell, [golden(40)]), 'malformed'],
+    ['an NVDEC0 status that is neither value', () => run(gpuReport(blackwell.leafKeyPem, { nvdec0: 0x01 }), blackwell, [golden(40)]), 'malformed'],
+    ['the test chain under the pinned NVIDIA root', () => verifyNvidia({ report: gpuReport(blackwell.leafKeyPem), certificates: blackwell.pems, references: { configured: [golden(40)] } }, nonce, nvidiaPolicy(), NOW), 'chain_untrusted'],
+  ] as const).map(([n, make, code]) => [`${n} → ${code}`, make, code] as const))('%s', (_n, make, code) => {
+    expect(make()).toMatchObject({ valid: false, code });
+  });
+});

@@ -10,7 +10,7 @@ import * as z from 'zod';
 import { fromHex } from './domain/bytes.ts';
 import { MalformedEvidenceError } from './domain/result.ts';
 import type { ReferenceSet } from './domain/nvidia/golden.ts';
-import type { TdxCollateral } from './domain/tdx/collateral.ts';
+import { signedMember, type TdxCollateral } from './domain/tdx/collateral.ts';
 
 const HEX_TEXT = /^[\s0-9a-fA-F]*$/;
 
@@ -46,7 +46,43 @@ export function readCertificates(path: string): Uint8Array[] {
   return statSync(path).isDirectory() ? all.filter(looksLikeCertificate) : all;
 }
 
+/**
+ * PCS collateral as a folder of the PCS responses themselves (go-tdx-guest's testdata layout):
+ * the TCB info and QE identity bodies, the PCK and root CA CRLs (DER), and the issuer chains
+ * (PEM) the PCS sends in headers. Files are recognised by name.
+ */
+function readPcsFolder(dir: string): TdxCollateral {
+  const names = readdirSync(dir);
+  const find = (rx: RegExp, what: string): string => {
+    const n = names.find((x) => rx.test(x));
+    if (!n) throw new MalformedEvidenceError(`${dir}: no ${what} file`);
+    return join(dir, n);
+  };
+  const text = (rx: RegExp, what: string) => readFileSync(find(rx, what), 'utf8');
+  const hex = (rx: RegExp, what: string) => readFileSync(find(rx, what)).toString('hex');
+  try {
+    const tcb = signedMember(text(/tcb_?info_response$/i, 'TCB info response'), 'tcbInfo');
+    const qe = signedMember(text(/qe_?identity_response$/i, 'QE identity response'), 'enclaveIdentity');
+    return {
+      pck_crl_issuer_chain: text(/pck_?crl_issuer_chain/i, 'PCK CRL issuer chain'),
+      root_ca_crl: hex(/root_?crl/i, 'root CA CRL'),
+      pck_crl: hex(/^pck_?crl(\.der)?$/i, 'PCK CRL'),
+      tcb_info_issuer_chain: text(/tcb_?info_issuer_chain/i, 'TCB info issuer chain'),
+      tcb_info: tcb.text,
+      tcb_info_signature: tcb.signature,
+      qe_identity_issuer_chain: text(/qe_?identity_issuer_chain/i, 'QE identity issuer chain'),
+      qe_identity: qe.text,
+      qe_identity_signature: qe.signature,
+    };
+  } catch (e) {
+    if (e instanceof MalformedEvidenceError) throw e;
+    throw new MalformedEvidenceError(`${dir}: ${(e as Error).message}`);
+  }
+}
+
+/** The PCS collateral JSON (dcap-qvl's shape), or a folder of raw PCS responses. */
 export function readTdxCollateral(path: string): TdxCollateral {
+  if (statSync(path).isDirectory()) return readPcsFolder(path);
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));

@@ -1,4 +1,7 @@
 /** `vracu attest verify`, in-process like the other CLI tests, on the fixture files as the vendors' tools write them. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { vracuProgram } from '../../../../sdk/cli/program.ts';
 import { AttestationRejectedError } from '../../../../sdk/commands/attest.ts';
@@ -51,6 +54,16 @@ describe('vracu attest verify', () => {
   it('TDX, the same files at today’s clock: chain_expired', async () => {
     const r = await vracu(['--json', 'attest', 'verify', '--type', 'tdx', '--evidence', F('tdx/phala-dcap-qvl/tdx_quote'), '--collateral', F('tdx/phala-dcap-qvl/tdx_quote_collateral.json'), '--at', '2026-06-01T00:00:00Z']);
     expect(JSON.parse(r.out)).toMatchObject({ valid: false, code: 'chain_expired' });
+  });
+
+  it('TDX with a folder of raw PCS responses (go-tdx-guest, 2023-07-01): every signature checks, no TCB level matches', async () => {
+    // The SPR quote's SEPT_VE_DISABLE is clear: a policy file accepts that, so the TCB verdict shows.
+    const policy = join(mkdtempSync(join(tmpdir(), 'vracu-policy-')), 'policy.json');
+    writeFileSync(policy, JSON.stringify({ tdx: { requireSeptVeDisable: false } }));
+    const args = ['--json', 'attest', 'verify', '--type', 'tdx', '--evidence', F('tdx/go-tdx-guest/tdx_prod_quote_SPR_E4.dat'), '--collateral', F('tdx/go-tdx-guest'), '--policy', policy];
+    const r = await vracu([...args, '--at', '2023-07-01T00:00:00Z']);
+    expect(JSON.parse(r.out)).toEqual({ valid: false, code: 'tcb_too_low', error: 'collateral: No matching TCB level found' });
+    expect(JSON.parse((await vracu([...args, '--at', '2026-06-01T00:00:00Z'])).out)).toMatchObject({ valid: false, code: 'chain_expired' });
   });
 
   it('TDX without collateral: signatures and chain only, and it says so', async () => {

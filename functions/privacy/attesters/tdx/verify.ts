@@ -95,8 +95,9 @@ export function verifyTdx(evidence: TdxEvidence, challenge: Uint8Array, policy: 
     const out = dcapTcbStatus(evidence.quote, q, collateral, root, atMs);
     // dcap-qvl stops at its first error; one we cannot map (malformed) on evidence our own checks
     // already rejected is a consequence of what they found, not a finding of its own.
-    if (!out.ok && !(out.code === 'malformed' && !f.ok)) f.fail(out.code, out.error);
-    else {
+    if (!out.ok) {
+      if (!(out.code === 'malformed' && !f.ok)) f.fail(out.code, out.error);
+    } else {
       tcb = { status: out.status, advisoryIds: out.advisoryIds };
       if (!(policy.acceptedTcbStatuses as readonly string[]).includes(out.status)) f.fail('tcb_too_low', `TCB status ${out.status} is not accepted (${policy.acceptedTcbStatuses.join(', ')})`);
     }

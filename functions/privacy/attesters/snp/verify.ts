@@ -11,7 +11,7 @@ import { SNP_PRODUCTS, decodeTcb, parseSnpReport, productFromCpuid, type SnpProd
 import { applySnpPolicy, snpClaims, type SnpClaims, type SnpPolicy } from '../domain/snp/policy.ts';
 import { PINNED, type TrustAnchors } from '../roots/trust.ts';
 import { anchor, checkChain, commonName, parseCertificates, sha256Of, type ChainProblem } from '../x509/certs.ts';
-import { amdKeyExtensions, mayCertSign } from '../x509/extensions.ts';
+import { amdKeyExtensions } from '../x509/extensions.ts';
 import { checkRevocation, parseCrl } from '../x509/crl.ts';
 
 export interface SnpEvidence {
@@ -47,7 +47,6 @@ function chainToPinnedArk(leaf: X509Certificate, supplied: X509Certificate[], ke
     for (const mid of mids) {
       const problems = checkChain([leaf, mid], ark, atMs, `${key.toUpperCase()} chain (${product})`);
       if (problems.some((p) => p.code === 'chain_untrusted')) continue;
-      if (!mayCertSign(mid) || !mayCertSign(ark)) problems.push({ code: 'chain_untrusted', error: `${commonName(mid)} may not sign certificates (keyUsage)` });
       return { product, chain: [leaf, mid], ark, problems };
     }
   }

@@ -7,6 +7,7 @@
 import { X509Certificate, createHash } from 'node:crypto';
 import type { PinnedCert } from '../roots/pinned.ts';
 import { MalformedEvidenceError, type FailureCode } from '../domain/result.ts';
+import { mayCertSign } from './extensions.ts';
 
 const PEM_RE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 
@@ -103,14 +104,28 @@ export const validToMs = (c: X509Certificate): number => Date.parse(c.validTo);
 export const inValidity = (c: X509Certificate, atMs: number): boolean => atMs >= validFromMs(c) && atMs <= validToMs(c);
 export const commonName = (c: X509Certificate): string => /(?:^|\n)CN=([^\n]*)/.exec(c.subject)?.[1] ?? c.subject;
 
+const certSigners = new WeakMap<X509Certificate, boolean>();
+function mayCertSignCached(c: X509Certificate): boolean {
+  let ok = certSigners.get(c);
+  if (ok === undefined) {
+    try {
+      ok = mayCertSign(c);
+    } catch {
+      ok = false;
+    }
+    certSigners.set(c, ok);
+  }
+  return ok;
+}
+
 export interface ChainProblem {
   code: FailureCode;
   error: string;
 }
 
 /**
- * Checks leaf → … → anchor: each link's issuer name and signature, the CA bit of every issuer,
- * and every certificate's dates (the anchor's too) at `atMs`. `chain` is leaf first and may
+ * Checks leaf → … → anchor: each link's issuer name and signature, the CA bit and keyUsage
+ * (keyCertSign, when present) of every issuer, and every certificate's dates (the anchor's too) at `atMs`. `chain` is leaf first and may
  * or may not end with a copy of the anchor; a copy must be byte-identical to it.
  */
 export function checkChain(chain: readonly X509Certificate[], root: X509Certificate, atMs: number, what: string): ChainProblem[] {
@@ -128,6 +143,7 @@ export function checkChain(chain: readonly X509Certificate[], root: X509Certific
     const issuer = path[i + 1]!;
     if (!signedBy(child, issuer)) problems.push({ code: 'chain_untrusted', error: `${what}: ${commonName(child)} is not signed by ${commonName(issuer)}` });
     if (!issuer.ca) problems.push({ code: 'chain_untrusted', error: `${what}: ${commonName(issuer)} is not a CA certificate` });
+    else if (!mayCertSignCached(issuer)) problems.push({ code: 'chain_untrusted', error: `${what}: ${commonName(issuer)} may not sign certificates (keyUsage)` });
   }
   for (const c of path) {
     if (!inValidity(c, atMs)) {

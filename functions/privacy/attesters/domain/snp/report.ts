@@ -5,7 +5,7 @@
  * mitigation vectors); the layout of the signed part is otherwise the same.
  */
 import { MalformedEvidenceError } from '../result.ts';
-import { Reader, toHex } from '../bytes.ts';
+import { Reader } from '../bytes.ts';
 
 export const SNP_REPORT_BYTES = 0x4a0;
 export const SNP_SIGNED_BYTES = 0x2a0;
@@ -169,6 +169,3 @@ export function parseSnpReport(bytes: Uint8Array): SnpReport {
     signatureS: component(sig.subarray(72, 144), 'S'),
   };
 }
-
-/** Hex of the fields most callers print. */
-export const snpHex = (b: Uint8Array): string => toHex(b);

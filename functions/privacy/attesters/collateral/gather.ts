@@ -11,6 +11,7 @@ import { decodeTcb, parseSnpReport, productFromCpuid, type SnpProduct } from '..
 import { parseTdxQuote } from '../domain/tdx/quote.ts';
 import { opaqueFacts, parseGpuReport } from '../domain/nvidia/spdm.ts';
 import { toHex } from '../domain/bytes.ts';
+import { MalformedEvidenceError } from '../domain/result.ts';
 import type { TdxCollateral } from '../domain/tdx/collateral.ts';
 import { commonName, parseCertificates } from '../x509/certs.ts';
 import { extensionValue } from '../x509/extensions.ts';
@@ -41,7 +42,17 @@ export interface GatherOptions {
   snpCrl?: boolean;
 }
 
+/** Evidence that does not parse is returned as it is: `verify` then reports it as malformed. */
 export async function gatherCollateral(e: Evidence, source: CollateralSource, atMs: number, o: GatherOptions = {}): Promise<Evidence> {
+  try {
+    return await gather(e, source, atMs, o);
+  } catch (err) {
+    if (err instanceof MalformedEvidenceError) return e;
+    throw err;
+  }
+}
+
+async function gather(e: Evidence, source: CollateralSource, atMs: number, o: GatherOptions): Promise<Evidence> {
   switch (e.kind) {
     case 'snp': {
       const r = parseSnpReport(e.report);

@@ -61,6 +61,7 @@ function tcbMismatch(report: SnpReport, product: SnpProduct, ext: ReturnType<typ
   for (const k of ['bootloader', 'tee', 'snp', 'microcode', 'fmc'] as const) {
     const want = ext[k];
     const have = tcb[k];
+    if (k !== 'fmc' && want === undefined) out.push(`${k}: the key carries no ${k} SPL`);
     if (want !== undefined && have !== undefined && want !== have) out.push(`${k}: report ${have}, key ${want}`);
     if (k === 'fmc' && product === 'Turin' && want === undefined) out.push('fmc: the Turin key carries no fmcSPL');
   }

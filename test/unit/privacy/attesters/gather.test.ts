@@ -60,6 +60,11 @@ describe('gathering collateral', () => {
     expect(verify(e, parseTdxQuote(quote).report.reportData.slice(), {}, clock)).toMatchObject({ valid: false, code: 'tcb_too_low' });
   });
 
+  it('evidence that does not parse comes back as it is, and verifies as malformed', async () => {
+    const e = await gatherCollateral({ kind: 'tdx', quote: new Uint8Array(10) }, source, 0);
+    expect(verify(e, new Uint8Array(64), {}, at('2026-01-01T00:00:00Z'))).toMatchObject({ valid: false, code: 'malformed' });
+  });
+
   it('NVIDIA: the driver and VBIOS RIMs are fetched by the ids the report implies, then all golden values match', async () => {
     const clock = at('2025-01-01T00:00:00Z');
     const e = await gatherCollateral({ kind: 'nvidia', report: hexFixture('nvidia/nvtrust-2023/attestationReport.txt'), certificates: [fixtureText('nvidia/nvtrust-2023/gpuAkCertChain.txt')] }, source, clock.nowMs());

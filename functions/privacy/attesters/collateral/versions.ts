@@ -14,7 +14,8 @@ export function certificateRecord(key: string, bytes: Uint8Array, fetchedAtMs: n
 /** A CRL: version = thisUpdate; refresh at nextUpdate. */
 export function crlRecord(key: string, der: Uint8Array, fetchedAtMs: number): CollateralRecord {
   const p = parseCrl(der);
-  return { key, body: Buffer.from(der).toString('base64'), version: { sequence: 0, issuedAtMs: p.thisUpdateMs }, ...(p.nextUpdateMs !== undefined ? { nextUpdateMs: p.nextUpdateMs } : {}), fetchedAtMs };
+  const next = p.nextUpdateMs !== undefined ? { nextUpdateMs: p.nextUpdateMs } : {};
+  return { key, body: Buffer.from(der).toString('base64'), version: { sequence: 0, issuedAtMs: p.thisUpdateMs }, ...next, fetchedAtMs };
 }
 
 /** TDX collateral: version = (tcbEvaluationDataNumber, issueDate); refresh at the earlier nextUpdate. */

@@ -37,7 +37,8 @@ const verifiers = new WeakMap<X509Certificate, QuoteVerifier>();
  */
 function tcbInputsKey(q: TdxQuote, c: TdxCollateral, root: X509Certificate): string {
   const h = createHash('sha256');
-  for (const part of [c.tcb_info, c.tcb_info_signature, c.tcb_info_issuer_chain, c.qe_identity, c.qe_identity_signature, c.qe_identity_issuer_chain, c.pck_crl, c.pck_crl_issuer_chain, c.root_ca_crl, q.pckChainPem]) h.update(part).update('\0');
+  const texts = [c.tcb_info, c.tcb_info_signature, c.tcb_info_issuer_chain, c.qe_identity, c.qe_identity_signature, c.qe_identity_issuer_chain];
+  for (const part of [...texts, c.pck_crl, c.pck_crl_issuer_chain, c.root_ca_crl, q.pckChainPem]) h.update(part).update('\0');
   const r = q.report;
   for (const b of [q.qeReport.raw, r.teeTcbSvn, r.tdAttributes, r.teeTcbSvn2 ?? new Uint8Array(), r.mrServiceTd ?? new Uint8Array(), root.raw]) h.update(b);
   return h.update(`${q.version}:${q.teeType}`).digest('hex');

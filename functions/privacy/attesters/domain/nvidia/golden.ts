@@ -46,7 +46,12 @@ export function mergeGolden(sets: readonly ReferenceSet[], f: Findings): Map<num
   return out;
 }
 
-export function compareMeasurements(blocks: readonly MeasurementBlock[], golden: Map<number, GoldenMeasurement & { source: string }>, nvdec0Disabled: boolean, f: Findings): { matched: number; compared: number } {
+export function compareMeasurements(
+  blocks: readonly MeasurementBlock[],
+  golden: Map<number, GoldenMeasurement & { source: string }>,
+  nvdec0Disabled: boolean,
+  f: Findings,
+): { matched: number; compared: number } {
   const runtime = new Map(blocks.map((b) => [b.index, b]));
   let matched = 0;
   let compared = 0;

@@ -88,7 +88,9 @@ export function parseGpuReport(bytes: Uint8Array): GpuReport {
   const r = new Reader(bytes, 'GPU attestation report');
   const version = r.u8();
   const code = r.u8();
-  if (version !== SPDM_VERSION_11 || code !== GET_MEASUREMENTS) throw new MalformedEvidenceError(`the report does not start with an SPDM 1.1 GET_MEASUREMENTS request (${version.toString(16)} ${code.toString(16)})`);
+  if (version !== SPDM_VERSION_11 || code !== GET_MEASUREMENTS) {
+    throw new MalformedEvidenceError(`the report does not start with an SPDM 1.1 GET_MEASUREMENTS request (${version.toString(16)} ${code.toString(16)})`);
+  }
   const param1 = r.u8();
   const param2 = r.u8();
   const nonce = r.take(SPDM_NONCE_BYTES);
@@ -126,6 +128,13 @@ export function vbiosVersion(b: Uint8Array | undefined): string | undefined {
   return [...b.subarray(0, Math.floor(half))].reverse().map(hex).join('.') + `.${hex(b[Math.floor(half)]!)}`;
 }
 
+function nvdecStatus(b: Uint8Array | undefined): 'enabled' | 'disabled' | 'invalid' | undefined {
+  if (b === undefined) return undefined;
+  if (b.length === 1 && b[0] === NVDEC_DISABLED) return 'disabled';
+  if (b.length === 1 && b[0] === NVDEC_ENABLED) return 'enabled';
+  return 'invalid';
+}
+
 export function opaqueFacts(report: GpuReport) {
   const o = report.response.opaque;
   const nvdec = o.get(OPAQUE.nvdec0Status);
@@ -135,6 +144,6 @@ export function opaqueFacts(report: GpuReport) {
     project: text(o.get(OPAQUE.project)),
     projectSku: text(o.get(OPAQUE.projectSku)),
     chipSku: text(o.get(OPAQUE.chipSku)),
-    nvdec0: nvdec === undefined ? undefined : nvdec.length === 1 && nvdec[0] === NVDEC_DISABLED ? ('disabled' as const) : nvdec.length === 1 && nvdec[0] === NVDEC_ENABLED ? ('enabled' as const) : ('invalid' as const),
+    nvdec0: nvdecStatus(nvdec),
   };
 }

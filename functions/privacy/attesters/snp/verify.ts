@@ -68,6 +68,15 @@ function tcbMismatch(report: SnpReport, product: SnpProduct, ext: ReturnType<typ
   return out;
 }
 
+/** ECDSA P-384 / SHA-384 over bytes 0x000–0x29F, R‖S as 48-byte big-endian integers. */
+function reportSignedBy(report: SnpReport, key: X509Certificate): boolean {
+  try {
+    return verifySignature('sha384', report.signed, { key: key.publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.concat([report.signatureR, report.signatureS]));
+  } catch {
+    return false;
+  }
+}
+
 export function verifySnp(evidence: SnpEvidence, challenge: Uint8Array, policy: SnpPolicy, clock: Clock, trust: TrustAnchors = PINNED): Verdict<SnpClaims> {
   const atMs = clock.nowMs();
   let report: SnpReport;
@@ -83,7 +92,9 @@ export function verifySnp(evidence: SnpEvidence, challenge: Uint8Array, policy: 
   if (report.signingKey === 'none') return rejected('bad_signature', 'the report is not signed (SIGNER_INFO: no key)');
   const key = report.signingKey;
   if (key === 'vlek' && !policy.allowVlek) f.fail('chain_untrusted', 'the report is signed by a VLEK; the policy accepts only VCEKs');
-  const leaf = certs.find((c) => commonName(c) === SIGNING_CN[key] && !c.ca);
+  // Several keys may be supplied (a folder of KDS downloads): the one whose signature is on the report, else the first.
+  const candidates = certs.filter((c) => commonName(c) === SIGNING_CN[key] && !c.ca);
+  const leaf = candidates.find((c) => reportSignedBy(report, c)) ?? candidates[0];
   if (!leaf) return rejected('chain_untrusted', `no ${key.toUpperCase()} certificate was supplied (the report names a ${key.toUpperCase()})`);
 
   let ext: ReturnType<typeof amdKeyExtensions>;
@@ -123,13 +134,6 @@ export function verifySnp(evidence: SnpEvidence, challenge: Uint8Array, policy: 
     }
     applySnpPolicy(report, product, challenge, policy, f);
   }
-  const signature = Buffer.concat([report.signatureR, report.signatureS]);
-  let sigOk = false;
-  try {
-    sigOk = verifySignature('sha384', report.signed, { key: leaf.publicKey, dsaEncoding: 'ieee-p1363' }, signature);
-  } catch {
-    sigOk = false;
-  }
-  if (!sigOk) f.fail('bad_signature', `the report's signature does not verify with the ${key.toUpperCase()}`);
+  if (!reportSignedBy(report, leaf)) f.fail('bad_signature', `the report's signature does not verify with the ${key.toUpperCase()}`);
   return f.verdict(snpClaims(report, chained?.product ?? named ?? 'Milan'));
 }

@@ -66,6 +66,10 @@ describe('SEV-SNP: the real vectors', () => {
     expect(run({ report: vtReport, certificates: [vtVcek, milanArk] }, vtNonce).valid).toBe(true);
   });
 
+  it('of several VCEKs supplied, the one that signed the report is used', () => {
+    expect(run({ report: vtReport, certificates: [goVcek, vtVcek] }, vtNonce).valid).toBe(true);
+  });
+
   it('the one entry point gives the same verdict', () => {
     expect(verify({ kind: 'snp', report: vtReport, certificates: [vtVcek] }, vtNonce, {}, NOW).valid).toBe(true);
     expect(verify({ kind: 'snp', report: goReport, certificates: [goVcek] }, goNonce, {}, NOW)).toMatchObject({ valid: false, code: 'debug_enabled' });

@@ -11,7 +11,7 @@ import { fromHex } from '../../functions/privacy/attesters/domain/bytes.ts';
 import { MalformedEvidenceError, type Verdict } from '../../functions/privacy/attesters/domain/result.ts';
 import { SNP_REPORT_BYTES } from '../../functions/privacy/attesters/domain/snp/report.ts';
 import { verify, type AttestationPolicy, type Evidence } from '../../functions/privacy/attesters/verify.ts';
-import { readBinaryOrHex, readCertificates, readReferences, readTdxCollateral } from '../../functions/privacy/attesters/evidence-files.ts';
+import { readBinaryOrHex, readCertificates, readCrl, readReferences, readTdxCollateral } from '../../functions/privacy/attesters/evidence-files.ts';
 
 const KINDS = ['snp', 'tdx', 'nvidia'] as const;
 type Kind = (typeof KINDS)[number];
@@ -42,7 +42,7 @@ function evidenceFrom(o: VerifyOptions, kind: Kind): Evidence {
         kind,
         report: readBinaryOrHex(o.evidence, SNP_REPORT_BYTES),
         certificates: o.certs ? readCertificates(o.certs) : [],
-        ...(o.collateral ? { crl: new Uint8Array(readFileSync(o.collateral)) } : {}),
+        ...(o.collateral ? { crl: readCrl(o.collateral) } : {}),
       };
     case 'tdx':
       return { kind, quote: readBinaryOrHex(o.evidence), ...(o.collateral ? { collateral: readTdxCollateral(o.collateral) } : {}) };

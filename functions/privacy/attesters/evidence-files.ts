@@ -80,6 +80,12 @@ function readPcsFolder(dir: string): TdxCollateral {
   }
 }
 
+/** A CRL file as KDS serves it (DER), or PEM text. */
+export function readCrl(path: string): Uint8Array | string {
+  const raw = readFileSync(path);
+  return /-----BEGIN (X509 )?CRL-----/.test(raw.toString('latin1')) ? raw.toString('latin1') : new Uint8Array(raw);
+}
+
 /** The PCS collateral JSON (dcap-qvl's shape), or a folder of raw PCS responses. */
 export function readTdxCollateral(path: string): TdxCollateral {
   if (statSync(path).isDirectory()) return readPcsFolder(path);

@@ -94,7 +94,7 @@ const parsedCrls = new Map<string, ParsedCrl>();
 const MAX_CRLS = 64;
 export const clearCrlCache = (): void => parsedCrls.clear();
 
-const PEM_CRL = /-----BEGIN X509 CRL-----([\s\S]*?)-----END X509 CRL-----/;
+const PEM_CRL = /-----BEGIN (?:X509 )?CRL-----([\s\S]*?)-----END (?:X509 )?CRL-----/;
 
 /** Parses a DER or PEM CRL (once per distinct CRL). */
 export function parseCrl(input: Uint8Array | string): ParsedCrl {

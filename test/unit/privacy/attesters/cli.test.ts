@@ -1,4 +1,7 @@
 /** `vracu attest verify`, in-process like the other CLI tests, on the fixture files as the vendors' tools write them. */
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import { webcrypto } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +44,15 @@ describe('vracu attest verify', () => {
     const r = await vracu(['attest', 'verify', '--type', 'snp', '--evidence', F('sev-snp/virtee-sev/report_milan.hex'), '--certs', F('sev-snp/virtee-sev/vcek_milan.der'), '--nonce', '00'.repeat(64), '--json']);
     expect(JSON.parse(r.out)).toMatchObject({ valid: false, code: 'nonce_mismatch' });
     expect((r.error as AttestationRejectedError).code).toBe('nonce_mismatch');
+  });
+
+  it('SNP with a CRL (PEM) that AMD’s ARK did not sign: chain_untrusted', async () => {
+    const keys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-384' }, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+    const crl = await x509.X509CrlGenerator.create({ issuer: 'CN=ARK-Milan', thisUpdate: new Date('2026-01-01T00:00:00Z'), nextUpdate: new Date('2027-01-01T00:00:00Z'), signingKey: keys.privateKey, signingAlgorithm: { name: 'ECDSA', hash: 'SHA-384' } });
+    const file = join(mkdtempSync(join(tmpdir(), 'vracu-crl-')), 'crl.pem');
+    writeFileSync(file, crl.toString('pem'));
+    const r = await vracu(['--json', 'attest', 'verify', '--type', 'snp', '--evidence', F('sev-snp/virtee-sev/report_milan.hex'), '--certs', F('sev-snp/virtee-sev/vcek_milan.der'), '--collateral', file, '--at', '2026-06-01T00:00:00Z']);
+    expect(JSON.parse(r.out)).toMatchObject({ valid: false, code: 'chain_untrusted', error: expect.stringContaining('CRL is not signed by ARK-Milan') });
   });
 
   it('TDX, a DCAP quote file with the PCS collateral JSON at the pinned time: UpToDate', async () => {

@@ -63,6 +63,8 @@ export function verifyNvidia(evidence: NvidiaEvidence, challenge: Uint8Array, po
       const matches = [o.driverVersion, o.vbiosVersion].some((x) => x !== undefined && x.toLowerCase() === v.version!.toLowerCase());
       if (!matches) f.fail('measurement_mismatch', `${rim.label} is for version ${v.version}; the GPU runs driver ${o.driverVersion}, VBIOS ${o.vbiosVersion}`);
     }
+    const gpu = leafCn.split(' ')[0];
+    if (v.product && gpu && v.product !== gpu) f.fail('measurement_mismatch', `${rim.label} is for ${v.product}; the GPU is ${gpu}`);
     sets.push(v);
   }
   let compared = { matched: 0, compared: 0 };

@@ -13,7 +13,7 @@ import { verifyNvidia } from '../../../../functions/privacy/attesters/nvidia/ver
 import { nvidiaPolicy, type NvidiaPolicyInput } from '../../../../functions/privacy/attesters/domain/nvidia/policy.ts';
 import { PINNED, type TrustAnchors } from '../../../../functions/privacy/attesters/roots/trust.ts';
 import type { ReferenceSet } from '../../../../functions/privacy/attesters/domain/nvidia/golden.ts';
-import { at } from './fixtures.ts';
+import { at, fixtureText } from './fixtures.ts';
 
 const subtle = webcrypto.subtle;
 type Pair = webcrypto.CryptoKeyPair;
@@ -100,6 +100,12 @@ describe('NVIDIA with a test CA', () => {
 
   it('NVDEC0 disabled and its golden value wrong: skipped, valid', () => {
     expect(run(gpuReport(blackwell.leafKeyPem, { nvdec0: 0x55 }), blackwell, [golden(40, (i) => (i === 35 ? '00'.repeat(48) : undefined))]).valid).toBe(true);
+  });
+
+  it('NVIDIA’s signed Hopper RIMs offered for a GB100 device: measurement_mismatch (the RIM is for another GPU)', () => {
+    const rim = { label: 'driver RIM', xml: fixtureText('nvidia/nvtrust/Driver_RIM_test_no_gpu.swidtag') };
+    const v = verifyNvidia({ report: gpuReport(blackwell.leafKeyPem), certificates: blackwell.pems, references: { rims: [rim] } }, nonce, nvidiaPolicy({ requireRimVersionMatch: false }), at('2025-01-01T00:00:00Z'), blackwell.trust);
+    expect(v).toMatchObject({ valid: false, code: 'measurement_mismatch', error: 'driver RIM is for GH100; the GPU is GB100' });
   });
 
   it.each(([

@@ -110,6 +110,8 @@ const rows: Row[] = [
   { name: 'TCB below the minimum (microcode 0x74)', evidence: { report: vtReport, certificates: [vtVcek] }, policy: { minTcb: { microcode: 0x74 } }, code: 'tcb_too_low' },
   { name: 'measurement not in the allowed list', evidence: { report: vtReport, certificates: [vtVcek] }, policy: { measurements: ['00'.repeat(48)] }, code: 'measurement_mismatch' },
   { name: 'HOST_DATA not the expected value', evidence: { report: vtReport, certificates: [vtVcek] }, policy: { hostData: '11'.repeat(32) }, code: 'measurement_mismatch' },
+  { name: 'ID key digest not accepted', evidence: { report: vtReport, certificates: [vtVcek] }, policy: { idKeyDigests: ['ab'.repeat(48)] }, code: 'measurement_mismatch' },
+  { name: 'author key digest not accepted', evidence: { report: vtReport, certificates: [vtVcek] }, policy: { authorKeyDigests: ['ab'.repeat(48)] }, code: 'measurement_mismatch' },
   { name: 'SMT required off, host runs SMT', evidence: { report: vtReport, certificates: [vtVcek] }, policy: { smt: 'off' }, code: 'measurement_mismatch' },
   { name: 'VMPL 1 required, report from VMPL 0', evidence: { report: vtReport, certificates: [vtVcek] }, policy: { vmpl: 1 }, code: 'measurement_mismatch' },
   // shape

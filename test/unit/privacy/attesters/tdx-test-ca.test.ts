@@ -72,13 +72,14 @@ const u32 = (v: number) => {
 };
 
 /** A DCAP v4 TDX quote. `bindKey` lets a test make the QE report vouch for another attestation key. */
-async function quote(p: Pki, o: { tdAttributes?: Buffer; bindKey?: Buffer } = {}): Promise<Uint8Array> {
+async function quote(p: Pki, o: { tdAttributes?: Buffer; bindKey?: Buffer; mrSignerSeam?: Buffer } = {}): Promise<Uint8Array> {
   const ak = await gen();
   const jwk = (await subtle.exportKey('jwk', ak.publicKey)) as { x: string; y: string };
   const akRaw = Buffer.concat([Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]);
   const header = Buffer.concat([u16(4), u16(2), u32(0x81), Buffer.alloc(4), Buffer.alloc(16, 0x93), Buffer.alloc(20)]);
   const td = Buffer.alloc(584);
   td.fill(0x11, 16, 64); // MRSEAM
+  if (o.mrSignerSeam) o.mrSignerSeam.copy(td, 64); // MRSIGNERSEAM
   (o.tdAttributes ?? Buffer.from([0, 0, 0, 0x10, 0, 0, 0, 0])).copy(td, 120); // SEPT_VE_DISABLE
   td.fill(0x22, 136, 184); // MRTD
   Buffer.from(reportData).copy(td, 520);
@@ -166,6 +167,7 @@ describe('TDX with a test CA', () => {
     ['a debug TD with a policy that allows it', async () => ({ q: await quote(platform, { tdAttributes: Buffer.from([1, 0, 0, 0x10, 0, 0, 0, 0]) }), policy: { requireCollateral: false, allowDebug: true } }), 'valid'],
     ['SEPT_VE_DISABLE clear', async () => ({ q: await quote(platform, { tdAttributes: Buffer.alloc(8) }) }), 'debug_enabled'],
     ['reserved TD attribute bits set', async () => ({ q: await quote(platform, { tdAttributes: Buffer.from([0, 1, 0, 0x10, 0, 0, 0, 0]) }) }), 'malformed'],
+    ['a TDX module not signed by Intel (MRSIGNERSEAM non-zero)', async () => ({ q: await quote(platform, { mrSignerSeam: Buffer.alloc(48, 0xee) }) }), 'chain_untrusted'],
     ['a QE report binding another attestation key', async () => ({ q: await quote(platform, { bindKey: Buffer.alloc(64, 1) }) }), 'bad_signature'],
     ['the PCK revoked by the PCK CRL', async () => ({ q: good, c: await collateral(platform, await crl(platform, 'ca', ['7e57'], '2026-05-01T00:00:00Z', '2026-07-01T00:00:00Z')) }), 'revoked_cert'],
     ['the PCK CA revoked by the root CA CRL', async () => ({ q: good, c: await collateral(platform, await crl(platform, 'ca', [], '2026-05-01T00:00:00Z', '2026-07-01T00:00:00Z'), await crl(platform, 'root', ['02'], '2026-05-01T00:00:00Z', '2026-07-01T00:00:00Z')) }), 'revoked_cert'],

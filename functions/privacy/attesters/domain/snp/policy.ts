@@ -29,6 +29,10 @@ export const snpPolicySchema = z.object({
   measurements: z.array(hex(48)).optional(),
   /** HOST_DATA the report must carry (32-byte hex); unset: any. */
   hostData: hex(32).optional(),
+  /** Accepted ID_KEY_DIGEST values (the key that signed the guest's ID block; 48-byte hex); unset: any. */
+  idKeyDigests: z.array(hex(48)).optional(),
+  /** Accepted AUTHOR_KEY_DIGEST values (48-byte hex); unset: any. */
+  authorKeyDigests: z.array(hex(48)).optional(),
   /** Accept reports signed by a VLEK (cloud-provider key, not bound to a chip). Default true. */
   allowVlek: z.boolean().default(true),
 });
@@ -66,6 +70,10 @@ export function applySnpPolicy(report: SnpReport, product: SnpProduct, challenge
   if (policy.vmpl !== undefined && report.vmpl !== policy.vmpl) f.fail('measurement_mismatch', `the report comes from VMPL ${report.vmpl}, not ${policy.vmpl}`);
   if (policy.measurements && !policy.measurements.some((m) => m.toLowerCase() === toHex(report.measurement)))
     f.fail('measurement_mismatch', `MEASUREMENT ${toHex(report.measurement)} is not an accepted measurement`);
+  if (policy.idKeyDigests && !policy.idKeyDigests.some((d) => d.toLowerCase() === toHex(report.idKeyDigest)))
+    f.fail('measurement_mismatch', `ID_KEY_DIGEST ${toHex(report.idKeyDigest)} is not an accepted ID key`);
+  if (policy.authorKeyDigests && !policy.authorKeyDigests.some((d) => d.toLowerCase() === toHex(report.authorKeyDigest)))
+    f.fail('measurement_mismatch', `AUTHOR_KEY_DIGEST ${toHex(report.authorKeyDigest)} is not an accepted author key`);
   if (policy.hostData && policy.hostData.toLowerCase() !== toHex(report.hostData)) f.fail('measurement_mismatch', `HOST_DATA ${toHex(report.hostData)} is not the expected value`);
 }
 

@@ -1,6 +1,6 @@
 /** What a TDX quote must say to be accepted, beyond its signatures and chain. Pure. */
 import * as z from 'zod';
-import { constantTimeEqual, toHex } from '../bytes.ts';
+import { constantTimeEqual, isAllZero, toHex } from '../bytes.ts';
 import type { Findings } from '../result.ts';
 import { tdAttributes, type TdxQuote } from './quote.ts';
 
@@ -19,6 +19,11 @@ export const tdxPolicySchema = z.object({
   acceptedTcbStatuses: z.array(z.enum(TCB_STATUSES).exclude(['Revoked'])).min(1).default(['UpToDate']),
   /** Without TCB info and QE identity the TCB level is unknown: refuse (default) or accept with tcbStatus "not_evaluated". */
   requireCollateral: z.boolean().default(true),
+  /**
+   * The TD runs Intel's TDX module: MRSIGNERSEAM and SEAMATTRIBUTES all zero, as Intel's TCB info
+   * (tdxModule) requires. Default true.
+   */
+  requireIntelTdxModule: z.boolean().default(true),
   /** Minimum TEE_TCB_SVN, byte by byte (16-byte hex); unset: not checked here (the collateral decides). */
   minTeeTcbSvn: hex(16).optional(),
   mrTd: list48,
@@ -60,6 +65,9 @@ export function applyTdxPolicy(q: TdxQuote, challenge: Uint8Array, policy: TdxPo
   if (a.tudReserved || a.secReserved) f.fail('malformed', `reserved TD_ATTRIBUTES bits are set (${toHex(q.report.tdAttributes)})`);
   if (a.debug && !policy.allowDebug) f.fail('debug_enabled', 'TD_ATTRIBUTES.DEBUG is set: the host can read and change the TD');
   if (!a.septVeDisable && policy.requireSeptVeDisable) f.fail('debug_enabled', 'TD_ATTRIBUTES.SEPT_VE_DISABLE is clear: the host can inject #VE into the TD');
+  if (policy.requireIntelTdxModule && (!isAllZero(q.report.mrSignerSeam) || !isAllZero(q.report.seamAttributes))) {
+    f.fail('chain_untrusted', `the TDX module is not Intel's (MRSIGNERSEAM ${toHex(q.report.mrSignerSeam)}, SEAMATTRIBUTES ${toHex(q.report.seamAttributes)})`);
+  }
   if (policy.minTeeTcbSvn) {
     const min = Buffer.from(policy.minTeeTcbSvn, 'hex');
     const low = [...min].flatMap((m, i) => (q.report.teeTcbSvn[i]! < m ? [`byte ${i}: ${q.report.teeTcbSvn[i]} < ${m}`] : []));

@@ -136,6 +136,8 @@ export function parseSnpReport(bytes: Uint8Array): SnpReport {
   const signingKey: SnpSigningKey | undefined = keySel === 0 ? 'vcek' : keySel === 1 ? 'vlek' : keySel === 7 ? 'none' : undefined;
   if (!signingKey) throw new MalformedEvidenceError(`SIGNER_INFO names signing key ${keySel}, which is reserved`);
   const sig = bytes.subarray(SNP_SIGNED_BYTES);
+  // The signature field is 512 bytes: R (72), S (72), then reserved bytes that must be zero.
+  if (sig.subarray(144).some((x) => x !== 0)) throw new MalformedEvidenceError('the reserved bytes after the signature are not zero');
   return {
     version: ver,
     guestSvn,

@@ -11,7 +11,8 @@ import { parseGpuReport, opaqueFacts, type GpuReport } from '../domain/nvidia/sp
 import { compareMeasurements, mergeGolden, type ReferenceSet } from '../domain/nvidia/golden.ts';
 import { applyNvidiaPolicy, nvidiaClaims, type CcMode, type NvidiaClaims, type NvidiaPolicy } from '../domain/nvidia/policy.ts';
 import { PINNED, type TrustAnchors } from '../roots/trust.ts';
-import { anchor, checkChain, commonName, parseCertificates } from '../x509/certs.ts';
+import { anchor, checkChain, commonName, parseCertificates, sha256Of } from '../x509/certs.ts';
+import { checkOcsp, parseOcsp, statusFor, type ParsedOcsp } from '../x509/ocsp.ts';
 import { verifyRim } from './rim.ts';
 
 export interface NvidiaEvidence {
@@ -21,17 +22,34 @@ export interface NvidiaEvidence {
   certificates: readonly (Uint8Array | string)[];
   /** The host's CC mode as the driver states it (unsigned; optional). */
   ccMode?: CcMode;
+  /** OCSP responses (DER) for the chain's certificates, as NVIDIA's OCSP service answers; each is checked when given. */
+  ocsp?: readonly Uint8Array[];
   /** Reference values: signed RIM documents (driver and VBIOS) and/or configured lists. */
   references?: { rims?: { label: string; xml: string }[]; configured?: ReferenceSet[] };
+}
+
+/** Each certificate below the root against its OCSP response, where one is given (or required). */
+function checkChainOcsp(chain: X509Certificate[], root: X509Certificate, ocsp: ParsedOcsp[], required: boolean, atMs: number, f: Findings): void {
+  const path = [...chain];
+  if (path.length && sha256Of(path[path.length - 1]!) === sha256Of(root)) path.pop();
+  path.push(root);
+  for (let i = 0; i < path.length - 1; i++) {
+    const [cert, issuer] = [path[i]!, path[i + 1]!];
+    const r = ocsp.find((p) => statusFor(p, cert, issuer));
+    if (r) for (const p of checkOcsp(r, cert, issuer, atMs, 'GPU certificate chain')) f.fail(p.code, p.error);
+    else if (required) f.fail('chain_untrusted', `no OCSP response for ${commonName(cert)}`);
+  }
 }
 
 export function verifyNvidia(evidence: NvidiaEvidence, challenge: Uint8Array, policy: NvidiaPolicy, clock: Clock, trust: TrustAnchors = PINNED): Verdict<NvidiaClaims> {
   const atMs = clock.nowMs();
   let report: GpuReport;
   let chain: X509Certificate[];
+  let ocsp: ParsedOcsp[];
   try {
     report = parseGpuReport(evidence.report);
     chain = evidence.certificates.flatMap((c) => parseCertificates(c, 'GPU certificate'));
+    ocsp = (evidence.ocsp ?? []).map(parseOcsp);
   } catch (e) {
     if (e instanceof MalformedEvidenceError) return rejected('malformed', e.message);
     throw e;
@@ -40,7 +58,9 @@ export function verifyNvidia(evidence: NvidiaEvidence, challenge: Uint8Array, po
   const f = new Findings();
   const leaf = chain[0]!;
   const leafCn = commonName(leaf);
-  for (const p of checkChain(chain, anchor(trust.nvidiaDevice), atMs, 'GPU certificate chain')) f.fail(p.code, p.error);
+  const root = anchor(trust.nvidiaDevice);
+  for (const p of checkChain(chain, root, atMs, 'GPU certificate chain')) f.fail(p.code, p.error);
+  checkChainOcsp(chain, root, ocsp, policy.requireOcsp, atMs, f);
   if (leaf.ca) f.fail('chain_untrusted', `${leafCn} is a CA certificate, not a device key`);
   if (policy.products && !policy.products.some((p) => leafCn.startsWith(p))) f.fail('wrong_product', `${leafCn} is not one of ${policy.products.join(', ')}`);
 

@@ -14,6 +14,7 @@ import { nvidiaPolicy, type NvidiaPolicyInput } from '../../../../functions/priv
 import { PINNED, type TrustAnchors } from '../../../../functions/privacy/attesters/roots/trust.ts';
 import type { ReferenceSet } from '../../../../functions/privacy/attesters/domain/nvidia/golden.ts';
 import { at, fixtureText } from './fixtures.ts';
+import { oidBytes } from '../../../../functions/privacy/attesters/x509/der.ts';
 
 const subtle = webcrypto.subtle;
 type Pair = webcrypto.CryptoKeyPair;
@@ -26,6 +27,9 @@ interface Chain {
   pems: string[];
   leafKeyPem: string;
   trust: TrustAnchors;
+  /** [leaf, FSP BROM, provisioner, root]: certificates and key pairs, for OCSP responses. */
+  certs: X509Certificate[];
+  keys: Pair[];
 }
 
 async function chain(leafCn: string, leafNotAfter = new Date('2040-01-01T00:00:00Z')): Promise<Chain> {
@@ -44,6 +48,8 @@ async function chain(leafCn: string, leafNotAfter = new Date('2040-01-01T00:00:0
     pems: [leaf.toString('pem'), mid2.toString('pem'), mid.toString('pem'), rootPem],
     leafKeyPem: `-----BEGIN PRIVATE KEY-----\n${pkcs8}\n-----END PRIVATE KEY-----\n`,
     trust: { ...PINNED, nvidiaDevice: { name: 'Test Device Identity CA', pem: rootPem, sha256 } },
+    certs: [leaf, mid2, mid, root].map((c) => new X509Certificate(c.toString('pem'))),
+    keys: [leafK, mid2K, midK, rootK],
   };
 }
 
@@ -78,6 +84,32 @@ const golden = (n: number, patch: (i: number) => string | undefined = () => unde
   measurements: Array.from({ length: n }, (_, i) => ({ index: i, active: true, size: 48, alternatives: [patch(i) ?? measurement(i + 1).toString('hex')] })),
 });
 
+// ---- OCSP responses in RFC 6960's DER, built by hand (a few TLVs) and signed with the issuers' keys.
+const dlen = (n: number) => (n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff]);
+const tlv = (tag: number, ...parts: Buffer[]) => {
+  const v = Buffer.concat(parts);
+  return Buffer.concat([Buffer.from([tag, ...dlen(v.length)]), v]);
+};
+const seq = (...p: Buffer[]) => tlv(0x30, ...p);
+const oid = (dotted: string) => tlv(0x06, Buffer.from(oidBytes(dotted)));
+const gtime = (iso: string) => tlv(0x18, Buffer.from(`${iso.replace(/[-:T]/g, '').slice(0, 14)}Z`));
+const spkiBits = (c: X509Certificate) => Buffer.from(c.publicKey.export({ type: 'spki', format: 'der' })).subarray(-97);
+
+type Status = 'good' | 'revoked' | 'unknown';
+async function ocspFor(c: Chain, i: number, o: { status?: Status; thisUpdate?: string; nextUpdate?: string; signer?: Pair; responder?: X509Certificate } = {}): Promise<Uint8Array> {
+  const [cert, issuer] = [c.certs[i]!, c.certs[i + 1]!];
+  const certId = seq(seq(oid('1.3.14.3.2.26'), Buffer.from([0x05, 0x00])), tlv(0x04, createHash('sha1').update('name').digest()), tlv(0x04, createHash('sha1').update(spkiBits(issuer)).digest()), tlv(0x02, Buffer.from(cert.serialNumber, 'hex')));
+  const status = o.status === 'revoked' ? tlv(0xa1, gtime('2026-01-01T00:00:00Z')) : o.status === 'unknown' ? tlv(0x82) : tlv(0x80);
+  const single = seq(certId, status, gtime(o.thisUpdate ?? '2026-05-30T00:00:00Z'), tlv(0xa0, gtime(o.nextUpdate ?? '2026-06-07T00:00:00Z')));
+  const data = seq(tlv(0xa2, tlv(0x04, Buffer.alloc(20))), gtime('2026-05-30T00:00:00Z'), seq(single));
+  const key = createPrivateKey(await pkcs8(o.signer ?? c.keys[i + 1]!));
+  const sig = signData('sha384', data, key);
+  const certs = o.responder ? [tlv(0xa0, seq(Buffer.from(o.responder.raw)))] : [];
+  const basic = seq(data, seq(oid('1.2.840.10045.4.3.3')), tlv(0x03, Buffer.from([0]), sig), ...certs);
+  return new Uint8Array(seq(tlv(0x0a, Buffer.from([0])), tlv(0xa0, seq(oid('1.3.6.1.5.5.7.48.1.1'), tlv(0x04, basic)))));
+}
+const pkcs8 = async (k: Pair) => `-----BEGIN PRIVATE KEY-----\n${Buffer.from(await subtle.exportKey('pkcs8', k.privateKey)).toString('base64')}\n-----END PRIVATE KEY-----\n`;
+
 let blackwell: Chain;
 let expired: Chain;
 beforeAll(async () => {
@@ -106,6 +138,44 @@ describe('NVIDIA with a test CA', () => {
     const rim = { label: 'driver RIM', xml: fixtureText('nvidia/nvtrust/Driver_RIM_test_no_gpu.swidtag') };
     const v = verifyNvidia({ report: gpuReport(blackwell.leafKeyPem), certificates: blackwell.pems, references: { rims: [rim] } }, nonce, nvidiaPolicy({ requireRimVersionMatch: false }), at('2025-01-01T00:00:00Z'), blackwell.trust);
     expect(v).toMatchObject({ valid: false, code: 'measurement_mismatch', error: 'driver RIM is for GH100; the GPU is GB100' });
+  });
+
+  describe('OCSP', () => {
+    const all = (c: Chain, o: Parameters<typeof ocspFor>[2] = {}) => Promise.all([0, 1, 2].map((i) => ocspFor(c, i, i === 0 ? o : {})));
+    const runOcsp = async (ocsp: Uint8Array[], p: NvidiaPolicyInput = { requireOcsp: true }) =>
+      verifyNvidia({ report: gpuReport(blackwell.leafKeyPem), certificates: blackwell.pems, ocsp, references: { configured: [golden(40)] } }, nonce, nvidiaPolicy(p), NOW, blackwell.trust);
+
+    it('a good, current response for every certificate below the root: valid', async () => {
+      expect((await runOcsp(await all(blackwell))).valid).toBe(true);
+    });
+
+    it('a delegated responder (id-kp-OCSPSigning, issued by the leaf’s issuer) may sign', async () => {
+      const rk = (await subtle.generateKey(EC, true, ['sign', 'verify'])) as Pair;
+      const issuer = new x509.X509Certificate(blackwell.pems[1]!);
+      const responder = await x509.X509CertificateGenerator.create({ serialNumber: '55', subject: 'CN=Test OCSP Responder, O=NVIDIA', issuer: issuer.subject, publicKey: rk.publicKey, signingKey: blackwell.keys[1]!.privateKey, signingAlgorithm: SIGN, notBefore: new Date('2024-01-01T00:00:00Z'), notAfter: new Date('2040-01-01T00:00:00Z'), extensions: [new x509.ExtendedKeyUsageExtension(['1.3.6.1.5.5.7.3.9'])] });
+      const r = await ocspFor(blackwell, 0, { signer: rk, responder: new X509Certificate(responder.toString('pem')) });
+      expect((await runOcsp([r, ...(await all(blackwell)).slice(1)])).valid).toBe(true);
+    });
+
+    it.each([
+      ['the leaf revoked', { status: 'revoked' as const }, 'revoked_cert'],
+      ['the leaf unknown to the responder', { status: 'unknown' as const }, 'chain_untrusted'],
+      ['a stale response', { thisUpdate: '2026-01-01T00:00:00Z', nextUpdate: '2026-01-08T00:00:00Z' }, 'chain_expired'],
+      ['a response signed by another key', { signer: 'other' as const }, 'chain_untrusted'],
+    ])('%s → %s', async (_n, o, code) => {
+      const signer = (o as { signer?: string }).signer === 'other' ? ((await subtle.generateKey(EC, true, ['sign', 'verify'])) as Pair) : undefined;
+      const { signer: _s, ...rest } = o as { signer?: unknown };
+      expect(await runOcsp(await all(blackwell, { ...rest, ...(signer ? { signer } : {}) }))).toMatchObject({ valid: false, code });
+    });
+
+    it('required but missing for one certificate → chain_untrusted; not required and absent → valid', async () => {
+      expect(await runOcsp((await all(blackwell)).slice(1))).toMatchObject({ valid: false, code: 'chain_untrusted' });
+      expect((await runOcsp([], {})).valid).toBe(true);
+    });
+
+    it('a response that is not one → malformed', async () => {
+      expect(await runOcsp([new Uint8Array([0x30, 0x03, 0x0a, 0x01, 0x01])])).toMatchObject({ valid: false, code: 'malformed' });
+    });
   });
 
   it.each(([

@@ -11,6 +11,8 @@ export const nvidiaPolicySchema = z.object({
   requireReferenceValues: z.boolean().default(true),
   /** The RIMs' colloquialVersion must equal the report's driver / VBIOS version. Default true. */
   requireRimVersionMatch: z.boolean().default(true),
+  /** Every certificate of the GPU chain below the root must have a good, current OCSP response in the evidence. Default false (offline). */
+  requireOcsp: z.boolean().default(false),
   /** Accepted driver versions (e.g. "550.90.07"); unset: any. */
   driverVersions: z.array(z.string()).optional(),
   /** Accepted VBIOS versions ("96.00.9f.00.01"); unset: any. */

@@ -1,7 +1,7 @@
 /** The HTTP the vendor drivers need, over an injected `fetch` (tests pass a recorder; nothing here opens a socket itself). */
 import { CollateralUnavailableError } from '../collateral/source.ts';
 
-export type FetchFn = (url: string, init?: { method?: string; headers?: Record<string, string>; signal?: AbortSignal }) => Promise<Response>;
+export type FetchFn = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: Uint8Array; signal?: AbortSignal }) => Promise<Response>;
 
 export interface DriverOptions {
   fetch: FetchFn;

@@ -94,3 +94,26 @@ export function certificateExtensions(der: Uint8Array): Map<string, Uint8Array> 
   }
   return out;
 }
+
+/** DER encoding of one TLV (definite lengths up to 64 KB: OCSP requests). */
+export function derTlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
+  const value = Buffer.concat(parts);
+  const n = value.length;
+  const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
+  if (n > 0xffff) throw new RangeError('DER value too long for this encoder');
+  return new Uint8Array(Buffer.concat([Buffer.from([tag, ...len]), value]));
+}
+export const derSeq = (...parts: Uint8Array[]): Uint8Array => derTlv(0x30, ...parts);
+export const derOid = (dotted: string): Uint8Array => derTlv(0x06, oidBytes(dotted));
+
+/** The issuer's subject Name (DER) and subjectPublicKey bits, what an OCSP CertID hashes. */
+export function nameAndKeyBits(certDer: Uint8Array): { subject: Uint8Array; keyBits: Uint8Array } {
+  const [tbs] = children(readOnly(certDer));
+  const f = children(tbs!);
+  const o = f[0]!.tag === 0xa0 ? 1 : 0;
+  const subject = f[4 + o];
+  const spki = f[5 + o];
+  const bits = spki ? children(spki)[1] : undefined;
+  if (!subject || subject.tag !== 0x30 || !bits || bits.tag !== 0x03) throw new MalformedEvidenceError('certificate has no subject or public key');
+  return { subject: subject.raw, keyBits: bits.value.subarray(1) };
+}

@@ -8,7 +8,7 @@
 import { X509Certificate, createHash, verify as verifySignature } from 'node:crypto';
 import { MalformedEvidenceError } from '../domain/result.ts';
 import { commonName, signedBy, type ChainProblem } from './certs.ts';
-import { children, derTime, hexOf, oidBytes, readOnly, sameBytes, type DerNode } from './der.ts';
+import { children, derOid, derSeq, derTime, derTlv, hexOf, nameAndKeyBits, oidBytes, readOnly, sameBytes, type DerNode } from './der.ts';
 
 const BASIC = oidBytes('1.3.6.1.5.5.7.48.1.1');
 const HASHES: [string, string][] = [
@@ -43,6 +43,8 @@ export interface ParsedOcsp {
   signature: Uint8Array;
   certs: X509Certificate[];
   responses: SingleStatus[];
+  /** The nonce extension, if the responder echoed one. */
+  nonce?: Uint8Array;
 }
 
 const serialKey = (hex: string): string => hex.toLowerCase().replace(/^0+/, '') || '0';
@@ -79,7 +81,17 @@ export function parseOcsp(der: Uint8Array): ParsedOcsp {
     const fields = children(tbs);
     const list = fields.find((f, i) => f.tag === 0x30 && i > 0 && fields[i - 1]!.tag === 0x18);
     if (!list) throw new MalformedEvidenceError('OCSP response has no responses');
+    const extensions = fields.find((f) => f.tag === 0xa1);
+    let nonce: Uint8Array | undefined;
+    for (const e of extensions ? children(children(extensions)[0]!) : []) {
+      const parts = children(e);
+      if (parts[0] && sameBytes(parts[0].value, oidBytes(NONCE))) {
+        const v = parts[parts.length - 1]!.value;
+        nonce = v[0] === 0x04 ? children({ tag: 0x30, raw: v, value: v })[0]!.value : v;
+      }
+    }
     return {
+      ...(nonce ? { nonce } : {}),
       tbs: tbs.raw,
       hash,
       signature: sig.value.subarray(1),
@@ -92,12 +104,26 @@ export function parseOcsp(der: Uint8Array): ParsedOcsp {
   }
 }
 
-/** The subjectPublicKey BIT STRING contents of a certificate (what issuerKeyHash hashes). */
-function publicKeyBits(cert: X509Certificate): Uint8Array {
-  const [tbs] = children(readOnly(new Uint8Array(cert.raw)));
-  const f = children(tbs!);
-  const spki = f[f[0]!.tag === 0xa0 ? 6 : 5]!;
-  return children(spki)[1]!.value.subarray(1);
+const HASH_OID: Record<string, string> = { sha1: '1.3.14.3.2.26', sha256: '2.16.840.1.101.3.4.2.1', sha384: '2.16.840.1.101.3.4.2.2', sha512: '2.16.840.1.101.3.4.2.3' };
+const NONCE = '1.3.6.1.5.5.7.48.1.2';
+
+/** CertID (RFC 6960 §4.1.1) of `cert` under `issuer`: hash of the issuer's Name and of its public key bits, and the serial. */
+export function certId(cert: X509Certificate, issuer: X509Certificate, hash = 'sha384'): Uint8Array {
+  const { subject, keyBits } = nameAndKeyBits(new Uint8Array(issuer.raw));
+  const serial = Buffer.from(cert.serialNumber.length % 2 ? `0${cert.serialNumber}` : cert.serialNumber, 'hex');
+  const int = serial[0]! & 0x80 ? Buffer.concat([Buffer.of(0), serial]) : serial;
+  return derSeq(
+    derSeq(derOid(HASH_OID[hash]!), Buffer.from([0x05, 0x00])),
+    derTlv(0x04, createHash(hash).update(subject).digest()),
+    derTlv(0x04, createHash(hash).update(keyBits).digest()),
+    derTlv(0x02, int),
+  );
+}
+
+/** An OCSPRequest for one certificate, with a nonce extension (critical, as nvtrust sends it). */
+export function ocspRequest(cert: X509Certificate, issuer: X509Certificate, nonce: Uint8Array, hash = 'sha384'): Uint8Array {
+  const ext = derSeq(derSeq(derOid(NONCE), Buffer.from([0x01, 0x01, 0xff]), derTlv(0x04, derTlv(0x04, nonce))));
+  return derSeq(derSeq(derSeq(derSeq(certId(cert, issuer, hash))), derTlv(0xa2, ext)));
 }
 
 function signedByKey(p: ParsedOcsp, key: X509Certificate): boolean {
@@ -110,7 +136,10 @@ function signedByKey(p: ParsedOcsp, key: X509Certificate): boolean {
 
 /** The response's status entry for `cert` issued by `issuer`, if it has one. */
 export function statusFor(p: ParsedOcsp, cert: X509Certificate, issuer: X509Certificate): SingleStatus | undefined {
-  return p.responses.find((r) => r.serial === serialKey(cert.serialNumber) && r.issuerKeyHash === createHash(r.hash).update(publicKeyBits(issuer)).digest('hex'));
+  const { subject, keyBits } = nameAndKeyBits(new Uint8Array(issuer.raw));
+  return p.responses.find(
+    (r) => r.serial === serialKey(cert.serialNumber) && r.issuerKeyHash === createHash(r.hash).update(keyBits).digest('hex') && r.issuerNameHash === createHash(r.hash).update(subject).digest('hex'),
+  );
 }
 
 /**

@@ -96,12 +96,15 @@ const gtime = (iso: string) => tlv(0x18, Buffer.from(`${iso.replace(/[-:T]/g, ''
 const spkiBits = (c: X509Certificate) => Buffer.from(c.publicKey.export({ type: 'spki', format: 'der' })).subarray(-97);
 
 type Status = 'good' | 'revoked' | 'unknown';
-async function ocspFor(c: Chain, i: number, o: { status?: Status; thisUpdate?: string; nextUpdate?: string; signer?: Pair; responder?: X509Certificate } = {}): Promise<Uint8Array> {
+const subjectDer = (c: X509Certificate) => Buffer.from(new x509.X509Certificate(c.raw).subjectName.toArrayBuffer());
+async function ocspFor(c: Chain, i: number, o: { status?: Status; thisUpdate?: string; nextUpdate?: string; signer?: Pair; responder?: X509Certificate; nonce?: Uint8Array; nameHashOf?: X509Certificate } = {}): Promise<Uint8Array> {
   const [cert, issuer] = [c.certs[i]!, c.certs[i + 1]!];
-  const certId = seq(seq(oid('1.3.14.3.2.26'), Buffer.from([0x05, 0x00])), tlv(0x04, createHash('sha1').update('name').digest()), tlv(0x04, createHash('sha1').update(spkiBits(issuer)).digest()), tlv(0x02, Buffer.from(cert.serialNumber, 'hex')));
+  const sha1 = (b: Buffer) => createHash('sha1').update(b).digest();
+  const certId = seq(seq(oid('1.3.14.3.2.26'), Buffer.from([0x05, 0x00])), tlv(0x04, sha1(subjectDer(o.nameHashOf ?? issuer))), tlv(0x04, sha1(spkiBits(issuer))), tlv(0x02, Buffer.from(cert.serialNumber, 'hex')));
   const status = o.status === 'revoked' ? tlv(0xa1, gtime('2026-01-01T00:00:00Z')) : o.status === 'unknown' ? tlv(0x82) : tlv(0x80);
   const single = seq(certId, status, gtime(o.thisUpdate ?? '2026-05-30T00:00:00Z'), tlv(0xa0, gtime(o.nextUpdate ?? '2026-06-07T00:00:00Z')));
-  const data = seq(tlv(0xa2, tlv(0x04, Buffer.alloc(20))), gtime('2026-05-30T00:00:00Z'), seq(single));
+  const ext = o.nonce ? [tlv(0xa1, seq(seq(oid('1.3.6.1.5.5.7.48.1.2'), tlv(0x04, tlv(0x04, Buffer.from(o.nonce))))))] : [];
+  const data = seq(tlv(0xa2, tlv(0x04, Buffer.alloc(20))), gtime('2026-05-30T00:00:00Z'), seq(single), ...ext);
   const key = createPrivateKey(await pkcs8(o.signer ?? c.keys[i + 1]!));
   const sig = signData('sha384', data, key);
   const certs = o.responder ? [tlv(0xa0, seq(Buffer.from(o.responder.raw)))] : [];
@@ -171,6 +174,30 @@ describe('NVIDIA with a test CA', () => {
     it('required but missing for one certificate → chain_untrusted; not required and absent → valid', async () => {
       expect(await runOcsp((await all(blackwell)).slice(1))).toMatchObject({ valid: false, code: 'chain_untrusted' });
       expect((await runOcsp([], {})).valid).toBe(true);
+    });
+
+    it('a response naming another issuer (issuerNameHash) does not cover the certificate → chain_untrusted', async () => {
+      const r = await ocspFor(blackwell, 0, { nameHashOf: blackwell.certs[3]! });
+      expect(await runOcsp([r, ...(await all(blackwell)).slice(1)])).toMatchObject({ valid: false, code: 'chain_untrusted' });
+    });
+
+    it('the OCSP client POSTs a SHA-384 CertID with a nonce to NVIDIA’s responder and refuses a response without the nonce', async () => {
+      const { NvidiaOcspClient } = await import('../../../../functions/privacy/attesters/drivers/nvidia-ocsp.ts');
+      const n = new Uint8Array(32).fill(9);
+      const seen: { url: string; init?: { method?: string; headers?: Record<string, string>; body?: Uint8Array } }[] = [];
+      const answer = { current: await ocspFor(blackwell, 0, { nonce: n }) };
+      const client = new NvidiaOcspClient({ fetch: async (url, init) => (seen.push({ url, ...(init ? { init } : {}) }), new Response(Buffer.from(answer.current))) });
+      const der = await client.status(blackwell.certs[0]!, blackwell.certs[1]!, n);
+      expect(seen[0]).toMatchObject({ url: 'https://ocsp.ndis.nvidia.com/', init: { method: 'POST', headers: { 'content-type': 'application/ocsp-request' } } });
+      const body = Buffer.from(seen[0]!.init!.body!);
+      const sha384 = (b: Buffer) => createHash('sha384').update(b).digest();
+      expect(body.includes(sha384(subjectDer(blackwell.certs[1]!)))).toBe(true);
+      expect(body.includes(sha384(spkiBits(blackwell.certs[1]!)))).toBe(true);
+      expect(body.includes(Buffer.from(n))).toBe(true);
+      expect(body.includes(Buffer.from(oidBytes('2.16.840.1.101.3.4.2.2')))).toBe(true);
+      expect((await runOcsp([der, ...(await all(blackwell)).slice(1)])).valid).toBe(true);
+      answer.current = await ocspFor(blackwell, 0);
+      await expect(client.status(blackwell.certs[0]!, blackwell.certs[1]!, n)).rejects.toThrow(/nonce/);
     });
 
     it('a response that is not one → malformed', async () => {

@@ -11,7 +11,7 @@ import { fromHex } from '../../functions/privacy/attesters/domain/bytes.ts';
 import { MalformedEvidenceError, type Verdict } from '../../functions/privacy/attesters/domain/result.ts';
 import { SNP_REPORT_BYTES } from '../../functions/privacy/attesters/domain/snp/report.ts';
 import { verify, type AttestationPolicy, type Evidence } from '../../functions/privacy/attesters/verify.ts';
-import { readBinaryOrHex, readCertificates, readCrl, readReferences, readTdxCollateral } from '../../functions/privacy/attesters/evidence-files.ts';
+import { readBinaryOrHex, readCertificates, readCrl, readDerFiles, readReferences, readTdxCollateral } from '../../functions/privacy/attesters/evidence-files.ts';
 
 const KINDS = ['snp', 'tdx', 'nvidia'] as const;
 type Kind = (typeof KINDS)[number];
@@ -33,6 +33,7 @@ interface VerifyOptions {
   at?: string;
   policy?: string;
   ccMode?: string;
+  ocsp?: string;
 }
 
 function evidenceFrom(o: VerifyOptions, kind: Kind): Evidence {
@@ -53,6 +54,7 @@ function evidenceFrom(o: VerifyOptions, kind: Kind): Evidence {
         certificates: o.certs ? readCertificates(o.certs) : [],
         ...(o.reference ? { references: readReferences(o.reference) } : {}),
         ...(o.ccMode ? { ccMode: o.ccMode as 'on' | 'off' | 'devtools' } : {}),
+        ...(o.ocsp ? { ocsp: readDerFiles(o.ocsp) } : {}),
       };
   }
 }
@@ -95,6 +97,7 @@ export function registerAttest(program: Command, ctx: CliContext): void {
     .option('--at <ISO time>', 'verification time (default now): certificates and collateral expire')
     .option('--policy <file>', 'JSON {snp?, tdx?, nvidia?} policy (docs/attestation.md)')
     .option('--cc-mode <mode>', 'NVIDIA: the CC mode the host reports (on, off, devtools)')
+    .option('--ocsp <file|dir>', 'NVIDIA: OCSP responses (DER) for the GPU chain, checked when given')
     .action((o: VerifyOptions) => {
       if (!(KINDS as readonly string[]).includes(o.type)) throw new Error(`--type must be one of ${KINDS.join(', ')}`);
       const kind = o.type as Kind;

@@ -80,6 +80,9 @@ function readPcsFolder(dir: string): TdxCollateral {
   }
 }
 
+/** DER files (OCSP responses): one file, or every .der/.ocsp file of a folder. */
+export const readDerFiles = (path: string): Uint8Array[] => filesOf(path, new Set(['.der', '.ocsp', '.resp'])).map((p) => new Uint8Array(readFileSync(p)));
+
 /** A CRL file as KDS serves it (DER), or PEM text. */
 export function readCrl(path: string): Uint8Array | string {
   const raw = readFileSync(path);

@@ -94,7 +94,8 @@ export function verifySnp(evidence: SnpEvidence, challenge: Uint8Array, policy: 
   if (key === 'vlek' && !policy.allowVlek) f.fail('chain_untrusted', 'the report is signed by a VLEK; the policy accepts only VCEKs');
   // Several keys may be supplied (a folder of KDS downloads): the one whose signature is on the report, else the first.
   const candidates = certs.filter((c) => commonName(c) === SIGNING_CN[key] && !c.ca);
-  const leaf = candidates.find((c) => reportSignedBy(report, c)) ?? candidates[0];
+  const signer = candidates.find((c) => reportSignedBy(report, c));
+  const leaf = signer ?? candidates[0];
   if (!leaf) return rejected('chain_untrusted', `no ${key.toUpperCase()} certificate was supplied (the report names a ${key.toUpperCase()})`);
 
   let ext: ReturnType<typeof amdKeyExtensions>;
@@ -134,6 +135,6 @@ export function verifySnp(evidence: SnpEvidence, challenge: Uint8Array, policy: 
     }
     applySnpPolicy(report, product, challenge, policy, f);
   }
-  if (!reportSignedBy(report, leaf)) f.fail('bad_signature', `the report's signature does not verify with the ${key.toUpperCase()}`);
+  if (!signer) f.fail('bad_signature', `the report's signature does not verify with the ${key.toUpperCase()}`);
   return f.verdict(snpClaims(report, chained?.product ?? named ?? 'Milan'));
 }

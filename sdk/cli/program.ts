@@ -5,6 +5,7 @@ import { registerPlatform } from '../commands/platform.ts';
 import { registerLedger } from '../commands/ledger.ts';
 import { registerMarket } from '../commands/market.ts';
 import { registerJobs } from '../commands/jobs.ts';
+import { registerAttest } from '../commands/attest.ts';
 
 export function vracuProgram(env: NodeJS.ProcessEnv = process.env, out?: (s: string) => void): Command {
   const program = new Command('vracu')
@@ -18,5 +19,6 @@ export function vracuProgram(env: NodeJS.ProcessEnv = process.env, out?: (s: str
   registerLedger(program, ctx);
   registerMarket(program, ctx);
   registerJobs(program, ctx);
+  registerAttest(program, ctx);
   return program;
 }

@@ -8,7 +8,7 @@ import { loadJobsConfig } from '../functions/jobs/config.ts';
 import { composeJobs } from '../functions/jobs/deps.ts';
 import { appendJobLogs } from '../functions/jobs/store/logs.ts';
 import type { LogLine } from '../functions/jobs/domain/logs.ts';
-import { signerFromKeyFile } from '../functions/jobs/signing/local-signer.ts';
+import { signerFromKeyFile } from '../functions/jobs/drivers/key-file-signer.ts';
 import type { LocalPlugin } from './plugin-types.ts';
 
 export interface LocalJobsOptions {

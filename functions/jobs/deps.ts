@@ -22,7 +22,7 @@ import { EcsDriver } from './drivers/ecs.ts';
 import { cloudLogs, cloudLogsClient } from './drivers/cloud-logs.ts';
 import type { LogSource } from './domain/logs.ts';
 import { localLogs } from './store/logs.ts';
-import { KmsSigner } from './signing/kms-signer.ts';
+import { KmsSigner } from './drivers/kms-signer.ts';
 
 export interface JobsDeps extends HasRuntime {
   cfg: JobsConfig;

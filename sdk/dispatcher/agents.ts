@@ -1,6 +1,6 @@
 /** Registering agent identities with the exchange: from their key files, or from KMS keys (the cloud). */
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { KmsSigner, type KmsSend } from '../../functions/jobs/signing/kms-signer.ts';
+import { KmsSigner, type KmsSend } from '../../functions/jobs/drivers/kms-signer.ts';
 import { listAgentsRoute, registerAgentRoute } from '../../functions/jobs/api.ts';
 import type { VracuClient } from '../client.ts';
 import { readAgent, setIdentity } from './identities.ts';

@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { join } from 'node:path';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { encodeWif } from '../../functions/jobs/domain/wif.ts';
-import { KeySigner, type AgentKeyFile } from '../../functions/jobs/signing/local-signer.ts';
+import { KeySigner, type AgentKeyFile } from '../../functions/jobs/drivers/key-file-signer.ts';
 
 export interface AgentIdentity extends AgentKeyFile {
   name: string;

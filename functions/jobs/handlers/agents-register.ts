@@ -5,7 +5,7 @@ import { httpHandler, mustPrincipal } from '../../platform/http/handler.ts';
 import { registerAgentRoute } from '../api.ts';
 import type { Agent } from '../domain/job.ts';
 import { jobsContext } from '../deps.ts';
-import { agentView } from '../usecases/views.ts';
+import { agentView } from '../views.ts';
 import { putAgent } from '../store/agent-store.ts';
 import { createPublicKey } from 'node:crypto';
 

@@ -1,7 +1,8 @@
 import { httpHandler, mustPrincipal } from '../../platform/http/handler.ts';
 import { attestationsRoute } from '../api.ts';
 import { jobsContext } from '../deps.ts';
-import { attestationsView, visibleJob } from '../usecases/views.ts';
+import { attestationsView } from '../views.ts';
+import { visibleJob } from '../usecases/visible.ts';
 import { getAgent } from '../store/agent-store.ts';
 
 export const handler = httpHandler(attestationsRoute, jobsContext, async (req, d) => {

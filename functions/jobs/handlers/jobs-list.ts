@@ -1,7 +1,7 @@
 import { httpHandler, mustPrincipal } from '../../platform/http/handler.ts';
 import { listJobsRoute } from '../api.ts';
 import { jobsContext } from '../deps.ts';
-import { jobView } from '../usecases/views.ts';
+import { jobView } from '../views.ts';
 import { tenantJobs } from '../store/job-store.ts';
 
 export const handler = httpHandler(listJobsRoute, jobsContext, async (req, d) => {

@@ -3,7 +3,7 @@ import { httpHandler, mustPrincipal } from '../../platform/http/handler.ts';
 import { jobStatusRoute } from '../api.ts';
 import { isTerminal } from '../domain/lifecycle.ts';
 import { jobsContext } from '../deps.ts';
-import { visibleJob } from '../usecases/views.ts';
+import { visibleJob } from '../usecases/visible.ts';
 
 export const handler = httpHandler(jobStatusRoute, jobsContext, async (req, d) => {
   const j = await visibleJob(d, mustPrincipal(req.principal), req.params.id);

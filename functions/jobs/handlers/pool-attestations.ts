@@ -1,7 +1,7 @@
 import { httpHandler } from '../../platform/http/handler.ts';
 import { poolAttestationsRoute } from '../api.ts';
 import { jobsContext } from '../deps.ts';
-import { attestationsView } from '../usecases/views.ts';
+import { attestationsView } from '../views.ts';
 import { listAgents } from '../store/agent-store.ts';
 import { finishedJobs } from '../store/job-store.ts';
 

@@ -2,7 +2,7 @@ import { isoAt } from '../../platform/clock.ts';
 import { httpHandler } from '../../platform/http/handler.ts';
 import { poolStatusRoute } from '../api.ts';
 import { jobsContext } from '../deps.ts';
-import { agentView } from '../usecases/views.ts';
+import { agentView } from '../views.ts';
 import { listAgents, poolActive } from '../store/agent-store.ts';
 import { activeJobs, queuedJobs } from '../store/job-store.ts';
 

@@ -10,7 +10,7 @@
  * account written continuously may never hold still for a bracketed read: it is reported
  * as `unverified` (and counted by its own metric), and verified by the next quiet check.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { StoreCtx } from '../../platform/dynamo/store.ts';
 import type { Runtime } from '../../platform/runtime.ts';
 import { formatAcu } from '../../platform/money.ts';
 import { defaultShardsFor, type AccountId } from '../domain/accounts.ts';
@@ -33,7 +33,7 @@ export type LedgerCheck = CheckReport & {
   durationMs: number;
 };
 
-export async function checkLedger(doc: DynamoDBDocumentClient, table: string, opts: CheckOptions = {}): Promise<LedgerCheck> {
+export async function checkLedger(doc: StoreCtx['doc'], table: string, opts: CheckOptions = {}): Promise<LedgerCheck> {
   const started = performance.now();
   const attempts = opts.attempts ?? 10;
   const pauseMs = opts.pauseMs ?? 100;

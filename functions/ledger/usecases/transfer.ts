@@ -3,7 +3,7 @@
  * debits, credits, one immutable entry per account touched, a transfer record and an
  * idempotency record, plus the caller's own writes (`extra`). See docs/ledger.md.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { StoreCtx } from '../../platform/dynamo/store.ts';
 import { AppError } from '../../platform/errors.ts';
 import { ledgerError } from '../errors.ts';
 import { replayOrReject, type IdempotencyRecord } from '../../platform/idempotency.ts';
@@ -46,7 +46,7 @@ export interface TransferOutcome<R extends Json = Json> {
 }
 
 export interface LedgerDeps {
-  doc: DynamoDBDocumentClient;
+  doc: StoreCtx['doc'];
   table: string;
   clock: Clock;
   ids: IdGenerator;
@@ -60,7 +60,7 @@ const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class Ledger {
   readonly table: string;
-  private readonly doc: DynamoDBDocumentClient;
+  private readonly doc: StoreCtx['doc'];
   private readonly clock: Clock;
   private readonly ids: IdGenerator;
   readonly shardsFor: (a: AccountId) => number;

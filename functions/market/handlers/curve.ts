@@ -3,7 +3,7 @@ import { httpHandler } from '../../platform/http/handler.ts';
 import { marketError } from '../errors.ts';
 import { curveRoute } from '../api.ts';
 import { TENOR_IDS } from '../domain/catalog.ts';
-import { providerOut, statsOf } from '../usecases/catalog.ts';
+import { providerOut, statsOf } from '../views.ts';
 import { providerState } from '../store/reads.ts';
 
 export const handler = httpHandler(curveRoute, marketContext, async (req, d) => {

@@ -1,7 +1,7 @@
 import { marketContext } from '../deps.ts';
 import { httpHandler } from '../../platform/http/handler.ts';
 import { listingsRoute } from '../api.ts';
-import { listingOut } from '../store/codec.ts';
+import { listingOut } from '../views.ts';
 import { openListings } from '../store/reads.ts';
 
 export const handler = httpHandler(listingsRoute, marketContext, async (req, d) => {

@@ -2,7 +2,7 @@ import { marketContext } from '../deps.ts';
 import { httpHandler, mustPrincipal } from '../../platform/http/handler.ts';
 import { visibleOr404 } from '../../platform/auth/visibility.ts';
 import { portfolioRoute } from '../api.ts';
-import { rcOut } from '../store/codec.ts';
+import { rcOut } from '../views.ts';
 import { rcsOfOwner } from '../store/reads.ts';
 
 export const handler = httpHandler(portfolioRoute, marketContext, async (req, d) => {

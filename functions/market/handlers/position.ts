@@ -4,7 +4,7 @@ import { visibleOr404 } from '../../platform/auth/visibility.ts';
 import { formatAcu } from '../../platform/money.ts';
 import { big } from '../../platform/dynamo/client.ts';
 import { positionRoute } from '../api.ts';
-import { listingOut, rcOut } from '../store/codec.ts';
+import { listingOut, rcOut } from '../views.ts';
 import { allocationsOfRc, getRc, listingsOfRc } from '../store/reads.ts';
 
 export const handler = httpHandler(positionRoute, marketContext, async (req, d) => {

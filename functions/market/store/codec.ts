@@ -1,6 +1,5 @@
 /** Market items ↔ domain values. Money and SCU are DynamoDB integers read back as bigint. */
 import { big } from '../../platform/dynamo/client.ts';
-import { formatAcu } from '../../platform/money.ts';
 import type { Provider, Tenor } from '../domain/catalog.ts';
 import type { Rc, RcStatus } from '../domain/rc.ts';
 import type { Listing, ListingStatus } from '../domain/secondary.ts';
@@ -77,45 +76,6 @@ export function toListing(it: Item): Listing {
 }
 
 /** API shapes: SCU as integers (JSON numbers), money as ACU decimal strings. */
-export function rcOut(rc: Rc) {
-  return {
-    rcId: rc.rcId,
-    ownerId: rc.ownerId,
-    providerId: rc.providerId,
-    gpuProfile: rc.gpuProfile,
-    region: rc.region,
-    tenor: rc.tenor,
-    status: rc.status,
-    maxScu: Number(rc.maxScu),
-    usedScu: Number(rc.usedScu),
-    listedScu: Number(rc.listedScu),
-    remainingScu: Number(rc.maxScu - rc.usedScu),
-    lockPrice: formatAcu(rc.lockMicro),
-    feeCommit: formatAcu(rc.commitMicro),
-    feeUsage: formatAcu(rc.usageMicro),
-    escrow: formatAcu(rc.escrowMicro),
-    createdAt: rc.createdAt,
-    expiresAt: rc.expiresAt,
-    parentRcId: rc.parentRcId,
-  };
-}
-
-export function listingOut(l: Listing) {
-  return {
-    listingId: l.listingId,
-    rcId: l.rcId,
-    sellerId: l.sellerId,
-    providerId: l.providerId,
-    tenor: l.tenor,
-    scuListed: Number(l.scuListed),
-    scuAvailable: Number(l.scuAvailable),
-    askPrice: formatAcu(l.askMicro),
-    status: l.status,
-    createdAt: l.createdAt,
-  };
-}
-
-/** The listing item; indexed under its RC, and among open listings while OPEN. */
 export function listingItem(l: Listing): Item {
   return {
     ...listingKey(l.listingId),

@@ -15,7 +15,7 @@ import { isTenor, tenorMs, type Tenor } from '../domain/catalog.ts';
 import { planPurchase } from '../domain/purchase.ts';
 import type { Offer } from '../domain/quote.ts';
 import type { Rc } from '../domain/rc.ts';
-import { rcOut } from '../store/codec.ts';
+import { rcOut } from '../views.ts';
 import { getQuoteItem, offerOf, providerState } from '../store/reads.ts';
 import { capacityReserve, quotePurchased, rcCreate } from '../store/writes.ts';
 import { allocationsFromItem } from './quote.ts';

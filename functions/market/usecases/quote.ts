@@ -8,6 +8,7 @@ import type { Tenor } from '../domain/catalog.ts';
 import type { Scu } from '../domain/units.ts';
 import { planQuote, QUOTE_TTL_MS, type Allocation, type Offer } from '../domain/quote.ts';
 import { allProviders, offerOf } from '../store/reads.ts';
+import { allocationOut } from '../views.ts';
 import { putQuote } from '../store/writes.ts';
 
 export interface QuoteRequest {
@@ -53,15 +54,6 @@ export async function createQuote(d: MarketDeps, userId: string, req: QuoteReque
     allocations: plan.allocations.map(allocationOut),
   };
 }
-
-export const allocationOut = (a: Allocation) => ({
-  providerId: a.providerId,
-  scu: Number(a.scu),
-  lockPrice: formatAcu(a.lockMicro),
-  feeCommit: formatAcu(a.commitMicro),
-  feeUsage: formatAcu(a.usageMicro),
-  total: formatAcu(a.scu * a.lockMicro),
-});
 
 export function allocationsFromItem(v: unknown): Allocation[] {
   return (v as Record<string, unknown>[]).map((a) => ({

@@ -13,7 +13,7 @@ import type { MarketDeps } from '../deps.ts';
 import type { Rc } from '../domain/rc.ts';
 import type { Scu } from '../domain/units.ts';
 import { checkListing, checkTrade, planTrade, type Listing } from '../domain/secondary.ts';
-import { listingOut, rcOut } from '../store/codec.ts';
+import { listingOut, rcOut } from '../views.ts';
 import { getListing, getRc, listingKeyMarkerOf } from '../store/reads.ts';
 import { listingClose, listingCreate, listingFill, listingKeyMarker, rcChange, rcCreate, tradeCreate } from '../store/writes.ts';
 import { replayOrReject, requestHash } from '../../platform/idempotency.ts';

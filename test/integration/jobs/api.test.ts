@@ -8,7 +8,7 @@ import { toAuthorizerContext, type Principal } from '../../../functions/platform
 import type { RouteSpec } from '../../../functions/platform/http/route.ts';
 import { apiGatewayEvent, lambdaContext } from '../../../local/apigw-event.ts';
 import * as api from '../../../functions/jobs/api.ts';
-import { KeySigner } from '../../../functions/jobs/signing/local-signer.ts';
+import { KeySigner } from '../../../functions/jobs/drivers/key-file-signer.ts';
 import { tenantJobs } from '../../../functions/jobs/store/job-store.ts';
 import { jobsHarness, type Harness } from './harness.ts';
 

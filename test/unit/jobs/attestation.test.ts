@@ -3,7 +3,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { jobHash, sign, type CreationBody, type DeletionBody } from '../../../functions/jobs/domain/attestation.ts';
 import { verifyAttestations, verifySignature } from '../../../functions/jobs/domain/verify.ts';
-import { KeySigner } from '../../../functions/jobs/signing/local-signer.ts';
+import { KeySigner } from '../../../functions/jobs/drivers/key-file-signer.ts';
 import { seededPrng } from '../../../functions/platform/ids.ts';
 
 const SEED = 20261123;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seededPrng } from '../../../functions/platform/ids.ts';
 import { sign, jobHash } from '../../../functions/jobs/domain/attestation.ts';
-import { KeySigner } from '../../../functions/jobs/signing/local-signer.ts';
+import { KeySigner } from '../../../functions/jobs/drivers/key-file-signer.ts';
 import { decodeWif } from '../../../functions/jobs/domain/wif.ts';
 import { initAgents, readAgent, readAgents } from '../../../sdk/dispatcher/identities.ts';
 import { privacyStats, type AttestedJob } from '../../../sdk/dispatcher/privacy.ts';

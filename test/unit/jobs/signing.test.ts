@@ -3,9 +3,9 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { GetPublicKeyCommand, SignCommand } from '@aws-sdk/client-kms';
 import { base58Decode, base58Encode, decodeWif, encodeWif, WIF_VERSION } from '../../../functions/jobs/domain/wif.ts';
-import { derToCompactLowS, spkiToPoint } from '../../../functions/jobs/signing/der.ts';
-import { KmsSigner } from '../../../functions/jobs/signing/kms-signer.ts';
-import { KeySigner } from '../../../functions/jobs/signing/local-signer.ts';
+import { derToCompactLowS, spkiToPoint } from '../../../functions/jobs/drivers/der.ts';
+import { KmsSigner } from '../../../functions/jobs/drivers/kms-signer.ts';
+import { KeySigner } from '../../../functions/jobs/drivers/key-file-signer.ts';
 import { sign, type CreationBody } from '../../../functions/jobs/domain/attestation.ts';
 import { verifySignature } from '../../../functions/jobs/domain/verify.ts';
 import { seededPrng } from '../../../functions/platform/ids.ts';
@@ -148,7 +148,7 @@ describe('signature and point helpers without curve arithmetic', () => {
   });
 
   it('compressPoint matches the curve library for real keys of both parities', async () => {
-    const { compressPoint } = await import('../../../functions/jobs/signing/der.ts');
+    const { compressPoint } = await import('../../../functions/jobs/drivers/der.ts');
     const { secp256k1 } = await import('@noble/curves/secp256k1.js');
     const prefixes = new Set<number>();
     for (let i = 1; i <= 8; i++) {

@@ -1,15 +1,7 @@
-/** API views of jobs and agents, and the ownership rule: another tenant's job is not found. */
-import { isoAt } from '../../platform/clock.ts';
-import { visibleOr404 } from '../../platform/auth/visibility.ts';
-import type { Principal } from '../../platform/auth/principal.ts';
-import type { Agent, Job } from '../domain/job.ts';
-import { isTerminal } from '../domain/lifecycle.ts';
-import { getJob } from '../store/job-store.ts';
-import type { JobsDeps } from '../deps.ts';
-
-export async function visibleJob(d: JobsDeps, p: Principal, jobId: string): Promise<Job> {
-  return visibleOr404(p, await getJob(d.store, jobId), (j) => ({ tenant: j.tenant }), `job ${jobId}`);
-}
+/** API views of jobs and agents: domain → wire (the shapes of api.ts). */
+import { isoAt } from '../platform/clock.ts';
+import type { Agent, Job } from './domain/job.ts';
+import { isTerminal } from './domain/lifecycle.ts';
 
 export function jobView(j: Job) {
   return {

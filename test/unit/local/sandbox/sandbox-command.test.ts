@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { LaunchSpec } from '../../../functions/jobs/drivers/driver.ts';
-import { buildCommand, sandboxEnv } from '../../../local/sandbox/sandbox-command.ts';
-import type { HostTools } from '../../../local/sandbox/host-tools.ts';
-import { TailBuffer } from '../../../local/sandbox/tail-buffer.ts';
-import { seededPrng } from '../../../functions/platform/ids.ts';
+import type { LaunchSpec } from '../../../../functions/jobs/drivers/driver.ts';
+import { buildCommand, sandboxEnv } from '../../../../local/sandbox/sandbox-command.ts';
+import type { HostTools } from '../../../../local/sandbox/host-tools.ts';
+import { TailBuffer } from '../../../../local/sandbox/tail-buffer.ts';
+import { seededPrng } from '../../../../functions/platform/ids.ts';
 
 const spec: LaunchSpec = {
   jobId: 'job_1',

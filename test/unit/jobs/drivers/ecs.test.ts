@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DescribeTasksCommand, ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
-import { EcsDriver, loadEcsConfig, taskToContainerState } from '../../../functions/jobs/drivers/ecs.ts';
-import { fargateSize } from '../../../functions/jobs/drivers/ecs-task-definition.ts';
-import { ContainerLaunchError } from '../../../functions/jobs/drivers/launch-error.ts';
-import type { LaunchSpec } from '../../../functions/jobs/drivers/driver.ts';
+import { EcsDriver, loadEcsConfig, taskToContainerState } from '../../../../functions/jobs/drivers/ecs.ts';
+import { fargateSize } from '../../../../functions/jobs/drivers/ecs-task-definition.ts';
+import { ContainerLaunchError } from '../../../../functions/jobs/drivers/launch-error.ts';
+import type { LaunchSpec } from '../../../../functions/jobs/drivers/driver.ts';
 
 const ENV = {
   VRACU_ECS_CLUSTER: 'vracu-jobs',

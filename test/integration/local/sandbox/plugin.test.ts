@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { testEnv } from '../../support/runtime.ts';
-import { LocalEventBus } from '../../../local/event-bus.ts';
-import { sandboxBaseDir, sandboxPlugin } from '../../../local/sandbox/plugin.ts';
-import { LocalSandboxDriver } from '../../../local/sandbox/driver.ts';
-import { parseEcsTaskStateChange, toContainerState } from '../../../events/ecs-task-state.ts';
+import { testEnv } from '../../../support/runtime.ts';
+import { LocalEventBus } from '../../../../local/event-bus.ts';
+import { sandboxBaseDir, sandboxPlugin } from '../../../../local/sandbox/plugin.ts';
+import { LocalSandboxDriver } from '../../../../local/sandbox/driver.ts';
+import { parseEcsTaskStateChange, toContainerState } from '../../../../events/ecs-task-state.ts';
 
 describe('sandbox plugin and task events', () => {
   it('provides the driver and its events reach the task-events queue in ECS shape', async () => {

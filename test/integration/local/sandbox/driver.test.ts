@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../functions/platform/clock.ts';
-import { MemoryPublisher } from '../../../functions/platform/events.ts';
-import type { LaunchSpec } from '../../../functions/jobs/drivers/driver.ts';
-import { ContainerLaunchError } from '../../../functions/jobs/drivers/launch-error.ts';
-import { parseEcsTaskStateChange, toContainerState } from '../../../events/ecs-task-state.ts';
-import { LocalSandboxDriver, type LocalSandboxOptions } from '../../../local/sandbox/driver.ts';
-import { detectHostTools } from '../../../local/sandbox/host-tools.ts';
+import { ManualClock } from '../../../../functions/platform/clock.ts';
+import { MemoryPublisher } from '../../../../functions/platform/events.ts';
+import type { LaunchSpec } from '../../../../functions/jobs/drivers/driver.ts';
+import { ContainerLaunchError } from '../../../../functions/jobs/drivers/launch-error.ts';
+import { parseEcsTaskStateChange, toContainerState } from '../../../../events/ecs-task-state.ts';
+import { LocalSandboxDriver, type LocalSandboxOptions } from '../../../../local/sandbox/driver.ts';
+import { detectHostTools } from '../../../../local/sandbox/host-tools.ts';
 
 const host = detectHostTools();
 

@@ -31,7 +31,12 @@ const TARGET_KB = 300;
 const TARGET_INIT_MS = 150;
 
 const { values: opts } = parseArgs({
-  options: { runs: { type: 'string', default: '300' }, uncached: { type: 'string', default: '30' }, inits: { type: 'string', default: '15' }, 'no-write': { type: 'boolean', default: false } },
+  options: {
+    runs: { type: 'string', default: '300' },
+    uncached: { type: 'string', default: '30' },
+    inits: { type: 'string', default: '15' },
+    'no-write': { type: 'boolean', default: false },
+  },
 });
 const RUNS = Number(opts.runs);
 const UNCACHED = Number(opts.uncached);
@@ -60,7 +65,13 @@ function cases(): Case[] {
   const gpuChain = readFileSync(F('nvidia/nvtrust-2023/gpuAkCertChain.txt'), 'utf8');
   const gpuNonce = new Uint8Array(Buffer.from('4cff7f5380ead8fad8ec2c531c110aca4302a88f603792801a8ca29ee151af2e', 'hex'));
   return [
-    { name: 'SEV-SNP (Milan report, VCEK → pinned ASK → ARK)', evidence: { kind: 'snp', report: snp, certificates: [bytes('sev-snp/virtee-sev/vcek_milan.der')] }, challenge: snp.slice(0x50, 0x90), policy: {}, atMs: Date.parse('2026-06-01T00:00:00Z') },
+    {
+      name: 'SEV-SNP (Milan report, VCEK → pinned ASK → ARK)',
+      evidence: { kind: 'snp', report: snp, certificates: [bytes('sev-snp/virtee-sev/vcek_milan.der')] },
+      challenge: snp.slice(0x50, 0x90),
+      policy: {},
+      atMs: Date.parse('2026-06-01T00:00:00Z'),
+    },
     {
       name: 'TDX (v4 quote, PCK chain, CRLs, TCB info + QE identity)',
       evidence: { kind: 'tdx', quote: tdx, collateral: JSON.parse(readFileSync(F('tdx/phala-dcap-qvl/tdx_quote_collateral.json'), 'utf8')) },
@@ -68,13 +79,29 @@ function cases(): Case[] {
       policy: {},
       atMs: Date.parse('2025-06-19T11:16:03Z'),
     },
-    { name: 'NVIDIA H100 (SPDM, 5-cert chain, driver + VBIOS RIMs)', evidence: { kind: 'nvidia', report: gpu, certificates: [gpuChain], references: { rims } }, challenge: gpuNonce, policy: {}, atMs: Date.parse('2025-01-01T00:00:00Z') },
-    { name: 'NVIDIA H100 (SPDM and chain, configured reference values: none)', evidence: { kind: 'nvidia', report: gpu, certificates: [gpuChain] }, challenge: gpuNonce, policy: { nvidia: { requireReferenceValues: false } }, atMs: Date.parse('2025-01-01T00:00:00Z') },
+    {
+      name: 'NVIDIA H100 (SPDM, 5-cert chain, driver + VBIOS RIMs)',
+      evidence: { kind: 'nvidia', report: gpu, certificates: [gpuChain], references: { rims } },
+      challenge: gpuNonce,
+      policy: {},
+      atMs: Date.parse('2025-01-01T00:00:00Z'),
+    },
+    {
+      name: 'NVIDIA H100 (SPDM and chain, configured reference values: none)',
+      evidence: { kind: 'nvidia', report: gpu, certificates: [gpuChain] },
+      challenge: gpuNonce,
+      policy: { nvidia: { requireReferenceValues: false } },
+      atMs: Date.parse('2025-01-01T00:00:00Z'),
+    },
   ];
 }
 
 const q = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-const median = (xs: number[]) => q([...xs].sort((a, b) => a - b), 0.5);
+const median = (xs: number[]) =>
+  q(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  );
 
 function time(c: Case, n: number, cold: boolean): { p50: number; p99: number } {
   const clock = { nowMs: () => c.atMs };
@@ -102,7 +129,10 @@ process.stdout.write(JSON.stringify({ initMs: t1 - t0 }));
 
 function importOnce(script: string, bundle: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, pathToFileURL(bundle).href], { env: { PATH: process.env.PATH, NODE_OPTIONS: '--enable-source-maps', AWS_REGION: 'us-east-1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, pathToFileURL(bundle).href], {
+      env: { PATH: process.env.PATH, NODE_OPTIONS: '--enable-source-maps', AWS_REGION: 'us-east-1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
@@ -130,7 +160,16 @@ async function bundles(): Promise<{ id: string; what: string; kb: number; initMs
     built.push({ id, what, file, kb: statSync(file).size / 1024, times: [] as number[] });
   }
   for (let r = 0; r < INITS; r++) for (const b of built) b.times.push(await importOnce(script, b.file));
-  return built.map((b) => ({ id: b.id, what: b.what, kb: b.kb, initMs: median(b.times), initP90: q([...b.times].sort((x, y) => x - y), 0.9) }));
+  return built.map((b) => ({
+    id: b.id,
+    what: b.what,
+    kb: b.kb,
+    initMs: median(b.times),
+    initP90: q(
+      [...b.times].sort((x, y) => x - y),
+      0.9,
+    ),
+  }));
 }
 
 async function main(): Promise<void> {
@@ -149,14 +188,19 @@ async function main(): Promise<void> {
     '',
     `| Evidence | cached p50 ms | cached p99 ms | uncached p50 ms | uncached p99 ms | target (cached p50 ≤ ${TARGET_P50_MS} ms) |`,
     '|---|---:|---:|---:|---:|---|',
-    ...rows.map((r) => `| ${r.c.name} | ${f(r.warm.p50)} | ${f(r.warm.p99)} | ${f(r.cold.p50, 1)} | ${f(r.cold.p99, 1)} | ${ok(r.warm.p50 <= TARGET_P50_MS)} |`),
+    ...rows.map(
+      (r) => `| ${r.c.name} | ${f(r.warm.p50)} | ${f(r.warm.p99)} | ${f(r.cold.p50, 1)} | ${f(r.cold.p99, 1)} | ${ok(r.warm.p50 <= TARGET_P50_MS)} |`,
+    ),
     '',
     `${RUNS} cached and ${UNCACHED} uncached verifications per row. Bundles: the Lambda-shaped entries in functions/privacy/attesters/handlers/, bundled with lib/bundling.ts` +
       ` (no AWS SDK is imported, so "our code" is the whole bundle); init is the median (p90) of ${INITS} fresh \`node\` processes importing the bundle.`,
     '',
     `| Entry | holds | bundle KB | init median ms | init p90 ms | targets (≤ ${TARGET_KB} KB, init ≤ ${TARGET_INIT_MS} ms) |`,
     '|---|---|---:|---:|---:|---|',
-    ...b.map((x) => `| ${x.id} | ${x.what} | ${f(x.kb, 0)} | ${f(x.initMs, 0)} | ${f(x.initP90, 0)} | ${x.kb <= TARGET_KB && x.initMs <= TARGET_INIT_MS ? 'met' : `**missed** (${[x.kb > TARGET_KB ? `size +${f(x.kb - TARGET_KB, 0)} KB` : '', x.initMs > TARGET_INIT_MS ? `init +${f(x.initMs - TARGET_INIT_MS, 0)} ms` : ''].filter(Boolean).join(', ')})`} |`),
+    ...b.map(
+      (x) =>
+        `| ${x.id} | ${x.what} | ${f(x.kb, 0)} | ${f(x.initMs, 0)} | ${f(x.initP90, 0)} | ${x.kb <= TARGET_KB && x.initMs <= TARGET_INIT_MS ? 'met' : `**missed** (${[x.kb > TARGET_KB ? `size +${f(x.kb - TARGET_KB, 0)} KB` : '', x.initMs > TARGET_INIT_MS ? `init +${f(x.initMs - TARGET_INIT_MS, 0)} ms` : ''].filter(Boolean).join(', ')})`} |`,
+    ),
   ];
   const markdown = lines.join('\n');
   process.stdout.write(`${markdown}\n`);

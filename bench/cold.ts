@@ -150,7 +150,10 @@ async function measureAll(timed: Timed[], script: string): Promise<void> {
   for (const t of timed) {
     if (t.target.error || t.times.length === 0) continue;
     t.target.initMedianMs = median(t.times);
-    t.target.initP90Ms = quantile([...t.times].sort((a, b) => a - b), 0.9);
+    t.target.initP90Ms = quantile(
+      [...t.times].sort((a, b) => a - b),
+      0.9,
+    );
   }
 }
 

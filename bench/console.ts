@@ -32,7 +32,10 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(p * (s.length - 1)))]!;
 };
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' / ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ');
 
 const startedAt = new Date().toISOString();
 const loadBefore = load();
@@ -85,9 +88,42 @@ try {
     startedAt,
     machine: { cpus: cpus().length, node: process.version, chromium: browser.version(), loadBefore, loadAfter: load() },
     built: { js: built.js!, css: built.css!, totalGzip: build.firstLoad.reduce((s, f) => s + f.gzipBytes, 0) },
-    transferred: { cold: pct(cold.map((c) => c.transferBytes), 0.5), encoded: pct(cold.map((c) => c.encodedBytes), 0.5), warm: pct(warm.map((c) => c.transferBytes), 0.5) },
-    cold: { p50: pct(cold.map((c) => c.readyMs), 0.5), p90: pct(cold.map((c) => c.readyMs), 0.9), max: Math.max(...cold.map((c) => c.readyMs)) },
-    warm: { p50: pct(warm.map((c) => c.readyMs), 0.5), p90: pct(warm.map((c) => c.readyMs), 0.9), max: Math.max(...warm.map((c) => c.readyMs)) },
+    transferred: {
+      cold: pct(
+        cold.map((c) => c.transferBytes),
+        0.5,
+      ),
+      encoded: pct(
+        cold.map((c) => c.encodedBytes),
+        0.5,
+      ),
+      warm: pct(
+        warm.map((c) => c.transferBytes),
+        0.5,
+      ),
+    },
+    cold: {
+      p50: pct(
+        cold.map((c) => c.readyMs),
+        0.5,
+      ),
+      p90: pct(
+        cold.map((c) => c.readyMs),
+        0.9,
+      ),
+      max: Math.max(...cold.map((c) => c.readyMs)),
+    },
+    warm: {
+      p50: pct(
+        warm.map((c) => c.readyMs),
+        0.5,
+      ),
+      p90: pct(
+        warm.map((c) => c.readyMs),
+        0.9,
+      ),
+      max: Math.max(...warm.map((c) => c.readyMs)),
+    },
   };
   process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
   writeDoc(r);

@@ -39,7 +39,13 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 try {
   const started = Date.now();
-  const stack = await startLocalStack({ port, memory: values.memory, ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}), schedules: !values['no-schedules'], accessLog: values['access-log'] });
+  const stack = await startLocalStack({
+    port,
+    memory: values.memory,
+    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+    schedules: !values['no-schedules'],
+    accessLog: values['access-log'],
+  });
   process.stdout.write(
     [
       '',

@@ -46,7 +46,12 @@ export interface BuildOptions {
 const RUNTIME_ROUTE_FIELDS = ['id', 'method', 'path', 'access', 'idempotent'] as const;
 
 const isRoute = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && typeof (v as { id?: unknown }).id === 'string' && typeof (v as { path?: unknown }).path === 'string' && 'method' in v && 'entry' in v;
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as { id?: unknown }).id === 'string' &&
+  typeof (v as { path?: unknown }).path === 'string' &&
+  'method' in v &&
+  'entry' in v;
 
 const pick = (r: Record<string, unknown>) => Object.fromEntries(RUNTIME_ROUTE_FIELDS.filter((k) => r[k] !== undefined).map((k) => [k, r[k]]));
 
@@ -126,5 +131,7 @@ if (process.argv[1] && basename(process.argv[1]) === 'build.ts' && import.meta.u
   const out = await buildConsole({ ...(values.out ? { outDir: values.out } : {}), gzip: !values['no-gzip'] });
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   const first = out.firstLoad.reduce((s, f) => s + f.gzipBytes, 0);
-  process.stdout.write(`console built into ${relative(process.cwd(), out.outDir) || '.'}: first load ${kb(first)} gzipped (${out.firstLoad.map((f) => `${f.path} ${kb(f.gzipBytes)}`).join(', ')})\n`);
+  process.stdout.write(
+    `console built into ${relative(process.cwd(), out.outDir) || '.'}: first load ${kb(first)} gzipped (${out.firstLoad.map((f) => `${f.path} ${kb(f.gzipBytes)}`).join(', ')})\n`,
+  );
 }

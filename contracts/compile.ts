@@ -20,12 +20,7 @@ export const BUILD_DIR = join(REPO_ROOT, 'contracts', 'build');
  * Source units by repo-relative name: solc records these names (not absolute paths) in the
  * metadata whose hash ends the bytecode, so the output is the same wherever the repo lives.
  */
-const SOURCES = [
-  'contracts/ConversionRouter.sol',
-  'contracts/mocks/MockERC20.sol',
-  'contracts/mocks/MockAVL.sol',
-  'contracts/mocks/MockPriceOracle.sol',
-];
+const SOURCES = ['contracts/ConversionRouter.sol', 'contracts/mocks/MockERC20.sol', 'contracts/mocks/MockAVL.sol', 'contracts/mocks/MockPriceOracle.sol'];
 
 /** The contracts written out, with the source unit that defines each. Interfaces have an ABI and no bytecode. */
 export const ARTIFACT_SOURCES: Record<string, string> = {

@@ -11,17 +11,7 @@ export const ECS_EVENT_SOURCE = 'aws.ecs';
 export const ECS_TASK_STATE_DETAIL_TYPE = 'ECS Task State Change';
 
 /** Task statuses ECS reports (Fargate adds the provisioning ones). */
-export const EcsTaskStatus = z.enum([
-  'PROVISIONING',
-  'PENDING',
-  'ACTIVATING',
-  'RUNNING',
-  'DEACTIVATING',
-  'STOPPING',
-  'DEPROVISIONING',
-  'STOPPED',
-  'DELETED',
-]);
+export const EcsTaskStatus = z.enum(['PROVISIONING', 'PENDING', 'ACTIVATING', 'RUNNING', 'DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED', 'DELETED']);
 export type EcsTaskStatus = z.infer<typeof EcsTaskStatus>;
 
 export const EcsContainer = z.looseObject({

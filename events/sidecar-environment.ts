@@ -20,7 +20,14 @@ export const SidecarEnv = z.object({
   VRACU_SIDECAR_WIPE_DIRS: z
     .string()
     .optional()
-    .transform((s) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined))
+    .transform((s) =>
+      s
+        ? s
+            .split(',')
+            .map((x) => x.trim())
+            .filter(Boolean)
+        : undefined,
+    )
     .pipe(z.array(z.string().startsWith('/', 'must be absolute paths')).optional()),
   /** After SIGTERM, the workload gets this long before SIGKILL. */
   VRACU_SIDECAR_STOP_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),

@@ -19,8 +19,7 @@ export const entryPath = (entry: string): string => join(REPO_ROOT, entry);
  * ESM output needs a `require` for the CommonJS modules esbuild inlines (Powertools'
  * X-Ray SDK, parts of the AWS SDK call `require('node:...')` dynamically).
  */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire as __vracuCreateRequire } from 'node:module'; const require = __vracuCreateRequire(import.meta.url);";
+export const ESM_REQUIRE_BANNER = "import { createRequire as __vracuCreateRequire } from 'node:module'; const require = __vracuCreateRequire(import.meta.url);";
 
 /**
  * The AWS SDK v3 is bundled (not left to the copy in the Lambda runtime): measured in

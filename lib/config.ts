@@ -24,61 +24,62 @@ const Throttle = z.strictObject({
   burstLimit: z.number().int().positive(),
 });
 
-export const EnvironmentSchema = z.strictObject({
-  /** AWS account id (12 digits); a placeholder synthesizes but does not deploy. */
-  account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1'),
-  /** Retention of every log group the stage creates (functions, API access logs, jobs). */
-  logRetentionDays: LogRetentionDays,
-  /** Defaults for functions whose definition does not say. */
-  lambda: z.strictObject({
-    memoryMb: z.number().int().min(128).max(10_240),
-    timeoutSec: z.number().int().min(1).max(900),
-  }),
-  /** The HTTP API stage's default throttle; routes may set their own in ROUTES. */
-  api: z.strictObject({ throttle: Throttle }),
-  /** Alarm notifications go to this address when set (SNS e-mail subscription). */
-  alarmEmail: z.email().optional(),
-  /**
-   * Deletion protection and RemovalPolicy.RETAIN for every stateful resource (tables,
-   * keys, log groups, repositories). Tables marked `critical` get both regardless.
-   */
-  deletionProtection: z.boolean(),
-  /** Networking for job containers: public subnets only when natGateways is 0. */
-  vpc: z.strictObject({
-    maxAzs: z.number().int().min(1).max(6),
-    natGateways: z.number().int().min(0).max(6),
-  }),
-  /** Job containers: task size, images, agent signing keys, optional GPU capacity. */
-  jobs: z.strictObject({
-    /** Default task vCPU in CPU units (1024 = 1 vCPU); jobs get more within Fargate's sizes. */
-    cpu: z.union([z.literal(256), z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096), z.literal(8192), z.literal(16384)]),
-    memoryMiB: z.number().int().min(512).max(122_880),
-    /** Tag of the sidecar image in the stage's ECR repository. */
-    sidecarImageTag: z.string().min(1),
+export const EnvironmentSchema = z
+  .strictObject({
+    /** AWS account id (12 digits); a placeholder synthesizes but does not deploy. */
+    account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1'),
+    /** Retention of every log group the stage creates (functions, API access logs, jobs). */
+    logRetentionDays: LogRetentionDays,
+    /** Defaults for functions whose definition does not say. */
+    lambda: z.strictObject({
+      memoryMb: z.number().int().min(128).max(10_240),
+      timeoutSec: z.number().int().min(1).max(900),
+    }),
+    /** The HTTP API stage's default throttle; routes may set their own in ROUTES. */
+    api: z.strictObject({ throttle: Throttle }),
+    /** Alarm notifications go to this address when set (SNS e-mail subscription). */
+    alarmEmail: z.email().optional(),
     /**
-     * The workload images jobs may run: the allow-list (`VRACU_JOB_IMAGES`). ECS cannot
-     * override a task's image, so each image gets task definitions of its own. Default:
-     * the built-in adapters' images.
+     * Deletion protection and RemovalPolicy.RETAIN for every stateful resource (tables,
+     * keys, log groups, repositories). Tables marked `critical` get both regardless.
      */
-    images: z
-      .array(z.string().regex(/^[a-z0-9][a-z0-9./:@_-]*$/, 'must be an image reference such as ghcr.io/vracu/train:1'))
-      .min(1)
-      .max(20)
-      .default(() => [...BUILT_IN_IMAGES]),
-    /** Agent identities in the cloud: one KMS signing key (ECC_SECG_P256K1) each; also MAX_AGENTS. */
-    agents: z.number().int().min(1).max(100),
-    /** GPU jobs run on EC2 instances of this capacity provider (Fargate has no GPUs). */
-    gpu: z
-      .strictObject({
-        instanceType: z.string().regex(/^[gp]\d[a-z0-9-]*\.[a-z0-9]+$/, 'must be a GPU instance type such as g5.xlarge'),
-        minInstances: z.number().int().min(0),
-        maxInstances: z.number().int().min(1).max(100),
-      })
-      .refine((g) => g.minInstances <= g.maxInstances, { message: 'minInstances must not exceed maxInstances' })
-      .optional(),
-  }),
-})
+    deletionProtection: z.boolean(),
+    /** Networking for job containers: public subnets only when natGateways is 0. */
+    vpc: z.strictObject({
+      maxAzs: z.number().int().min(1).max(6),
+      natGateways: z.number().int().min(0).max(6),
+    }),
+    /** Job containers: task size, images, agent signing keys, optional GPU capacity. */
+    jobs: z.strictObject({
+      /** Default task vCPU in CPU units (1024 = 1 vCPU); jobs get more within Fargate's sizes. */
+      cpu: z.union([z.literal(256), z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096), z.literal(8192), z.literal(16384)]),
+      memoryMiB: z.number().int().min(512).max(122_880),
+      /** Tag of the sidecar image in the stage's ECR repository. */
+      sidecarImageTag: z.string().min(1),
+      /**
+       * The workload images jobs may run: the allow-list (`VRACU_JOB_IMAGES`). ECS cannot
+       * override a task's image, so each image gets task definitions of its own. Default:
+       * the built-in adapters' images.
+       */
+      images: z
+        .array(z.string().regex(/^[a-z0-9][a-z0-9./:@_-]*$/, 'must be an image reference such as ghcr.io/vracu/train:1'))
+        .min(1)
+        .max(20)
+        .default(() => [...BUILT_IN_IMAGES]),
+      /** Agent identities in the cloud: one KMS signing key (ECC_SECG_P256K1) each; also MAX_AGENTS. */
+      agents: z.number().int().min(1).max(100),
+      /** GPU jobs run on EC2 instances of this capacity provider (Fargate has no GPUs). */
+      gpu: z
+        .strictObject({
+          instanceType: z.string().regex(/^[gp]\d[a-z0-9-]*\.[a-z0-9]+$/, 'must be a GPU instance type such as g5.xlarge'),
+          minInstances: z.number().int().min(0),
+          maxInstances: z.number().int().min(1).max(100),
+        })
+        .refine((g) => g.minInstances <= g.maxInstances, { message: 'minInstances must not exceed maxInstances' })
+        .optional(),
+    }),
+  })
   // awsvpc tasks on EC2 get no public IP: GPU instances need private subnets behind NAT.
   .refine((c) => !c.jobs.gpu || c.vpc.natGateways > 0, { path: ['jobs', 'gpu'], message: 'GPU capacity needs vpc.natGateways > 0' });
 
@@ -123,10 +124,7 @@ export function selectEnvironments(all: Environment[], name: unknown): Environme
   if (name === undefined || name === '') return all;
   const found = all.find((e) => e.name === name);
   if (!found) {
-    throw new EnvironmentConfigError(
-      `unknown environment "${String(name)}"; known environments: ${all.map((e) => e.name).join(', ')}`,
-    );
+    throw new EnvironmentConfigError(`unknown environment "${String(name)}"; known environments: ${all.map((e) => e.name).join(', ')}`);
   }
   return [found];
 }
-

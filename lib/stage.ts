@@ -35,7 +35,12 @@ export class ExchangeStage extends Stage {
     const tags = { project: 'vr-acu-exchange', environment: settings.name };
 
     this.data = new DataStack(this, 'Data', { settings, stackName: name('data'), tags, description: 'VR-ACU exchange: DynamoDB tables and their KMS key' });
-    this.compute = new ComputeStack(this, 'Compute', { settings, stackName: name('compute'), tags, description: 'VR-ACU exchange: job containers (ECS Fargate)' });
+    this.compute = new ComputeStack(this, 'Compute', {
+      settings,
+      stackName: name('compute'),
+      tags,
+      description: 'VR-ACU exchange: job containers (ECS Fargate)',
+    });
     this.async = new AsyncStack(this, 'Async', {
       settings,
       data: this.data,

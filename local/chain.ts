@@ -10,13 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ContractFactory, HDNodeWallet, JsonRpcProvider, MaxUint256, Mnemonic, Wallet, type Contract, type InterfaceAbi } from 'ethers';
-import {
-  ConversionRouterArtifact,
-  MockAVLArtifact,
-  MockERC20Artifact,
-  MockPriceOracleArtifact,
-  type ContractArtifact,
-} from '../contracts/artifacts.ts';
+import { ConversionRouterArtifact, MockAVLArtifact, MockERC20Artifact, MockPriceOracleArtifact, type ContractArtifact } from '../contracts/artifacts.ts';
 import { isListening } from './engines/ports.ts';
 
 const require = createRequire(import.meta.url);
@@ -86,7 +80,7 @@ export async function startAnvil(opts: { accounts?: number; readyTimeoutMs?: num
       lines.on('line', (line) => {
         keep(tail, line);
         const m = /^Listening on 127\.0\.0\.1:(\d+)/.exec(line);
-        if (m) (clearTimeout(timer), resolve(Number(m[1])));
+        if (m) clearTimeout(timer), resolve(Number(m[1]));
       });
       void exit.then(() => (clearTimeout(timer), reject(new Error(`anvil exited during start:\n${tail.join('\n')}`))));
     });

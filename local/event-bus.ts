@@ -44,7 +44,10 @@ export class LocalEventBus implements EventPublisher {
       if (this.events.length > 10_000) this.events.splice(0, this.events.length - 10_000);
       for (const l of this.listeners) l(env);
       for (const rule of Object.values(EVENT_RULES)) {
-        if ((rule.pattern.source as readonly string[]).includes(env.source) && (rule.pattern['detail-type'] as readonly string[]).includes(env['detail-type'])) {
+        if (
+          (rule.pattern.source as readonly string[]).includes(env.source) &&
+          (rule.pattern['detail-type'] as readonly string[]).includes(env['detail-type'])
+        ) {
           await this.queues.send(rule.targetQueue, [{ body: env }]);
         }
       }

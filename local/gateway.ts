@@ -68,16 +68,25 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     if (!hit) {
       if (!candidates.length && site.serve(req, res, method, url.pathname)) return;
       req.resume();
-      if (candidates.length) return send(res, problem(405, 'method_not_allowed', `${method} is not allowed on ${url.pathname}`, { allow: candidates.map((c) => c.r.spec.method).join(', ') }));
+      if (candidates.length)
+        return send(
+          res,
+          problem(405, 'method_not_allowed', `${method} is not allowed on ${url.pathname}`, { allow: candidates.map((c) => c.r.spec.method).join(', ') }),
+        );
       return send(res, problem(404, 'route_not_found', `no route for ${method} ${url.pathname}`));
     }
     const { r } = hit;
     if (!r.bucket.take()) {
       req.resume();
-      return send(res, { statusCode: 429, headers: { 'content-type': 'application/json', 'retry-after': '1' }, body: JSON.stringify({ message: 'Too Many Requests' }) });
+      return send(res, {
+        statusCode: 429,
+        headers: { 'content-type': 'application/json', 'retry-after': '1' },
+        body: JSON.stringify({ message: 'Too Many Requests' }),
+      });
     }
     const body = await readBody(req);
-    if (body === null) return send(res, { statusCode: 413, body: JSON.stringify({ message: 'Request Entity Too Large' }), headers: { 'content-type': 'application/json' } });
+    if (body === null)
+      return send(res, { statusCode: 413, body: JSON.stringify({ message: 'Request Entity Too Large' }), headers: { 'content-type': 'application/json' } });
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
     const query: Record<string, string> = {};
@@ -96,7 +105,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         decision = { ctx: out.context, allowed: out.isAuthorized, until: Date.now() + AUTHORIZER.cacheTtlSec * 1000 };
         authCache.set(key, decision);
       }
-      if (!decision.allowed) return send(res, { statusCode: 403, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Forbidden' }) });
+      if (!decision.allowed)
+        return send(res, { statusCode: 403, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Forbidden' }) });
       auth = decision.ctx;
     }
     const handler = await opts.invoke(r.spec.entry);

@@ -41,7 +41,10 @@ export function jobsPlugin(opts: LocalJobsOptions = {}): LocalPlugin {
       const text = driver.logs?.(arn) ?? null;
       if (!text) return;
       const ts = Date.parse(String(e.detail.stoppedAt ?? e.time)) || 0;
-      const lines: LogLine[] = text.replace(/\n$/, '').split('\n').map((message) => ({ ts, stream: 'stdout', message }));
+      const lines: LogLine[] = text
+        .replace(/\n$/, '')
+        .split('\n')
+        .map((message) => ({ ts, stream: 'stdout', message }));
       const p = appendJobLogs(jobs.store, jobId, 0, lines).catch((err: unknown) => ctx.log(`jobs: storing logs of ${jobId} failed: ${(err as Error).message}`));
       pending.add(p);
       void p.finally(() => pending.delete(p));

@@ -6,7 +6,10 @@ import { jobsPlugin } from './jobs.ts';
 export const PLUGINS: LocalPlugin[] = [sandboxPlugin, jobsPlugin()];
 
 /** Starts `plugins` in order; each sees what the earlier ones provided. On a failure, stops those started. */
-export async function startPlugins(ctx: Omit<PluginContext, 'provided'>, plugins: readonly LocalPlugin[] = PLUGINS): Promise<{ handles: PluginHandle[]; provided: Provided }> {
+export async function startPlugins(
+  ctx: Omit<PluginContext, 'provided'>,
+  plugins: readonly LocalPlugin[] = PLUGINS,
+): Promise<{ handles: PluginHandle[]; provided: Provided }> {
   const handles: PluginHandle[] = [];
   const provided: Provided = {};
   try {

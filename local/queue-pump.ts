@@ -31,7 +31,12 @@ export function startQueuePump(sqs: SQSClient, urls: Record<QueueId, string>, in
       let messages: Message[] = [];
       try {
         const out = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: Math.min(10, q.consumer.batchSize), WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }),
+          new ReceiveMessageCommand({
+            QueueUrl: url,
+            MaxNumberOfMessages: Math.min(10, q.consumer.batchSize),
+            WaitTimeSeconds: 1,
+            MessageSystemAttributeNames: ['All'],
+          }),
         );
         messages = out.Messages ?? [];
       } catch (err) {

@@ -131,8 +131,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
 
     const adminKey = await adminKeyFor(runtime, dataDir);
     const compositions = composeContexts(runtime);
-    const plugins =
-      opts.plugins === false ? [] : opts.jobs ? [sandboxPlugin, jobsPlugin(opts.jobs)] : PLUGINS;
+    const plugins = opts.plugins === false ? [] : opts.jobs ? [sandboxPlugin, jobsPlugin(opts.jobs)] : PLUGINS;
     const started = await startPlugins({ runtime, bus, dataDir, log: say, env: opts.env ?? process.env }, plugins);
     for (const h of started.handles) stops.push(() => h.stop());
     if (started.provided.jobs) compositions.jobs = started.provided.jobs;

@@ -16,7 +16,8 @@ export interface Write {
 }
 
 /** A key attribute, as the document client passes it (plain) or the low-level one ({ S }). */
-export const keyString = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof (v as { S?: unknown })?.S === 'string' ? (v as { S: string }).S : undefined);
+export const keyString = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : typeof (v as { S?: unknown })?.S === 'string' ? (v as { S: string }).S : undefined;
 
 /** The updates and deletes a command carries, however it carries them. */
 export function writesOf(command: string, input: Record<string, any>): Write[] {
@@ -27,7 +28,11 @@ export function writesOf(command: string, input: Record<string, any>): Write[] {
       return [{ table: input.TableName, kind: 'delete', key: input.Key }];
     case 'TransactWriteItemsCommand':
       return ((input.TransactItems ?? []) as Record<string, any>[]).flatMap((t): Write[] =>
-        t.Update ? [{ table: t.Update.TableName, kind: 'update', key: t.Update.Key }] : t.Delete ? [{ table: t.Delete.TableName, kind: 'delete', key: t.Delete.Key }] : [],
+        t.Update
+          ? [{ table: t.Update.TableName, kind: 'update', key: t.Update.Key }]
+          : t.Delete
+            ? [{ table: t.Delete.TableName, kind: 'delete', key: t.Delete.Key }]
+            : [],
       );
     case 'BatchWriteItemCommand':
       return Object.entries((input.RequestItems ?? {}) as Record<string, Record<string, any>[]>).flatMap(([table, reqs]) =>

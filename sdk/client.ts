@@ -52,13 +52,23 @@ export class VracuClient {
 
   /** Calls a route of the route table with typed input and output. */
   async call<R extends RouteSpec>(route: R, input: RouteInput<R> = {} as RouteInput<R>): Promise<RouteOutput<R>> {
-    const i = input as { body?: unknown; params?: Record<string, string>; query?: Record<string, unknown>; idempotencyKey?: string; headers?: Record<string, string> };
+    const i = input as {
+      body?: unknown;
+      params?: Record<string, string>;
+      query?: Record<string, unknown>;
+      idempotencyKey?: string;
+      headers?: Record<string, string>;
+    };
     const path = route.path.replace(/\{(\w+)\}/g, (_, n: string) => {
       const v = i.params?.[n];
       if (v === undefined) throw new Error(`missing path parameter ${n} for ${route.id}`);
       return encodeURIComponent(String(v));
     });
-    const qs = new URLSearchParams(Object.entries(i.query ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)] as [string, string])).toString();
+    const qs = new URLSearchParams(
+      Object.entries(i.query ?? {})
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, String(v)] as [string, string]),
+    ).toString();
     const headers: Record<string, string> = { accept: 'application/json', ...(i.headers ?? {}) };
     if (this.opts.apiKey) headers['x-api-key'] = this.opts.apiKey;
     if (i.idempotencyKey) headers['idempotency-key'] = i.idempotencyKey;

@@ -33,7 +33,8 @@ export function loadSettings(env: NodeJS.ProcessEnv, argv: string[]): SidecarSet
   const e = parsed.data;
   let mode: SidecarSettings['mode'];
   if (command.length > 0 && command[0]) mode = { kind: 'run', command };
-  else if (e.ECS_CONTAINER_METADATA_URI_V4) mode = { kind: 'watch', metadataUri: e.ECS_CONTAINER_METADATA_URI_V4, container: e.VRACU_SIDECAR_WORKLOAD_CONTAINER };
+  else if (e.ECS_CONTAINER_METADATA_URI_V4)
+    mode = { kind: 'watch', metadataUri: e.ECS_CONTAINER_METADATA_URI_V4, container: e.VRACU_SIDECAR_WORKLOAD_CONTAINER };
   else throw new SettingsError('no workload command given (sidecar -- <command> [args...]) and no ECS task metadata endpoint to watch one');
   return {
     jobId: e.VRACU_JOB_ID,

@@ -70,7 +70,13 @@ export async function runSidecar(io: SidecarIo): Promise<SidecarReport> {
     hs = await (io.handshake ?? noHandshake).perform({ jobId: settings.jobId, workDir: settings.workDir });
   } catch (err) {
     const wiped = await wipeDirs(settings.wipeDirs);
-    return report({ ...empty(settings.jobId), type: 'sidecar:failed', exitCode: EXIT_HANDSHAKE_FAILED, wipedDirs: wiped, error: `handshake failed: ${(err as Error).message}` });
+    return report({
+      ...empty(settings.jobId),
+      type: 'sidecar:failed',
+      exitCode: EXIT_HANDSHAKE_FAILED,
+      wipedDirs: wiped,
+      error: `handshake failed: ${(err as Error).message}`,
+    });
   }
 
   const wl =
@@ -84,7 +90,14 @@ export async function runSidecar(io: SidecarIo): Promise<SidecarReport> {
           stdout: io.stdout,
           stderr: io.stderr,
         })
-      : watched(watchContainer({ baseUri: settings.mode.metadataUri, container: settings.mode.container, timeoutMs: settings.timeoutMs, ...(io.fetchImpl ? { fetchImpl: io.fetchImpl } : {}) }));
+      : watched(
+          watchContainer({
+            baseUri: settings.mode.metadataUri,
+            container: settings.mode.container,
+            timeoutMs: settings.timeoutMs,
+            ...(io.fetchImpl ? { fetchImpl: io.fetchImpl } : {}),
+          }),
+        );
   const unregister = io.onStop?.(() => wl.stop());
   let result: WorkloadResult;
   try {

@@ -81,7 +81,12 @@ async function main() {
       if (['COMPLETED', 'FAILED', 'ABORTED'].includes(to)) waiters.get(jobId)?.();
     }
   });
-  const body = (seconds: number) => ({ adapter: 'render', spec: { frames: 1, numGpus: 0, image: 'local/sandbox', command: ['sh', '-c', `sleep ${seconds}`] }, memoryMb: 128, timeoutMs: 120_000 });
+  const body = (seconds: number) => ({
+    adapter: 'render',
+    spec: { frames: 1, numGpus: 0, image: 'local/sandbox', command: ['sh', '-c', `sleep ${seconds}`] },
+    memoryMb: 128,
+    timeoutMs: 120_000,
+  });
   async function submit(seconds: number): Promise<{ jobId: string; submittedAt: number; done: Promise<void> }> {
     const submittedAt = performance.now();
     const { jobId } = await buyer.call(submitJobRoute, { body: body(seconds) });
@@ -105,7 +110,10 @@ async function main() {
     latencyIds.push(j.jobId);
     const m = at.get(j.jobId)!;
     if (m.RUNNING !== undefined) toRunning.push(m.RUNNING - j.submittedAt);
-    if (process.env.BENCH_STEPS) process.stdout.write(`${['submitted', 'PENDING', 'PROFILING', 'ALLOCATING', 'LAUNCHING', 'RUNNING', 'stopped', 'COMPLETED'].map((k) => `${k}=${Math.round((m[k] ?? NaN) - j.submittedAt)}`).join(' ')}\n`);
+    if (process.env.BENCH_STEPS)
+      process.stdout.write(
+        `${['submitted', 'PENDING', 'PROFILING', 'ALLOCATING', 'LAUNCHING', 'RUNNING', 'stopped', 'COMPLETED'].map((k) => `${k}=${Math.round((m[k] ?? NaN) - j.submittedAt)}`).join(' ')}\n`,
+      );
     const end = m.COMPLETED ?? m.FAILED ?? m.ABORTED;
     if (end !== undefined && m.stopped !== undefined) exitToDeletion.push(end - m.stopped);
   }
@@ -131,7 +139,10 @@ async function main() {
   await Promise.all(submitted.map((s) => s.done));
   clearInterval(progress);
   const poolMs = performance.now() - poolStart;
-  const poolToRunning = submitted.map((s) => at.get(s.jobId)!).filter((m) => m.RUNNING !== undefined).map((m) => m.RUNNING! - m.submitted!);
+  const poolToRunning = submitted
+    .map((s) => at.get(s.jobId)!)
+    .filter((m) => m.RUNNING !== undefined)
+    .map((m) => m.RUNNING! - m.submitted!);
 
   const [attested, agents] = await Promise.all([admin.call(poolAttestationsRoute, { query: { limit: 1000 } }), admin.call(listAgentsRoute)]);
   const stats = privacyStats(attested.jobs as AttestedJob[], new Map(agents.agents.map((a) => [a.name, a.publicKey])));
@@ -143,7 +154,13 @@ async function main() {
     machine: { cpus: cpus().length, node: process.version },
     startedAt: new Date().toISOString(),
     startupMs,
-    latency: { jobs: LATENCY_JOBS, toRunningP50: pct(toRunning, 50), toRunningP99: pct(toRunning, 99), exitToDeletionP50: pct(exitToDeletion, 50), exitToDeletionP99: pct(exitToDeletion, 99) },
+    latency: {
+      jobs: LATENCY_JOBS,
+      toRunningP50: pct(toRunning, 50),
+      toRunningP99: pct(toRunning, 99),
+      exitToDeletionP50: pct(exitToDeletion, 50),
+      exitToDeletionP99: pct(exitToDeletion, 99),
+    },
     pool: {
       jobs: POOL_JOBS,
       agents: AGENTS,
@@ -194,7 +211,11 @@ function writeDoc(r: Record<string, any>) {
 | submit → RUNNING under load (${p.jobs} jobs, includes waiting QUEUED) | ${p.toRunningP50} ms | ${p.toRunningP99} ms | |
 
 - ${p.jobs} × ${JOB_SECONDS}-second jobs through a pool of ${p.agents}: **${p.totalSeconds} s** in total (submission took ${p.submitSeconds} s; the ideal, ⌈${p.jobs}/${p.agents}⌉ × ${JOB_SECONDS} s, is ${p.idealSeconds} s). Largest number of containers alive at once: **${p.maxConcurrency}** (must never exceed ${p.agents}).
-- Attestations of the ${a.jobs} ended jobs, verified offline against the registered public keys: ${a.created} created, ${a.destroyed} destroyed, ${a.verified}/${a.withContainer} verified, ${a.missing} missing. Final statuses: ${Object.entries(a.statuses).map(([k, v]) => `${k} ${v}`).join(', ')}.
+- Attestations of the ${a.jobs} ended jobs, verified offline against the registered public keys: ${a.created} created, ${a.destroyed} destroyed, ${a.verified}/${a.withContainer} verified, ${a.missing} missing. Final statuses: ${Object.entries(
+    a.statuses,
+  )
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}.
 - Local stack start-up (DynamoDB Local, SQS server, gateway): ${r.startupMs} ms.
 `;
   writeFileSync(path, replaceSection(doc, '## Jobs', body));

@@ -32,15 +32,68 @@ let seq = 0;
 async function loop(name: string, fn: (w: number) => Promise<unknown>) {
   let n = 0;
   const end = performance.now() + S * 1000;
-  await Promise.all(Array.from({ length: W }, async (_, w) => { while (performance.now() < end) { await fn(w); n++; } }));
+  await Promise.all(
+    Array.from({ length: W }, async (_, w) => {
+      while (performance.now() < end) {
+        await fn(w);
+        n++;
+      }
+    }),
+  );
   console.log(name, (n / S).toFixed(1), '/s');
 }
-await loop('raw', (w) => rt.doc.send(new TransactWriteCommand({ TransactItems: [
-  { Update: { TableName: rt.table('market'), Key: { pk: `RAW#a${w}`, sk: 'RAW' }, UpdateExpression: 'ADD balance :m', ExpressionAttributeValues: { ':m': -1n } } },
-  { Update: { TableName: rt.table('market'), Key: { pk: `RAW#b${w}`, sk: 'RAW' }, UpdateExpression: 'ADD balance :p', ExpressionAttributeValues: { ':p': 1n } } }] })));
-await loop('inproc', (w) => applyJob(stack.compositions.market, { jobId: `pj${seq++}`, userId: users[(seq * 7 + w) % users.length]!, providerId: 'alpha', scu: asScu(3n) }));
-await loop('http', (w) => client.call(jobApplyRoute, { body: { jobId: `hj${seq++}`, userId: users[(seq * 7 + w) % users.length]!, providerId: 'alpha', scu: 3 } }));
-await loop('raw', (w) => rt.doc.send(new TransactWriteCommand({ TransactItems: [
-  { Update: { TableName: rt.table('market'), Key: { pk: `RAW#a${w}`, sk: 'RAW' }, UpdateExpression: 'ADD balance :m', ExpressionAttributeValues: { ':m': -1n } } },
-  { Update: { TableName: rt.table('market'), Key: { pk: `RAW#b${w}`, sk: 'RAW' }, UpdateExpression: 'ADD balance :p', ExpressionAttributeValues: { ':p': 1n } } }] })));
+await loop('raw', (w) =>
+  rt.doc.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: rt.table('market'),
+            Key: { pk: `RAW#a${w}`, sk: 'RAW' },
+            UpdateExpression: 'ADD balance :m',
+            ExpressionAttributeValues: { ':m': -1n },
+          },
+        },
+        {
+          Update: {
+            TableName: rt.table('market'),
+            Key: { pk: `RAW#b${w}`, sk: 'RAW' },
+            UpdateExpression: 'ADD balance :p',
+            ExpressionAttributeValues: { ':p': 1n },
+          },
+        },
+      ],
+    }),
+  ),
+);
+await loop('inproc', (w) =>
+  applyJob(stack.compositions.market, { jobId: `pj${seq++}`, userId: users[(seq * 7 + w) % users.length]!, providerId: 'alpha', scu: asScu(3n) }),
+);
+await loop('http', (w) =>
+  client.call(jobApplyRoute, { body: { jobId: `hj${seq++}`, userId: users[(seq * 7 + w) % users.length]!, providerId: 'alpha', scu: 3 } }),
+);
+await loop('raw', (w) =>
+  rt.doc.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: rt.table('market'),
+            Key: { pk: `RAW#a${w}`, sk: 'RAW' },
+            UpdateExpression: 'ADD balance :m',
+            ExpressionAttributeValues: { ':m': -1n },
+          },
+        },
+        {
+          Update: {
+            TableName: rt.table('market'),
+            Key: { pk: `RAW#b${w}`, sk: 'RAW' },
+            UpdateExpression: 'ADD balance :p',
+            ExpressionAttributeValues: { ':p': 1n },
+          },
+        },
+      ],
+    }),
+  ),
+);
 await stack.stop();

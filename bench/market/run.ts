@@ -40,7 +40,11 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const SEED_VOLUME = { rcs: 1400, trades: 5900, jobs: 138_000 };
 const SEED_SECONDS = 900;
 /** A fraction of the seed's volume, rounded up. */
-const seedTarget = (fraction: number) => ({ rcs: Math.ceil(SEED_VOLUME.rcs * fraction), trades: Math.ceil(SEED_VOLUME.trades * fraction), jobs: Math.ceil(SEED_VOLUME.jobs * fraction) });
+const seedTarget = (fraction: number) => ({
+  rcs: Math.ceil(SEED_VOLUME.rcs * fraction),
+  trades: Math.ceil(SEED_VOLUME.trades * fraction),
+  jobs: Math.ceil(SEED_VOLUME.jobs * fraction),
+});
 
 const { values: args } = parseArgs({
   options: {
@@ -88,7 +92,11 @@ async function main() {
   const loadAvgAtStart = round(loadavg()[0]!, 2);
   const outDir = join(ROOT, '.bench', 'market', stamp);
   mkdirSync(outDir, { recursive: true });
-  const files = { purchases: createWriteStream(join(outDir, 'purchases.jsonl')), jobs: createWriteStream(join(outDir, 'jobs.jsonl')), trades: createWriteStream(join(outDir, 'trades.jsonl')) };
+  const files = {
+    purchases: createWriteStream(join(outDir, 'purchases.jsonl')),
+    jobs: createWriteStream(join(outDir, 'jobs.jsonl')),
+    trades: createWriteStream(join(outDir, 'trades.jsonl')),
+  };
 
   say(`starting local stack (in memory) ...`);
   const stack = await startLocalStack({ port: 0, memory: true, quiet: true, schedules: false, plugins: false });
@@ -119,7 +127,11 @@ async function main() {
     const done = { rcs: 0, trades: 0, jobs: 0 };
     let jobSeq = 0;
 
-    async function timed<T>(o: Op, fn: () => Promise<T>, jobs?: number): Promise<{ ok: true; value: T; ms: number } | { ok: false; ms: number; status: number; code: string }> {
+    async function timed<T>(
+      o: Op,
+      fn: () => Promise<T>,
+      jobs?: number,
+    ): Promise<{ ok: true; value: T; ms: number } | { ok: false; ms: number; status: number; code: string }> {
       const t0 = performance.now();
       try {
         const value = await fn();
@@ -143,7 +155,9 @@ async function main() {
       const q = await timed('quote', () => u.client.call(m.quoteRoute, { body: { tenor, quantityScu: between(100, 800), gpuProfile: gpu } }));
       if (!q.ok) return files.purchases.write(`${JSON.stringify({ op: 'quote', user: u.id, tenor, ms: round(q.ms), status: q.status, code: q.code })}\n`);
       const b = await timed('purchase', () => u.client.call(m.purchaseRoute, { body: { quoteId: q.value.quoteId, maxDriftBps: 500 } }));
-      files.purchases.write(`${JSON.stringify({ op: 'purchase', user: u.id, tenor, quoteId: q.value.quoteId, ms: round(b.ms), ...(b.ok ? { total: b.value.total, rcs: b.value.reservations.map((r) => r.rcId) } : { status: b.status, code: b.code }) })}\n`);
+      files.purchases.write(
+        `${JSON.stringify({ op: 'purchase', user: u.id, tenor, quoteId: q.value.quoteId, ms: round(b.ms), ...(b.ok ? { total: b.value.total, rcs: b.value.reservations.map((r) => r.rcId) } : { status: b.status, code: b.code }) })}\n`,
+      );
       if (!b.ok) return;
       for (const r of b.value.reservations) {
         done.rcs++;
@@ -159,8 +173,12 @@ async function main() {
       const scu = between(5, Math.min(30, rc.free - 5));
       rc.free -= scu;
       const u = users.find((x) => x.id === uid)!;
-      const r = await timed('list', () => u.client.call(m.listingCreateRoute, { body: { rcId: rc.rcId, scu, askPrice: `${between(5, 20)}.${between(0, 999_999)}` } }));
-      files.trades.write(`${JSON.stringify({ op: 'list', user: uid, rcId: rc.rcId, scu, ms: round(r.ms), ...(r.ok ? { listingId: r.value.listingId } : { status: r.status, code: r.code }) })}\n`);
+      const r = await timed('list', () =>
+        u.client.call(m.listingCreateRoute, { body: { rcId: rc.rcId, scu, askPrice: `${between(5, 20)}.${between(0, 999_999)}` } }),
+      );
+      files.trades.write(
+        `${JSON.stringify({ op: 'list', user: uid, rcId: rc.rcId, scu, ms: round(r.ms), ...(r.ok ? { listingId: r.value.listingId } : { status: r.status, code: r.code }) })}\n`,
+      );
       if (r.ok) listings.push({ listingId: r.value.listingId, sellerId: uid, providerId: rc.providerId, available: scu });
       // Jobs used the RC since the harness last looked: the server's 409 is right; stop offering it.
       else rc.free = r.code === 'rc_not_active' || r.code === 'listing_exceeds_available' ? 0 : rc.free + scu;
@@ -175,7 +193,9 @@ async function main() {
       const scu = between(1, Math.min(3, l.available));
       l.available -= scu;
       const r = await timed('trade', () => buyer.client.call(m.tradeRoute, { body: { listingId: l.listingId, scu } }));
-      files.trades.write(`${JSON.stringify({ op: 'trade', buyer: buyer.id, listingId: l.listingId, scu, ms: round(r.ms), ...(r.ok ? { tradeId: r.value.tradeId, total: r.value.total, buyerRcId: r.value.buyerRcId } : { status: r.status, code: r.code }) })}\n`);
+      files.trades.write(
+        `${JSON.stringify({ op: 'trade', buyer: buyer.id, listingId: l.listingId, scu, ms: round(r.ms), ...(r.ok ? { tradeId: r.value.tradeId, total: r.value.total, buyerRcId: r.value.buyerRcId } : { status: r.status, code: r.code }) })}\n`,
+      );
       if (r.ok) {
         done.trades++;
         rcView(buyer.id).push({ rcId: r.value.buyerRcId, providerId: l.providerId, free: scu });
@@ -195,7 +215,9 @@ async function main() {
           : await timed('job', () => operator.call(m.jobsApplyBatchRoute, { body: { userId: uid, providerId, jobs } }), jobs.length);
       jobs.forEach((j, i) => {
         const a = r.ok ? r.value.jobs[i]! : undefined;
-        files.jobs.write(`${JSON.stringify({ jobId: j.jobId, user: uid, providerId, scu: j.scu, batch: jobs.length, ms: round(r.ms), ...(a ? { covered: a.coveredScu, spot: a.spotScu, payout: a.payout } : r.ok ? {} : { status: r.status, code: r.code }) })}\n`);
+        files.jobs.write(
+          `${JSON.stringify({ jobId: j.jobId, user: uid, providerId, scu: j.scu, batch: jobs.length, ms: round(r.ms), ...(a ? { covered: a.coveredScu, spot: a.spotScu, payout: a.payout } : r.ok ? {} : { status: r.status, code: r.code }) })}\n`,
+        );
       });
       if (!r.ok) return;
       done.jobs += jobs.length;
@@ -220,7 +242,13 @@ async function main() {
 
     const started = performance.now();
     const deadline = started + DURATION_S * 1000;
-    const progress = setInterval(() => say(`  ${round((performance.now() - started) / 1000)} s: ${done.rcs} RCs, ${done.trades} trades, ${done.jobs} job applies, ${samples.filter((s) => !s.ok).length} rejections`), 10_000);
+    const progress = setInterval(
+      () =>
+        say(
+          `  ${round((performance.now() - started) / 1000)} s: ${done.rcs} RCs, ${done.trades} trades, ${done.jobs} job applies, ${samples.filter((s) => !s.ok).length} rejections`,
+        ),
+      10_000,
+    );
     await Promise.all(
       Array.from({ length: WORKERS }, async () => {
         while (!finished() && (target || performance.now() < deadline)) await next()();
@@ -237,8 +265,15 @@ async function main() {
       phase = p;
       const end = performance.now() + JOB_S * 1000;
       const t0 = performance.now();
-      await Promise.all(Array.from({ length: WORKERS }, async () => { while (performance.now() < end) await doJob(maxBatch); }));
-      return jobStats(samples.filter((x) => x.phase === p), (performance.now() - t0) / 1000);
+      await Promise.all(
+        Array.from({ length: WORKERS }, async () => {
+          while (performance.now() < end) await doJob(maxBatch);
+        }),
+      );
+      return jobStats(
+        samples.filter((x) => x.phase === p),
+        (performance.now() - t0) / 1000,
+      );
     };
     say(`load phase done in ${round(loadSeconds)} s`);
     const jobPhase = await jobOnly('jobOnly', BATCH);
@@ -262,8 +297,18 @@ async function main() {
       machine: { cpus: cpus().length, node: process.version, loadAvgAtStart: loadAvgAtStart },
       config: { workers: WORKERS, users: USERS, batch: BATCH, durationSec: VOLUME ? null : DURATION_S, volume: VOLUME ?? null, seed: Number(args.seed) },
       loadSeconds: round(loadSeconds),
-      totals: { rcs: mixedDone.rcs, trades: mixedDone.trades, jobApplies: mixedDone.jobs, requests: mixed.length, jobOnlyPhaseApplies: done.jobs - mixedDone.jobs },
-      projected15Min: { rcs: Math.round((mixedDone.rcs / loadSeconds) * SEED_SECONDS), trades: Math.round((mixedDone.trades / loadSeconds) * SEED_SECONDS), jobApplies: Math.round((mixedDone.jobs / loadSeconds) * SEED_SECONDS) },
+      totals: {
+        rcs: mixedDone.rcs,
+        trades: mixedDone.trades,
+        jobApplies: mixedDone.jobs,
+        requests: mixed.length,
+        jobOnlyPhaseApplies: done.jobs - mixedDone.jobs,
+      },
+      projected15Min: {
+        rcs: Math.round((mixedDone.rcs / loadSeconds) * SEED_SECONDS),
+        trades: Math.round((mixedDone.trades / loadSeconds) * SEED_SECONDS),
+        jobApplies: Math.round((mixedDone.jobs / loadSeconds) * SEED_SECONDS),
+      },
       ops,
       errorsByCode,
       status5xx: samples.filter((s) => s.status >= 500).length,
@@ -307,8 +352,18 @@ async function rawTransactLoop(rt: import('../../functions/platform/runtime.ts')
         await rt.doc.send(
           new TransactWriteCommand({
             TransactItems: [
-              { Update: { TableName: table, Key: { pk: `RAW#a${w}`, sk: 'RAW' }, UpdateExpression: 'ADD balance :m', ConditionExpression: 'attribute_not_exists(balance) OR balance >= :z', ExpressionAttributeValues: { ':m': -1n, ':z': -1_000_000_000n } } },
-              { Update: { TableName: table, Key: { pk: `RAW#b${w}`, sk: 'RAW' }, UpdateExpression: 'ADD balance :p', ExpressionAttributeValues: { ':p': 1n } } },
+              {
+                Update: {
+                  TableName: table,
+                  Key: { pk: `RAW#a${w}`, sk: 'RAW' },
+                  UpdateExpression: 'ADD balance :m',
+                  ConditionExpression: 'attribute_not_exists(balance) OR balance >= :z',
+                  ExpressionAttributeValues: { ':m': -1n, ':z': -1_000_000_000n },
+                },
+              },
+              {
+                Update: { TableName: table, Key: { pk: `RAW#b${w}`, sk: 'RAW' }, UpdateExpression: 'ADD balance :p', ExpressionAttributeValues: { ':p': 1n } },
+              },
             ],
           }),
         );
@@ -317,7 +372,10 @@ async function rawTransactLoop(rt: import('../../functions/platform/runtime.ts')
     }),
   );
   const s = (performance.now() - started) / 1000;
-  const stats = opStats(lat.map((ms) => ({ ms, ok: true })), s);
+  const stats = opStats(
+    lat.map((ms) => ({ ms, ok: true })),
+    s,
+  );
   return { seconds: round(s), transactions: lat.length, perSec: stats.perSec, p50Ms: stats.p50Ms, p99Ms: stats.p99Ms };
 }
 
@@ -341,10 +399,12 @@ async function marketInvariants(rt: import('../../functions/platform/runtime.ts'
       const k = `${String(it.providerId)}:${String(it.tenor)}`;
       if (it.status !== 'EXPIRED') rcMax.set(k, (rcMax.get(k) ?? 0n) + big(it.maxScu));
       const ledgerEscrow = balances.get(account.escrow(String(it.rcId))) ?? 0n;
-      if (ledgerEscrow !== big(it.escrowMicro)) violations.push(`rc ${String(it.rcId)}: cached escrow ${formatAcu(big(it.escrowMicro))} ≠ ledger ${formatAcu(ledgerEscrow)}`);
+      if (ledgerEscrow !== big(it.escrowMicro))
+        violations.push(`rc ${String(it.rcId)}: cached escrow ${formatAcu(big(it.escrowMicro))} ≠ ledger ${formatAcu(ledgerEscrow)}`);
       if (big(it.usedScu) > big(it.maxScu)) violations.push(`rc ${String(it.rcId)}: used > max`);
     }
-    if (it.kind === 'listing' && (big(it.scuAvailable) < 0n || big(it.scuAvailable) > big(it.scuListed))) violations.push(`listing ${String(it.listingId)}: available out of range`);
+    if (it.kind === 'listing' && (big(it.scuAvailable) < 0n || big(it.scuAvailable) > big(it.scuListed)))
+      violations.push(`listing ${String(it.listingId)}: available out of range`);
   }
   for (const [k, v] of sold) if (v !== (rcMax.get(k) ?? 0n)) violations.push(`capacity ${k}: sold ${v} ≠ Σ RC max ${rcMax.get(k) ?? 0n}`);
   return { rcs, checkedCounters: sold.size, violations };
@@ -354,8 +414,13 @@ function writeDoc(s: Record<string, any>) {
   const path = join(ROOT, 'docs', 'performance.md');
   const doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Performance\n';
   const o = s.ops as Record<string, { count: number; ok: number; perSec: number; p50Ms: number; p99Ms: number }>;
-  const rows = Object.entries(o).map(([k, v]) => `| ${k === 'job' ? 'job (requests)' : k} | ${v.count} | ${v.ok} | ${v.perSec} | ${v.p50Ms} | ${v.p99Ms} |`).join('\n');
-  const errs = Object.entries(s.errorsByCode as Record<string, number>).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  const rows = Object.entries(o)
+    .map(([k, v]) => `| ${k === 'job' ? 'job (requests)' : k} | ${v.count} | ${v.ok} | ${v.perSec} | ${v.p50Ms} | ${v.p99Ms} |`)
+    .join('\n');
+  const errs =
+    Object.entries(s.errorsByCode as Record<string, number>)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ') || 'none';
   const met = (ok: boolean) => (ok ? 'met' : '**not met**');
   const n = (x: number) => x.toLocaleString('en-US');
   const flags = s.config.volume ? `--volume ${s.config.volume}` : `--duration ${s.config.durationSec}`;

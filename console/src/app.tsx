@@ -45,9 +45,20 @@ export function App() {
           </div>
         ))}
         <div class="who" data-principal={me.principalId}>
-          <div><code>{me.principalId}</code></div>
-          <div class="muted">{me.roles.join(', ')} · {me.tenant}</div>
-          <button onClick={() => { signOut(); location.hash = ''; }}>Sign out</button>
+          <div>
+            <code>{me.principalId}</code>
+          </div>
+          <div class="muted">
+            {me.roles.join(', ')} · {me.tenant}
+          </div>
+          <button
+            onClick={() => {
+              signOut();
+              location.hash = '';
+            }}
+          >
+            Sign out
+          </button>
         </div>
       </nav>
       <main class="main">

@@ -22,7 +22,12 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: Readonly<Record<st
   throw new EnvironmentError(`invalid ${what}:\n${lines.join('\n')}`);
 }
 
-const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const list = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
 const json = <S extends z.ZodType>(schema: S, example: string) =>
   z.string().transform((s, ctx): z.output<S> => {
     try {
@@ -48,7 +53,10 @@ export const PlatformEnv = z.object({
   VRACU_QUEUE_URLS: json(z.record(z.string(), z.string()), '{"<queue id>": "<url>"}').default({}),
   VRACU_EVENT_BUS: z.string().default('vracu-local'),
   /** Tests: check every 2xx body against the route's response schema. */
-  VRACU_VALIDATE_RESPONSES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  VRACU_VALIDATE_RESPONSES: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 });
 export type PlatformEnv = z.output<typeof PlatformEnv>;
 
@@ -64,7 +72,12 @@ export function platformEnvironment(v: { stage: string; tablePrefix: string; que
 /** Functions of the jobs context. MAX_AGENTS, JOB_TIMEOUT_MS and VAP_DISPATCHER_CONFIG mean what the dispatcher seed says. */
 export const JobsEnv = z.object({
   MAX_AGENTS: z.coerce.number().int().min(1).max(1000).default(9),
-  JOB_TIMEOUT_MS: z.coerce.number().int().min(1000).max(7 * 24 * 3_600_000).default(3_600_000),
+  JOB_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(7 * 24 * 3_600_000)
+    .default(3_600_000),
   /** Where agent key files live (`~` is the home directory); the local stack only. */
   VAP_DISPATCHER_CONFIG: z.string().min(1).optional(),
   /** Where agent keys live: `local` key files under VAP_DISPATCHER_CONFIG, or `kms`. */
@@ -73,7 +86,11 @@ export const JobsEnv = z.object({
   VRACU_AGENT_KEY_ALIAS_PREFIX: z.string().startsWith('alias/').default('alias/vracu-agent-'),
   VRACU_JOB_IMAGES: list.default(['ghcr.io/vracu/*', 'local/*']),
   VRACU_JOB_MAX_GPUS: z.coerce.number().int().min(0).default(8),
-  VRACU_JOB_MAX_SCM_MINUTES: z.coerce.number().int().min(1).default(24 * 60),
+  VRACU_JOB_MAX_SCM_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(24 * 60),
   VRACU_JOB_MAX_MEMORY_MB: z.coerce.number().int().min(128).default(30_720),
   VRACU_JOB_MAX_CPU_UNITS: z.coerce.number().int().min(256).default(4096),
   VRACU_TENANT_MAX_ACTIVE_JOBS: z.coerce.number().int().min(1).default(50),
@@ -166,7 +183,14 @@ export const SandboxEnv = z.object({
   VRACU_SANDBOX_IMAGES: z
     .string()
     .optional()
-    .transform((s) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined)),
+    .transform((s) =>
+      s
+        ? s
+            .split(',')
+            .map((x) => x.trim())
+            .filter(Boolean)
+        : undefined,
+    ),
 });
 export type SandboxEnv = z.output<typeof SandboxEnv>;
 

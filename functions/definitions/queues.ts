@@ -45,5 +45,4 @@ export const QUEUES = {
 
 export type QueueId = keyof typeof QUEUES;
 
-export const queueName = (prefix: string, q: QueueDef, dlq = false): string =>
-  `${prefix}-${q.id}${dlq ? '-dlq' : ''}${q.fifo ? '.fifo' : ''}`;
+export const queueName = (prefix: string, q: QueueDef, dlq = false): string => `${prefix}-${q.id}${dlq ? '-dlq' : ''}${q.fifo ? '.fifo' : ''}`;

@@ -65,7 +65,15 @@ export const TABLES = {
     ttl: 'ttl',
     critical: true,
   },
-  privacy: { id: 'privacy', description: 'Attestation collateral cache (VCEKs, CRLs, TCB info, RIMs)', pk: 'pk', sk: 'sk', gsis: [GSI1], ttl: 'ttl', critical: false },
+  privacy: {
+    id: 'privacy',
+    description: 'Attestation collateral cache (VCEKs, CRLs, TCB info, RIMs)',
+    pk: 'pk',
+    sk: 'sk',
+    gsis: [GSI1],
+    ttl: 'ttl',
+    critical: false,
+  },
 } as const satisfies Record<string, TableDef>;
 
 export type TableId = keyof typeof TABLES;

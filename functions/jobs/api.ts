@@ -15,7 +15,13 @@ const SubmitBody = z.strictObject({
   network: z.enum(['none', 'exchange']).optional(),
 });
 
-const Profile = z.object({ numGpus: z.number(), minVramGb: z.number(), interconnect: z.array(z.string()), scmMinutes: z.number(), features: z.array(z.string()) });
+const Profile = z.object({
+  numGpus: z.number(),
+  minVramGb: z.number(),
+  interconnect: z.array(z.string()),
+  scmMinutes: z.number(),
+  features: z.array(z.string()),
+});
 const ProbeOut = z.object({ path: z.string(), port: z.number(), periodSec: z.number() });
 const Plan = z.object({
   image: z.string(),
@@ -91,7 +97,14 @@ const AttestationsOut = z.object({
   deletion: DeletionOut.nullable(),
 });
 
-const AgentOut = z.object({ name: z.string(), identity: z.string(), publicKey: z.string(), registeredAt: z.string(), busy: z.boolean(), jobId: z.string().optional() });
+const AgentOut = z.object({
+  name: z.string(),
+  identity: z.string(),
+  publicKey: z.string(),
+  registeredAt: z.string(),
+  busy: z.boolean(),
+  jobId: z.string().optional(),
+});
 
 const Page = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(25), cursor: z.string().max(2048).optional() });
 
@@ -130,7 +143,10 @@ export const preflightRoute = defineRoute({
   entry: 'functions/jobs/handlers/jobs-preflight.ts',
   tags: ['jobs'],
   request: { body: SubmitBody },
-  response: { status: 200, body: z.object({ adapter: z.string(), profile: Profile, plan: Plan, resources: Resources, gpuMinutes: z.number(), accepted: z.literal(true) }) },
+  response: {
+    status: 200,
+    body: z.object({ adapter: z.string(), profile: Profile, plan: Plan, resources: Resources, gpuMinutes: z.number(), accepted: z.literal(true) }),
+  },
 });
 
 export const listJobsRoute = defineRoute({
@@ -152,8 +168,20 @@ export const jobStatusRoute = jobRoute(
   "A job's status",
   z.object({ jobId: z.string(), status: z.enum(JOB_STATUSES), reason: z.string().optional(), updatedAt: z.string(), terminal: z.boolean() }),
 );
-export const cancelJobRoute = jobRoute('jobs-cancel', '/v1/jobs/{id}', 'Cancel a job: stops its container; it ends ABORTED with a deletion attestation', JobOut, 'DELETE', 202);
-export const attestationsRoute = jobRoute('jobs-attestations', '/v1/jobs/{id}/attestations', "A job's signed creation and deletion attestations", AttestationsOut);
+export const cancelJobRoute = jobRoute(
+  'jobs-cancel',
+  '/v1/jobs/{id}',
+  'Cancel a job: stops its container; it ends ABORTED with a deletion attestation',
+  JobOut,
+  'DELETE',
+  202,
+);
+export const attestationsRoute = jobRoute(
+  'jobs-attestations',
+  '/v1/jobs/{id}/attestations',
+  "A job's signed creation and deletion attestations",
+  AttestationsOut,
+);
 
 export const jobLogsRoute = defineRoute({
   id: 'jobs-logs',
@@ -163,8 +191,18 @@ export const jobLogsRoute = defineRoute({
   summary: "A job's container output",
   entry: 'functions/jobs/handlers/jobs-logs.ts',
   tags: ['jobs'],
-  request: { params: JobIdParams, query: z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(200), cursor: z.string().max(1024).optional() }) },
-  response: { status: 200, body: z.object({ jobId: z.string(), lines: z.array(z.object({ ts: z.number(), stream: z.enum(['stdout', 'stderr']), message: z.string() })), next: z.string().optional() }) },
+  request: {
+    params: JobIdParams,
+    query: z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(200), cursor: z.string().max(1024).optional() }),
+  },
+  response: {
+    status: 200,
+    body: z.object({
+      jobId: z.string(),
+      lines: z.array(z.object({ ts: z.number(), stream: z.enum(['stdout', 'stderr']), message: z.string() })),
+      next: z.string().optional(),
+    }),
+  },
 });
 
 export const registerAgentRoute = defineRoute({
@@ -212,7 +250,15 @@ export const poolStatusRoute = defineRoute({
       busy: z.number(),
       queued: z.number(),
       agents: z.array(AgentOut),
-      active: z.array(z.object({ jobId: z.string(), status: z.enum(JOB_STATUSES), agent: z.string().optional(), containerId: z.string().optional(), deadline: z.string().optional() })),
+      active: z.array(
+        z.object({
+          jobId: z.string(),
+          status: z.enum(JOB_STATUSES),
+          agent: z.string().optional(),
+          containerId: z.string().optional(),
+          deadline: z.string().optional(),
+        }),
+      ),
     }),
   },
 });
@@ -222,7 +268,7 @@ export const poolAttestationsRoute = defineRoute({
   method: 'GET',
   path: '/v1/pool/attestations',
   access: 'provider',
-  summary: "Recently ended jobs of the pool with their attestations (for `vap-dispatcher privacy`)",
+  summary: 'Recently ended jobs of the pool with their attestations (for `vap-dispatcher privacy`)',
   entry: 'functions/jobs/handlers/pool-attestations.ts',
   tags: ['agents'],
   request: { query: z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(200) }) },

@@ -67,7 +67,8 @@ export function composeJobs(i: JobsInputs): JobsDeps {
       if (pub !== agent.publicKey) throw new Error(`KMS key of agent ${agent.name} does not match its registered public key`);
       return signer;
     }
-    if (!i.keyFileSigner) throw new Error('VRACU_AGENT_SIGNER=local signs with key files, which only the local stack gives; in the cloud set VRACU_AGENT_SIGNER=kms');
+    if (!i.keyFileSigner)
+      throw new Error('VRACU_AGENT_SIGNER=local signs with key files, which only the local stack gives; in the cloud set VRACU_AGENT_SIGNER=kms');
     return i.keyFileSigner(join(cfg.dispatcherDir, 'agents', agent.name, 'keys.json'), agent.publicKey);
   };
   const store = { doc: rt.doc, table: rt.table('jobs') };
@@ -99,7 +100,9 @@ export function composeJobs(i: JobsInputs): JobsDeps {
 export function cloudDriver(rt: Runtime, cfg: JobsConfig, env: Readonly<Record<string, string | undefined>>): () => ContainerDriver {
   return () => {
     if (cfg.driver !== 'ecs') {
-      throw new Error('VRACU_CONTAINER_DRIVER=local: the local sandbox runs only on the local stack, which gives its driver to composeJobs; in the cloud set VRACU_CONTAINER_DRIVER=ecs');
+      throw new Error(
+        'VRACU_CONTAINER_DRIVER=local: the local sandbox runs only on the local stack, which gives its driver to composeJobs; in the cloud set VRACU_CONTAINER_DRIVER=ecs',
+      );
     }
     return new EcsDriver(new ECSClient({ region: rt.config.AWS_REGION }), parseEnv(EcsEnv, env, 'ECS driver configuration'));
   };

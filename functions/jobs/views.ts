@@ -28,7 +28,14 @@ export function jobView(j: Job) {
 }
 
 export function agentView(a: Agent) {
-  return { name: a.name, identity: a.identity, publicKey: a.publicKey, registeredAt: a.registeredAt, busy: Boolean(a.jobId), ...(a.jobId ? { jobId: a.jobId } : {}) };
+  return {
+    name: a.name,
+    identity: a.identity,
+    publicKey: a.publicKey,
+    registeredAt: a.registeredAt,
+    busy: Boolean(a.jobId),
+    ...(a.jobId ? { jobId: a.jobId } : {}),
+  };
 }
 
 export function attestationsView(j: Job, agent: Agent | null) {

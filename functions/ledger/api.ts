@@ -64,7 +64,12 @@ export const entriesRoute = defineRoute({
   request: {
     params: AccountParams,
     query: z.strictObject({
-      limit: z.string().regex(/^\d{1,3}$/, 'expected an integer from 1 to 200').transform(Number).refine((n) => n >= 1 && n <= 200, 'expected an integer from 1 to 200').optional(),
+      limit: z
+        .string()
+        .regex(/^\d{1,3}$/, 'expected an integer from 1 to 200')
+        .transform(Number)
+        .refine((n) => n >= 1 && n <= 200, 'expected an integer from 1 to 200')
+        .optional(),
       cursor: z.string().max(2048).optional(),
     }),
   },

@@ -64,7 +64,14 @@ export const RcOut = z.object({
   parentRcId: z.string().nullable(),
 });
 
-const AllocationOut = z.object({ providerId: z.string(), scu: z.number().int(), lockPrice: acuString, feeCommit: acuString, feeUsage: acuString, total: acuString });
+const AllocationOut = z.object({
+  providerId: z.string(),
+  scu: z.number().int(),
+  lockPrice: acuString,
+  feeCommit: acuString,
+  feeUsage: acuString,
+  total: acuString,
+});
 
 export const ListingOut = z.object({
   listingId: z.string(),
@@ -113,7 +120,15 @@ export const JobAllocationOut = z.object({
   details: z.array(JobDetailOut),
 });
 
-const ExpiredOut = z.object({ rcId: z.string(), ownerId: z.string(), providerId: z.string(), usedScu: z.number().int(), maxScu: z.number().int(), refund: acuString, breakage: acuString });
+const ExpiredOut = z.object({
+  rcId: z.string(),
+  ownerId: z.string(),
+  providerId: z.string(),
+  usedScu: z.number().int(),
+  maxScu: z.number().int(),
+  refund: acuString,
+  breakage: acuString,
+});
 
 const ProviderIn = z.strictObject({
   providerId: Name,
@@ -174,8 +189,14 @@ export const quoteRoute = defineRoute({
     body: z.strictObject({
       tenor: Tenor,
       quantityScu: Scu,
-      gpuProfile: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
-      region: z.string().regex(/^[a-z0-9-]{1,32}$/).optional(),
+      gpuProfile: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,32}$/)
+        .optional(),
+      region: z
+        .string()
+        .regex(/^[a-z0-9-]{1,32}$/)
+        .optional(),
       providerIds: z.array(Name).min(1).max(13).optional(),
     }),
   },
@@ -206,7 +227,14 @@ export const purchaseRoute = defineRoute({
   request: { body: z.strictObject({ quoteId: QuoteId, maxDriftBps: z.number().int().min(0).max(10_000).optional() }) },
   response: {
     status: 201,
-    body: z.object({ quoteId: z.string(), total: acuString, commitTotal: acuString, escrowTotal: acuString, reservations: z.array(RcOut), replayed: z.boolean() }),
+    body: z.object({
+      quoteId: z.string(),
+      total: acuString,
+      commitTotal: acuString,
+      escrowTotal: acuString,
+      reservations: z.array(RcOut),
+      replayed: z.boolean(),
+    }),
   },
 });
 
@@ -233,7 +261,11 @@ export const positionRoute = defineRoute({
   request: { params: z.strictObject({ rcId: RcId }) },
   response: {
     status: 200,
-    body: z.object({ reservation: RcOut, allocations: z.array(z.object({ jobId: z.string(), scu: z.number().int(), feeUsage: acuString, at: z.string() })), listings: z.array(ListingOut) }),
+    body: z.object({
+      reservation: RcOut,
+      allocations: z.array(z.object({ jobId: z.string(), scu: z.number().int(), feeUsage: acuString, at: z.string() })),
+      listings: z.array(ListingOut),
+    }),
   },
 });
 
@@ -353,7 +385,14 @@ export const expireRoute = defineRoute({
   request: { body: z.strictObject({ limit: z.number().int().min(1).max(5000).optional() }) },
   response: {
     status: 200,
-    body: z.object({ scanned: z.number().int(), expiredCount: z.number().int(), busy: z.number().int(), refundTotal: acuString, breakageTotal: acuString, expired: z.array(ExpiredOut) }),
+    body: z.object({
+      scanned: z.number().int(),
+      expiredCount: z.number().int(),
+      busy: z.number().int(),
+      refundTotal: acuString,
+      breakageTotal: acuString,
+      expired: z.array(ExpiredOut),
+    }),
   },
   timeoutSec: 300,
 });

@@ -38,8 +38,14 @@ export const createKeyRoute = defineRoute({
   request: {
     body: z.strictObject({
       roles: z.array(Role).min(1).max(4),
-      tenant: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
-      principalId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+      tenant: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,64}$/)
+        .optional(),
+      principalId: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,64}$/)
+        .optional(),
       label: z.string().max(200).optional(),
     }),
   },

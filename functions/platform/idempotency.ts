@@ -26,7 +26,12 @@ export const differentPayload = (what: string, extra: Record<string, unknown> = 
  * Same digest → the recorded result (a replay); another digest → `exists_with_different_payload`;
  * no record → undefined (the request is new).
  */
-export function replayOrReject<R>(record: IdempotencyRecord<R> | null | undefined, hash: string, what: string, extra: Record<string, unknown> = {}): R | undefined {
+export function replayOrReject<R>(
+  record: IdempotencyRecord<R> | null | undefined,
+  hash: string,
+  what: string,
+  extra: Record<string, unknown> = {},
+): R | undefined {
   if (!record) return undefined;
   if (record.requestHash !== hash) throw differentPayload(what, extra);
   return record.result;

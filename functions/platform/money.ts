@@ -12,7 +12,10 @@ export const ACU_DECIMALS = 6;
 const DECIMAL = /^(-)?(\d{1,15})(?:\.(\d{1,6}))?$/;
 
 export class AmountFormatError extends Error {
-  constructor(readonly input: string, readonly reason: string) {
+  constructor(
+    readonly input: string,
+    readonly reason: string,
+  ) {
     super(`invalid ACU amount "${input}": ${reason}`);
     this.name = 'AmountFormatError';
   }
@@ -78,4 +81,7 @@ export const nonNegativeAcu = z
   .transform((s) => parseAcu(s));
 
 /** Zod: an ACU amount as it leaves the API (always 6 decimals). */
-export const acuString = z.string().regex(/^-?\d+\.\d{6}$/).describe('ACU amount, decimal string with 6 decimals');
+export const acuString = z
+  .string()
+  .regex(/^-?\d+\.\d{6}$/)
+  .describe('ACU amount, decimal string with 6 decimals');

@@ -3,7 +3,12 @@
  * X-Ray SDK's patcher for AWS SDK v2 (`semver.gte(AWS.VERSION, ...)`), which we never
  * call; the real package adds 28 KB to every bundle.
  */
-const parts = (v: string) => String(v).replace(/^v/, '').split(/[.+-]/).slice(0, 3).map((x) => Number.parseInt(x, 10) || 0);
+const parts = (v: string) =>
+  String(v)
+    .replace(/^v/, '')
+    .split(/[.+-]/)
+    .slice(0, 3)
+    .map((x) => Number.parseInt(x, 10) || 0);
 
 /** `a >= b` for plain `major.minor.patch` versions (pre-release tags are ignored). */
 export function gte(a: string, b: string): boolean {

@@ -39,7 +39,10 @@ function consoleAsset(scope: Construct): s3assets.Asset {
       image: DockerImage.fromRegistry('none'),
       local: {
         tryBundle(outputDir: string) {
-          execFileSync(process.execPath, ['--import', 'tsx', entryPath('console/build.ts'), '--out', outputDir, '--no-gzip'], { cwd: REPO_ROOT, stdio: 'inherit' });
+          execFileSync(process.execPath, ['--import', 'tsx', entryPath('console/build.ts'), '--out', outputDir, '--no-gzip'], {
+            cwd: REPO_ROOT,
+            stdio: 'inherit',
+          });
           return true;
         },
       },
@@ -115,7 +118,10 @@ export class ConsoleSite extends Construct {
       },
       additionalBehaviors: {
         '/v1/*': {
-          origin: new origins.HttpOrigin(apiDomain, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY, originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2] }),
+          origin: new origins.HttpOrigin(apiDomain, {
+            protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+            originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+          }),
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
           // Nothing cached; every header but Host (X-API-Key, Idempotency-Key) and the query string reach the API.

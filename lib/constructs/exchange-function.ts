@@ -26,13 +26,7 @@ export interface Platform {
   bus: IEventBus;
 }
 
-export function exchangeFunction(
-  scope: Construct,
-  id: string,
-  def: LambdaDef,
-  platform: Platform,
-  options: { deadLetterQueue?: IQueue } = {},
-): VrAcuFunction {
+export function exchangeFunction(scope: Construct, id: string, def: LambdaDef, platform: Platform, options: { deadLetterQueue?: IQueue } = {}): VrAcuFunction {
   const access = accessFor(def);
   const sendTo = access.sendTo === 'all' ? (Object.keys(platform.queues) as QueueId[]) : access.sendTo;
   const queueUrls = Object.fromEntries(sendTo.map((q) => [q, platform.queues[q].queueUrl]));

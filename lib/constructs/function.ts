@@ -52,10 +52,7 @@ export class VrAcuFunction extends NodejsFunction {
     this.deployedName = built.name;
     this.missingEntry = built.missingEntry;
     if (built.missingEntry) {
-      Annotations.of(this).addWarningV2(
-        'vracu:missing-entry',
-        `${props.def.entry} does not exist; synthesized without bundling only (a real synth fails)`,
-      );
+      Annotations.of(this).addWarningV2('vracu:missing-entry', `${props.def.entry} does not exist; synthesized without bundling only (a real synth fails)`);
     }
 
     acknowledge(

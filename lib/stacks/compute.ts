@@ -339,9 +339,7 @@ export class ComputeStack extends Stack {
       `AwsSolutions-IAM5[Resource::${tasks}]`,
       'ECS task ids are assigned at launch: describing and stopping job tasks can only name the tasks of this one cluster by wildcard.',
     );
-    principal.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: this.agentKeys.map((k) => k.keyArn) }),
-    );
+    principal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: this.agentKeys.map((k) => k.keyArn) }));
     // One stream per task and container: reading job logs names the group's streams by wildcard.
     const streams = `arn:aws:logs:${this.region}:${this.account}:log-group:${this.jobLogGroupName}:log-stream:*`;
     principal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:GetLogEvents'], resources: [streams] }));

@@ -19,6 +19,9 @@ export class ConsoleStack extends Stack {
   constructor(scope: Construct, id: string, props: ConsoleStackProps) {
     super(scope, id, props);
     this.site = new ConsoleSite(this, 'Site', { prefix: props.settings.prefix, httpApi: props.httpApi, removalPolicy: props.settings.removalPolicy });
-    new CfnOutput(this, 'ConsoleUrl', { value: `https://${this.site.distribution.distributionDomainName}/`, description: 'The web console (and the API under /v1/)' });
+    new CfnOutput(this, 'ConsoleUrl', {
+      value: `https://${this.site.distribution.distributionDomainName}/`,
+      description: 'The web console (and the API under /v1/)',
+    });
   }
 }

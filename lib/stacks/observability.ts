@@ -179,9 +179,7 @@ export class ObservabilityStack extends Stack {
       }),
       new cloudwatch.GraphWidget({
         title: 'Oldest message age (s)',
-        left: (Object.values(QUEUES) as QueueDef[]).map((def) =>
-          sqsMetric(queueName(prefix, def), 'ApproximateAgeOfOldestMessage').with({ label: def.id }),
-        ),
+        left: (Object.values(QUEUES) as QueueDef[]).map((def) => sqsMetric(queueName(prefix, def), 'ApproximateAgeOfOldestMessage').with({ label: def.id })),
         width: 12,
       }),
     );

@@ -57,10 +57,7 @@ export class MemoryCgroup {
 
   pids(): number[] {
     try {
-      return readFileSync(this.procsFile, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map(Number);
+      return readFileSync(this.procsFile, 'utf8').split('\n').filter(Boolean).map(Number);
     } catch {
       return [];
     }

@@ -3,13 +3,7 @@
  * ECS sends, so the task-event consumer cannot tell the two apart.
  */
 import type { DomainEvent } from '../../functions/platform/events.ts';
-import {
-  ECS_EVENT_SOURCE,
-  ECS_TASK_STATE_DETAIL_TYPE,
-  WORKLOAD_CONTAINER_NAME,
-  type EcsTaskDetail,
-  type EcsTaskStatus,
-} from '../../events/ecs-task-state.ts';
+import { ECS_EVENT_SOURCE, ECS_TASK_STATE_DETAIL_TYPE, WORKLOAD_CONTAINER_NAME, type EcsTaskDetail, type EcsTaskStatus } from '../../events/ecs-task-state.ts';
 
 export const LOCAL_REGION = 'local';
 export const LOCAL_ACCOUNT = '000000000000';

@@ -11,7 +11,14 @@ import { fromHex } from '../../functions/privacy/attesters/domain/bytes.ts';
 import { MalformedEvidenceError, type Verdict } from '../../functions/privacy/attesters/domain/result.ts';
 import { SNP_REPORT_BYTES } from '../../functions/privacy/attesters/domain/snp/report.ts';
 import { verify, type AttestationPolicy, type Evidence } from '../../functions/privacy/attesters/verify.ts';
-import { readBinaryOrHex, readCertificates, readCrl, readDerFiles, readReferences, readTdxCollateral } from '../../functions/privacy/attesters/evidence-files.ts';
+import {
+  readBinaryOrHex,
+  readCertificates,
+  readCrl,
+  readDerFiles,
+  readReferences,
+  readTdxCollateral,
+} from '../../functions/privacy/attesters/evidence-files.ts';
 
 const KINDS = ['snp', 'tdx', 'nvidia'] as const;
 type Kind = (typeof KINDS)[number];

@@ -1,7 +1,17 @@
 /** `vracu jobs ...` and `vracu agents list`. */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { attestationsRoute, cancelJobRoute, getJobRoute, jobLogsRoute, jobStatusRoute, listAgentsRoute, listJobsRoute, preflightRoute, submitJobRoute } from '../../functions/jobs/api.ts';
+import {
+  attestationsRoute,
+  cancelJobRoute,
+  getJobRoute,
+  jobLogsRoute,
+  jobStatusRoute,
+  listAgentsRoute,
+  listJobsRoute,
+  preflightRoute,
+  submitJobRoute,
+} from '../../functions/jobs/api.ts';
 import { table, type CliContext } from '../cli/context.ts';
 
 interface SubmitOpts {
@@ -61,15 +71,27 @@ export function registerJobs(program: Command, ctx: CliContext): void {
     .option('--cursor <c>', 'the `next` of a previous page')
     .action(async (o: { limit: string; cursor?: string }) => {
       const page = await ctx.client().call(listJobsRoute, { query: { limit: Number(o.limit), ...(o.cursor ? { cursor: o.cursor } : {}) } });
-      ctx.print(page, (d: typeof page) =>
-        table(
-          d.jobs.map((j) => ({ job: j.jobId, adapter: j.adapter, status: j.status, reason: j.reason ?? '', agent: j.agent?.name ?? '', created: j.createdAt })),
-          ['job', 'adapter', 'status', 'reason', 'agent', 'created'],
-        ) + (d.next ? `\nnext page: --cursor ${d.next}` : ''),
+      ctx.print(
+        page,
+        (d: typeof page) =>
+          table(
+            d.jobs.map((j) => ({
+              job: j.jobId,
+              adapter: j.adapter,
+              status: j.status,
+              reason: j.reason ?? '',
+              agent: j.agent?.name ?? '',
+              created: j.createdAt,
+            })),
+            ['job', 'adapter', 'status', 'reason', 'agent', 'created'],
+          ) + (d.next ? `\nnext page: --cursor ${d.next}` : ''),
       );
     });
 
-  jobs.command('get <id>').description('one job').action(async (id: string) => ctx.print(await ctx.client().call(getJobRoute, { params: { id } })));
+  jobs
+    .command('get <id>')
+    .description('one job')
+    .action(async (id: string) => ctx.print(await ctx.client().call(getJobRoute, { params: { id } })));
 
   jobs
     .command('status <id>')

@@ -67,6 +67,9 @@ export function registerLedger(program: Command, ctx: CliContext): void {
         params: { accountId: await accountOrOwn(o.account) },
         query: { limit: o.limit, ...(o.cursor ? { cursor: o.cursor } : {}) },
       });
-      ctx.print(page, (d: typeof page) => `${d.account}\n${table(d.entries, ['at', 'delta', 'transferId', 'memo'])}${d.cursor ? `\n\nmore: --cursor ${d.cursor}` : ''}`);
+      ctx.print(
+        page,
+        (d: typeof page) => `${d.account}\n${table(d.entries, ['at', 'delta', 'transferId', 'memo'])}${d.cursor ? `\n\nmore: --cursor ${d.cursor}` : ''}`,
+      );
     });
 }

@@ -10,12 +10,25 @@ import { whoami } from '../../functions/platform/api.ts';
 import { table, type CliContext } from '../cli/context.ts';
 import { MAX_JOBS_PER_APPLY } from '../../functions/market/domain/coverage.ts';
 
-const int = (name: string) => (v: string): number => {
-  if (!/^\d{1,10}$/.test(v) || Number(v) < 1) throw new InvalidArgumentError(`${name} must be a positive whole number`);
-  return Number(v);
-};
+const int =
+  (name: string) =>
+  (v: string): number => {
+    if (!/^\d{1,10}$/.test(v) || Number(v) < 1) throw new InvalidArgumentError(`${name} must be a positive whole number`);
+    return Number(v);
+  };
 
-const rcRow = (r: { rcId: string; providerId: string; tenor: string; status: string; maxScu: number; usedScu: number; listedScu: number; lockPrice: string; escrow: string; expiresAt: string }) => ({
+const rcRow = (r: {
+  rcId: string;
+  providerId: string;
+  tenor: string;
+  status: string;
+  maxScu: number;
+  usedScu: number;
+  listedScu: number;
+  lockPrice: string;
+  escrow: string;
+  expiresAt: string;
+}) => ({
   rc: r.rcId,
   provider: r.providerId,
   tenor: r.tenor,
@@ -52,7 +65,17 @@ export function registerMarket(program: Command, ctx: CliContext): void {
       const r = await ctx.client().call(m.marketRoute, { query: { tenor: o.tenor, gpuProfile: o.gpu, region: o.region } });
       ctx.print(r, (d: typeof r) =>
         table(
-          d.stats.map((s) => ({ provider: s.providerId, gpu: s.gpuProfile, region: s.region, tenor: s.tenor, lock: s.lockPrice, commit: s.feeCommit, usage: s.feeUsage, remaining: s.remainingScu, util: s.utilization })),
+          d.stats.map((s) => ({
+            provider: s.providerId,
+            gpu: s.gpuProfile,
+            region: s.region,
+            tenor: s.tenor,
+            lock: s.lockPrice,
+            commit: s.feeCommit,
+            usage: s.feeUsage,
+            remaining: s.remainingScu,
+            util: s.utilization,
+          })),
         ),
       );
     });
@@ -62,7 +85,11 @@ export function registerMarket(program: Command, ctx: CliContext): void {
     .description("one provider's curve across tenors")
     .action(async (id: string) => {
       const r = await ctx.client().call(m.curveRoute, { params: { id } });
-      ctx.print(r, (d: typeof r) => `${d.provider.providerId} (${d.provider.gpuProfile}, ${d.provider.region}) spot ${d.provider.spotPrice}\n${table(d.curve.map((s) => ({ tenor: s.tenor, lock: s.lockPrice, commit: s.feeCommit, usage: s.feeUsage, termPremium: s.termPremium, remaining: s.remainingScu })))}`);
+      ctx.print(
+        r,
+        (d: typeof r) =>
+          `${d.provider.providerId} (${d.provider.gpuProfile}, ${d.provider.region}) spot ${d.provider.spotPrice}\n${table(d.curve.map((s) => ({ tenor: s.tenor, lock: s.lockPrice, commit: s.feeCommit, usage: s.feeUsage, termPremium: s.termPremium, remaining: s.remainingScu })))}`,
+      );
     });
 
   program
@@ -75,9 +102,19 @@ export function registerMarket(program: Command, ctx: CliContext): void {
     .option('--provider <id...>', 'only these providers')
     .action(async (o: { tenor: string; scu: number; gpu?: string; region?: string; provider?: string[] }) => {
       const r = await ctx.client().call(m.quoteRoute, {
-        body: { tenor: o.tenor, quantityScu: o.scu, ...(o.gpu ? { gpuProfile: o.gpu } : {}), ...(o.region ? { region: o.region } : {}), ...(o.provider ? { providerIds: o.provider } : {}) },
+        body: {
+          tenor: o.tenor,
+          quantityScu: o.scu,
+          ...(o.gpu ? { gpuProfile: o.gpu } : {}),
+          ...(o.region ? { region: o.region } : {}),
+          ...(o.provider ? { providerIds: o.provider } : {}),
+        },
       });
-      ctx.print(r, (d: typeof r) => `quote ${d.quoteId} (expires ${d.expiresAt})${d.partial ? ' PARTIAL' : ''}: ${d.filledScu}/${d.requestedScu} SCU for ${d.total} ACU\n${table(d.allocations)}`);
+      ctx.print(
+        r,
+        (d: typeof r) =>
+          `quote ${d.quoteId} (expires ${d.expiresAt})${d.partial ? ' PARTIAL' : ''}: ${d.filledScu}/${d.requestedScu} SCU for ${d.total} ACU\n${table(d.allocations)}`,
+      );
     });
 
   program
@@ -86,8 +123,15 @@ export function registerMarket(program: Command, ctx: CliContext): void {
     .option('--max-drift-bps <n>', 'accepted price rise since the quote, basis points (default 100)', (v) => Number(v))
     .option('--idempotency-key <key>', 'retry-safe key (default: derived from the quote id)')
     .action(async (quoteId: string, o: { maxDriftBps?: number; idempotencyKey?: string }) => {
-      const r = await ctx.client().call(m.purchaseRoute, { body: { quoteId, ...(o.maxDriftBps !== undefined ? { maxDriftBps: o.maxDriftBps } : {}) }, ...(o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}) });
-      ctx.print(r, (d: typeof r) => `paid ${d.total} ACU (commit ${d.commitTotal}, escrow ${d.escrowTotal})${d.replayed ? ' [replayed]' : ''}\n${table(d.reservations.map(rcRow))}`);
+      const r = await ctx.client().call(m.purchaseRoute, {
+        body: { quoteId, ...(o.maxDriftBps !== undefined ? { maxDriftBps: o.maxDriftBps } : {}) },
+        ...(o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}),
+      });
+      ctx.print(
+        r,
+        (d: typeof r) =>
+          `paid ${d.total} ACU (commit ${d.commitTotal}, escrow ${d.escrowTotal})${d.replayed ? ' [replayed]' : ''}\n${table(d.reservations.map(rcRow))}`,
+      );
     });
 
   program
@@ -115,7 +159,19 @@ export function registerMarket(program: Command, ctx: CliContext): void {
     .option('--tenor <tenor>', 'only this tenor')
     .action(async (o: { provider?: string; tenor?: string }) => {
       const r = await ctx.client().call(m.listingsRoute, { query: { providerId: o.provider, tenor: o.tenor } });
-      ctx.print(r, (d: typeof r) => table(d.listings.map((l) => ({ listing: l.listingId, rc: l.rcId, seller: l.sellerId, provider: l.providerId, tenor: l.tenor, available: l.scuAvailable, ask: l.askPrice }))));
+      ctx.print(r, (d: typeof r) =>
+        table(
+          d.listings.map((l) => ({
+            listing: l.listingId,
+            rc: l.rcId,
+            seller: l.sellerId,
+            provider: l.providerId,
+            tenor: l.tenor,
+            available: l.scuAvailable,
+            ask: l.askPrice,
+          })),
+        ),
+      );
     });
 
   program
@@ -143,7 +199,11 @@ export function registerMarket(program: Command, ctx: CliContext): void {
     .option('--idempotency-key <key>', 'retry-safe key')
     .action(async (listingId: string, o: { scu: number; idempotencyKey?: string }) => {
       const r = await ctx.client().call(m.tradeRoute, { body: { listingId, scu: o.scu }, ...(o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}) });
-      ctx.print(r, (d: typeof r) => `trade ${d.tradeId}: ${d.scu} SCU for ${d.total} ACU; your RC ${d.buyerRcId} (escrow ${d.escrowMoved})${d.replayed ? ' [replayed]' : ''}`);
+      ctx.print(
+        r,
+        (d: typeof r) =>
+          `trade ${d.tradeId}: ${d.scu} SCU for ${d.total} ACU; your RC ${d.buyerRcId} (escrow ${d.escrowMoved})${d.replayed ? ' [replayed]' : ''}`,
+      );
     });
 
   program
@@ -154,7 +214,15 @@ export function registerMarket(program: Command, ctx: CliContext): void {
     .option('--scu <n>', 'SCU used', int('--scu'))
     .option('--runtime-seconds <n>', 'runtime, converted with the provider calibration', int('--runtime-seconds'))
     .action(async (jobId: string, o: { user: string; provider: string; scu?: number; runtimeSeconds?: number }) => {
-      const r = await ctx.client().call(m.jobApplyRoute, { body: { jobId, userId: o.user, providerId: o.provider, ...(o.scu ? { scu: o.scu } : {}), ...(o.runtimeSeconds ? { runtimeSeconds: o.runtimeSeconds } : {}) } });
+      const r = await ctx.client().call(m.jobApplyRoute, {
+        body: {
+          jobId,
+          userId: o.user,
+          providerId: o.provider,
+          ...(o.scu ? { scu: o.scu } : {}),
+          ...(o.runtimeSeconds ? { runtimeSeconds: o.runtimeSeconds } : {}),
+        },
+      });
       ctx.print(r, coverageLine);
     });
 
@@ -163,7 +231,12 @@ export function registerMarket(program: Command, ctx: CliContext): void {
     .description('apply finished jobs of one user on one provider, in order, in one transaction (operator)')
     .requiredOption('--user <id>', 'the jobs’ user')
     .requiredOption('--provider <id>', 'the provider that ran them')
-    .requiredOption('--job <jobId=usage...>', 'a job and its usage: <jobId>=<scu> or <jobId>=<seconds>s (runtime); repeat up to ' + MAX_JOBS_PER_APPLY + ' times', jobUsage, [])
+    .requiredOption(
+      '--job <jobId=usage...>',
+      'a job and its usage: <jobId>=<scu> or <jobId>=<seconds>s (runtime); repeat up to ' + MAX_JOBS_PER_APPLY + ' times',
+      jobUsage,
+      [],
+    )
     .action(async (o: { user: string; provider: string; job: JobUsageArg[] }) => {
       const r = await ctx.client().call(m.jobsApplyBatchRoute, { body: { userId: o.user, providerId: o.provider, jobs: o.job } });
       ctx.print(r, (d: typeof r) => d.jobs.map(coverageLine).join('\n'));
@@ -183,7 +256,11 @@ export function registerMarket(program: Command, ctx: CliContext): void {
     .option('--limit <n>', 'at most this many RCs', int('--limit'))
     .action(async (o: { limit?: number }) => {
       const r = await ctx.client().call(m.expireRoute, { body: o.limit ? { limit: o.limit } : {} });
-      ctx.print(r, (d: typeof r) => `expired ${d.expiredCount} of ${d.scanned} due: refunded ${d.refundTotal}, breakage ${d.breakageTotal}${d.busy ? `; ${d.busy} busy, left for the next sweep` : ''}`);
+      ctx.print(
+        r,
+        (d: typeof r) =>
+          `expired ${d.expiredCount} of ${d.scanned} due: refunded ${d.refundTotal}, breakage ${d.breakageTotal}${d.busy ? `; ${d.busy} busy, left for the next sweep` : ''}`,
+      );
     });
 
   program

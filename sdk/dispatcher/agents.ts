@@ -6,7 +6,12 @@ import type { VracuClient } from '../client.ts';
 import { readAgent, setIdentity } from './identities.ts';
 
 /** Registers one identity; an agent already registered with the same key counts as done. */
-export async function registerAgent(client: VracuClient, configDir: string, agentName: string, ariName: string): Promise<{ created: boolean; identity: string }> {
+export async function registerAgent(
+  client: VracuClient,
+  configDir: string,
+  agentName: string,
+  ariName: string,
+): Promise<{ created: boolean; identity: string }> {
   const agent = readAgent(configDir, agentName);
   const identity = ariName.endsWith('.agentplatform@') ? ariName : `${ariName}.agentplatform@`;
   try {
@@ -25,7 +30,13 @@ export async function registerAgent(client: VracuClient, configDir: string, agen
  * Registers an identity whose key lives in KMS (the cloud): the public key is read from
  * KMS, and the exchange signs for this agent with that key. No key file is involved.
  */
-export async function registerKmsAgent(client: VracuClient, kms: KmsSend, agentName: string, ariName: string, keyId: string): Promise<{ created: boolean; identity: string; publicKey: string }> {
+export async function registerKmsAgent(
+  client: VracuClient,
+  kms: KmsSend,
+  agentName: string,
+  ariName: string,
+  keyId: string,
+): Promise<{ created: boolean; identity: string; publicKey: string }> {
   const identity = ariName.endsWith('.agentplatform@') ? ariName : `${ariName}.agentplatform@`;
   const publicKey = bytesToHex(await new KmsSigner(kms, keyId).publicKey());
   try {

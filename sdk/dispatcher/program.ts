@@ -42,15 +42,31 @@ const ms = (v: number) => (v < 1000 ? `${v} ms` : `${(v / 1000).toFixed(1)} s`);
 
 export async function poolStatusText(client: VracuClient): Promise<string> {
   const s = await client.call(poolStatusRoute);
-  const rows = s.active.map((j) => ({ job: j.jobId, status: j.status, agent: j.agent ?? '', container: j.containerId ? j.containerId.split('/').pop() : '', deadline: j.deadline ?? '' }));
-  return [`Queue: ${s.busy}/${s.maxAgents}   waiting: ${s.queued}   agents registered: ${s.agents.length}`, '', table(rows, ['job', 'status', 'agent', 'container', 'deadline'])].join('\n');
+  const rows = s.active.map((j) => ({
+    job: j.jobId,
+    status: j.status,
+    agent: j.agent ?? '',
+    container: j.containerId ? j.containerId.split('/').pop() : '',
+    deadline: j.deadline ?? '',
+  }));
+  return [
+    `Queue: ${s.busy}/${s.maxAgents}   waiting: ${s.queued}   agents registered: ${s.agents.length}`,
+    '',
+    table(rows, ['job', 'status', 'agent', 'container', 'deadline']),
+  ].join('\n');
 }
 
 export async function verifyOne(client: VracuClient, jobId: string) {
-  const [att, job, agents] = await Promise.all([client.call(attestationsRoute, { params: { id: jobId } }), client.call(getJobRoute, { params: { id: jobId } }), client.call(listAgentsRoute)]);
+  const [att, job, agents] = await Promise.all([
+    client.call(attestationsRoute, { params: { id: jobId } }),
+    client.call(getJobRoute, { params: { id: jobId } }),
+    client.call(listAgentsRoute),
+  ]);
   const keys = new Map(agents.agents.map((a) => [a.name, a.publicKey]));
   // The job hash is recomputed from the job as served, not taken from the attestation.
-  const recomputed = jobHash(jobDocument({ jobId: job.jobId, adapter: job.adapter, spec: job.spec, profile: job.profile, plan: job.plan as never, resources: job.resources }));
+  const recomputed = jobHash(
+    jobDocument({ jobId: job.jobId, adapter: job.adapter, spec: job.spec, profile: job.profile, plan: job.plan as never, resources: job.resources }),
+  );
   const result = verifyJob({ ...(att as AttestedJob), jobHash: recomputed }, keys);
   return { jobId, result, att };
 }
@@ -84,7 +100,7 @@ export function dispatcherProgram(
   program
     .command('register <agent> <name>')
     .description('register an identity with the exchange (its public key and <name>.agentplatform@)')
-    .option('--kms-key <key-id>', 'the identity\'s key is this KMS key (ECC_SECG_P256K1; the cloud), not its key file: e.g. alias/vracu-prod-agent-1')
+    .option('--kms-key <key-id>', "the identity's key is this KMS key (ECC_SECG_P256K1; the cloud), not its key file: e.g. alias/vracu-prod-agent-1")
     .action(async (agent: string, name: string, o: { kmsKey?: string }) => {
       if (o.kmsKey) {
         const kms = deps.kms ?? new KMSClient({});

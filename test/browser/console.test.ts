@@ -29,7 +29,8 @@ async function open(): Promise<Page> {
   const page = await ctx.newPage();
   page.on('pageerror', (e) => pageProblems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) pageProblems.push(`console: ${m.text()}`);
+    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text()))
+      pageProblems.push(`console: ${m.text()}`);
   });
   return page;
 }
@@ -98,7 +99,7 @@ describe('serving', () => {
 });
 
 describe('sign-in and roles', () => {
-  it('a wrong key shows the API\'s answer, not a blank page', async () => {
+  it("a wrong key shows the API's answer, not a blank page", async () => {
     const page = await open();
     await page.goto(env.url);
     await page.fill('input[name=apiKey]', 'vracu_not-a-real-key');
@@ -115,22 +116,29 @@ describe('sign-in and roles', () => {
     admin: { has: ['market', 'quote', 'jobs', 'pool', 'providers', 'billing', 'ledger-check', 'keys'], lacks: [] },
   };
 
-  it.each(Object.keys(expected) as Role[])('%s: signs in by pasting the key; the role decides the views; the key is kept in session storage only', async (role) => {
-    const page = await open();
-    await signIn(page, env.keys[role].secret);
-    expect(await page.getAttribute('[data-principal]', 'data-principal')).toBe(env.keys[role].principalId);
-    const ids = await navIds(page);
-    for (const v of expected[role].has) expect(ids, v).toContain(v);
-    for (const v of expected[role].lacks) expect(ids, v).not.toContain(v);
-    // Evaluated in the page (a string: the test's types have no DOM).
-    const storage = (await page.evaluate("({ session: sessionStorage.getItem('vracu.apiKey'), local: localStorage.length, url: location.href })")) as { session: string; local: number; url: string };
-    expect(storage.session).toBe(env.keys[role].secret);
-    expect(storage.local).toBe(0);
-    expect(storage.url).not.toContain(env.keys[role].secret);
-    // The market view loads with data for every role.
-    await page.waitForSelector('[data-view=market][data-ready] [data-provider]');
-    await shot(page, `market-${role}`);
-  });
+  it.each(Object.keys(expected) as Role[])(
+    '%s: signs in by pasting the key; the role decides the views; the key is kept in session storage only',
+    async (role) => {
+      const page = await open();
+      await signIn(page, env.keys[role].secret);
+      expect(await page.getAttribute('[data-principal]', 'data-principal')).toBe(env.keys[role].principalId);
+      const ids = await navIds(page);
+      for (const v of expected[role].has) expect(ids, v).toContain(v);
+      for (const v of expected[role].lacks) expect(ids, v).not.toContain(v);
+      // Evaluated in the page (a string: the test's types have no DOM).
+      const storage = (await page.evaluate("({ session: sessionStorage.getItem('vracu.apiKey'), local: localStorage.length, url: location.href })")) as {
+        session: string;
+        local: number;
+        url: string;
+      };
+      expect(storage.session).toBe(env.keys[role].secret);
+      expect(storage.local).toBe(0);
+      expect(storage.url).not.toContain(env.keys[role].secret);
+      // The market view loads with data for every role.
+      await page.waitForSelector('[data-view=market][data-ready] [data-provider]');
+      await shot(page, `market-${role}`);
+    },
+  );
 });
 
 describe('buyer', () => {
@@ -149,7 +157,7 @@ describe('buyer', () => {
     await shot(page, 'market');
   });
 
-  it('a bad quantity shows the API\'s field error under the field', async () => {
+  it("a bad quantity shows the API's field error under the field", async () => {
     await page.goto(`${env.url}/#/quote`);
     await page.fill('input[name=quantityScu]', '0');
     await page.click('[data-view=quote] form button[type=submit]');
@@ -217,7 +225,7 @@ describe('jobs and proofs', () => {
     await signIn(page, env.keys.buyer.secret);
   });
 
-  it('a bad spec field shows the adapter\'s field error under that field', async () => {
+  it("a bad spec field shows the adapter's field error under that field", async () => {
     await page.goto(`${env.url}/#/jobs`);
     await page.fill('input[name="spec.frames"]', '0');
     await page.click('button:has-text("Preflight")');
@@ -298,7 +306,14 @@ describe('jobs and proofs', () => {
     const item = (await doc.send(new GetCommand({ TableName, Key: jobKey(jobId) }))).Item!;
     const deletion = JSON.parse(String(item.deletionJson));
     deletion.deletionMethod = `${deletion.deletionMethod} (edited)`;
-    await doc.send(new UpdateCommand({ TableName, Key: jobKey(jobId), UpdateExpression: 'SET deletionJson = :d', ExpressionAttributeValues: { ':d': JSON.stringify(deletion) } }));
+    await doc.send(
+      new UpdateCommand({
+        TableName,
+        Key: jobKey(jobId),
+        UpdateExpression: 'SET deletionJson = :d',
+        ExpressionAttributeValues: { ':d': JSON.stringify(deletion) },
+      }),
+    );
     await page.goto(`${env.url}/#/jobs`);
     await page.goto(`${env.url}/#/job/${jobId}`);
     const proofs = await page.waitForSelector('[data-proofs=failed]', { timeout: 15_000 });

@@ -38,13 +38,39 @@ describe('cdk.json environments', () => {
     ['a short account id', { account: '123' }, /environments\.dev\.account: must be a 12-digit AWS account id/],
     ['a retention CloudWatch does not offer', { logRetentionDays: 10 }, /environments\.dev\.logRetentionDays: must be one of/],
     ['an unknown setting', { memory: 1 }, /environments\.dev/],
-    ['a Fargate CPU size that does not exist', { jobs: { cpu: 1000, memoryMiB: 2048, sidecarImageTag: 'x', images: ['y'], agents: 1 } }, /environments\.dev\.jobs\.cpu/],
+    [
+      'a Fargate CPU size that does not exist',
+      { jobs: { cpu: 1000, memoryMiB: 2048, sidecarImageTag: 'x', images: ['y'], agents: 1 } },
+      /environments\.dev\.jobs\.cpu/,
+    ],
     [
       'GPU capacity without NAT (awsvpc tasks on EC2 get no public IP)',
-      { jobs: { cpu: 1024, memoryMiB: 2048, sidecarImageTag: 'x', images: ['y'], agents: 1, gpu: { instanceType: 'g5.xlarge', minInstances: 0, maxInstances: 1 } } },
+      {
+        jobs: {
+          cpu: 1024,
+          memoryMiB: 2048,
+          sidecarImageTag: 'x',
+          images: ['y'],
+          agents: 1,
+          gpu: { instanceType: 'g5.xlarge', minInstances: 0, maxInstances: 1 },
+        },
+      },
       /environments\.dev\.jobs\.gpu: GPU capacity needs vpc\.natGateways > 0/,
     ],
-    ['a GPU setting on a CPU instance type', { jobs: { cpu: 1024, memoryMiB: 2048, sidecarImageTag: 'x', images: ['y'], agents: 1, gpu: { instanceType: 'm5.large', minInstances: 0, maxInstances: 1 } } }, /jobs\.gpu\.instanceType: must be a GPU instance type/],
+    [
+      'a GPU setting on a CPU instance type',
+      {
+        jobs: {
+          cpu: 1024,
+          memoryMiB: 2048,
+          sidecarImageTag: 'x',
+          images: ['y'],
+          agents: 1,
+          gpu: { instanceType: 'm5.large', minInstances: 0, maxInstances: 1 },
+        },
+      },
+      /jobs\.gpu\.instanceType: must be a GPU instance type/,
+    ],
   ])('names the bad value: %s', (_why, patch, message) => {
     const envs = structuredClone(CDK_CONTEXT.environments) as Record<string, Record<string, unknown>>;
     Object.assign(envs.dev!, patch);

@@ -31,12 +31,19 @@ describe('console site', () => {
     const buckets = resources(t, 'AWS::S3::Bucket');
     const files = Object.entries(buckets).filter(([, b]) => b.Properties!.LoggingConfiguration);
     const [filesId, bucket] = one(Object.fromEntries(files));
-    expect(bucket.Properties!.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket.Properties!.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
     expect(bucket.Properties!.WebsiteConfiguration).toBeUndefined();
     for (const b of Object.values(buckets)) expect(b.Properties!.WebsiteConfiguration).toBeUndefined();
     const policy = Object.values(resources(t, 'AWS::S3::BucketPolicy')).find((p) => refId(p.Properties!.Bucket) === filesId)!;
     const statements = policy.Properties!.PolicyDocument.Statement as Record<string, any>[];
-    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } }, Principal: { AWS: '*' } }));
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } }, Principal: { AWS: '*' } }),
+    );
     // Only CloudFront reads, and only for this distribution (origin access control, not a public grant).
     const reads = statements.filter((st) => st.Effect === 'Allow' && st.Principal?.Service === 'cloudfront.amazonaws.com');
     expect(reads).toHaveLength(1);
@@ -48,7 +55,11 @@ describe('console site', () => {
 
   it('CloudFront reads the bucket through an origin access control that signs every request', () => {
     const [oacId, oac] = one(resources(t, 'AWS::CloudFront::OriginAccessControl'));
-    expect(oac.Properties!.OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' });
+    expect(oac.Properties!.OriginAccessControlConfig).toMatchObject({
+      OriginAccessControlOriginType: 's3',
+      SigningBehavior: 'always',
+      SigningProtocol: 'sigv4',
+    });
     const [, dist] = one(resources(t, 'AWS::CloudFront::Distribution'));
     const cfg = dist.Properties!.DistributionConfig;
     const s3Origin = cfg.Origins.find((o: any) => o.S3OriginConfig);

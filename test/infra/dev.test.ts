@@ -50,9 +50,7 @@ describe('API', () => {
     const routes = Object.values(resources(s.t.api, 'AWS::ApiGatewayV2::Route'));
     expect(routes.map((r) => r.Properties!.RouteKey).sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
     const integrations = resources(s.t.api, 'AWS::ApiGatewayV2::Integration');
-    const fnNames = Object.fromEntries(
-      Object.entries(resources(s.t.api, 'AWS::Lambda::Function')).map(([id, f]) => [id, f.Properties!.FunctionName]),
-    );
+    const fnNames = Object.fromEntries(Object.entries(resources(s.t.api, 'AWS::Lambda::Function')).map(([id, f]) => [id, f.Properties!.FunctionName]));
     for (const route of ROUTES) {
       const r = routes.find((x) => x.Properties!.RouteKey === `${route.method} ${route.path}`)!;
       const target = JSON.stringify(r.Properties!.Target);
@@ -120,7 +118,15 @@ describe('functions', () => {
   const all = () => s.all.flatMap((t) => Object.values(resources(t, 'AWS::Lambda::Function')));
 
   it('there is one per definition (routes, authorizer, consumers, schedules) and nothing else', () => {
-    expect(all().map((f) => f.Properties!.FunctionName).sort()).toEqual(lambdaDefs().map((d) => `${prefix}-${d.id}`).sort());
+    expect(
+      all()
+        .map((f) => f.Properties!.FunctionName)
+        .sort(),
+    ).toEqual(
+      lambdaDefs()
+        .map((d) => `${prefix}-${d.id}`)
+        .sort(),
+    );
   });
 
   it('all run Node.js 22 on arm64 with active tracing, explicit memory and timeout', () => {
@@ -183,9 +189,7 @@ describe('functions', () => {
 
 describe('IAM', () => {
   const statements = () =>
-    s.all.flatMap((t) =>
-      Object.values(resources(t, 'AWS::IAM::Policy')).flatMap((p) => p.Properties!.PolicyDocument.Statement as Record<string, any>[]),
-    );
+    s.all.flatMap((t) => Object.values(resources(t, 'AWS::IAM::Policy')).flatMap((p) => p.Properties!.PolicyDocument.Statement as Record<string, any>[]));
 
   it('grants nothing on Resource * but X-Ray tracing and the ECR login token', () => {
     const onStar = statements().filter((st) => asArray(st.Resource).includes('*'));
@@ -250,7 +254,10 @@ describe('table write rules', () => {
       const denies = sts.filter((st) => st.Effect === 'Deny' && onLedger(st));
       expect(denies).toContainEqual(expect.objectContaining({ Action: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'] }));
       expect(denies).toContainEqual(
-        expect.objectContaining({ Action: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'], Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': TABLES.ledger.writeOnce.map((p) => `${p}*`) } } }),
+        expect.objectContaining({
+          Action: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
+          Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': TABLES.ledger.writeOnce.map((p) => `${p}*`) } },
+        }),
       );
     }
   });
@@ -285,9 +292,7 @@ describe('queues', () => {
       const policy = policies.find((p) => p.Properties!.Queues.some((r: unknown) => refId(r) === id));
       expect(policy, id).toBeDefined();
       expect(policy!.Properties!.PolicyDocument.Statement).toEqual(
-        expect.arrayContaining([
-          expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
+        expect.arrayContaining([expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
       );
     }
   });
@@ -304,40 +309,30 @@ describe('queues', () => {
 });
 
 describe('schedules and event rules', () => {
-  it.each((Object.values(SCHEDULES) as ScheduleDef[]).map((d) => [d.id, d] as const))(
-    '%s runs at its rate with retries and a DLQ',
-    (_id, def) => {
-      s.t.async.hasResourceProperties('AWS::Scheduler::Schedule', {
-        Name: `${prefix}-${def.id}`,
-        Target: Match.objectLike({ DeadLetterConfig: Match.objectLike({ Arn: Match.anyValue() }), RetryPolicy: Match.anyValue() }),
-      });
-      const schedule = Object.values(resources(s.t.async, 'AWS::Scheduler::Schedule')).find((x) => x.Properties!.Name === `${prefix}-${def.id}`)!;
-      expect(rateSec(schedule.Properties!.ScheduleExpression)).toBe(def.everySec);
-      const fn = Object.values(resources(s.t.async, 'AWS::Lambda::Function')).find(
-        (f) => f.Properties!.FunctionName === `${prefix}-${def.id}-schedule`,
-      )!;
-      expect(fn.Properties!.DeadLetterConfig?.TargetArn).toBeDefined();
-    },
-  );
+  it.each((Object.values(SCHEDULES) as ScheduleDef[]).map((d) => [d.id, d] as const))('%s runs at its rate with retries and a DLQ', (_id, def) => {
+    s.t.async.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Name: `${prefix}-${def.id}`,
+      Target: Match.objectLike({ DeadLetterConfig: Match.objectLike({ Arn: Match.anyValue() }), RetryPolicy: Match.anyValue() }),
+    });
+    const schedule = Object.values(resources(s.t.async, 'AWS::Scheduler::Schedule')).find((x) => x.Properties!.Name === `${prefix}-${def.id}`)!;
+    expect(rateSec(schedule.Properties!.ScheduleExpression)).toBe(def.everySec);
+    const fn = Object.values(resources(s.t.async, 'AWS::Lambda::Function')).find((f) => f.Properties!.FunctionName === `${prefix}-${def.id}-schedule`)!;
+    expect(fn.Properties!.DeadLetterConfig?.TargetArn).toBeDefined();
+  });
 
-  it.each((Object.values(EVENT_RULES) as EventRuleDef[]).map((d) => [d.id, d] as const))(
-    '%s delivers matching events to its queue, with a DLQ',
-    (_id, def) => {
-      const [rule] = Object.values(resources(s.t.async, 'AWS::Events::Rule')).filter((r) => r.Properties!.Name === `${prefix}-${def.id}`);
-      const p = rule!.Properties!;
-      expect(p.EventPattern.source).toEqual(def.pattern.source);
-      expect(p.EventPattern['detail-type']).toEqual(def.pattern['detail-type']);
-      const target = QUEUES[def.targetQueue] as QueueDef;
-      const queues = resources(s.t.async, 'AWS::SQS::Queue');
-      expect(queues[refId(p.Targets[0].Arn)!]!.Properties!.QueueName).toBe(queueName(prefix, target));
-      expect(p.Targets[0].DeadLetterConfig.Arn).toBeDefined();
-    },
-  );
+  it.each((Object.values(EVENT_RULES) as EventRuleDef[]).map((d) => [d.id, d] as const))('%s delivers matching events to its queue, with a DLQ', (_id, def) => {
+    const [rule] = Object.values(resources(s.t.async, 'AWS::Events::Rule')).filter((r) => r.Properties!.Name === `${prefix}-${def.id}`);
+    const p = rule!.Properties!;
+    expect(p.EventPattern.source).toEqual(def.pattern.source);
+    expect(p.EventPattern['detail-type']).toEqual(def.pattern['detail-type']);
+    const target = QUEUES[def.targetQueue] as QueueDef;
+    const queues = resources(s.t.async, 'AWS::SQS::Queue');
+    expect(queues[refId(p.Targets[0].Arn)!]!.Properties!.QueueName).toBe(queueName(prefix, target));
+    expect(p.Targets[0].DeadLetterConfig.Arn).toBeDefined();
+  });
 
   it('ECS task events are filtered to the job cluster', () => {
-    const rule = Object.values(resources(s.t.async, 'AWS::Events::Rule')).find((r) =>
-      asArray(r.Properties!.EventPattern.source).includes('aws.ecs'),
-    )!;
+    const rule = Object.values(resources(s.t.async, 'AWS::Events::Rule')).find((r) => asArray(r.Properties!.EventPattern.source).includes('aws.ecs'))!;
     expect(rule.Properties!.EventPattern.detail.clusterArn).toHaveLength(1);
   });
 
@@ -362,7 +357,11 @@ describe('alarms', () => {
 
   it('every function alarms on errors and the API on any 5xx', () => {
     const errorAlarms = alarms().filter((x) => x.Namespace === 'AWS/Lambda' && x.MetricName === 'Errors');
-    expect(errorAlarms.map((a) => a.Dimensions[0].Value).sort()).toEqual(lambdaDefs().map((d) => `${prefix}-${d.id}`).sort());
+    expect(errorAlarms.map((a) => a.Dimensions[0].Value).sort()).toEqual(
+      lambdaDefs()
+        .map((d) => `${prefix}-${d.id}`)
+        .sort(),
+    );
     expect(alarms().some((x) => x.Namespace === 'AWS/ApiGateway' && x.MetricName === '5xx')).toBe(true);
   });
 
@@ -453,7 +452,10 @@ describe('job containers', () => {
     for (const td of Object.values(resources(s.t.compute, 'AWS::ECS::TaskDefinition'))) {
       const p = td.Properties!;
       for (const v of p.Volumes) expect(v.Host, v.Name).toBeUndefined();
-      const mounts = (name: string) => p.ContainerDefinitions.find((c: any) => c.Name === name).MountPoints.map((m: any) => `${m.SourceVolume}:${m.ContainerPath}`).sort();
+      const mounts = (name: string) =>
+        p.ContainerDefinitions.find((c: any) => c.Name === name)
+          .MountPoints.map((m: any) => `${m.SourceVolume}:${m.ContainerPath}`)
+          .sort();
       expect(mounts('workload')).toEqual(['job:/app/job', 'scratch:/tmp']);
       expect(mounts('sidecar')).toEqual(['job:/app/job', 'scratch:/app/scratch', 'sidecar-tmp:/tmp']);
       const sidecar = p.ContainerDefinitions.find((c: any) => c.Name === 'sidecar');
@@ -467,7 +469,9 @@ describe('job containers', () => {
     const keys = Object.values(resources(s.t.compute, 'AWS::KMS::Key')).filter((k) => k.Properties!.KeySpec === 'ECC_SECG_P256K1');
     expect(keys).toHaveLength(config.jobs.agents);
     for (const k of keys) expect(k.Properties!.KeyUsage).toBe('SIGN_VERIFY');
-    const aliases = Object.values(resources(s.t.compute, 'AWS::KMS::Alias')).map((a) => a.Properties!.AliasName).sort();
+    const aliases = Object.values(resources(s.t.compute, 'AWS::KMS::Alias'))
+      .map((a) => a.Properties!.AliasName)
+      .sort();
     expect(aliases).toEqual(Array.from({ length: config.jobs.agents }, (_, i) => `alias/${prefix}-agent-${i + 1}`).sort());
   });
 
@@ -503,9 +507,7 @@ describe('job containers', () => {
     const groups = Object.values(resources(s.t.compute, 'AWS::EC2::SecurityGroup'));
     const job = groups.find((g) => String(g.Properties!.GroupDescription).startsWith('Job containers'))!;
     expect(job.Properties!.SecurityGroupIngress).toBeUndefined();
-    expect(job.Properties!.SecurityGroupEgress).toEqual([
-      expect.objectContaining({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' }),
-    ]);
+    expect(job.Properties!.SecurityGroupEgress).toEqual([expect.objectContaining({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' })]);
     s.t.compute.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
   });
 });

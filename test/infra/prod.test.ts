@@ -81,7 +81,6 @@ describe('prod stage', () => {
   });
 });
 
-
 function appWithQueue(ack: boolean): App {
   const app = new App();
   const stack = new Stack(new Stage(app, 'canary'), 'Canary');

@@ -12,14 +12,13 @@
  * It sits at the `initialize` step, outside the SDK's own retries, so that the errors reach
  * the application code exactly as a caller would see them.
  */
-import {
-  ThrottlingException,
-  TransactionCanceledException,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { ThrottlingException, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 /** An initialize-step middleware; the SDK's own type lives in a package we do not depend on. */
-export type Middleware = (next: (args: { input: object }) => Promise<unknown>, context: { commandName?: string }) => (args: { input: object }) => Promise<unknown>;
+export type Middleware = (
+  next: (args: { input: object }) => Promise<unknown>,
+  context: { commandName?: string },
+) => (args: { input: object }) => Promise<unknown>;
 type AddInitialize = (mw: Middleware, opts: { step: 'initialize'; name: string; priority: 'high' }) => void;
 
 export type FaultKind = 'conflict' | 'throttle' | 'afterCommit';
@@ -61,7 +60,9 @@ export function networkError(): Error {
 }
 
 function conflictError(items: number): TransactionCanceledException {
-  const reasons = Array.from({ length: Math.max(1, items) }, (_, i) => (i === 0 ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item (injected)' } : { Code: 'None' }));
+  const reasons = Array.from({ length: Math.max(1, items) }, (_, i) =>
+    i === 0 ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item (injected)' } : { Code: 'None' },
+  );
   return new TransactionCanceledException({
     message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict] (injected)',
     $metadata: { httpStatusCode: 400 },
@@ -75,32 +76,31 @@ function throttleError(): ThrottlingException {
 
 export function faultMiddleware(opts: FaultOptions, state: { armed: boolean; stats: FaultStats }): Middleware {
   const only = opts.commands ? new Set(opts.commands) : undefined;
-  return (next, context) =>
-    async (args) => {
-      const command = String(context.commandName ?? '');
-      if (!state.armed || (only && !only.has(command))) return next(args);
-      state.stats.calls++;
-      const isTransact = command === 'TransactWriteItemsCommand';
-      const r = opts.random();
-      const count = () => void (state.stats.byCommand[command] = (state.stats.byCommand[command] ?? 0) + 1);
-      if (r < opts.beforeRate) {
-        count();
-        if (isTransact && opts.random() < 0.7) {
-          state.stats.conflict++;
-          const items = ((args.input as { TransactItems?: unknown[] }).TransactItems ?? []).length;
-          throw conflictError(items);
-        }
-        state.stats.throttle++;
-        throw throttleError();
+  return (next, context) => async (args) => {
+    const command = String(context.commandName ?? '');
+    if (!state.armed || (only && !only.has(command))) return next(args);
+    state.stats.calls++;
+    const isTransact = command === 'TransactWriteItemsCommand';
+    const r = opts.random();
+    const count = () => void (state.stats.byCommand[command] = (state.stats.byCommand[command] ?? 0) + 1);
+    if (r < opts.beforeRate) {
+      count();
+      if (isTransact && opts.random() < 0.7) {
+        state.stats.conflict++;
+        const items = ((args.input as { TransactItems?: unknown[] }).TransactItems ?? []).length;
+        throw conflictError(items);
       }
-      const out = await next(args);
-      if (opts.random() < opts.afterRate) {
-        state.stats.afterCommit++;
-        count();
-        throw networkError();
-      }
-      return out;
-    };
+      state.stats.throttle++;
+      throw throttleError();
+    }
+    const out = await next(args);
+    if (opts.random() < opts.afterRate) {
+      state.stats.afterCommit++;
+      count();
+      throw networkError();
+    }
+    return out;
+  };
 }
 
 /** Adds the middleware to a client (the document client shares its stack with it). */

@@ -5,7 +5,9 @@ import { ManualClock, type Clock } from '../../functions/platform/clock.ts';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.ts';
 import { VracuClient } from '../../sdk/client.ts';
 
-export async function startTestStack(opts: Partial<LocalStackOptions> & { clock?: Clock } = {}): Promise<LocalStack & { admin: VracuClient; client(key?: string): VracuClient }> {
+export async function startTestStack(
+  opts: Partial<LocalStackOptions> & { clock?: Clock } = {},
+): Promise<LocalStack & { admin: VracuClient; client(key?: string): VracuClient }> {
   const stack = await startLocalStack({
     port: 0,
     memory: true,

@@ -63,10 +63,13 @@ describe('every context has the skeleton', () => {
     const odd = readdirSync(join(FUNCTIONS, ctx)).filter((n) => !ALLOWED.has(n) && !(EXEMPT[ctx] ?? []).includes(n));
     expect(odd).toEqual([]);
   });
-  it.each(contexts.filter((c) => readdirSync(join(FUNCTIONS, c)).includes('handlers')))('functions/%s, which has handlers, has its deps.ts and api.ts', (ctx) => {
-    const names = readdirSync(join(FUNCTIONS, ctx));
-    expect(names).toEqual(expect.arrayContaining(['deps.ts']));
-  });
+  it.each(contexts.filter((c) => readdirSync(join(FUNCTIONS, c)).includes('handlers')))(
+    'functions/%s, which has handlers, has its deps.ts and api.ts',
+    (ctx) => {
+      const names = readdirSync(join(FUNCTIONS, ctx));
+      expect(names).toEqual(expect.arrayContaining(['deps.ts']));
+    },
+  );
 });
 
 describe('domain code is pure', () => {
@@ -166,7 +169,10 @@ describe('error codes', () => {
   it('every code is answered somewhere (codes nothing throws are removed)', () => {
     const sources = [...allFunctions, ...files(join(ROOT, 'local'))].map((f) => readFileSync(f, 'utf8')).join('\n');
     const tables = new Set(['functions/platform/errors.ts', 'functions/api/errors.ts', ...contexts.map((c) => `functions/${c}/errors.ts`)]);
-    const withoutTables = [...allFunctions, ...files(join(ROOT, 'local'))].filter((f) => !tables.has(rel(f))).map((f) => readFileSync(f, 'utf8')).join('\n');
+    const withoutTables = [...allFunctions, ...files(join(ROOT, 'local'))]
+      .filter((f) => !tables.has(rel(f)))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
     expect(sources.length).toBeGreaterThan(0);
     expect(Object.keys(ERROR_STATUS).filter((c) => !withoutTables.includes(`'${c}'`))).toEqual([]);
   });

@@ -18,7 +18,13 @@ export interface Shown {
   fields: FieldIssue[];
 }
 
-const STATUS_TITLES: Record<number, string> = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not found', 413: 'payload too large', 429: 'too many requests' };
+const STATUS_TITLES: Record<number, string> = {
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not found',
+  413: 'payload too large',
+  429: 'too many requests',
+};
 
 export function shown(err: unknown): Shown {
   if (err instanceof ApiError) {

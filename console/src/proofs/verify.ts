@@ -23,8 +23,31 @@ export interface Check {
 }
 
 /** Every field each attestation must have, no more (checked against the signed types). */
-const CREATION_KEYS = ['agentId', 'containerId', 'createdAt', 'ephemeral', 'identity', 'jobHash', 'jobId', 'privacyTier', 'signature', 'type'] as const satisfies readonly (keyof CreationAttestation)[];
-const DELETION_KEYS = ['containerId', 'createdAt', 'dataVolumes', 'deletionMethod', 'destroyedAt', 'exitCode', 'jobId', 'privacyAttestation', 'signature', 'stopReason', 'type'] as const satisfies readonly (keyof DeletionAttestation)[];
+const CREATION_KEYS = [
+  'agentId',
+  'containerId',
+  'createdAt',
+  'ephemeral',
+  'identity',
+  'jobHash',
+  'jobId',
+  'privacyTier',
+  'signature',
+  'type',
+] as const satisfies readonly (keyof CreationAttestation)[];
+const DELETION_KEYS = [
+  'containerId',
+  'createdAt',
+  'dataVolumes',
+  'deletionMethod',
+  'destroyedAt',
+  'exitCode',
+  'jobId',
+  'privacyAttestation',
+  'signature',
+  'stopReason',
+  'type',
+] as const satisfies readonly (keyof DeletionAttestation)[];
 type Exhaustive<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : never;
 const _creationListed: Exhaustive<keyof CreationAttestation, (typeof CREATION_KEYS)[number]> = true;
 const _deletionListed: Exhaustive<keyof DeletionAttestation, (typeof DELETION_KEYS)[number]> = true;
@@ -79,11 +102,20 @@ export async function verifyProofs(job: Job, att: Attestations, agents: Agents):
   const d = att.deletion as Record<string, unknown> | null;
   const agentName = (c?.agentId as string | undefined) ?? att.agent?.name;
   const agent = agents.find((a) => a.name === agentName);
-  add('agent_registered', 'agent listed in the registry', agent !== undefined, agentName ? `${agentName}${agent ? ` (${agent.publicKey.slice(0, 12)}…)` : ''}` : 'no agent');
+  add(
+    'agent_registered',
+    'agent listed in the registry',
+    agent !== undefined,
+    agentName ? `${agentName}${agent ? ` (${agent.publicKey.slice(0, 12)}…)` : ''}` : 'no agent',
+  );
   add('creation_present', 'creation attestation present', c !== null);
   if (c) {
     add('creation_fields', 'creation: exactly the expected fields', sameKeys(c, CREATION_KEYS));
-    add('creation_kind', 'creation: type container:created, ephemeral container', c.type === 'container:created' && c.ephemeral === true && c.privacyTier === 'ephemeral-container');
+    add(
+      'creation_kind',
+      'creation: type container:created, ephemeral container',
+      c.type === 'container:created' && c.ephemeral === true && c.privacyTier === 'ephemeral-container',
+    );
     add('creation_job', 'creation: this job id and job hash', c.jobId === job.jobId && c.jobHash === recomputed);
     add('creation_identity', 'creation: the agent’s registered identity', agent !== undefined && c.identity === agent.identity, String(c.identity));
     add('creation_signature', 'creation: signature valid (secp256k1, registry key)', agent !== undefined && (await signatureValid(c, agent.publicKey)));

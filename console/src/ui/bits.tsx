@@ -8,14 +8,38 @@ export const Acu = ({ v }: { v: string }) => (
   </span>
 );
 
-export const When = ({ iso }: { iso: string | undefined }) => (iso ? <time dateTime={iso} title={iso}>{iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}</time> : <span class="muted">–</span>);
+export const When = ({ iso }: { iso: string | undefined }) =>
+  iso ? (
+    <time dateTime={iso} title={iso}>
+      {iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}
+    </time>
+  ) : (
+    <span class="muted">–</span>
+  );
 
 const TONE: Record<string, string> = {
-  COMPLETED: 'good', ACTIVE: 'good', OPEN: 'good', RUNNING: 'info', LAUNCHING: 'info', QUEUED: 'wait', PENDING: 'wait', PROFILING: 'wait', ALLOCATING: 'wait',
-  FAILED: 'bad', ABORTED: 'bad', EXPIRED: 'muted', FULLY_USED: 'muted', FILLED: 'muted', CANCELLED: 'muted',
+  COMPLETED: 'good',
+  ACTIVE: 'good',
+  OPEN: 'good',
+  RUNNING: 'info',
+  LAUNCHING: 'info',
+  QUEUED: 'wait',
+  PENDING: 'wait',
+  PROFILING: 'wait',
+  ALLOCATING: 'wait',
+  FAILED: 'bad',
+  ABORTED: 'bad',
+  EXPIRED: 'muted',
+  FULLY_USED: 'muted',
+  FILLED: 'muted',
+  CANCELLED: 'muted',
 };
 
-export const Status = ({ s }: { s: string }) => <span class={`badge ${TONE[s] ?? 'muted'}`} data-status={s}>{s}</span>;
+export const Status = ({ s }: { s: string }) => (
+  <span class={`badge ${TONE[s] ?? 'muted'}`} data-status={s}>
+    {s}
+  </span>
+);
 
 export const Verdict = ({ ok, children }: { ok: boolean; children: ComponentChildren }) => (
   <span class={`verdict ${ok ? 'good' : 'bad'}`} data-ok={String(ok)}>

@@ -6,7 +6,13 @@ export function ErrorBox({ error }: { error: Shown | null | undefined }) {
   return (
     <div class="error" role="alert" data-code={error.code ?? ''}>
       <strong class="error-title">{error.title}</strong>
-      {error.status ? <span class="muted"> ({error.status}{error.code ? ` ${error.code}` : ''})</span> : null}
+      {error.status ? (
+        <span class="muted">
+          {' '}
+          ({error.status}
+          {error.code ? ` ${error.code}` : ''})
+        </span>
+      ) : null}
       {error.detail ? <div class="error-detail">{error.detail}</div> : null}
       {error.fields.length > 0 ? (
         <ul class="error-fields">

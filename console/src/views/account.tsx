@@ -57,7 +57,16 @@ function Account({ accountId, title }: { accountId: string; title: string }) {
   };
   useEffect(() => void more(), [accountId]);
   return (
-    <Section title={`${title}: ${accountId}`} actions={bal.data ? <strong data-balance={bal.data.balance}>balance <Acu v={bal.data.balance} /> ACU</strong> : null}>
+    <Section
+      title={`${title}: ${accountId}`}
+      actions={
+        bal.data ? (
+          <strong data-balance={bal.data.balance}>
+            balance <Acu v={bal.data.balance} /> ACU
+          </strong>
+        ) : null
+      }
+    >
       <ErrorBox error={bal.error ?? error} />
       <table class="grid" data-table="entries">
         <thead>
@@ -71,10 +80,16 @@ function Account({ accountId, title }: { accountId: string; title: string }) {
         <tbody>
           {entries.map((e) => (
             <tr key={`${e.transferId}:${e.at}:${e.delta}`}>
-              <td><When iso={e.at} /></td>
-              <td><code>{e.transferId}</code></td>
+              <td>
+                <When iso={e.at} />
+              </td>
+              <td>
+                <code>{e.transferId}</code>
+              </td>
               <td>{e.memo}</td>
-              <td class={`num ${e.delta.startsWith('-') ? 'bad' : 'good'}`}><Acu v={e.delta} /></td>
+              <td class={`num ${e.delta.startsWith('-') ? 'bad' : 'good'}`}>
+                <Acu v={e.delta} />
+              </td>
             </tr>
           ))}
         </tbody>

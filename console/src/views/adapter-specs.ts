@@ -16,7 +16,8 @@ export const ADAPTER_SPECS: Record<string, Record<string, SpecValue>> = {
 
 /** How a field is edited: by the type of its starting value. */
 export type FieldKind = 'number' | 'boolean' | 'text' | 'json';
-export const kindOf = (v: SpecValue): FieldKind => (typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'boolean' : typeof v === 'string' ? 'text' : 'json');
+export const kindOf = (v: SpecValue): FieldKind =>
+  typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'boolean' : typeof v === 'string' ? 'text' : 'json';
 
 /** The edited text of a field → the value sent; text that does not parse is sent as typed, for the API to judge. */
 export function valueOf(kind: FieldKind, text: string): unknown {

@@ -36,7 +36,10 @@ export function CapacityView() {
         <Waiting what="SCU used by jobs per tenor" route="a provider usage route (providers issue)" />
       </Section>
       {providerId ? <AccountView key={providerId} initial={`provider:${providerId}`} title="Earnings" /> : null}
-      <Waiting what="Earnings for a provider key (the API lets only operators and admins read provider: accounts, and links no key to a catalog provider)" route="a provider identity and its account read (providers issue)" />
+      <Waiting
+        what="Earnings for a provider key (the API lets only operators and admins read provider: accounts, and links no key to a catalog provider)"
+        route="a provider identity and its account read (providers issue)"
+      />
       <Waiting what="Payouts" route="payout routes (payments issue)" />
     </div>
   );
@@ -71,7 +74,9 @@ function Curve({ providerId }: { providerId: string }) {
                     <div class="meter-fill" style={{ width: `${s.maxScu ? Math.round((100 * s.soldScu) / s.maxScu) : 0}%` }} />
                   </div>
                 </td>
-                <td class="num"><Acu v={s.lockPrice} /></td>
+                <td class="num">
+                  <Acu v={s.lockPrice} />
+                </td>
               </tr>
             ))}
           </tbody>

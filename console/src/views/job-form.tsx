@@ -73,7 +73,12 @@ export function JobForm({ onSubmitted }: { onSubmitted(): void }) {
             return (
               <Field key={`${adapter}.${k}`} label={k} path={`body.spec.${k}`} error={error} {...(kind === 'json' ? { hint: 'JSON' } : {})}>
                 {kind === 'boolean' ? (
-                  <input type="checkbox" name={`spec.${k}`} checked={text === 'true'} onChange={(e) => set(String((e.currentTarget as HTMLInputElement).checked))} />
+                  <input
+                    type="checkbox"
+                    name={`spec.${k}`}
+                    checked={text === 'true'}
+                    onChange={(e) => set(String((e.currentTarget as HTMLInputElement).checked))}
+                  />
                 ) : (
                   <input name={`spec.${k}`} class={kind === 'json' ? 'mono wide' : ''} value={text} onInput={(e) => set(inputValue(e))} />
                 )}
@@ -116,7 +121,8 @@ export function JobForm({ onSubmitted }: { onSubmitted(): void }) {
       <ErrorBox error={error} />
       {preflight.result ? (
         <p class="ok" data-preflight="accepted">
-          Accepted: {preflight.result.gpuMinutes} GPU-minutes of quota, image <code>{preflight.result.plan.image}</code>, strategy {preflight.result.plan.strategy}, {preflight.result.profile.numGpus} GPU.
+          Accepted: {preflight.result.gpuMinutes} GPU-minutes of quota, image <code>{preflight.result.plan.image}</code>, strategy{' '}
+          {preflight.result.plan.strategy}, {preflight.result.profile.numGpus} GPU.
         </p>
       ) : null}
     </Section>

@@ -13,7 +13,10 @@ import { Proofs } from './proofs.tsx';
 type Line = { ts: number; stream: 'stdout' | 'stderr'; message: string };
 
 export function JobView({ id }: { id: string }) {
-  const job = useLoad(() => call(getJobRoute, { params: { id } }), [id], { everyMs: 1000, until: (j) => TERMINAL.has(j.status) && j.attested.deletion === (j.containerId !== undefined) });
+  const job = useLoad(() => call(getJobRoute, { params: { id } }), [id], {
+    everyMs: 1000,
+    until: (j) => TERMINAL.has(j.status) && j.attested.deletion === (j.containerId !== undefined),
+  });
   const cancel = useAction(() => call(cancelJobRoute, { params: { id } }));
   const j = job.data;
   const ended = j ? TERMINAL.has(j.status) : false;
@@ -33,11 +36,18 @@ export function JobView({ id }: { id: string }) {
         >
           <dl class="facts">
             <dt>status</dt>
-            <dd><Status s={j.status} />{j.reason ? <span class="muted"> {j.reason}</span> : null}</dd>
+            <dd>
+              <Status s={j.status} />
+              {j.reason ? <span class="muted"> {j.reason}</span> : null}
+            </dd>
             <dt>adapter</dt>
-            <dd>{j.adapter} ({j.plan.strategy}), {j.gpuMinutes} GPU-minutes of quota</dd>
+            <dd>
+              {j.adapter} ({j.plan.strategy}), {j.gpuMinutes} GPU-minutes of quota
+            </dd>
             <dt>image</dt>
-            <dd><code>{j.plan.image}</code></dd>
+            <dd>
+              <code>{j.plan.image}</code>
+            </dd>
             <dt>agent</dt>
             <dd>{j.agent ? `${j.agent.name} (${j.agent.identity})` : '–'}</dd>
             <dt>container</dt>
@@ -45,9 +55,13 @@ export function JobView({ id }: { id: string }) {
             <dt>exit code</dt>
             <dd>{j.exitCode ?? '–'}</dd>
             <dt>created / ended</dt>
-            <dd><When iso={j.createdAt} /> / <When iso={j.endedAt} /></dd>
+            <dd>
+              <When iso={j.createdAt} /> / <When iso={j.endedAt} />
+            </dd>
             <dt>job hash</dt>
-            <dd><code class="hash">{j.jobHash}</code></dd>
+            <dd>
+              <code class="hash">{j.jobHash}</code>
+            </dd>
           </dl>
           <ErrorBox error={cancel.error} />
         </Section>
@@ -100,7 +114,9 @@ function LogTail({ id, live }: { id: string; live: boolean }) {
       <pre class="log" ref={box} data-lines={lines.length}>
         {lines.length === 0 ? <span class="muted">{live ? 'waiting for output…' : 'no output'}</span> : null}
         {lines.map((l, i) => (
-          <div key={i} class={l.stream}>{l.message}</div>
+          <div key={i} class={l.stream}>
+            {l.message}
+          </div>
         ))}
       </pre>
     </Section>
@@ -121,12 +137,17 @@ function Bill({ id }: { id: string }) {
   return (
     <Section title="Bill" actions={<button onClick={() => void bill.reload()}>Refresh</button>}>
       <ErrorBox error={bill.error} />
-      {b === null ? <p class="muted" data-bill="none">Not billed yet: an operator applies finished jobs to your RCs.</p> : null}
+      {b === null ? (
+        <p class="muted" data-bill="none">
+          Not billed yet: an operator applies finished jobs to your RCs.
+        </p>
+      ) : null}
       {b ? (
         <div data-bill="applied">
           <p>
-            {b.totalScu} SCU on {b.providerId}: {b.coveredScu} covered by RCs, {b.spotScu} at spot (<Acu v={b.spotCost} /> ACU, paid <Acu v={b.spotPaid} />, arrears <Acu v={b.arrears} />);
-            provider payout <Acu v={b.payout} /> ACU; applied <When iso={b.appliedAt} />.
+            {b.totalScu} SCU on {b.providerId}: {b.coveredScu} covered by RCs, {b.spotScu} at spot (<Acu v={b.spotCost} /> ACU, paid <Acu v={b.spotPaid} />,
+            arrears <Acu v={b.arrears} />
+            ); provider payout <Acu v={b.payout} /> ACU; applied <When iso={b.appliedAt} />.
           </p>
           <ul>
             {b.details.map((d) => (

@@ -29,12 +29,23 @@ export function JobsView() {
           <tbody>
             {(jobs.data?.jobs ?? []).map((j) => (
               <tr key={j.jobId} data-job={j.jobId}>
-                <td><a href={href('job', j.jobId)}><code>{j.jobId}</code></a></td>
+                <td>
+                  <a href={href('job', j.jobId)}>
+                    <code>{j.jobId}</code>
+                  </a>
+                </td>
                 <td>{j.adapter}</td>
-                <td><Status s={j.status} /></td>
+                <td>
+                  <Status s={j.status} />
+                </td>
                 <td class="num">{j.gpuMinutes}</td>
-                <td><When iso={j.createdAt} /></td>
-                <td>{j.attested.creation ? 'created' : '–'}{j.attested.deletion ? ', destroyed' : ''}</td>
+                <td>
+                  <When iso={j.createdAt} />
+                </td>
+                <td>
+                  {j.attested.creation ? 'created' : '–'}
+                  {j.attested.deletion ? ', destroyed' : ''}
+                </td>
               </tr>
             ))}
           </tbody>

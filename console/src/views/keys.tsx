@@ -18,7 +18,9 @@ export function KeysView() {
   const [roles, setRoles] = useState<Role[]>(['buyer']);
   const [tenant, setTenant] = useState('');
   const [label, setLabel] = useState('');
-  const create = useAction(() => call(createKeyRoute, { body: { roles, ...(tenant.trim() ? { tenant: tenant.trim() } : {}), ...(label.trim() ? { label: label.trim() } : {}) } }));
+  const create = useAction(() =>
+    call(createKeyRoute, { body: { roles, ...(tenant.trim() ? { tenant: tenant.trim() } : {}), ...(label.trim() ? { label: label.trim() } : {}) } }),
+  );
   const [user, setUser] = useState('');
   const [amount, setAmount] = useState('');
   const mint = useAction(() => call(mintRoute, { body: { user: user.trim(), amount: amount.trim() }, idempotencyKey: actionKey() }));
@@ -37,7 +39,13 @@ export function KeysView() {
             <span class="inline">
               {ROLES.map((r) => (
                 <label key={r} class="check">
-                  <input type="checkbox" name={`role-${r}`} checked={roles.includes(r)} onChange={(e) => setRoles((e.currentTarget as HTMLInputElement).checked ? [...roles, r] : roles.filter((x) => x !== r))} /> {r}
+                  <input
+                    type="checkbox"
+                    name={`role-${r}`}
+                    checked={roles.includes(r)}
+                    onChange={(e) => setRoles((e.currentTarget as HTMLInputElement).checked ? [...roles, r] : roles.filter((x) => x !== r))}
+                  />{' '}
+                  {r}
                 </label>
               ))}
             </span>
@@ -48,7 +56,9 @@ export function KeysView() {
           <Field label="label (optional)" path="body.label" error={create.error}>
             <input name="label" value={label} onInput={(e) => setLabel(inputValue(e))} />
           </Field>
-          <button type="submit" disabled={create.busy}>Create</button>
+          <button type="submit" disabled={create.busy}>
+            Create
+          </button>
         </form>
         <ErrorBox error={create.error} />
         {k ? (
@@ -56,7 +66,9 @@ export function KeysView() {
             <p>
               Key for <code>{k.principalId}</code> ({k.roles.join(', ')}, tenant {k.tenant}). The secret is shown this once:
             </p>
-            <pre class="mono secret" data-secret>{k.secret}</pre>
+            <pre class="mono secret" data-secret>
+              {k.secret}
+            </pre>
             <button onClick={() => void navigator.clipboard?.writeText(k.secret)}>Copy</button>
           </div>
         ) : null}
@@ -77,12 +89,15 @@ export function KeysView() {
           <Field label="amount (ACU)" path="body.amount" error={mint.error}>
             <input name="mintAmount" value={amount} onInput={(e) => setAmount(inputValue(e))} placeholder="1000" />
           </Field>
-          <button type="submit" disabled={mint.busy}>Credit</button>
+          <button type="submit" disabled={mint.busy}>
+            Credit
+          </button>
         </form>
         <ErrorBox error={mint.error} />
         {mint.result ? (
           <p class="ok" data-minted={mint.result.transferId}>
-            Credited <Acu v={mint.result.credited} /> ACU to {mint.result.user} (arrears settled <Acu v={mint.result.settledArrears} />).
+            Credited <Acu v={mint.result.credited} /> ACU to {mint.result.user} (arrears settled <Acu v={mint.result.settledArrears} />
+            ).
           </p>
         ) : null}
       </Section>

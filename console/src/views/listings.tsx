@@ -17,7 +17,9 @@ export function ListingsView() {
   const ls = useLoad(() => call(listingsRoute, { query: tenor ? { tenor } : {} }), [tenor]);
   const [want, setWant] = useState<Record<string, string>>({});
   const [target, setTarget] = useState<string | null>(null);
-  const trade = useAction((listingId: string, scu: string) => call(tradeRoute, { body: { listingId, scu: numberOrText(scu) as number }, idempotencyKey: actionKey() }));
+  const trade = useAction((listingId: string, scu: string) =>
+    call(tradeRoute, { body: { listingId, scu: numberOrText(scu) as number }, idempotencyKey: actionKey() }),
+  );
   const buy = async (listingId: string) => {
     setTarget(listingId);
     if (await trade.run(listingId, want[listingId] ?? '')) await ls.reload();
@@ -52,19 +54,35 @@ export function ListingsView() {
           <tbody>
             {(ls.data?.listings ?? []).map((l) => (
               <tr key={l.listingId} data-listing={l.listingId}>
-                <td><code>{l.listingId}</code></td>
+                <td>
+                  <code>{l.listingId}</code>
+                </td>
                 <td>{l.providerId}</td>
                 <td>{l.tenor}</td>
-                <td class="num">{l.scuAvailable} / {l.scuListed}</td>
-                <td class="num"><Acu v={l.askPrice} /></td>
-                <td><When iso={l.createdAt} /></td>
+                <td class="num">
+                  {l.scuAvailable} / {l.scuListed}
+                </td>
+                <td class="num">
+                  <Acu v={l.askPrice} />
+                </td>
+                <td>
+                  <When iso={l.createdAt} />
+                </td>
                 <td>
                   {l.sellerId === me.principalId ? (
                     <span class="muted">yours</span>
                   ) : (
                     <span class="inline">
-                      <input class="small" name="tradeScu" placeholder="SCU" value={want[l.listingId] ?? ''} onInput={(e) => setWant({ ...want, [l.listingId]: inputValue(e) })} />
-                      <button disabled={trade.busy} onClick={() => void buy(l.listingId)}>Buy</button>
+                      <input
+                        class="small"
+                        name="tradeScu"
+                        placeholder="SCU"
+                        value={want[l.listingId] ?? ''}
+                        onInput={(e) => setWant({ ...want, [l.listingId]: inputValue(e) })}
+                      />
+                      <button disabled={trade.busy} onClick={() => void buy(l.listingId)}>
+                        Buy
+                      </button>
                       {target === l.listingId ? <FieldErrors issues={issuesAt(trade.error, 'body.scu')} /> : null}
                     </span>
                   )}
@@ -76,7 +94,8 @@ export function ListingsView() {
         <ErrorBox error={trade.error} />
         {trade.result ? (
           <p class="ok" data-trade={trade.result.tradeId}>
-            Bought {trade.result.scu} SCU for <Acu v={trade.result.total} /> ACU: new RC <code>{trade.result.buyerRcId}</code> (<When iso={trade.result.at} />).
+            Bought {trade.result.scu} SCU for <Acu v={trade.result.total} /> ACU: new RC <code>{trade.result.buyerRcId}</code> (<When iso={trade.result.at} />
+            ).
           </p>
         ) : null}
       </Section>

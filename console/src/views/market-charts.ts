@@ -11,7 +11,8 @@ import type { marketRoute } from '../api/routes.ts';
 
 export type Stat = RouteOutput<typeof marketRoute>['stats'][number];
 
-const byPrice = (a: Stat, b: Stat) => (micro(a.lockPrice) < micro(b.lockPrice) ? -1 : micro(a.lockPrice) > micro(b.lockPrice) ? 1 : a.providerId < b.providerId ? -1 : 1);
+const byPrice = (a: Stat, b: Stat) =>
+  micro(a.lockPrice) < micro(b.lockPrice) ? -1 : micro(a.lockPrice) > micro(b.lockPrice) ? 1 : a.providerId < b.providerId ? -1 : 1;
 
 export interface Curve {
   data: uPlot.AlignedData;

@@ -75,8 +75,17 @@ export function MarketView() {
         {ready && curve.prices.length === 0 ? <p class="muted">No capacity left for {tenor} (an admin loads providers under Providers).</p> : null}
         {ready && curve.prices.length > 0 ? <Chart label={`supply curve ${tenor}`} opts={curveOpts} data={curve.data} /> : null}
       </Section>
-      <Section title="Lock price per tenor">{ready && perTenor.min.length > 0 ? <Chart label="prices per tenor" opts={tenorOpts} data={perTenor.data} /> : null}</Section>
-      <Section title={`Providers, ${tenor}`} actions={<span class="muted">as of <When iso={market.data?.asOf} /></span>}>
+      <Section title="Lock price per tenor">
+        {ready && perTenor.min.length > 0 ? <Chart label="prices per tenor" opts={tenorOpts} data={perTenor.data} /> : null}
+      </Section>
+      <Section
+        title={`Providers, ${tenor}`}
+        actions={
+          <span class="muted">
+            as of <When iso={market.data?.asOf} />
+          </span>
+        }
+      >
         <table class="grid" data-table="providers">
           <thead>
             <tr>

@@ -38,9 +38,21 @@ export function PoolView() {
                   <tr key={a.name} data-agent={a.name}>
                     <td>{a.name}</td>
                     <td>{a.identity}</td>
-                    <td><code class="hash">{a.publicKey}</code></td>
-                    <td><When iso={a.registeredAt} /></td>
-                    <td>{a.busy ? <>busy: <code>{a.jobId}</code></> : 'idle'}</td>
+                    <td>
+                      <code class="hash">{a.publicKey}</code>
+                    </td>
+                    <td>
+                      <When iso={a.registeredAt} />
+                    </td>
+                    <td>
+                      {a.busy ? (
+                        <>
+                          busy: <code>{a.jobId}</code>
+                        </>
+                      ) : (
+                        'idle'
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -52,7 +64,15 @@ export function PoolView() {
             <ul>
               {p.active.map((j) => (
                 <li key={j.jobId} data-active={j.jobId}>
-                  <a href={href('job', j.jobId)}><code>{j.jobId}</code></a> <Status s={j.status} /> {j.agent ?? ''} {j.deadline ? <>deadline <When iso={j.deadline} /></> : null}
+                  <a href={href('job', j.jobId)}>
+                    <code>{j.jobId}</code>
+                  </a>{' '}
+                  <Status s={j.status} /> {j.agent ?? ''}{' '}
+                  {j.deadline ? (
+                    <>
+                      deadline <When iso={j.deadline} />
+                    </>
+                  ) : null}
                 </li>
               ))}
             </ul>

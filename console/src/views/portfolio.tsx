@@ -41,15 +41,28 @@ export function PortfolioView() {
             {rcs.map((r) => (
               <>
                 <tr key={r.rcId} data-rc={r.rcId} class="clickable" onClick={() => setOpen(open === r.rcId ? null : r.rcId)}>
-                  <td><code>{r.rcId}</code>{r.parentRcId ? <span class="muted"> (bought on a listing)</span> : null}</td>
+                  <td>
+                    <code>{r.rcId}</code>
+                    {r.parentRcId ? <span class="muted"> (bought on a listing)</span> : null}
+                  </td>
                   <td>{r.providerId}</td>
                   <td>{r.tenor}</td>
-                  <td><Status s={r.status} /></td>
-                  <td class="num">{r.remainingScu} / {r.maxScu}</td>
+                  <td>
+                    <Status s={r.status} />
+                  </td>
+                  <td class="num">
+                    {r.remainingScu} / {r.maxScu}
+                  </td>
                   <td class="num">{r.listedScu}</td>
-                  <td class="num"><Acu v={r.lockPrice} /></td>
-                  <td class="num"><Acu v={r.escrow} /></td>
-                  <td><When iso={r.expiresAt} /></td>
+                  <td class="num">
+                    <Acu v={r.lockPrice} />
+                  </td>
+                  <td class="num">
+                    <Acu v={r.escrow} />
+                  </td>
+                  <td>
+                    <When iso={r.expiresAt} />
+                  </td>
                 </tr>
                 {open === r.rcId ? (
                   <tr key={`${r.rcId}-detail`}>
@@ -71,7 +84,9 @@ function Position({ rcId, active, onChange }: { rcId: string; active: boolean; o
   const pos = useLoad(() => call(positionRoute, { params: { rcId } }), [rcId]);
   const [scu, setScu] = useState('');
   const [ask, setAsk] = useState('');
-  const list = useAction(() => call(listingCreateRoute, { body: { rcId, scu: numberOrText(scu) as number, askPrice: ask.trim() }, idempotencyKey: actionKey() }));
+  const list = useAction(() =>
+    call(listingCreateRoute, { body: { rcId, scu: numberOrText(scu) as number, askPrice: ask.trim() }, idempotencyKey: actionKey() }),
+  );
   const cancel = useAction((id: string) => call(listingCancelRoute, { params: { id } }));
   const after = async (p: Promise<unknown>) => {
     if ((await p) !== undefined) {
@@ -118,7 +133,9 @@ function Position({ rcId, active, onChange }: { rcId: string; active: boolean; o
               <Field label="ask price (ACU/SCU)" path="body.askPrice" error={list.error}>
                 <input name="askPrice" value={ask} onInput={(e) => setAsk(inputValue(e))} />
               </Field>
-              <button type="submit" disabled={list.busy}>List for sale</button>
+              <button type="submit" disabled={list.busy}>
+                List for sale
+              </button>
             </form>
           ) : null}
           <ErrorBox error={list.error} />

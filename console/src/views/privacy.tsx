@@ -28,11 +28,28 @@ async function stats() {
     const c = j.creation as Record<string, unknown> | null;
     const d = j.deletion as Record<string, unknown> | null;
     const sigs = key !== undefined && c !== null && d !== null && (await signatureValid(c, key)) && (await signatureValid(d, key));
-    const agree = c !== null && d !== null && c.containerId === d.containerId && c.createdAt === d.createdAt && c.jobId === j.jobId && d.jobId === j.jobId && c.jobHash === j.jobHash;
+    const agree =
+      c !== null &&
+      d !== null &&
+      c.containerId === d.containerId &&
+      c.createdAt === d.createdAt &&
+      c.jobId === j.jobId &&
+      d.jobId === j.jobId &&
+      c.jobHash === j.jobHash;
     const life = c && d ? Date.parse(String(d.destroyedAt)) - Date.parse(String(c.createdAt)) : NaN;
-    rows.push({ jobId: j.jobId, status: j.status, created: c !== null, destroyed: d !== null, verified: sigs && agree && life >= 0, ...(Number.isFinite(life) ? { lifetimeMs: life } : {}) });
+    rows.push({
+      jobId: j.jobId,
+      status: j.status,
+      created: c !== null,
+      destroyed: d !== null,
+      verified: sigs && agree && life >= 0,
+      ...(Number.isFinite(life) ? { lifetimeMs: life } : {}),
+    });
   }
-  const lives = rows.filter((r) => r.verified && r.lifetimeMs !== undefined).map((r) => r.lifetimeMs!).sort((a, b) => a - b);
+  const lives = rows
+    .filter((r) => r.verified && r.lifetimeMs !== undefined)
+    .map((r) => r.lifetimeMs!)
+    .sort((a, b) => a - b);
   return { jobs: pool.jobs.length, rows, lives };
 }
 
@@ -53,18 +70,33 @@ export function PrivacyView() {
             <dt>with a container</dt>
             <dd>{d.rows.length}</dd>
             <dt>created / destroyed</dt>
-            <dd>{d.rows.filter((r) => r.created).length} / {d.rows.filter((r) => r.destroyed).length}</dd>
+            <dd>
+              {d.rows.filter((r) => r.created).length} / {d.rows.filter((r) => r.destroyed).length}
+            </dd>
             <dt>verified here</dt>
-            <dd><Verdict ok={verified === d.rows.length}>{verified}/{d.rows.length}</Verdict></dd>
+            <dd>
+              <Verdict ok={verified === d.rows.length}>
+                {verified}/{d.rows.length}
+              </Verdict>
+            </dd>
             <dt>missing an attestation</dt>
             <dd>{missing}</dd>
             <dt>container lifetime</dt>
             <dd>{d.lives.length ? `min ${d.lives[0]} ms, p50 ${pct(0.5)} ms, max ${d.lives[d.lives.length - 1]} ms` : '–'}</dd>
           </dl>
           <ul class="checks">
-            {d.rows.filter((r) => !r.verified).map((r) => (
-              <li key={r.jobId}><Verdict ok={false}>{r.jobId}</Verdict> <span class="muted">{r.status}{r.created ? '' : ', no creation'}{r.destroyed ? '' : ', no deletion'}</span></li>
-            ))}
+            {d.rows
+              .filter((r) => !r.verified)
+              .map((r) => (
+                <li key={r.jobId}>
+                  <Verdict ok={false}>{r.jobId}</Verdict>{' '}
+                  <span class="muted">
+                    {r.status}
+                    {r.created ? '' : ', no creation'}
+                    {r.destroyed ? '' : ', no deletion'}
+                  </span>
+                </li>
+              ))}
           </ul>
         </Section>
       ) : null}

@@ -16,7 +16,10 @@ export function Proofs({ job }: { job: Job }) {
   const ok = checks.length > 0 && checks.every((c) => c.ok);
   const complete = proofs.data?.att.creation != null && proofs.data?.att.deletion != null;
   return (
-    <Section title="Proofs (verified in this browser)" actions={proofs.data ? <Verdict ok={ok}>{ok ? (complete ? 'all checks pass' : 'so far') : 'verification failed'}</Verdict> : null}>
+    <Section
+      title="Proofs (verified in this browser)"
+      actions={proofs.data ? <Verdict ok={ok}>{ok ? (complete ? 'all checks pass' : 'so far') : 'verification failed'}</Verdict> : null}
+    >
       <ErrorBox error={proofs.error} />
       <ul class="checks" data-proofs={proofs.data ? (ok ? 'verified' : 'failed') : 'pending'} data-complete={String(complete)}>
         {checks.map((c) => (

@@ -44,9 +44,15 @@ export function ProvidersView() {
                   <td>{id}</td>
                   <td>{t30.gpuProfile}</td>
                   <td>{t30.region}</td>
-                  <td class="num"><Acu v={t30.spotPrice} /></td>
-                  <td class="num">{rows.reduce((s, r) => s + r.soldScu, 0).toLocaleString('en')} / {rows.reduce((s, r) => s + r.maxScu, 0).toLocaleString('en')}</td>
-                  <td class="num"><Acu v={t30.feeCommit} /> / <Acu v={t30.feeUsage} /></td>
+                  <td class="num">
+                    <Acu v={t30.spotPrice} />
+                  </td>
+                  <td class="num">
+                    {rows.reduce((s, r) => s + r.soldScu, 0).toLocaleString('en')} / {rows.reduce((s, r) => s + r.maxScu, 0).toLocaleString('en')}
+                  </td>
+                  <td class="num">
+                    <Acu v={t30.feeCommit} /> / <Acu v={t30.feeUsage} />
+                  </td>
                 </tr>
               );
             })}

@@ -73,10 +73,18 @@ export function QuoteView() {
                 <tr key={a.providerId}>
                   <td>{a.providerId}</td>
                   <td class="num">{a.scu}</td>
-                  <td class="num"><Acu v={a.lockPrice} /></td>
-                  <td class="num"><Acu v={a.feeCommit} /></td>
-                  <td class="num"><Acu v={a.feeUsage} /></td>
-                  <td class="num"><Acu v={a.total} /></td>
+                  <td class="num">
+                    <Acu v={a.lockPrice} />
+                  </td>
+                  <td class="num">
+                    <Acu v={a.feeCommit} />
+                  </td>
+                  <td class="num">
+                    <Acu v={a.feeUsage} />
+                  </td>
+                  <td class="num">
+                    <Acu v={a.total} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -92,8 +100,8 @@ export function QuoteView() {
       {buy.result ? (
         <Section title="Bought" actions={<a href={href('portfolio')}>portfolio →</a>}>
           <p data-bought={buy.result.reservations.length}>
-            {buy.result.reservations.length} RC{buy.result.reservations.length === 1 ? '' : 's'}: commit <Acu v={buy.result.commitTotal} />, escrow <Acu v={buy.result.escrowTotal} />, total{' '}
-            <Acu v={buy.result.total} /> ACU.
+            {buy.result.reservations.length} RC{buy.result.reservations.length === 1 ? '' : 's'}: commit <Acu v={buy.result.commitTotal} />, escrow{' '}
+            <Acu v={buy.result.escrowTotal} />, total <Acu v={buy.result.total} /> ACU.
           </p>
           <ul>
             {buy.result.reservations.map((r) => (

@@ -21,7 +21,9 @@ export function SignIn() {
           <span class="field-label">API key</span>
           <input name="apiKey" type="password" autoComplete="off" spellcheck={false} value={key} onInput={(e) => setKey(inputValue(e))} placeholder="vracu_…" />
         </label>
-        <button type="submit" class="primary" disabled={go.busy}>Sign in</button>
+        <button type="submit" class="primary" disabled={go.busy}>
+          Sign in
+        </button>
         <p class="muted">The key stays in this tab (session storage) and is sent as X-API-Key; closing the tab forgets it.</p>
       </form>
       <ErrorBox error={go.error} />

@@ -49,7 +49,10 @@ export type EndReason =
  * completes; the job's deadline aborts; exit 137 or the kernel's memory kill fails it as
  * out of memory; no exit code at all means the container was lost.
  */
-export function outcomeOfStop(stop: { exitCode: number | null; stopCause?: StopCause | undefined }, abortReason: string | undefined): { status: JobStatus; reason?: string } {
+export function outcomeOfStop(
+  stop: { exitCode: number | null; stopCause?: StopCause | undefined },
+  abortReason: string | undefined,
+): { status: JobStatus; reason?: string } {
   if (abortReason) return { status: 'ABORTED', reason: abortReason };
   if (stop.exitCode === 0) return { status: 'COMPLETED' };
   if (stop.stopCause === 'deadline') return { status: 'ABORTED', reason: 'timeout' };

@@ -48,9 +48,11 @@ export type PolicyViolation =
 const over = (path: string, message: string): PolicyViolation => ({ rule: 'over_limit', path, message });
 
 export function checkPolicy(profile: ResourceProfile, plan: ExecutionPlan, res: Resources, limits: JobLimits): PolicyViolation | null {
-  if (!imageAllowed(plan.image, limits.allowedImages)) return { rule: 'image_not_allowed', path: 'body.spec.image', message: `image "${plan.image}" is not on the allow-list`, allowed: limits.allowedImages };
+  if (!imageAllowed(plan.image, limits.allowedImages))
+    return { rule: 'image_not_allowed', path: 'body.spec.image', message: `image "${plan.image}" is not on the allow-list`, allowed: limits.allowedImages };
   if (profile.numGpus > limits.maxGpus) return over('body.spec.numGpus', `${profile.numGpus} GPUs exceeds the limit of ${limits.maxGpus}`);
-  if (profile.scmMinutes > limits.maxScmMinutes) return over('body.spec.scmMinutes', `${profile.scmMinutes} SCM minutes exceeds the limit of ${limits.maxScmMinutes}`);
+  if (profile.scmMinutes > limits.maxScmMinutes)
+    return over('body.spec.scmMinutes', `${profile.scmMinutes} SCM minutes exceeds the limit of ${limits.maxScmMinutes}`);
   if (res.timeoutMs > limits.maxTimeoutMs) return over('body.timeoutMs', `${res.timeoutMs} ms exceeds the limit of ${limits.maxTimeoutMs}`);
   if (res.memoryMb > limits.maxMemoryMb) return over('body.memoryMb', `${res.memoryMb} MB exceeds the limit of ${limits.maxMemoryMb}`);
   if (res.cpuUnits > limits.maxCpuUnits) return over('body.cpuUnits', `${res.cpuUnits} CPU units exceeds the limit of ${limits.maxCpuUnits}`);
@@ -65,7 +67,8 @@ export interface QuotaShortfall {
 }
 
 export function quotaShortfall(active: { jobs: number; gpuMinutes: number }, add: GpuMinutes, q: TenantQuota): QuotaShortfall | null {
-  if (active.jobs + 1 > q.maxActiveJobs) return { quota: 'activeJobs', limit: q.maxActiveJobs, message: `the tenant already has ${active.jobs} active jobs (limit ${q.maxActiveJobs})` };
+  if (active.jobs + 1 > q.maxActiveJobs)
+    return { quota: 'activeJobs', limit: q.maxActiveJobs, message: `the tenant already has ${active.jobs} active jobs (limit ${q.maxActiveJobs})` };
   if (active.gpuMinutes + add > q.maxActiveGpuMinutes) {
     return {
       quota: 'activeGpuMinutes',

@@ -36,7 +36,19 @@ export interface VerifyResult {
 }
 
 const CREATION_KEYS = ['agentId', 'containerId', 'createdAt', 'ephemeral', 'identity', 'jobHash', 'jobId', 'privacyTier', 'signature', 'type'];
-const DELETION_KEYS = ['containerId', 'createdAt', 'dataVolumes', 'deletionMethod', 'destroyedAt', 'exitCode', 'jobId', 'privacyAttestation', 'signature', 'stopReason', 'type'];
+const DELETION_KEYS = [
+  'containerId',
+  'createdAt',
+  'dataVolumes',
+  'deletionMethod',
+  'destroyedAt',
+  'exitCode',
+  'jobId',
+  'privacyAttestation',
+  'signature',
+  'stopReason',
+  'type',
+];
 const sameKeys = (o: Record<string, unknown>, keys: string[]) => Object.keys(o).sort().join(',') === keys.join(',');
 
 /**

@@ -9,10 +9,22 @@ import type { LogPage, LogSource } from '../domain/logs.ts';
 /** The ECS task id is the last segment of the task ARN. */
 export const cloudLogStream = (containerId: string): string => `${JOB_LOG_STREAM_PREFIX}/${WORKLOAD_CONTAINER_NAME}/${containerId.split('/').pop()}`;
 
-export async function readCloudLogs(client: Pick<CloudWatchLogsClient, 'send'>, logGroup: string, containerId: string, limit: number, cursor?: string): Promise<LogPage> {
+export async function readCloudLogs(
+  client: Pick<CloudWatchLogsClient, 'send'>,
+  logGroup: string,
+  containerId: string,
+  limit: number,
+  cursor?: string,
+): Promise<LogPage> {
   try {
     const out = await client.send(
-      new GetLogEventsCommand({ logGroupName: logGroup, logStreamName: cloudLogStream(containerId), limit, startFromHead: true, ...(cursor ? { nextToken: cursor } : {}) }),
+      new GetLogEventsCommand({
+        logGroupName: logGroup,
+        logStreamName: cloudLogStream(containerId),
+        limit,
+        startFromHead: true,
+        ...(cursor ? { nextToken: cursor } : {}),
+      }),
     );
     const lines = (out.events ?? []).map((e) => ({ ts: e.timestamp ?? 0, stream: 'stdout' as const, message: e.message ?? '' }));
     const next = lines.length && out.nextForwardToken && out.nextForwardToken !== cursor ? out.nextForwardToken : undefined;

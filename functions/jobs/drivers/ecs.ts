@@ -3,18 +3,19 @@
  * capacity provider on GPU EC2 instances (Fargate has no GPUs). Task state reaches the
  * exchange through the EventBridge "ECS Task State Change" rule, not through this class.
  */
-import {
-  DescribeTasksCommand,
-  RunTaskCommand,
-  StopTaskCommand,
-  type ECSClient,
-  type RunTaskCommandInput,
-  type Task,
-} from '@aws-sdk/client-ecs';
+import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand, type ECSClient, type RunTaskCommandInput, type Task } from '@aws-sdk/client-ecs';
 import { EcsEnv, parseEnv, sidecarEnvironment } from '../../definitions/environment.ts';
 import type { ContainerDriver, ContainerState, LaunchResult, LaunchSpec } from './driver.ts';
 import { ContainerLaunchError } from './launch-error.ts';
-import { fargateSize, MAX_STOP_REASON_CHARS, MAX_TAG_KEY_CHARS, MAX_TAG_VALUE_CHARS, MAX_TAGS, STARTED_BY_PATTERN, type TaskSize } from './ecs-task-definition.ts';
+import {
+  fargateSize,
+  MAX_STOP_REASON_CHARS,
+  MAX_TAG_KEY_CHARS,
+  MAX_TAG_VALUE_CHARS,
+  MAX_TAGS,
+  STARTED_BY_PATTERN,
+  type TaskSize,
+} from './ecs-task-definition.ts';
 import { SIDECAR_WIPE_DIRS } from '../../definitions/job-task.ts';
 import { detailToContainerState, EcsTaskStatus } from '../../../events/ecs-task-state.ts';
 
@@ -91,7 +92,12 @@ export class EcsDriver implements ContainerDriver {
             // The sidecar watches the workload, enforces the deadline and wipes the shared volume.
             name: this.cfg.VRACU_ECS_SIDECAR_CONTAINER,
             environment: Object.entries(
-              sidecarEnvironment({ jobId: spec.jobId, timeoutMs: spec.timeoutMs, workloadContainer: this.cfg.VRACU_ECS_WORKLOAD_CONTAINER, wipeDirs: SIDECAR_WIPE_DIRS }),
+              sidecarEnvironment({
+                jobId: spec.jobId,
+                timeoutMs: spec.timeoutMs,
+                workloadContainer: this.cfg.VRACU_ECS_WORKLOAD_CONTAINER,
+                wipeDirs: SIDECAR_WIPE_DIRS,
+              }),
             ).map(([name, value]) => ({ name, value })),
           },
         ],
@@ -134,9 +140,7 @@ export class EcsDriver implements ContainerDriver {
 
   async stop(containerId: string, reason: string): Promise<void> {
     try {
-      await this.client.send(
-        new StopTaskCommand({ cluster: this.cfg.VRACU_ECS_CLUSTER, task: containerId, reason: reason.slice(0, MAX_STOP_REASON_CHARS) }),
-      );
+      await this.client.send(new StopTaskCommand({ cluster: this.cfg.VRACU_ECS_CLUSTER, task: containerId, reason: reason.slice(0, MAX_STOP_REASON_CHARS) }));
     } catch (err) {
       // A task ECS no longer knows is stopped already: stopping is idempotent.
       if ((err as { name?: string }).name === 'InvalidParameterException' && /not found/i.test((err as Error).message)) return;
@@ -145,9 +149,7 @@ export class EcsDriver implements ContainerDriver {
   }
 
   async describe(containerId: string): Promise<ContainerState | null> {
-    const out = await this.client.send(
-      new DescribeTasksCommand({ cluster: this.cfg.VRACU_ECS_CLUSTER, tasks: [containerId], include: ['TAGS'] }),
-    );
+    const out = await this.client.send(new DescribeTasksCommand({ cluster: this.cfg.VRACU_ECS_CLUSTER, tasks: [containerId], include: ['TAGS'] }));
     const task = out.tasks?.find((t) => t.taskArn === containerId) ?? out.tasks?.[0];
     if (!task) return null;
     return taskToContainerState(task);

@@ -17,7 +17,9 @@ export const handler = httpHandler(registerAgentRoute, jobsContext, async (req, 
   try {
     createPublicKey({ key: Buffer.concat([COMPRESSED_SECP256K1_SPKI, Buffer.from(req.body.publicKey, 'hex')]), format: 'der', type: 'spki' });
   } catch {
-    throw new AppError('validation_failed', 'body.publicKey: not a point on secp256k1', { issues: [{ path: 'body.publicKey', message: 'not a point on secp256k1' }] });
+    throw new AppError('validation_failed', 'body.publicKey: not a point on secp256k1', {
+      issues: [{ path: 'body.publicKey', message: 'not a point on secp256k1' }],
+    });
   }
   const agent: Agent = { ...req.body, ownerId: p.id, tenant: p.tenant, registeredAt: isoAt(d.rt.clock.nowMs()) };
   if (!(await putAgent(d.store, agent))) throw jobsError('agent_exists', `an agent named ${agent.name} is already registered`);

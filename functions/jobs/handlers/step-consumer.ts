@@ -4,4 +4,9 @@ import { jobsContext } from '../deps.ts';
 import { StepMessage } from '../../../events/job-step.ts';
 import { handleStep } from '../usecases/steps.ts';
 
-export const handler = sqsConsumer(jobsContext, StepMessage, (d, msg) => handleStep(d, msg), (msg) => (msg.kind === 'advance' ? msg.jobId : ''));
+export const handler = sqsConsumer(
+  jobsContext,
+  StepMessage,
+  (d, msg) => handleStep(d, msg),
+  (msg) => (msg.kind === 'advance' ? msg.jobId : ''),
+);

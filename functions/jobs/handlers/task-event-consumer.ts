@@ -4,4 +4,9 @@ import { EcsTaskStateChange, toContainerState } from '../../../events/ecs-task-s
 import { jobsContext } from '../deps.ts';
 import { onTaskState } from '../usecases/task-events.ts';
 
-export const handler = sqsConsumer(jobsContext, EcsTaskStateChange, (d, event) => onTaskState(d, toContainerState(event)), (event) => event.detail.startedBy);
+export const handler = sqsConsumer(
+  jobsContext,
+  EcsTaskStateChange,
+  (d, event) => onTaskState(d, toContainerState(event)),
+  (event) => event.detail.startedBy,
+);

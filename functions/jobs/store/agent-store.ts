@@ -33,7 +33,13 @@ export async function listAgents(s: StoreCtx): Promise<Agent[]> {
   let start: Record<string, unknown> | undefined;
   do {
     const out = await s.doc.send(
-      new QueryCommand({ TableName: s.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': 'AGENTS' }, ...(start ? { ExclusiveStartKey: start } : {}) }),
+      new QueryCommand({
+        TableName: s.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'AGENTS' },
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
     );
     items.push(...(out.Items ?? []));
     start = out.LastEvaluatedKey;

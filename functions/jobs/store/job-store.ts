@@ -65,7 +65,12 @@ export async function createJob(
             Key: quotaKey(job.tenant),
             UpdateExpression: 'ADD activeJobs :one, activeGpuMinutes :gm',
             ConditionExpression: 'attribute_not_exists(activeJobs) OR (activeJobs < :maxJobs AND activeGpuMinutes <= :gmRoom)',
-            ExpressionAttributeValues: { ':one': 1, ':gm': job.gpuMinutes, ':maxJobs': quota.maxActiveJobs, ':gmRoom': quota.maxActiveGpuMinutes - job.gpuMinutes },
+            ExpressionAttributeValues: {
+              ':one': 1,
+              ':gm': job.gpuMinutes,
+              ':maxJobs': quota.maxActiveJobs,
+              ':gmRoom': quota.maxActiveGpuMinutes - job.gpuMinutes,
+            },
           },
         },
       },
@@ -187,7 +192,15 @@ export type TransitionResult = { ok: true } | { ok: false; failed: 'job' | 'agen
  * Moves the job from `from` to `to` with `patch`. Terminal moves also give back the tenant
  * quota. Returns which guard failed, so the caller knows whether to try another agent.
  */
-export async function transition(s: StoreCtx, job: Job, from: JobStatus, to: JobStatus, patch: JobPatch, nowMs: number, opts: TransitionOpts = {}): Promise<TransitionResult> {
+export async function transition(
+  s: StoreCtx,
+  job: Job,
+  from: JobStatus,
+  to: JobStatus,
+  patch: JobPatch,
+  nowMs: number,
+  opts: TransitionOpts = {},
+): Promise<TransitionResult> {
   const endedAt = isTerminal(to) ? (patch.endedAt as string | undefined) : undefined;
   const set = { ...toAttributes(patch), status: to, updatedAtMs: nowMs, ...gsi2For(to, job.jobId, endedAt) };
   const u = buildUpdate(set, opts.remove ?? []);
@@ -201,7 +214,14 @@ export async function transition(s: StoreCtx, job: Job, from: JobStatus, to: Job
   if (isTerminal(to)) {
     items.push({
       label: 'quota',
-      item: { Update: { TableName: s.table, Key: quotaKey(job.tenant), UpdateExpression: 'ADD activeJobs :m1, activeGpuMinutes :mgm', ExpressionAttributeValues: { ':m1': -1, ':mgm': -job.gpuMinutes } } },
+      item: {
+        Update: {
+          TableName: s.table,
+          Key: quotaKey(job.tenant),
+          UpdateExpression: 'ADD activeJobs :m1, activeGpuMinutes :mgm',
+          ExpressionAttributeValues: { ':m1': -1, ':mgm': -job.gpuMinutes },
+        },
+      },
     });
   }
   if (opts.releaseAgent) items.push(...releaseItems(s, opts.releaseAgent, job.jobId));
@@ -268,7 +288,10 @@ export function releaseItems(s: StoreCtx, agent: string, jobId: string): Labelle
         },
       },
     },
-    { label: 'pool-release', item: { Update: { TableName: s.table, Key: POOL_KEY, UpdateExpression: 'ADD active :m1', ExpressionAttributeValues: { ':m1': -1 } } } },
+    {
+      label: 'pool-release',
+      item: { Update: { TableName: s.table, Key: POOL_KEY, UpdateExpression: 'ADD active :m1', ExpressionAttributeValues: { ':m1': -1 } } },
+    },
   ];
 }
 
@@ -308,7 +331,8 @@ function queryIndex(s: StoreCtx, index: string, pkName: string, pk: string, opts
 
 export const queuedJobs = async (s: StoreCtx, limit = 25): Promise<Job[]> => (await queryIndex(s, 'gsi2', 'gsi2pk', GSI2.queued, { limit })).map(itemToJob);
 export const activeJobs = async (s: StoreCtx): Promise<Job[]> => (await queryIndex(s, 'gsi2', 'gsi2pk', GSI2.active)).map(itemToJob);
-export const finishedJobs = async (s: StoreCtx, limit: number): Promise<Job[]> => (await queryIndex(s, 'gsi2', 'gsi2pk', GSI2.done, { limit, forward: false })).map(itemToJob);
+export const finishedJobs = async (s: StoreCtx, limit: number): Promise<Job[]> =>
+  (await queryIndex(s, 'gsi2', 'gsi2pk', GSI2.done, { limit, forward: false })).map(itemToJob);
 
 /** A tenant's jobs, newest first, one page at a time. */
 export async function tenantJobs(s: StoreCtx, tenant: string, limit: number, cursor?: string): Promise<{ jobs: Job[]; next?: string }> {
@@ -336,7 +360,15 @@ function decodeCursor(cursor: string, tenant: string): Record<string, unknown> {
     key = null;
   }
   const k = key as Record<string, unknown> | null;
-  const valid = k && typeof k === 'object' && k.gsi1pk === `TENANT#${tenant}` && typeof k.pk === 'string' && typeof k.sk === 'string' && typeof k.gsi1sk === 'string' && Object.keys(k).length === 4;
-  if (!valid) throw new AppError('validation_failed', 'query.cursor: not a cursor of this listing', { issues: [{ path: 'query.cursor', message: 'invalid cursor' }] });
+  const valid =
+    k &&
+    typeof k === 'object' &&
+    k.gsi1pk === `TENANT#${tenant}` &&
+    typeof k.pk === 'string' &&
+    typeof k.sk === 'string' &&
+    typeof k.gsi1sk === 'string' &&
+    Object.keys(k).length === 4;
+  if (!valid)
+    throw new AppError('validation_failed', 'query.cursor: not a cursor of this listing', { issues: [{ path: 'query.cursor', message: 'invalid cursor' }] });
   return k;
 }

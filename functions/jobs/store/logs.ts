@@ -17,7 +17,16 @@ export async function appendJobLogs(s: StoreCtx, jobId: string, firstSeq: number
   for (let i = 0; i < lines.length; i += 25) {
     const chunk = lines.slice(i, i + 25);
     let pending = chunk.map((l, j) => ({
-      PutRequest: { Item: { pk: `JOB#${jobId}`, sk: seqKey(firstSeq + i + j), ts: l.ts, stream: l.stream, message: l.message.slice(0, 16_384), ...(ttlSec ? { ttl: ttlSec } : {}) } },
+      PutRequest: {
+        Item: {
+          pk: `JOB#${jobId}`,
+          sk: seqKey(firstSeq + i + j),
+          ts: l.ts,
+          stream: l.stream,
+          message: l.message.slice(0, 16_384),
+          ...(ttlSec ? { ttl: ttlSec } : {}),
+        },
+      },
     }));
     for (let attempt = 0; pending.length && attempt < 8; attempt++) {
       const out = await s.doc.send(new BatchWriteCommand({ RequestItems: { [s.table]: pending } }));

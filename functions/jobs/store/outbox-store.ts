@@ -65,7 +65,8 @@ export async function staleOutbox(s: StoreCtx, beforeMs: number, limit = 100): P
       },
       limit - out.length,
     );
-    for (const i of items) out.push({ id: String(i.sk), jobId: String(i.jobId), detailType: String(i.detailType), detail: JSON.parse(String(i.detail)), atMs: Number(i.atMs) });
+    for (const i of items)
+      out.push({ id: String(i.sk), jobId: String(i.jobId), detailType: String(i.detailType), detail: JSON.parse(String(i.detail)), atMs: Number(i.atMs) });
   }
   return out.slice(0, limit);
 }

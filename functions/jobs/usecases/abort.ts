@@ -36,7 +36,10 @@ export async function abortJob(d: JobsDeps, jobId: string, reason: string): Prom
         await (await d.driver()).stop(job.containerId, reason);
       } else if (job.launchStartedAtMs === undefined) {
         // Claimed but not launching yet: nothing can exist, end now.
-        const ended = await finishWithoutContainer(d, { ...job, abortReason: job.abortReason ?? reason }, 'ABORTED', job.abortReason ?? reason, { noContainer: true, launchUnclaimed: true });
+        const ended = await finishWithoutContainer(d, { ...job, abortReason: job.abortReason ?? reason }, 'ABORTED', job.abortReason ?? reason, {
+          noContainer: true,
+          launchUnclaimed: true,
+        });
         if (!ended) continue;
         if (ended.freedAgent) await startNext(d);
       } else if (d.rt.clock.nowMs() - job.launchStartedAtMs > d.cfg.staleStepMs) {

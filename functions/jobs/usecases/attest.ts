@@ -44,7 +44,14 @@ export interface StopFacts {
   stoppedAt?: string | undefined;
 }
 
-export async function signDeletion(d: JobsDeps, job: Job, agent: Agent, driver: ContainerDriver, creation: CreationAttestation, stop: StopFacts): Promise<DeletionAttestation> {
+export async function signDeletion(
+  d: JobsDeps,
+  job: Job,
+  agent: Agent,
+  driver: ContainerDriver,
+  creation: CreationAttestation,
+  stop: StopFacts,
+): Promise<DeletionAttestation> {
   return sign(
     {
       type: 'container:destroyed',

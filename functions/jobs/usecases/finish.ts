@@ -29,7 +29,13 @@ export async function finishStopped(d: JobsDeps, job: Job, stop: StopFacts & { c
   const deletion = await signDeletion(d, job, agent, driver, creation, stop);
   const outcome = outcomeOfStop(stop, job.abortReason);
   const endedAt = isoAt(now);
-  const event = jobEvent(d, job, job.status, outcome.status, { reason: outcome.reason, containerId: stop.containerId, exitCode: stop.exitCode, agentId: agent.name, deletionAttested: true });
+  const event = jobEvent(d, job, job.status, outcome.status, {
+    reason: outcome.reason,
+    containerId: stop.containerId,
+    exitCode: stop.exitCode,
+    agentId: agent.name,
+    deletionAttested: true,
+  });
   const r = await transition(
     d.store,
     job,

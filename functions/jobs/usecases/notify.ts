@@ -9,9 +9,12 @@ import { deleteOutbox, type OutboxEvent } from '../store/outbox-store.ts';
 export { advance, type StepMessage } from '../../../events/job-step.ts';
 
 export async function sendSteps(d: JobsDeps, msgs: StepMessage[]): Promise<void> {
-  if (msgs.length) await d.rt.queues.send('jobSteps', msgs.map((body) => ({ body })));
+  if (msgs.length)
+    await d.rt.queues.send(
+      'jobSteps',
+      msgs.map((body) => ({ body })),
+    );
 }
-
 
 /**
  * The event reporting a change of `job` from `from` to `to`: pass it to the write that

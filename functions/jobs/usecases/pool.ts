@@ -26,15 +26,10 @@ export async function claim(d: JobsDeps, job: Job, from: 'ALLOCATING' | 'QUEUED'
   for (const agent of free) {
     const deadlineMs = now + job.resources.timeoutMs;
     const event = jobEvent(d, job, from, 'LAUNCHING', { agentId: agent.name });
-    const r = await transition(
-      d.store,
-      job,
-      from,
-      'LAUNCHING',
-      { agentId: agent.name, identity: agent.identity, claimedAtMs: now, deadlineMs },
-      now,
-      { claimAgent: { name: agent.name, leaseUntilMs: deadlineMs + LEASE_GRACE_MS, maxAgents: d.cfg.maxAgents }, event },
-    );
+    const r = await transition(d.store, job, from, 'LAUNCHING', { agentId: agent.name, identity: agent.identity, claimedAtMs: now, deadlineMs }, now, {
+      claimAgent: { name: agent.name, leaseUntilMs: deadlineMs + LEASE_GRACE_MS, maxAgents: d.cfg.maxAgents },
+      event,
+    });
     if (r.ok) {
       await publishStaged(d, [event]);
       d.fault('after:LAUNCHING');

@@ -39,13 +39,17 @@ export interface Prepared {
 export function specRejection(e: unknown): unknown {
   if (e instanceof SpecError) return jobsError('invalid_spec', e.message, { issues: e.issues });
   if (e instanceof UnknownAdapterError) {
-    return jobsError('unknown_adapter', e.path === 'body.adapter' ? e.message : `${e.path}: ${e.message}`, { known: e.known, issues: [{ path: e.path, message: 'unknown adapter' }] });
+    return jobsError('unknown_adapter', e.path === 'body.adapter' ? e.message : `${e.path}: ${e.message}`, {
+      known: e.known,
+      issues: [{ path: e.path, message: 'unknown adapter' }],
+    });
   }
   return e;
 }
 
 export function policyRejection(v: PolicyViolation): AppError {
-  if (v.rule === 'image_not_allowed') return jobsError('image_not_allowed', v.message, { issues: [{ path: v.path, message: 'not on the allow-list' }], allowed: v.allowed });
+  if (v.rule === 'image_not_allowed')
+    return jobsError('image_not_allowed', v.message, { issues: [{ path: v.path, message: 'not on the allow-list' }], allowed: v.allowed });
   return jobsError('policy_denied', `${v.path}: ${v.message}`, { issues: [{ path: v.path, message: v.message }] });
 }
 
@@ -111,7 +115,9 @@ export async function submitJob(d: JobsDeps, principal: Principal, input: Submit
   if (failed === 'idempotency') return (await replay(d, principal.tenant, idempotencyKey!, hash))!;
   if (failed === 'quota') {
     // The guard decided; the counters say which quota (a concurrent end may have freed it since: then the count).
-    const short = quotaShortfall(await tenantUsage(d.store, principal.tenant), p.gpuMinutes, d.cfg.quota) ?? quotaShortfall({ jobs: d.cfg.quota.maxActiveJobs, gpuMinutes: 0 }, p.gpuMinutes, d.cfg.quota)!;
+    const short =
+      quotaShortfall(await tenantUsage(d.store, principal.tenant), p.gpuMinutes, d.cfg.quota) ??
+      quotaShortfall({ jobs: d.cfg.quota.maxActiveJobs, gpuMinutes: 0 }, p.gpuMinutes, d.cfg.quota)!;
     throw quotaRejection(short);
   }
   await publishStaged(d, [event]);

@@ -61,11 +61,6 @@ async function applyTaskState(d: JobsDeps, ev: ContainerState): Promise<string> 
     return 'RUNNING';
   }
   // PROVISIONING, PENDING, DEPROVISIONING, or RUNNING again: remember the container and version.
-  await patchJob(
-    d.store,
-    job.jobId,
-    { containerId: ev.containerId, taskVersion: ev.version },
-    { containerIs: ev.containerId, taskVersionBelow: ev.version },
-  );
+  await patchJob(d.store, job.jobId, { containerId: ev.containerId, taskVersion: ev.version }, { containerIs: ev.containerId, taskVersionBelow: ev.version });
   return `noted ${ev.lastStatus}`;
 }

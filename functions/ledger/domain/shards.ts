@@ -31,7 +31,10 @@ export function planDebit(balances: readonly bigint[], amount: bigint, seed: str
     const s = (start + k) % n;
     if (balances[s]! >= amount) return [{ shard: s, amount }];
   }
-  const order = balances.map((b, shard) => ({ shard, b })).filter((x) => x.b > 0n).sort((x, y) => (x.b > y.b ? -1 : x.b < y.b ? 1 : x.shard - y.shard));
+  const order = balances
+    .map((b, shard) => ({ shard, b }))
+    .filter((x) => x.b > 0n)
+    .sort((x, y) => (x.b > y.b ? -1 : x.b < y.b ? 1 : x.shard - y.shard));
   const draws: ShardDraw[] = [];
   let left = amount;
   for (const { shard, b } of order) {

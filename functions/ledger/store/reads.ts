@@ -15,7 +15,9 @@ export async function idempotencyRecordOf(s: StoreCtx, key: string): Promise<{ r
 /** Balances of each of an account's `n` shards (index = shard; a shard beyond `n`, left by a lowered count, still counts). */
 export async function shardBalancesOf(s: StoreCtx, a: AccountId, n: number): Promise<bigint[]> {
   const balances: bigint[] = Array.from({ length: n }, () => 0n);
-  const out = await s.doc.send(new QueryCommand({ TableName: s.table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': acctPk(a) }, ConsistentRead: true }));
+  const out = await s.doc.send(
+    new QueryCommand({ TableName: s.table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': acctPk(a) }, ConsistentRead: true }),
+  );
   for (const it of out.Items ?? []) {
     const shard = Number(String(it.sk).slice('SHARD#'.length));
     balances[shard] = (balances[shard] ?? 0n) + big(it.balance);

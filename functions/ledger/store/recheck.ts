@@ -22,12 +22,28 @@ async function sumQuery(doc: DynamoDBDocumentClient, input: ConstructorParameter
 }
 
 export const storedBalance = (doc: DynamoDBDocumentClient, table: string, a: AccountId): Promise<bigint> =>
-  sumQuery(doc, { TableName: table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': acctPk(a) }, ConsistentRead: true, ProjectionExpression: 'balance' }, 'balance');
+  sumQuery(
+    doc,
+    {
+      TableName: table,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': acctPk(a) },
+      ConsistentRead: true,
+      ProjectionExpression: 'balance',
+    },
+    'balance',
+  );
 
 export async function entriesBalance(doc: DynamoDBDocumentClient, table: string, a: AccountId, shards: number): Promise<bigint> {
   const partitions = shards > 1 ? Array.from({ length: shards }, (_, s) => entriesGsiPk(a, s)) : [entriesGsiPk(a)];
   const sums = await Promise.all(
-    partitions.map((p) => sumQuery(doc, { TableName: table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': p }, ProjectionExpression: 'delta' }, 'delta')),
+    partitions.map((p) =>
+      sumQuery(
+        doc,
+        { TableName: table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': p }, ProjectionExpression: 'delta' },
+        'delta',
+      ),
+    ),
   );
   return sums.reduce((s, v) => s + v, 0n);
 }
@@ -48,7 +64,14 @@ export const transferSum = (doc: DynamoDBDocumentClient, table: string, transfer
 export type AccountRecheck = { state: 'verified'; balance: bigint } | { state: 'differs'; stored: bigint; rebuilt: bigint } | { state: 'busy' };
 
 /** Tries a bracketed read up to `attempts` times; `differs` only when the account held still and still differed every time it held still. */
-export async function recheckAccount(doc: DynamoDBDocumentClient, table: string, a: AccountId, shards: number, attempts: number, pauseMs: number): Promise<AccountRecheck> {
+export async function recheckAccount(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  a: AccountId,
+  shards: number,
+  attempts: number,
+  pauseMs: number,
+): Promise<AccountRecheck> {
   let last: AccountRecheck = { state: 'busy' };
   for (let i = 0; i < attempts; i++) {
     const before = await storedBalance(doc, table, a);

@@ -20,13 +20,25 @@ export interface TransferHeader {
 }
 
 /** The key's idempotency record, with what it answered, kept until `ttlSec`. */
-export function idempotencyRecord(table: string, r: { key: string; requestHash: string; result: unknown; transferId: string; at: string; ttlSec: number }): LabelledItem {
+export function idempotencyRecord(
+  table: string,
+  r: { key: string; requestHash: string; result: unknown; transferId: string; at: string; ttlSec: number },
+): LabelledItem {
   return {
     label: 'idempotency',
     item: {
       Put: {
         TableName: table,
-        Item: { pk: idemPk(r.key), sk: IDEM_SK, key: r.key, requestHash: r.requestHash, result: JSON.stringify(r.result), transferId: r.transferId, at: r.at, ttl: r.ttlSec },
+        Item: {
+          pk: idemPk(r.key),
+          sk: IDEM_SK,
+          key: r.key,
+          requestHash: r.requestHash,
+          result: JSON.stringify(r.result),
+          transferId: r.transferId,
+          at: r.at,
+          ttl: r.ttlSec,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
@@ -37,7 +49,13 @@ export function idempotencyRecord(table: string, r: { key: string; requestHash: 
 export function transferRecord(table: string, t: { transferId: string; memo: string; at: string; header: TransferHeader }): LabelledItem {
   return {
     label: 'transfer',
-    item: { Put: { TableName: table, Item: { pk: xferPk(t.transferId), sk: TRANSFER_SK, transferId: t.transferId, memo: t.memo, at: t.at, ...t.header }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    item: {
+      Put: {
+        TableName: table,
+        Item: { pk: xferPk(t.transferId), sk: TRANSFER_SK, transferId: t.transferId, memo: t.memo, at: t.at, ...t.header },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
   };
 }
 

@@ -169,7 +169,17 @@ export class Ledger {
     if (net.size === 0) items.push(transferRecord(this.table, { transferId, memo: req.memo, at, header }));
     let first = true;
     for (const [a, delta] of net) {
-      items.push(entryRecord(this.table, { transferId, account: a, delta, memo: req.memo, at, entriesPartition: this.entriesPartition(a, transferId), header: first ? header : undefined }));
+      items.push(
+        entryRecord(this.table, {
+          transferId,
+          account: a,
+          delta,
+          memo: req.memo,
+          at,
+          entriesPartition: this.entriesPartition(a, transferId),
+          header: first ? header : undefined,
+        }),
+      );
       first = false;
     }
     return items;

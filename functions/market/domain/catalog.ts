@@ -50,7 +50,16 @@ export interface Provider {
   scmPerMinMilli: bigint;
 }
 
-const p = (id: string, gpuProfile: string, region: string, scuPerHour: number, reservedPct: number, reliabilityPct: number, spotMicro: number, scmMilli: number): Provider => ({
+const p = (
+  id: string,
+  gpuProfile: string,
+  region: string,
+  scuPerHour: number,
+  reservedPct: number,
+  reliabilityPct: number,
+  spotMicro: number,
+  scmMilli: number,
+): Provider => ({
   id,
   gpuProfile,
   region,

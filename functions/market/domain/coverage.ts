@@ -54,7 +54,15 @@ export function planCoverage(rcs: readonly Rc[], nowIso: string, jobScu: bigint,
     const take = free < left ? free : left;
     const usageMicro = escrowShare(rc.escrowMicro, take, rc.maxScu - rc.usedScu);
     const usedScuAfter = rc.usedScu + take;
-    draws.push({ rcId: rc.rcId, scu: take, usageMicro, usedScuAfter, escrowAfter: rc.escrowMicro - usageMicro, statusAfter: statusAfter(rc.maxScu, usedScuAfter), version: rc.version });
+    draws.push({
+      rcId: rc.rcId,
+      scu: take,
+      usageMicro,
+      usedScuAfter,
+      escrowAfter: rc.escrowMicro - usageMicro,
+      statusAfter: statusAfter(rc.maxScu, usedScuAfter),
+      version: rc.version,
+    });
     left -= take;
   }
   const spotCostMicro = left * spotPriceMicro;

@@ -30,7 +30,12 @@ export type PurchasePlan =
   | { ok: false; reason: 'price_drifted'; providerId: string; quotedLockMicro: bigint; currentLockMicro: bigint }
   | { ok: false; reason: 'capacity_exhausted'; providerId: string; remainingScu: bigint };
 
-export function planPurchase(allocations: readonly Allocation[], offers: ReadonlyMap<string, Offer>, tenor: Tenor, tolerancePpm: bigint = PRICE_DRIFT_TOLERANCE_PPM): PurchasePlan {
+export function planPurchase(
+  allocations: readonly Allocation[],
+  offers: ReadonlyMap<string, Offer>,
+  tenor: Tenor,
+  tolerancePpm: bigint = PRICE_DRIFT_TOLERANCE_PPM,
+): PurchasePlan {
   const lines: PurchaseLine[] = [];
   for (const a of allocations) {
     const o = offers.get(a.providerId);

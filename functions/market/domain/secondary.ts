@@ -25,7 +25,8 @@ export type ListingCheck = { ok: true } | { ok: false; code: 'rc_not_owned' | 'r
 
 export function checkListing(rc: Rc, sellerId: string, scu: bigint, nowIso: string): ListingCheck {
   if (rc.ownerId !== sellerId) return { ok: false, code: 'rc_not_owned', detail: `RC ${rc.rcId} is not yours` };
-  if (rc.status !== 'ACTIVE' || rc.expiresAt <= nowIso) return { ok: false, code: 'rc_not_active', detail: `RC ${rc.rcId} is ${rc.status === 'ACTIVE' ? 'past its expiry' : rc.status}` };
+  if (rc.status !== 'ACTIVE' || rc.expiresAt <= nowIso)
+    return { ok: false, code: 'rc_not_active', detail: `RC ${rc.rcId} is ${rc.status === 'ACTIVE' ? 'past its expiry' : rc.status}` };
   const free = freeScu(rc);
   if (scu > free) return { ok: false, code: 'listing_exceeds_available', detail: `RC ${rc.rcId} has ${free} unlisted SCU left; asked to list ${scu}` };
   return { ok: true };
@@ -37,7 +38,8 @@ export type TradeCheck = { ok: true } | { ok: false; code: 'self_trade' | 'listi
 export function checkTrade(listing: Listing, rc: Rc, buyerId: string, scu: bigint, nowIso: string): TradeCheck {
   if (listing.status !== 'OPEN') return { ok: false, code: 'listing_not_open', detail: `listing ${listing.listingId} is ${listing.status}` };
   if (listing.sellerId === buyerId) return { ok: false, code: 'self_trade', detail: 'you cannot buy your own listing' };
-  if (scu > listing.scuAvailable) return { ok: false, code: 'trade_exceeds_listing', detail: `listing ${listing.listingId} has ${listing.scuAvailable} SCU available; asked for ${scu}` };
+  if (scu > listing.scuAvailable)
+    return { ok: false, code: 'trade_exceeds_listing', detail: `listing ${listing.listingId} has ${listing.scuAvailable} SCU available; asked for ${scu}` };
   if (rc.status !== 'ACTIVE' || rc.expiresAt <= nowIso) return { ok: false, code: 'rc_not_active', detail: `RC ${rc.rcId} is no longer active` };
   return { ok: true };
 }

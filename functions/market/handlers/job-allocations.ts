@@ -6,6 +6,8 @@ import { getJobItem } from '../store/reads.ts';
 
 export const handler = httpHandler(jobAllocationsRoute, marketContext, async (req, d) => {
   const p = mustPrincipal(req.principal);
-  const it = visibleOr404(p, await getJobItem(d.store, req.params.jobId), (i) => ({ id: String(i.userId) }), `allocation of job ${req.params.jobId}`, ['operator']);
+  const it = visibleOr404(p, await getJobItem(d.store, req.params.jobId), (i) => ({ id: String(i.userId) }), `allocation of job ${req.params.jobId}`, [
+    'operator',
+  ]);
   return JobAllocationOut.parse(JSON.parse(String(it.result)));
 });

@@ -10,16 +10,15 @@ const milli = (s: string): bigint => {
 };
 
 export const handler = httpHandler(providersLoadRoute, marketContext, async (req, d) => {
-  const providers: Provider[] =
-    req.body.providers?.map((p) => ({
-      id: p.providerId,
-      gpuProfile: p.gpuProfile,
-      region: p.region,
-      scuPerHour: BigInt(p.scuPerHour),
-      reservedFractionPpm: p.reservedFraction,
-      reliabilityFloorPpm: p.reliabilityFloor,
-      spotPriceMicro: p.spotPrice,
-      scmPerMinMilli: milli(p.scmPerMin),
-    })) ?? [...PROVIDER_FIXTURES];
+  const providers: Provider[] = req.body.providers?.map((p) => ({
+    id: p.providerId,
+    gpuProfile: p.gpuProfile,
+    region: p.region,
+    scuPerHour: BigInt(p.scuPerHour),
+    reservedFractionPpm: p.reservedFraction,
+    reliabilityFloorPpm: p.reliabilityFloor,
+    spotPriceMicro: p.spotPrice,
+    scmPerMinMilli: milli(p.scmPerMin),
+  })) ?? [...PROVIDER_FIXTURES];
   return { loaded: await loadCatalog(d, providers) };
 });

@@ -8,5 +8,11 @@ import { createQuote } from '../usecases/quote.ts';
 export const handler = httpHandler(quoteRoute, marketContext, async (req, d) => {
   const p = mustPrincipal(req.principal);
   const b = req.body;
-  return createQuote(d, p.id, { tenor: b.tenor as Tenor, quantityScu: scu(BigInt(b.quantityScu)), gpuProfile: b.gpuProfile, region: b.region, providerIds: b.providerIds });
+  return createQuote(d, p.id, {
+    tenor: b.tenor as Tenor,
+    quantityScu: scu(BigInt(b.quantityScu)),
+    gpuProfile: b.gpuProfile,
+    region: b.region,
+    providerIds: b.providerIds,
+  });
 });

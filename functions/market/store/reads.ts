@@ -12,7 +12,8 @@ import { listingKeyMarkerKey } from './writes.ts';
 import { capacityKey, jobKey, listingKey, OPEN_LISTINGS_GSI, ownerGsi, providerKey, PROVIDERS_GSI, quoteKey, rcKey, RC_OPEN_SHARDS } from './keys.ts';
 
 /** Pages through a query on the market table. */
-const queryAll = (s: StoreCtx, input: Omit<QueryCommandInput, 'TableName'>, max = Infinity): Promise<Item[]> => queryPages(s.doc, { TableName: s.table, ...input }, max);
+const queryAll = (s: StoreCtx, input: Omit<QueryCommandInput, 'TableName'>, max = Infinity): Promise<Item[]> =>
+  queryPages(s.doc, { TableName: s.table, ...input }, max);
 
 async function getItem(s: StoreCtx, key: { pk: string; sk: string }): Promise<Item | undefined> {
   const out = await s.doc.send(new GetCommand({ TableName: s.table, Key: key, ConsistentRead: true }));
@@ -101,7 +102,11 @@ export async function getListing(s: StoreCtx, id: string): Promise<Listing | und
 }
 
 export async function openListings(s: StoreCtx, limit: number): Promise<Listing[]> {
-  const items = await queryAll(s, { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': OPEN_LISTINGS_GSI }, ScanIndexForward: false, Limit: limit }, limit);
+  const items = await queryAll(
+    s,
+    { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': OPEN_LISTINGS_GSI }, ScanIndexForward: false, Limit: limit },
+    limit,
+  );
   return items.slice(0, limit).map(toListing);
 }
 
@@ -113,7 +118,11 @@ export async function listingsOfRc(s: StoreCtx, rcId: string): Promise<Listing[]
 export const getJobItem = (s: StoreCtx, jobId: string) => getItem(s, jobKey(jobId));
 
 export async function jobDetails(s: StoreCtx, jobId: string): Promise<Item[]> {
-  return queryAll(s, { KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)', ExpressionAttributeValues: { ':p': `JOB#${jobId}`, ':s': 'DETAIL#' }, ConsistentRead: true });
+  return queryAll(s, {
+    KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+    ExpressionAttributeValues: { ':p': `JOB#${jobId}`, ':s': 'DETAIL#' },
+    ConsistentRead: true,
+  });
 }
 
 export async function allocationsOfRc(s: StoreCtx, rcId: string): Promise<Item[]> {
@@ -126,7 +135,12 @@ export async function dueRcIds(s: StoreCtx, nowIso: string, limit: number): Prom
   for (let shard = 0; shard < RC_OPEN_SHARDS && ids.length < limit; shard++) {
     const items = await queryAll(
       s,
-      { IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p AND gsi2sk <= :hi', ExpressionAttributeValues: { ':p': `RCOPEN#${shard}`, ':hi': `${nowIso}#\uffff` }, Limit: limit - ids.length },
+      {
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :p AND gsi2sk <= :hi',
+        ExpressionAttributeValues: { ':p': `RCOPEN#${shard}`, ':hi': `${nowIso}#\uffff` },
+        Limit: limit - ids.length,
+      },
       limit - ids.length,
     );
     ids.push(...items.map((it) => String(it.rcId)));

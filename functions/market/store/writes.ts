@@ -122,10 +122,19 @@ export function rcExpired(s: StoreCtx, rc: Pick<Rc, 'rcId' | 'version'>, e: { at
       Update: {
         TableName: s.table,
         Key: rcKey(rc.rcId),
-        UpdateExpression: 'SET #s = :x, escrowMicro = :z, listedScu = :z, expiredAt = :at, refundMicro = :r, breakageMicro = :b, version = :nv REMOVE gsi2pk, gsi2sk',
+        UpdateExpression:
+          'SET #s = :x, escrowMicro = :z, listedScu = :z, expiredAt = :at, refundMicro = :r, breakageMicro = :b, version = :nv REMOVE gsi2pk, gsi2sk',
         ConditionExpression: 'version = :v',
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':x': 'EXPIRED' satisfies RcStatus, ':z': 0n, ':at': e.at, ':r': e.refundMicro, ':b': e.breakageMicro, ':v': rc.version, ':nv': rc.version + 1n },
+        ExpressionAttributeValues: {
+          ':x': 'EXPIRED' satisfies RcStatus,
+          ':z': 0n,
+          ':at': e.at,
+          ':r': e.refundMicro,
+          ':b': e.breakageMicro,
+          ':v': rc.version,
+          ':nv': rc.version + 1n,
+        },
       },
     },
   };
@@ -219,7 +228,15 @@ export async function setCapacityMax(s: StoreCtx, c: { providerId: string; tenor
       TableName: s.table,
       Key: capacityKey(c.providerId, c.tenor),
       UpdateExpression: 'SET kind = :k, providerId = :p, tenor = :t, maxScu = :m, soldScu = if_not_exists(soldScu, :z), gsi1pk = :g, gsi1sk = :s',
-      ExpressionAttributeValues: { ':k': 'capacity', ':p': c.providerId, ':t': c.tenor, ':m': c.maxScu, ':z': 0n, ':g': PROVIDERS_GSI, ':s': `${c.providerId}#CAP#${c.tenor}` },
+      ExpressionAttributeValues: {
+        ':k': 'capacity',
+        ':p': c.providerId,
+        ':t': c.tenor,
+        ':m': c.maxScu,
+        ':z': 0n,
+        ':g': PROVIDERS_GSI,
+        ':s': `${c.providerId}#CAP#${c.tenor}`,
+      },
     }),
   );
 }
@@ -227,7 +244,16 @@ export async function setCapacityMax(s: StoreCtx, c: { providerId: string; tenor
 /** A quote, kept `keepSec` past its validity so a late purchase reads "expired", not "not found". */
 export async function putQuote(
   s: StoreCtx,
-  q: { quoteId: string; ownerId: string; tenor: string; requestedScu: bigint; allocations: unknown[]; createdAt: string; expiresAt: string; expiresAtMs: number },
+  q: {
+    quoteId: string;
+    ownerId: string;
+    tenor: string;
+    requestedScu: bigint;
+    allocations: unknown[];
+    createdAt: string;
+    expiresAt: string;
+    expiresAtMs: number;
+  },
   keepSec = 86_400,
 ): Promise<void> {
   const { expiresAtMs, ...fields } = q;

@@ -25,6 +25,8 @@ export interface MarketFilter {
 }
 
 export async function market(d: Pick<MarketDeps, 'store'>, f: MarketFilter) {
-  const states = (await allProviders(d.store)).filter((s) => (!f.gpuProfile || s.provider.gpuProfile === f.gpuProfile) && (!f.region || s.provider.region === f.region));
+  const states = (await allProviders(d.store)).filter(
+    (s) => (!f.gpuProfile || s.provider.gpuProfile === f.gpuProfile) && (!f.region || s.provider.region === f.region),
+  );
   return states.flatMap((s) => (f.tenor ? [f.tenor] : TENOR_IDS).map((t) => statsOf(s, t)));
 }

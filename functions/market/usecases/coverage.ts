@@ -66,21 +66,34 @@ export async function applyJobs(d: MarketDeps, req: JobsApply): Promise<Applied[
   const { rt, ledger, store } = d;
   const pathOf = req.pathOf ?? ((i: number) => `body.jobs.${i}`);
   if (req.jobs.length === 0 || req.jobs.length > MAX_JOBS_PER_APPLY) {
-    throw new AppError('validation_failed', `give 1 to ${MAX_JOBS_PER_APPLY} jobs`, { issues: [{ path: 'body.jobs', message: `1 to ${MAX_JOBS_PER_APPLY} jobs` }] });
+    throw new AppError('validation_failed', `give 1 to ${MAX_JOBS_PER_APPLY} jobs`, {
+      issues: [{ path: 'body.jobs', message: `1 to ${MAX_JOBS_PER_APPLY} jobs` }],
+    });
   }
   const seen = new Set<string>();
   req.jobs.forEach((j, i) => {
-    if (seen.has(j.jobId)) throw new AppError('validation_failed', `job ${j.jobId} appears twice`, { issues: [{ path: `${pathOf(i)}.jobId`, message: 'duplicate job id' }] });
+    if (seen.has(j.jobId))
+      throw new AppError('validation_failed', `job ${j.jobId} appears twice`, { issues: [{ path: `${pathOf(i)}.jobId`, message: 'duplicate job id' }] });
     seen.add(j.jobId);
   });
   // No up-front lookup on this hot path: a replay fails an idempotency guard and the
   // stored results answer (or 409 for another payload).
   const provider = await cachedProvider(store, req.providerId, rt.clock.nowMs());
-  if (!provider) throw marketError('unknown_provider', `no provider "${req.providerId}"`, { issues: [{ path: 'body.providerId', message: 'unknown provider' }] });
+  if (!provider)
+    throw marketError('unknown_provider', `no provider "${req.providerId}"`, { issues: [{ path: 'body.providerId', message: 'unknown provider' }] });
   const jobs = req.jobs.map((j, i) => {
     const scu = j.scu ?? runtimeToScu(j.runtimeSeconds ?? 0n, provider.scmPerMinMilli);
-    if (scu <= 0n) throw new AppError('validation_failed', `job ${j.jobId} used no SCU`, { issues: [{ path: `${pathOf(i)}.runtimeSeconds`, message: 'converts to zero SCU' }] });
-    const hash = requestHash({ jobId: j.jobId, userId: req.userId, providerId: req.providerId, scu: j.scu?.toString() ?? null, runtimeSeconds: j.runtimeSeconds?.toString() ?? null });
+    if (scu <= 0n)
+      throw new AppError('validation_failed', `job ${j.jobId} used no SCU`, {
+        issues: [{ path: `${pathOf(i)}.runtimeSeconds`, message: 'converts to zero SCU' }],
+      });
+    const hash = requestHash({
+      jobId: j.jobId,
+      userId: req.userId,
+      providerId: req.providerId,
+      scu: j.scu?.toString() ?? null,
+      runtimeSeconds: j.runtimeSeconds?.toString() ?? null,
+    });
     return { jobId: j.jobId, scu, hash };
   });
 
@@ -92,7 +105,8 @@ export async function applyJobs(d: MarketDeps, req: JobsApply): Promise<Applied[
     const rcs = await rcsOfOwner(store, req.userId, req.providerId);
     const scus = pending.map((j) => j.scu);
     let batch = planJobs(rcs, nowIso, scus, provider.spotPriceMicro, 0n);
-    if (batch.plans.some((p) => p.spotCostMicro > 0n)) batch = planJobs(rcs, nowIso, scus, provider.spotPriceMicro, await ledger.balance(account.user(req.userId)));
+    if (batch.plans.some((p) => p.spotCostMicro > 0n))
+      batch = planJobs(rcs, nowIso, scus, provider.spotPriceMicro, await ledger.balance(account.user(req.userId)));
     const results = pending.map((j, i) => resultOf(req, j.jobId, j.scu, batch.plans[i]!, nowIso));
     const one = pending.length === 1;
     // One job keeps the key `job:<id>`; a batch is keyed by what it holds.
@@ -129,7 +143,10 @@ export async function applyJobs(d: MarketDeps, req: JobsApply): Promise<Applied[
 
 /** Marks the jobs that already have a record as replays; another payload is a 409. */
 async function settleApplied(d: MarketDeps, pending: { jobId: string; hash: string }[], done: Map<string, Applied>): Promise<void> {
-  const found = await appliedJobs(d.store, pending.map((j) => j.jobId));
+  const found = await appliedJobs(
+    d.store,
+    pending.map((j) => j.jobId),
+  );
   let settled = 0;
   pending.forEach((j, i) => {
     const record = found[i] as { requestHash: string; result: JobApplyResult } | undefined;
@@ -170,10 +187,22 @@ function resultOf(req: JobsApply, jobId: string, scu: bigint, plan: CoveragePlan
 
 const allocationOf = (jobId: string, d: RcDraw, at: string): RcAllocation => ({ jobId, rcId: d.rcId, scu: d.scu, feeUsageMicro: d.usageMicro, at });
 
-function itemsOf(d: MarketDeps, req: JobsApply, jobs: { jobId: string; hash: string }[], batch: ReturnType<typeof planJobs>, results: JobApplyResult[], at: string): LabelledItem[] {
+function itemsOf(
+  d: MarketDeps,
+  req: JobsApply,
+  jobs: { jobId: string; hash: string }[],
+  batch: ReturnType<typeof planJobs>,
+  results: JobApplyResult[],
+  at: string,
+): LabelledItem[] {
   // Each RC once, at its state after the whole batch, guarded by the version read (and still ACTIVE).
   const items: LabelledItem[] = batch.rcs.map((r) =>
-    rcChange(d.store, { rcId: r.rcId, version: r.version }, { usedScu: r.usedScuAfter, escrowMicro: r.escrowAfter, status: r.statusAfter }, { activeOnly: true }),
+    rcChange(
+      d.store,
+      { rcId: r.rcId, version: r.version },
+      { usedScu: r.usedScuAfter, escrowMicro: r.escrowAfter, status: r.statusAfter },
+      { activeOnly: true },
+    ),
   );
   jobs.forEach((j, i) => {
     const { draws } = batch.plans[i]!;

@@ -57,7 +57,14 @@ export async function expireRc(d: MarketDeps, rcId: string): Promise<{ expired: 
       breakage: formatAcu(split.breakageMicro),
     };
     try {
-      const out = await ledger.transfer({ key: `expire:${rc.rcId}`, requestHash: requestHash({ rcId: rc.rcId }), postings, memo: `expire ${rc.rcId}`, extra, result: expired });
+      const out = await ledger.transfer({
+        key: `expire:${rc.rcId}`,
+        requestHash: requestHash({ rcId: rc.rcId }),
+        postings,
+        memo: `expire ${rc.rcId}`,
+        extra,
+        result: expired,
+      });
       return { expired: out.result, replayed: out.replayed };
     } catch (err) {
       if (!lostGuard(err, /^(rc|listing|capacity):/)) throw err;

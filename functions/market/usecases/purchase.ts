@@ -33,7 +33,13 @@ export type PurchaseResult = ReturnType<typeof purchaseResult>;
  * transaction `insufficient_funds`, `capacity_exhausted` (a concurrent buyer won) or
  * `conflict` (a concurrent purchase of the same quote won).
  */
-export async function purchase(d: MarketDeps, userId: string, quoteId: string, idempotencyKey?: string, maxDriftBps?: number): Promise<{ result: PurchaseResult; replayed: boolean }> {
+export async function purchase(
+  d: MarketDeps,
+  userId: string,
+  quoteId: string,
+  idempotencyKey?: string,
+  maxDriftBps?: number,
+): Promise<{ result: PurchaseResult; replayed: boolean }> {
   const { rt, ledger, store } = d;
   const key = `purchase:${userId}:${idempotencyKey ?? quoteId}`;
   const hash = requestHash({ quoteId, maxDriftBps: maxDriftBps ?? null });
@@ -57,11 +63,15 @@ export async function purchase(d: MarketDeps, userId: string, quoteId: string, i
   }
   const plan = planPurchase(allocations, offers, tenor, maxDriftBps === undefined ? undefined : BigInt(maxDriftBps) * 100n);
   if (!plan.ok && plan.reason === 'price_drifted') {
-    throw marketError('price_drifted', `the lock price of ${plan.providerId} moved from ${formatAcu(plan.quotedLockMicro)} to ${formatAcu(plan.currentLockMicro)}`, {
-      providerId: plan.providerId,
-      quotedPrice: formatAcu(plan.quotedLockMicro),
-      currentPrice: formatAcu(plan.currentLockMicro),
-    });
+    throw marketError(
+      'price_drifted',
+      `the lock price of ${plan.providerId} moved from ${formatAcu(plan.quotedLockMicro)} to ${formatAcu(plan.currentLockMicro)}`,
+      {
+        providerId: plan.providerId,
+        quotedPrice: formatAcu(plan.quotedLockMicro),
+        currentPrice: formatAcu(plan.currentLockMicro),
+      },
+    );
   }
   if (!plan.ok) throw capacityExhausted(plan.providerId, plan.remainingScu);
 

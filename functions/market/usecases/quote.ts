@@ -24,7 +24,8 @@ export async function createQuote(d: MarketDeps, userId: string, req: QuoteReque
   const states = await allProviders(store);
   const known = new Set(states.map((s) => s.provider.id));
   const unknown = (req.providerIds ?? []).find((id) => !known.has(id));
-  if (unknown) throw marketError('unknown_provider', `no provider "${unknown}"`, { issues: [{ path: 'body.providerIds', message: `unknown provider ${unknown}` }] });
+  if (unknown)
+    throw marketError('unknown_provider', `no provider "${unknown}"`, { issues: [{ path: 'body.providerIds', message: `unknown provider ${unknown}` }] });
   const offers: Offer[] = states
     .filter((s) => (!req.gpuProfile || s.provider.gpuProfile === req.gpuProfile) && (!req.region || s.provider.region === req.region))
     .filter((s) => !req.providerIds || req.providerIds.includes(s.provider.id))

@@ -93,7 +93,12 @@ export async function cancelListing(d: MarketDeps, userId: string, isAdmin: bool
 
 export type TradeResult = ReturnType<typeof tradeResult>;
 
-export async function executeTrade(d: MarketDeps, buyerId: string, req: { listingId: string; scu: Scu }, idempotencyKey?: string): Promise<{ result: TradeResult; replayed: boolean }> {
+export async function executeTrade(
+  d: MarketDeps,
+  buyerId: string,
+  req: { listingId: string; scu: Scu },
+  idempotencyKey?: string,
+): Promise<{ result: TradeResult; replayed: boolean }> {
   const { rt, ledger, store } = d;
   const key = `trade:${buyerId}:${idempotencyKey ?? rt.ids.next('req')}`;
   const hash = requestHash({ listingId: req.listingId, scu: req.scu.toString() });
@@ -142,7 +147,16 @@ export async function executeTrade(d: MarketDeps, buyerId: string, req: { listin
   }
 }
 
-function tradeResult(t: { tradeId: string; listing: Listing; rc: Rc; child: Rc; buyerId: string; scu: bigint; plan: ReturnType<typeof planTrade>; at: string }) {
+function tradeResult(t: {
+  tradeId: string;
+  listing: Listing;
+  rc: Rc;
+  child: Rc;
+  buyerId: string;
+  scu: bigint;
+  plan: ReturnType<typeof planTrade>;
+  at: string;
+}) {
   return {
     tradeId: t.tradeId,
     listingId: t.listing.listingId,

@@ -138,7 +138,9 @@ export function reconcile(input: ReconcileInput): ReconcileReport {
     (p): Rec => ({ id: p.payoutId, microAcu: p.microAcu, ...(p.txHash ? { txHash: p.txHash } : {}), ...(p.wallet ? { wallet: p.wallet } : {}) }),
   );
   const conversionLogs = input.conversions.map((e): Log => ({ txHash: e.txHash, logIndex: e.logIndex, blockNumber: e.blockNumber, baseUnits: e.acuBaseUnits }));
-  const transferLogs = input.payoutTransfers.map((e): Log => ({ txHash: e.txHash, logIndex: e.logIndex, blockNumber: e.blockNumber, baseUnits: e.baseUnits, to: e.to }));
+  const transferLogs = input.payoutTransfers.map(
+    (e): Log => ({ txHash: e.txHash, logIndex: e.logIndex, blockNumber: e.blockNumber, baseUnits: e.baseUnits, to: e.to }),
+  );
   const mint = side('credit', credits, conversionLogs, d);
   const pay = side('payout', payouts, transferLogs, d);
   const differences = [...mint.differences, ...pay.differences];

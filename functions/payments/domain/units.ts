@@ -23,7 +23,10 @@ export class TokenDecimalsError extends Error {
 
 export class SubMicroAmountError extends Error {
   readonly code = 'sub_micro_amount';
-  constructor(readonly baseUnits: BaseUnits, readonly remainderBaseUnits: BaseUnits) {
+  constructor(
+    readonly baseUnits: BaseUnits,
+    readonly remainderBaseUnits: BaseUnits,
+  ) {
     super(`${baseUnits} base units is not a whole number of micro-ACU (remainder ${remainderBaseUnits})`);
     this.name = 'SubMicroAmountError';
   }

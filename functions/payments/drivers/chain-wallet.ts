@@ -110,18 +110,20 @@ class EthersChainWallet implements ChainWallet {
     const recipient = checkAddress(req.recipient ?? this.address);
     const acuBaseUnits = microAcuToBaseUnits(req.microAcu, this.acuDecimals);
     const { router, avl, oracle } = this.p;
-    return this.serial(() => this.guard('convert', async () => {
-      const routerAddress = await router.getAddress();
-      const quote = (await oracle.getFunction('quoteAVLforACU')(acuBaseUnits)) as bigint;
-      // Approve exactly what this conversion burns: the router never holds a standing allowance.
-      if (quote > 0n && ((await avl.getFunction('allowance')(this.address, routerAddress)) as bigint) < quote) {
-        await this.send(() => avl.getFunction('approve')(routerAddress, quote), 'convert');
-      }
-      const { hash, receipt } = await this.send(() => router.getFunction('burnAVLForACU')(acuBaseUnits, recipient), 'convert');
-      const log = receipt.logs.map((l) => parseFrom(router, l)).find((e) => e?.name === 'ConversionExecuted');
-      if (!log) throw new ChainRejectedError('reverted', `no ConversionExecuted in ${hash}`);
-      return { txHash: hash, blockNumber: receipt.blockNumber, microAcu: req.microAcu, acuBaseUnits, avlBurnedBaseUnits: BigInt(log.args[3]!), recipient };
-    }));
+    return this.serial(() =>
+      this.guard('convert', async () => {
+        const routerAddress = await router.getAddress();
+        const quote = (await oracle.getFunction('quoteAVLforACU')(acuBaseUnits)) as bigint;
+        // Approve exactly what this conversion burns: the router never holds a standing allowance.
+        if (quote > 0n && ((await avl.getFunction('allowance')(this.address, routerAddress)) as bigint) < quote) {
+          await this.send(() => avl.getFunction('approve')(routerAddress, quote), 'convert');
+        }
+        const { hash, receipt } = await this.send(() => router.getFunction('burnAVLForACU')(acuBaseUnits, recipient), 'convert');
+        const log = receipt.logs.map((l) => parseFrom(router, l)).find((e) => e?.name === 'ConversionExecuted');
+        if (!log) throw new ChainRejectedError('reverted', `no ConversionExecuted in ${hash}`);
+        return { txHash: hash, blockNumber: receipt.blockNumber, microAcu: req.microAcu, acuBaseUnits, avlBurnedBaseUnits: BigInt(log.args[3]!), recipient };
+      }),
+    );
   }
 
   async payout(req: { to: string; microAcu: MicroAcu }): Promise<PayoutReceipt> {
@@ -132,9 +134,7 @@ class EthersChainWallet implements ChainWallet {
     return this.serial(async () => {
       const { hash, receipt } = await this.send(() => acu.getFunction('transfer')(to, baseUnits), 'payout');
       // A token may return false without reverting; only its Transfer log proves the move.
-      const moved = receipt.logs
-        .map((l) => parseFrom(acu, l))
-        .some((e) => e?.name === 'Transfer' && e.args.join() === [this.address, to, baseUnits].join());
+      const moved = receipt.logs.map((l) => parseFrom(acu, l)).some((e) => e?.name === 'Transfer' && e.args.join() === [this.address, to, baseUnits].join());
       if (!moved) throw new ChainRejectedError('token_refused', `no Transfer of ${baseUnits} to ${to} in ${hash}`);
       return { txHash: hash, blockNumber: receipt.blockNumber, microAcu: req.microAcu, baseUnits, to };
     });

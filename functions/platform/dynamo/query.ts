@@ -12,7 +12,9 @@ export async function queryAll(doc: Pick<DynamoDBDocumentClient, 'send'>, input:
   do {
     const missing = max - out.length;
     const limit = Number.isFinite(missing) ? Math.min(input.Limit ?? missing, missing) : input.Limit;
-    const page = await doc.send(new QueryCommand({ ...input, ...(limit !== undefined ? { Limit: limit } : {}), ...(start ? { ExclusiveStartKey: start } : {}) }));
+    const page = await doc.send(
+      new QueryCommand({ ...input, ...(limit !== undefined ? { Limit: limit } : {}), ...(start ? { ExclusiveStartKey: start } : {}) }),
+    );
     out.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start && out.length < max);

@@ -17,11 +17,7 @@ export function jitteredDelayMs(policy: Pick<RetryPolicy, 'baseMs' | 'capMs'>, a
   return Math.floor(random() * Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1)));
 }
 
-export async function withRetry<T>(
-  fn: (attempt: number) => Promise<T>,
-  retryable: (err: unknown) => boolean,
-  policy: RetryPolicy = DEFAULT_RETRY,
-): Promise<T> {
+export async function withRetry<T>(fn: (attempt: number) => Promise<T>, retryable: (err: unknown) => boolean, policy: RetryPolicy = DEFAULT_RETRY): Promise<T> {
   const random = policy.random ?? Math.random;
   const sleep = policy.sleep ?? defaultSleep;
   for (let attempt = 1; ; attempt++) {

@@ -16,7 +16,8 @@ export interface SimpleAuthorizerResult {
   context: AuthorizerContext;
 }
 
-const authorize = ({ rt }: PlatformDeps) =>
+const authorize =
+  ({ rt }: PlatformDeps) =>
   async (event: APIGatewayRequestAuthorizerEventV2, _context: Context): Promise<SimpleAuthorizerResult> => {
     const headers = event.headers ?? {};
     const secret = Object.entries(headers).find(([k]) => k.toLowerCase() === 'x-api-key')?.[1];

@@ -95,7 +95,11 @@ function respond<D extends HasRuntime, B extends z.ZodType, Q extends z.ZodType,
       }
       logger.error('unhandled error', err as Error);
       metrics.addMetric('errors5xx', MetricUnit.Count, 1);
-      return problemResponse(new AppError('internal', 'internal error; quote the correlation id when reporting it', { correlationId: requestId }), event.rawPath, cors);
+      return problemResponse(
+        new AppError('internal', 'internal error; quote the correlation id when reporting it', { correlationId: requestId }),
+        event.rawPath,
+        cors,
+      );
     }
   };
 }

@@ -34,7 +34,8 @@ export function parseBody(event: APIGatewayProxyEventV2, spec: RouteSpec): unkno
     throw new AppError('payload_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`);
   }
   if (!schema) {
-    if (text.trim().length > 0) throw new AppError('validation_failed', 'this endpoint takes no request body', { issues: [{ path: 'body', message: 'must be empty' }] });
+    if (text.trim().length > 0)
+      throw new AppError('validation_failed', 'this endpoint takes no request body', { issues: [{ path: 'body', message: 'must be empty' }] });
     return undefined;
   }
   const type = header(event, 'content-type') ?? '';

@@ -105,7 +105,12 @@ const configuredSchema = z.object({
   source: z.string().default('configured'),
   version: z.string().optional(),
   measurements: z.array(
-    z.object({ index: z.number().int().min(0), active: z.boolean().default(true), size: z.number().int().positive(), alternatives: z.array(z.string().regex(/^[0-9a-fA-F]+$/)).min(1) }),
+    z.object({
+      index: z.number().int().min(0),
+      active: z.boolean().default(true),
+      size: z.number().int().positive(),
+      alternatives: z.array(z.string().regex(/^[0-9a-fA-F]+$/)).min(1),
+    }),
   ),
 });
 

@@ -9,13 +9,20 @@ import { chromium, type Browser } from 'playwright-core';
 export const CHROMIUM = process.env.VRACU_CHROMIUM ?? '/usr/bin/chromium';
 
 /** Flags known to work on these machines: no GPU, and no background connections the closed network refuses. */
-export const CHROMIUM_ARGS = ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export class ChromiumMissingError extends Error {
   constructor(path: string) {
     super(
       `Chromium not found at ${path}: the browser tests need a real browser and do not skip. ` +
-        'Install Debian\'s: `apt-get update && apt-get install -y --no-install-recommends chromium` (.ci/run does), or set VRACU_CHROMIUM to its path.',
+        "Install Debian's: `apt-get update && apt-get install -y --no-install-recommends chromium` (.ci/run does), or set VRACU_CHROMIUM to its path.",
     );
     this.name = 'ChromiumMissingError';
   }

@@ -43,10 +43,16 @@ export async function startConsoleStack(opts: { agents?: number } = {}): Promise
       const k = await stack.admin.call(createKeyRoute, { body: { roles: [role], tenant, label: `console test ${role}` } });
       return { secret: k.secret, principalId: k.principalId };
     };
-    const keys = { buyer: await key('buyer', 'buyer-a'), provider: await key('provider', 'fleet'), operator: await key('operator', 'ops'), admin: { secret: stack.adminKey, principalId: 'admin' } };
+    const keys = {
+      buyer: await key('buyer', 'buyer-a'),
+      provider: await key('provider', 'fleet'),
+      operator: await key('operator', 'ops'),
+      admin: { secret: stack.adminKey, principalId: 'admin' },
+    };
     const buyer2 = await key('buyer', 'buyer-b');
     await stack.admin.call(providersLoadRoute, { body: {} });
-    for (const b of [keys.buyer, buyer2]) await stack.admin.call(mintRoute, { body: { user: b.principalId, amount: '100000' }, idempotencyKey: `fund-${b.principalId}` });
+    for (const b of [keys.buyer, buyer2])
+      await stack.admin.call(mintRoute, { body: { user: b.principalId, amount: '100000' }, idempotencyKey: `fund-${b.principalId}` });
     const provider = stack.client(keys.provider.secret);
     for (let i = 1; i <= agents; i++) await registerAgent(provider, dispatcherDir, `agent-${i}`, `ari${i}`);
     return {

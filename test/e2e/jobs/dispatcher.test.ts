@@ -64,13 +64,21 @@ describe(`vap-dispatcher against the local stack (seed ${SEED})`, () => {
   });
 
   it('registers identities; registering again is harmless', async () => {
-    for (const i of [1, 2, 3]) expect(await dispatcher(['register', `agent-${i}`, `ari${i}`], providerKey)).toContain(`registered agent-${i} as ari${i}.agentplatform@`);
+    for (const i of [1, 2, 3])
+      expect(await dispatcher(['register', `agent-${i}`, `ari${i}`], providerKey)).toContain(`registered agent-${i} as ari${i}.agentplatform@`);
     expect(await dispatcher(['register', 'agent-1', 'ari1'], providerKey)).toContain('already registered');
     expect(await dispatcher(['status'], providerKey)).toContain('Queue: 0/3');
   });
 
   it('a job runs, its output is kept, and verify proves creation and deletion offline', async () => {
-    const submitted = await buyer.call(submitJobRoute, { body: { adapter: 'render', spec: { frames: 1, numGpus: 0, image: 'local/sandbox', command: ['sh', '-c', 'echo hello-from-job'] }, timeoutMs: 20_000, memoryMb: 256 } });
+    const submitted = await buyer.call(submitJobRoute, {
+      body: {
+        adapter: 'render',
+        spec: { frames: 1, numGpus: 0, image: 'local/sandbox', command: ['sh', '-c', 'echo hello-from-job'] },
+        timeoutMs: 20_000,
+        memoryMb: 256,
+      },
+    });
     const job = await until(
       () => buyer.call(getJobRoute, { params: { id: submitted.jobId } }),
       (j) => ['COMPLETED', 'FAILED', 'ABORTED'].includes(j.status),
@@ -89,15 +97,16 @@ describe(`vap-dispatcher against the local stack (seed ${SEED})`, () => {
     expect(privacy).toMatch(/missing:\s+0/);
   });
 
-  it("another buyer gets 404 for the job and for its attestations", async () => {
+  it('another buyer gets 404 for the job and for its attestations', async () => {
     const other = stack.client((await stack.admin.call(createKeyRoute, { body: { roles: ['buyer'], tenant: 'buyer-b' } })).secret);
-    const mine = (await buyer.call(submitJobRoute, { body: { adapter: 'render', spec: { frames: 1, numGpus: 0, image: 'local/sandbox', command: ['true'] } } })).jobId;
+    const mine = (await buyer.call(submitJobRoute, { body: { adapter: 'render', spec: { frames: 1, numGpus: 0, image: 'local/sandbox', command: ['true'] } } }))
+      .jobId;
     await expect(other.call(getJobRoute, { params: { id: mine } })).rejects.toMatchObject({ status: 404 });
     await expect(other.call(attestationsRoute, { params: { id: mine } })).rejects.toMatchObject({ status: 404 });
   });
 
   // Last: a KMS-held agent has no key file, so the local signer could not sign for it.
-  it('register --kms-key registers the KMS key\'s public key and id (KMS faked at the edge)', async () => {
+  it("register --kms-key registers the KMS key's public key and id (KMS faked at the edge)", async () => {
     const secret = Uint8Array.from({ length: 32 }, (_, i) => i + 7);
     const spki = new Uint8Array(Buffer.concat([Buffer.from('3056301006072a8648ce3d020106052b8104000a034200', 'hex'), secp256k1.getPublicKey(secret, false)]));
     const sent: unknown[] = [];

@@ -25,7 +25,11 @@ const raw = async (path: string, init: RequestInit = {}) => {
   return Object.assign(res, { problem: async () => (await res.json()) as ProblemBody });
 };
 const postMint = (body: unknown, key?: string, apiKey = stack.adminKey) =>
-  raw('/v1/ledger/mint', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey, ...(key ? { 'idempotency-key': key } : {}) }, body: JSON.stringify(body) });
+  raw('/v1/ledger/mint', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': apiKey, ...(key ? { 'idempotency-key': key } : {}) },
+    body: JSON.stringify(body),
+  });
 const ledgerItems = () => scanTable(stack.runtime, 'ledger');
 
 beforeAll(async () => {
@@ -58,7 +62,13 @@ describe('POST /v1/ledger/mint', () => {
   it('settles arrears first, in the same transaction', async () => {
     const debtor = await newKey(['buyer']);
     // What the market records when a job's spot remainder exceeds the balance.
-    await ledgerFor(stack.runtime).transfer({ key: `test-arrears:${debtor.id}`, requestHash: 'x', postings: [{ from: account.arrears(debtor.id), to: account.provider('p1'), amount: 30_000_000n }], memo: 'spot remainder', result: null });
+    await ledgerFor(stack.runtime).transfer({
+      key: `test-arrears:${debtor.id}`,
+      requestHash: 'x',
+      postings: [{ from: account.arrears(debtor.id), to: account.provider('p1'), amount: 30_000_000n }],
+      memo: 'spot remainder',
+      result: null,
+    });
     const r = await stack.admin.call(mintRoute, { body: { user: debtor.id, amount: '50' }, idempotencyKey: 'mint-key-0003' });
     expect(r).toMatchObject({ settledArrears: '30.000000', credited: '20.000000' });
     const own = stack.client(debtor.key);

@@ -34,6 +34,9 @@ describe('vracu ledger', () => {
   });
 
   it('a bad amount is refused with the field named', async () => {
-    await expect(vracu(['ledger', 'mint', '--user', buyer.principalId, '--amount', '1.1234567'])).rejects.toMatchObject({ status: 400, code: 'validation_failed' });
+    await expect(vracu(['ledger', 'mint', '--user', buyer.principalId, '--amount', '1.1234567'])).rejects.toMatchObject({
+      status: 400,
+      code: 'validation_failed',
+    });
   });
 });

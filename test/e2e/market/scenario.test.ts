@@ -91,13 +91,18 @@ describe('§1.10 over HTTP with the CLI', () => {
     // zeta runs 0.7 SCM/min: 300 s → 3.5 → 4 SCU (RUNTIME_CEIL)
     expect(await json(['job-allocations', 'e2e-job-3'], alice.secret)).toMatchObject({ totalScu: 4, coveredScu: 4, details: [{ rcId, scu: 4 }] });
     // A batch from the completion hook: one job by runtime, one by SCU, covered in order.
-    const batch = await vracu(['jobs-apply-batch', '--user', alice.principalId, '--provider', 'zeta', '--job', 'e2e-job-4=120s', '--job', 'e2e-job-5=2'], operator.secret);
+    const batch = await vracu(
+      ['jobs-apply-batch', '--user', alice.principalId, '--provider', 'zeta', '--job', 'e2e-job-4=120s', '--job', 'e2e-job-5=2'],
+      operator.secret,
+    );
     // zeta runs 0.7 SCM/min: 120 s → 1.4 → 2 SCU.
     const [line4, line5, rest] = batch.split('\n');
     expect(line4).toMatch(/^job e2e-job-4: 2 SCU from RCs, 0 at spot \(0\.000000 ACU, arrears 0\.000000\); provider paid \d+\.\d{6}$/);
     expect(line5).toMatch(/^job e2e-job-5: 2 SCU from RCs, 0 at spot/);
     expect(rest).toBe('');
-    await expect(vracu(['jobs-apply-batch', '--user', alice.principalId, '--provider', 'zeta', '--job', 'e2e-job-6=1.5'], operator.secret)).rejects.toThrow(/--job expects <jobId>=<scu> or <jobId>=<seconds>s/);
+    await expect(vracu(['jobs-apply-batch', '--user', alice.principalId, '--provider', 'zeta', '--job', 'e2e-job-6=1.5'], operator.secret)).rejects.toThrow(
+      /--job expects <jobId>=<scu> or <jobId>=<seconds>s/,
+    );
     const pos = await json(['position', rcId], alice.secret);
     expect(pos.reservation).toMatchObject({ usedScu: 8, listedScu: 0 });
     expect(pos.listings).toMatchObject([{ listingId: listing.listingId, status: 'CANCELLED' }]);

@@ -64,7 +64,10 @@ describe('keys', () => {
 
   it('a buyer cannot create keys → 403, nothing written', async () => {
     const before = (await authItems()).length;
-    const err = await stack.client(buyerKey).call(createKeyRoute, { body: { roles: ['admin'] } }).catch((e: unknown) => e);
+    const err = await stack
+      .client(buyerKey)
+      .call(createKeyRoute, { body: { roles: ['admin'] } })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).status).toBe(403);
     expect((err as ApiError).code).toBe('forbidden');

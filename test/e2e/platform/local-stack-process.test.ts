@@ -37,7 +37,11 @@ afterEach(() => {
 });
 
 async function start(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Started> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bin/local.ts'), '--port', '0', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bin/local.ts'), '--port', '0', ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(proc);
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));

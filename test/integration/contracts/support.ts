@@ -111,7 +111,17 @@ export function useRouterFixture(): { get(): Fixture } {
     const acu = await deploy(MockERC20Artifact, admin, 'Mock ACU', 'ACU', 18);
     const oracle = await deploy(MockPriceOracleArtifact, admin, 2n, 1n);
     const addresses = { avl: await avl.getAddress(), acu: await acu.getAddress(), oracle: await oracle.getAddress(), router: '' };
-    const router = await deploy(ConversionRouterArtifact, admin, addresses.avl, addresses.acu, addresses.oracle, burnAgent.address, reserve.address, spendLimit, admin.address);
+    const router = await deploy(
+      ConversionRouterArtifact,
+      admin,
+      addresses.avl,
+      addresses.acu,
+      addresses.oracle,
+      burnAgent.address,
+      reserve.address,
+      spendLimit,
+      admin.address,
+    );
     addresses.router = await router.getAddress();
     const OPERATOR_ROLE = (await router.getFunction('OPERATOR_ROLE')()) as string;
     const PAUSER_ROLE = (await router.getFunction('PAUSER_ROLE')()) as string;

@@ -24,11 +24,21 @@ afterAll(async () => {
   await h.close();
 });
 
-async function call(route: RouteSpec, who: Principal | null, input: { body?: unknown; params?: Record<string, string>; query?: Record<string, string>; headers?: Record<string, string> } = {}) {
+async function call(
+  route: RouteSpec,
+  who: Principal | null,
+  input: { body?: unknown; params?: Record<string, string>; query?: Record<string, string>; headers?: Record<string, string> } = {},
+) {
   const path = route.path.replace(/\{(\w+)\}/g, (_, n: string) => input.params?.[n] ?? '');
   const event = apiGatewayEvent(
     route,
-    { method: route.method, path, headers: { ...(input.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(input.headers ?? {}) }, ...(input.body !== undefined ? { body: JSON.stringify(input.body) } : {}), ...(input.query ? { query: input.query } : {}) },
+    {
+      method: route.method,
+      path,
+      headers: { ...(input.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(input.headers ?? {}) },
+      ...(input.body !== undefined ? { body: JSON.stringify(input.body) } : {}),
+      ...(input.query ? { query: input.query } : {}),
+    },
     input.params ?? {},
     toAuthorizerContext(who),
   );
@@ -61,7 +71,14 @@ describe('submission: bad input is a 4xx naming the field, and nothing is queued
   it('preflight returns the profile and plan and persists nothing', async () => {
     const r = await call(api.preflightRoute, alice, { body: { adapter: 'training', spec: { numGpus: 2 } } });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ adapter: 'training', accepted: true, profile: { numGpus: 2, minVramGb: 40 }, plan: { strategy: 'ddp' }, resources: { cpuUnits: 1024, memoryMb: 2048, timeoutMs: 3_600_000, network: 'none' }, gpuMinutes: 120 });
+    expect(r.body).toMatchObject({
+      adapter: 'training',
+      accepted: true,
+      profile: { numGpus: 2, minVramGb: 40 },
+      plan: { strategy: 'ddp' },
+      resources: { cpuUnits: 1024, memoryMb: 2048, timeoutMs: 3_600_000, network: 'none' },
+      gpuMinutes: 120,
+    });
     expect(await h.visible('jobSteps')).toBe(0);
     expect((await tenantJobs(h.d.store, alice.tenant, 10)).jobs).toEqual([]);
     const bad = await call(api.preflightRoute, alice, { body: { adapter: 'nope' } });
@@ -82,7 +99,7 @@ describe('ownership and the job views', () => {
     await h.waitTerminal(jobId);
   });
 
-  it("the owner sees the job, its status, attestations and listing", async () => {
+  it('the owner sees the job, its status, attestations and listing', async () => {
     const got = await call(api.getJobRoute, alice, { params: { id: jobId } });
     expect(got.body).toMatchObject({ jobId, status: 'COMPLETED', attested: { creation: true, deletion: true } });
     expect((await call(api.jobStatusRoute, alice, { params: { id: jobId } })).body).toMatchObject({ status: 'COMPLETED', terminal: true });
@@ -110,7 +127,10 @@ describe('ownership and the job views', () => {
   it('another buyer lists nothing; a malformed id or cursor is a 400', async () => {
     expect((await call(api.listJobsRoute, bob)).body.jobs).toEqual([]);
     expect((await call(api.getJobRoute, alice, { params: { id: 'job_nope' } })).body.code).toBe('validation_failed');
-    expect((await call(api.listJobsRoute, alice, { query: { cursor: 'garbage' } })).body).toMatchObject({ code: 'validation_failed', issues: [{ path: 'query.cursor' }] });
+    expect((await call(api.listJobsRoute, alice, { query: { cursor: 'garbage' } })).body).toMatchObject({
+      code: 'validation_failed',
+      issues: [{ path: 'query.cursor' }],
+    });
   });
 
   it('cancelling an ended job → 409 job_not_cancellable', async () => {

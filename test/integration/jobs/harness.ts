@@ -81,8 +81,17 @@ export async function jobsHarness(opts: { agents?: number; maxAgents?: number; s
     const name = `agent-${i}`;
     const identity = `ari${i}.agentplatform@`;
     mkdirSync(join(dir, 'agents', name), { recursive: true, mode: 0o700 });
-    writeFileSync(join(dir, 'agents', name, 'keys.json'), JSON.stringify({ wif: encodeWif(secret), identity, publicKey: signer.publicKeyHex }), { mode: 0o600 });
-    await putAgent(d.store, { name, identity, publicKey: signer.publicKeyHex, ownerId: 'prn_provider', tenant: 'provider', registeredAt: new Date(env.clock.nowMs()).toISOString() });
+    writeFileSync(join(dir, 'agents', name, 'keys.json'), JSON.stringify({ wif: encodeWif(secret), identity, publicKey: signer.publicKeyHex }), {
+      mode: 0o600,
+    });
+    await putAgent(d.store, {
+      name,
+      identity,
+      publicKey: signer.publicKeyHex,
+      ownerId: 'prn_provider',
+      tenant: 'provider',
+      registeredAt: new Date(env.clock.nowMs()).toISOString(),
+    });
     agents.push({ name, identity, publicKey: signer.publicKeyHex });
   }
   for (let i = 1; i <= (opts.agents ?? 9); i++) await addAgent(i);
@@ -94,7 +103,17 @@ export async function jobsHarness(opts: { agents?: number; maxAgents?: number; s
     taskEvents: (e) => task(e, {} as never),
   };
   const toEvent = (msgs: { id: string; body: string }[]): SQSEvent => ({
-    Records: msgs.map((m) => ({ messageId: m.id, receiptHandle: m.id, body: m.body, attributes: {} as never, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn', awsRegion: 'us-east-1' })),
+    Records: msgs.map((m) => ({
+      messageId: m.id,
+      receiptHandle: m.id,
+      body: m.body,
+      attributes: {} as never,
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn',
+      awsRegion: 'us-east-1',
+    })),
   });
 
   async function take(queue: QueueId): Promise<Message[]> {
@@ -110,7 +129,8 @@ export async function jobsHarness(opts: { agents?: number; maxAgents?: number; s
       n += msgs.length;
       const res = await handlers[q](toEvent(msgs.map((m) => ({ id: m.MessageId!, body: m.Body ?? '' }))));
       const failed = new Set(res.batchItemFailures.map((f) => f.itemIdentifier));
-      for (const m of msgs) if (!failed.has(m.MessageId!)) await env.sqs.send(new DeleteMessageCommand({ QueueUrl: env.queues![q], ReceiptHandle: m.ReceiptHandle! }));
+      for (const m of msgs)
+        if (!failed.has(m.MessageId!)) await env.sqs.send(new DeleteMessageCommand({ QueueUrl: env.queues![q], ReceiptHandle: m.ReceiptHandle! }));
     }
     return n;
   }
@@ -136,15 +156,20 @@ export async function jobsHarness(opts: { agents?: number; maxAgents?: number; s
     take,
     deliver: (q, bodies) => handlers[q](toEvent(bodies.map((b, i) => ({ id: `m${i}`, body: JSON.stringify(b) })))),
     async visible(q) {
-      const out = await env.sqs.send(new GetQueueAttributesCommand({ QueueUrl: env.queues![q], AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+      const out = await env.sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: env.queues![q], AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      );
       return Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
     },
     async waitTerminal(jobId, timeoutMs) {
       let job: Job | null = null;
-      await pumpUntil(async () => {
-        job = await getJob(d.store, jobId);
-        return Boolean(job && isTerminal(job.status));
-      }, timeoutMs ? { timeoutMs } : {});
+      await pumpUntil(
+        async () => {
+          job = await getJob(d.store, jobId);
+          return Boolean(job && isTerminal(job.status));
+        },
+        timeoutMs ? { timeoutMs } : {},
+      );
       return job!;
     },
     jobEvents: (jobId) => bus!.events.filter((e) => e.detail.jobId === jobId && e['detail-type'] === 'Job State Changed'),

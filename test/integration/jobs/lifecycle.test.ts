@@ -120,7 +120,9 @@ describe('duplicate and reordered task events', () => {
   it('events delivered newest first still end the job once; replays change nothing', async () => {
     const { jobId } = await submitJob(h.d, buyer, shell('sleep 0.1'));
     // Run the steps only; hold the task events until the container has stopped.
-    await h.pumpUntil(async () => (await getJob(h.d.store, jobId))!.status === 'LAUNCHING' && Boolean((await getJob(h.d.store, jobId))!.containerId), { only: ['jobSteps'] });
+    await h.pumpUntil(async () => (await getJob(h.d.store, jobId))!.status === 'LAUNCHING' && Boolean((await getJob(h.d.store, jobId))!.containerId), {
+      only: ['jobSteps'],
+    });
     const containerId = (await getJob(h.d.store, jobId))!.containerId!;
     await h.driver.waitStopped(containerId);
     const held = [];
@@ -177,28 +179,33 @@ describe('duplicate and reordered task events', () => {
 
 describe('fault injection: killed between a state write and its event', () => {
   const EXPECTED = ['null→PENDING', 'PENDING→PROFILING', 'PROFILING→ALLOCATING', 'ALLOCATING→LAUNCHING', 'LAUNCHING→RUNNING', 'RUNNING→COMPLETED'];
-  it.each(['publish:PROFILING', 'publish:RUNNING', 'publish:COMPLETED'])('crash at %s → the event stays staged, the sweep publishes it: every change reported exactly once', async (point) => {
-    const crashes = await crashOnceAt(point);
-    const { sweep } = await import('../../../functions/jobs/usecases/sweep.ts');
-    const { staleOutbox } = await import('../../../functions/jobs/store/outbox-store.ts');
-    const { jobId } = await submitJob(h.d, buyer, shell('true', { timeoutMs: 600_000 }));
-    const to = point.slice('publish:'.length);
-    // Run until the crash has happened and nothing else moves.
-    await h.pumpUntil(async () => crashes() === 1 && (await h.pumpOnce()) === 0);
-    expect(h.jobEvents(jobId).filter((e) => e.detail.to === to)).toEqual([]);
-    const staged = await staleOutbox(h.d.store, Number.MAX_SAFE_INTEGER);
-    expect(staged.map((e) => `${e.detail.from}→${e.detail.to}`)).toEqual([`${to === 'PROFILING' ? 'PENDING' : to === 'RUNNING' ? 'LAUNCHING' : 'RUNNING'}→${to}`]);
-    // Too fresh for the sweep: its writer may still be publishing.
-    expect((await sweep(h.d)).republished).toEqual([]);
-    h.env.clock.advance(h.d.cfg.staleStepMs + 1);
-    expect((await sweep(h.d)).republished).toEqual([staged[0]!.id]);
-    const job = await h.waitTerminal(jobId);
-    expect(job.status).toBe('COMPLETED');
-    const seen = h.jobEvents(jobId).map((e) => `${e.detail.from}→${e.detail.to}`);
-    expect([...seen].sort()).toEqual([...EXPECTED].sort());
-    expect(new Set(h.jobEvents(jobId).map((e) => e.detail.eventId)).size).toBe(EXPECTED.length);
-    expect(await staleOutbox(h.d.store, Number.MAX_SAFE_INTEGER)).toEqual([]);
-  });
+  it.each(['publish:PROFILING', 'publish:RUNNING', 'publish:COMPLETED'])(
+    'crash at %s → the event stays staged, the sweep publishes it: every change reported exactly once',
+    async (point) => {
+      const crashes = await crashOnceAt(point);
+      const { sweep } = await import('../../../functions/jobs/usecases/sweep.ts');
+      const { staleOutbox } = await import('../../../functions/jobs/store/outbox-store.ts');
+      const { jobId } = await submitJob(h.d, buyer, shell('true', { timeoutMs: 600_000 }));
+      const to = point.slice('publish:'.length);
+      // Run until the crash has happened and nothing else moves.
+      await h.pumpUntil(async () => crashes() === 1 && (await h.pumpOnce()) === 0);
+      expect(h.jobEvents(jobId).filter((e) => e.detail.to === to)).toEqual([]);
+      const staged = await staleOutbox(h.d.store, Number.MAX_SAFE_INTEGER);
+      expect(staged.map((e) => `${e.detail.from}→${e.detail.to}`)).toEqual([
+        `${to === 'PROFILING' ? 'PENDING' : to === 'RUNNING' ? 'LAUNCHING' : 'RUNNING'}→${to}`,
+      ]);
+      // Too fresh for the sweep: its writer may still be publishing.
+      expect((await sweep(h.d)).republished).toEqual([]);
+      h.env.clock.advance(h.d.cfg.staleStepMs + 1);
+      expect((await sweep(h.d)).republished).toEqual([staged[0]!.id]);
+      const job = await h.waitTerminal(jobId);
+      expect(job.status).toBe('COMPLETED');
+      const seen = h.jobEvents(jobId).map((e) => `${e.detail.from}→${e.detail.to}`);
+      expect([...seen].sort()).toEqual([...EXPECTED].sort());
+      expect(new Set(h.jobEvents(jobId).map((e) => e.detail.eventId)).size).toBe(EXPECTED.length);
+      expect(await staleOutbox(h.d.store, Number.MAX_SAFE_INTEGER)).toEqual([]);
+    },
+  );
 });
 
 describe('fault injection: the step consumer killed between two steps', () => {
@@ -217,7 +224,10 @@ describe('fault injection: the step consumer killed between two steps', () => {
     expect(job.status).toBe('COMPLETED');
     expect(verify(job).ok).toBe(true);
     // The original message, redelivered late, changes nothing.
-    await h.deliver('jobSteps', [{ kind: 'advance', jobId, from: 'PENDING' }, { kind: 'advance', jobId, from: stuck.status }]);
+    await h.deliver('jobSteps', [
+      { kind: 'advance', jobId, from: 'PENDING' },
+      { kind: 'advance', jobId, from: stuck.status },
+    ]);
     expect(terminalEvents(jobId)).toHaveLength(1);
     expect(await poolActive(h.d.store)).toBe(0);
   });
@@ -241,7 +251,7 @@ describe('fault injection: the step consumer killed between two steps', () => {
   });
 
   it('crash after the container started but before it was recorded: task events still attest and end it', async () => {
-        let once = false;
+    let once = false;
     h.setFault((p) => {
       if (p === 'after-launch' && !once) {
         once = true;

@@ -32,7 +32,16 @@ async function runPool(agents: number, maxAgents: number, jobs: number) {
   });
   let maxPool = 0;
   const ids: string[] = [];
-  for (let i = 0; i < jobs; i++) ids.push((await submitJob(h.d, buyer, { adapter: 'render', spec: { frames: 1, numGpus: 0, image: 'local/sandbox', command: ['sh', '-c', 'sleep 0.3'] }, memoryMb: 128 })).jobId);
+  for (let i = 0; i < jobs; i++)
+    ids.push(
+      (
+        await submitJob(h.d, buyer, {
+          adapter: 'render',
+          spec: { frames: 1, numGpus: 0, image: 'local/sandbox', command: ['sh', '-c', 'sleep 0.3'] },
+          memoryMb: 128,
+        })
+      ).jobId,
+    );
   await h.pumpUntil(
     async () => {
       maxPool = Math.max(maxPool, await poolActive(h!.d.store));
@@ -49,7 +58,9 @@ async function runPool(agents: number, maxAgents: number, jobs: number) {
     { timeoutMs: 60_000 },
   );
   const finals = await Promise.all(ids.map((id) => getJob(h!.d.store, id)));
-  const fromQueue = h.bus.events.filter((e) => e['detail-type'] === 'Job State Changed' && e.detail.from === 'QUEUED' && e.detail.to === 'LAUNCHING').map((e) => String(e.detail.jobId));
+  const fromQueue = h.bus.events
+    .filter((e) => e['detail-type'] === 'Job State Changed' && e.detail.from === 'QUEUED' && e.detail.to === 'LAUNCHING')
+    .map((e) => String(e.detail.jobId));
   return { finals, maxLive, maxPool, sharedAgent, fromQueue, queued: h.bus.events.filter((e) => e.detail.to === 'QUEUED').length };
 }
 
@@ -86,7 +97,7 @@ describe('agent pool', () => {
 
   it('a launch failure inside dispatch does not nest a second dispatch: the same loop goes on to the next queued job', async () => {
     h = await jobsHarness({ agents: 0, maxAgents: 1, config: { quota: { maxActiveJobs: 1000, maxActiveGpuMinutes: 1_000_000 } } });
-        let depth = 0;
+    let depth = 0;
     let deepest = 0;
     let dispatches = 0;
     h!.setFault((p) => {
@@ -95,7 +106,8 @@ describe('agent pool', () => {
         deepest = Math.max(deepest, ++depth);
       } else if (p === 'dispatch:exit') depth--;
     });
-    const job = (numGpus: number) => submitJob(h!.d, buyer, { adapter: 'render', spec: { frames: 1, numGpus, image: 'local/sandbox', command: ['true'] }, memoryMb: 128 });
+    const job = (numGpus: number) =>
+      submitJob(h!.d, buyer, { adapter: 'render', spec: { frames: 1, numGpus, image: 'local/sandbox', command: ['true'] }, memoryMb: 128 });
     // No agent yet: all three queue. The sandbox has no GPUs, so a GPU job's launch fails for
     // real (capacity_unavailable) after it claimed the agent.
     const jobs = [await job(1), await job(1), await job(0)];

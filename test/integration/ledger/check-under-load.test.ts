@@ -6,7 +6,14 @@ import { checkLedger } from '../../../functions/ledger/index.ts';
 it('a check taken while transfers commit does not report a violation', async () => {
   const env = await testEnv();
   const ledger = ledgerFor(env.rt);
-  for (let u = 0; u < 8; u++) await ledger.transfer({ key: `m${u}`, requestHash: 'h', postings: [{ from: account.mint, to: account.user(`u${u}`), amount: 1_000_000_000n }], memo: '', result: null });
+  for (let u = 0; u < 8; u++)
+    await ledger.transfer({
+      key: `m${u}`,
+      requestHash: 'h',
+      postings: [{ from: account.mint, to: account.user(`u${u}`), amount: 1_000_000_000n }],
+      memo: '',
+      result: null,
+    });
   let done = false;
   let n = 0;
   const busy = new Set<string>([account.platform]);
@@ -42,12 +49,25 @@ it('a check taken while transfers commit does not report a violation', async () 
   await Promise.all(writers);
   expect(overlapped).toBe(4);
   for (const r of reports) {
-    expect(r.violations, JSON.stringify({ ...r, mintedNet: String(r.mintedNet), held: String(r.held), total: String(r.total), differences: r.differences.length, unbalancedTransfers: r.unbalancedTransfers.map((t) => [t.transferId, String(t.sum)]), negative: r.negative.map((x) => [x.account, String(x.balance)]) })).toBe(0);
+    expect(
+      r.violations,
+      JSON.stringify({
+        ...r,
+        mintedNet: String(r.mintedNet),
+        held: String(r.held),
+        total: String(r.total),
+        differences: r.differences.length,
+        unbalancedTransfers: r.unbalancedTransfers.map((t) => [t.transferId, String(t.sum)]),
+        negative: r.negative.map((x) => [x.account, String(x.balance)]),
+      }),
+    ).toBe(0);
     // Only accounts the writers hit back to back may be too busy to verify.
     expect(r.unverified.filter((a) => !busy.has(a))).toEqual([]);
   }
   // The scans did see transfers half-way; the re-checks explained them.
-  console.info(`transfers during checks: ${n}; cleared per check: ${reports.map((r) => r.cleared).join(', ')}; unverified: ${reports.map((r) => r.unverified.length).join(', ')}`);
+  console.info(
+    `transfers during checks: ${n}; cleared per check: ${reports.map((r) => r.cleared).join(', ')}; unverified: ${reports.map((r) => r.unverified.length).join(', ')}`,
+  );
   // And once writes stop, the scan alone is clean.
   const quiet = await checkLedger(env.rt.doc, env.rt.table('ledger'));
   expect(quiet).toMatchObject({ ok: true, violations: 0, cleared: 0, total: 0n });

@@ -14,7 +14,13 @@ let ledger: Ledger;
 beforeAll(async () => {
   env = await testEnv();
   ledger = ledgerFor(env.rt);
-  await ledger.transfer({ key: 'm1', requestHash: 'h', postings: [{ from: account.mint, to: account.user('a'), amount: 100_000_000n }], memo: 'm', result: null });
+  await ledger.transfer({
+    key: 'm1',
+    requestHash: 'h',
+    postings: [{ from: account.mint, to: account.user('a'), amount: 100_000_000n }],
+    memo: 'm',
+    result: null,
+  });
   await ledger.transfer({
     key: 't1',
     requestHash: 'h',
@@ -29,7 +35,12 @@ beforeAll(async () => {
 });
 
 const table = () => env.rt.table('ledger');
-const runSchedule = () => checkSchedule.with(env.compositions.ledger)(scheduledEvent('ledger-check', env.clock.nowMs()), lambdaContext('ledger-check')) as Promise<{ ok: boolean; violations: number; differences: unknown[] }>;
+const runSchedule = () =>
+  checkSchedule.with(env.compositions.ledger)(scheduledEvent('ledger-check', env.clock.nowMs()), lambdaContext('ledger-check')) as Promise<{
+    ok: boolean;
+    violations: number;
+    differences: unknown[];
+  }>;
 
 describe('the conservation checker', () => {
   it('passes a healthy ledger: everything held equals minted − burned', async () => {
@@ -40,7 +51,12 @@ describe('the conservation checker', () => {
 
   it('finds a deliberately corrupted balance and names the account, stored and rebuilt', async () => {
     await env.rt.doc.send(
-      new UpdateCommand({ TableName: table(), Key: { pk: 'ACCT#escrow:rc_1', sk: 'SHARD#00' }, UpdateExpression: 'ADD balance :one', ExpressionAttributeValues: { ':one': 1n } }),
+      new UpdateCommand({
+        TableName: table(),
+        Key: { pk: 'ACCT#escrow:rc_1', sk: 'SHARD#00' },
+        UpdateExpression: 'ADD balance :one',
+        ExpressionAttributeValues: { ':one': 1n },
+      }),
     );
     const r = await checkLedger(env.rt.doc, table(), { attempts: 2, pauseMs: 10 });
     expect(r.ok).toBe(false);
@@ -57,13 +73,29 @@ describe('the conservation checker', () => {
     expect(scheduled.differences).toEqual([{ account: 'escrow:rc_1', stored: '50.000001', rebuilt: '50.000000' }]);
     // Repair, for the next case.
     await env.rt.doc.send(
-      new UpdateCommand({ TableName: table(), Key: { pk: 'ACCT#escrow:rc_1', sk: 'SHARD#00' }, UpdateExpression: 'ADD balance :m', ExpressionAttributeValues: { ':m': -1n } }),
+      new UpdateCommand({
+        TableName: table(),
+        Key: { pk: 'ACCT#escrow:rc_1', sk: 'SHARD#00' },
+        UpdateExpression: 'ADD balance :m',
+        ExpressionAttributeValues: { ':m': -1n },
+      }),
     );
   });
 
   it('finds a forged entry whose transfer does not balance', async () => {
     await env.rt.doc.send(
-      new PutCommand({ TableName: table(), Item: { pk: 'XFER#txn_forged', sk: 'ENTRY#user:a', account: 'user:a', transferId: 'txn_forged', delta: 7n, gsi1pk: 'ENTRIES#user:a', gsi1sk: 'txn_forged' } }),
+      new PutCommand({
+        TableName: table(),
+        Item: {
+          pk: 'XFER#txn_forged',
+          sk: 'ENTRY#user:a',
+          account: 'user:a',
+          transferId: 'txn_forged',
+          delta: 7n,
+          gsi1pk: 'ENTRIES#user:a',
+          gsi1sk: 'txn_forged',
+        },
+      }),
     );
     const r = await checkLedger(env.rt.doc, table(), { attempts: 2, pauseMs: 10 });
     expect(r.unbalancedTransfers).toEqual([{ transferId: 'txn_forged', sum: 7n }]);

@@ -53,7 +53,7 @@ describe.each(SEEDS)('ledger under injected faults, seed %i', (seed) => {
     // The faults follow the seed too, so one seed reproduces the whole run.
     const f = injectFaults(env.ddb, { random: seededPrng(seed ^ 0xfa017), beforeRate: 0.3, afterRate: 0.2 });
     faults = f;
-    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     const tag = `s${seed}`;
     const ledger = new Ledger({
       doc: env.rt.doc,
@@ -82,7 +82,18 @@ describe.each(SEEDS)('ledger under injected faults, seed %i', (seed) => {
       memo: `step ${i}`,
       result: { step: i },
       // A caller's own write (as an RC put would be), which must commit exactly when the money does.
-      extra: [{ label: 'rc:create', item: { Put: { TableName: env.rt.table('ledger'), Item: { pk: `RC#${tag}:${i}`, sk: 'RC', key: `${tag}:${i}` }, ConditionExpression: 'attribute_not_exists(pk)' } } }],
+      extra: [
+        {
+          label: 'rc:create',
+          item: {
+            Put: {
+              TableName: env.rt.table('ledger'),
+              Item: { pk: `RC#${tag}:${i}`, sk: 'RC', key: `${tag}:${i}` },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        },
+      ],
     });
 
     try {
@@ -103,7 +114,8 @@ describe.each(SEEDS)('ledger under injected faults, seed %i', (seed) => {
           const cap = bal(from) > 0n ? bal(from) : 1_000_000n;
           const amount = rnd() < 0.85 ? 1n + BigInt(Math.floor(rnd() * Number(cap))) : cap + 1n + BigInt(Math.floor(rnd() * 1000));
           const postings: Posting[] = [{ from, to, amount }];
-          if (rnd() < 0.3) postings.push({ from, to: account.platform === from ? pick(users) : account.platform, amount: 1n + BigInt(Math.floor(rnd() * 1000)) });
+          if (rnd() < 0.3)
+            postings.push({ from, to: account.platform === from ? pick(users) : account.platform, amount: 1n + BigInt(Math.floor(rnd() * 1000)) });
           req = request(i, postings);
         } else if (roll < 0.9) {
           kind = 'replay';
@@ -178,7 +190,13 @@ async function itemsWithPrefix(prefix: string): Promise<string[]> {
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await env.rt.doc.send(
-      new ScanCommand({ TableName: env.rt.table('ledger'), ConsistentRead: true, FilterExpression: 'begins_with(pk, :p)', ExpressionAttributeValues: { ':p': prefix }, ExclusiveStartKey }),
+      new ScanCommand({
+        TableName: env.rt.table('ledger'),
+        ConsistentRead: true,
+        FilterExpression: 'begins_with(pk, :p)',
+        ExpressionAttributeValues: { ':p': prefix },
+        ExclusiveStartKey,
+      }),
     );
     for (const it of page.Items ?? []) keys.push(String(it.key));
     ExclusiveStartKey = page.LastEvaluatedKey;

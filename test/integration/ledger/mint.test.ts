@@ -13,7 +13,13 @@ beforeAll(async () => {
 });
 
 const owe = (user: string, amount: bigint) =>
-  ledger.transfer({ key: `owe:${user}:${amount}`, requestHash: 'h', postings: [{ from: account.arrears(user), to: account.provider('p1'), amount }], memo: 'spot remainder', result: null });
+  ledger.transfer({
+    key: `owe:${user}:${amount}`,
+    requestHash: 'h',
+    postings: [{ from: account.arrears(user), to: account.provider('p1'), amount }],
+    memo: 'spot remainder',
+    result: null,
+  });
 
 describe('mint', () => {
   it('concurrent top-ups settle arrears exactly once: never past zero', async () => {
@@ -47,7 +53,9 @@ describe('mint', () => {
     await owe('debtor3', 5n);
     const u = account.user('debtor3');
     await ledger.transfer({ key: 'fund-debtor3', requestHash: 'h', postings: [{ from: account.mint, to: u, amount: 100n }], memo: '', result: null });
-    const err = await ledger.transfer({ key: 'overpay', requestHash: 'h', postings: [{ from: u, to: account.arrears('debtor3'), amount: 6n }], memo: '', result: null }).catch((e: unknown) => e);
+    const err = await ledger
+      .transfer({ key: 'overpay', requestHash: 'h', postings: [{ from: u, to: account.arrears('debtor3'), amount: 6n }], memo: '', result: null })
+      .catch((e: unknown) => e);
     expect((err as AppError).code).toBe('conflict');
     expect(await ledger.balance(account.arrears('debtor3'))).toBe(-5n);
   });

@@ -93,7 +93,9 @@ describe('guard', () => {
     const err = await ledger
       .transfer(
         req(uniq('x:'), [{ from: account.user(u), to: account.platform, amount: 1n }], {
-          extra: [{ label: 'rc:create', item: { Put: { TableName: table, Item: { pk: `TEST#${u}`, sk: 'X' }, ConditionExpression: 'attribute_not_exists(pk)' } } }],
+          extra: [
+            { label: 'rc:create', item: { Put: { TableName: table, Item: { pk: `TEST#${u}`, sk: 'X' }, ConditionExpression: 'attribute_not_exists(pk)' } } },
+          ],
         }),
       )
       .catch((e: unknown) => e);
@@ -175,7 +177,9 @@ describe('concurrency', () => {
     const u = uniq('u');
     await mint(u, 10_000_000n);
     const results = await Promise.allSettled(
-      Array.from({ length: 40 }, (_, i) => ledger.transfer(req(`race:${u}:${i}`, [{ from: account.user(u), to: account.escrow(`rc_${u}_${i}`), amount: 1_000_000n }]))),
+      Array.from({ length: 40 }, (_, i) =>
+        ledger.transfer(req(`race:${u}:${i}`, [{ from: account.user(u), to: account.escrow(`rc_${u}_${i}`), amount: 1_000_000n }])),
+      ),
     );
     const ok = results.filter((r) => r.status === 'fulfilled');
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -238,7 +242,17 @@ describe('sharded hot accounts', () => {
       pages++;
     } while (cursor && pages < 20);
     expect(seen).toEqual(ids);
-    const partitions = new Set((await env.rt.doc.send(new ScanCommand({ TableName: env.rt.table('ledger'), FilterExpression: 'account = :a AND begins_with(sk, :e)', ExpressionAttributeValues: { ':a': p, ':e': 'ENTRY#' } }))).Items!.map((i) => i.gsi1pk));
+    const partitions = new Set(
+      (
+        await env.rt.doc.send(
+          new ScanCommand({
+            TableName: env.rt.table('ledger'),
+            FilterExpression: 'account = :a AND begins_with(sk, :e)',
+            ExpressionAttributeValues: { ':a': p, ':e': 'ENTRY#' },
+          }),
+        )
+      ).Items!.map((i) => i.gsi1pk),
+    );
     expect(partitions.size).toBeGreaterThan(1);
     expect([...partitions].every((k) => /^ENTRIES#provider:prov\d+#0[0-7]$/.test(String(k)))).toBe(true);
   });
@@ -250,7 +264,12 @@ describe('sharded hot accounts', () => {
     const u = uniq('u');
     await mint(u, 5_000_000n);
     counter.arm();
-    await counted.transfer(req(uniq('job:'), [{ from: account.user(u), to: account.provider('hot'), amount: 1_000_000n }, { from: account.user(u), to: account.platform, amount: 10n }]));
+    await counted.transfer(
+      req(uniq('job:'), [
+        { from: account.user(u), to: account.provider('hot'), amount: 1_000_000n },
+        { from: account.user(u), to: account.platform, amount: 10n },
+      ]),
+    );
     await counted.transfer(req(uniq('job:'), [{ from: account.user(u), to: account.escrow(`rc_${u}`), amount: 1_000_000n }]));
     await counted.transfer(req(uniq('job:'), [{ from: account.escrow(`rc_${u}`), to: account.provider('hot'), amount: 400_000n }]));
     expect(counter.stats.calls).toBe(3);
@@ -259,7 +278,13 @@ describe('sharded hot accounts', () => {
   });
 
   it('honours a custom shard count', async () => {
-    const custom = new Ledger({ doc: env.rt.doc, table: env.rt.table('ledger'), clock: env.clock, ids: env.rt.ids, shardsFor: (a) => (a.startsWith('provider:') ? 3 : 1) });
+    const custom = new Ledger({
+      doc: env.rt.doc,
+      table: env.rt.table('ledger'),
+      clock: env.clock,
+      ids: env.rt.ids,
+      shardsFor: (a) => (a.startsWith('provider:') ? 3 : 1),
+    });
     const p = account.provider(uniq('prov'));
     expect(await custom.shardBalances(p)).toEqual([0n, 0n, 0n]);
   });
@@ -269,7 +294,12 @@ describe('the transfer header', () => {
   const itemsOf = async (transferId: string) =>
     (
       await env.rt.doc.send(
-        new QueryCommand({ TableName: env.rt.table('ledger'), KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': `XFER#${transferId}` }, ConsistentRead: true }),
+        new QueryCommand({
+          TableName: env.rt.table('ledger'),
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': `XFER#${transferId}` },
+          ConsistentRead: true,
+        }),
       )
     ).Items ?? [];
 

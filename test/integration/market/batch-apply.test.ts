@@ -62,7 +62,9 @@ describe('a batch is covered as its jobs applied one by one', () => {
       expect(r.status).toBe(200);
       singles.push(r.body);
     }
-    const batch = await call(api.jobsApplyBatchRoute, OPERATOR, { body: { userId: 'batch-user', providerId: PROVIDER, jobs: SIZES.map((scu, i) => ({ jobId: `bat-${i}`, scu })) } });
+    const batch = await call(api.jobsApplyBatchRoute, OPERATOR, {
+      body: { userId: 'batch-user', providerId: PROVIDER, jobs: SIZES.map((scu, i) => ({ jobId: `bat-${i}`, scu })) },
+    });
     expect(batch.status).toBe(200);
     const results = batch.body.jobs as Record<string, unknown>[];
     expect(results.map((r) => r.jobId)).toEqual(SIZES.map((_, i) => `bat-${i}`));
@@ -73,7 +75,10 @@ describe('a batch is covered as its jobs applied one by one', () => {
     expect(results.map((r) => r.spotScu)).toEqual([0, 0, 0, 0, 2, 2]);
     expect(parseAcu(String(results[4]!.arrears)) + parseAcu(String(results[5]!.arrears))).toBeGreaterThan(0n);
 
-    for (const [user, rcIds] of [['seq-user', one], ['batch-user', two]] as const) {
+    for (const [user, rcIds] of [
+      ['seq-user', one],
+      ['batch-user', two],
+    ] as const) {
       for (const rcId of rcIds) {
         const pos = await call(api.positionRoute, principal(user), { params: { rcId } });
         expect(pos.body.reservation).toMatchObject({ usedScu: 10, status: 'FULLY_USED', escrow: '0.000000' });
@@ -81,7 +86,9 @@ describe('a batch is covered as its jobs applied one by one', () => {
       }
     }
     const positions = async (user: string, rcId: string) =>
-      ((await call(api.positionRoute, principal(user), { params: { rcId } })).body.allocations as { jobId: string; scu: number }[]).map((a) => `${a.jobId.slice(4)}:${a.scu}`).sort();
+      ((await call(api.positionRoute, principal(user), { params: { rcId } })).body.allocations as { jobId: string; scu: number }[])
+        .map((a) => `${a.jobId.slice(4)}:${a.scu}`)
+        .sort();
     expect(await positions('batch-user', two[1]!)).toEqual(await positions('seq-user', one[1]!));
     expect(await userBalance(rt, 'batch-user')).toBe(0n);
     expect(await balanceOf(rt, account.arrears('batch-user'))).toBe(await balanceOf(rt, account.arrears('seq-user')));
@@ -136,7 +143,14 @@ describe('each job id is applied once', () => {
     await call(api.jobApplyRoute, OPERATOR, { body: { jobId: 'clash-0', userId: 'clash-user', providerId: PROVIDER, scu: 2 } });
     const items = (await marketItems(rt)).length;
     const r = await call(api.jobsApplyBatchRoute, OPERATOR, {
-      body: { userId: 'clash-user', providerId: PROVIDER, jobs: [{ jobId: 'clash-1', scu: 1 }, { jobId: 'clash-0', scu: 3 }] },
+      body: {
+        userId: 'clash-user',
+        providerId: PROVIDER,
+        jobs: [
+          { jobId: 'clash-1', scu: 1 },
+          { jobId: 'clash-0', scu: 3 },
+        ],
+      },
     });
     expect(r).toMatchObject({ status: 409, body: { code: 'exists_with_different_payload' } });
     expect(String(r.body.detail)).toContain('clash-0');
@@ -150,7 +164,9 @@ describe('each job id is applied once', () => {
     const pool = Array.from({ length: 8 }, (_, i) => ({ jobId: `race-${i}`, scu: 1 + (i % 3) }));
     // Eight requests, each holding a window of four jobs: every job is in up to four of them.
     const windows = Array.from({ length: 8 }, (_, k) => [0, 1, 2, 3].map((d) => pool[(k + d) % pool.length]!));
-    const res = await Promise.all(windows.map((jobs) => call(api.jobsApplyBatchRoute, OPERATOR, { body: { userId: 'race-user', providerId: PROVIDER, jobs } })));
+    const res = await Promise.all(
+      windows.map((jobs) => call(api.jobsApplyBatchRoute, OPERATOR, { body: { userId: 'race-user', providerId: PROVIDER, jobs } })),
+    );
     expect(res.map((r) => r.status)).toEqual(windows.map(() => 200));
     const answers = res.flatMap((r) => r.body.jobs as { jobId: string; replayed: boolean; totalScu: number; coveredScu: number }[]);
     for (const job of pool) {
@@ -170,8 +186,29 @@ describe('bad batches', () => {
   it.each([
     ['too many jobs', OPERATOR, { userId: 'bad-user', providerId: PROVIDER, jobs: many }, 400, 'validation_failed', 'body.jobs'],
     ['no jobs', OPERATOR, { userId: 'bad-user', providerId: PROVIDER, jobs: [] }, 400, 'validation_failed', 'body.jobs'],
-    ['a job twice', OPERATOR, { userId: 'bad-user', providerId: PROVIDER, jobs: [{ jobId: 'x-1', scu: 1 }, { jobId: 'x-1', scu: 1 }] }, 400, 'validation_failed', 'body.jobs'],
-    ['scu and runtime', OPERATOR, { userId: 'bad-user', providerId: PROVIDER, jobs: [{ jobId: 'x-2', scu: 1, runtimeSeconds: 5 }] }, 400, 'validation_failed', 'body.jobs.0.scu'],
+    [
+      'a job twice',
+      OPERATOR,
+      {
+        userId: 'bad-user',
+        providerId: PROVIDER,
+        jobs: [
+          { jobId: 'x-1', scu: 1 },
+          { jobId: 'x-1', scu: 1 },
+        ],
+      },
+      400,
+      'validation_failed',
+      'body.jobs',
+    ],
+    [
+      'scu and runtime',
+      OPERATOR,
+      { userId: 'bad-user', providerId: PROVIDER, jobs: [{ jobId: 'x-2', scu: 1, runtimeSeconds: 5 }] },
+      400,
+      'validation_failed',
+      'body.jobs.0.scu',
+    ],
     ['zero SCU', OPERATOR, { userId: 'bad-user', providerId: PROVIDER, jobs: [{ jobId: 'x-3', scu: 0 }] }, 400, 'validation_failed', 'body.jobs.0.scu'],
     ['fractional SCU', OPERATOR, { userId: 'bad-user', providerId: PROVIDER, jobs: [{ jobId: 'x-4', scu: 1.5 }] }, 400, 'validation_failed', 'body.jobs.0.scu'],
     ['unknown provider', OPERATOR, { userId: 'bad-user', providerId: 'nobody', jobs: [{ jobId: 'x-5', scu: 1 }] }, 404, 'unknown_provider', 'body.providerId'],

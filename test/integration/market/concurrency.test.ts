@@ -70,7 +70,9 @@ describe('trade race', () => {
     const res = await Promise.all(buyers.map((b) => call(api.tradeRoute, b, { body: { listingId: l.body.listingId, scu: 3 } })));
     const ok = res.filter((r) => r.status === 201);
     expect(ok).toHaveLength(3);
-    expect(res.filter((r) => r.status !== 201).every((r) => r.status === 409 && ['trade_exceeds_listing', 'listing_not_open'].includes(String(r.body.code)))).toBe(true);
+    expect(
+      res.filter((r) => r.status !== 201).every((r) => r.status === 409 && ['trade_exceeds_listing', 'listing_not_open'].includes(String(r.body.code))),
+    ).toBe(true);
     // The last SCU can still be bought, and then the listing is FILLED.
     const last = await call(api.tradeRoute, buyers[0]!, { body: { listingId: l.body.listingId, scu: 1 } });
     expect(last.body).toMatchObject({ listingScuAvailable: 0, listingStatus: 'FILLED' });
@@ -104,7 +106,10 @@ describe('listing cancel', () => {
     const f = await call(api.listingCreateRoute, seller, { body: { rcId, scu: 2, askPrice: '3' } });
     await topUp(env.rt, 'unlist-buyer', '100');
     expect((await call(api.tradeRoute, principal('unlist-buyer'), { body: { listingId: f.body.listingId, scu: 2 } })).status).toBe(201);
-    expect(await call(api.listingCancelRoute, seller, { params: { id: String(f.body.listingId) } })).toMatchObject({ status: 409, body: { code: 'listing_not_open' } });
+    expect(await call(api.listingCancelRoute, seller, { params: { id: String(f.body.listingId) } })).toMatchObject({
+      status: 409,
+      body: { code: 'listing_not_open' },
+    });
   });
 });
 
@@ -127,7 +132,11 @@ describe('job apply races', () => {
     expect(other).toMatchObject({ status: 409, body: { code: 'exists_with_different_payload' } });
 
     // 10 distinct jobs of 3 SCU race for the 26 SCU left: 26 covered, 4 at spot.
-    const jobs = await Promise.all(Array.from({ length: 10 }, (_, i) => call(api.jobApplyRoute, OPERATOR, { body: { jobId: `job-race-${i}`, userId: 'jobber', providerId: 'iota', scu: 3 } })));
+    const jobs = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        call(api.jobApplyRoute, OPERATOR, { body: { jobId: `job-race-${i}`, userId: 'jobber', providerId: 'iota', scu: 3 } }),
+      ),
+    );
     expect(jobs.every((r) => r.status === 200)).toBe(true);
     expect(jobs.reduce((s, r) => s + Number(r.body.coveredScu), 0)).toBe(26);
     expect(jobs.reduce((s, r) => s + Number(r.body.spotScu), 0)).toBe(4);
@@ -197,7 +206,11 @@ describe('expiry races', () => {
     await call(api.jobApplyRoute, OPERATOR, { body: { jobId: 'job-exp', userId: 'expirer', providerId: 'eta', scu: 9 } });
     const before = await userBalance(rt, 'expirer');
     env.clock.advance(7 * DAY_MS + 1);
-    const [a, b, c] = await Promise.all([expireDue(env.compositions.market), expireDue(env.compositions.market), scheduleHandler.with(env.compositions.market)({} as never, {} as never)]);
+    const [a, b, c] = await Promise.all([
+      expireDue(env.compositions.market),
+      expireDue(env.compositions.market),
+      scheduleHandler.with(env.compositions.market)({} as never, {} as never),
+    ]);
     // Every due RC expired exactly once across the three sweeps.
     const expired = (await marketItems(rt)).filter((i) => i.kind === 'rc' && i.status === 'EXPIRED');
     expect(expired.map((i) => i.rcId)).toContain(rc.rcId);
@@ -208,7 +221,7 @@ describe('expiry races', () => {
     expect(await balanceOf(rt, account.escrow(rc.rcId))).toBe(0n);
     expect((await checkRuntimeLedger(rt)).ok).toBe(true);
   });
-  it('an expired RC gives its SCU back to the provider\'s capacity, once, even under concurrent sweeps', async () => {
+  it("an expired RC gives its SCU back to the provider's capacity, once, even under concurrent sweeps", async () => {
     const rt = env.rt;
     await setCapacity(rt, 'zeta', 'T7D', 12n);
     const buyers = [principal('cap-a'), principal('cap-b')];
@@ -224,7 +237,11 @@ describe('expiry races', () => {
     expect(full.body).toMatchObject({ filledScu: 0, partial: true });
 
     env.clock.advance(7 * DAY_MS + 1);
-    await Promise.all([expireDue(env.compositions.market), expireDue(env.compositions.market), scheduleHandler.with(env.compositions.market)({} as never, {} as never)]);
+    await Promise.all([
+      expireDue(env.compositions.market),
+      expireDue(env.compositions.market),
+      scheduleHandler.with(env.compositions.market)({} as never, {} as never),
+    ]);
     expect(Number(await sold())).toBe(0);
     // The capacity sells again, in full, to someone else.
     const again = await buy(buyers[1]!, 12);

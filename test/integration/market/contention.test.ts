@@ -40,7 +40,14 @@ function addRival(client: DynamoDBClient, rival: DynamoDBClient) {
         for (const w of writesOf(context.commandName, args.input)) {
           const [pk, sk] = [keyString(w.key?.pk), keyString(w.key?.sk)];
           if (w.kind === 'update' && pk?.startsWith('RC#') && sk) {
-            await rival.send(new UpdateItemCommand({ TableName: w.table, Key: { pk: { S: pk }, sk: { S: sk } }, UpdateExpression: 'ADD version :one', ExpressionAttributeValues: { ':one': { N: '1' } } }));
+            await rival.send(
+              new UpdateItemCommand({
+                TableName: w.table,
+                Key: { pk: { S: pk }, sk: { S: sk } },
+                UpdateExpression: 'ADD version :one',
+                ExpressionAttributeValues: { ':one': { N: '1' } },
+              }),
+            );
             bumps++;
           }
         }
@@ -70,7 +77,9 @@ afterEach(() => {
 
 /** Market items (an RC's version aside: the rival moves it) and every balance. */
 async function state() {
-  const items = (await marketItems(env.rt)).filter((i) => i.kind !== 'quote').map((i) => JSON.stringify({ ...i, version: undefined }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+  const items = (await marketItems(env.rt))
+    .filter((i) => i.kind !== 'quote')
+    .map((i) => JSON.stringify({ ...i, version: undefined }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
   return { items: items.sort(), balances: [...(await ledgerFor(env.rt).balances()).entries()].sort() };
 }
 
@@ -79,7 +88,18 @@ describe('a guard that keeps losing is a 409 conflict, and nothing is written', 
     ['trade', () => executeTrade(env.compositions.market, BUYER.id, { listingId, scu: asScu(2n) })],
     ['listing', () => createListing(env.compositions.market, SELLER.id, { rcId, scu: asScu(3n), askMicro: 5_000_000n })],
     ['job apply', () => applyJob(env.compositions.market, { jobId: 'rival-job', userId: SELLER.id, providerId: 'beta', scu: asScu(2n) })],
-    ['job batch', () => applyJobs(env.compositions.market, { userId: SELLER.id, providerId: 'beta', jobs: [{ jobId: 'rival-b1', scu: asScu(1n) }, { jobId: 'rival-b2', scu: asScu(1n) }] })],
+    [
+      'job batch',
+      () =>
+        applyJobs(env.compositions.market, {
+          userId: SELLER.id,
+          providerId: 'beta',
+          jobs: [
+            { jobId: 'rival-b1', scu: asScu(1n) },
+            { jobId: 'rival-b2', scu: asScu(1n) },
+          ],
+        }),
+    ],
     ['listing cancel', () => cancelListing(env.compositions.market, SELLER.id, false, listingId)],
   ] as const)('%s', async (_name, request) => {
     const before = await state();

@@ -62,7 +62,7 @@ describe.each(SEEDS)('market under injected faults, seed %i', (seed) => {
   it('keeps conservation, escrow consistency and exactly-once after every step', async () => {
     const rt = env.rt;
     const rnd = seededPrng(seed);
-    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     const tag = `f${seed}`;
     const users = [0, 1, 2, 3].map((i) => `${tag}u${i}`);
     for (const u of users) await topUp(rt, u, '20000');
@@ -86,7 +86,13 @@ describe.each(SEEDS)('market under injected faults, seed %i', (seed) => {
         f.arm();
         if (roll < 0.25 || rcs.length === 0) {
           const u = pick(users);
-          const q = await untilDefinite(() => createQuote(env.compositions.market, u, { tenor: pick(['T7D', 'T30D'] as const), quantityScu: asScu(BigInt(5 + Math.floor(rnd() * 40))), providerIds: [pick(PROVIDER_FIXTURES.slice(0, 4)).id] }));
+          const q = await untilDefinite(() =>
+            createQuote(env.compositions.market, u, {
+              tenor: pick(['T7D', 'T30D'] as const),
+              quantityScu: asScu(BigInt(5 + Math.floor(rnd() * 40))),
+              providerIds: [pick(PROVIDER_FIXTURES.slice(0, 4)).id],
+            }),
+          );
           if (!q.ok) throw new Error(`quote rejected: ${q.code}`);
           const p = await untilDefinite(() => purchase(env.compositions.market, u, q.value.quoteId, `${key}-buy`));
           log.push(`${step} purchase ${p.ok ? 'ok' : p.code}`);
@@ -118,7 +124,9 @@ describe.each(SEEDS)('market under injected faults, seed %i', (seed) => {
           if (candidates.length) {
             const rc = pick(candidates);
             const scu = 1n + BigInt(Math.floor(rnd() * Number(rc.free - 1n)));
-            const l = await untilDefinite(() => createListing(env.compositions.market, rc.owner, { rcId: rc.rcId, scu: asScu(scu), askMicro: parseAcu('3.5') }, `${key}-list`));
+            const l = await untilDefinite(() =>
+              createListing(env.compositions.market, rc.owner, { rcId: rc.rcId, scu: asScu(scu), askMicro: parseAcu('3.5') }, `${key}-list`),
+            );
             log.push(`${step} list ${l.ok ? 'ok' : l.code}`);
             if (l.ok) {
               rc.free -= scu;
@@ -175,8 +183,12 @@ describe.each(SEEDS)('market under injected faults, seed %i', (seed) => {
         }
         const sold = new Map<string, bigint>();
         // Expired RCs gave their SCU back.
-        for (const it of items.filter((i) => i.kind === 'rc' && i.status !== 'EXPIRED')) sold.set(`${String(it.providerId)}:${String(it.tenor)}`, (sold.get(`${String(it.providerId)}:${String(it.tenor)}`) ?? 0n) + big(it.maxScu));
-        for (const it of items.filter((i) => i.kind === 'capacity')) expect(big(it.soldScu), `counter ${String(it.providerId)}:${String(it.tenor)}, ${where}`).toBe(sold.get(`${String(it.providerId)}:${String(it.tenor)}`) ?? 0n);
+        for (const it of items.filter((i) => i.kind === 'rc' && i.status !== 'EXPIRED'))
+          sold.set(`${String(it.providerId)}:${String(it.tenor)}`, (sold.get(`${String(it.providerId)}:${String(it.tenor)}`) ?? 0n) + big(it.maxScu));
+        for (const it of items.filter((i) => i.kind === 'capacity'))
+          expect(big(it.soldScu), `counter ${String(it.providerId)}:${String(it.tenor)}, ${where}`).toBe(
+            sold.get(`${String(it.providerId)}:${String(it.tenor)}`) ?? 0n,
+          );
         expect(items.filter((i) => i.kind === 'rc').length - baseRcs, `RC count, ${where}`).toBe(counts.rcs);
         expect(items.filter((i) => i.kind === 'listing').length - baseListings, `listing count, ${where}`).toBe(counts.listings);
         expect(items.filter((i) => i.kind === 'job').length - baseJobs, `job count, ${where}`).toBe(counts.jobs);

@@ -35,7 +35,9 @@ beforeAll(async () => {
 });
 
 async function snapshot() {
-  const items = (await marketItems(env.rt)).filter((i) => i.kind !== 'quote').map((i) => JSON.stringify(i, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+  const items = (await marketItems(env.rt))
+    .filter((i) => i.kind !== 'quote')
+    .map((i) => JSON.stringify(i, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
   return { items: items.sort(), balances: [...(await ledgerFor(env.rt).balances()).entries()].sort() };
 }
 
@@ -45,7 +47,15 @@ const rows: [string, RouteSpec, typeof A, () => CallInput, number, string, strin
   ['fractional quantity', api.quoteRoute, A, () => ({ body: { tenor: 'T7D', quantityScu: 1.5 } }), 400, 'validation_failed', 'body.quantityScu'],
   ['unknown tenor', api.quoteRoute, A, () => ({ body: { tenor: 'T365D', quantityScu: 5 } }), 400, 'validation_failed', 'body.tenor'],
   ['unknown field', api.quoteRoute, A, () => ({ body: { tenor: 'T7D', quantityScu: 5, discount: true } }), 400, 'validation_failed', 'body.discount'],
-  ['unknown provider', api.quoteRoute, A, () => ({ body: { tenor: 'T7D', quantityScu: 5, providerIds: ['nobody'] } }), 404, 'unknown_provider', 'body.providerIds'],
+  [
+    'unknown provider',
+    api.quoteRoute,
+    A,
+    () => ({ body: { tenor: 'T7D', quantityScu: 5, providerIds: ['nobody'] } }),
+    404,
+    'unknown_provider',
+    'body.providerIds',
+  ],
   ['two errors at once (quantity and tenor)', api.quoteRoute, A, () => ({ body: { tenor: 'X', quantityScu: 0 } }), 400, 'validation_failed'],
   ['expired quote', api.purchaseRoute, A, () => ({ body: { quoteId: staleQuoteId } }), 410, 'quote_expired'],
   ['someone else’s quote', api.purchaseRoute, B, () => ({ body: { quoteId: staleQuoteId } }), 404, 'quote_not_found'],
@@ -60,8 +70,23 @@ const rows: [string, RouteSpec, typeof A, () => CallInput, number, string, strin
   ['trade of zero SCU', api.tradeRoute, B, () => ({ body: { listingId, scu: 0 } }), 400, 'validation_failed', 'body.scu'],
   ['cancel someone else’s listing', api.listingCancelRoute, B, () => ({ params: { id: listingId } }), 403, 'forbidden'],
   ['job apply by a buyer', api.jobApplyRoute, A, () => ({ body: { jobId: 'j-x', userId: 'alice', providerId: 'zeta', scu: 1 } }), 403, 'forbidden'],
-  ['job apply, unknown provider', api.jobApplyRoute, OPERATOR, () => ({ body: { jobId: 'j-y', userId: 'alice', providerId: 'nobody', scu: 1 } }), 404, 'unknown_provider'],
-  ['job apply, both scu and runtime', api.jobApplyRoute, OPERATOR, () => ({ body: { jobId: 'j-z', userId: 'alice', providerId: 'zeta', scu: 1, runtimeSeconds: 60 } }), 400, 'validation_failed', 'body.scu'],
+  [
+    'job apply, unknown provider',
+    api.jobApplyRoute,
+    OPERATOR,
+    () => ({ body: { jobId: 'j-y', userId: 'alice', providerId: 'nobody', scu: 1 } }),
+    404,
+    'unknown_provider',
+  ],
+  [
+    'job apply, both scu and runtime',
+    api.jobApplyRoute,
+    OPERATOR,
+    () => ({ body: { jobId: 'j-z', userId: 'alice', providerId: 'zeta', scu: 1, runtimeSeconds: 60 } }),
+    400,
+    'validation_failed',
+    'body.scu',
+  ],
   ['expire by a buyer', api.expireRoute, A, () => ({ body: {} }), 403, 'forbidden'],
   ['someone else’s portfolio (reads as absent)', api.portfolioRoute, B, () => ({ params: { userId: 'alice' } }), 404, 'not_found'],
   ['someone else’s position', api.positionRoute, B, () => ({ params: { rcId } }), 404, 'not_found'],

@@ -37,10 +37,19 @@ export async function call(route: RouteSpec, who: Principal | null, input: CallI
   const path = route.path.replace(/\{(\w+)\}/g, (_, n: string) => encodeURIComponent(input.params?.[n] ?? ''));
   const body = input.rawBody ?? (input.body === undefined ? undefined : JSON.stringify(input.body));
   const headers = { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(input.headers ?? {}) };
-  const event = apiGatewayEvent(route, { method: route.method, path, headers, ...(input.query ? { query: input.query } : {}), ...(body !== undefined ? { body } : {}) }, input.params ?? {}, toAuthorizerContext(who));
+  const event = apiGatewayEvent(
+    route,
+    { method: route.method, path, headers, ...(input.query ? { query: input.query } : {}), ...(body !== undefined ? { body } : {}) },
+    input.params ?? {},
+    toAuthorizerContext(who),
+  );
   const res = (await h(event as never, lambdaContext(route.id) as never)) as APIGatewayProxyStructuredResultV2;
   const text = res.body ?? '';
-  return { status: res.statusCode ?? 200, contentType: String(res.headers?.['content-type'] ?? ''), body: text ? (JSON.parse(text) as CallResult['body']) : {} };
+  return {
+    status: res.statusCode ?? 200,
+    contentType: String(res.headers?.['content-type'] ?? ''),
+    body: text ? (JSON.parse(text) as CallResult['body']) : {},
+  };
 }
 
 /** Credits a user from the mint (the ledger's top-up path). */
@@ -56,5 +65,12 @@ export const marketItems = (rt: Runtime): Promise<Record<string, unknown>[]> => 
 
 /** Sets a provider's capacity for a tenor (tests of scarcity). */
 export async function setCapacity(rt: Runtime, providerId: string, tenor: string, maxScu: bigint, soldScu = 0n): Promise<void> {
-  await rt.doc.send(new UpdateCommand({ TableName: rt.table('market'), Key: capacityKey(providerId, tenor), UpdateExpression: 'SET maxScu = :m, soldScu = :s', ExpressionAttributeValues: { ':m': maxScu, ':s': soldScu } }));
+  await rt.doc.send(
+    new UpdateCommand({
+      TableName: rt.table('market'),
+      Key: capacityKey(providerId, tenor),
+      UpdateExpression: 'SET maxScu = :m, soldScu = :s',
+      ExpressionAttributeValues: { ':m': maxScu, ':s': soldScu },
+    }),
+  );
 }

@@ -61,7 +61,12 @@ describe('convert', () => {
     expect(wallet.acuDecimals).toBe(18);
     const before = await acuBalance(wallet.address);
     const r = await wallet.convert({ microAcu: 2_500_000n });
-    expect(r).toMatchObject({ microAcu: 2_500_000n, acuBaseUnits: 2_500_000n * E12, avlBurnedBaseUnits: 2_500_000n * E12, recipient: chain.addresses.operator });
+    expect(r).toMatchObject({
+      microAcu: 2_500_000n,
+      acuBaseUnits: 2_500_000n * E12,
+      avlBurnedBaseUnits: 2_500_000n * E12,
+      recipient: chain.addresses.operator,
+    });
     expect(r.txHash).toMatch(/^0x[0-9a-f]{64}$/);
     const receipt = await provider.getTransactionReceipt(r.txHash);
     expect(receipt).toMatchObject({ status: 1, blockNumber: r.blockNumber, to: chain.addresses.router });
@@ -90,7 +95,12 @@ describe('convert', () => {
   });
 
   const rows: { name: string; setup?: () => Promise<void>; microAcu?: bigint; recipient?: string; code: ChainRejection; detail: RegExp }[] = [
-    { name: 'the router is paused', setup: () => adminDo(chain.addresses.router, ConversionRouterArtifact.abi, 'pause'), code: 'paused', detail: /^EnforcedPause\(\)$/ },
+    {
+      name: 'the router is paused',
+      setup: () => adminDo(chain.addresses.router, ConversionRouterArtifact.abi, 'pause'),
+      code: 'paused',
+      detail: /^EnforcedPause\(\)$/,
+    },
     {
       name: 'the spend limit is reached',
       setup: () => adminDo(chain.addresses.router, ConversionRouterArtifact.abi, 'setSpendLimit', E12 - 1n),

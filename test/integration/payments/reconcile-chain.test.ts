@@ -38,7 +38,10 @@ describe('reconcile against the chain', () => {
 
     const read = async () => {
       const to = await wallet.blockNumber();
-      return { conversions: await wallet.conversions({ fromBlock: from, toBlock: to }), payoutTransfers: await wallet.payoutTransfers({ fromBlock: from, toBlock: to }) };
+      return {
+        conversions: await wallet.conversions({ fromBlock: from, toBlock: to }),
+        payoutTransfers: await wallet.payoutTransfers({ fromBlock: from, toBlock: to }),
+      };
     };
     const clean = reconcile({ acuDecimals: wallet.acuDecimals, credits, payouts, ...(await read()) });
     expect(clean.differences).toEqual([]);
@@ -48,7 +51,9 @@ describe('reconcile against the chain', () => {
 
     // A conversion whose hash never reached the ledger (the process died after sending), sent by hand here.
     const operator = new Wallet(chain.walletKey, localProvider(chain.rpcUrl));
-    await (await new Contract(chain.addresses.avl, MockAVLArtifact.abi as InterfaceAbi, operator).getFunction('approve')(chain.addresses.router, 10n ** 18n)).wait();
+    await (
+      await new Contract(chain.addresses.avl, MockAVLArtifact.abi as InterfaceAbi, operator).getFunction('approve')(chain.addresses.router, 10n ** 18n)
+    ).wait();
     const router = new Contract(chain.addresses.router, ConversionRouterArtifact.abi as InterfaceAbi, operator);
     const lost = await router.getFunction('burnAVLForACU')(10n ** 18n, operator.address);
     await lost.wait();

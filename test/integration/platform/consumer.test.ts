@@ -24,7 +24,8 @@ describe('sqsConsumer', () => {
       return 'ok';
     }).with(deps);
     const url = env.queues!.jobSteps;
-    for (const body of ['not json', JSON.stringify({ n: 'x' }), JSON.stringify({ n: 1 })]) await env.sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
+    for (const body of ['not json', JSON.stringify({ n: 'x' }), JSON.stringify({ n: 1 })])
+      await env.sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
 
     const { maxReceiveCount } = QUEUES.jobSteps;
     // Receive with no visibility timeout, as many times as the redrive policy allows (Lambda's loop, sped up).

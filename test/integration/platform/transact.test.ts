@@ -56,7 +56,8 @@ describe('transactWrite on DynamoDB Local', () => {
     await put('a3', 100n);
     await put('b3', 0n);
     let injected = 0;
-    const conflict = () => Object.assign(new Error('conflict'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }] });
+    const conflict = () =>
+      Object.assign(new Error('conflict'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }] });
     const throttle = () => Object.assign(new Error('slow down'), { name: 'ThrottlingException' });
     const mw = (next: (a: unknown) => Promise<unknown>) => async (args: unknown) => {
       if (injected < 2) {

@@ -33,12 +33,25 @@ describe('ledger transfers and entries are write-once', () => {
 
   it('an update of an entry is refused, alone or in a transaction, in either client form', async () => {
     const key = { pk: xferPk(transferId), sk: 'ENTRY#user:rule-user' };
-    await expect(env.rt.doc.send(new UpdateCommand({ TableName: ledger, Key: key, UpdateExpression: 'SET delta = :d', ExpressionAttributeValues: { ':d': 1n } }))).rejects.toThrow(denied);
     await expect(
-      env.ddb.send(new UpdateItemCommand({ TableName: ledger, Key: { pk: { S: key.pk }, sk: { S: key.sk } }, UpdateExpression: 'SET delta = :d', ExpressionAttributeValues: { ':d': { N: '1' } } })),
+      env.rt.doc.send(new UpdateCommand({ TableName: ledger, Key: key, UpdateExpression: 'SET delta = :d', ExpressionAttributeValues: { ':d': 1n } })),
     ).rejects.toThrow(denied);
     await expect(
-      env.rt.doc.send(new TransactWriteCommand({ TransactItems: [{ Update: { TableName: ledger, Key: key, UpdateExpression: 'SET delta = :d', ExpressionAttributeValues: { ':d': 1n } } }] })),
+      env.ddb.send(
+        new UpdateItemCommand({
+          TableName: ledger,
+          Key: { pk: { S: key.pk }, sk: { S: key.sk } },
+          UpdateExpression: 'SET delta = :d',
+          ExpressionAttributeValues: { ':d': { N: '1' } },
+        }),
+      ),
+    ).rejects.toThrow(denied);
+    await expect(
+      env.rt.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [{ Update: { TableName: ledger, Key: key, UpdateExpression: 'SET delta = :d', ExpressionAttributeValues: { ':d': 1n } } }],
+        }),
+      ),
     ).rejects.toThrow(denied);
   });
 
@@ -54,9 +67,20 @@ describe('ledger transfers and entries are write-once', () => {
   });
 
   it('what the ledger does stays allowed: new entries, balance updates; other tables delete freely', async () => {
-    await expect(env.rt.doc.send(new PutCommand({ TableName: ledger, Item: { pk: xferPk('txn_rules_new'), sk: 'XFER', memo: 'x' }, ConditionExpression: 'attribute_not_exists(pk)' }))).resolves.toBeDefined();
     await expect(
-      env.rt.doc.send(new UpdateCommand({ TableName: ledger, Key: { pk: acctPk('user:rule-user'), sk: 'SHARD#0' }, UpdateExpression: 'ADD balance :z', ExpressionAttributeValues: { ':z': 0n } })),
+      env.rt.doc.send(
+        new PutCommand({ TableName: ledger, Item: { pk: xferPk('txn_rules_new'), sk: 'XFER', memo: 'x' }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      ),
+    ).resolves.toBeDefined();
+    await expect(
+      env.rt.doc.send(
+        new UpdateCommand({
+          TableName: ledger,
+          Key: { pk: acctPk('user:rule-user'), sk: 'SHARD#0' },
+          UpdateExpression: 'ADD balance :z',
+          ExpressionAttributeValues: { ':z': 0n },
+        }),
+      ),
     ).resolves.toBeDefined();
     await env.rt.doc.send(new PutCommand({ TableName: env.rt.table('jobs'), Item: { pk: 'RULES#1', sk: 'X' } }));
     await expect(env.rt.doc.send(new DeleteCommand({ TableName: env.rt.table('jobs'), Key: { pk: 'RULES#1', sk: 'X' } }))).resolves.toBeDefined();

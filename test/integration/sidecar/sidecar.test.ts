@@ -89,7 +89,12 @@ describe('sidecar (bundled, as a child process)', () => {
   });
 
   it('keeps its own settings from the workload and passes the rest of the task env', async () => {
-    const r = await runBundle(['env'], { VRACU_JOB_ID: 'job_1', VRACU_WORK_DIR: freshWorkDir(), VRACU_SIDECAR_TOKEN: 'sidecar-only-9d1c', JOB_INPUT: 's3://in' });
+    const r = await runBundle(['env'], {
+      VRACU_JOB_ID: 'job_1',
+      VRACU_WORK_DIR: freshWorkDir(),
+      VRACU_SIDECAR_TOKEN: 'sidecar-only-9d1c',
+      JOB_INPUT: 's3://in',
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain('sidecar-only-9d1c');
     expect(r.stdout).toContain('JOB_INPUT=s3://in');
@@ -98,7 +103,12 @@ describe('sidecar (bundled, as a child process)', () => {
 
   it('ends the workload at the deadline: exit 124, timedOut, nothing left behind', async () => {
     const work = freshWorkDir();
-    const r = await runBundle(['sh', '-c', 'touch partial; sleep 30'], { VRACU_JOB_ID: 'job_1', VRACU_WORK_DIR: work, VRACU_JOB_TIMEOUT_MS: '300', VRACU_SIDECAR_STOP_GRACE_MS: '200' });
+    const r = await runBundle(['sh', '-c', 'touch partial; sleep 30'], {
+      VRACU_JOB_ID: 'job_1',
+      VRACU_WORK_DIR: work,
+      VRACU_JOB_TIMEOUT_MS: '300',
+      VRACU_SIDECAR_STOP_GRACE_MS: '200',
+    });
     expect(r.code).toBe(124);
     expect(r.report).toMatchObject({ timedOut: true, exitCode: 124, wipedDirs: [work] });
     expect(r.ms).toBeLessThan(5000);
@@ -165,7 +175,10 @@ async function metadataServer(runningFor: number, exitCode: number | undefined):
       return;
     }
     polls++;
-    const body = polls === 1 ? null : taskMetadata(polls > runningFor ? { KnownStatus: 'STOPPED', ...(exitCode !== undefined ? { ExitCode: exitCode } : {}) } : { KnownStatus: 'RUNNING' });
+    const body =
+      polls === 1
+        ? null
+        : taskMetadata(polls > runningFor ? { KnownStatus: 'STOPPED', ...(exitCode !== undefined ? { ExitCode: exitCode } : {}) } : { KnownStatus: 'RUNNING' });
     // the first poll fails, as the endpoint can right at start
     if (!body) res.writeHead(503).end();
     else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -175,7 +188,7 @@ async function metadataServer(runningFor: number, exitCode: number | undefined):
   return { uri: `http://127.0.0.1:${port}/v4/c13b4cb4-1125391210`, polls: () => polls, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-describe('sidecar watch mode (the workload is the task\'s other container)', () => {
+describe("sidecar watch mode (the workload is the task's other container)", () => {
   it('follows the workload container through task metadata, exits with its code, wipes the shared volume', async () => {
     const md = await metadataServer(3, 3);
     const work = freshWorkDir();
@@ -194,7 +207,12 @@ describe('sidecar watch mode (the workload is the task\'s other container)', () 
   it('ends the task at the deadline: exit 124 (the exchange reads it as a timeout)', async () => {
     const md = await metadataServer(1_000_000, undefined);
     try {
-      const r = await runBundle([], { VRACU_JOB_ID: 'job_1', VRACU_WORK_DIR: freshWorkDir(), ECS_CONTAINER_METADATA_URI_V4: md.uri, VRACU_JOB_TIMEOUT_MS: '1500' });
+      const r = await runBundle([], {
+        VRACU_JOB_ID: 'job_1',
+        VRACU_WORK_DIR: freshWorkDir(),
+        ECS_CONTAINER_METADATA_URI_V4: md.uri,
+        VRACU_JOB_TIMEOUT_MS: '1500',
+      });
       expect(r.code).toBe(124);
       expect(r.report).toMatchObject({ timedOut: true, exitCode: 124 });
     } finally {
@@ -207,7 +225,10 @@ describe('sidecar watch mode (the workload is the task\'s other container)', () 
     const work = freshWorkDir();
     writeFileSync(join(work, 'partial.bin'), 'x');
     try {
-      const child = spawn(process.execPath, [bundle], { cwd: dir, env: { PATH: process.env.PATH ?? '', VRACU_JOB_ID: 'job_1', VRACU_WORK_DIR: work, ECS_CONTAINER_METADATA_URI_V4: md.uri } });
+      const child = spawn(process.execPath, [bundle], {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? '', VRACU_JOB_ID: 'job_1', VRACU_WORK_DIR: work, ECS_CONTAINER_METADATA_URI_V4: md.uri },
+      });
       let stderr = '';
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
       // once it is polling, it is running our code
@@ -230,7 +251,16 @@ describe('sidecar handshake seam and zeroization (in process)', () => {
     let stdout = '';
     out.on('data', (c: Buffer) => (stdout += c.toString()));
     err.resume();
-    return { io: { env: { PATH: process.env.PATH, VRACU_JOB_ID: 'job_1', VRACU_WORK_DIR: work }, argv, stdout: out, stderr: err, nowMs: () => Date.UTC(2026, 10, 23, 12) }, stdout: () => stdout };
+    return {
+      io: {
+        env: { PATH: process.env.PATH, VRACU_JOB_ID: 'job_1', VRACU_WORK_DIR: work },
+        argv,
+        stdout: out,
+        stderr: err,
+        nowMs: () => Date.UTC(2026, 10, 23, 12),
+      },
+      stdout: () => stdout,
+    };
   };
 
   it('gives the workload what the handshake returns and zeroizes its secret files afterwards', async () => {

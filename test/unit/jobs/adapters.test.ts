@@ -67,7 +67,16 @@ describe('invalid specs are rejected naming the field', () => {
     ['composite', { stages: [] }, 'body.spec.stages'],
     ['composite', { stages: [{ name: 'a', adapter: 'render', spec: {} }] }, 'body.spec.stages.0.spec.frames'],
     ['composite', { stages: [{ name: 'a', adapter: 'composite', spec: {} }] }, 'body.spec.stages.0.adapter'],
-    ['composite', { stages: [{ name: 'a', adapter: 'training' }, { name: 'a', adapter: 'training' }] }, 'body.spec.stages.1.name'],
+    [
+      'composite',
+      {
+        stages: [
+          { name: 'a', adapter: 'training' },
+          { name: 'a', adapter: 'training' },
+        ],
+      },
+      'body.spec.stages.1.name',
+    ],
   ])('%s %j → %s', (name, spec, path) => {
     const e = rejection(() => loadAdapter(name).prepare(spec));
     expect(e.code).toBe('invalid_spec');
@@ -87,12 +96,24 @@ describe('composite', () => {
 
   it('merges: max GPUs, max VRAM, sum of SCM minutes, union of features and interconnects', () => {
     const p = loadAdapter('composite').prepare(spec);
-    expect(p.profile).toEqual({ numGpus: 2, minVramGb: 80, interconnect: ['nvlink'], scmMinutes: 60 + 120 + 30, features: ['cuda>=12.1', 'flash-attn', 'nccl', 'nvenc'] });
+    expect(p.profile).toEqual({
+      numGpus: 2,
+      minVramGb: 80,
+      interconnect: ['nvlink'],
+      scmMinutes: 60 + 120 + 30,
+      features: ['cuda>=12.1', 'flash-attn', 'nccl', 'nvenc'],
+    });
   });
 
   it('names the stages in the environment and chains their commands', () => {
     const p = loadAdapter('composite').prepare(spec);
-    expect(p.plan.env).toMatchObject({ COMPOSITE_STAGE_COUNT: '3', STAGE_0_NAME: 'train', STAGE_1_NAME: 'compress', STAGE_2_NAME: 'demo', STAGE_2_ADAPTER: 'render' });
+    expect(p.plan.env).toMatchObject({
+      COMPOSITE_STAGE_COUNT: '3',
+      STAGE_0_NAME: 'train',
+      STAGE_1_NAME: 'compress',
+      STAGE_2_NAME: 'demo',
+      STAGE_2_ADAPTER: 'render',
+    });
     expect(p.plan.strategy).toBe('composite');
     expect(p.plan.command.slice(0, 2)).toEqual(['sh', '-c']);
     expect(p.plan.command[2]).toContain('torchrun --nproc_per_node=2 train.py');
@@ -134,7 +155,12 @@ describe('registry', () => {
     registerAdapter('FineTune', () => finetune);
     expect(knownAdapters()).toContain('finetune');
     expect(loadAdapter('finetune').prepare({}).profile.features).toEqual(['peft']);
-    const c = loadAdapter('composite').prepare({ stages: [{ name: 'ft', adapter: 'finetune' }, { name: 'q', adapter: 'quant' }] });
+    const c = loadAdapter('composite').prepare({
+      stages: [
+        { name: 'ft', adapter: 'finetune' },
+        { name: 'q', adapter: 'quant' },
+      ],
+    });
     expect(c.profile.scmMinutes).toBe(60);
     expect(() => registerAdapter('bad name!', () => finetune)).toThrow(TypeError);
   });

@@ -63,7 +63,8 @@ describe(`attestations (seed ${SEED})`, () => {
     expect(r.problems).toEqual(['creation_signature_invalid', 'deletion_signature_invalid']);
   });
 
-  const tamper = (v: unknown): unknown => (typeof v === 'string' ? `${v}x` : typeof v === 'number' ? v + 1 : typeof v === 'boolean' ? !v : Array.isArray(v) ? [...v, '/extra'] : v === null ? 1 : v);
+  const tamper = (v: unknown): unknown =>
+    typeof v === 'string' ? `${v}x` : typeof v === 'number' ? v + 1 : typeof v === 'boolean' ? !v : Array.isArray(v) ? [...v, '/extra'] : v === null ? 1 : v;
 
   it.each(Object.keys(creationBody))('changing creation.%s fails verification', async (field) => {
     const { creation, deletion } = await pair();
@@ -97,7 +98,9 @@ describe(`attestations (seed ${SEED})`, () => {
   it('checks the expected job, hash and container, and that deletion follows creation', async () => {
     const { creation, deletion } = await pair();
     const pk = signer.publicKeyHex;
-    expect(verifyAttestations({ creation, deletion, publicKeyHex: pk, expected: { ...expected, jobHash: 'sha256:00' } }).problems).toEqual(['job_hash_mismatch']);
+    expect(verifyAttestations({ creation, deletion, publicKeyHex: pk, expected: { ...expected, jobHash: 'sha256:00' } }).problems).toEqual([
+      'job_hash_mismatch',
+    ]);
     expect(verifyAttestations({ creation, deletion, publicKeyHex: pk, expected: { ...expected, containerId: 'other' } }).problems).toEqual([
       'creation_container_id_mismatch',
       'deletion_container_id_mismatch',
@@ -109,7 +112,9 @@ describe(`attestations (seed ${SEED})`, () => {
     const early = await sign({ ...deletionBody, destroyedAt: '2026-02-18T20:00:00.000Z' }, signer);
     expect(verifyAttestations({ creation, deletion: early, publicKeyHex: pk, expected }).problems).toEqual(['deletion_before_creation']);
     const otherContainer = await sign({ ...deletionBody, containerId: 'task/2' }, signer);
-    expect(verifyAttestations({ creation, deletion: otherContainer, publicKeyHex: pk, expected: { jobId: doc.jobId } }).problems).toEqual(['container_id_differs']);
+    expect(verifyAttestations({ creation, deletion: otherContainer, publicKeyHex: pk, expected: { jobId: doc.jobId } }).problems).toEqual([
+      'container_id_differs',
+    ]);
     expect(verifyAttestations({ creation, deletion: null, publicKeyHex: pk, expected }).problems).toEqual(['deletion_missing']);
     expect(verifyAttestations({ creation: null, deletion: null, publicKeyHex: pk, expected }).problems).toEqual(['creation_missing', 'deletion_missing']);
   });

@@ -50,7 +50,10 @@ describe('vracu jobs', () => {
     const { url, seen } = await serve({ jobId: 'job_01JD3Q0000000000000000000A', status: 'RUNNING', abortRequested: 'cancelled', lines: [] });
     await vracuProgram({ VRACU_URL: url }, () => undefined).parseAsync(['node', 'vracu', 'jobs', 'cancel', 'job_01JD3Q0000000000000000000A']);
     await vracuProgram({ VRACU_URL: url }, () => undefined).parseAsync(['node', 'vracu', 'jobs', 'logs', 'job_01JD3Q0000000000000000000A', '--limit', '5']);
-    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual(['DELETE /v1/jobs/job_01JD3Q0000000000000000000A', 'GET /v1/jobs/job_01JD3Q0000000000000000000A/logs?limit=5']);
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      'DELETE /v1/jobs/job_01JD3Q0000000000000000000A',
+      'GET /v1/jobs/job_01JD3Q0000000000000000000A/logs?limit=5',
+    ]);
   });
 });
 
@@ -67,7 +70,13 @@ describe('cloud logs', () => {
     expect(cloudLogStream(arn)).toBe('jobs/workload/0123456789abcdef');
     const page = await readCloudLogs(client as never, '/vracu/jobs', arn, 50, 'f/1');
     expect(sent[0]).toBeInstanceOf(GetLogEventsCommand);
-    expect(sent[0]!.input).toEqual({ logGroupName: '/vracu/jobs', logStreamName: 'jobs/workload/0123456789abcdef', limit: 50, startFromHead: true, nextToken: 'f/1' });
+    expect(sent[0]!.input).toEqual({
+      logGroupName: '/vracu/jobs',
+      logStreamName: 'jobs/workload/0123456789abcdef',
+      limit: 50,
+      startFromHead: true,
+      nextToken: 'f/1',
+    });
     expect(page).toEqual({ lines: [{ ts: 5, stream: 'stdout', message: 'hello' }], next: 'f/2' });
   });
 

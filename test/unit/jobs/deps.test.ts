@@ -49,6 +49,8 @@ describe('composeJobs', () => {
 
   it('signs with key files only when given a key-file signer (the local stack)', async () => {
     const d = composeJobs({ rt, config: loadJobsConfig({}), driver: { kind: 'local' } as ContainerDriver });
-    await expect(d.signerFor({ name: 'a', identity: 'i', publicKey: '02'.padEnd(66, '0'), ownerId: 'o', tenant: 't', registeredAt: '' })).rejects.toThrow(/key files.*VRACU_AGENT_SIGNER=kms/);
+    await expect(d.signerFor({ name: 'a', identity: 'i', publicKey: '02'.padEnd(66, '0'), ownerId: 'o', tenant: 't', registeredAt: '' })).rejects.toThrow(
+      /key files.*VRACU_AGENT_SIGNER=kms/,
+    );
   });
 });

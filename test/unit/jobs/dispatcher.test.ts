@@ -65,9 +65,33 @@ describe('privacy statistics', () => {
     const mk = async (jobId: string, lifeS: number, opts: { noDeletion?: boolean; tamper?: boolean; noContainer?: boolean } = {}): Promise<AttestedJob> => {
       const hash = jobHash({ jobId });
       const created = '2026-01-01T00:00:00.000Z';
-      const creation = await sign({ type: 'container:created', jobId, containerId: `c-${jobId}`, agentId: 'agent-1', identity: 'ari1.agentplatform@', createdAt: created, jobHash: hash, ephemeral: true, privacyTier: 'ephemeral-container' }, s);
+      const creation = await sign(
+        {
+          type: 'container:created',
+          jobId,
+          containerId: `c-${jobId}`,
+          agentId: 'agent-1',
+          identity: 'ari1.agentplatform@',
+          createdAt: created,
+          jobHash: hash,
+          ephemeral: true,
+          privacyTier: 'ephemeral-container',
+        },
+        s,
+      );
       const deletion = await sign(
-        { type: 'container:destroyed', jobId, containerId: `c-${jobId}`, createdAt: created, destroyedAt: new Date(Date.parse(created) + lifeS * 1000).toISOString(), dataVolumes: ['/app/job'], deletionMethod: 'm', exitCode: 0, stopReason: 'exited', privacyAttestation: true },
+        {
+          type: 'container:destroyed',
+          jobId,
+          containerId: `c-${jobId}`,
+          createdAt: created,
+          destroyedAt: new Date(Date.parse(created) + lifeS * 1000).toISOString(),
+          dataVolumes: ['/app/job'],
+          deletionMethod: 'm',
+          exitCode: 0,
+          stopReason: 'exited',
+          privacyAttestation: true,
+        },
         s,
       );
       if (opts.noContainer) return { jobId, status: 'ABORTED', jobHash: hash, agent: null, creation: null, deletion: null };
@@ -80,7 +104,14 @@ describe('privacy statistics', () => {
         deletion: opts.noDeletion ? null : deletion,
       };
     };
-    const jobs = [await mk('a', 1), await mk('b', 3), await mk('c', 2), await mk('d', 1, { noDeletion: true }), await mk('e', 1, { tamper: true }), await mk('f', 0, { noContainer: true })];
+    const jobs = [
+      await mk('a', 1),
+      await mk('b', 3),
+      await mk('c', 2),
+      await mk('d', 1, { noDeletion: true }),
+      await mk('e', 1, { tamper: true }),
+      await mk('f', 0, { noContainer: true }),
+    ];
     const st = privacyStats(jobs, keys);
     expect(st).toMatchObject({ jobs: 6, withContainer: 5, created: 5, destroyed: 4, verified: 3, missing: 1, lifetimeMs: { min: 1000, p50: 2000, max: 3000 } });
     expect(st.failed.map((f) => f.jobId)).toEqual(['d', 'e']);

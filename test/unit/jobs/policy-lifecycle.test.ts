@@ -4,7 +4,14 @@ import { policyRejection, quotaRejection } from '../../../functions/jobs/usecase
 import { canMove, isTerminal, JOB_STATUSES, outcomeOfStop, TRANSITIONS } from '../../../functions/jobs/domain/lifecycle.ts';
 import { AppError } from '../../../functions/platform/errors.ts';
 
-const limits: JobLimits = { allowedImages: ['ghcr.io/vracu/*', 'local/sandbox'], maxGpus: 8, maxScmMinutes: 600, maxTimeoutMs: 3_600_000, maxMemoryMb: 4096, maxCpuUnits: 2048 };
+const limits: JobLimits = {
+  allowedImages: ['ghcr.io/vracu/*', 'local/sandbox'],
+  maxGpus: 8,
+  maxScmMinutes: 600,
+  maxTimeoutMs: 3_600_000,
+  maxMemoryMb: 4096,
+  maxCpuUnits: 2048,
+};
 const profile = { numGpus: 1, minVramGb: 16, interconnect: [], scmMinutes: 60, features: [] };
 const plan = { image: 'ghcr.io/vracu/train:1', command: ['x'], env: {}, volumes: [], strategy: 'single' as const, io: {}, metadata: {} };
 const res = { cpuUnits: 1024, memoryMb: 2048, timeoutMs: 60_000 };

@@ -10,12 +10,30 @@ const snap = (stored: [string, bigint][], rebuilt: [string, bigint][] = stored, 
 
 describe('checkSnapshot', () => {
   it('passes a conserved ledger and reports minted − burned', () => {
-    const r = checkSnapshot(snap([['mint', -100n], ['user:a', 60n], ['escrow:rc_1', 50n], ['arrears:a', -10n]]));
+    const r = checkSnapshot(
+      snap([
+        ['mint', -100n],
+        ['user:a', 60n],
+        ['escrow:rc_1', 50n],
+        ['arrears:a', -10n],
+      ]),
+    );
     expect(r).toMatchObject({ ok: true, violations: 0, total: 0n, mintedNet: 100n, held: 100n, accounts: 4 });
   });
 
   it('reports a stored balance that differs from its entries', () => {
-    const r = checkSnapshot(snap([['mint', -100n], ['user:a', 101n]], [['mint', -100n], ['user:a', 100n]]));
+    const r = checkSnapshot(
+      snap(
+        [
+          ['mint', -100n],
+          ['user:a', 101n],
+        ],
+        [
+          ['mint', -100n],
+          ['user:a', 100n],
+        ],
+      ),
+    );
     expect(r.ok).toBe(false);
     expect(r.differences).toEqual([{ account: 'user:a', stored: 101n, rebuilt: 100n }]);
     expect(r.total).toBe(1n);
@@ -24,7 +42,20 @@ describe('checkSnapshot', () => {
   });
 
   it('reports an account with entries but no shard, an unbalanced transfer, a negative guarded account', () => {
-    const r = checkSnapshot(snap([['mint', 5n], ['user:a', -5n]], [['mint', 5n], ['user:a', -5n], ['user:b', 3n]], [['txn_9', 3n]]));
+    const r = checkSnapshot(
+      snap(
+        [
+          ['mint', 5n],
+          ['user:a', -5n],
+        ],
+        [
+          ['mint', 5n],
+          ['user:a', -5n],
+          ['user:b', 3n],
+        ],
+        [['txn_9', 3n]],
+      ),
+    );
     expect(r.differences).toEqual([{ account: 'user:b', stored: 0n, rebuilt: 3n }]);
     expect(r.unbalancedTransfers).toEqual([{ transferId: 'txn_9', sum: 3n }]);
     expect(r.negative).toEqual([{ account: 'user:a', balance: -5n }]);

@@ -16,9 +16,14 @@ describe('faultMiddleware', () => {
   it('before sending: a TransactionCanceledException with a TransactionConflict reason per item, which the transaction helper retries', async () => {
     let sent = 0;
     const mw = faultMiddleware({ random: fixed(0.1, 0.1), beforeRate: 0.5, afterRate: 0 }, state());
-    const err = await mw(async () => ((sent++, {})), { commandName: 'TransactWriteItemsCommand' })({ input: { TransactItems: [{}, {}, {}] } }).catch((e: unknown) => e);
+    const err = await mw(async () => (sent++, {}), { commandName: 'TransactWriteItemsCommand' })({ input: { TransactItems: [{}, {}, {}] } }).catch(
+      (e: unknown) => e,
+    );
     expect(sent).toBe(0);
-    expect(err).toMatchObject({ name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }, { Code: 'None' }] });
+    expect(err).toMatchObject({
+      name: 'TransactionCanceledException',
+      CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }, { Code: 'None' }],
+    });
     const decoded = decodeCancellation(err, ['a', 'b', 'c'])!;
     expect(decoded.reasons).toEqual([{ index: 0, label: 'a', code: 'TransactionConflict', message: expect.any(String), item: undefined }]);
     expect(isRetryable(decoded)).toBe(true);
@@ -36,7 +41,7 @@ describe('faultMiddleware', () => {
   it('after commit: the call runs, then a network error that is not retried blindly', async () => {
     let sent = 0;
     const mw = faultMiddleware({ random: fixed(0.9, 0.1), beforeRate: 0.5, afterRate: 0.5 }, state());
-    const err = await mw(async () => ((sent++, {})), { commandName: 'TransactWriteItemsCommand' })({ input: {} }).catch((e: unknown) => e);
+    const err = await mw(async () => (sent++, {}), { commandName: 'TransactWriteItemsCommand' })({ input: {} }).catch((e: unknown) => e);
     expect(sent).toBe(1);
     expect(err).toMatchObject({ name: 'TimeoutError', code: 'ECONNRESET' });
     expect(isRetryable(err)).toBe(false);
@@ -51,11 +56,18 @@ describe('faultMiddleware', () => {
   });
 
   it('sits on the client stack under the command names the document client uses, and is removable', async () => {
-    const base = new DynamoDBClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+    const base = new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:9',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      maxAttempts: 1,
+    });
     const f = injectFaults(base, { random: fixed(0), beforeRate: 1, afterRate: 0 });
     const doc = documentClient(base);
     f.arm();
-    await expect(doc.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: 't', Item: { pk: 'a' } } }] }))).rejects.toMatchObject({ name: 'TransactionCanceledException' });
+    await expect(doc.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: 't', Item: { pk: 'a' } } }] }))).rejects.toMatchObject({
+      name: 'TransactionCanceledException',
+    });
     await expect(doc.send(new GetCommand({ TableName: 't', Key: { pk: 'a' } }))).rejects.toMatchObject({ name: 'ThrottlingException' });
     expect(f.stats.byCommand).toEqual({ TransactWriteItemsCommand: 1, GetItemCommand: 1 });
     f.remove();

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { assertFits, InvalidPostingError, netChanges, TransferTooLargeError, validateKey, validatePostings, type Posting } from '../../../functions/ledger/domain/postings.ts';
+import {
+  assertFits,
+  InvalidPostingError,
+  netChanges,
+  TransferTooLargeError,
+  validateKey,
+  validatePostings,
+  type Posting,
+} from '../../../functions/ledger/domain/postings.ts';
 import { account } from '../../../functions/ledger/domain/accounts.ts';
 
 const u = account.user('prn_a');
@@ -13,7 +21,14 @@ describe('validatePostings', () => {
     ['unknown from', [{ from: 'wallet:x', to: p, amount: 1n }], /unknown account "wallet:x"/],
     ['unknown to', [{ from: u, to: 'user:', amount: 1n }], /unknown account "user:"/],
     ['a float smuggled in', [{ from: u, to: p, amount: 1.5 as unknown as bigint }], /amount must be a bigint/],
-    ['second posting bad, first fine', [{ from: u, to: p, amount: 1n }, { from: p, to: p, amount: 1n }], /posting #1 is invalid: from and to are the same/],
+    [
+      'second posting bad, first fine',
+      [
+        { from: u, to: p, amount: 1n },
+        { from: p, to: p, amount: 1n },
+      ],
+      /posting #1 is invalid: from and to are the same/,
+    ],
     ['two faults in one posting: zero amount reported first', [{ from: u, to: u, amount: 0n }], /amount must be greater than zero/],
   ])('rejects %s', (_name, postings, message) => {
     expect(() => validatePostings(postings)).toThrow(InvalidPostingError);
@@ -21,7 +36,12 @@ describe('validatePostings', () => {
   });
 
   it('accepts valid postings and an empty list', () => {
-    expect(() => validatePostings([{ from: account.mint, to: u, amount: 1n }, { from: u, to: account.escrow('rc_1'), amount: 1n }])).not.toThrow();
+    expect(() =>
+      validatePostings([
+        { from: account.mint, to: u, amount: 1n },
+        { from: u, to: account.escrow('rc_1'), amount: 1n },
+      ]),
+    ).not.toThrow();
     expect(() => validatePostings([])).not.toThrow();
   });
 });
@@ -42,7 +62,10 @@ describe('netChanges', () => {
   });
 
   it('always sums to zero', () => {
-    const net = netChanges([{ from: account.mint, to: u, amount: 10n }, { from: u, to: account.arrears('prn_a'), amount: 3n }]);
+    const net = netChanges([
+      { from: account.mint, to: u, amount: 10n },
+      { from: u, to: account.arrears('prn_a'), amount: 3n },
+    ]);
     expect([...net.values()].reduce((s, v) => s + v, 0n)).toBe(0n);
   });
 });

@@ -89,7 +89,10 @@ describe('planDebit', () => {
         continue;
       }
       expect(plan, ctx).not.toBeNull();
-      expect(plan!.reduce((s, d) => s + d.amount, 0n), ctx).toBe(amount);
+      expect(
+        plan!.reduce((s, d) => s + d.amount, 0n),
+        ctx,
+      ).toBe(amount);
       expect(new Set(plan!.map((d) => d.shard)).size, ctx).toBe(plan!.length);
       for (const d of plan!) expect(d.amount > 0n && d.amount <= balances[d.shard]!, ctx).toBe(true);
     }

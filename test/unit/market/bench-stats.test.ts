@@ -11,7 +11,16 @@ describe('load harness statistics', () => {
   });
 
   it('throughput counts only successes', () => {
-    expect(opStats([{ ms: 10, ok: true }, { ms: 30, ok: false }, { ms: 20, ok: true }], 2)).toEqual({ count: 3, ok: 2, perSec: 1, p50Ms: 20, p99Ms: 30 });
+    expect(
+      opStats(
+        [
+          { ms: 10, ok: true },
+          { ms: 30, ok: false },
+          { ms: 20, ok: true },
+        ],
+        2,
+      ),
+    ).toEqual({ count: 3, ok: 2, perSec: 1, p50Ms: 20, p99Ms: 30 });
   });
 
   it('replaces only its own section of the performance document', () => {

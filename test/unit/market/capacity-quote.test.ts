@@ -61,7 +61,11 @@ describe('quote', () => {
   });
 
   it(`spans at most ${MAX_QUOTE_ALLOCATIONS} providers`, () => {
-    const q = planQuote(PROVIDER_FIXTURES.map((p) => ({ provider: p, maxScu: 1n, soldScu: 0n })), 'T7D', 13n);
+    const q = planQuote(
+      PROVIDER_FIXTURES.map((p) => ({ provider: p, maxScu: 1n, soldScu: 0n })),
+      'T7D',
+      13n,
+    );
     expect(q.allocations).toHaveLength(MAX_QUOTE_ALLOCATIONS);
     expect(q.partial).toBe(true);
   });

@@ -84,9 +84,20 @@ describe('coverage of a batch (planJobs)', () => {
     const a = rc({ rcId: 'rc_a', maxScu: 5n, expiresAt: '2026-12-01T00:00:00.000Z', version: 3n });
     const b = rc({ rcId: 'rc_b', maxScu: 5n, expiresAt: '2026-12-05T00:00:00.000Z', version: 7n });
     const batch = planJobs([b, a], NOW, [3n, 4n, 5n], 10_000_000n, 15_000_000n);
-    expect(batch.plans.map((p) => p.draws.map((d) => [d.rcId, d.scu]))).toEqual([[['rc_a', 3n]], [['rc_a', 2n], ['rc_b', 2n]], [['rc_b', 3n]]]);
+    expect(batch.plans.map((p) => p.draws.map((d) => [d.rcId, d.scu]))).toEqual([
+      [['rc_a', 3n]],
+      [
+        ['rc_a', 2n],
+        ['rc_b', 2n],
+      ],
+      [['rc_b', 3n]],
+    ]);
     // 2 SCU at spot for 20 ACU: the 15 ACU balance pays 15, the rest is arrears.
-    expect(batch.plans.map((p) => [p.spotScu, p.spotPaidMicro, p.arrearsMicro])).toEqual([[0n, 0n, 0n], [0n, 0n, 0n], [2n, 15_000_000n, 5_000_000n]]);
+    expect(batch.plans.map((p) => [p.spotScu, p.spotPaidMicro, p.arrearsMicro])).toEqual([
+      [0n, 0n, 0n],
+      [0n, 0n, 0n],
+      [2n, 15_000_000n, 5_000_000n],
+    ]);
     expect(batch.rcs.map((d) => [d.rcId, d.scu, d.usageMicro, d.usedScuAfter, d.escrowAfter, d.statusAfter, d.version])).toEqual([
       ['rc_a', 5n, 5n * 8_250_000n, 5n, 0n, 'FULLY_USED', 3n],
       ['rc_b', 5n, 5n * 8_250_000n, 5n, 0n, 'FULLY_USED', 7n],
@@ -95,14 +106,21 @@ describe('coverage of a batch (planJobs)', () => {
 
   it('the balance is spent once across the batch', () => {
     const batch = planJobs([], NOW, [1n, 1n, 1n], 10_000_000n, 25_000_000n);
-    expect(batch.plans.map((p) => [p.spotPaidMicro, p.arrearsMicro])).toEqual([[10_000_000n, 0n], [10_000_000n, 0n], [5_000_000n, 5_000_000n]]);
+    expect(batch.plans.map((p) => [p.spotPaidMicro, p.arrearsMicro])).toEqual([
+      [10_000_000n, 0n],
+      [10_000_000n, 0n],
+      [5_000_000n, 5_000_000n],
+    ]);
   });
 
   it(`a batch draws from at most ${MAX_RCS_PER_JOB} RCs in all (one transaction)`, () => {
     const rcs = Array.from({ length: 12 }, (_, i) => rc({ rcId: `rc_${String(i).padStart(2, '0')}`, maxScu: 1n }));
     const batch = planJobs(rcs, NOW, [6n, 6n], 5n, 100n);
     expect(batch.rcs).toHaveLength(MAX_RCS_PER_JOB);
-    expect(batch.plans.map((p) => [p.coveredScu, p.spotScu])).toEqual([[6n, 0n], [2n, 4n]]);
+    expect(batch.plans.map((p) => [p.coveredScu, p.spotScu])).toEqual([
+      [6n, 0n],
+      [2n, 4n],
+    ]);
   });
 
   it('a batch of one is the single plan', () => {

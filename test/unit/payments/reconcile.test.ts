@@ -35,7 +35,12 @@ const xfer = (n: number, micro: bigint, to = PROV_A, over: Partial<TransferEvent
   baseUnits: micro * E12,
   ...over,
 });
-const credit = (id: string, micro: bigint, n?: number): LedgerCredit => ({ creditId: id, principal: `prn_${id}`, microAcu: micro, ...(n ? { txHash: tx(n) } : {}) });
+const credit = (id: string, micro: bigint, n?: number): LedgerCredit => ({
+  creditId: id,
+  principal: `prn_${id}`,
+  microAcu: micro,
+  ...(n ? { txHash: tx(n) } : {}),
+});
 const payout = (id: string, micro: bigint, n?: number, wallet?: string): LedgerPayout => ({
   payoutId: id,
   provider: `prv_${id}`,
@@ -82,13 +87,17 @@ const rows: Row[] = [
   {
     name: 'amounts differ',
     in: { credits: [credit('c1', 10n, 1)], conversions: [conv(1, 11n)] },
-    differences: [{ kind: 'amount_mismatch', record: 'credit', txHash: tx(1), ids: ['c1'], ledgerMicroAcu: 10n, chainBaseUnits: 11n * E12, chainMicroAcu: 11n }],
+    differences: [
+      { kind: 'amount_mismatch', record: 'credit', txHash: tx(1), ids: ['c1'], ledgerMicroAcu: 10n, chainBaseUnits: 11n * E12, chainMicroAcu: 11n },
+    ],
     mintOk: false,
   },
   {
     name: 'a sub-µACU difference is a mismatch, though FLOOR hides it',
     in: { credits: [credit('c1', 10n, 1)], conversions: [conv(1, 0n, { acuBaseUnits: 10n * E12 + 1n })] },
-    differences: [{ kind: 'amount_mismatch', record: 'credit', txHash: tx(1), ids: ['c1'], ledgerMicroAcu: 10n, chainBaseUnits: 10n * E12 + 1n, chainMicroAcu: 10n }],
+    differences: [
+      { kind: 'amount_mismatch', record: 'credit', txHash: tx(1), ids: ['c1'], ledgerMicroAcu: 10n, chainBaseUnits: 10n * E12 + 1n, chainMicroAcu: 10n },
+    ],
     mintOk: false,
   },
   {

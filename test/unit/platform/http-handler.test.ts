@@ -32,7 +32,12 @@ const deps: HasRuntime = { rt: createRuntime(loadConfig({ VRACU_STAGE: 'test' })
 const testContext: Composition<HasRuntime> = { context: 'test', fromEnv: () => deps };
 const principal = toAuthorizerContext({ id: 'prn_a', tenant: 't', roles: ['buyer'], keyId: 'k' });
 const ev = (body: string, id = 'b_x') =>
-  apiGatewayEvent(boom, { method: 'POST', path: `/boom/${id}`, headers: { 'content-type': 'application/json', 'x-correlation-id': 'c-42' }, body }, { id }, principal);
+  apiGatewayEvent(
+    boom,
+    { method: 'POST', path: `/boom/${id}`, headers: { 'content-type': 'application/json', 'x-correlation-id': 'c-42' }, body },
+    { id },
+    principal,
+  );
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -80,7 +85,15 @@ describe('httpHandler', () => {
       spy.mockRestore();
       spyOut.mockRestore();
     }
-    const emf = lines.map((l) => { try { return JSON.parse(l) as Record<string, unknown>; } catch { return null; } }).find((l) => l && '_aws' in l);
+    const emf = lines
+      .map((l) => {
+        try {
+          return JSON.parse(l) as Record<string, unknown>;
+        } catch {
+          return null;
+        }
+      })
+      .find((l) => l && '_aws' in l);
     expect(emf).toBeTruthy();
     expect(emf!.requests).toBe(1);
   });

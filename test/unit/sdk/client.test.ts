@@ -7,7 +7,9 @@ import { createKeyRoute, health } from '../../../functions/platform/api.ts';
 let server: Server | undefined;
 afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
 
-async function serve(responses: { status: number; body: unknown; headers?: Record<string, string> }[]): Promise<{ url: string; seen: { method: string; url: string; headers: Record<string, unknown>; body: string }[] }> {
+async function serve(
+  responses: { status: number; body: unknown; headers?: Record<string, string> }[],
+): Promise<{ url: string; seen: { method: string; url: string; headers: Record<string, unknown>; body: string }[] }> {
   const seen: { method: string; url: string; headers: Record<string, unknown>; body: string }[] = [];
   server = createServer((req, res) => {
     let body = '';

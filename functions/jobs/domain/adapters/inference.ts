@@ -19,17 +19,29 @@ const InferenceSpec = z
     env: Env.default({}),
     model: z.string().min(1).max(512).optional(),
     // 0 runs on CPU only (a smoke test, or the local sandbox, which has no GPUs).
-  numGpus: Gpus.default(INFERENCE_DEFAULTS.numGpus),
+    numGpus: Gpus.default(INFERENCE_DEFAULTS.numGpus),
     minVramGb: VramGb.default(INFERENCE_DEFAULTS.minVramGb),
     interconnect: Interconnect.optional(),
     scmMinutes: Minutes.default(INFERENCE_DEFAULTS.scmMinutes),
     features: Features.default([]),
     replicas: z.number().int().min(1).max(16).default(1),
     port: z.number().int().min(1024).max(65535).default(INFERENCE_DEFAULTS.port),
-    healthPath: z.string().regex(/^\/[A-Za-z0-9._\/-]{0,127}$/).default('/healthz'),
-    autoscaling: z.strictObject({ minReplicas: z.number().int().min(1).max(16), maxReplicas: z.number().int().min(1).max(64), targetQps: z.number().int().min(1).max(100_000) }).optional(),
+    healthPath: z
+      .string()
+      .regex(/^\/[A-Za-z0-9._\/-]{0,127}$/)
+      .default('/healthz'),
+    autoscaling: z
+      .strictObject({
+        minReplicas: z.number().int().min(1).max(16),
+        maxReplicas: z.number().int().min(1).max(64),
+        targetQps: z.number().int().min(1).max(100_000),
+      })
+      .optional(),
   })
-  .refine((s) => !s.autoscaling || s.autoscaling.minReplicas <= s.autoscaling.maxReplicas, { message: 'minReplicas must not exceed maxReplicas', path: ['autoscaling', 'minReplicas'] });
+  .refine((s) => !s.autoscaling || s.autoscaling.minReplicas <= s.autoscaling.maxReplicas, {
+    message: 'minReplicas must not exceed maxReplicas',
+    path: ['autoscaling', 'minReplicas'],
+  });
 
 export class InferenceAdapter implements Adapter {
   readonly name = 'inference';
@@ -59,5 +71,13 @@ export class InferenceAdapter implements Adapter {
       },
     };
   }
-  readonly mapMetrics = metricMapper({ latency_p95_ms: 'latency_p95_ms', p95_ms: 'latency_p95_ms', qps: 'qps', QPS: 'qps', requests_per_sec: 'qps', error_rate: 'error_rate', errors: 'error_rate' });
+  readonly mapMetrics = metricMapper({
+    latency_p95_ms: 'latency_p95_ms',
+    p95_ms: 'latency_p95_ms',
+    qps: 'qps',
+    QPS: 'qps',
+    requests_per_sec: 'qps',
+    error_rate: 'error_rate',
+    errors: 'error_rate',
+  });
 }

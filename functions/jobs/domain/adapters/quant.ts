@@ -40,7 +40,13 @@ export class QuantizationAdapter implements Adapter {
       },
       plan: {
         image: s.image ?? QUANT_DEFAULTS.image,
-        command: s.command ?? ['quantize', `--mode=${s.mode}`, `--format=${s.outputFormat}`, `--precision=${s.precision}`, ...(s.model ? [`--model=${s.model}`] : [])],
+        command: s.command ?? [
+          'quantize',
+          `--mode=${s.mode}`,
+          `--format=${s.outputFormat}`,
+          `--precision=${s.precision}`,
+          ...(s.model ? [`--model=${s.model}`] : []),
+        ],
         env: { ...s.env, ADAPTER: 'quant', QUANT_MODE: s.mode, WORLD_SIZE: String(numGpus) },
         volumes: [],
         strategy: d.strategy,

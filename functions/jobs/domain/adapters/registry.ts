@@ -23,7 +23,9 @@ const BUILT_IN: Record<string, AdapterFactory> = {
 const registry = new Map<string, AdapterFactory>(Object.entries(BUILT_IN));
 
 /** The images the built-in adapters run by default (a deployment's default allow-list). */
-export const BUILT_IN_IMAGES: readonly string[] = [TRAINING_DEFAULTS, INFERENCE_DEFAULTS, QUANT_DEFAULTS, RENDER_DEFAULTS, COMPOSITE_DEFAULTS].map((d) => d.image);
+export const BUILT_IN_IMAGES: readonly string[] = [TRAINING_DEFAULTS, INFERENCE_DEFAULTS, QUANT_DEFAULTS, RENDER_DEFAULTS, COMPOSITE_DEFAULTS].map(
+  (d) => d.image,
+);
 
 /** Adds (or replaces) an adapter; names are case-insensitive. */
 export function registerAdapter(name: string, factory: AdapterFactory): void {

@@ -3,7 +3,14 @@ import * as z from 'zod';
 import type { Adapter, Prepared } from '../plan.ts';
 import { Command, Env, Features, Gpus, Image, Minutes, VramGb, metricMapper, parseSpec, uniqueSorted } from './spec.ts';
 
-export const RENDER_DEFAULTS = { image: 'ghcr.io/vracu/render:1', numGpus: 1, minVramGb: 8, scmMinutes: 30, tilesPerFrame: 1, resolution: '1920x1080' } as const;
+export const RENDER_DEFAULTS = {
+  image: 'ghcr.io/vracu/render:1',
+  numGpus: 1,
+  minVramGb: 8,
+  scmMinutes: 30,
+  tilesPerFrame: 1,
+  resolution: '1920x1080',
+} as const;
 
 const RenderSpec = z.strictObject({
   image: Image.optional(),
@@ -11,7 +18,10 @@ const RenderSpec = z.strictObject({
   env: Env.default({}),
   frames: z.number().int().min(1).max(1_000_000),
   tilesPerFrame: z.number().int().min(1).max(1024).default(RENDER_DEFAULTS.tilesPerFrame),
-  resolution: z.string().regex(/^[1-9][0-9]{1,4}x[1-9][0-9]{1,4}$/, 'must look like 1920x1080').default(RENDER_DEFAULTS.resolution),
+  resolution: z
+    .string()
+    .regex(/^[1-9][0-9]{1,4}x[1-9][0-9]{1,4}$/, 'must look like 1920x1080')
+    .default(RENDER_DEFAULTS.resolution),
   encode: z.boolean().default(false),
   // 0 runs on CPU only (a smoke test, or the local sandbox, which has no GPUs).
   numGpus: Gpus.default(RENDER_DEFAULTS.numGpus),
@@ -43,5 +53,10 @@ export class RenderingAdapter implements Adapter {
       },
     };
   }
-  readonly mapMetrics = metricMapper({ frames_rendered: 'frames_rendered', frames: 'frames_rendered', tiles_completed: 'tiles_completed', tiles: 'tiles_completed' });
+  readonly mapMetrics = metricMapper({
+    frames_rendered: 'frames_rendered',
+    frames: 'frames_rendered',
+    tiles_completed: 'tiles_completed',
+    tiles: 'tiles_completed',
+  });
 }

@@ -15,7 +15,11 @@ export const Command = z.array(z.string().min(1).max(4096)).min(1).max(256);
 export const Env = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'must be an environment variable name'), z.string().max(8192));
 export const Gpus = z.number().int().min(0).max(64);
 export const VramGb = z.number().int().min(0).max(1024);
-export const Minutes = z.number().int().min(1).max(7 * 24 * 60);
+export const Minutes = z
+  .number()
+  .int()
+  .min(1)
+  .max(7 * 24 * 60);
 export const Features = z.array(z.string().regex(/^[a-z0-9._<>=+-]{1,64}$/)).max(32);
 export const Interconnect = z.array(z.enum(['nvlink', 'pcie', 'infiniband', 'ethernet'])).max(4);
 export const Volume = z.strictObject({

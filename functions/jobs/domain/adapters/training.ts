@@ -54,5 +54,12 @@ export class TrainingAdapter implements Adapter {
       },
     };
   }
-  readonly mapMetrics = metricMapper({ step: 'step', global_step: 'step', loss: 'loss', train_loss: 'loss', throughput: 'throughput', samples_per_sec: 'throughput' });
+  readonly mapMetrics = metricMapper({
+    step: 'step',
+    global_step: 'step',
+    loss: 'loss',
+    train_loss: 'loss',
+    throughput: 'throughput',
+    samples_per_sec: 'throughput',
+  });
 }

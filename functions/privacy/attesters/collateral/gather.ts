@@ -86,7 +86,9 @@ async function gather(e: Evidence, source: CollateralSource, atMs: number, o: Ga
       const chip = leaf ? commonName(leaf).split(' ')[0]! : 'GH100';
       const ids = [
         ...(facts.driverVersion ? [driverRimId(facts.driverVersion, chip)] : []),
-        ...(facts.project && facts.projectSku && facts.chipSku && facts.vbiosVersion ? [vbiosRimId(facts.project, facts.projectSku, facts.chipSku, facts.vbiosVersion)] : []),
+        ...(facts.project && facts.projectSku && facts.chipSku && facts.vbiosVersion
+          ? [vbiosRimId(facts.project, facts.projectSku, facts.chipSku, facts.vbiosVersion)]
+          : []),
       ];
       const rims: { label: string; xml: string }[] = [];
       for (const id of ids) {

@@ -7,7 +7,9 @@ import type { CollateralRecord } from './source.ts';
 /** An immutable certificate (VCEK, chain): no next update; version = its notBefore. */
 export function certificateRecord(key: string, bytes: Uint8Array, fetchedAtMs: number): CollateralRecord {
   const text = Buffer.from(bytes).toString('latin1');
-  const first = text.includes('BEGIN CERTIFICATE') ? new X509Certificate(text.slice(text.indexOf('-----BEGIN CERTIFICATE-----'))) : new X509Certificate(Buffer.from(bytes));
+  const first = text.includes('BEGIN CERTIFICATE')
+    ? new X509Certificate(text.slice(text.indexOf('-----BEGIN CERTIFICATE-----')))
+    : new X509Certificate(Buffer.from(bytes));
   return { key, body: Buffer.from(bytes).toString('base64'), version: { sequence: 0, issuedAtMs: Date.parse(first.validFrom) }, fetchedAtMs };
 }
 
@@ -21,7 +23,13 @@ export function crlRecord(key: string, der: Uint8Array, fetchedAtMs: number): Co
 /** TDX collateral: version = (tcbEvaluationDataNumber, issueDate); refresh at the earlier nextUpdate. */
 export function tdxRecord(key: string, c: TdxCollateral, fetchedAtMs: number): CollateralRecord {
   const i = collateralIssue(c);
-  return { key, body: JSON.stringify(c), version: { sequence: i.evaluationDataNumber, issuedAtMs: i.issueMs }, nextUpdateMs: collateralNextUpdateMs(c), fetchedAtMs };
+  return {
+    key,
+    body: JSON.stringify(c),
+    version: { sequence: i.evaluationDataNumber, issuedAtMs: i.issueMs },
+    nextUpdateMs: collateralNextUpdateMs(c),
+    fetchedAtMs,
+  };
 }
 
 /** A RIM document: immutable per id; version = the signer certificate's notBefore is not needed, 0 will do. */

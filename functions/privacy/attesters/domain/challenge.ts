@@ -27,10 +27,20 @@ function preimage(label: string, jobId: string, nonce: Uint8Array): Buffer {
 }
 
 /** REPORT_DATA an SEV-SNP report or a TDX quote must carry for this job and nonce. */
-export const cpuReportData = (jobId: string, nonce: Uint8Array): Uint8Array => new Uint8Array(createHash('sha512').update(preimage(CPU_LABEL, jobId, nonce)).digest());
+export const cpuReportData = (jobId: string, nonce: Uint8Array): Uint8Array =>
+  new Uint8Array(
+    createHash('sha512')
+      .update(preimage(CPU_LABEL, jobId, nonce))
+      .digest(),
+  );
 
 /** The 32-byte SPDM requester nonce an NVIDIA GPU report must carry for this job and nonce. */
-export const gpuSpdmNonce = (jobId: string, nonce: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(preimage(GPU_LABEL, jobId, nonce)).digest());
+export const gpuSpdmNonce = (jobId: string, nonce: Uint8Array): Uint8Array =>
+  new Uint8Array(
+    createHash('sha256')
+      .update(preimage(GPU_LABEL, jobId, nonce))
+      .digest(),
+  );
 
 /** The expected challenge bytes for a kind of evidence. */
 export const challengeFor = (kind: EvidenceKind, jobId: string, nonce: Uint8Array): Uint8Array =>

@@ -34,7 +34,11 @@ export class AmdKdsSource implements CollateralSource {
       case 'amd-vcek':
         return certificateRecord(keyString(key), await bytesOf(await getOk(this.o, vcekUrl(key, base), { accept: 'application/pkix-cert' })), atMs);
       case 'amd-chain':
-        return certificateRecord(keyString(key), await bytesOf(await getOk(this.o, chainUrl(key.product, key.key, base), { accept: 'application/x-pem-file' })), atMs);
+        return certificateRecord(
+          keyString(key),
+          await bytesOf(await getOk(this.o, chainUrl(key.product, key.key, base), { accept: 'application/x-pem-file' })),
+          atMs,
+        );
       case 'amd-crl':
         return crlRecord(keyString(key), await bytesOf(await getOk(this.o, crlUrl(key.product, base), { accept: 'application/pkix-crl' })), atMs);
       default:

@@ -12,5 +12,10 @@ export async function handler(event: unknown): Promise<Verdict> {
   const p = schema.safeParse(event);
   if (!p.success) return { valid: false, code: 'malformed', error: issues(p.error) };
   const { quote, collateral } = p.data.evidence;
-  return verifyTdx({ quote, ...(collateral ? { collateral: collateral as TdxCollateral } : {}) }, hexBytes(p.data.challengeHex), tdxPolicy(p.data.policy as never), systemClock);
+  return verifyTdx(
+    { quote, ...(collateral ? { collateral: collateral as TdxCollateral } : {}) },
+    hexBytes(p.data.challengeHex),
+    tdxPolicy(p.data.policy as never),
+    systemClock,
+  );
 }

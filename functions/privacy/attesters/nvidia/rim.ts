@@ -76,7 +76,8 @@ function golden(doc: Document | Element): { version?: string; product?: string; 
     const index = Number(r.getAttribute('index'));
     const alternatives = Number(r.getAttribute('alternatives') ?? '1');
     const size = Number(r.getAttribute('size'));
-    if (!Number.isInteger(index) || !Number.isInteger(alternatives) || !Number.isInteger(size)) throw new MalformedEvidenceError('RIM: a Resource has no integer index, size or alternatives');
+    if (!Number.isInteger(index) || !Number.isInteger(alternatives) || !Number.isInteger(size))
+      throw new MalformedEvidenceError('RIM: a Resource has no integer index, size or alternatives');
     const values: string[] = [];
     for (let i = 0; i < alternatives; i++) {
       const h = r.getAttributeNS(HASH_NS, `Hash${i}`);

@@ -41,7 +41,13 @@ function checkChainOcsp(chain: X509Certificate[], root: X509Certificate, ocsp: P
   }
 }
 
-export function verifyNvidia(evidence: NvidiaEvidence, challenge: Uint8Array, policy: NvidiaPolicy, clock: Clock, trust: TrustAnchors = PINNED): Verdict<NvidiaClaims> {
+export function verifyNvidia(
+  evidence: NvidiaEvidence,
+  challenge: Uint8Array,
+  policy: NvidiaPolicy,
+  clock: Clock,
+  trust: TrustAnchors = PINNED,
+): Verdict<NvidiaClaims> {
   const atMs = clock.nowMs();
   let report: GpuReport;
   let chain: X509Certificate[];

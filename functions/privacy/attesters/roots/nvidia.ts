@@ -6,7 +6,10 @@
 import type { PinnedCert } from './pinned.ts';
 
 /** "NVIDIA Device Identity CA" (verifier_device_root.pem). */
-export const NVIDIA_DEVICE_ROOT: PinnedCert = { name: 'NVIDIA Device Identity CA', sha256: '102bf659d5419614c9d8e6aecebc80454eb26b1df6a769ac720b9a690b167b48', pem: `-----BEGIN CERTIFICATE-----
+export const NVIDIA_DEVICE_ROOT: PinnedCert = {
+  name: 'NVIDIA Device Identity CA',
+  sha256: '102bf659d5419614c9d8e6aecebc80454eb26b1df6a769ac720b9a690b167b48',
+  pem: `-----BEGIN CERTIFICATE-----
 MIICCzCCAZCgAwIBAgIQLTZwscoQBBHB/sDoKgZbVDAKBggqhkjOPQQDAzA1MSIw
 IAYDVQQDDBlOVklESUEgRGV2aWNlIElkZW50aXR5IENBMQ8wDQYDVQQKDAZOVklE
 SUEwIBcNMjExMTA1MDAwMDAwWhgPOTk5OTEyMzEyMzU5NTlaMDUxIjAgBgNVBAMM
@@ -19,10 +22,14 @@ MBaAFFeF/4PyY8xlfWi3Olv0jUrL+0lfMAoGCCqGSM49BAMDA2kAMGYCMQCPeFM3
 TASsKQVaT+8S0sO9u97PVGCpE9d/I42IT7k3UUOLSR/qvJynVOD1vQKVXf0CMQC+
 EY55WYoDBvs2wPAH1Gw4LbcwUN8QCff8bFmV4ZxjCRr4WXTLFHBKjbfneGSBWwA=
 -----END CERTIFICATE-----
-` };
+`,
+};
 
 /** "NVIDIA CoRIM signing Root CA" (verifier_RIM_root.pem). */
-export const NVIDIA_RIM_ROOT: PinnedCert = { name: 'NVIDIA CoRIM signing Root CA', sha256: '12977b5115acb0381179279fffeb5a8c4d264971ebb32298023a465fa41df5d1', pem: `-----BEGIN CERTIFICATE-----
+export const NVIDIA_RIM_ROOT: PinnedCert = {
+  name: 'NVIDIA CoRIM signing Root CA',
+  sha256: '12977b5115acb0381179279fffeb5a8c4d264971ebb32298023a465fa41df5d1',
+  pem: `-----BEGIN CERTIFICATE-----
 MIICKTCCAbCgAwIBAgIQRdrjoA5QN73fh1N17LXicDAKBggqhkjOPQQDAzBFMQsw
 CQYDVQQGEwJVUzEPMA0GA1UECgwGTlZJRElBMSUwIwYDVQQDDBxOVklESUEgQ29S
 SU0gc2lnbmluZyBSb290IENBMCAXDTIzMDMxNjE1MzczNFoYDzIwNTMwMzA4MTUz
@@ -36,4 +43,5 @@ Af8EBAMCAQYwCgYIKoZIzj0EAwMDZwAwZAIwHGDyscDP6ihHqRvZlI3eqZ4YkvjE
 1duaN84tAHRVgxVMvNrp5Tnom3idHYGW/dskAjATvjIx6VzHm/4e2GiZAyZEIUBD
 OKPzp5ei/A0iUZpdvngenDwV8Qa/wGdiTmJ7Bp4=
 -----END CERTIFICATE-----
-` };
+`,
+};

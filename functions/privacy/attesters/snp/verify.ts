@@ -36,7 +36,14 @@ interface Chained {
 }
 
 /** The product whose pinned ARK the key chains to, trying the product the key names first. */
-function chainToPinnedArk(leaf: X509Certificate, supplied: X509Certificate[], key: 'vcek' | 'vlek', hint: SnpProduct | undefined, atMs: number, trust: TrustAnchors): Chained | undefined {
+function chainToPinnedArk(
+  leaf: X509Certificate,
+  supplied: X509Certificate[],
+  key: 'vcek' | 'vlek',
+  hint: SnpProduct | undefined,
+  atMs: number,
+  trust: TrustAnchors,
+): Chained | undefined {
   const order = hint ? [hint, ...SNP_PRODUCTS.filter((p) => p !== hint)] : [...SNP_PRODUCTS];
   for (const product of order) {
     const roots = trust.amd[product];
@@ -112,11 +119,15 @@ export function verifySnp(evidence: SnpEvidence, challenge: Uint8Array, policy: 
   } else {
     for (const p of chained.problems) f.fail(p.code, p.error);
     const product = chained.product;
-    if (!policy.products.includes(product)) f.fail('wrong_product', `the ${key.toUpperCase()} chains to ARK-${product}; the policy accepts ${policy.products.join(', ')}`);
+    if (!policy.products.includes(product))
+      f.fail('wrong_product', `the ${key.toUpperCase()} chains to ARK-${product}; the policy accepts ${policy.products.join(', ')}`);
     if (named && named !== product) f.fail('wrong_product', `the ${key.toUpperCase()} names ${ext.productName} but chains to ARK-${product}`);
     const cpuProduct = report.cpuid ? productFromCpuid(report.cpuid) : undefined;
     if (report.cpuid && cpuProduct !== product)
-      f.fail('wrong_product', `the report's CPUID (family 0x${report.cpuid.family.toString(16)}, model 0x${report.cpuid.model.toString(16)}) is not ${product}`);
+      f.fail(
+        'wrong_product',
+        `the report's CPUID (family 0x${report.cpuid.family.toString(16)}, model 0x${report.cpuid.model.toString(16)}) is not ${product}`,
+      );
     const mismatch = tcbMismatch(report, product, ext);
     if (mismatch.length) f.fail('chain_untrusted', `the ${key.toUpperCase()} was issued for another TCB (${mismatch.join('; ')})`);
     if (key === 'vcek' && !report.maskChipKey) {

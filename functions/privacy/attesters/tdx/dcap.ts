@@ -16,7 +16,10 @@ export type DcapOutcome = { ok: true; status: string; advisoryIds: string[] } | 
 const RULES: [RegExp, FailureCode][] = [
   [/revoked/i, 'revoked_cert'],
   [/expired|not yet valid|in the future/i, 'chain_expired'],
-  [/Signature is invalid for (tcb_info|qe_identity)|certificate chain|too short|CaUsedAsEndEntity|QE (MRSIGNER|ISVPRODID|MISCSELECT|ATTRIBUTES) mismatch/i, 'chain_untrusted'],
+  [
+    /Signature is invalid for (tcb_info|qe_identity)|certificate chain|too short|CaUsedAsEndEntity|QE (MRSIGNER|ISVPRODID|MISCSELECT|ATTRIBUTES) mismatch/i,
+    'chain_untrusted',
+  ],
   [/Fmspc mismatch|non-TDX TCB info|non-SGX TCB info|Unsupported QE Identity id|TEE quote must have version|Unsupported DCAP TEE type/i, 'wrong_product'],
   [/qe_report|QE report hash|ISV enclave report signature/i, 'bad_signature'],
   [/No matching TCB level|TCB status is invalid|below minimum required|No (TDX|SGX) components|No TCB levels/i, 'tcb_too_low'],
@@ -49,7 +52,10 @@ function validityWindow(c: TdxCollateral): [number, number] {
   const t = JSON.parse(c.tcb_info) as { issueDate: string; nextUpdate: string };
   const q = JSON.parse(c.qe_identity) as { issueDate: string; nextUpdate: string };
   const certs = [...parseCertificates(c.tcb_info_issuer_chain), ...parseCertificates(c.qe_identity_issuer_chain)];
-  return [Math.max(Date.parse(t.issueDate), Date.parse(q.issueDate), ...certs.map(validFromMs)), Math.min(Date.parse(t.nextUpdate), Date.parse(q.nextUpdate), ...certs.map(validToMs))];
+  return [
+    Math.max(Date.parse(t.issueDate), Date.parse(q.issueDate), ...certs.map(validFromMs)),
+    Math.min(Date.parse(t.nextUpdate), Date.parse(q.nextUpdate), ...certs.map(validToMs)),
+  ];
 }
 
 const answers = new Map<string, { status: string; advisoryIds: string[]; fromMs: number; toMs: number }>();

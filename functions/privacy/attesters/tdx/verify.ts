@@ -83,7 +83,8 @@ export function verifyTdx(evidence: TdxEvidence, challenge: Uint8Array, policy: 
 
   if (!p1363(q.qeReport.raw, leaf.publicKey, q.qeReportSignature)) f.fail('bad_signature', 'the QE report is not signed by the PCK key');
   const binding = Buffer.concat([createHash('sha256').update(q.attestationKey).update(q.qeAuthData).digest(), Buffer.alloc(32)]);
-  if (!constantTimeEqual(q.qeReport.reportData, binding)) f.fail('bad_signature', 'the QE report does not bind the attestation key (REPORT_DATA ≠ SHA-256(key ‖ auth data))');
+  if (!constantTimeEqual(q.qeReport.reportData, binding))
+    f.fail('bad_signature', 'the QE report does not bind the attestation key (REPORT_DATA ≠ SHA-256(key ‖ auth data))');
   const ak = attestationKey(q.attestationKey);
   if (!ak) f.fail('bad_signature', 'the attestation key is not a valid P-256 point');
   else if (!p1363(q.signed, ak, q.signature)) f.fail('bad_signature', 'the quote is not signed by its attestation key');
@@ -99,7 +100,8 @@ export function verifyTdx(evidence: TdxEvidence, challenge: Uint8Array, policy: 
       if (!(out.code === 'malformed' && !f.ok)) f.fail(out.code, out.error);
     } else {
       tcb = { status: out.status, advisoryIds: out.advisoryIds };
-      if (!(policy.acceptedTcbStatuses as readonly string[]).includes(out.status)) f.fail('tcb_too_low', `TCB status ${out.status} is not accepted (${policy.acceptedTcbStatuses.join(', ')})`);
+      if (!(policy.acceptedTcbStatuses as readonly string[]).includes(out.status))
+        f.fail('tcb_too_low', `TCB status ${out.status} is not accepted (${policy.acceptedTcbStatuses.join(', ')})`);
     }
   } else if (policy.requireCollateral) {
     f.fail('tcb_too_low', 'no TCB info or QE identity: the TCB level cannot be established');

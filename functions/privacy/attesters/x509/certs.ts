@@ -134,7 +134,8 @@ export function checkChain(chain: readonly X509Certificate[], root: X509Certific
   const certs = [...chain];
   const last = certs[certs.length - 1]!;
   if (last.checkIssued(last) || sha256Of(last) === sha256Of(root)) {
-    if (sha256Of(last) !== sha256Of(root)) return [{ code: 'chain_untrusted', error: `${what} ends in ${commonName(last)}, which is not the pinned ${commonName(root)}` }];
+    if (sha256Of(last) !== sha256Of(root))
+      return [{ code: 'chain_untrusted', error: `${what} ends in ${commonName(last)}, which is not the pinned ${commonName(root)}` }];
     certs.pop();
   }
   const path = [...certs, root];
@@ -143,11 +144,15 @@ export function checkChain(chain: readonly X509Certificate[], root: X509Certific
     const issuer = path[i + 1]!;
     if (!signedBy(child, issuer)) problems.push({ code: 'chain_untrusted', error: `${what}: ${commonName(child)} is not signed by ${commonName(issuer)}` });
     if (!issuer.ca) problems.push({ code: 'chain_untrusted', error: `${what}: ${commonName(issuer)} is not a CA certificate` });
-    else if (!mayCertSignCached(issuer)) problems.push({ code: 'chain_untrusted', error: `${what}: ${commonName(issuer)} may not sign certificates (keyUsage)` });
+    else if (!mayCertSignCached(issuer))
+      problems.push({ code: 'chain_untrusted', error: `${what}: ${commonName(issuer)} may not sign certificates (keyUsage)` });
   }
   for (const c of path) {
     if (!inValidity(c, atMs)) {
-      problems.push({ code: 'chain_expired', error: `${what}: ${commonName(c)} is valid ${c.validFrom} to ${c.validTo}, not at ${new Date(atMs).toISOString()}` });
+      problems.push({
+        code: 'chain_expired',
+        error: `${what}: ${commonName(c)} is valid ${c.validFrom} to ${c.validTo}, not at ${new Date(atMs).toISOString()}`,
+      });
     }
   }
   return problems;

@@ -124,7 +124,12 @@ export function crlSignedBy(p: ParsedCrl, issuer: X509Certificate): boolean {
   if (ok === undefined) {
     try {
       ok = p.algorithm.pss
-        ? verifySignature(p.algorithm.hash, p.tbs, { key: issuer.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: p.algorithm.pss.saltLength }, p.signature)
+        ? verifySignature(
+            p.algorithm.hash,
+            p.tbs,
+            { key: issuer.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: p.algorithm.pss.saltLength },
+            p.signature,
+          )
         : verifySignature(p.algorithm.hash, p.tbs, issuer.publicKey, p.signature);
     } catch {
       ok = false;
@@ -141,10 +146,13 @@ export function crlSignedBy(p: ParsedCrl, issuer: X509Certificate): boolean {
 export function checkRevocation(p: ParsedCrl, issuer: X509Certificate, subjects: readonly X509Certificate[], atMs: number, what: string): ChainProblem[] {
   if (!crlSignedBy(p, issuer)) return [{ code: 'chain_untrusted', error: `${what}: the CRL is not signed by ${commonName(issuer)}` }];
   const problems: ChainProblem[] = [];
-  if (atMs < p.thisUpdateMs) problems.push({ code: 'chain_expired', error: `${what}: the CRL is issued ${new Date(p.thisUpdateMs).toISOString()}, after the verification time` });
-  if (p.nextUpdateMs !== undefined && atMs > p.nextUpdateMs) problems.push({ code: 'chain_expired', error: `${what}: the CRL's nextUpdate ${new Date(p.nextUpdateMs).toISOString()} has passed` });
+  if (atMs < p.thisUpdateMs)
+    problems.push({ code: 'chain_expired', error: `${what}: the CRL is issued ${new Date(p.thisUpdateMs).toISOString()}, after the verification time` });
+  if (p.nextUpdateMs !== undefined && atMs > p.nextUpdateMs)
+    problems.push({ code: 'chain_expired', error: `${what}: the CRL's nextUpdate ${new Date(p.nextUpdateMs).toISOString()} has passed` });
   for (const s of subjects) {
-    if (p.revoked.has(serialKey(s.serialNumber))) problems.push({ code: 'revoked_cert', error: `${what}: ${commonName(s)} (serial ${s.serialNumber}) is revoked` });
+    if (p.revoked.has(serialKey(s.serialNumber)))
+      problems.push({ code: 'revoked_cert', error: `${what}: ${commonName(s)} (serial ${s.serialNumber}) is revoked` });
   }
   return problems;
 }

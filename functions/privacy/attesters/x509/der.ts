@@ -69,7 +69,8 @@ export const hexOf = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 /** UTCTime (YYMMDDHHMMSSZ, 50–99 → 19xx) or GeneralizedTime (YYYYMMDDHHMMSSZ) → ms. */
 export function derTime(n: DerNode): number {
   const s = Buffer.from(n.value).toString('latin1');
-  const m = n.tag === 0x17 ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s) : n.tag === 0x18 ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s) : null;
+  const m =
+    n.tag === 0x17 ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s) : n.tag === 0x18 ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s) : null;
   if (!m) throw new MalformedEvidenceError(`not a DER time: ${s}`);
   let year = Number(m[1]);
   if (n.tag === 0x17) year += year < 50 ? 2000 : 1900;
@@ -89,7 +90,8 @@ export function certificateExtensions(der: Uint8Array): Map<string, Uint8Array> 
     const parts = children(ext);
     const id = parts[0];
     const value = parts[parts.length - 1];
-    if (!id || id.tag !== 0x06 || !value || value.tag !== 0x04) throw new MalformedEvidenceError('certificate extension is not (OID, [critical], OCTET STRING)');
+    if (!id || id.tag !== 0x06 || !value || value.tag !== 0x04)
+      throw new MalformedEvidenceError('certificate extension is not (OID, [critical], OCTET STRING)');
     out.set(hexOf(id.value), value.value);
   }
   return out;

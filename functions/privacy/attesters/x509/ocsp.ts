@@ -72,7 +72,8 @@ function single(n: DerNode): SingleStatus {
 export function parseOcsp(der: Uint8Array): ParsedOcsp {
   try {
     const [status, bytes] = children(readOnly(der));
-    if (!status || status.tag !== 0x0a || status.value[0] !== 0) throw new MalformedEvidenceError(`OCSP response status ${status?.value[0] ?? '?'} is not successful`);
+    if (!status || status.tag !== 0x0a || status.value[0] !== 0)
+      throw new MalformedEvidenceError(`OCSP response status ${status?.value[0] ?? '?'} is not successful`);
     const [type, octets] = children(children(bytes!)[0]!);
     if (!type || !sameBytes(type.value, BASIC) || !octets) throw new MalformedEvidenceError('not a basic OCSP response');
     const [tbs, alg, sig, certs] = children(readOnly(octets.value));
@@ -104,7 +105,12 @@ export function parseOcsp(der: Uint8Array): ParsedOcsp {
   }
 }
 
-const HASH_OID: Record<string, string> = { sha1: '1.3.14.3.2.26', sha256: '2.16.840.1.101.3.4.2.1', sha384: '2.16.840.1.101.3.4.2.2', sha512: '2.16.840.1.101.3.4.2.3' };
+const HASH_OID: Record<string, string> = {
+  sha1: '1.3.14.3.2.26',
+  sha256: '2.16.840.1.101.3.4.2.1',
+  sha384: '2.16.840.1.101.3.4.2.2',
+  sha512: '2.16.840.1.101.3.4.2.3',
+};
 const NONCE = '1.3.6.1.5.5.7.48.1.2';
 
 /** CertID (RFC 6960 §4.1.1) of `cert` under `issuer`: hash of the issuer's Name and of its public key bits, and the serial. */
@@ -138,7 +144,10 @@ function signedByKey(p: ParsedOcsp, key: X509Certificate): boolean {
 export function statusFor(p: ParsedOcsp, cert: X509Certificate, issuer: X509Certificate): SingleStatus | undefined {
   const { subject, keyBits } = nameAndKeyBits(new Uint8Array(issuer.raw));
   return p.responses.find(
-    (r) => r.serial === serialKey(cert.serialNumber) && r.issuerKeyHash === createHash(r.hash).update(keyBits).digest('hex') && r.issuerNameHash === createHash(r.hash).update(subject).digest('hex'),
+    (r) =>
+      r.serial === serialKey(cert.serialNumber) &&
+      r.issuerKeyHash === createHash(r.hash).update(keyBits).digest('hex') &&
+      r.issuerNameHash === createHash(r.hash).update(subject).digest('hex'),
   );
 }
 
@@ -149,11 +158,13 @@ export function statusFor(p: ParsedOcsp, cert: X509Certificate, issuer: X509Cert
  */
 export function checkOcsp(p: ParsedOcsp, cert: X509Certificate, issuer: X509Certificate, atMs: number, what: string): ChainProblem[] {
   const delegated = p.certs.find((r) => signedBy(r, issuer) && (r.keyUsage ?? []).includes(OCSP_SIGNING) && signedByKey(p, r));
-  if (!signedByKey(p, issuer) && !delegated) return [{ code: 'chain_untrusted', error: `${what}: the OCSP response is not signed by ${commonName(issuer)} or a responder it delegated` }];
+  if (!signedByKey(p, issuer) && !delegated)
+    return [{ code: 'chain_untrusted', error: `${what}: the OCSP response is not signed by ${commonName(issuer)} or a responder it delegated` }];
   const mine = statusFor(p, cert, issuer);
   if (!mine) return [{ code: 'chain_untrusted', error: `${what}: the OCSP response does not cover ${commonName(cert)}` }];
   const problems: ChainProblem[] = [];
-  if (atMs < mine.thisUpdateMs || (mine.nextUpdateMs !== undefined && atMs > mine.nextUpdateMs)) problems.push({ code: 'chain_expired', error: `${what}: the OCSP response for ${commonName(cert)} is not current` });
+  if (atMs < mine.thisUpdateMs || (mine.nextUpdateMs !== undefined && atMs > mine.nextUpdateMs))
+    problems.push({ code: 'chain_expired', error: `${what}: the OCSP response for ${commonName(cert)} is not current` });
   if (mine.status === 'revoked') problems.push({ code: 'revoked_cert', error: `${what}: ${commonName(cert)} is revoked (OCSP)` });
   if (mine.status === 'unknown') problems.push({ code: 'chain_untrusted', error: `${what}: the responder does not know ${commonName(cert)}` });
   return problems;

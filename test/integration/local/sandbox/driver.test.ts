@@ -151,9 +151,15 @@ for (const mode of MODES) {
         expect(env).not.toContain('AWS_');
         expect(env).toContain('JOB_INPUT=abc');
         expect(env).toContain(`VRACU_JOB_ID=${spec().jobId}`);
-        const names = env.trim().split('\n').map((l) => l.split('=')[0]).sort();
+        const names = env
+          .trim()
+          .split('\n')
+          .map((l) => l.split('=')[0])
+          .sort();
         expect(names).toEqual(expect.arrayContaining(['HOME', 'JOB_INPUT', 'LANG', 'PATH', 'TMPDIR', 'VRACU_JOB_ID', 'VRACU_WORK_DIR']));
-        expect(names.filter((n) => !['HOME', 'JOB_INPUT', 'LANG', 'PATH', 'TMPDIR', 'VRACU_JOB_ID', 'VRACU_WORK_DIR', 'PWD', 'SHLVL', '_'].includes(n as string))).toEqual([]);
+        expect(
+          names.filter((n) => !['HOME', 'JOB_INPUT', 'LANG', 'PATH', 'TMPDIR', 'VRACU_JOB_ID', 'VRACU_WORK_DIR', 'PWD', 'SHLVL', '_'].includes(n as string)),
+        ).toEqual([]);
       } finally {
         delete process.env.VRACU_TEST_PARENT_SECRET;
       }
@@ -251,9 +257,7 @@ for (const mode of MODES) {
 describe('local sandbox: memory limit', () => {
   it.runIf(host.memoryCgroup)('a workload over its memory is OOM-killed: exit 137, stoppedReason OutOfMemory (cgroup)', async () => {
     const { driver } = setup(MODES[1]!);
-    const { containerId } = await driver.launch(
-      spec({ command: ['node', '-e', 'const a = []; for (;;) a.push(Buffer.alloc(1 << 20, 1))'], memoryMb: 96 }),
-    );
+    const { containerId } = await driver.launch(spec({ command: ['node', '-e', 'const a = []; for (;;) a.push(Buffer.alloc(1 << 20, 1))'], memoryMb: 96 }));
     const final = await driver.waitStopped(containerId);
     expect(final).toMatchObject({ lastStatus: 'STOPPED', exitCode: 137, stopCode: 'EssentialContainerExited', stoppedReason: 'OutOfMemory' });
   });
@@ -314,7 +318,12 @@ describe.runIf(host.bwrap)('local sandbox: bubblewrap isolation', () => {
 
   it('reports its isolation and deletion method', () => {
     const { driver } = setup(bw);
-    expect([driver.kind, driver.isolation, driver.dataVolumes, driver.deletionMethod]).toEqual(['local', 'bwrap', ['/app/job', '/tmp'], 'bwrap-tmpfs-and-workdir-removed']);
+    expect([driver.kind, driver.isolation, driver.dataVolumes, driver.deletionMethod]).toEqual([
+      'local',
+      'bwrap',
+      ['/app/job', '/tmp'],
+      'bwrap-tmpfs-and-workdir-removed',
+    ]);
   });
 });
 

@@ -18,7 +18,14 @@ describe('sandbox plugin and task events', () => {
     const env = await testEnv({ queues: true });
     const bus = new LocalEventBus(env.rt.queues, () => env.clock.nowMs());
     const logs: string[] = [];
-    const plugin = await sandboxPlugin({ runtime: env.rt, bus, dataDir: null, log: (l) => logs.push(l), env: { VRACU_SANDBOX_ISOLATION: 'process' }, provided: {} });
+    const plugin = await sandboxPlugin({
+      runtime: env.rt,
+      bus,
+      dataDir: null,
+      log: (l) => logs.push(l),
+      env: { VRACU_SANDBOX_ISOLATION: 'process' },
+      provided: {},
+    });
     try {
       const driver = plugin.provides!.driver!;
       expect(driver).toBeInstanceOf(LocalSandboxDriver);
@@ -70,7 +77,18 @@ describe('sandbox plugin and task events', () => {
       expect(readdirSync(base)).toEqual(['not-ours']);
       expect(logs.join('\n')).toContain('wiped 1 work dir');
       const driver = plugin.provides!.driver as LocalSandboxDriver;
-      const { containerId } = await driver.launch({ jobId: 'job_1', image: 'i', command: ['sh', '-c', 'echo ok > f && cat f'], env: {}, cpuUnits: 256, memoryMb: 256, gpus: 0, timeoutMs: 10_000, network: 'none', tags: {} });
+      const { containerId } = await driver.launch({
+        jobId: 'job_1',
+        image: 'i',
+        command: ['sh', '-c', 'echo ok > f && cat f'],
+        env: {},
+        cpuUnits: 256,
+        memoryMb: 256,
+        gpus: 0,
+        timeoutMs: 10_000,
+        network: 'none',
+        tags: {},
+      });
       const workDir = driver.inspect(containerId)!.workDir;
       expect(workDir.startsWith(join(base, 'vracu-job-'))).toBe(true);
       expect(await driver.waitStopped(containerId)).toMatchObject({ exitCode: 0 });
@@ -85,6 +103,8 @@ describe('sandbox plugin and task events', () => {
   it('fails fast on a bad isolation setting', async () => {
     const env = await testEnv();
     const bus = new LocalEventBus(env.rt.queues, () => env.clock.nowMs());
-    await expect(sandboxPlugin({ runtime: env.rt, bus, dataDir: null, log: () => undefined, env: { VRACU_SANDBOX_ISOLATION: 'docker' }, provided: {} })).rejects.toThrow('VRACU_SANDBOX_ISOLATION');
+    await expect(
+      sandboxPlugin({ runtime: env.rt, bus, dataDir: null, log: () => undefined, env: { VRACU_SANDBOX_ISOLATION: 'docker' }, provided: {} }),
+    ).rejects.toThrow('VRACU_SANDBOX_ISOLATION');
   });
 });

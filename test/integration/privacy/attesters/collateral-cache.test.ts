@@ -8,7 +8,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { testEnv, type TestEnv } from '../../../support/runtime.ts';
 import { getCachedCollateral, putCollateral, type CacheCtx } from '../../../../functions/privacy/attesters/store/collateral-cache.ts';
 import { CachedCollateralSource } from '../../../../functions/privacy/attesters/collateral/cached-source.ts';
-import { CollateralUnavailableError, type CollateralKey, type CollateralRecord, type CollateralSource } from '../../../../functions/privacy/attesters/collateral/source.ts';
+import {
+  CollateralUnavailableError,
+  type CollateralKey,
+  type CollateralRecord,
+  type CollateralSource,
+} from '../../../../functions/privacy/attesters/collateral/source.ts';
 import { tdxRecord } from '../../../../functions/privacy/attesters/collateral/versions.ts';
 import type { TdxCollateral } from '../../../../functions/privacy/attesters/domain/tdx/collateral.ts';
 import { verifyTdx } from '../../../../functions/privacy/attesters/tdx/verify.ts';
@@ -114,7 +119,9 @@ describe('CachedCollateralSource', () => {
     const src = new CachedCollateralSource(cache, up);
     await src.fetch(key('w4'), 1_500);
     expect((await src.fetch(key('w4'), 3_000))?.nextUpdateMs).toBe(2_000);
-    await expect(new CachedCollateralSource(cache, vendor([new CollateralUnavailableError('down', 503)])).fetch(key('w5'), 3_000)).rejects.toBeInstanceOf(CollateralUnavailableError);
+    await expect(new CachedCollateralSource(cache, vendor([new CollateralUnavailableError('down', 503)])).fetch(key('w5'), 3_000)).rejects.toBeInstanceOf(
+      CollateralUnavailableError,
+    );
   });
 
   it('end to end: real TDX collateral through the cache verifies the real quote; the stale copy is rejected on time', async () => {
@@ -125,7 +132,10 @@ describe('CachedCollateralSource', () => {
     const inWindow = Date.parse('2025-06-19T11:16:03Z');
     const got = await src.fetch(KEY, inWindow);
     const c = JSON.parse(got!.body) as TdxCollateral;
-    expect(verifyTdx({ quote, collateral: c }, nonce, tdxPolicy(), { nowMs: () => inWindow })).toMatchObject({ valid: true, claims: { tcbStatus: 'UpToDate' } });
+    expect(verifyTdx({ quote, collateral: c }, nonce, tdxPolicy(), { nowMs: () => inWindow })).toMatchObject({
+      valid: true,
+      claims: { tcbStatus: 'UpToDate' },
+    });
     const later = Date.parse('2025-08-01T00:00:00Z');
     const stale = JSON.parse((await src.fetch(KEY, later))!.body) as TdxCollateral;
     expect(verifyTdx({ quote, collateral: stale }, nonce, tdxPolicy(), { nowMs: () => later })).toMatchObject({ valid: false, code: 'chain_expired' });

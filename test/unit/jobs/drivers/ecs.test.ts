@@ -124,7 +124,7 @@ describe('EcsDriver.launch (RunTask)', () => {
     expect([(sent[0] as RunTaskCommand).input.overrides?.cpu, (sent[0] as RunTaskCommand).input.overrides?.memory]).toEqual(['1024', '3072']);
   });
 
-  it('works with the compute stack\'s settings: one task definition, public IP in public subnets, its container names', async () => {
+  it("works with the compute stack's settings: one task definition, public IP in public subnets, its container names", async () => {
     const { client, sent } = fakeEcs(runOk);
     const env = {
       VRACU_ECS_CLUSTER: 'arn:aws:ecs:us-east-1:111122223333:cluster/vracu-dev-jobs',

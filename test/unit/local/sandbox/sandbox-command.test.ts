@@ -52,7 +52,17 @@ describe('buildCommand', () => {
 
   it('uses prlimit for memory when there is no cgroup, and no setpriv when not root', () => {
     const p = buildCommand({ ...base, isolation: 'process', tools: { ...all, root: false, memoryCgroup: null }, cgroupProcs: null });
-    expect([p.file, ...p.args]).toEqual(['/usr/bin/timeout', '-s', 'KILL', '11.000s', '/usr/bin/prlimit', `--as=${256 * 1024 * 1024}:${256 * 1024 * 1024}`, '--', 'python', 'run.py']);
+    expect([p.file, ...p.args]).toEqual([
+      '/usr/bin/timeout',
+      '-s',
+      'KILL',
+      '11.000s',
+      '/usr/bin/prlimit',
+      `--as=${256 * 1024 * 1024}:${256 * 1024 * 1024}`,
+      '--',
+      'python',
+      'run.py',
+    ]);
   });
 
   it('refuses to run a workload as root without setpriv', () => {

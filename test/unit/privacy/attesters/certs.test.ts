@@ -18,9 +18,27 @@ const leaves: Record<string, [X509Certificate, X509Certificate]> = {};
 
 beforeAll(async () => {
   const rk = await gen();
-  const r = await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: '01', name: 'CN=Root', keys: rk, signingAlgorithm: SIGN, notBefore: new Date('2024-01-01T00:00:00Z'), notAfter: new Date('2040-01-01T00:00:00Z'), extensions: [new x509.BasicConstraintsExtension(true, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true)] });
+  const r = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: '01',
+    name: 'CN=Root',
+    keys: rk,
+    signingAlgorithm: SIGN,
+    notBefore: new Date('2024-01-01T00:00:00Z'),
+    notAfter: new Date('2040-01-01T00:00:00Z'),
+    extensions: [new x509.BasicConstraintsExtension(true, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true)],
+  });
   const ok = await gen();
-  otherRoot = node(await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: '09', name: 'CN=Root', keys: ok, signingAlgorithm: SIGN, notBefore: new Date('2024-01-01T00:00:00Z'), notAfter: new Date('2040-01-01T00:00:00Z'), extensions: [new x509.BasicConstraintsExtension(true, undefined, true)] }));
+  otherRoot = node(
+    await x509.X509CertificateGenerator.createSelfSigned({
+      serialNumber: '09',
+      name: 'CN=Root',
+      keys: ok,
+      signingAlgorithm: SIGN,
+      notBefore: new Date('2024-01-01T00:00:00Z'),
+      notAfter: new Date('2040-01-01T00:00:00Z'),
+      extensions: [new x509.BasicConstraintsExtension(true, undefined, true)],
+    }),
+  );
   root = node(r);
   const mids: Record<string, x509.Extension[]> = {
     good: [new x509.BasicConstraintsExtension(true, 0, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true)],
@@ -31,8 +49,27 @@ beforeAll(async () => {
   for (const [name, extensions] of Object.entries(mids)) {
     const mk = await gen();
     const lk = await gen();
-    const mid = await x509.X509CertificateGenerator.create({ serialNumber: '02', subject: `CN=Mid ${name}`, issuer: r.subject, publicKey: mk.publicKey, signingKey: rk.privateKey, signingAlgorithm: SIGN, extensions, notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2030-01-01T00:00:00Z') });
-    const leaf = await x509.X509CertificateGenerator.create({ serialNumber: '03', subject: 'CN=Leaf', issuer: mid.subject, publicKey: lk.publicKey, signingKey: mk.privateKey, signingAlgorithm: SIGN, notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2027-01-01T00:00:00Z') });
+    const mid = await x509.X509CertificateGenerator.create({
+      serialNumber: '02',
+      subject: `CN=Mid ${name}`,
+      issuer: r.subject,
+      publicKey: mk.publicKey,
+      signingKey: rk.privateKey,
+      signingAlgorithm: SIGN,
+      extensions,
+      notBefore: new Date('2025-01-01T00:00:00Z'),
+      notAfter: new Date('2030-01-01T00:00:00Z'),
+    });
+    const leaf = await x509.X509CertificateGenerator.create({
+      serialNumber: '03',
+      subject: 'CN=Leaf',
+      issuer: mid.subject,
+      publicKey: lk.publicKey,
+      signingKey: mk.privateKey,
+      signingAlgorithm: SIGN,
+      notBefore: new Date('2025-01-01T00:00:00Z'),
+      notAfter: new Date('2027-01-01T00:00:00Z'),
+    });
     leaves[name] = [node(leaf), node(mid)];
   }
 });

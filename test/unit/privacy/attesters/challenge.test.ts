@@ -35,7 +35,13 @@ describe('challenge binding', () => {
       expect(cpuReportData(`job-${i}`, n), `seed ${seed}`).not.toEqual(cpuReportData(`job-${i}`, other));
       expect(cpuReportData(`job-${i}`, n)).not.toEqual(cpuReportData(`job-${i + 1}`, n));
     }
-    expect(cpuReportData('é', nonce)).toEqual(new Uint8Array(createHash('sha512').update(Buffer.concat([Buffer.from(CPU_LABEL), Buffer.of(0), Buffer.of(0, 0, 0, 2), Buffer.from('é'), nonce])).digest()));
+    expect(cpuReportData('é', nonce)).toEqual(
+      new Uint8Array(
+        createHash('sha512')
+          .update(Buffer.concat([Buffer.from(CPU_LABEL), Buffer.of(0), Buffer.of(0, 0, 0, 2), Buffer.from('é'), nonce]))
+          .digest(),
+      ),
+    );
   });
 
   it.each([

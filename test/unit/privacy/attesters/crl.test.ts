@@ -25,16 +25,38 @@ let leaf: X509Certificate;
 beforeAll(async () => {
   caKeys = (await subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
   otherKeys = (await subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const caCert = await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: '01', name: 'CN=Test PCK Platform CA', keys: caKeys, signingAlgorithm: SIGN, extensions: [new x509.BasicConstraintsExtension(true, 0, true)] });
+  const caCert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: '01',
+    name: 'CN=Test PCK Platform CA',
+    keys: caKeys,
+    signingAlgorithm: SIGN,
+    extensions: [new x509.BasicConstraintsExtension(true, 0, true)],
+  });
   const leafKeys = (await subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const leafCert = await x509.X509CertificateGenerator.create({ serialNumber: '0a1b2c', subject: 'CN=Test PCK Certificate', issuer: caCert.subject, publicKey: leafKeys.publicKey, signingKey: caKeys.privateKey, signingAlgorithm: SIGN });
+  const leafCert = await x509.X509CertificateGenerator.create({
+    serialNumber: '0a1b2c',
+    subject: 'CN=Test PCK Certificate',
+    issuer: caCert.subject,
+    publicKey: leafKeys.publicKey,
+    signingKey: caKeys.privateKey,
+    signingAlgorithm: SIGN,
+  });
   ca = new X509Certificate(caCert.toString('pem'));
   leaf = new X509Certificate(leafCert.toString('pem'));
 });
 
 const crl = async (serials: string[], thisUpdate: string, nextUpdate: string, key = caKeys.privateKey) =>
   new Uint8Array(
-    (await x509.X509CrlGenerator.create({ issuer: 'CN=Test PCK Platform CA', thisUpdate: new Date(thisUpdate), nextUpdate: new Date(nextUpdate), entries: serials.map((serialNumber) => ({ serialNumber, revocationDate: new Date(thisUpdate) })), signingKey: key, signingAlgorithm: SIGN })).rawData,
+    (
+      await x509.X509CrlGenerator.create({
+        issuer: 'CN=Test PCK Platform CA',
+        thisUpdate: new Date(thisUpdate),
+        nextUpdate: new Date(nextUpdate),
+        entries: serials.map((serialNumber) => ({ serialNumber, revocationDate: new Date(thisUpdate) })),
+        signingKey: key,
+        signingAlgorithm: SIGN,
+      })
+    ).rawData,
   );
 const AT = Date.parse('2026-06-01T00:00:00Z');
 
@@ -45,7 +67,11 @@ describe('CRLs', () => {
     ['the leaf revoked, serial with a leading zero', () => crl(['000a1b2c'], '2026-05-01T00:00:00Z', '2026-07-01T00:00:00Z'), ['revoked_cert']],
     ['another serial revoked', () => crl(['0a1b2d'], '2026-05-01T00:00:00Z', '2026-07-01T00:00:00Z'), []],
     ['an empty CRL signed by another key', () => crl([], '2026-05-01T00:00:00Z', '2026-07-01T00:00:00Z', otherKeys.privateKey), ['chain_untrusted']],
-    ['a revoking CRL signed by another key (nothing else is believed)', () => crl(['0a1b2c'], '2026-05-01T00:00:00Z', '2026-07-01T00:00:00Z', otherKeys.privateKey), ['chain_untrusted']],
+    [
+      'a revoking CRL signed by another key (nothing else is believed)',
+      () => crl(['0a1b2c'], '2026-05-01T00:00:00Z', '2026-07-01T00:00:00Z', otherKeys.privateKey),
+      ['chain_untrusted'],
+    ],
     ['a stale CRL', () => crl([], '2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z'), ['chain_expired']],
     ['a CRL from the future', () => crl([], '2026-07-01T00:00:00Z', '2026-08-01T00:00:00Z'), ['chain_expired']],
     ['stale and revoking', () => crl(['0a1b2c'], '2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z'), ['chain_expired', 'revoked_cert']],

@@ -54,10 +54,16 @@ describe('AMD KDS', () => {
   });
 
   it('fetches a VCEK (DER), the VCEK and VLEK chains (PEM) and the CRL', async () => {
-    const { fetch, seen } = recorder((url) => ({ body: url.endsWith('cert_chain') ? fixtureText('sev-snp/virtee-sev/cert_chain_milan') : Buffer.from(fixture('sev-snp/virtee-sev/vcek_milan.der')) }));
+    const { fetch, seen } = recorder((url) => ({
+      body: url.endsWith('cert_chain') ? fixtureText('sev-snp/virtee-sev/cert_chain_milan') : Buffer.from(fixture('sev-snp/virtee-sev/vcek_milan.der')),
+    }));
     const kds = new AmdKdsSource({ fetch });
     const v = await kds.fetch({ kind: 'amd-vcek', product: 'Milan', hwid: chip, tcb: { bootloader: 3, tee: 0, snp: 8, microcode: 115 } }, AT);
-    expect(v).toMatchObject({ key: `amd-vcek/Milan/${chip}/-.3.0.8.115`, version: { sequence: 0, issuedAtMs: Date.parse('2023-04-03T19:23:43Z') }, fetchedAtMs: AT });
+    expect(v).toMatchObject({
+      key: `amd-vcek/Milan/${chip}/-.3.0.8.115`,
+      version: { sequence: 0, issuedAtMs: Date.parse('2023-04-03T19:23:43Z') },
+      fetchedAtMs: AT,
+    });
     expect(v?.nextUpdateMs).toBeUndefined();
     await kds.fetch({ kind: 'amd-chain', product: 'Genoa', key: 'vlek' }, AT);
     expect(seen.map((s) => s.url)).toEqual([
@@ -85,9 +91,18 @@ describe('AMD KDS', () => {
 describe('Intel PCS', () => {
   const c = JSON.parse(fixtureText('tdx/phala-dcap-qvl/tdx_quote_collateral.json')) as TdxCollateral;
   const pcs = recorder((url): Answer => {
-    if (url.includes('/tcb?')) return { body: `{"tcbInfo":${c.tcb_info},"signature":"${c.tcb_info_signature}"}`, headers: { 'TCB-Info-Issuer-Chain': encodeURIComponent(c.tcb_info_issuer_chain) } };
-    if (url.includes('/qe/identity')) return { body: `{"enclaveIdentity":${c.qe_identity},"signature":"${c.qe_identity_signature}"}`, headers: { 'SGX-Enclave-Identity-Issuer-Chain': encodeURIComponent(c.qe_identity_issuer_chain) } };
-    if (url.includes('/pckcrl')) return { body: Buffer.from(c.pck_crl, 'hex'), headers: { 'SGX-PCK-CRL-Issuer-Chain': encodeURIComponent(c.pck_crl_issuer_chain) } };
+    if (url.includes('/tcb?'))
+      return {
+        body: `{"tcbInfo":${c.tcb_info},"signature":"${c.tcb_info_signature}"}`,
+        headers: { 'TCB-Info-Issuer-Chain': encodeURIComponent(c.tcb_info_issuer_chain) },
+      };
+    if (url.includes('/qe/identity'))
+      return {
+        body: `{"enclaveIdentity":${c.qe_identity},"signature":"${c.qe_identity_signature}"}`,
+        headers: { 'SGX-Enclave-Identity-Issuer-Chain': encodeURIComponent(c.qe_identity_issuer_chain) },
+      };
+    if (url.includes('/pckcrl'))
+      return { body: Buffer.from(c.pck_crl, 'hex'), headers: { 'SGX-PCK-CRL-Issuer-Chain': encodeURIComponent(c.pck_crl_issuer_chain) } };
     return { body: Buffer.from(c.root_ca_crl, 'hex') };
   });
 
@@ -102,13 +117,21 @@ describe('Intel PCS', () => {
       ].sort(),
     );
     expect(JSON.parse(r!.body)).toEqual(c);
-    expect(r).toMatchObject({ key: 'tdx/b0c06f000000/platform', version: { sequence: (JSON.parse(c.tcb_info) as { tcbEvaluationDataNumber: number }).tcbEvaluationDataNumber, issuedAtMs: Date.parse('2025-06-19T10:16:03Z') } });
+    expect(r).toMatchObject({
+      key: 'tdx/b0c06f000000/platform',
+      version: {
+        sequence: (JSON.parse(c.tcb_info) as { tcbEvaluationDataNumber: number }).tcbEvaluationDataNumber,
+        issuedAtMs: Date.parse('2025-06-19T10:16:03Z'),
+      },
+    });
     expect(r!.nextUpdateMs).toBeLessThanOrEqual(Date.parse('2025-07-19T10:16:03Z'));
   });
 
   it('a response without its issuer-chain header is refused', async () => {
     const { fetch } = recorder((url) => ({ body: url.includes('/tcb?') ? `{"tcbInfo":${c.tcb_info},"signature":"${c.tcb_info_signature}"}` : 'x' }));
-    await expect(new IntelPcsSource({ fetch }).fetch({ kind: 'tdx', fmspc: 'b0c06f000000', ca: 'platform' }, AT)).rejects.toBeInstanceOf(CollateralUnavailableError);
+    await expect(new IntelPcsSource({ fetch }).fetch({ kind: 'tdx', fmspc: 'b0c06f000000', ca: 'platform' }, AT)).rejects.toBeInstanceOf(
+      CollateralUnavailableError,
+    );
   });
 });
 
@@ -134,7 +157,10 @@ describe('NVIDIA RIM service', () => {
 describe('offline file source', () => {
   it('reads collateral named by its key, and firstOf falls through to the next source', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vracu-coll-'));
-    copyFileSync(fixturePath('tdx/phala-dcap-qvl/tdx_quote_collateral.json'), join(dir, `${fileStem({ kind: 'tdx', fmspc: 'B0C06F000000', ca: 'platform' })}.json`));
+    copyFileSync(
+      fixturePath('tdx/phala-dcap-qvl/tdx_quote_collateral.json'),
+      join(dir, `${fileStem({ kind: 'tdx', fmspc: 'B0C06F000000', ca: 'platform' })}.json`),
+    );
     writeFileSync(join(dir, 'unrelated.txt'), 'x');
     const files = new FileCollateralSource(dir);
     const r = await files.fetch({ kind: 'tdx', fmspc: 'B0C06F000000', ca: 'platform' }, AT);

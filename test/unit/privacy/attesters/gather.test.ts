@@ -24,7 +24,11 @@ const chipId = Buffer.from(snpReport.subarray(0x1a0, 0x1e0)).toString('hex');
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'vracu-gather-'));
-  put({ kind: 'amd-vcek', product: 'Milan', hwid: chipId, tcb: { bootloader: 3, tee: 0, snp: 8, microcode: 115 } }, '.der', 'sev-snp/virtee-sev/vcek_milan.der');
+  put(
+    { kind: 'amd-vcek', product: 'Milan', hwid: chipId, tcb: { bootloader: 3, tee: 0, snp: 8, microcode: 115 } },
+    '.der',
+    'sev-snp/virtee-sev/vcek_milan.der',
+  );
   put({ kind: 'tdx', fmspc: 'b0c06f000000', ca: 'platform' }, '.json', 'tdx/phala-dcap-qvl/tdx_quote_collateral.json');
   put({ kind: 'nvidia-rim', id: 'NV_GPU_DRIVER_GH100_545.00' }, '.swidtag', 'nvidia/nvtrust/Driver_RIM_test_no_gpu.swidtag');
   put({ kind: 'nvidia-rim', id: 'NV_GPU_VBIOS_1010_0200_882_96005E0001' }, '.swidtag', 'nvidia/nvtrust/1010_0200_882_96005E0001_test_no_gpu.swidtag');
@@ -67,8 +71,19 @@ describe('gathering collateral', () => {
 
   it('NVIDIA: the driver and VBIOS RIMs are fetched by the ids the report implies, then all golden values match', async () => {
     const clock = at('2025-01-01T00:00:00Z');
-    const e = await gatherCollateral({ kind: 'nvidia', report: hexFixture('nvidia/nvtrust-2023/attestationReport.txt'), certificates: [fixtureText('nvidia/nvtrust-2023/gpuAkCertChain.txt')] }, source, clock.nowMs());
+    const e = await gatherCollateral(
+      {
+        kind: 'nvidia',
+        report: hexFixture('nvidia/nvtrust-2023/attestationReport.txt'),
+        certificates: [fixtureText('nvidia/nvtrust-2023/gpuAkCertChain.txt')],
+      },
+      source,
+      clock.nowMs(),
+    );
     expect(e.kind === 'nvidia' && e.references?.rims?.map((r) => r.label)).toEqual(['NV_GPU_DRIVER_GH100_545.00', 'NV_GPU_VBIOS_1010_0200_882_96005E0001']);
-    expect(verify(e, hex('4cff7f5380ead8fad8ec2c531c110aca4302a88f603792801a8ca29ee151af2e'), {}, clock)).toMatchObject({ valid: true, claims: { referenceValues: { matched: 32 } } });
+    expect(verify(e, hex('4cff7f5380ead8fad8ec2c531c110aca4302a88f603792801a8ca29ee151af2e'), {}, clock)).toMatchObject({
+      valid: true,
+      claims: { referenceValues: { matched: 32 } },
+    });
   });
 });

@@ -9,7 +9,10 @@ import { fixture, fixtureText, hexFixture } from './fixtures.ts';
 const report = hexFixture('sev-snp/virtee-sev/report_milan.hex');
 const b64 = (b: Uint8Array | string) => Buffer.from(b).toString('base64');
 // The handlers run on the system clock: the virtee VCEK is valid until 2030 and the 550 H100 chain until 9999.
-const snpEvent = { challengeHex: Buffer.from(report.subarray(0x50, 0x90)).toString('hex'), evidence: { kind: 'snp', report: b64(report), certificates: [b64(fixture('sev-snp/virtee-sev/vcek_milan.der'))] } };
+const snpEvent = {
+  challengeHex: Buffer.from(report.subarray(0x50, 0x90)).toString('hex'),
+  evidence: { kind: 'snp', report: b64(report), certificates: [b64(fixture('sev-snp/virtee-sev/vcek_milan.der'))] },
+};
 
 describe('verifier entries', () => {
   it('all-kinds entry: a valid SEV-SNP report', async () => {
@@ -23,14 +26,20 @@ describe('verifier entries', () => {
 
   it('NVIDIA entry: the 550 H100 report without reference values is refused by the default policy', async () => {
     const gpu = hexFixture('nvidia/nvtrust/hopperAttestationReport.txt');
-    const event = { challengeHex: Buffer.from(gpu.subarray(4, 36)).toString('hex'), evidence: { kind: 'nvidia', report: b64(gpu), certificates: [b64(fixtureText('nvidia/nvtrust/hopperCertChain.txt'))] } };
+    const event = {
+      challengeHex: Buffer.from(gpu.subarray(4, 36)).toString('hex'),
+      evidence: { kind: 'nvidia', report: b64(gpu), certificates: [b64(fixtureText('nvidia/nvtrust/hopperCertChain.txt'))] },
+    };
     expect(await verifyNvidiaHandler(event)).toMatchObject({ valid: false, code: 'measurement_mismatch' });
     expect(await verifyNvidiaHandler({ ...event, policy: { requireReferenceValues: false } })).toMatchObject({ valid: true });
   });
 
   it('TDX entry: today the Phala collateral has expired', async () => {
     const quote = fixture('tdx/phala-dcap-qvl/tdx_quote');
-    const event = { challengeHex: Buffer.from(quote.subarray(568, 632)).toString('hex'), evidence: { kind: 'tdx', quote: b64(quote), collateral: JSON.parse(fixtureText('tdx/phala-dcap-qvl/tdx_quote_collateral.json')) } };
+    const event = {
+      challengeHex: Buffer.from(quote.subarray(568, 632)).toString('hex'),
+      evidence: { kind: 'tdx', quote: b64(quote), collateral: JSON.parse(fixtureText('tdx/phala-dcap-qvl/tdx_quote_collateral.json')) },
+    };
     expect(await verifyTdxHandler(event)).toMatchObject({ valid: false, code: 'chain_expired' });
   });
 

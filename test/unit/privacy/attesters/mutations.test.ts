@@ -39,7 +39,9 @@ describe(`one flipped byte anywhere (seed ${seed})`, () => {
   });
 
   it.each(picks(1, pemStart))(`TDX quote byte %o (seed ${seed})`, ({ at: i, mask }) => {
-    expect(verify({ kind: 'tdx', quote: flip(tdx, i, mask), collateral: tdxCollateral }, tdx.slice(568, 632), {}, at('2025-06-19T11:16:03Z')).valid).toBe(false);
+    expect(verify({ kind: 'tdx', quote: flip(tdx, i, mask), collateral: tdxCollateral }, tdx.slice(568, 632), {}, at('2025-06-19T11:16:03Z')).valid).toBe(
+      false,
+    );
   });
 
   it.each(picks(2, gpu.length))(`NVIDIA report byte %o (seed ${seed})`, ({ at: i, mask }) => {

@@ -37,10 +37,47 @@ async function chain(leafCn: string, leafNotAfter = new Date('2040-01-01T00:00:0
   const [rootK, midK, mid2K, leafK] = [await gen(), await gen(), await gen(), await gen()];
   const ca = [new x509.BasicConstraintsExtension(true, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true)];
   const nb = new Date('2024-01-01T00:00:00Z');
-  const root = await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: '01', name: 'CN=Test Device Identity CA, O=NVIDIA', keys: rootK, signingAlgorithm: SIGN, notBefore: nb, notAfter: new Date('2050-01-01T00:00:00Z'), extensions: ca });
-  const mid = await x509.X509CertificateGenerator.create({ serialNumber: '02', subject: 'CN=Test GB100 Provisioner ICA 1, O=NVIDIA', issuer: root.subject, publicKey: midK.publicKey, signingKey: rootK.privateKey, signingAlgorithm: SIGN, notBefore: nb, notAfter: new Date('2050-01-01T00:00:00Z'), extensions: ca });
-  const mid2 = await x509.X509CertificateGenerator.create({ serialNumber: '03', subject: 'CN=Test GB100 A01 FSP BROM, O=NVIDIA', issuer: mid.subject, publicKey: mid2K.publicKey, signingKey: midK.privateKey, signingAlgorithm: SIGN, notBefore: nb, notAfter: new Date('2050-01-01T00:00:00Z'), extensions: ca });
-  const leaf = await x509.X509CertificateGenerator.create({ serialNumber: '04', subject: `CN=${leafCn}, O=NVIDIA`, issuer: mid2.subject, publicKey: leafK.publicKey, signingKey: mid2K.privateKey, signingAlgorithm: SIGN, notBefore: nb, notAfter: leafNotAfter });
+  const root = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: '01',
+    name: 'CN=Test Device Identity CA, O=NVIDIA',
+    keys: rootK,
+    signingAlgorithm: SIGN,
+    notBefore: nb,
+    notAfter: new Date('2050-01-01T00:00:00Z'),
+    extensions: ca,
+  });
+  const mid = await x509.X509CertificateGenerator.create({
+    serialNumber: '02',
+    subject: 'CN=Test GB100 Provisioner ICA 1, O=NVIDIA',
+    issuer: root.subject,
+    publicKey: midK.publicKey,
+    signingKey: rootK.privateKey,
+    signingAlgorithm: SIGN,
+    notBefore: nb,
+    notAfter: new Date('2050-01-01T00:00:00Z'),
+    extensions: ca,
+  });
+  const mid2 = await x509.X509CertificateGenerator.create({
+    serialNumber: '03',
+    subject: 'CN=Test GB100 A01 FSP BROM, O=NVIDIA',
+    issuer: mid.subject,
+    publicKey: mid2K.publicKey,
+    signingKey: midK.privateKey,
+    signingAlgorithm: SIGN,
+    notBefore: nb,
+    notAfter: new Date('2050-01-01T00:00:00Z'),
+    extensions: ca,
+  });
+  const leaf = await x509.X509CertificateGenerator.create({
+    serialNumber: '04',
+    subject: `CN=${leafCn}, O=NVIDIA`,
+    issuer: mid2.subject,
+    publicKey: leafK.publicKey,
+    signingKey: mid2K.privateKey,
+    signingAlgorithm: SIGN,
+    notBefore: nb,
+    notAfter: leafNotAfter,
+  });
   const pkcs8 = Buffer.from(await subtle.exportKey('pkcs8', leafK.privateKey)).toString('base64');
   const rootPem = root.toString('pem');
   const sha256 = createHash('sha256').update(new X509Certificate(rootPem).raw).digest('hex');
@@ -61,11 +98,13 @@ const measurement = (i: number) => createHash('sha384').update(`measurement ${i}
 function gpuReport(keyPem: string, o: { nvdec0?: number; driver?: string; blocks?: number } = {}): Uint8Array {
   const request = Buffer.concat([Buffer.from([0x11, 0xe0, 0x01, 0xff]), nonce, Buffer.from([0x00])]);
   const n = o.blocks ?? 40;
-  const record = Buffer.concat(Array.from({ length: n }, (_, k) => {
-    const value = measurement(k + 1);
-    const m = Buffer.concat([Buffer.from([0x01]), u16(value.length), value]);
-    return Buffer.concat([Buffer.from([k + 1, 0x01]), u16(m.length), m]);
-  }));
+  const record = Buffer.concat(
+    Array.from({ length: n }, (_, k) => {
+      const value = measurement(k + 1);
+      const m = Buffer.concat([Buffer.from([0x01]), u16(value.length), value]);
+      return Buffer.concat([Buffer.from([k + 1, 0x01]), u16(m.length), m]);
+    }),
+  );
   const opaque = Buffer.concat([
     ...(o.driver === '' ? [] : [item(3, Buffer.from(`${o.driver ?? '570.10.01'}\0`))]),
     item(6, Buffer.from([0x00, 0x5e, 0x00, 0x97, 0x01, 0, 0, 0])),
@@ -97,10 +136,27 @@ const spkiBits = (c: X509Certificate) => Buffer.from(c.publicKey.export({ type: 
 
 type Status = 'good' | 'revoked' | 'unknown';
 const subjectDer = (c: X509Certificate) => Buffer.from(new x509.X509Certificate(c.raw).subjectName.toArrayBuffer());
-async function ocspFor(c: Chain, i: number, o: { status?: Status; thisUpdate?: string; nextUpdate?: string; signer?: Pair; responder?: X509Certificate; nonce?: Uint8Array; nameHashOf?: X509Certificate } = {}): Promise<Uint8Array> {
+async function ocspFor(
+  c: Chain,
+  i: number,
+  o: {
+    status?: Status;
+    thisUpdate?: string;
+    nextUpdate?: string;
+    signer?: Pair;
+    responder?: X509Certificate;
+    nonce?: Uint8Array;
+    nameHashOf?: X509Certificate;
+  } = {},
+): Promise<Uint8Array> {
   const [cert, issuer] = [c.certs[i]!, c.certs[i + 1]!];
   const sha1 = (b: Buffer) => createHash('sha1').update(b).digest();
-  const certId = seq(seq(oid('1.3.14.3.2.26'), Buffer.from([0x05, 0x00])), tlv(0x04, sha1(subjectDer(o.nameHashOf ?? issuer))), tlv(0x04, sha1(spkiBits(issuer))), tlv(0x02, Buffer.from(cert.serialNumber, 'hex')));
+  const certId = seq(
+    seq(oid('1.3.14.3.2.26'), Buffer.from([0x05, 0x00])),
+    tlv(0x04, sha1(subjectDer(o.nameHashOf ?? issuer))),
+    tlv(0x04, sha1(spkiBits(issuer))),
+    tlv(0x02, Buffer.from(cert.serialNumber, 'hex')),
+  );
   const status = o.status === 'revoked' ? tlv(0xa1, gtime('2026-01-01T00:00:00Z')) : o.status === 'unknown' ? tlv(0x82) : tlv(0x80);
   const single = seq(certId, status, gtime(o.thisUpdate ?? '2026-05-30T00:00:00Z'), tlv(0xa0, gtime(o.nextUpdate ?? '2026-06-07T00:00:00Z')));
   const ext = o.nonce ? [tlv(0xa1, seq(seq(oid('1.3.6.1.5.5.7.48.1.2'), tlv(0x04, tlv(0x04, Buffer.from(o.nonce))))))] : [];
@@ -111,7 +167,8 @@ async function ocspFor(c: Chain, i: number, o: { status?: Status; thisUpdate?: s
   const basic = seq(data, seq(oid('1.2.840.10045.4.3.3')), tlv(0x03, Buffer.from([0]), sig), ...certs);
   return new Uint8Array(seq(tlv(0x0a, Buffer.from([0])), tlv(0xa0, seq(oid('1.3.6.1.5.5.7.48.1.1'), tlv(0x04, basic)))));
 }
-const pkcs8 = async (k: Pair) => `-----BEGIN PRIVATE KEY-----\n${Buffer.from(await subtle.exportKey('pkcs8', k.privateKey)).toString('base64')}\n-----END PRIVATE KEY-----\n`;
+const pkcs8 = async (k: Pair) =>
+  `-----BEGIN PRIVATE KEY-----\n${Buffer.from(await subtle.exportKey('pkcs8', k.privateKey)).toString('base64')}\n-----END PRIVATE KEY-----\n`;
 
 let blackwell: Chain;
 let expired: Chain;
@@ -126,11 +183,17 @@ const run = (report: Uint8Array, c: Chain, refs: ReferenceSet[], p: NvidiaPolicy
 describe('NVIDIA with a test CA', () => {
   it('a GB100-named device, 40 blocks, NVDEC0 enabled: index 35 is compared too, valid', () => {
     const v = run(gpuReport(blackwell.leafKeyPem), blackwell, [golden(40)], { products: ['GB100'] });
-    expect(v).toMatchObject({ valid: true, claims: { gpu: 'GB100', nvdec0: 'enabled', driverVersion: '570.10.01', vbiosVersion: '97.00.5e.00.01', referenceValues: { matched: 40, compared: 40 } } });
+    expect(v).toMatchObject({
+      valid: true,
+      claims: { gpu: 'GB100', nvdec0: 'enabled', driverVersion: '570.10.01', vbiosVersion: '97.00.5e.00.01', referenceValues: { matched: 40, compared: 40 } },
+    });
   });
 
   it('NVDEC0 enabled and its golden value (RIM index 35) wrong: measurement_mismatch', () => {
-    expect(run(gpuReport(blackwell.leafKeyPem), blackwell, [golden(40, (i) => (i === 35 ? '00'.repeat(48) : undefined))])).toMatchObject({ valid: false, code: 'measurement_mismatch' });
+    expect(run(gpuReport(blackwell.leafKeyPem), blackwell, [golden(40, (i) => (i === 35 ? '00'.repeat(48) : undefined))])).toMatchObject({
+      valid: false,
+      code: 'measurement_mismatch',
+    });
   });
 
   it('NVDEC0 disabled and its golden value wrong: skipped, valid', () => {
@@ -139,14 +202,26 @@ describe('NVIDIA with a test CA', () => {
 
   it('NVIDIA’s signed Hopper RIMs offered for a GB100 device: measurement_mismatch (the RIM is for another GPU)', () => {
     const rim = { label: 'driver RIM', xml: fixtureText('nvidia/nvtrust/Driver_RIM_test_no_gpu.swidtag') };
-    const v = verifyNvidia({ report: gpuReport(blackwell.leafKeyPem), certificates: blackwell.pems, references: { rims: [rim] } }, nonce, nvidiaPolicy({ requireRimVersionMatch: false }), at('2025-01-01T00:00:00Z'), blackwell.trust);
+    const v = verifyNvidia(
+      { report: gpuReport(blackwell.leafKeyPem), certificates: blackwell.pems, references: { rims: [rim] } },
+      nonce,
+      nvidiaPolicy({ requireRimVersionMatch: false }),
+      at('2025-01-01T00:00:00Z'),
+      blackwell.trust,
+    );
     expect(v).toMatchObject({ valid: false, code: 'measurement_mismatch', error: 'driver RIM is for GH100; the GPU is GB100' });
   });
 
   describe('OCSP', () => {
     const all = (c: Chain, o: Parameters<typeof ocspFor>[2] = {}) => Promise.all([0, 1, 2].map((i) => ocspFor(c, i, i === 0 ? o : {})));
     const runOcsp = async (ocsp: Uint8Array[], p: NvidiaPolicyInput = { requireOcsp: true }) =>
-      verifyNvidia({ report: gpuReport(blackwell.leafKeyPem), certificates: blackwell.pems, ocsp, references: { configured: [golden(40)] } }, nonce, nvidiaPolicy(p), NOW, blackwell.trust);
+      verifyNvidia(
+        { report: gpuReport(blackwell.leafKeyPem), certificates: blackwell.pems, ocsp, references: { configured: [golden(40)] } },
+        nonce,
+        nvidiaPolicy(p),
+        NOW,
+        blackwell.trust,
+      );
 
     it('a good, current response for every certificate below the root: valid', async () => {
       expect((await runOcsp(await all(blackwell))).valid).toBe(true);
@@ -155,7 +230,17 @@ describe('NVIDIA with a test CA', () => {
     it('a delegated responder (id-kp-OCSPSigning, issued by the leaf’s issuer) may sign', async () => {
       const rk = (await subtle.generateKey(EC, true, ['sign', 'verify'])) as Pair;
       const issuer = new x509.X509Certificate(blackwell.pems[1]!);
-      const responder = await x509.X509CertificateGenerator.create({ serialNumber: '55', subject: 'CN=Test OCSP Responder, O=NVIDIA', issuer: issuer.subject, publicKey: rk.publicKey, signingKey: blackwell.keys[1]!.privateKey, signingAlgorithm: SIGN, notBefore: new Date('2024-01-01T00:00:00Z'), notAfter: new Date('2040-01-01T00:00:00Z'), extensions: [new x509.ExtendedKeyUsageExtension(['1.3.6.1.5.5.7.3.9'])] });
+      const responder = await x509.X509CertificateGenerator.create({
+        serialNumber: '55',
+        subject: 'CN=Test OCSP Responder, O=NVIDIA',
+        issuer: issuer.subject,
+        publicKey: rk.publicKey,
+        signingKey: blackwell.keys[1]!.privateKey,
+        signingAlgorithm: SIGN,
+        notBefore: new Date('2024-01-01T00:00:00Z'),
+        notAfter: new Date('2040-01-01T00:00:00Z'),
+        extensions: [new x509.ExtendedKeyUsageExtension(['1.3.6.1.5.5.7.3.9'])],
+      });
       const r = await ocspFor(blackwell, 0, { signer: rk, responder: new X509Certificate(responder.toString('pem')) });
       expect((await runOcsp([r, ...(await all(blackwell)).slice(1)])).valid).toBe(true);
     });
@@ -186,9 +271,14 @@ describe('NVIDIA with a test CA', () => {
       const n = new Uint8Array(32).fill(9);
       const seen: { url: string; init?: { method?: string; headers?: Record<string, string>; body?: Uint8Array } }[] = [];
       const answer = { current: await ocspFor(blackwell, 0, { nonce: n }) };
-      const client = new NvidiaOcspClient({ fetch: async (url, init) => (seen.push({ url, ...(init ? { init } : {}) }), new Response(Buffer.from(answer.current))) });
+      const client = new NvidiaOcspClient({
+        fetch: async (url, init) => (seen.push({ url, ...(init ? { init } : {}) }), new Response(Buffer.from(answer.current))),
+      });
       const der = await client.status(blackwell.certs[0]!, blackwell.certs[1]!, n);
-      expect(seen[0]).toMatchObject({ url: 'https://ocsp.ndis.nvidia.com/', init: { method: 'POST', headers: { 'content-type': 'application/ocsp-request' } } });
+      expect(seen[0]).toMatchObject({
+        url: 'https://ocsp.ndis.nvidia.com/',
+        init: { method: 'POST', headers: { 'content-type': 'application/ocsp-request' } },
+      });
       const body = Buffer.from(seen[0]!.init!.body!);
       const sha384 = (b: Buffer) => createHash('sha384').update(b).digest();
       expect(body.includes(sha384(subjectDer(blackwell.certs[1]!)))).toBe(true);
@@ -205,14 +295,32 @@ describe('NVIDIA with a test CA', () => {
     });
   });
 
-  it.each(([
-    ['Hopper required, a GB100 device', () => run(gpuReport(blackwell.leafKeyPem), blackwell, [golden(40)], { products: ['GH100'] }), 'wrong_product'],
-    ['an expired device certificate', () => run(gpuReport(expired.leafKeyPem), expired, [golden(40)]), 'chain_expired'],
-    ['a golden value for a block the report lacks', () => run(gpuReport(blackwell.leafKeyPem, { blocks: 39 }), blackwell, [golden(40)]), 'measurement_mismatch'],
-    ['no driver version in the opaque data', () => run(gpuReport(blackwell.leafKeyPem, { driver: '' }), blackwell, [golden(40)]), 'malformed'],
-    ['an NVDEC0 status that is neither value', () => run(gpuReport(blackwell.leafKeyPem, { nvdec0: 0x01 }), blackwell, [golden(40)]), 'malformed'],
-    ['the test chain under the pinned NVIDIA root', () => verifyNvidia({ report: gpuReport(blackwell.leafKeyPem), certificates: blackwell.pems, references: { configured: [golden(40)] } }, nonce, nvidiaPolicy(), NOW), 'chain_untrusted'],
-  ] as const).map(([n, make, code]) => [`${n} → ${code}`, make, code] as const))('%s', (_n, make, code) => {
+  it.each(
+    (
+      [
+        ['Hopper required, a GB100 device', () => run(gpuReport(blackwell.leafKeyPem), blackwell, [golden(40)], { products: ['GH100'] }), 'wrong_product'],
+        ['an expired device certificate', () => run(gpuReport(expired.leafKeyPem), expired, [golden(40)]), 'chain_expired'],
+        [
+          'a golden value for a block the report lacks',
+          () => run(gpuReport(blackwell.leafKeyPem, { blocks: 39 }), blackwell, [golden(40)]),
+          'measurement_mismatch',
+        ],
+        ['no driver version in the opaque data', () => run(gpuReport(blackwell.leafKeyPem, { driver: '' }), blackwell, [golden(40)]), 'malformed'],
+        ['an NVDEC0 status that is neither value', () => run(gpuReport(blackwell.leafKeyPem, { nvdec0: 0x01 }), blackwell, [golden(40)]), 'malformed'],
+        [
+          'the test chain under the pinned NVIDIA root',
+          () =>
+            verifyNvidia(
+              { report: gpuReport(blackwell.leafKeyPem), certificates: blackwell.pems, references: { configured: [golden(40)] } },
+              nonce,
+              nvidiaPolicy(),
+              NOW,
+            ),
+          'chain_untrusted',
+        ],
+      ] as const
+    ).map(([n, make, code]) => [`${n} → ${code}`, make, code] as const),
+  )('%s', (_n, make, code) => {
     expect(make()).toMatchObject({ valid: false, code });
   });
 });

@@ -24,14 +24,26 @@ const BEFORE_RIM_EXPIRY = at('2025-01-01T00:00:00Z');
 const TODAY = at('2026-06-01T00:00:00Z');
 
 const run = (e: NvidiaEvidence, nonce: Uint8Array, p: NvidiaPolicyInput = {}, clock = BEFORE_RIM_EXPIRY) => verifyNvidia(e, nonce, nvidiaPolicy(p), clock);
-const ev23 = (patch: Partial<NvidiaEvidence> = {}): NvidiaEvidence => ({ report: report23, certificates: [chain23], references: { rims: [driverRim, vbiosRim] }, ...patch });
+const ev23 = (patch: Partial<NvidiaEvidence> = {}): NvidiaEvidence => ({
+  report: report23,
+  certificates: [chain23],
+  references: { rims: [driverRim, vbiosRim] },
+  ...patch,
+});
 
 describe('NVIDIA: the real vectors', () => {
   it('2023 H100 report with the driver and VBIOS RIMs: valid, every active golden measurement matches', () => {
     const v = run(ev23(), nonce23);
     expect(v).toMatchObject({
       valid: true,
-      claims: { kind: 'nvidia', gpu: 'GH100', driverVersion: '545.00', vbiosVersion: '96.00.5e.00.01', nvdec0: 'disabled', referenceValues: { matched: 32, compared: 32 } },
+      claims: {
+        kind: 'nvidia',
+        gpu: 'GH100',
+        driverVersion: '545.00',
+        vbiosVersion: '96.00.5e.00.01',
+        nvdec0: 'disabled',
+        referenceValues: { matched: 32, compared: 32 },
+      },
     });
   });
 
@@ -45,7 +57,10 @@ describe('NVIDIA: the real vectors', () => {
   });
 
   it('550 H100 report against the 545 RIMs: measurement_mismatch', () => {
-    expect(run({ report: report550, certificates: [chain550], references: { rims: [driverRim, vbiosRim] } }, nonce550)).toMatchObject({ valid: false, code: 'measurement_mismatch' });
+    expect(run({ report: report550, certificates: [chain550], references: { rims: [driverRim, vbiosRim] } }, nonce550)).toMatchObject({
+      valid: false,
+      code: 'measurement_mismatch',
+    });
   });
 
   it('550 H100 report against the 545 RIMs without the version check: the measurements themselves differ', () => {
@@ -57,9 +72,13 @@ describe('NVIDIA: the real vectors', () => {
   it('a configured reference list instead of RIMs', () => {
     const blocks = parseGpuReport(report550).response.blocks;
     const measurements = blocks.map((b) => ({ index: b.index - 1, active: true, size: b.value.length, alternatives: [Buffer.from(b.value).toString('hex')] }));
-    expect(run({ report: report550, certificates: [chain550], references: { configured: [{ source: 'configured', measurements }] } }, nonce550, {}, TODAY).valid).toBe(true);
+    expect(
+      run({ report: report550, certificates: [chain550], references: { configured: [{ source: 'configured', measurements }] } }, nonce550, {}, TODAY).valid,
+    ).toBe(true);
     const wrong = measurements.map((m, i) => (i === 3 ? { ...m, alternatives: ['00'.repeat(48)] } : m));
-    expect(run({ report: report550, certificates: [chain550], references: { configured: [{ source: 'configured', measurements: wrong }] } }, nonce550, {}, TODAY)).toMatchObject({
+    expect(
+      run({ report: report550, certificates: [chain550], references: { configured: [{ source: 'configured', measurements: wrong }] } }, nonce550, {}, TODAY),
+    ).toMatchObject({
       valid: false,
       code: 'measurement_mismatch',
     });
@@ -85,10 +104,18 @@ const rows: Row[] = [
   { name: 'an opaque-data byte flipped (driver version)', evidence: { report: flip(report23, SIG - 20) }, code: 'bad_signature' },
   { name: 'the signature flipped', evidence: { report: flip(report23, SIG + 10) }, code: 'bad_signature' },
   { name: 'the leaf certificate flipped', evidence: { certificates: [Buffer.from(flipPem(certs[0]!, 200)), ...certs.slice(1)] }, code: 'chain_untrusted' },
-  { name: 'an intermediate certificate flipped', evidence: { certificates: [certs[0]!, Buffer.from(flipPem(certs[1]!, pemDerLength(certs[1]!) - 5)), ...certs.slice(2)] }, code: 'chain_untrusted' },
+  {
+    name: 'an intermediate certificate flipped',
+    evidence: { certificates: [certs[0]!, Buffer.from(flipPem(certs[1]!, pemDerLength(certs[1]!) - 5)), ...certs.slice(2)] },
+    code: 'chain_untrusted',
+  },
   { name: 'the chain without its intermediates', evidence: { certificates: [certs[0]!] }, code: 'chain_untrusted' },
   { name: 'the 550 GPU’s chain for the 2023 report', evidence: { certificates: [chain550] }, code: 'bad_signature' },
-  { name: 'a chain ending in another root (the RIM root)', evidence: { certificates: [...certs.slice(0, -1), fixtureText(NV, 'verifier_RIM_root.pem')] }, code: 'chain_untrusted' },
+  {
+    name: 'a chain ending in another root (the RIM root)',
+    evidence: { certificates: [...certs.slice(0, -1), fixtureText(NV, 'verifier_RIM_root.pem')] },
+    code: 'chain_untrusted',
+  },
   { name: 'no certificates', evidence: { certificates: [] }, code: 'chain_untrusted' },
   { name: 'wrong nonce', evidence: {}, nonce: new Uint8Array(32), code: 'nonce_mismatch' },
   { name: 'CC mode off', evidence: { ccMode: 'off' }, code: 'debug_enabled' },
@@ -96,9 +123,24 @@ const rows: Row[] = [
   { name: 'only Blackwell accepted', evidence: {}, policy: { products: ['GB100'] }, code: 'wrong_product' },
   { name: 'driver not in the accepted list', evidence: {}, policy: { driverVersions: ['550.90.07'] }, code: 'measurement_mismatch' },
   { name: 'no reference values', evidence: { references: {} }, code: 'measurement_mismatch' },
-  { name: 'the driver RIM tampered (a golden value changed)', evidence: { references: { rims: [{ ...driverRim, xml: driverRim.xml.replace('active="True" alternatives="1" ns2:Hash0="', 'active="True" alternatives="1" ns2:Hash0="0') }, vbiosRim] } }, code: 'bad_signature' },
+  {
+    name: 'the driver RIM tampered (a golden value changed)',
+    evidence: {
+      references: {
+        rims: [
+          { ...driverRim, xml: driverRim.xml.replace('active="True" alternatives="1" ns2:Hash0="', 'active="True" alternatives="1" ns2:Hash0="0') },
+          vbiosRim,
+        ],
+      },
+    },
+    code: 'bad_signature',
+  },
   { name: 'the VBIOS RIM truncated', evidence: { references: { rims: [driverRim, { ...vbiosRim, xml: vbiosRim.xml.slice(0, 5000) }] } }, code: 'malformed' },
-  { name: 'one RIM given twice (active indices in both)', evidence: { references: { rims: [driverRim, { ...driverRim, label: 'again' }] } }, code: 'malformed' },
+  {
+    name: 'one RIM given twice (active indices in both)',
+    evidence: { references: { rims: [driverRim, { ...driverRim, label: 'again' }] } },
+    code: 'malformed',
+  },
   { name: 'truncated report', evidence: { report: report23.subarray(0, 2000) }, code: 'malformed' },
   { name: 'truncated by one byte (the signature)', evidence: { report: report23.subarray(0, report23.length - 1) }, code: 'malformed' },
   { name: 'oversized report (70 KB)', evidence: { report: Uint8Array.from([...report23, ...new Uint8Array(70_000)]) }, code: 'malformed' },

@@ -12,7 +12,8 @@ import { at } from './fixtures.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
 const DOMAIN = join(ROOT, 'functions/privacy/attesters/domain');
-const files = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? files(join(d, n)) : n.endsWith('.ts') ? [join(d, n)] : []));
+const files = (d: string): string[] =>
+  readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? files(join(d, n)) : n.endsWith('.ts') ? [join(d, n)] : []));
 
 const FORBIDDEN: [RegExp, string][] = [
   [/from ['"]@aws-sdk\//, 'imports the AWS SDK'],
@@ -32,7 +33,18 @@ describe('attesters domain code is pure', () => {
 
 describe('failure order', () => {
   it('is the documented one', () => {
-    expect(FAILURE_ORDER).toEqual(['malformed', 'chain_untrusted', 'wrong_product', 'revoked_cert', 'chain_expired', 'bad_signature', 'nonce_mismatch', 'debug_enabled', 'tcb_too_low', 'measurement_mismatch']);
+    expect(FAILURE_ORDER).toEqual([
+      'malformed',
+      'chain_untrusted',
+      'wrong_product',
+      'revoked_cert',
+      'chain_expired',
+      'bad_signature',
+      'nonce_mismatch',
+      'debug_enabled',
+      'tcb_too_low',
+      'measurement_mismatch',
+    ]);
   });
   it('the earliest code wins whatever order the checks ran in', () => {
     const f = new Findings();

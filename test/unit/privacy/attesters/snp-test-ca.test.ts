@@ -47,7 +47,10 @@ const run = (e: SnpEvidence, p: SnpPolicyInput = {}, t: TrustAnchors = trust) =>
 
 describe('SEV-SNP with a test CA', () => {
   it('a VLEK-signed Genoa v3 report (VLEK → ASVK → ARK): valid, signing key vlek', () => {
-    expect(run({ report: vlekReport, certificates: [vlek.pem] })).toMatchObject({ valid: true, claims: { product: 'Genoa', signingKey: 'vlek', reportVersion: 3 } });
+    expect(run({ report: vlekReport, certificates: [vlek.pem] })).toMatchObject({
+      valid: true,
+      claims: { product: 'Genoa', signingKey: 'vlek', reportVersion: 3 },
+    });
   });
 
   it('a VCEK-signed Genoa report: valid, TCB read in the Milan/Genoa layout', () => {
@@ -55,11 +58,17 @@ describe('SEV-SNP with a test CA', () => {
   });
 
   it('a Turin v5 report: the TCB in Turin’s layout (FMC first) and an 8-byte hwID', () => {
-    expect(run({ report: turinReport, certificates: [turinVcek.pem] })).toMatchObject({ valid: true, claims: { product: 'Turin', reportVersion: 5, tcb: { reported: TURIN_TCB } } });
+    expect(run({ report: turinReport, certificates: [turinVcek.pem] })).toMatchObject({
+      valid: true,
+      claims: { product: 'Turin', reportVersion: 5, tcb: { reported: TURIN_TCB } },
+    });
   });
 
   it('the same evidence under the pinned AMD roots: chain_untrusted (a test CA is not AMD)', () => {
-    expect(run({ report: vlekReport, certificates: [vlek.pem, genoa.asvk.pem, genoa.ark.pem] }, {}, PINNED)).toMatchObject({ valid: false, code: 'chain_untrusted' });
+    expect(run({ report: vlekReport, certificates: [vlek.pem, genoa.asvk.pem, genoa.ark.pem] }, {}, PINNED)).toMatchObject({
+      valid: false,
+      code: 'chain_untrusted',
+    });
   });
 
   it('a CRL signed by the ARK and listing nothing: valid', async () => {
@@ -69,23 +78,128 @@ describe('SEV-SNP with a test CA', () => {
 
   const cases: [string, () => Promise<SnpEvidence> | SnpEvidence, SnpPolicyInput, FailureCode][] = [
     ['VLEKs refused by policy', () => ({ report: vlekReport, certificates: [vlek.pem] }), { allowVlek: false }, 'chain_untrusted'],
-    ['a VLEK report naming a VCEK (signer info edited, re-signed)', () => ({ report: snpReport({ signer: 'vcek', reportData: nonce, tcb: TCB, product: 'Genoa' }, vlek.privatePem), certificates: [vlek.pem] }), {}, 'chain_untrusted'],
-    ['a VLEK report with a non-zero CHIP_ID', () => ({ report: snpReport({ signer: 'vlek', reportData: nonce, tcb: TCB, product: 'Genoa', chipId: chip }, vlek.privatePem), certificates: [vlek.pem] }), {}, 'malformed'],
-    ['CPUID says Milan, the key chains to Genoa', () => ({ report: snpReport({ signer: 'vcek', reportData: nonce, tcb: TCB, product: 'Genoa', chipId: chip, cpuid: { family: 0x19, model: 0x01 } }, vcek.privatePem), certificates: [vcek.pem] }), {}, 'wrong_product'],
-    ['the report’s TCB differs from the VCEK’s (snp 24 vs 23)', () => ({ report: snpReport({ signer: 'vcek', reportData: nonce, tcb: { ...TCB, snp: 24 }, product: 'Genoa', chipId: chip }, vcek.privatePem), certificates: [vcek.pem] }), {}, 'chain_untrusted'],
-    ['another chip id than the VCEK’s hwID', () => ({ report: snpReport({ signer: 'vcek', reportData: nonce, tcb: TCB, product: 'Genoa', chipId: flip(chip, 3) }, vcek.privatePem), certificates: [vcek.pem] }), {}, 'chain_untrusted'],
-    ['an expired VCEK', () => ({ report: snpReport({ signer: 'vcek', reportData: nonce, tcb: TCB, product: 'Genoa', chipId: chip }, expiredVcek.privatePem), certificates: [expiredVcek.pem] }), {}, 'chain_expired'],
-    ['the ASK revoked by the CRL', async () => ({ report: vcekReport, certificates: [vcek.pem], crl: await arkCrl(genoa, ['02'], new Date('2026-05-01T00:00:00Z'), new Date('2026-07-01T00:00:00Z')) }), {}, 'revoked_cert'],
-    ['the VCEK revoked by the CRL', async () => ({ report: vcekReport, certificates: [vcek.pem], crl: await arkCrl(genoa, ['10'], new Date('2026-05-01T00:00:00Z'), new Date('2026-07-01T00:00:00Z')) }), {}, 'revoked_cert'],
-    ['a CRL past its nextUpdate', async () => ({ report: vcekReport, certificates: [vcek.pem], crl: await arkCrl(genoa, [], new Date('2026-01-01T00:00:00Z'), new Date('2026-02-01T00:00:00Z')) }), {}, 'chain_expired'],
-    ['an empty CRL signed by another key (the ASK)', async () => ({ report: vcekReport, certificates: [vcek.pem], crl: await arkCrl(genoa, [], new Date('2026-05-01T00:00:00Z'), new Date('2026-07-01T00:00:00Z'), genoa.ask) }), {}, 'chain_untrusted'],
+    [
+      'a VLEK report naming a VCEK (signer info edited, re-signed)',
+      () => ({ report: snpReport({ signer: 'vcek', reportData: nonce, tcb: TCB, product: 'Genoa' }, vlek.privatePem), certificates: [vlek.pem] }),
+      {},
+      'chain_untrusted',
+    ],
+    [
+      'a VLEK report with a non-zero CHIP_ID',
+      () => ({ report: snpReport({ signer: 'vlek', reportData: nonce, tcb: TCB, product: 'Genoa', chipId: chip }, vlek.privatePem), certificates: [vlek.pem] }),
+      {},
+      'malformed',
+    ],
+    [
+      'CPUID says Milan, the key chains to Genoa',
+      () => ({
+        report: snpReport(
+          { signer: 'vcek', reportData: nonce, tcb: TCB, product: 'Genoa', chipId: chip, cpuid: { family: 0x19, model: 0x01 } },
+          vcek.privatePem,
+        ),
+        certificates: [vcek.pem],
+      }),
+      {},
+      'wrong_product',
+    ],
+    [
+      'the report’s TCB differs from the VCEK’s (snp 24 vs 23)',
+      () => ({
+        report: snpReport({ signer: 'vcek', reportData: nonce, tcb: { ...TCB, snp: 24 }, product: 'Genoa', chipId: chip }, vcek.privatePem),
+        certificates: [vcek.pem],
+      }),
+      {},
+      'chain_untrusted',
+    ],
+    [
+      'another chip id than the VCEK’s hwID',
+      () => ({
+        report: snpReport({ signer: 'vcek', reportData: nonce, tcb: TCB, product: 'Genoa', chipId: flip(chip, 3) }, vcek.privatePem),
+        certificates: [vcek.pem],
+      }),
+      {},
+      'chain_untrusted',
+    ],
+    [
+      'an expired VCEK',
+      () => ({
+        report: snpReport({ signer: 'vcek', reportData: nonce, tcb: TCB, product: 'Genoa', chipId: chip }, expiredVcek.privatePem),
+        certificates: [expiredVcek.pem],
+      }),
+      {},
+      'chain_expired',
+    ],
+    [
+      'the ASK revoked by the CRL',
+      async () => ({
+        report: vcekReport,
+        certificates: [vcek.pem],
+        crl: await arkCrl(genoa, ['02'], new Date('2026-05-01T00:00:00Z'), new Date('2026-07-01T00:00:00Z')),
+      }),
+      {},
+      'revoked_cert',
+    ],
+    [
+      'the VCEK revoked by the CRL',
+      async () => ({
+        report: vcekReport,
+        certificates: [vcek.pem],
+        crl: await arkCrl(genoa, ['10'], new Date('2026-05-01T00:00:00Z'), new Date('2026-07-01T00:00:00Z')),
+      }),
+      {},
+      'revoked_cert',
+    ],
+    [
+      'a CRL past its nextUpdate',
+      async () => ({
+        report: vcekReport,
+        certificates: [vcek.pem],
+        crl: await arkCrl(genoa, [], new Date('2026-01-01T00:00:00Z'), new Date('2026-02-01T00:00:00Z')),
+      }),
+      {},
+      'chain_expired',
+    ],
+    [
+      'an empty CRL signed by another key (the ASK)',
+      async () => ({
+        report: vcekReport,
+        certificates: [vcek.pem],
+        crl: await arkCrl(genoa, [], new Date('2026-05-01T00:00:00Z'), new Date('2026-07-01T00:00:00Z'), genoa.ask),
+      }),
+      {},
+      'chain_untrusted',
+    ],
     ['a CRL that is not one', () => ({ report: vcekReport, certificates: [vcek.pem], crl: new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x00]) }), {}, 'malformed'],
     ['the Genoa VCEK presented for a Turin report', () => ({ report: turinReport, certificates: [vcek.pem] }), {}, 'chain_untrusted'],
     ['Turin refused by policy', () => ({ report: turinReport, certificates: [turinVcek.pem] }), { products: ['Milan', 'Genoa'] }, 'wrong_product'],
     ['Turin FMC below the minimum', () => ({ report: turinReport, certificates: [turinVcek.pem] }), { minTcb: { fmc: 2 } }, 'tcb_too_low'],
-    ['migration agent allowed by the guest policy', () => ({ report: snpReport({ signer: 'vcek', reportData: nonce, tcb: TCB, product: 'Genoa', chipId: chip, policy: 0x70000n }, vcek.privatePem), certificates: [vcek.pem] }), {}, 'debug_enabled'],
-    ['reserved policy bit 17 clear', () => ({ report: snpReport({ signer: 'vcek', reportData: nonce, tcb: TCB, product: 'Genoa', chipId: chip, policy: 0x10000n }, vcek.privatePem), certificates: [vcek.pem] }), {}, 'malformed'],
-    ['VMPL 2 where 0 is required', () => ({ report: snpReport({ signer: 'vcek', reportData: nonce, tcb: TCB, product: 'Genoa', chipId: chip, vmpl: 2 }, vcek.privatePem), certificates: [vcek.pem] }), { vmpl: 0 }, 'measurement_mismatch'],
+    [
+      'migration agent allowed by the guest policy',
+      () => ({
+        report: snpReport({ signer: 'vcek', reportData: nonce, tcb: TCB, product: 'Genoa', chipId: chip, policy: 0x70000n }, vcek.privatePem),
+        certificates: [vcek.pem],
+      }),
+      {},
+      'debug_enabled',
+    ],
+    [
+      'reserved policy bit 17 clear',
+      () => ({
+        report: snpReport({ signer: 'vcek', reportData: nonce, tcb: TCB, product: 'Genoa', chipId: chip, policy: 0x10000n }, vcek.privatePem),
+        certificates: [vcek.pem],
+      }),
+      {},
+      'malformed',
+    ],
+    [
+      'VMPL 2 where 0 is required',
+      () => ({
+        report: snpReport({ signer: 'vcek', reportData: nonce, tcb: TCB, product: 'Genoa', chipId: chip, vmpl: 2 }, vcek.privatePem),
+        certificates: [vcek.pem],
+      }),
+      { vmpl: 0 },
+      'measurement_mismatch',
+    ],
   ];
 
   it.each(cases.map(([n, make, policy, code]) => [`${n} → ${code}`, make, policy, code] as const))('%s', async (_n, make, policy, code) => {

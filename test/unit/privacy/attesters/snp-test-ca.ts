@@ -34,10 +34,31 @@ const pinned = (k: TestKey): PinnedCert => {
 
 async function ca(cn: string, issuer: TestKey | undefined, serial: string): Promise<TestKey> {
   const keys = (await subtle.generateKey(RSA, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const extensions = [new x509.BasicConstraintsExtension(true, issuer ? 0 : undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)];
+  const extensions = [
+    new x509.BasicConstraintsExtension(true, issuer ? 0 : undefined, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+  ];
   const cert = issuer
-    ? await x509.X509CertificateGenerator.create({ serialNumber: serial, subject: dn(cn), issuer: issuer.cert.subject, notBefore: NOT_BEFORE, notAfter: NOT_AFTER, publicKey: keys.publicKey, signingKey: issuer.keys.privateKey, signingAlgorithm: PSS_SIGN, extensions })
-    : await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: serial, name: dn(cn), notBefore: NOT_BEFORE, notAfter: NOT_AFTER, keys, signingAlgorithm: PSS_SIGN, extensions });
+    ? await x509.X509CertificateGenerator.create({
+        serialNumber: serial,
+        subject: dn(cn),
+        issuer: issuer.cert.subject,
+        notBefore: NOT_BEFORE,
+        notAfter: NOT_AFTER,
+        publicKey: keys.publicKey,
+        signingKey: issuer.keys.privateKey,
+        signingAlgorithm: PSS_SIGN,
+        extensions,
+      })
+    : await x509.X509CertificateGenerator.createSelfSigned({
+        serialNumber: serial,
+        name: dn(cn),
+        notBefore: NOT_BEFORE,
+        notAfter: NOT_AFTER,
+        keys,
+        signingAlgorithm: PSS_SIGN,
+        extensions,
+      });
   return { cert, keys, pem: cert.toString('pem') };
 }
 
@@ -69,7 +90,12 @@ const ia5 = (s: string) => new Uint8Array([0x16, s.length, ...Buffer.from(s, 'la
 const ext = (oid: string, value: Uint8Array) => new x509.Extension(oid, false, value);
 
 /** A VCEK (hwid = chip id) or VLEK (CSP id) under `p`, with its TCB in AMD's extensions. */
-export async function signingKey(p: TestProduct, kind: 'vcek' | 'vlek', tcb: Tcb, opts: { hwid?: Uint8Array; notAfter?: Date; serial?: string } = {}): Promise<TestKey & { privatePem: string }> {
+export async function signingKey(
+  p: TestProduct,
+  kind: 'vcek' | 'vlek',
+  tcb: Tcb,
+  opts: { hwid?: Uint8Array; notAfter?: Date; serial?: string } = {},
+): Promise<TestKey & { privatePem: string }> {
   const keys = (await subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
   const extensions = [
     ext('1.3.6.1.4.1.3704.1.1', int(kind === 'vlek' ? 1 : 0)),
@@ -91,7 +117,7 @@ export async function signingKey(p: TestProduct, kind: 'vcek' | 'vlek', tcb: Tcb
     publicKey: keys.publicKey,
     signingKey: issuer.keys.privateKey,
     signingAlgorithm: PSS_SIGN,
-  extensions,
+    extensions,
   });
   const pkcs8 = Buffer.from(await subtle.exportKey('pkcs8', keys.privateKey));
   return { cert, keys, pem: cert.toString('pem'), privatePem: `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64')}\n-----END PRIVATE KEY-----\n` };

@@ -57,7 +57,10 @@ describe('SEV-SNP: the real vectors', () => {
 
   it('go-sev-guest report with a policy that allows debugging: valid, debug claimed', () => {
     const v = run({ report: goReport, certificates: [goVcek] }, goNonce, { allowDebug: true });
-    expect(v).toMatchObject({ valid: true, claims: { debug: true, measurement: expect.stringMatching(/^b07af962/), tcb: { reported: { bootloader: 2, tee: 0, snp: 5, microcode: 68 } } } });
+    expect(v).toMatchObject({
+      valid: true,
+      claims: { debug: true, measurement: expect.stringMatching(/^b07af962/), tcb: { reported: { bootloader: 2, tee: 0, snp: 5, microcode: 68 } } },
+    });
   });
 
   it('roots and intermediates in the evidence are never trusted: a tampered ASK or another product’s ASK and ARK are ignored', () => {
@@ -89,29 +92,73 @@ const rows: Row[] = [
   // the signed body: byte 21 (virtee's own negative test, xor 0x80), the measurement, REPORT_DATA
   { name: 'report byte 21 flipped (xor 0x80)', evidence: { report: flip(vtReport, 21, 0x80), certificates: [vtVcek] }, code: 'bad_signature' },
   { name: 'a measurement byte flipped', evidence: { report: flip(vtReport, 0x90), certificates: [vtVcek] }, code: 'bad_signature' },
-  { name: 'REPORT_DATA flipped, expected value flipped the same way (forged binding)', evidence: { report: flip(vtReport, 0x50) }, nonce: flip(vtNonce, 0), code: 'bad_signature' },
+  {
+    name: 'REPORT_DATA flipped, expected value flipped the same way (forged binding)',
+    evidence: { report: flip(vtReport, 0x50) },
+    nonce: flip(vtNonce, 0),
+    code: 'bad_signature',
+  },
   { name: 'signature R flipped', evidence: { report: flip(vtReport, 0x2a0), certificates: [vtVcek] }, code: 'bad_signature' },
   { name: 'signature S flipped', evidence: { report: flip(vtReport, 0x2e8 + 5), certificates: [vtVcek] }, code: 'bad_signature' },
   { name: 'signature R has bits above 48 bytes', evidence: { report: flip(vtReport, 0x2a0 + 60), certificates: [vtVcek] }, code: 'malformed' },
   // certificates
-  { name: 'VCEK byte 40 flipped (virtee milan_chain_invalid, xor 0xff)', evidence: { report: vtReport, certificates: [flip(vtVcek, 40, 0xff)] }, code: 'chain_untrusted' },
+  {
+    name: 'VCEK byte 40 flipped (virtee milan_chain_invalid, xor 0xff)',
+    evidence: { report: vtReport, certificates: [flip(vtVcek, 40, 0xff)] },
+    code: 'chain_untrusted',
+  },
   { name: 'VCEK signature byte flipped', evidence: { report: vtReport, certificates: [flip(vtVcek, vtVcek.length - 10)] }, code: 'chain_untrusted' },
   { name: 'the other chip’s VCEK (go-sev-guest) for the virtee report', evidence: { report: vtReport, certificates: [goVcek] }, code: 'chain_untrusted' },
   { name: 'no VCEK supplied', evidence: { report: vtReport, certificates: [milanChain] }, code: 'chain_untrusted' },
   // products and roots
   { name: 'the policy accepts only Genoa', evidence: { report: vtReport, certificates: [vtVcek] }, policy: { products: ['Genoa'] }, code: 'wrong_product' },
   // time
-  { name: 'VCEK not yet valid (2023-01-01, issued 2023-04-03)', evidence: { report: vtReport, certificates: [vtVcek] }, clock: at('2023-01-01T00:00:00Z'), code: 'chain_expired' },
-  { name: 'VCEK expired (2031-01-01, valid to 2030-04-03)', evidence: { report: vtReport, certificates: [vtVcek] }, clock: at('2031-01-01T00:00:00Z'), code: 'chain_expired' },
+  {
+    name: 'VCEK not yet valid (2023-01-01, issued 2023-04-03)',
+    evidence: { report: vtReport, certificates: [vtVcek] },
+    clock: at('2023-01-01T00:00:00Z'),
+    code: 'chain_expired',
+  },
+  {
+    name: 'VCEK expired (2031-01-01, valid to 2030-04-03)',
+    evidence: { report: vtReport, certificates: [vtVcek] },
+    clock: at('2031-01-01T00:00:00Z'),
+    code: 'chain_expired',
+  },
   // claims
   { name: 'wrong nonce', evidence: { report: vtReport, certificates: [vtVcek] }, nonce: new Uint8Array(64), code: 'nonce_mismatch' },
   { name: 'nonce of the wrong length', evidence: { report: vtReport, certificates: [vtVcek] }, nonce: vtNonce.subarray(0, 32), code: 'nonce_mismatch' },
   { name: 'TCB below the minimum (snp 9 > 8)', evidence: { report: vtReport, certificates: [vtVcek] }, policy: { minTcb: { snp: 9 } }, code: 'tcb_too_low' },
-  { name: 'TCB below the minimum (microcode 0x74)', evidence: { report: vtReport, certificates: [vtVcek] }, policy: { minTcb: { microcode: 0x74 } }, code: 'tcb_too_low' },
-  { name: 'measurement not in the allowed list', evidence: { report: vtReport, certificates: [vtVcek] }, policy: { measurements: ['00'.repeat(48)] }, code: 'measurement_mismatch' },
-  { name: 'HOST_DATA not the expected value', evidence: { report: vtReport, certificates: [vtVcek] }, policy: { hostData: '11'.repeat(32) }, code: 'measurement_mismatch' },
-  { name: 'ID key digest not accepted', evidence: { report: vtReport, certificates: [vtVcek] }, policy: { idKeyDigests: ['ab'.repeat(48)] }, code: 'measurement_mismatch' },
-  { name: 'author key digest not accepted', evidence: { report: vtReport, certificates: [vtVcek] }, policy: { authorKeyDigests: ['ab'.repeat(48)] }, code: 'measurement_mismatch' },
+  {
+    name: 'TCB below the minimum (microcode 0x74)',
+    evidence: { report: vtReport, certificates: [vtVcek] },
+    policy: { minTcb: { microcode: 0x74 } },
+    code: 'tcb_too_low',
+  },
+  {
+    name: 'measurement not in the allowed list',
+    evidence: { report: vtReport, certificates: [vtVcek] },
+    policy: { measurements: ['00'.repeat(48)] },
+    code: 'measurement_mismatch',
+  },
+  {
+    name: 'HOST_DATA not the expected value',
+    evidence: { report: vtReport, certificates: [vtVcek] },
+    policy: { hostData: '11'.repeat(32) },
+    code: 'measurement_mismatch',
+  },
+  {
+    name: 'ID key digest not accepted',
+    evidence: { report: vtReport, certificates: [vtVcek] },
+    policy: { idKeyDigests: ['ab'.repeat(48)] },
+    code: 'measurement_mismatch',
+  },
+  {
+    name: 'author key digest not accepted',
+    evidence: { report: vtReport, certificates: [vtVcek] },
+    policy: { authorKeyDigests: ['ab'.repeat(48)] },
+    code: 'measurement_mismatch',
+  },
   { name: 'SMT required off, host runs SMT', evidence: { report: vtReport, certificates: [vtVcek] }, policy: { smt: 'off' }, code: 'measurement_mismatch' },
   { name: 'VMPL 1 required, report from VMPL 0', evidence: { report: vtReport, certificates: [vtVcek] }, policy: { vmpl: 1 }, code: 'measurement_mismatch' },
   // shape
@@ -121,11 +168,38 @@ const rows: Row[] = [
   { name: 'version 1', evidence: { report: flip(vtReport, 0, 0x03), certificates: [vtVcek] }, code: 'malformed' },
   { name: 'a certificate that is not one', evidence: { report: vtReport, certificates: [new Uint8Array([1, 2, 3])] }, code: 'malformed' },
   // two failures at once: the first in FAILURE_ORDER wins
-  { name: 'wrong nonce and debug allowed → nonce_mismatch', evidence: { report: goReport, certificates: [goVcek] }, nonce: new Uint8Array(64), code: 'nonce_mismatch' },
-  { name: 'bad signature and wrong nonce → bad_signature', evidence: { report: flip(vtReport, 0x90), certificates: [vtVcek] }, nonce: new Uint8Array(64), code: 'bad_signature' },
-  { name: 'expired chain and bad signature → chain_expired', evidence: { report: flip(vtReport, 0x90), certificates: [vtVcek] }, clock: at('2031-01-01T00:00:00Z'), code: 'chain_expired' },
-  { name: 'debug and TCB too low → debug_enabled', evidence: { report: goReport, certificates: [goVcek] }, nonce: goNonce, policy: { minTcb: { snp: 9 } }, code: 'debug_enabled' },
-  { name: 'wrong product and wrong nonce → wrong_product', evidence: { report: vtReport, certificates: [vtVcek] }, nonce: new Uint8Array(64), policy: { products: ['Turin'] }, code: 'wrong_product' },
+  {
+    name: 'wrong nonce and debug allowed → nonce_mismatch',
+    evidence: { report: goReport, certificates: [goVcek] },
+    nonce: new Uint8Array(64),
+    code: 'nonce_mismatch',
+  },
+  {
+    name: 'bad signature and wrong nonce → bad_signature',
+    evidence: { report: flip(vtReport, 0x90), certificates: [vtVcek] },
+    nonce: new Uint8Array(64),
+    code: 'bad_signature',
+  },
+  {
+    name: 'expired chain and bad signature → chain_expired',
+    evidence: { report: flip(vtReport, 0x90), certificates: [vtVcek] },
+    clock: at('2031-01-01T00:00:00Z'),
+    code: 'chain_expired',
+  },
+  {
+    name: 'debug and TCB too low → debug_enabled',
+    evidence: { report: goReport, certificates: [goVcek] },
+    nonce: goNonce,
+    policy: { minTcb: { snp: 9 } },
+    code: 'debug_enabled',
+  },
+  {
+    name: 'wrong product and wrong nonce → wrong_product',
+    evidence: { report: vtReport, certificates: [vtVcek] },
+    nonce: new Uint8Array(64),
+    policy: { products: ['Turin'] },
+    code: 'wrong_product',
+  },
 ];
 
 describe('SEV-SNP: negative cases from the real reports', () => {

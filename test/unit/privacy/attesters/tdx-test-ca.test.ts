@@ -38,18 +38,58 @@ interface Pki {
 }
 
 const gen = async () => (await subtle.generateKey(EC, true, ['sign', 'verify'])) as Pair;
-const pkcs8Pem = async (k: Pair) => `-----BEGIN PRIVATE KEY-----\n${Buffer.from(await subtle.exportKey('pkcs8', k.privateKey)).toString('base64')}\n-----END PRIVATE KEY-----\n`;
+const pkcs8Pem = async (k: Pair) =>
+  `-----BEGIN PRIVATE KEY-----\n${Buffer.from(await subtle.exportKey('pkcs8', k.privateKey)).toString('base64')}\n-----END PRIVATE KEY-----\n`;
 
 async function pki(caCn = 'Intel SGX PCK Platform CA'): Promise<Pki> {
   const rootKeys = await gen();
   const caKeys = await gen();
   const pckKeys = await gen();
-  const caExt = [new x509.BasicConstraintsExtension(true, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)];
-  const root = await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: '01', name: 'CN=Intel SGX Root CA, O=Test', keys: rootKeys, signingAlgorithm: SIGN, notBefore: NB, notAfter: NA, extensions: caExt });
-  const ca = await x509.X509CertificateGenerator.create({ serialNumber: '02', subject: `CN=${caCn}, O=Test`, issuer: root.subject, publicKey: caKeys.publicKey, signingKey: rootKeys.privateKey, signingAlgorithm: SIGN, notBefore: NB, notAfter: NA, extensions: caExt });
-  const pck = await x509.X509CertificateGenerator.create({ serialNumber: '7e57', subject: 'CN=Intel SGX PCK Certificate, O=Test', issuer: ca.subject, publicKey: pckKeys.publicKey, signingKey: caKeys.privateKey, signingAlgorithm: SIGN, notBefore: NB, notAfter: NA });
+  const caExt = [
+    new x509.BasicConstraintsExtension(true, undefined, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+  ];
+  const root = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: '01',
+    name: 'CN=Intel SGX Root CA, O=Test',
+    keys: rootKeys,
+    signingAlgorithm: SIGN,
+    notBefore: NB,
+    notAfter: NA,
+    extensions: caExt,
+  });
+  const ca = await x509.X509CertificateGenerator.create({
+    serialNumber: '02',
+    subject: `CN=${caCn}, O=Test`,
+    issuer: root.subject,
+    publicKey: caKeys.publicKey,
+    signingKey: rootKeys.privateKey,
+    signingAlgorithm: SIGN,
+    notBefore: NB,
+    notAfter: NA,
+    extensions: caExt,
+  });
+  const pck = await x509.X509CertificateGenerator.create({
+    serialNumber: '7e57',
+    subject: 'CN=Intel SGX PCK Certificate, O=Test',
+    issuer: ca.subject,
+    publicKey: pckKeys.publicKey,
+    signingKey: caKeys.privateKey,
+    signingAlgorithm: SIGN,
+    notBefore: NB,
+    notAfter: NA,
+  });
   const tcbKeys = await gen();
-  const tcbSigning = await x509.X509CertificateGenerator.create({ serialNumber: '03', subject: 'CN=Intel SGX TCB Signing, O=Test', issuer: root.subject, publicKey: tcbKeys.publicKey, signingKey: rootKeys.privateKey, signingAlgorithm: SIGN, notBefore: NB, notAfter: NA });
+  const tcbSigning = await x509.X509CertificateGenerator.create({
+    serialNumber: '03',
+    subject: 'CN=Intel SGX TCB Signing, O=Test',
+    issuer: root.subject,
+    publicKey: tcbKeys.publicKey,
+    signingKey: rootKeys.privateKey,
+    signingAlgorithm: SIGN,
+    notBefore: NB,
+    notAfter: NA,
+  });
   const rootPem = root.toString('pem');
   return {
     tcbSigningPem: tcbSigning.toString('pem'),
@@ -60,7 +100,10 @@ async function pki(caCn = 'Intel SGX PCK Platform CA'): Promise<Pki> {
     caKeys,
     pckPem: [pck.toString('pem'), ca.toString('pem'), rootPem].join('\n'),
     pckKeyPem: await pkcs8Pem(pckKeys),
-    trust: { ...PINNED, intel: { name: 'Intel SGX Root CA', pem: rootPem, sha256: createHash('sha256').update(new X509Certificate(rootPem).raw).digest('hex') } },
+    trust: {
+      ...PINNED,
+      intel: { name: 'Intel SGX Root CA', pem: rootPem, sha256: createHash('sha256').update(new X509Certificate(rootPem).raw).digest('hex') },
+    },
   };
 }
 
@@ -87,7 +130,11 @@ async function quote(p: Pki, o: { tdAttributes?: Buffer; bindKey?: Buffer; mrSig
   const sig = signData('sha256', signed, { key: createPrivateKey(await pkcs8Pem(ak)), dsaEncoding: 'ieee-p1363' });
   const authData = Buffer.alloc(32, 0x5a);
   const qe = Buffer.alloc(384);
-  createHash('sha256').update(o.bindKey ?? akRaw).update(authData).digest().copy(qe, 320);
+  createHash('sha256')
+    .update(o.bindKey ?? akRaw)
+    .update(authData)
+    .digest()
+    .copy(qe, 320);
   const qeSig = signData('sha256', qe, { key: createPrivateKey(p.pckKeyPem), dsaEncoding: 'ieee-p1363' });
   const pem = Buffer.from(p.pckPem);
   const certData = Buffer.concat([qe, qeSig, u16(authData.length), authData, u16(5), u32(pem.length), pem]);
@@ -97,7 +144,14 @@ async function quote(p: Pki, o: { tdAttributes?: Buffer; bindKey?: Buffer; mrSig
 
 async function crl(p: Pki, issuer: 'ca' | 'root', serials: string[], thisUpdate: string, nextUpdate: string, keys?: Pair): Promise<string> {
   const signer = keys ?? (issuer === 'ca' ? p.caKeys : p.rootKeys);
-  const c = await x509.X509CrlGenerator.create({ issuer: (issuer === 'ca' ? p.ca : p.root).subject, thisUpdate: new Date(thisUpdate), nextUpdate: new Date(nextUpdate), entries: serials.map((serialNumber) => ({ serialNumber, revocationDate: new Date(thisUpdate) })), signingKey: signer.privateKey, signingAlgorithm: SIGN });
+  const c = await x509.X509CrlGenerator.create({
+    issuer: (issuer === 'ca' ? p.ca : p.root).subject,
+    thisUpdate: new Date(thisUpdate),
+    nextUpdate: new Date(nextUpdate),
+    entries: serials.map((serialNumber) => ({ serialNumber, revocationDate: new Date(thisUpdate) })),
+    signingKey: signer.privateKey,
+    signingAlgorithm: SIGN,
+  });
   return Buffer.from(c.rawData).toString('hex');
 }
 
@@ -109,7 +163,8 @@ async function crl(p: Pki, issuer: 'ca' | 'root', serials: string[], thisUpdate:
 async function collateral(p: Pki, pckCrl: string, rootCrl?: string): Promise<TdxCollateral> {
   const chain = [p.ca.toString('pem'), p.root.toString('pem')].join('\n');
   const tcbChain = [p.tcbSigningPem, p.root.toString('pem')].join('\n');
-  const tcbInfo = '{"id":"TDX","version":3,"issueDate":"2026-05-01T00:00:00Z","nextUpdate":"2026-07-01T00:00:00Z","fmspc":"000000000000","pceId":"0000","tcbType":0,"tcbEvaluationDataNumber":1,"tcbLevels":[]}';
+  const tcbInfo =
+    '{"id":"TDX","version":3,"issueDate":"2026-05-01T00:00:00Z","nextUpdate":"2026-07-01T00:00:00Z","fmspc":"000000000000","pceId":"0000","tcbType":0,"tcbEvaluationDataNumber":1,"tcbLevels":[]}';
   const qeIdentity =
     '{"id":"TD_QE","version":2,"issueDate":"2026-05-01T00:00:00Z","nextUpdate":"2026-07-01T00:00:00Z","tcbEvaluationDataNumber":1,"miscselect":"00000000","miscselectMask":"00000000","attributes":"00000000000000000000000000000000","attributesMask":"00000000000000000000000000000000","mrsigner":"0000000000000000000000000000000000000000000000000000000000000000","isvprodid":0,"tcbLevels":[{"tcb":{"isvsvn":0},"tcbDate":"2026-01-01T00:00:00Z","tcbStatus":"UpToDate"}]}';
   const sig = (text: string) => signData('sha256', Buffer.from(text), { key: createPrivateKey(p.tcbSigningKeyPem), dsaEncoding: 'ieee-p1363' }).toString('hex');
@@ -135,7 +190,8 @@ beforeAll(async () => {
   good = await quote(platform);
 }, 60_000);
 
-const run = (q: Uint8Array, p: Pki, c?: TdxCollateral, policy: TdxPolicyInput = { requireCollateral: false }) => verifyTdx({ quote: q, ...(c ? { collateral: c } : {}) }, reportData, tdxPolicy(policy), NOW, p.trust);
+const run = (q: Uint8Array, p: Pki, c?: TdxCollateral, policy: TdxPolicyInput = { requireCollateral: false }) =>
+  verifyTdx({ quote: q, ...(c ? { collateral: c } : {}) }, reportData, tdxPolicy(policy), NOW, p.trust);
 
 describe('TDX with a test CA', () => {
   it('a quote under the test root, no collateral: signatures, binding and chain valid', () => {
@@ -164,15 +220,49 @@ describe('TDX with a test CA', () => {
 
   const rows: [string, () => Promise<{ q: Uint8Array; p?: Pki; c?: TdxCollateral; policy?: TdxPolicyInput }>, string][] = [
     ['a debug TD (TUD.DEBUG set)', async () => ({ q: await quote(platform, { tdAttributes: Buffer.from([1, 0, 0, 0x10, 0, 0, 0, 0]) }) }), 'debug_enabled'],
-    ['a debug TD with a policy that allows it', async () => ({ q: await quote(platform, { tdAttributes: Buffer.from([1, 0, 0, 0x10, 0, 0, 0, 0]) }), policy: { requireCollateral: false, allowDebug: true } }), 'valid'],
+    [
+      'a debug TD with a policy that allows it',
+      async () => ({
+        q: await quote(platform, { tdAttributes: Buffer.from([1, 0, 0, 0x10, 0, 0, 0, 0]) }),
+        policy: { requireCollateral: false, allowDebug: true },
+      }),
+      'valid',
+    ],
     ['SEPT_VE_DISABLE clear', async () => ({ q: await quote(platform, { tdAttributes: Buffer.alloc(8) }) }), 'debug_enabled'],
     ['reserved TD attribute bits set', async () => ({ q: await quote(platform, { tdAttributes: Buffer.from([0, 1, 0, 0x10, 0, 0, 0, 0]) }) }), 'malformed'],
-    ['a TDX module not signed by Intel (MRSIGNERSEAM non-zero)', async () => ({ q: await quote(platform, { mrSignerSeam: Buffer.alloc(48, 0xee) }) }), 'chain_untrusted'],
+    [
+      'a TDX module not signed by Intel (MRSIGNERSEAM non-zero)',
+      async () => ({ q: await quote(platform, { mrSignerSeam: Buffer.alloc(48, 0xee) }) }),
+      'chain_untrusted',
+    ],
     ['a QE report binding another attestation key', async () => ({ q: await quote(platform, { bindKey: Buffer.alloc(64, 1) }) }), 'bad_signature'],
-    ['the PCK revoked by the PCK CRL', async () => ({ q: good, c: await collateral(platform, await crl(platform, 'ca', ['7e57'], '2026-05-01T00:00:00Z', '2026-07-01T00:00:00Z')) }), 'revoked_cert'],
-    ['the PCK CA revoked by the root CA CRL', async () => ({ q: good, c: await collateral(platform, await crl(platform, 'ca', [], '2026-05-01T00:00:00Z', '2026-07-01T00:00:00Z'), await crl(platform, 'root', ['02'], '2026-05-01T00:00:00Z', '2026-07-01T00:00:00Z')) }), 'revoked_cert'],
-    ['an empty PCK CRL signed by another key', async () => ({ q: good, c: await collateral(platform, await crl(platform, 'ca', [], '2026-05-01T00:00:00Z', '2026-07-01T00:00:00Z', await gen())) }), 'chain_untrusted'],
-    ['a stale PCK CRL', async () => ({ q: good, c: await collateral(platform, await crl(platform, 'ca', [], '2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z')) }), 'chain_expired'],
+    [
+      'the PCK revoked by the PCK CRL',
+      async () => ({ q: good, c: await collateral(platform, await crl(platform, 'ca', ['7e57'], '2026-05-01T00:00:00Z', '2026-07-01T00:00:00Z')) }),
+      'revoked_cert',
+    ],
+    [
+      'the PCK CA revoked by the root CA CRL',
+      async () => ({
+        q: good,
+        c: await collateral(
+          platform,
+          await crl(platform, 'ca', [], '2026-05-01T00:00:00Z', '2026-07-01T00:00:00Z'),
+          await crl(platform, 'root', ['02'], '2026-05-01T00:00:00Z', '2026-07-01T00:00:00Z'),
+        ),
+      }),
+      'revoked_cert',
+    ],
+    [
+      'an empty PCK CRL signed by another key',
+      async () => ({ q: good, c: await collateral(platform, await crl(platform, 'ca', [], '2026-05-01T00:00:00Z', '2026-07-01T00:00:00Z', await gen())) }),
+      'chain_untrusted',
+    ],
+    [
+      'a stale PCK CRL',
+      async () => ({ q: good, c: await collateral(platform, await crl(platform, 'ca', [], '2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z')) }),
+      'chain_expired',
+    ],
     ['the other PKI’s chain for this quote’s QE report', async () => ({ q: good, p: processor }), 'chain_untrusted'],
   ];
 

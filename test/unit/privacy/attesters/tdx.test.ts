@@ -33,7 +33,10 @@ const V4_SIG = 632 + 4;
 describe('TDX: the real vectors', () => {
   it('Phala v4 quote with its collateral at 2025-06-19T11:16:03Z: UpToDate, valid', () => {
     const v = run({ quote: phQuote, collateral: phCollateral }, reportData(phQuote), {}, PH_AT);
-    expect(v).toMatchObject({ valid: true, claims: { kind: 'tdx', quoteVersion: 4, tcbStatus: 'UpToDate', advisoryIds: [], debug: false, septVeDisable: true } });
+    expect(v).toMatchObject({
+      valid: true,
+      claims: { kind: 'tdx', quoteVersion: 4, tcbStatus: 'UpToDate', advisoryIds: [], debug: false, septVeDisable: true },
+    });
     if (v.valid) expect(v.claims.mrTd).toMatch(/^[0-9a-f]{96}$/);
   });
 
@@ -104,9 +107,26 @@ const rows: Row[] = [
   { name: 'MRTD allowed but MRCONFIGID not', quote: phQuote, policy: { mrTd: [mrTd], mrConfigId: ['22'.repeat(48)] }, code: 'measurement_mismatch' },
   { name: 'TEE_TCB_SVN below a minimum', quote: phQuote, policy: { minTeeTcbSvn: 'ff'.padEnd(32, '0') }, code: 'tcb_too_low' },
   { name: 'UpToDate not among the accepted statuses', quote: phQuote, policy: { acceptedTcbStatuses: ['OutOfDate'] }, code: 'tcb_too_low' },
-  { name: 'TCB info re-serialised (its signature no longer matches)', quote: phQuote, collateral: withCol({ tcb_info: JSON.stringify(tcbInfo, null, 1) }), code: 'chain_untrusted' },
-  { name: 'TCB info signature flipped', quote: phQuote, collateral: withCol({ tcb_info_signature: `${phCollateral.tcb_info_signature.slice(0, 10)}${phCollateral.tcb_info_signature[10] === '0' ? '1' : '0'}${phCollateral.tcb_info_signature.slice(11)}` }), code: 'chain_untrusted' },
-  { name: 'PCK CRL signature flipped', quote: phQuote, collateral: withCol({ pck_crl: `${phCollateral.pck_crl.slice(0, -4)}${phCollateral.pck_crl.endsWith('00') ? '0101' : '0000'}` }), code: 'chain_untrusted' },
+  {
+    name: 'TCB info re-serialised (its signature no longer matches)',
+    quote: phQuote,
+    collateral: withCol({ tcb_info: JSON.stringify(tcbInfo, null, 1) }),
+    code: 'chain_untrusted',
+  },
+  {
+    name: 'TCB info signature flipped',
+    quote: phQuote,
+    collateral: withCol({
+      tcb_info_signature: `${phCollateral.tcb_info_signature.slice(0, 10)}${phCollateral.tcb_info_signature[10] === '0' ? '1' : '0'}${phCollateral.tcb_info_signature.slice(11)}`,
+    }),
+    code: 'chain_untrusted',
+  },
+  {
+    name: 'PCK CRL signature flipped',
+    quote: phQuote,
+    collateral: withCol({ pck_crl: `${phCollateral.pck_crl.slice(0, -4)}${phCollateral.pck_crl.endsWith('00') ? '0101' : '0000'}` }),
+    code: 'chain_untrusted',
+  },
   { name: 'another platform’s collateral (FMSPC 90C06F000000)', quote: phQuote, collateral: v5Collateral, clock: V5_AT, code: 'wrong_product' },
   { name: 'collateral that is not collateral', quote: phQuote, collateral: { ...phCollateral, tcb_info: 'nope' }, code: 'malformed' },
   { name: 'truncated quote', quote: phQuote.subarray(0, 1000), code: 'malformed' },
@@ -114,7 +134,13 @@ const rows: Row[] = [
   { name: 'oversized quote (70 KB)', quote: Uint8Array.from([...phQuote, ...new Uint8Array(70_000)]), code: 'malformed' },
   { name: 'version 3', quote: flip(phQuote, 0, 0x07), code: 'malformed' },
   { name: 'SGX TEE type', quote: flip(phQuote, 4, 0x81), code: 'wrong_product' },
-  { name: 'wrong nonce and MRTD not allowed → nonce_mismatch', quote: phQuote, nonce: new Uint8Array(64), policy: { mrTd: ['00'.repeat(48)] }, code: 'nonce_mismatch' },
+  {
+    name: 'wrong nonce and MRTD not allowed → nonce_mismatch',
+    quote: phQuote,
+    nonce: new Uint8Array(64),
+    policy: { mrTd: ['00'.repeat(48)] },
+    code: 'nonce_mismatch',
+  },
   { name: 'flipped body and expired collateral → chain_expired', quote: flip(phQuote, 48 + 136), clock: at('2025-08-01T00:00:00Z'), code: 'chain_expired' },
 ];
 

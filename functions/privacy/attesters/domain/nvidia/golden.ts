@@ -68,6 +68,10 @@ export function compareMeasurements(
     if (b.value.length !== g.size || !g.alternatives.includes(v)) bad.push(`${g.index} (${g.source})`);
     else matched++;
   }
-  if (bad.length) f.fail('measurement_mismatch', `${bad.length} of ${compared} golden measurements do not match: ${bad.slice(0, 8).join(', ')}${bad.length > 8 ? ', …' : ''}`);
+  if (bad.length)
+    f.fail(
+      'measurement_mismatch',
+      `${bad.length} of ${compared} golden measurements do not match: ${bad.slice(0, 8).join(', ')}${bad.length > 8 ? ', …' : ''}`,
+    );
   return { matched, compared };
 }

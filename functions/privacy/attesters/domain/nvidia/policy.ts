@@ -33,12 +33,18 @@ export function applyNvidiaPolicy(report: GpuReport, challenge: Uint8Array, ccMo
   const o = opaqueFacts(report);
   if (!o.driverVersion || !o.vbiosVersion) f.fail('malformed', 'the report carries no driver or VBIOS version');
   if (o.nvdec0 === 'invalid') f.fail('malformed', 'the NVDEC0 status is neither enabled nor disabled');
-  if (policy.driverVersions && !policy.driverVersions.includes(o.driverVersion ?? '')) f.fail('measurement_mismatch', `driver ${o.driverVersion} is not an accepted version`);
+  if (policy.driverVersions && !policy.driverVersions.includes(o.driverVersion ?? ''))
+    f.fail('measurement_mismatch', `driver ${o.driverVersion} is not an accepted version`);
   if (policy.vbiosVersions && !policy.vbiosVersions.map((v) => v.toLowerCase()).includes(o.vbiosVersion ?? ''))
     f.fail('measurement_mismatch', `VBIOS ${o.vbiosVersion} is not an accepted version`);
 }
 
-export function nvidiaClaims(report: GpuReport, leafCn: string, ccMode: CcMode | undefined, compared: { matched: number; compared: number; sources: string[] }) {
+export function nvidiaClaims(
+  report: GpuReport,
+  leafCn: string,
+  ccMode: CcMode | undefined,
+  compared: { matched: number; compared: number; sources: string[] },
+) {
   const o = opaqueFacts(report);
   return {
     kind: 'nvidia' as const,

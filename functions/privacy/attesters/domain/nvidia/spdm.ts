@@ -99,7 +99,8 @@ export function parseGpuReport(bytes: Uint8Array): GpuReport {
   if ((param1 & 1) !== 1) throw new MalformedEvidenceError('the request did not ask for a signature');
   const rv = r.u8();
   const rc = r.u8();
-  if (rv !== SPDM_VERSION_11 || rc !== MEASUREMENTS) throw new MalformedEvidenceError(`the response is not an SPDM 1.1 MEASUREMENTS response (${rv.toString(16)} ${rc.toString(16)})`);
+  if (rv !== SPDM_VERSION_11 || rc !== MEASUREMENTS)
+    throw new MalformedEvidenceError(`the response is not an SPDM 1.1 MEASUREMENTS response (${rv.toString(16)} ${rc.toString(16)})`);
   const rp1 = r.u8();
   const rp2 = r.u8();
   const count = r.u8();

@@ -11,7 +11,10 @@ const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-fA-F]{${bytes
 
 export const snpPolicySchema = z.object({
   /** Products accepted (default: all three). */
-  products: z.array(z.enum(SNP_PRODUCTS as [SnpProduct, ...SnpProduct[]])).min(1).default([...SNP_PRODUCTS]),
+  products: z
+    .array(z.enum(SNP_PRODUCTS as [SnpProduct, ...SnpProduct[]]))
+    .min(1)
+    .default([...SNP_PRODUCTS]),
   /** Accept a guest whose policy allows debugging (POLICY bit 19). Default false. */
   allowDebug: z.boolean().default(false),
   /** Accept a guest whose policy allows a migration agent (bit 18): it can read guest memory. Default false. */
@@ -60,13 +63,15 @@ export function tcbShortfalls(tcb: SnpTcb, min: Partial<SnpTcb>): string[] {
 export function applySnpPolicy(report: SnpReport, product: SnpProduct, challenge: Uint8Array, policy: SnpPolicy, f: Findings): void {
   if (!constantTimeEqual(report.reportData, challenge)) f.fail('nonce_mismatch', 'REPORT_DATA is not the expected challenge');
   if (!policyBit(report.policy, POLICY_BITS.reserved1)) f.fail('malformed', 'guest policy bit 17 (reserved, must be 1) is clear');
-  if (policyBit(report.policy, POLICY_BITS.debug) && !policy.allowDebug) f.fail('debug_enabled', `guest policy 0x${report.policy.toString(16)} allows debugging (bit 19)`);
+  if (policyBit(report.policy, POLICY_BITS.debug) && !policy.allowDebug)
+    f.fail('debug_enabled', `guest policy 0x${report.policy.toString(16)} allows debugging (bit 19)`);
   if (policyBit(report.policy, POLICY_BITS.migrateMa) && !policy.allowMigrationAgent)
     f.fail('debug_enabled', `guest policy 0x${report.policy.toString(16)} allows a migration agent (bit 18)`);
   const tcb = decodeTcb(report.reportedTcbRaw, product);
   const short = tcbShortfalls(tcb, policy.minTcb);
   if (short.length) f.fail('tcb_too_low', `REPORTED_TCB below the minimum: ${short.join(', ')}`);
-  if (policy.smt === 'off' && (report.platformInfo & PLATFORM_SMT_EN) !== 0n) f.fail('measurement_mismatch', 'the host runs with SMT enabled; the policy requires it off');
+  if (policy.smt === 'off' && (report.platformInfo & PLATFORM_SMT_EN) !== 0n)
+    f.fail('measurement_mismatch', 'the host runs with SMT enabled; the policy requires it off');
   if (policy.vmpl !== undefined && report.vmpl !== policy.vmpl) f.fail('measurement_mismatch', `the report comes from VMPL ${report.vmpl}, not ${policy.vmpl}`);
   if (policy.measurements && !policy.measurements.some((m) => m.toLowerCase() === toHex(report.measurement)))
     f.fail('measurement_mismatch', `MEASUREMENT ${toHex(report.measurement)} is not an accepted measurement`);
@@ -74,7 +79,8 @@ export function applySnpPolicy(report: SnpReport, product: SnpProduct, challenge
     f.fail('measurement_mismatch', `ID_KEY_DIGEST ${toHex(report.idKeyDigest)} is not an accepted ID key`);
   if (policy.authorKeyDigests && !policy.authorKeyDigests.some((d) => d.toLowerCase() === toHex(report.authorKeyDigest)))
     f.fail('measurement_mismatch', `AUTHOR_KEY_DIGEST ${toHex(report.authorKeyDigest)} is not an accepted author key`);
-  if (policy.hostData && policy.hostData.toLowerCase() !== toHex(report.hostData)) f.fail('measurement_mismatch', `HOST_DATA ${toHex(report.hostData)} is not the expected value`);
+  if (policy.hostData && policy.hostData.toLowerCase() !== toHex(report.hostData))
+    f.fail('measurement_mismatch', `HOST_DATA ${toHex(report.hostData)} is not the expected value`);
 }
 
 /** The claims of an accepted report: what the privacy gate and the catalog record. */

@@ -101,7 +101,8 @@ export function parseSnpReport(bytes: Uint8Array): SnpReport {
   if (bytes.length !== SNP_REPORT_BYTES) throw new MalformedEvidenceError(`an SEV-SNP report is ${SNP_REPORT_BYTES} bytes, not ${bytes.length}`);
   const r = new Reader(bytes, 'SEV-SNP report');
   const ver = r.u32();
-  if (ver < SNP_VERSION_MIN || ver > SNP_VERSION_MAX) throw new MalformedEvidenceError(`SEV-SNP report version ${ver} is not supported (${SNP_VERSION_MIN}–${SNP_VERSION_MAX})`);
+  if (ver < SNP_VERSION_MIN || ver > SNP_VERSION_MAX)
+    throw new MalformedEvidenceError(`SEV-SNP report version ${ver} is not supported (${SNP_VERSION_MIN}–${SNP_VERSION_MAX})`);
   const guestSvn = r.u32();
   const policy = r.u64();
   const familyId = r.take(16);

@@ -8,7 +8,15 @@ const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-fA-F]{${bytes
 const list48 = z.array(hex(48)).optional();
 
 /** Intel's TCB statuses (PCS TCB info, QE identity). */
-export const TCB_STATUSES = ['UpToDate', 'SWHardeningNeeded', 'ConfigurationNeeded', 'ConfigurationAndSWHardeningNeeded', 'OutOfDate', 'OutOfDateConfigurationNeeded', 'Revoked'] as const;
+export const TCB_STATUSES = [
+  'UpToDate',
+  'SWHardeningNeeded',
+  'ConfigurationNeeded',
+  'ConfigurationAndSWHardeningNeeded',
+  'OutOfDate',
+  'OutOfDateConfigurationNeeded',
+  'Revoked',
+] as const;
 
 export const tdxPolicySchema = z.object({
   /** Accept a TD whose TUD.DEBUG bit is set. Default false. (With collateral, dcap-qvl always refuses debug TDs.) */
@@ -16,7 +24,10 @@ export const tdxPolicySchema = z.object({
   /** Require SEC.SEPT_VE_DISABLE (the host cannot inject #VE on EPT violations). Default true. */
   requireSeptVeDisable: z.boolean().default(true),
   /** TCB statuses accepted from the collateral; Revoked never is. Default: UpToDate only. */
-  acceptedTcbStatuses: z.array(z.enum(TCB_STATUSES).exclude(['Revoked'])).min(1).default(['UpToDate']),
+  acceptedTcbStatuses: z
+    .array(z.enum(TCB_STATUSES).exclude(['Revoked']))
+    .min(1)
+    .default(['UpToDate']),
   /** Without TCB info and QE identity the TCB level is unknown: refuse (default) or accept with tcbStatus "not_evaluated". */
   requireCollateral: z.boolean().default(true),
   /**

@@ -179,7 +179,7 @@ export function tdAttributes(attr: Uint8Array) {
     septVeDisable: (lo & (1 << 28)) !== 0,
     secReserved: (lo & 0x0fffff00) !== 0,
     pks: (lo & (1 << 30)) !== 0,
-    kl: (lo >>> 31) === 1,
+    kl: lo >>> 31 === 1,
     perfmon: (attr[7]! & 0x80) !== 0,
   };
 }

@@ -46,6 +46,8 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   /** Reads the principal from the authorizer context, not from the table. */
   whoami: NONE,
   authorizer: { ...NONE, tables: { auth: 'read' } },
+  /** Answers unmatched requests from the route table alone. */
+  fallback: NONE,
 };
 
 export function accessFor(def: LambdaDef): FunctionAccess {

@@ -6,6 +6,7 @@
  */
 import { ROUTES } from '../functions/api/routes.ts';
 import { AUTHORIZER } from '../functions/definitions/authorizer.ts';
+import { FALLBACK } from '../functions/definitions/fallback.ts';
 import { QUEUES, type QueueDef } from '../functions/definitions/queues.ts';
 import { SCHEDULES, type ScheduleDef } from '../functions/definitions/schedules.ts';
 import { SOURCE_MAP_ENV } from './bundling.ts';
@@ -42,6 +43,7 @@ export function lambdaDefs(): LambdaDef[] {
       description: `${r.method} ${r.path}: ${r.summary}`,
     })),
     { id: AUTHORIZER.id, kind: 'authorizer', entry: AUTHORIZER.entry, description: `API key authorizer (${AUTHORIZER.identityHeader})` },
+    { id: FALLBACK.id, kind: 'route', entry: FALLBACK.entry, description: '$default: problem+json 404/405 for what no route matches' },
     ...Object.values(QUEUES as Record<string, QueueDef>).map((q) => ({
       id: consumerId(q),
       kind: 'consumer' as const,

@@ -18,7 +18,8 @@ export interface HttpInput {
 }
 
 export function apiGatewayEvent(
-  route: RouteSpec,
+  /** The matched route, or `$default` (the catch-all). */
+  route: Pick<RouteSpec, 'method' | 'path'> | '$default',
   input: HttpInput,
   pathParameters: Record<string, string>,
   authorizer: AuthorizerContext | null,
@@ -26,9 +27,10 @@ export function apiGatewayEvent(
   const now = Date.now();
   const headers = Object.fromEntries(Object.entries(input.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   const rawQueryString = new URLSearchParams(input.query ?? {}).toString();
+  const routeKey = route === '$default' ? '$default' : `${route.method} ${route.path}`;
   return {
     version: '2.0',
-    routeKey: `${route.method} ${route.path}`,
+    routeKey,
     rawPath: input.path,
     rawQueryString,
     headers,
@@ -43,7 +45,7 @@ export function apiGatewayEvent(
       domainPrefix: 'localhost',
       http: { method: input.method, path: input.path, protocol: 'HTTP/1.1', sourceIp: input.sourceIp ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
       requestId: randomUUID(),
-      routeKey: `${route.method} ${route.path}`,
+      routeKey,
       stage: '$default',
       time: new Date(now).toUTCString(),
       timeEpoch: now,

@@ -10,6 +10,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CACHE_CONTROL, SECURITY_HEADERS } from '../console/headers.ts';
+import { decodeSegment } from '../functions/platform/http/route.ts';
 
 export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../console/dist', import.meta.url));
 
@@ -37,7 +38,7 @@ export function consoleSite(dir: string = DEFAULT_CONSOLE_DIR): ConsoleSite {
       if (!isPage && !pathname.startsWith('/assets/')) return false;
       if (method !== 'GET' && method !== 'HEAD') return false;
       req.resume();
-      const file = isPage ? join(root, 'index.html') : normalize(join(root, decodeURIComponent(pathname)));
+      const file = isPage ? join(root, 'index.html') : normalize(join(root, decodeSegment(pathname)));
       if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) {
         const missing = isPage ? 'the console is not built: run `npm run build:console` (npm start builds it)' : 'no such console asset';
         reply(res, method, isPage ? 503 : 404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, Buffer.from(`${missing}\n`));

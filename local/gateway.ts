@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ROUTES } from '../functions/api/routes.ts';
 import { AUTHORIZER } from '../functions/definitions/authorizer.ts';
+import { FALLBACK } from '../functions/definitions/fallback.ts';
 import { pathMatcher, type RouteSpec } from '../functions/platform/http/route.ts';
 import type { AuthorizerContext } from '../functions/platform/auth/principal.ts';
 import { apiGatewayEvent, authorizerEvent, lambdaContext, type HttpInput } from './apigw-event.ts';
@@ -27,6 +28,8 @@ export interface GatewayOptions {
   host?: string;
   /** Default throttle for routes without their own (requests/s, burst). */
   defaultThrottle?: { rateLimit: number; burstLimit: number };
+  /** Apply the route table's own throttles (default true); tests that are not about throttling turn them off. */
+  routeThrottles?: boolean;
   log?: (line: string) => void;
 }
 
@@ -47,11 +50,13 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const routes: CompiledRoute[] = ROUTES.map((spec) => ({
     spec,
     match: pathMatcher(spec.path),
-    bucket: new TokenBucket(spec.throttle?.rateLimit ?? def.rateLimit, spec.throttle?.burstLimit ?? def.burstLimit),
+    bucket:
+      spec.throttle && opts.routeThrottles !== false
+        ? new TokenBucket(spec.throttle.rateLimit, spec.throttle.burstLimit)
+        : new TokenBucket(def.rateLimit, def.burstLimit),
   }));
   // The web console shares the API's origin; it answers only paths no route matches.
   const site = consoleSite(opts.consoleDir);
-  const authCache = new Map<string, { ctx: AuthorizerContext | null; allowed: boolean; until: number }>();
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -65,53 +70,39 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const method = (req.method ?? 'GET').toUpperCase();
     const candidates = routes.map((r) => ({ r, params: r.match(url.pathname) })).filter((c) => c.params);
     const hit = candidates.find((c) => c.r.spec.method === method);
-    if (!hit) {
-      if (!candidates.length && site.serve(req, res, method, url.pathname)) return;
+    // The web console answers only paths no route has.
+    if (!hit && !candidates.length && site.serve(req, res, method, url.pathname)) return;
+    if (hit && !hit.r.bucket.take()) {
       req.resume();
-      if (candidates.length)
-        return send(
-          res,
-          problem(405, 'method_not_allowed', `${method} is not allowed on ${url.pathname}`, { allow: candidates.map((c) => c.r.spec.method).join(', ') }),
-        );
-      return send(res, problem(404, 'route_not_found', `no route for ${method} ${url.pathname}`));
-    }
-    const { r } = hit;
-    if (!r.bucket.take()) {
-      req.resume();
-      return send(res, {
-        statusCode: 429,
-        headers: { 'content-type': 'application/json', 'retry-after': '1' },
-        body: JSON.stringify({ message: 'Too Many Requests' }),
-      });
+      return send(res, GATEWAY_ANSWERS.throttled);
     }
     const body = await readBody(req);
-    if (body === null)
-      return send(res, { statusCode: 413, body: JSON.stringify({ message: 'Request Entity Too Large' }), headers: { 'content-type': 'application/json' } });
+    if (body === null) return send(res, GATEWAY_ANSWERS.tooLarge);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
     const query: Record<string, string> = {};
     url.searchParams.forEach((v, k) => (query[k] = query[k] === undefined ? v : `${query[k]},${v}`));
     const input: HttpInput = { method, path: url.pathname, query, headers, body: body.toString('utf8'), sourceIp: req.socket.remoteAddress ?? '127.0.0.1' };
-
+    const started = Date.now();
+    if (!hit) {
+      // API Gateway's $default route: the exchange's catch-all answers 404/405 as problem+json.
+      const fallback = await opts.invoke(FALLBACK.entry);
+      const out = (await fallback(apiGatewayEvent('$default', input, {}, null), lambdaContext(FALLBACK.id))) as APIGatewayProxyStructuredResultV2;
+      send(res, out);
+      opts.log?.(`${method} ${url.pathname} → ${out.statusCode} ${Date.now() - started} ms`);
+      return;
+    }
+    const { r } = hit;
     let auth: AuthorizerContext | null = null;
     if (r.spec.access !== 'public') {
-      const key = headers[AUTHORIZER.identityHeader.toLowerCase()];
-      if (!key) return send(res, { statusCode: 401, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Unauthorized' }) });
-      const cached = authCache.get(key);
-      let decision = cached && cached.until > Date.now() ? cached : undefined;
-      if (!decision) {
-        const authorize = await opts.invoke(AUTHORIZER.entry);
-        const out = (await authorize(authorizerEvent(r.spec, input), lambdaContext(AUTHORIZER.id))) as { isAuthorized: boolean; context: AuthorizerContext };
-        decision = { ctx: out.context, allowed: out.isAuthorized, until: Date.now() + AUTHORIZER.cacheTtlSec * 1000 };
-        authCache.set(key, decision);
-      }
-      if (!decision.allowed)
-        return send(res, { statusCode: 403, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Forbidden' }) });
-      auth = decision.ctx;
+      // Called for every request, as API Gateway calls an authorizer without an identity source; it caches keys itself.
+      const authorize = await opts.invoke(AUTHORIZER.entry);
+      const out = (await authorize(authorizerEvent(r.spec, input), lambdaContext(AUTHORIZER.id))) as { isAuthorized: boolean; context: AuthorizerContext };
+      if (!out.isAuthorized) return send(res, GATEWAY_ANSWERS.forbidden);
+      auth = out.context;
     }
     const handler = await opts.invoke(r.spec.entry);
     const event = apiGatewayEvent(r.spec, input, hit.params!, auth);
-    const started = Date.now();
     const out = (await handler(event, lambdaContext(r.spec.id, (r.spec.timeoutSec ?? 29) * 1000))) as APIGatewayProxyStructuredResultV2;
     send(res, out);
     opts.log?.(`${method} ${url.pathname} → ${out.statusCode} ${Date.now() - started} ms`);
@@ -134,13 +125,16 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   };
 }
 
-function problem(status: number, code: string, detail: string, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
-  return {
-    statusCode: status,
-    headers: { 'content-type': 'application/problem+json', ...headers },
-    body: JSON.stringify({ type: `https://errors.vracu.dev/${code}`, title: code.replace(/_/g, ' '), status, code, detail }),
-  };
-}
+/**
+ * The few bodies API Gateway writes itself, never the exchange (README "Errors", and every
+ * operation of the OpenAPI document): its throttle, its payload limit, and an authorizer's
+ * deny (which the exchange's authorizer never gives). Their JSON is API Gateway's, not problem+json.
+ */
+export const GATEWAY_ANSWERS = {
+  throttled: { statusCode: 429, headers: { 'content-type': 'application/json', 'retry-after': '1' }, body: JSON.stringify({ message: 'Too Many Requests' }) },
+  tooLarge: { statusCode: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Request Entity Too Large' }) },
+  forbidden: { statusCode: 403, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Forbidden' }) },
+} as const satisfies Record<string, APIGatewayProxyStructuredResultV2>;
 
 function send(res: ServerResponse, out: APIGatewayProxyStructuredResultV2): void {
   res.statusCode = out.statusCode ?? 200;

@@ -56,6 +56,8 @@ export interface LocalStackOptions {
   accessLog?: boolean;
   /** Where the built web console is (default console/dist, what `npm start` builds). */
   consoleDir?: string;
+  /** Apply the route table's per-route throttles (default true; the stage default always applies). */
+  routeThrottles?: boolean;
   log?: (line: string) => void;
 }
 
@@ -142,7 +144,13 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const scheduler: Scheduler = startScheduler({ enabled: opts.schedules ?? true, nowMs: () => clock.nowMs(), invoke, log: say });
     stops.push(async () => scheduler.stop());
 
-    const gateway: Gateway = await startGateway({ port: opts.port ?? 8787, invoke, consoleDir: opts.consoleDir, ...(opts.accessLog ? { log: say } : {}) });
+    const gateway: Gateway = await startGateway({
+      port: opts.port ?? 8787,
+      invoke,
+      consoleDir: opts.consoleDir,
+      routeThrottles: opts.routeThrottles ?? true,
+      ...(opts.accessLog ? { log: say } : {}),
+    });
     stops.push(() => gateway.close());
     // Stop order: gateway, scheduler, pump, plugins, clients, engines.
     const ordered = [...stops];

@@ -144,7 +144,7 @@ async function main() {
     .filter((m) => m.RUNNING !== undefined)
     .map((m) => m.RUNNING! - m.submitted!);
 
-  const [attested, agents] = await Promise.all([admin.call(poolAttestationsRoute, { query: { limit: 1000 } }), admin.call(listAgentsRoute)]);
+  const [attested, agents] = await Promise.all([admin.call(poolAttestationsRoute, { query: { limit: '1000' } }), admin.call(listAgentsRoute)]);
   const stats = privacyStats(attested.jobs as AttestedJob[], new Map(agents.agents.map((a) => [a.name, a.publicKey])));
   const statuses: Record<string, number> = {};
   for (const j of attested.jobs) statuses[j.status] = (statuses[j.status] ?? 0) + 1;

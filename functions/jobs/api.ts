@@ -1,6 +1,7 @@
 /** Jobs routes: submission, inspection, cancel, attestations; agents and the pool. */
 import * as z from 'zod';
 import { defineRoute } from '../platform/http/route.ts';
+import { queryInteger } from '../platform/http/query.ts';
 import { idPattern } from '../platform/ids.ts';
 import { JOB_STATUSES } from './domain/lifecycle.ts';
 
@@ -106,7 +107,7 @@ const AgentOut = z.object({
   jobId: z.string().optional(),
 });
 
-const Page = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(25), cursor: z.string().max(2048).optional() });
+const Page = z.strictObject({ limit: queryInteger(1, 100).default(25), cursor: z.string().max(2048).optional() });
 
 const jobRoute = <T extends z.ZodType>(id: string, path: string, summary: string, body: T, method: 'GET' | 'DELETE' = 'GET', status = 200) =>
   defineRoute({
@@ -193,7 +194,7 @@ export const jobLogsRoute = defineRoute({
   tags: ['jobs'],
   request: {
     params: JobIdParams,
-    query: z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(200), cursor: z.string().max(1024).optional() }),
+    query: z.strictObject({ limit: queryInteger(1, 1000).default(200), cursor: z.string().max(1024).optional() }),
   },
   response: {
     status: 200,
@@ -271,7 +272,7 @@ export const poolAttestationsRoute = defineRoute({
   summary: 'Recently ended jobs of the pool with their attestations (for `vap-dispatcher privacy`)',
   entry: 'functions/jobs/handlers/pool-attestations.ts',
   tags: ['agents'],
-  request: { query: z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(200) }) },
+  request: { query: z.strictObject({ limit: queryInteger(1, 1000).default(200) }) },
   response: { status: 200, body: z.object({ jobs: z.array(AttestationsOut) }) },
 });
 

@@ -1,6 +1,7 @@
 /** Ledger routes, mounted under /v1/ledger. */
 import * as z from 'zod';
 import { defineRoute } from '../platform/http/route.ts';
+import { queryInteger } from '../platform/http/query.ts';
 import { acuString, positiveAcu } from '../platform/money.ts';
 
 /** `platform`, `mint`, or `<kind>:<id>`. */
@@ -64,12 +65,7 @@ export const entriesRoute = defineRoute({
   request: {
     params: AccountParams,
     query: z.strictObject({
-      limit: z
-        .string()
-        .regex(/^\d{1,3}$/, 'expected an integer from 1 to 200')
-        .transform(Number)
-        .refine((n) => n >= 1 && n <= 200, 'expected an integer from 1 to 200')
-        .optional(),
+      limit: queryInteger(1, 200).optional(),
       cursor: z.string().max(2048).optional(),
     }),
   },

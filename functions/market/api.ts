@@ -1,6 +1,7 @@
 /** Futures market routes, mounted under /v1/futures (seed §1.9). */
 import * as z from 'zod';
 import { defineRoute } from '../platform/http/route.ts';
+import { queryInteger } from '../platform/http/query.ts';
 import { acuString, positiveAcu } from '../platform/money.ts';
 import { TENOR_IDS } from './domain/catalog.ts';
 import { MAX_JOBS_PER_APPLY } from './domain/coverage.ts';
@@ -277,7 +278,7 @@ export const listingsRoute = defineRoute({
   summary: 'Open secondary-market listings, newest first',
   entry: 'functions/market/handlers/listings.ts',
   tags: TAGS,
-  request: { query: z.strictObject({ providerId: Name.optional(), tenor: Tenor.optional(), limit: z.coerce.number().int().min(1).max(500).optional() }) },
+  request: { query: z.strictObject({ providerId: Name.optional(), tenor: Tenor.optional(), limit: queryInteger(1, 500).optional() }) },
   response: { status: 200, body: z.object({ listings: z.array(ListingOut) }) },
 });
 

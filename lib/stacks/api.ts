@@ -1,8 +1,11 @@
 /**
  * Api: the HTTP API. One function and one route per entry of ROUTES; every route whose
  * access is not `public` runs behind the API-key Lambda authorizer (REQUEST, simple
- * responses, cached by the key header). The `$default` stage has JSON access logs, the
- * environment's default throttle, and per-route throttles from the route table.
+ * responses, no identity source and no API Gateway cache: it is called for every request, a
+ * missing key included, so the route answers 401 as problem+json; it caches keys itself).
+ * The `$default` route (FALLBACK) answers unknown paths and methods as problem+json. The
+ * `$default` stage has JSON access logs, the environment's default throttle, and per-route
+ * throttles from the route table.
  */
 import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -13,6 +16,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ROUTES } from '../../functions/api/routes.ts';
 import { AUTHORIZER } from '../../functions/definitions/authorizer.ts';
+import { FALLBACK } from '../../functions/definitions/fallback.ts';
 import { exchangeFunction, type Platform } from '../constructs/exchange-function.ts';
 import type { VrAcuFunction } from '../constructs/function.ts';
 import { lambdaDefs } from '../lambdas.ts';
@@ -83,9 +87,9 @@ export class ApiStack extends Stack {
     this.authorizerFunction = exchangeFunction(this, 'AuthorizerFunction', defs.get(AUTHORIZER.id)!, platform);
     const authorizer = new HttpLambdaAuthorizer('ApiKeyAuthorizer', this.authorizerFunction, {
       authorizerName: `${settings.prefix}-api-key`,
-      identitySource: [`$request.header.${AUTHORIZER.identityHeader}`],
+      identitySource: [],
       responseTypes: [HttpLambdaResponseType.SIMPLE],
-      resultsCacheTtl: Duration.seconds(AUTHORIZER.cacheTtlSec),
+      resultsCacheTtl: Duration.seconds(0),
     });
 
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
@@ -121,6 +125,15 @@ export class ApiStack extends Stack {
         this.stage.node.addDependency(httpRoute);
       }
     }
+    const fallback = exchangeFunction(this, 'FallbackFunction', defs.get(FALLBACK.id)!, platform);
+    const defaultRoute = new apigw.HttpRoute(this, 'FallbackRoute', {
+      httpApi: this.httpApi,
+      routeKey: apigw.HttpRouteKey.DEFAULT,
+      integration: new HttpLambdaIntegration('FallbackIntegration', fallback),
+    });
+    acknowledge(defaultRoute, 'AwsSolutions-APIG4', '$default answers requests no route matches with a problem+json 404/405; it reads and writes nothing.');
+    this.routeFunctions[FALLBACK.id] = fallback;
+
     if (Object.keys(routeSettings).length > 0) {
       (this.stage.node.defaultChild as apigw.CfnStage).routeSettings = routeSettings;
     }

@@ -70,7 +70,7 @@ export function registerJobs(program: Command, ctx: CliContext): void {
     .option('--limit <n>', 'page size', '25')
     .option('--cursor <c>', 'the `next` of a previous page')
     .action(async (o: { limit: string; cursor?: string }) => {
-      const page = await ctx.client().call(listJobsRoute, { query: { limit: Number(o.limit), ...(o.cursor ? { cursor: o.cursor } : {}) } });
+      const page = await ctx.client().call(listJobsRoute, { query: { limit: o.limit, ...(o.cursor ? { cursor: o.cursor } : {}) } });
       ctx.print(
         page,
         (d: typeof page) =>
@@ -106,7 +106,7 @@ export function registerJobs(program: Command, ctx: CliContext): void {
     .description("a job's container output")
     .option('--limit <n>', 'lines', '200')
     .action(async (id: string, o: { limit: string }) => {
-      const l = await ctx.client().call(jobLogsRoute, { params: { id }, query: { limit: Number(o.limit) } });
+      const l = await ctx.client().call(jobLogsRoute, { params: { id }, query: { limit: o.limit } });
       ctx.print(l, (d: typeof l) => d.lines.map((x) => x.message).join('\n'));
     });
 

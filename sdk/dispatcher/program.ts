@@ -159,7 +159,7 @@ export function dispatcherProgram(
     .option('--limit <n>', 'how many recent jobs', '200')
     .action(async (o: { limit: string }) => {
       const c = client();
-      const [jobs, agents] = await Promise.all([c.call(poolAttestationsRoute, { query: { limit: Number(o.limit) } }), c.call(listAgentsRoute)]);
+      const [jobs, agents] = await Promise.all([c.call(poolAttestationsRoute, { query: { limit: o.limit } }), c.call(listAgentsRoute)]);
       const s = privacyStats(jobs.jobs as AttestedJob[], new Map(agents.agents.map((a) => [a.name, a.publicKey])));
       say(`jobs ended:          ${s.jobs}`);
       say(`with a container:    ${s.withContainer}`);

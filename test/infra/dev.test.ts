@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Match } from 'aws-cdk-lib/assertions';
 import { ROUTES } from '../../functions/api/routes.ts';
 import { AUTHORIZER } from '../../functions/definitions/authorizer.ts';
+import { FALLBACK } from '../../functions/definitions/fallback.ts';
 import { QUEUES, queueName, type QueueDef } from '../../functions/definitions/queues.ts';
 import { EVENT_RULES, SCHEDULES, type EventRuleDef, type ScheduleDef } from '../../functions/definitions/schedules.ts';
 import { TABLES, tableName, type TableDef, type TableId } from '../../functions/definitions/tables.ts';
@@ -39,16 +40,18 @@ describe('cdk-nag', () => {
 });
 
 describe('API', () => {
-  it('has one function per route plus the authorizer, named after the route id', () => {
+  it('has one function per route plus the authorizer and the $default fallback, named after their ids', () => {
     const fns = Object.values(resources(s.t.api, 'AWS::Lambda::Function'));
-    expect(fns).toHaveLength(ROUTES.length + 1);
+    expect(fns).toHaveLength(ROUTES.length + 2);
     const names = fns.map((f) => f.Properties!.FunctionName).sort();
-    expect(names).toEqual([...ROUTES.map((r) => `${prefix}-${r.id}`), `${prefix}-${AUTHORIZER.id}`].sort());
+    expect(names).toEqual([...ROUTES.map((r) => `${prefix}-${r.id}`), `${prefix}-${AUTHORIZER.id}`, `${prefix}-${FALLBACK.id}`].sort());
   });
 
-  it('routes every `METHOD path` of the route table to its own function', () => {
+  it('routes every `METHOD path` of the route table to its own function, and what none matches to the fallback', () => {
     const routes = Object.values(resources(s.t.api, 'AWS::ApiGatewayV2::Route'));
-    expect(routes.map((r) => r.Properties!.RouteKey).sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+    expect(routes.map((r) => r.Properties!.RouteKey).sort()).toEqual([...ROUTES.map((r) => `${r.method} ${r.path}`), '$default'].sort());
+    const fallback = routes.find((r) => r.Properties!.RouteKey === '$default')!.Properties!;
+    expect([undefined, 'NONE']).toContain(fallback.AuthorizationType);
     const integrations = resources(s.t.api, 'AWS::ApiGatewayV2::Integration');
     const fnNames = Object.fromEntries(Object.entries(resources(s.t.api, 'AWS::Lambda::Function')).map(([id, f]) => [id, f.Properties!.FunctionName]));
     for (const route of ROUTES) {
@@ -75,15 +78,16 @@ describe('API', () => {
     }
   });
 
-  it('authorizes by REQUEST with simple responses, keyed and cached by the API-key header', () => {
+  it('authorizes by REQUEST with simple responses, with no identity source and no gateway cache (a missing key reaches it: the route answers problem+json)', () => {
     s.t.api.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
     s.t.api.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'REQUEST',
       EnableSimpleResponses: true,
       AuthorizerPayloadFormatVersion: '2.0',
-      IdentitySource: [`$request.header.${AUTHORIZER.identityHeader}`],
-      AuthorizerResultTtlInSeconds: AUTHORIZER.cacheTtlSec,
+      AuthorizerResultTtlInSeconds: 0,
     });
+    const [authorizer] = Object.values(resources(s.t.api, 'AWS::ApiGatewayV2::Authorizer'));
+    expect(authorizer!.Properties!.IdentitySource ?? []).toEqual([]);
   });
 
   it('throttles the stage by default and each route that asks for its own limit', () => {

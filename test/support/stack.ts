@@ -15,6 +15,8 @@ export async function startTestStack(
     schedules: false,
     // Tests that need jobs start the plugins with their own jobs options (`plugins: true, jobs: {...}`).
     plugins: false,
+    // Throttling is shown by its own test (test/e2e/platform/gateway.test.ts); elsewhere it would only make tests timing-dependent.
+    routeThrottles: false,
     dynamoEndpoint: inject('dynamoEndpoint'),
     sqsEndpoint: inject('sqsEndpoint'),
     tablePrefix: `e${randomBytes(4).toString('hex')}`,

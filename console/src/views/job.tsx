@@ -86,7 +86,7 @@ function LogTail({ id, live }: { id: string; live: boolean }) {
     try {
       for (let page = 0; page < 10; page++) {
         const { cursor, seen } = at.current;
-        const r = await call(jobLogsRoute, { params: { id }, query: { limit: 200, ...(cursor ? { cursor } : {}) } });
+        const r = await call(jobLogsRoute, { params: { id }, query: { limit: '200', ...(cursor ? { cursor } : {}) } });
         const fresh = r.lines.slice(seen);
         if (fresh.length) setLines((old) => [...old, ...fresh].slice(-500));
         if (!r.next || r.next === cursor) {

@@ -9,7 +9,7 @@ import { href } from '../router.ts';
 import { JobForm } from './job-form.tsx';
 
 export function JobsView() {
-  const jobs = useLoad(() => call(listJobsRoute, { query: { limit: 25 } }), [], { everyMs: 2000, until: (d) => d.jobs.every((j) => TERMINAL.has(j.status)) });
+  const jobs = useLoad(() => call(listJobsRoute, { query: { limit: '25' } }), [], { everyMs: 2000, until: (d) => d.jobs.every((j) => TERMINAL.has(j.status)) });
   return (
     <div data-view="jobs">
       <JobForm onSubmitted={() => void jobs.reload()} />

@@ -19,7 +19,7 @@ interface Row {
 }
 
 async function stats() {
-  const [pool, agents] = await Promise.all([call(poolAttestationsRoute, { query: { limit: 200 } }), call(listAgentsRoute)]);
+  const [pool, agents] = await Promise.all([call(poolAttestationsRoute, { query: { limit: '200' } }), call(listAgentsRoute)]);
   const keys = new Map(agents.agents.map((a) => [a.name, a.publicKey]));
   const rows: Row[] = [];
   for (const j of pool.jobs) {

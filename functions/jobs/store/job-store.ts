@@ -13,7 +13,8 @@ import type { Job } from '../domain/job.ts';
 import { isTerminal, type JobStatus } from '../domain/lifecycle.ts';
 import { GSI2, agentKey, gsi2For, itemToJob, jobKey, jobToItem, POOL_KEY, quotaKey } from './items.ts';
 import type { TenantQuota } from '../domain/policy.ts';
-import { AppError } from '../../platform/errors.ts';
+import * as z from 'zod';
+import { decodeCursor, encodeCursor } from '../../platform/http/query.ts';
 import { outboxPut, type OutboxEvent } from './outbox-store.ts';
 
 export type JobPatch = Partial<Record<keyof Job, unknown>>;
@@ -344,31 +345,13 @@ export async function tenantJobs(s: StoreCtx, tenant: string, limit: number, cur
       ExpressionAttributeValues: { ':pk': `TENANT#${tenant}` },
       ScanIndexForward: false,
       Limit: limit,
-      ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, tenant) } : {}),
+      ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, tenantCursor(tenant)) } : {}),
     }),
   );
-  const next = out.LastEvaluatedKey ? Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') : undefined;
+  const next = out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : undefined;
   return { jobs: (out.Items ?? []).map(itemToJob), ...(next ? { next } : {}) };
 }
 
-/** A cursor is the last key of the previous page; anything else is a 400, never a 500. */
-function decodeCursor(cursor: string, tenant: string): Record<string, unknown> {
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    key = null;
-  }
-  const k = key as Record<string, unknown> | null;
-  const valid =
-    k &&
-    typeof k === 'object' &&
-    k.gsi1pk === `TENANT#${tenant}` &&
-    typeof k.pk === 'string' &&
-    typeof k.sk === 'string' &&
-    typeof k.gsi1sk === 'string' &&
-    Object.keys(k).length === 4;
-  if (!valid)
-    throw new AppError('validation_failed', 'query.cursor: not a cursor of this listing', { issues: [{ path: 'query.cursor', message: 'invalid cursor' }] });
-  return k;
-}
+/** A cursor is the last key of the previous page of the tenant's listing; anything else is a 400, never a 500. */
+const tenantCursor = (tenant: string) =>
+  z.strictObject({ pk: z.string().startsWith('JOB#'), sk: z.literal('JOB'), gsi1pk: z.literal(`TENANT#${tenant}`), gsi1sk: z.string().min(1) });

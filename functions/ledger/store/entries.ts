@@ -5,7 +5,8 @@
  * per partition in transfer-id (time) order. The cursor keeps each partition's position.
  */
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AppError } from '../../platform/errors.ts';
+import * as z from 'zod';
+import { decodeCursor, encodeCursor } from '../../platform/http/query.ts';
 import { big } from '../../platform/dynamo/client.ts';
 import type { AccountId } from '../domain/accounts.ts';
 import { entriesGsiPk } from './keys.ts';
@@ -31,7 +32,7 @@ export async function listEntries(
   opts: { limit?: number; cursor?: string },
 ): Promise<{ entries: LedgerEntry[]; cursor?: string }> {
   const limit = opts.limit ?? 50;
-  const from: Positions = opts.cursor ? decodeCursor(opts.cursor) : {};
+  const from: Positions = opts.cursor ? decodeCursor(opts.cursor, positionsOf(a, shards)) : {};
   const pages = await Promise.all(
     Array.from({ length: shards }, async (_, s) => {
       const start = from[s];
@@ -70,14 +71,16 @@ function toEntry(it: Key): LedgerEntry {
   return { transferId: String(it.transferId), account: String(it.account), delta: big(it.delta), memo: String(it.memo ?? ''), at: String(it.at) };
 }
 
-const encodeCursor = (p: Positions): string => Buffer.from(JSON.stringify(p)).toString('base64url');
-
-function decodeCursor(c: string): Positions {
-  try {
-    const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as unknown;
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Positions;
-  } catch {
-    // reported below
-  }
-  throw new AppError('validation_failed', 'cursor is not one this API returned', { issues: [{ path: 'query.cursor', message: 'invalid cursor' }] });
+/** A cursor of this account's listing: per shard partition, the last key read (exactly its four members), or null when exhausted. */
+function positionsOf(a: AccountId, shards: number) {
+  const key = (s: number) =>
+    z.strictObject({
+      pk: z.string().startsWith('XFER#'),
+      sk: z.literal(`ENTRY#${a}`),
+      gsi1pk: z.literal(entriesGsiPk(a, shards > 1 ? s : undefined)),
+      gsi1sk: z.string().min(1),
+    });
+  return z.strictObject(
+    Object.fromEntries(Array.from({ length: shards }, (_, s) => [String(s), key(s).nullable().optional()])),
+  ) as unknown as z.ZodType<Positions>;
 }

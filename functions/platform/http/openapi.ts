@@ -35,6 +35,8 @@ const problemSchema = (codes: readonly string[]): Json => ({
   },
 });
 
+const GATEWAY_MESSAGE: Json = { type: 'object', required: ['message'], properties: { message: { type: 'string' } } };
+
 /** The document of `routes`; `errorCodes` are every `code` a problem body may carry. */
 export function buildOpenApi(routes: readonly RouteSpec[], errorCodes: readonly string[], version = '0.1.0'): Json {
   const paths: Record<string, Record<string, Json>> = {};
@@ -50,6 +52,9 @@ export function buildOpenApi(routes: readonly RouteSpec[], errorCodes: readonly 
       ],
       responses: {
         [String(r.response.status)]: { description: 'success', content: { 'application/json': { schema: schemaOf(r.response.body, 'output') } } },
+        // The two bodies API Gateway writes itself, before the exchange sees the request.
+        '429': { $ref: '#/components/responses/GatewayThrottled' },
+        ...(r.request?.body ? { '413': { $ref: '#/components/responses/GatewayTooLarge' } } : {}),
         default: { description: 'problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
       },
       ...(r.access === 'public' ? { security: [] } : { 'x-vracu-access': r.access }),
@@ -59,10 +64,26 @@ export function buildOpenApi(routes: readonly RouteSpec[], errorCodes: readonly 
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'VR-ACU exchange', version, description: 'Money is a decimal string of ACU with at most 6 decimals.' },
+    info: {
+      title: 'VR-ACU exchange',
+      version,
+      description:
+        'Money is a decimal string of ACU with at most 6 decimals. Every answer of the exchange that is not a success is application/problem+json with a stable `code`; only API Gateway itself answers otherwise, with its own JSON `{"message": ...}`: 429 when its throttle refuses a request, 413 when a body is over its 10 MB limit (the exchange refuses bodies over 1 MB itself, as problem+json `payload_too_large`).',
+    },
     components: {
       securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } },
-      schemas: { Problem: problemSchema(errorCodes) },
+      schemas: { Problem: problemSchema(errorCodes), GatewayMessage: GATEWAY_MESSAGE },
+      responses: {
+        GatewayThrottled: {
+          description: "API Gateway's throttle (per stage, and per route where the route table sets one): its own body, not problem+json",
+          headers: { 'retry-after': { schema: { type: 'string' } } },
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/GatewayMessage' }, example: { message: 'Too Many Requests' } } },
+        },
+        GatewayTooLarge: {
+          description: "API Gateway's payload limit (10 MB): its own body, not problem+json",
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/GatewayMessage' }, example: { message: 'Request Entity Too Large' } } },
+        },
+      },
     },
     security: [{ apiKey: [] }],
     paths,

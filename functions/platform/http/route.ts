@@ -51,7 +51,16 @@ export function pathMatcher(path: string): (p: string) => Record<string, string>
     const m = rx.exec(p);
     if (!m) return null;
     const out: Record<string, string> = {};
-    names.forEach((n, i) => (out[n] = decodeURIComponent(m[i + 1]!)));
+    names.forEach((n, i) => (out[n] = decodeSegment(m[i + 1]!)));
     return out;
   };
+}
+
+/** A path segment percent-decoded; a malformed encoding stays as it came (the route's schema then refuses it with a 400). */
+export function decodeSegment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }

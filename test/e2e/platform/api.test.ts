@@ -38,10 +38,11 @@ describe('GET /v1/whoami (authenticated)', () => {
     expect(w.principalId).toMatch(/^prn_/);
   });
 
-  it('no key → 401 from the gateway, as API Gateway answers', async () => {
+  it('no key → 401 problem+json from the exchange (the authorizer admits, the route refuses), as in the cloud', async () => {
     const res = await raw('/v1/whoami');
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ message: 'Unauthorized' });
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(((await res.json()) as { code: string }).code).toBe('unauthenticated');
   });
 
   it('an unknown key → 401 problem+json', async () => {
@@ -126,5 +127,18 @@ describe('GET /openapi.json', () => {
     expect(doc.openapi).toBe('3.1.0');
     const listed = Object.entries(doc.paths).flatMap(([p, ops]) => Object.entries(ops).map(([m, op]) => `${m.toUpperCase()} ${p} ${op.operationId}`));
     expect(listed.sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path} ${r.id}`).sort());
+  });
+
+  it('documents the two bodies API Gateway writes itself (429, 413) on every operation', async () => {
+    const doc = (await (await raw('/openapi.json')).json()) as {
+      components: { responses: Record<string, unknown> };
+      paths: Record<string, Record<string, { responses: Record<string, { $ref?: string }> }>>;
+    };
+    expect(Object.keys(doc.components.responses).sort()).toEqual(['GatewayThrottled', 'GatewayTooLarge']);
+    for (const r of ROUTES) {
+      const op = doc.paths[r.path]![r.method.toLowerCase()]!;
+      expect(op.responses['429']!.$ref).toBe('#/components/responses/GatewayThrottled');
+      if (r.request?.body) expect(op.responses['413']!.$ref).toBe('#/components/responses/GatewayTooLarge');
+    }
   });
 });

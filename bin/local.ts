@@ -9,7 +9,8 @@
  */
 import '../local/process-defaults.ts';
 import { parseArgs } from 'node:util';
-import { startLocalStack } from '../local/stack.ts';
+import { PortInUseError, startLocalStack } from '../local/stack.ts';
+import { LocalStackBusyError } from '../local/processes.ts';
 import { JavaMissingError } from '../local/engines/dynamo.ts';
 
 const { values } = parseArgs({
@@ -60,7 +61,7 @@ try {
       '  npm run vracu -- health                     # the API answers',
       '  npm run vracu -- whoami                     # who the key belongs to',
       '  npm run vracu -- keys create --role buyer   # a key for a buyer (printed once)',
-      '  npm run vap-dispatcher -- init -n 9         # agent identities for the job pool (docs/jobs.md)',
+      '  npm run vap-dispatcher -- init -n 3         # agent identities for the job pool, kept under ~/.vap/dispatcher (docs/jobs.md)',
       `  curl ${stack.url}/openapi.json        # the API description`,
       '',
       'Ctrl-C stops everything this started.',
@@ -79,7 +80,7 @@ try {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 } catch (err) {
-  if (err instanceof JavaMissingError) {
+  if (err instanceof JavaMissingError || err instanceof PortInUseError || err instanceof LocalStackBusyError) {
     process.stderr.write(`${err.message}\n`);
     process.exit(1);
   }

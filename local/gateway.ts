@@ -31,6 +31,8 @@ export interface GatewayOptions {
   /** Apply the route table's own throttles (default true); tests that are not about throttling turn them off. */
   routeThrottles?: boolean;
   log?: (line: string) => void;
+  /** The clock throttles refill by (default the system's). */
+  nowMs?: () => number;
 }
 
 interface CompiledRoute {
@@ -52,8 +54,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     match: pathMatcher(spec.path),
     bucket:
       spec.throttle && opts.routeThrottles !== false
-        ? new TokenBucket(spec.throttle.rateLimit, spec.throttle.burstLimit)
-        : new TokenBucket(def.rateLimit, def.burstLimit),
+        ? new TokenBucket(spec.throttle.rateLimit, spec.throttle.burstLimit, opts.nowMs)
+        : new TokenBucket(def.rateLimit, def.burstLimit, opts.nowMs),
   }));
   // The web console shares the API's origin; it answers only paths no route matches.
   const site = consoleSite(opts.consoleDir);

@@ -7,6 +7,7 @@ import type { Runtime } from '../functions/platform/runtime.ts';
 import type { ContainerDriver } from '../functions/jobs/drivers/driver.ts';
 import type { JobsDeps } from '../functions/jobs/deps.ts';
 import type { LocalEventBus } from './event-bus.ts';
+import type { ProcessRegistry } from './processes.ts';
 
 /** What plugins give the stack and each other. */
 export interface Provided {
@@ -21,6 +22,8 @@ export interface PluginContext {
   bus: LocalEventBus;
   dataDir: string | null;
   log: (line: string) => void;
+  /** Where a plugin records the process groups it starts, so none outlives the stack (local/processes.ts). */
+  processes: ProcessRegistry;
   /** The stack's settings (`npm start`'s environment, or what a test gives): read, never written. */
   env: Readonly<Record<string, string | undefined>>;
   /** What the plugins before this one provided. */

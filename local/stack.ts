@@ -4,7 +4,8 @@
  * compositions made here from explicit inputs (one runtime on the local engines, the
  * plugins' container driver): nothing is written to process.env or set at module level.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -29,6 +30,8 @@ import { PLUGINS, startPlugins } from './plugins.ts';
 import { jobsPlugin, type LocalJobsOptions } from './jobs.ts';
 import { sandboxPlugin } from './sandbox/plugin.ts';
 import { invoker } from './modules.ts';
+import { claimRunDir } from './processes.ts';
+import { isListening } from './engines/ports.ts';
 
 export interface LocalStackOptions {
   /** Gateway port; 0 picks a free one. Default 8787. */
@@ -85,9 +88,24 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const say = opts.quiet ? () => undefined : (opts.log ?? ((l: string) => process.stderr.write(`${l}\n`)));
   const clock = opts.clock ?? systemClock;
   const dataDir = opts.memory ? null : resolve(opts.dataDir ?? '.vracu');
+  const port = opts.port ?? 8787;
+  // Found before any engine starts, so the message names the port and nothing is left half up.
+  if (port !== 0 && (await isListening(port))) throw new PortInUseError(port);
   if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // Every child process group is recorded here and reaped if this process dies (local/processes.ts).
+  const runDir = dataDir ?? mkdtempSync(join(tmpdir(), 'vracu-run-'));
+  const claim = claimRunDir(runDir);
+  if (claim.staleStackPid !== undefined) {
+    const left = claim.reaped.map((r) => `${r.what} (pid ${r.pid})`).join(', ');
+    say(`a local stack (pid ${claim.staleStackPid}) did not stop cleanly on ${runDir}${left ? `: stopped what it left running: ${left}` : ''}`);
+  }
 
-  const stops: (() => Promise<void>)[] = [];
+  const stops: (() => Promise<void>)[] = [
+    async () => {
+      claim.release();
+      if (!dataDir) rmSync(runDir, { recursive: true, force: true });
+    },
+  ];
   const stopAll = async () => {
     for (const s of stops.reverse()) await s().catch(() => undefined);
   };
@@ -97,7 +115,11 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     if (!opts.dynamoEndpoint) {
       say(`starting DynamoDB Local${dataDir ? ` (data in ${join(dataDir, 'dynamodb')})` : ' (in memory)'} ...`);
       dynamo = await startDynamo(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {});
-      stops.push(() => dynamo!.stop());
+      claim.registry.started(dynamo.pid, 'dynamodb-local');
+      stops.push(async () => {
+        await dynamo!.stop();
+        claim.registry.ended(dynamo!.pid);
+      });
     }
     if (!opts.sqsEndpoint) {
       say('starting the SQS server ...');
@@ -134,7 +156,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const adminKey = await adminKeyFor(runtime, dataDir);
     const compositions = composeContexts(runtime);
     const plugins = opts.plugins === false ? [] : opts.jobs ? [sandboxPlugin, jobsPlugin(opts.jobs)] : PLUGINS;
-    const started = await startPlugins({ runtime, bus, dataDir, log: say, env: opts.env ?? process.env }, plugins);
+    const started = await startPlugins({ runtime, bus, dataDir, log: say, env: opts.env ?? process.env, processes: claim.registry }, plugins);
     for (const h of started.handles) stops.push(() => h.stop());
     if (started.provided.jobs) compositions.jobs = started.provided.jobs;
     const invoke = invoker(compositions);
@@ -149,9 +171,13 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       invoke,
       consoleDir: opts.consoleDir,
       routeThrottles: opts.routeThrottles ?? true,
+      nowMs: () => clock.nowMs(),
       ...(opts.accessLog ? { log: say } : {}),
     });
     stops.push(() => gateway.close());
+    // Jobs a stack that died left RUNNING end (or resume) on their lease and deadline: check at once, not a minute from now.
+    if (compositions.jobs && (opts.schedules ?? true))
+      void scheduler.runNow('jobTimeouts').catch((err: unknown) => say(`job sweep at start failed: ${(err as Error).message}`));
     // Stop order: gateway, scheduler, pump, plugins, clients, engines.
     const ordered = [...stops];
     return {
@@ -191,4 +217,13 @@ async function adminKeyFor(rt: Runtime, dataDir: string | null): Promise<string>
     chmodSync(file, 0o600);
   }
   return created.secret;
+}
+
+export class PortInUseError extends Error {
+  constructor(readonly port: number) {
+    super(
+      `port ${port} is already in use on 127.0.0.1: stop what listens there, or start with another port (npm start -- --port <n>, or --port 0 for a free one)`,
+    );
+    this.name = 'PortInUseError';
+  }
 }

@@ -23,6 +23,7 @@ import { detectHostTools, findExecutable, type HostTools } from './host-tools.ts
 import { MemoryCgroup } from './memory-cgroup.ts';
 import { buildCommand, NOBODY, SANDBOX_WORK_DIR, type Isolation } from './sandbox-command.ts';
 import { TailBuffer } from './tail-buffer.ts';
+import type { ProcessRegistry } from '../processes.ts';
 import { localTaskArn, taskDetail, taskEvent, type TaskSnapshot } from './task-event.ts';
 
 const WORK_DIR_PREFIX = 'vracu-job-';
@@ -52,6 +53,8 @@ export interface LocalSandboxOptions {
   onError?: (err: unknown) => void;
   /** Host tools (tests inject a reduced set to force a path). */
   tools?: HostTools;
+  /** Told of each sandbox's process group while it runs, so it never outlives the stack (local/processes.ts). */
+  processes?: ProcessRegistry;
 }
 
 /** What `inspect` tells beyond the port's state. */
@@ -158,6 +161,7 @@ export class LocalSandboxDriver implements ContainerDriver {
       // detached: its own process group (and session), so stop() reaches every descendant.
       const child = spawn(plan.file, plan.args, { cwd: plan.cwd, env: plan.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       sb.child = child;
+      if (child.pid) this.opts.processes?.started(child.pid, `sandbox of ${spec.jobId}`);
       child.stdout?.on('data', (c: Buffer) => sb.logs.push(c));
       child.stderr?.on('data', (c: Buffer) => sb.logs.push(c));
       await new Promise<void>((resolve, reject) => {
@@ -184,13 +188,15 @@ export class LocalSandboxDriver implements ContainerDriver {
     return { containerId: taskArn };
   }
 
-  async stop(containerId: string, reason: string): Promise<void> {
+  async stop(containerId: string, reason: string): Promise<'stopping' | 'gone'> {
     const sb = this.sandboxes.get(containerId);
-    if (!sb || sb.snap.lastStatus === 'STOPPED' || sb.stopRequested !== undefined) return;
+    // Not one of this driver's (a sandbox of an earlier run of the stack, reaped with it): no event will come.
+    if (!sb) return 'gone';
+    if (sb.snap.lastStatus === 'STOPPED' || sb.stopRequested !== undefined) return 'stopping';
     sb.stopRequested = reason;
     sb.snap.desiredStatus = 'STOPPED';
     const child = sb.child;
-    if (!child?.pid) return;
+    if (!child?.pid) return 'stopping';
     sb.snap.stoppingAt = this.isoNow();
     this.signalGroup(child.pid, 'SIGTERM');
     sb.killTimer = setTimeout(() => {
@@ -198,6 +204,7 @@ export class LocalSandboxDriver implements ContainerDriver {
       sb.cgroup?.killAll();
     }, this.opts.stopGraceMs ?? 2000);
     sb.killTimer.unref?.();
+    return 'stopping';
   }
 
   async describe(containerId: string): Promise<ContainerState | null> {
@@ -276,7 +283,10 @@ export class LocalSandboxDriver implements ContainerDriver {
     clearTimeout(sb.timer);
     clearTimeout(sb.killTimer);
     // The essential process ended: like ECS, nothing else of the task may outlive it.
-    if (sb.child?.pid) this.signalGroup(sb.child.pid, 'SIGKILL');
+    if (sb.child?.pid) {
+      this.signalGroup(sb.child.pid, 'SIGKILL');
+      this.opts.processes?.ended(sb.child.pid);
+    }
     sb.cgroup?.killAll();
     // Let the pipes drain (the last output), but never wait on a descendant that escaped.
     await Promise.race([closed, new Promise((r) => setTimeout(r, 1000).unref())]);

@@ -35,7 +35,12 @@ export interface ContainerDriver {
   readonly kind: 'ecs' | 'local';
   launch(spec: LaunchSpec): Promise<LaunchResult>;
   /** Idempotent: stopping a stopped container does nothing. */
-  stop(containerId: string, reason: string): Promise<void>;
+  /**
+   * Asks the container to stop; its STOPPED event follows. Idempotent. `gone` when the
+   * runtime no longer knows the container (it ended long ago, or with a host that is gone):
+   * no event will come, so the caller ends the job itself.
+   */
+  stop(containerId: string, reason: string): Promise<'stopping' | 'gone'>;
   describe(containerId: string): Promise<ContainerState | null>;
   /** What the deletion attestation reports: the volumes wiped and how. */
   readonly dataVolumes: string[];

@@ -138,12 +138,13 @@ export class EcsDriver implements ContainerDriver {
     return { containerId: task.taskArn };
   }
 
-  async stop(containerId: string, reason: string): Promise<void> {
+  async stop(containerId: string, reason: string): Promise<'stopping' | 'gone'> {
     try {
       await this.client.send(new StopTaskCommand({ cluster: this.cfg.VRACU_ECS_CLUSTER, task: containerId, reason: reason.slice(0, MAX_STOP_REASON_CHARS) }));
+      return 'stopping';
     } catch (err) {
       // A task ECS no longer knows is stopped already: stopping is idempotent.
-      if ((err as { name?: string }).name === 'InvalidParameterException' && /not found/i.test((err as Error).message)) return;
+      if ((err as { name?: string }).name === 'InvalidParameterException' && /not found/i.test((err as Error).message)) return 'gone';
       throw err;
     }
   }

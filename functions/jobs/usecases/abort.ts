@@ -9,7 +9,8 @@ import type { Job } from '../domain/job.ts';
 import { isTerminal } from '../domain/lifecycle.ts';
 import { getJob, patchJob } from '../store/job-store.ts';
 import type { JobsDeps } from '../deps.ts';
-import { finishWithoutContainer } from './finish.ts';
+import { finishStopped, finishWithoutContainer } from './finish.ts';
+import { isoAt } from '../../platform/clock.ts';
 import { startNext } from './pool.ts';
 import { jobEvent, publishStaged } from './notify.ts';
 
@@ -33,7 +34,22 @@ export async function abortJob(d: JobsDeps, jobId: string, reason: string): Prom
         await publishStaged(d, [event]);
       }
       if (job.containerId) {
-        await (await d.driver()).stop(job.containerId, reason);
+        const driver = await d.driver();
+        if ((await driver.stop(job.containerId, reason)) === 'gone') {
+          // The runtime no longer knows the container (for example it went with a stack that was killed):
+          // no STOPPED event will come, so end the job here, attested, as lost.
+          const state = await driver.describe(job.containerId);
+          const ended = await finishStopped(d, (await getJob(d.store, jobId))!, {
+            containerId: job.containerId,
+            exitCode: state?.exitCode ?? null,
+            stopCause: state?.stopCause ?? 'lost',
+            stopCode: state?.stopCode,
+            stoppedReason: state?.stoppedReason ?? 'container_lost',
+            stoppedAt: state?.stoppedAt ?? isoAt(d.rt.clock.nowMs()),
+            createdAt: state?.createdAt,
+          });
+          if (ended?.freedAgent) await startNext(d);
+        }
       } else if (job.launchStartedAtMs === undefined) {
         // Claimed but not launching yet: nothing can exist, end now.
         const ended = await finishWithoutContainer(d, { ...job, abortReason: job.abortReason ?? reason }, 'ABORTED', job.abortReason ?? reason, {

@@ -1,5 +1,6 @@
 /**
- * The agent pool: claiming a free agent (and a pool slot) for a job, launching its
+ * The agent pool: claiming a free agent (and a pool slot, leased until the job's deadline
+ * plus `leaseGraceMs`) for a job, launching its
  * container, and dispatching queued jobs while agents are free. Ending a job never calls
  * back in here (usecases/finish.ts is a leaf that reports what it freed): whoever freed an
  * agent calls `startNext`, and a launch that fails inside `dispatch` frees its agent for
@@ -14,9 +15,6 @@ import type { JobsDeps } from '../deps.ts';
 import { finishWithoutContainer } from './finish.ts';
 import { jobEvent, publishStaged, sendSteps } from './notify.ts';
 
-/** How long after its deadline an agent's lease runs out (the sweep reclaims it then). */
-export const LEASE_GRACE_MS = 120_000;
-
 export type ClaimResult = 'claimed' | 'full' | 'moved';
 
 /** Claims a free agent and a pool slot for the job, moving it to LAUNCHING, in one transaction. */
@@ -27,7 +25,7 @@ export async function claim(d: JobsDeps, job: Job, from: 'ALLOCATING' | 'QUEUED'
     const deadlineMs = now + job.resources.timeoutMs;
     const event = jobEvent(d, job, from, 'LAUNCHING', { agentId: agent.name });
     const r = await transition(d.store, job, from, 'LAUNCHING', { agentId: agent.name, identity: agent.identity, claimedAtMs: now, deadlineMs }, now, {
-      claimAgent: { name: agent.name, leaseUntilMs: deadlineMs + LEASE_GRACE_MS, maxAgents: d.cfg.maxAgents },
+      claimAgent: { name: agent.name, leaseUntilMs: deadlineMs + d.cfg.leaseGraceMs, maxAgents: d.cfg.maxAgents },
       event,
     });
     if (r.ok) {

@@ -9,9 +9,12 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { testEnv } from '../../../support/runtime.ts';
 import { LocalEventBus } from '../../../../local/event-bus.ts';
+import { processRegistry } from '../../../../local/processes.ts';
 import { sandboxBaseDir, sandboxPlugin } from '../../../../local/sandbox/plugin.ts';
 import { LocalSandboxDriver } from '../../../../local/sandbox/driver.ts';
 import { parseEcsTaskStateChange, toContainerState } from '../../../../events/ecs-task-state.ts';
+
+const registry = processRegistry(mkdtempSync(join(tmpdir(), 'vracu-run-')));
 
 describe('sandbox plugin and task events', () => {
   it('provides the driver and its events reach the task-events queue in ECS shape', async () => {
@@ -25,6 +28,7 @@ describe('sandbox plugin and task events', () => {
       log: (l) => logs.push(l),
       env: { VRACU_SANDBOX_ISOLATION: 'process' },
       provided: {},
+      processes: registry,
     });
     try {
       const driver = plugin.provides!.driver!;
@@ -72,7 +76,7 @@ describe('sandbox plugin and task events', () => {
     const bus = new LocalEventBus(env.rt.queues, () => env.clock.nowMs());
     const logs: string[] = [];
     // bubblewrap when installed: it must reach the work dir as uid 65534
-    const plugin = await sandboxPlugin({ runtime: env.rt, bus, dataDir, log: (l) => logs.push(l), env: {}, provided: {} });
+    const plugin = await sandboxPlugin({ runtime: env.rt, bus, dataDir, log: (l) => logs.push(l), env: {}, provided: {}, processes: registry });
     try {
       expect(readdirSync(base)).toEqual(['not-ours']);
       expect(logs.join('\n')).toContain('wiped 1 work dir');
@@ -104,7 +108,15 @@ describe('sandbox plugin and task events', () => {
     const env = await testEnv();
     const bus = new LocalEventBus(env.rt.queues, () => env.clock.nowMs());
     await expect(
-      sandboxPlugin({ runtime: env.rt, bus, dataDir: null, log: () => undefined, env: { VRACU_SANDBOX_ISOLATION: 'docker' }, provided: {} }),
+      sandboxPlugin({
+        runtime: env.rt,
+        bus,
+        dataDir: null,
+        log: () => undefined,
+        env: { VRACU_SANDBOX_ISOLATION: 'docker' },
+        provided: {},
+        processes: registry,
+      }),
     ).rejects.toThrow('VRACU_SANDBOX_ISOLATION');
   });
 });

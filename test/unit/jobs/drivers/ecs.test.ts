@@ -205,9 +205,9 @@ describe('EcsDriver.stop (StopTask)', () => {
     expect((sent[0] as StopTaskCommand).input).toEqual({ cluster: 'vracu-jobs', task: TASK_ARN, reason: 'x'.repeat(255) });
   });
 
-  it('is idempotent: a task ECS no longer knows counts as stopped', async () => {
+  it('is idempotent: a task ECS no longer knows answers gone (the caller finishes it as lost)', async () => {
     const { client } = fakeEcs(() => awsError('InvalidParameterException', 'The referenced task was not found.'));
-    await expect(new EcsDriver(client, loadEcsConfig(ENV)).stop(TASK_ARN, 'cancel')).resolves.toBeUndefined();
+    await expect(new EcsDriver(client, loadEcsConfig(ENV)).stop(TASK_ARN, 'cancel')).resolves.toBe('gone');
   });
 
   it('lets other errors through', async () => {

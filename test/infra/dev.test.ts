@@ -503,6 +503,30 @@ describe('job containers', () => {
     expect(policies).toContain(`log-group:/vracu/${ENV}/jobs:log-stream:*`);
   });
 
+  it('may run only the job task definitions, on the job cluster, and pass only the job roles, to ECS only', () => {
+    const statements = [s.t.api, s.t.async]
+      .flatMap((t) => Object.values(resources(t, 'AWS::IAM::Policy')))
+      .flatMap((p) => p.Properties!.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown; Condition?: unknown }[]);
+    const of = (action: string) => statements.filter((st) => [st.Action].flat().includes(action));
+    const runs = of('ecs:RunTask');
+    expect(runs.length).toBeGreaterThan(0);
+    const definitions = Object.keys(resources(s.t.compute, 'AWS::ECS::TaskDefinition'));
+    expect(definitions).toHaveLength(config.jobs.images.length);
+    for (const st of runs) {
+      expect([st.Action].flat()).toEqual(['ecs:RunTask']);
+      const named = JSON.stringify(st.Resource);
+      for (const id of definitions) expect(named).toContain(id);
+      expect(named).not.toContain('*');
+      expect(JSON.stringify(st.Condition)).toMatch(/ArnEquals.*ecs:cluster/);
+    }
+    const roles = Object.keys(resources(s.t.compute, 'AWS::IAM::Role')).filter((id) => id.startsWith('JobTasks'));
+    expect(roles).toHaveLength(2);
+    for (const st of of('iam:PassRole')) {
+      for (const id of roles) expect(JSON.stringify(st.Resource)).toContain(id);
+      expect(st.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+    }
+  });
+
   it('have no GPU capacity in dev (none configured)', () => {
     s.t.compute.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 0);
   });

@@ -37,6 +37,8 @@ export const CONTEXT_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   market: { ...NONE, tables: { market: 'write', ledger: 'write' } },
   /** Jobs: their table, the step queue, job events, and the job containers. */
   jobs: { tables: { jobs: 'write' }, sendTo: ['jobSteps'], publishEvents: true, runJobs: true },
+  /** Providers: the directory, and the market catalog entry its heartbeats and offline sweep relist. */
+  providers: { ...NONE, tables: { providers: 'write', market: 'write' } },
 };
 
 /** Per-function narrowing, by function id (see lib/lambdas.ts). */
@@ -48,6 +50,14 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   authorizer: { ...NONE, tables: { auth: 'read' } },
   /** Answers unmatched requests from the route table alone. */
   fallback: NONE,
+  /** A join writes the principal's key, the ledger account and the catalog entry with the directory entry (one transaction). */
+  'providers-join': { ...NONE, tables: { providers: 'write', auth: 'write', ledger: 'write', market: 'write' } },
+  /** The directory alone. */
+  'providers-join-token-create': { ...NONE, tables: { providers: 'write' } },
+  'providers-join-verify': { ...NONE, tables: { providers: 'write' } },
+  'providers-get': { ...NONE, tables: { providers: 'read' } },
+  'providers-list': { ...NONE, tables: { providers: 'read' } },
+  'providers-patch': { ...NONE, tables: { providers: 'write' } },
 };
 
 export function accessFor(def: LambdaDef): FunctionAccess {

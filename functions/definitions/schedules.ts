@@ -38,6 +38,14 @@ export const SCHEDULES = {
     timeoutSec: 60,
     memoryMb: 512,
   },
+  providerHeartbeats: {
+    id: 'provider-heartbeats',
+    description: 'Mark providers offline after missed heartbeats: out of quotes and placement',
+    everySec: 60,
+    entry: 'functions/providers/handlers/offline-sweep.ts',
+    timeoutSec: 60,
+    memoryMb: 512,
+  },
 } as const satisfies Record<string, ScheduleDef>;
 
 export type ScheduleId = keyof typeof SCHEDULES;

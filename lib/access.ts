@@ -42,6 +42,14 @@ export const CONTEXT_ACCESS: Readonly<Record<string, FunctionAccess>> = {
 };
 
 /** Per-function narrowing, by function id (see lib/lambdas.ts). */
+/** Jobs functions that dispatch (place a job on a provider): the RCs (burn-down order) and the directory's free units. */
+const JOBS_PLACING: FunctionAccess = {
+  tables: { jobs: 'write', providers: 'write', market: 'read' },
+  sendTo: ['jobSteps'],
+  publishEvents: true,
+  runJobs: true,
+};
+
 export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   health: NONE,
   openapi: NONE,
@@ -58,6 +66,12 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'providers-get': { ...NONE, tables: { providers: 'read' } },
   'providers-list': { ...NONE, tables: { providers: 'read' } },
   'providers-patch': { ...NONE, tables: { providers: 'write' } },
+  'job-steps-consumer': JOBS_PLACING,
+  'task-events-consumer': JOBS_PLACING,
+  'job-timeouts-schedule': JOBS_PLACING,
+  'jobs-cancel': JOBS_PLACING,
+  /** Bills ended jobs through the market's coverage: one ledger transaction per job, the bill on the job. */
+  'job-billing-consumer': { ...NONE, tables: { jobs: 'write', market: 'write', ledger: 'write' } },
 };
 
 export function accessFor(def: LambdaDef): FunctionAccess {

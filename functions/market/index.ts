@@ -3,7 +3,17 @@
  * rest at spot), the provider catalog, and the market's unit. Other contexts import from
  * here only.
  */
-export { applyJob, applyJobs, type Applied, type JobApply, type JobApplyResult, type JobsApply, type JobUsage } from './usecases/coverage.ts';
+export {
+  applyJob,
+  applyJobs,
+  burnDownOrder,
+  type UsableRc,
+  type Applied,
+  type JobApply,
+  type JobApplyResult,
+  type JobsApply,
+  type JobUsage,
+} from './usecases/coverage.ts';
 export { catalogEntryItems, loadCatalog } from './usecases/catalog.ts';
 export { composeMarket, type MarketDeps } from './deps.ts';
 export { runtimeToScu, type Provider, type Tenor } from './domain/catalog.ts';

@@ -5,3 +5,4 @@
 export type { DirectoryProvider } from './domain/provider.ts';
 export { isQuotable } from './domain/provider.ts';
 export { composeProviders, type ProvidersDeps } from './deps.ts';
+export { directoryPlacer } from './usecases/placement.ts';

@@ -162,3 +162,23 @@ export function markedOffline(s: StoreCtx, id: string, lastHeartbeatMs: number, 
     },
   };
 }
+
+/** Takes `n` of an online provider's free units for a placed job (the next heartbeat reports the node's own count). False if they are gone. */
+export async function takeUnits(s: StoreCtx, id: string, n: number): Promise<boolean> {
+  try {
+    await s.doc.send(
+      new UpdateCommand({
+        TableName: s.table,
+        Key: providerKey(id),
+        UpdateExpression: 'SET freeUnits = freeUnits - :n',
+        ConditionExpression: '#on = :t AND freeUnits >= :n',
+        ExpressionAttributeNames: { '#on': 'online' },
+        ExpressionAttributeValues: { ':n': n, ':t': true },
+      }),
+    );
+    return true;
+  } catch (e) {
+    if (isConditionFailure(e)) return false;
+    throw e;
+  }
+}

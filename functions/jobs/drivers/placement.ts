@@ -7,8 +7,11 @@ import { EXCHANGE_POOL, type PlacementDecision, type PlacementRequest } from '..
 
 export interface Placer {
   place(job: PlacementRequest): Promise<PlacementDecision>;
+  /** Of these providers, the joined ones that are offline now (their running jobs end: `provider_offline`). */
+  offline(providerIds: readonly string[]): Promise<ReadonlySet<string>>;
 }
 
 export const exchangePoolPlacer: Placer = {
   place: async () => ({ placed: { providerId: EXCHANGE_POOL, reason: 'exchange_pool', detail: 'no placer composed: the exchange pool' } }),
+  offline: async () => new Set(),
 };

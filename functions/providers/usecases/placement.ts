@@ -7,8 +7,8 @@
 import { burnDownOrder } from '../../market/index.ts';
 import type { ProvidersDeps } from '../deps.ts';
 import { isQuotable } from '../domain/provider.ts';
-import { candidates, unplacedReason, type CandidateReason, type NodeView } from '../domain/placement.ts';
-import { listProviders } from '../store/reads.ts';
+import { candidates, EXCHANGE_POOL, unplacedReason, type CandidateReason, type NodeView } from '../domain/placement.ts';
+import { getProvider, listProviders } from '../store/reads.ts';
 import { takeUnits } from '../store/writes.ts';
 
 export interface PlaceRequest {
@@ -32,5 +32,15 @@ export async function place(d: ProvidersDeps, job: PlaceRequest): Promise<PlaceD
   return { unplaced: unplacedReason(job) };
 }
 
+/** Of `ids`, the joined providers that are offline (catalog-only providers and the exchange pool never are). */
+export async function offlineAmong(d: ProvidersDeps, ids: readonly string[]): Promise<Set<string>> {
+  const unique = [...new Set(ids)].filter((id) => id !== EXCHANGE_POOL);
+  const found = await Promise.all(unique.map((id) => getProvider(d.store, id)));
+  return new Set(found.filter((p) => p !== null && !p.online).map((p) => p!.providerId));
+}
+
 /** The placer the jobs context composes (structurally its drivers/placement.ts Placer). */
-export const directoryPlacer = (d: ProvidersDeps) => ({ place: (job: PlaceRequest) => place(d, job) });
+export const directoryPlacer = (d: ProvidersDeps) => ({
+  place: (job: PlaceRequest) => place(d, job),
+  offline: (ids: readonly string[]) => offlineAmong(d, ids),
+});

@@ -19,6 +19,8 @@ import { jobsHarness, type Harness } from '../jobs/harness.ts';
 import { scanTable } from '../../support/scan.ts';
 import { call, heartbeat, joinedProvider, type Joined } from './support.ts';
 import { topUp } from '../market/support.ts';
+import { sweep } from '../../../functions/jobs/usecases/sweep.ts';
+import { OFFLINE_AFTER_MS } from '../../../functions/providers/domain/heartbeat.ts';
 
 const rcBuyer: Principal = { id: 'prn_rcbuyer', tenant: 't-rc', roles: ['buyer'], keyId: 'k1' };
 const spotBuyer: Principal = { id: 'prn_spotbuyer', tenant: 't-spot', roles: ['buyer'], keyId: 'k2' };
@@ -177,5 +179,22 @@ describe('billing a finished job', () => {
     expect((await getJob(h.d.store, jobId))!.bill).toBeUndefined();
     // The three cancelled while running are billed (1 SCU each at 2 ACU).
     expect(balance - (await ledger().balance(account.user(spotBuyer.id)))).toBe(6_000_000n);
+  });
+
+  it('its provider goes offline mid-run: the job ends (provider_offline) and, by the rule, is not billed', async () => {
+    await beat();
+    const { jobId } = await submitJob(h.d, spotBuyer, job('sleep 30'));
+    await h.pumpUntil(async () => (await getJob(h.d.store, jobId))!.status === 'RUNNING');
+    h.env.clock.advance(OFFLINE_AFTER_MS + 1);
+    const providers = (await (await h.env.invoke('functions/providers/handlers/offline-sweep.ts'))({}, {})) as { offline: string[] };
+    expect(providers.offline).toContain(p.providerId);
+    const jobs = await sweep(h.d);
+    expect(jobs.providerOffline).toEqual([jobId]);
+    const ended = await h.waitTerminal(jobId);
+    expect(ended).toMatchObject({ status: 'ABORTED', reason: 'provider_offline' });
+    const balance = await ledger().balance(account.user(spotBuyer.id));
+    await bill();
+    expect((await getJob(h.d.store, jobId))!.bill).toBeUndefined();
+    expect(await ledger().balance(account.user(spotBuyer.id))).toBe(balance);
   });
 });

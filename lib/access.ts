@@ -37,9 +37,19 @@ export const CONTEXT_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   market: { ...NONE, tables: { market: 'write', ledger: 'write' } },
   /** Jobs: their table, the step queue, job events, and the job containers. */
   jobs: { tables: { jobs: 'write' }, sendTo: ['jobSteps'], publishEvents: true, runJobs: true },
+  /** Providers: the directory, and the market catalog entry its heartbeats and offline sweep relist. */
+  providers: { ...NONE, tables: { providers: 'write', market: 'write' } },
 };
 
 /** Per-function narrowing, by function id (see lib/lambdas.ts). */
+/** Jobs functions that dispatch (place a job on a provider): the RCs (burn-down order) and the directory's free units. */
+const JOBS_PLACING: FunctionAccess = {
+  tables: { jobs: 'write', providers: 'write', market: 'read' },
+  sendTo: ['jobSteps'],
+  publishEvents: true,
+  runJobs: true,
+};
+
 export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   health: NONE,
   openapi: NONE,
@@ -48,6 +58,20 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   authorizer: { ...NONE, tables: { auth: 'read' } },
   /** Answers unmatched requests from the route table alone. */
   fallback: NONE,
+  /** A join writes the principal's key, the ledger account and the catalog entry with the directory entry (one transaction). */
+  'providers-join': { ...NONE, tables: { providers: 'write', auth: 'write', ledger: 'write', market: 'write' } },
+  /** The directory alone. */
+  'providers-join-token-create': { ...NONE, tables: { providers: 'write' } },
+  'providers-join-verify': { ...NONE, tables: { providers: 'write' } },
+  'providers-get': { ...NONE, tables: { providers: 'read' } },
+  'providers-list': { ...NONE, tables: { providers: 'read' } },
+  'providers-patch': { ...NONE, tables: { providers: 'write' } },
+  'job-steps-consumer': JOBS_PLACING,
+  'task-events-consumer': JOBS_PLACING,
+  'job-timeouts-schedule': JOBS_PLACING,
+  'jobs-cancel': JOBS_PLACING,
+  /** Bills ended jobs through the market's coverage: one ledger transaction per job, the bill on the job. */
+  'job-billing-consumer': { ...NONE, tables: { jobs: 'write', market: 'write', ledger: 'write' } },
 };
 
 export function accessFor(def: LambdaDef): FunctionAccess {

@@ -46,7 +46,8 @@ export class LocalEventBus implements EventPublisher {
       for (const rule of Object.values(EVENT_RULES)) {
         if (
           (rule.pattern.source as readonly string[]).includes(env.source) &&
-          (rule.pattern['detail-type'] as readonly string[]).includes(env['detail-type'])
+          (rule.pattern['detail-type'] as readonly string[]).includes(env['detail-type']) &&
+          detailMatches((rule.pattern as { detail?: Record<string, readonly string[]> }).detail, env.detail)
         ) {
           await this.queues.send(rule.targetQueue, [{ body: env }]);
         }
@@ -59,4 +60,10 @@ export class LocalEventBus implements EventPublisher {
     this.listeners.push(fn);
     return () => (this.listeners = this.listeners.filter((l) => l !== fn));
   }
+}
+
+/** EventBridge's matching of `detail` members: each named member must hold one of its values. */
+function detailMatches(pattern: Record<string, readonly string[]> | undefined, detail: Record<string, unknown>): boolean {
+  if (!pattern) return true;
+  return Object.entries(pattern).every(([k, values]) => typeof detail[k] === 'string' && values.includes(detail[k] as string));
 }

@@ -10,6 +10,7 @@ import { appendJobLogs } from '../functions/jobs/store/logs.ts';
 import type { LogLine } from '../functions/jobs/domain/logs.ts';
 import { signerFromKeyFile } from '../functions/jobs/drivers/key-file-signer.ts';
 import type { LocalPlugin } from './plugin-types.ts';
+import { composeProviders, directoryPlacer } from '../functions/providers/index.ts';
 
 export interface LocalJobsOptions {
   /** VAP_DISPATCHER_CONFIG for this stack (where agent key files are read from). */
@@ -31,7 +32,8 @@ export function jobsPlugin(opts: LocalJobsOptions = {}): LocalPlugin {
       ...(opts.maxAgents ? { MAX_AGENTS: String(opts.maxAgents) } : {}),
     });
     // Agent keys are the dispatcher's key files here (KMS in the cloud).
-    const jobs = composeJobs({ rt: ctx.runtime, config, driver, keyFileSigner: signerFromKeyFile });
+    // Jobs are placed on providers (their RCs first, else an online provider at spot); every provider's jobs run in this sandbox, tagged with it.
+    const jobs = composeJobs({ rt: ctx.runtime, config, driver, keyFileSigner: signerFromKeyFile, placer: directoryPlacer(composeProviders(ctx.runtime)) });
     const pending = new Set<Promise<void>>();
     const unsubscribe = ctx.bus.subscribe((e) => {
       if (e['detail-type'] !== 'ECS Task State Change' || e.detail.lastStatus !== 'STOPPED') return;

@@ -8,17 +8,20 @@ import { composePlatform, type PlatformDeps } from '../platform/deps.ts';
 import { composeLedger, type LedgerDeps } from '../ledger/deps.ts';
 import { composeMarket, type MarketDeps } from '../market/deps.ts';
 import type { JobsDeps } from '../jobs/deps.ts';
+import { composeProviders, type ProvidersDeps } from '../providers/deps.ts';
 import { composeApi, type ApiDeps } from './deps.ts';
 
 export interface Compositions {
-  [context: string]: PlatformDeps | ApiDeps | LedgerDeps | MarketDeps | JobsDeps | undefined;
+  [context: string]: PlatformDeps | ApiDeps | LedgerDeps | MarketDeps | JobsDeps | ProvidersDeps | undefined;
   platform: PlatformDeps;
   api: ApiDeps;
   ledger: LedgerDeps;
   market: MarketDeps;
   jobs?: JobsDeps;
+  providers: ProvidersDeps;
 }
 
 export function composeContexts(rt: Runtime): Compositions {
-  return { platform: composePlatform(rt), api: composeApi(rt), ledger: composeLedger(rt), market: composeMarket(rt) };
+  const market = composeMarket(rt);
+  return { platform: composePlatform(rt), api: composeApi(rt), ledger: composeLedger(rt), market, providers: composeProviders(rt, market) };
 }

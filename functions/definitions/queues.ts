@@ -41,6 +41,17 @@ export const QUEUES = {
     consumer: { entry: 'functions/jobs/handlers/task-event-consumer.ts', batchSize: 10, timeoutSec: 50, memoryMb: 512 },
     maxAgeAlarmSec: 300,
   },
+  jobBilling: {
+    id: 'job-billing',
+    description: 'Terminal Job State Changed events: each ended job billed once (RCs first, the rest at spot)',
+    fifo: false,
+    visibilityTimeoutSec: 60,
+    retentionSec: 4 * DAY,
+    maxReceiveCount: 5,
+    dlqRetentionSec: 14 * DAY,
+    consumer: { entry: 'functions/jobs/handlers/billing-consumer.ts', batchSize: 10, timeoutSec: 50, memoryMb: 512 },
+    maxAgeAlarmSec: 300,
+  },
 } as const satisfies Record<string, QueueDef>;
 
 export type QueueId = keyof typeof QUEUES;

@@ -2,6 +2,7 @@
  * Schedules and event rules: one definition read by CDK (EventBridge Scheduler / rules)
  * and the local scheduler and event bus.
  */
+import { JOB_STATE_CHANGED } from '../../events/job-state-changed.ts';
 export interface ScheduleDef {
   id: string;
   description: string;
@@ -38,16 +39,28 @@ export const SCHEDULES = {
     timeoutSec: 60,
     memoryMb: 512,
   },
+  providerHeartbeats: {
+    id: 'provider-heartbeats',
+    description: 'Mark providers offline after missed heartbeats: out of quotes and placement',
+    everySec: 60,
+    entry: 'functions/providers/handlers/offline-sweep.ts',
+    timeoutSec: 60,
+    memoryMb: 512,
+  },
 } as const satisfies Record<string, ScheduleDef>;
 
 export type ScheduleId = keyof typeof SCHEDULES;
+
+/** The source of every domain event this system publishes on its own bus. */
+export const DOMAIN_EVENT_SOURCE = 'vracu.exchange';
 
 /** EventBridge rules whose targets are queues. */
 export interface EventRuleDef {
   id: string;
   description: string;
-  pattern: { source: string[]; 'detail-type': string[] };
-  targetQueue: 'taskEvents';
+  /** `detail`: top-level detail members and the values they must hold (EventBridge's own matching, done the same locally). */
+  pattern: { source: string[]; 'detail-type': string[]; detail?: Record<string, string[]> };
+  targetQueue: 'taskEvents' | 'jobBilling';
 }
 
 export const EVENT_RULES = {
@@ -57,7 +70,10 @@ export const EVENT_RULES = {
     pattern: { source: ['aws.ecs'], 'detail-type': ['ECS Task State Change'] },
     targetQueue: 'taskEvents',
   },
+  jobEnded: {
+    id: 'job-ended',
+    description: 'Terminal job state changes go to the billing queue',
+    pattern: { source: [DOMAIN_EVENT_SOURCE], 'detail-type': [JOB_STATE_CHANGED], detail: { to: ['COMPLETED', 'FAILED', 'ABORTED'] } },
+    targetQueue: 'jobBilling',
+  },
 } as const satisfies Record<string, EventRuleDef>;
-
-/** The source of every domain event this system publishes on its own bus. */
-export const DOMAIN_EVENT_SOURCE = 'vracu.exchange';

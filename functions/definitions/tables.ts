@@ -65,6 +65,15 @@ export const TABLES = {
     ttl: 'ttl',
     critical: true,
   },
+  providers: {
+    id: 'providers',
+    description: 'Provider directory: join tokens (hashes only), providers, node keys, heartbeats, job bills',
+    pk: 'pk',
+    sk: 'sk',
+    gsis: [GSI1, GSI2],
+    ttl: 'ttl',
+    critical: true,
+  },
   privacy: {
     id: 'privacy',
     description: 'Attestation collateral cache (VCEKs, CRLs, TCB info, RIMs)',

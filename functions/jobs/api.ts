@@ -4,6 +4,7 @@ import { defineRoute } from '../platform/http/route.ts';
 import { queryInteger } from '../platform/http/query.ts';
 import { idPattern } from '../platform/ids.ts';
 import { JOB_STATUSES } from './domain/lifecycle.ts';
+import { acuString } from '../platform/money.ts';
 
 const JobIdParams = z.strictObject({ id: z.string().regex(idPattern('job'), 'must be a job id (job_ + 26 characters)') });
 
@@ -61,6 +62,25 @@ export const JobOut = z.object({
   endedAt: z.string().optional(),
   abortRequested: z.string().optional(),
   attested: z.object({ creation: z.boolean(), deletion: z.boolean() }),
+  /** The provider the job runs on (`exchange`: the exchange's own pool) and why it was placed there. */
+  providerId: z.string().optional(),
+  placement: z.object({ providerId: z.string(), reason: z.enum(['rc_coverage', 'spot', 'exchange_pool']), detail: z.string() }).optional(),
+  /** What the job's end was billed: SCU (market units), RC draws, the spot part, the amount (ACU). */
+  bill: z
+    .object({
+      rule: z.string(),
+      providerId: z.string(),
+      runtimeSeconds: z.number().int(),
+      scu: z.number().int(),
+      coveredScu: z.number().int(),
+      spotScu: z.number().int(),
+      rcDraws: z.array(z.object({ rcId: z.string(), scu: z.number().int(), amount: acuString })),
+      spotAmount: acuString,
+      amount: acuString,
+      arrears: acuString,
+      billedAt: z.string(),
+    })
+    .optional(),
 });
 
 export const CreationOut = z.object({

@@ -23,6 +23,9 @@ import { cloudLogs, cloudLogsClient } from './drivers/cloud-logs.ts';
 import type { LogSource } from './domain/logs.ts';
 import { localLogs } from './store/logs.ts';
 import { KmsSigner } from './drivers/kms-signer.ts';
+import { exchangePoolPlacer, type Placer } from './drivers/placement.ts';
+import { composeProviders, directoryPlacer } from '../providers/index.ts';
+import { composeMarket, type MarketDeps } from '../market/index.ts';
 
 export interface JobsDeps extends HasRuntime {
   cfg: JobsConfig;
@@ -35,6 +38,10 @@ export interface JobsDeps extends HasRuntime {
   logs: LogSource;
   /** Fault injection: called at named points between steps; a test throws to simulate a crash. */
   fault(point: string): void;
+  /** Which provider a job runs on (drivers/placement.ts). */
+  placer: Placer;
+  /** The market (through its index.ts): billing a finished job against the buyer's RCs. */
+  market: MarketDeps;
 }
 
 /** Loads an agent's key file and checks it holds the registered public key. */
@@ -52,6 +59,10 @@ export interface JobsInputs {
   /** Where job output is read (default: CloudWatch Logs when jobs run on ECS, else the job's log items). */
   logs?: LogSource;
   fault?: (point: string) => void;
+  /** Placement on providers (default: every job on the exchange's own pool). */
+  placer?: Placer;
+  /** The market the billing consumer applies finished jobs to (default: composed on `rt`). */
+  market?: MarketDeps;
 }
 
 export function composeJobs(i: JobsInputs): JobsDeps {
@@ -93,6 +104,8 @@ export function composeJobs(i: JobsInputs): JobsDeps {
     agents: new Map(),
     logs: i.logs ?? (cfg.driver === 'ecs' ? cloudLogs(() => cloudLogsClient(rt.config.AWS_REGION), cfg.logGroup) : localLogs(store)),
     fault: i.fault ?? (() => undefined),
+    placer: i.placer ?? exchangePoolPlacer,
+    market: i.market ?? composeMarket(rt),
   };
 }
 
@@ -113,6 +126,6 @@ export const jobsContext: Composition<JobsDeps> = {
   fromEnv(env) {
     const rt = runtimeFromEnv(env);
     const config = loadJobsConfig(env);
-    return composeJobs({ rt, config, driver: cloudDriver(rt, config, env) });
+    return composeJobs({ rt, config, driver: cloudDriver(rt, config, env), placer: directoryPlacer(composeProviders(rt)) });
   },
 };

@@ -24,6 +24,9 @@ export function jobView(j: Job) {
     ...(j.endedAt ? { endedAt: j.endedAt } : {}),
     ...(j.abortReason && !isTerminal(j.status) ? { abortRequested: j.abortReason } : {}),
     attested: { creation: Boolean(j.creation), deletion: Boolean(j.deletion) },
+    ...(j.providerId ? { providerId: j.providerId } : {}),
+    ...(j.placement ? { placement: j.placement } : {}),
+    ...(j.bill ? { bill: j.bill } : {}),
   };
 }
 

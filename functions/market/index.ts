@@ -3,8 +3,18 @@
  * rest at spot), the provider catalog, and the market's unit. Other contexts import from
  * here only.
  */
-export { applyJob, applyJobs, type Applied, type JobApply, type JobApplyResult, type JobsApply, type JobUsage } from './usecases/coverage.ts';
-export { loadCatalog } from './usecases/catalog.ts';
+export {
+  applyJob,
+  applyJobs,
+  burnDownOrder,
+  type UsableRc,
+  type Applied,
+  type JobApply,
+  type JobApplyResult,
+  type JobsApply,
+  type JobUsage,
+} from './usecases/coverage.ts';
+export { catalogEntryItems, loadCatalog } from './usecases/catalog.ts';
 export { composeMarket, type MarketDeps } from './deps.ts';
-export type { Provider, Tenor } from './domain/catalog.ts';
+export { runtimeToScu, type Provider, type Tenor } from './domain/catalog.ts';
 export { scu, type Scu } from './domain/units.ts';

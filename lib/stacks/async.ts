@@ -145,7 +145,8 @@ export class AsyncStack extends Stack {
       const target = QUEUES[rule.targetQueue] as QueueDef;
       // AWS service events (aws.*) arrive on the default bus; ours on the domain bus.
       const awsSource = rule.pattern.source.every((s) => s.startsWith('aws.'));
-      const detail = rule.pattern.source.includes('aws.ecs') ? { clusterArn: [props.compute.cluster.clusterArn] } : undefined;
+      const own = rule.pattern.detail;
+      const detail = rule.pattern.source.includes('aws.ecs') ? { clusterArn: [props.compute.cluster.clusterArn] } : own ? { ...own } : undefined;
       new events.Rule(this, `${pascal(rule.id)}Rule`, {
         ruleName: `${prefix}-${rule.id}`,
         description: rule.description,

@@ -271,7 +271,10 @@ export class LocalSandboxDriver implements ContainerDriver {
     if (allowed && !allowed.includes(spec.image)) {
       throw new ContainerLaunchError('image_not_allowed', `image ${spec.image} is not on the local allow-list`, false);
     }
-    if (spec.gpus > 0) throw new ContainerLaunchError('capacity_unavailable', 'the local sandbox has no GPUs', false);
+    // A job placed on a provider runs here standing in for that provider's machine (its GPUs are
+    // the node's; none pass through locally). The exchange's own pool has no GPUs.
+    const onProvider = spec.tags.provider !== undefined && spec.tags.provider !== 'exchange';
+    if (spec.gpus > 0 && !onProvider) throw new ContainerLaunchError('capacity_unavailable', 'the local sandbox has no GPUs', false);
   }
 
   private missingExecutable(cmd: string): string | null {

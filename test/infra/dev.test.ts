@@ -223,11 +223,16 @@ describe('IAM', () => {
       const roleId = refId(fn.Properties!.Role)!;
       return JSON.stringify(Object.values(resources(stack, 'AWS::IAM::Policy')).filter((p) => asArray(p.Properties!.Roles).some((r) => refId(r) === roleId)));
     };
-    const tablesIn = (json: string) => (['auth', 'ledger', 'market', 'jobs'] as const).filter((t) => new RegExp(`${t}Table|${prefix}-${t}\\b`, 'i').test(json));
+    const tablesIn = (json: string) =>
+      (['auth', 'ledger', 'market', 'jobs', 'providers'] as const).filter((t) => new RegExp(`${t}Table|${prefix}-${t}\\b`, 'i').test(json));
     // A job function reaches no market or ledger table; a market one no jobs table; the ledger only its own.
     expect(tablesIn(policyOf('jobs-submit'))).toEqual(['jobs']);
     expect(tablesIn(policyOf('market-purchase'))).toEqual(['ledger', 'market']);
     expect(tablesIn(policyOf('ledger-mint'))).toEqual(['ledger']);
+    // A join creates principal, key, ledger account and catalog entry at once; reading the directory touches only it.
+    expect(tablesIn(policyOf('providers-join'))).toEqual(['auth', 'ledger', 'market', 'providers']);
+    expect(tablesIn(policyOf('providers-get'))).toEqual(['providers']);
+    expect(tablesIn(policyOf('providers-heartbeat'))).toEqual(['market', 'providers']);
     expect(policyOf('ledger-mint')).not.toMatch(/sqs:SendMessage|events:PutEvents/);
     expect(policyOf('market-purchase')).not.toMatch(/sqs:SendMessage|events:PutEvents|ecs:RunTask/);
   });

@@ -3,6 +3,8 @@ import type { CreationAttestation, DeletionAttestation } from './attestation.ts'
 import type { JobStatus } from './lifecycle.ts';
 import type { ExecutionPlan, ResourceProfile } from './plan.ts';
 import type { GpuMinutes } from './policy.ts';
+import type { Placement } from './placement.ts';
+import type { JobBill } from './bill.ts';
 
 /** `none`: no network at all; `exchange`: egress only to the exchange API. */
 export type NetworkMode = 'none' | 'exchange';
@@ -45,6 +47,11 @@ export interface Job {
   endedAt?: string;
   creation?: CreationAttestation;
   deletion?: DeletionAttestation;
+  /** The provider the job was placed on (domain/placement.ts), and the decision. */
+  providerId?: string;
+  placement?: Placement;
+  /** What the job's end was billed (domain/bill.ts); absent until billed, or when not billable. */
+  bill?: JobBill;
 }
 
 /** What the job hash covers: everything the buyer asked for and the exchange derived from it. */

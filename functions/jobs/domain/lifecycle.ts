@@ -41,7 +41,9 @@ export type EndReason =
   | 'nonzero_exit'
   | 'oom_killed'
   | 'container_lost'
-  | 'profile_changed';
+  | 'profile_changed'
+  /** The provider the job ran on went offline (missed heartbeats). */
+  | 'provider_offline';
 
 /**
  * The terminal state of a stopped container, decided on the typed stop cause (never on free

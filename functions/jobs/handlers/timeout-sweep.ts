@@ -7,5 +7,5 @@ export const handler = scheduled(
   jobsContext,
   'job sweep',
   (d) => sweep(d),
-  (r) => r.timedOut.length + r.resent.length + r.reclaimed.length + r.lost.length + r.republished.length > 0,
+  (r) => r.timedOut.length + r.resent.length + r.reclaimed.length + r.lost.length + r.republished.length + r.providerOffline.length > 0,
 );

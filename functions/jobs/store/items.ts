@@ -79,6 +79,9 @@ export function itemToJob(i: Record<string, unknown>): Job {
     endedAt: i.endedAt as string | undefined,
     creation: json<Job['creation']>(i.creationJson),
     deletion: json<Job['deletion']>(i.deletionJson),
+    providerId: i.providerId as string | undefined,
+    placement: json<Job['placement']>(i.placementJson),
+    bill: json<Job['bill']>(i.billJson),
   };
   for (const [k, v] of Object.entries(opt)) if (v !== undefined) (job as unknown as Record<string, unknown>)[k] = v;
   return job;

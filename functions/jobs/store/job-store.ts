@@ -19,7 +19,12 @@ import { outboxPut, type OutboxEvent } from './outbox-store.ts';
 
 export type JobPatch = Partial<Record<keyof Job, unknown>>;
 
-const STORED_AS_JSON: Partial<Record<keyof Job, string>> = { creation: 'creationJson', deletion: 'deletionJson' };
+const STORED_AS_JSON: Partial<Record<keyof Job, string>> = {
+  creation: 'creationJson',
+  deletion: 'deletionJson',
+  placement: 'placementJson',
+  bill: 'billJson',
+};
 
 export const idempotencyKey = (tenant: string, key: string) => ({ pk: `IDEMP#${tenant}#${key}`, sk: 'IDEMP' });
 
@@ -355,3 +360,25 @@ export async function tenantJobs(s: StoreCtx, tenant: string, limit: number, cur
 /** A cursor is the last key of the previous page of the tenant's listing; anything else is a 400, never a 500. */
 const tenantCursor = (tenant: string) =>
   z.strictObject({ pk: z.string().startsWith('JOB#'), sk: z.literal('JOB'), gsi1pk: z.literal(`TENANT#${tenant}`), gsi1sk: z.string().min(1) });
+
+/**
+ * Records a terminal job's bill, once: a second write (a redelivered event that found the
+ * ledger's replay) changes nothing. False when the job has its bill already.
+ */
+export async function recordBill(s: StoreCtx, jobId: string, bill: NonNullable<Job['bill']>): Promise<boolean> {
+  try {
+    await s.doc.send(
+      new UpdateCommand({
+        TableName: s.table,
+        Key: jobKey(jobId),
+        UpdateExpression: 'SET billJson = :b',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(billJson)',
+        ExpressionAttributeValues: { ':b': JSON.stringify(bill) },
+      }),
+    );
+    return true;
+  } catch (e) {
+    if ((e as Error).name === 'ConditionalCheckFailedException') return false;
+    throw e;
+  }
+}

@@ -14,20 +14,41 @@ import { agentOf } from './attest.ts';
 import type { JobsDeps } from '../deps.ts';
 import { finishWithoutContainer } from './finish.ts';
 import { jobEvent, publishStaged, sendSteps } from './notify.ts';
+import { EXCHANGE_POOL } from '../domain/placement.ts';
 
-export type ClaimResult = 'claimed' | 'full' | 'moved';
+export type ClaimResult = 'claimed' | 'full' | 'moved' | { unplaced: string };
 
-/** Claims a free agent and a pool slot for the job, moving it to LAUNCHING, in one transaction. */
+const placementRequest = (job: Job) => ({ jobId: job.jobId, ownerId: job.ownerId, numGpus: job.profile.numGpus, scmMinutes: job.profile.scmMinutes });
+
+/**
+ * Claims a free agent and a pool slot for the job, moving it to LAUNCHING, in one transaction,
+ * with the provider placement chose (asked only when an agent is free). No provider fits →
+ * `unplaced` with the reason; the caller keeps the job QUEUED with it.
+ */
 export async function claim(d: JobsDeps, job: Job, from: 'ALLOCATING' | 'QUEUED', agents?: Agent[]): Promise<ClaimResult> {
   const free = (agents ?? (await listAgents(d.store))).filter((a) => !a.jobId);
+  if (free.length === 0) return 'full';
+  const decision = await d.placer.place(placementRequest(job));
+  if ('unplaced' in decision) return { unplaced: decision.unplaced };
+  const placement = decision.placed;
   const now = d.rt.clock.nowMs();
   for (const agent of free) {
     const deadlineMs = now + job.resources.timeoutMs;
-    const event = jobEvent(d, job, from, 'LAUNCHING', { agentId: agent.name });
-    const r = await transition(d.store, job, from, 'LAUNCHING', { agentId: agent.name, identity: agent.identity, claimedAtMs: now, deadlineMs }, now, {
-      claimAgent: { name: agent.name, leaseUntilMs: deadlineMs + d.cfg.leaseGraceMs, maxAgents: d.cfg.maxAgents },
-      event,
-    });
+    const event = jobEvent(d, job, from, 'LAUNCHING', { agentId: agent.name, providerId: placement.providerId });
+    const r = await transition(
+      d.store,
+      job,
+      from,
+      'LAUNCHING',
+      { agentId: agent.name, identity: agent.identity, claimedAtMs: now, deadlineMs, providerId: placement.providerId, placement },
+      now,
+      {
+        claimAgent: { name: agent.name, leaseUntilMs: deadlineMs + d.cfg.leaseGraceMs, maxAgents: d.cfg.maxAgents },
+        event,
+        // A queued job's "why it waits" is answered once it is placed.
+        ...(job.reason ? { remove: ['reason'] } : {}),
+      },
+    );
     if (r.ok) {
       await publishStaged(d, [event]);
       d.fault('after:LAUNCHING');
@@ -58,6 +79,11 @@ async function dispatchLoop(d: JobsDeps): Promise<number> {
     for (const job of waiting) {
       const c = await claim(d, job, 'QUEUED');
       if (c === 'full') return started;
+      if (typeof c === 'object') {
+        // No provider fits this one: it waits with the reason; the jobs behind it may fit.
+        if (job.reason !== c.unplaced) await patchJob(d.store, job.jobId, { reason: c.unplaced }, { statusIn: ['QUEUED'] });
+        continue;
+      }
       if (c === 'claimed') {
         started++;
         // Launch here rather than behind the step queue's backlog; a crash is re-sent by the sweep.
@@ -96,7 +122,7 @@ export function launchSpec(job: Job): LaunchSpec {
     gpus: job.profile.numGpus,
     timeoutMs: job.resources.timeoutMs,
     network: job.resources.network,
-    tags: { jobId: job.jobId, tenant: job.tenant, agent: job.agentId ?? '', adapter: job.adapter },
+    tags: { jobId: job.jobId, tenant: job.tenant, agent: job.agentId ?? '', adapter: job.adapter, provider: job.providerId ?? EXCHANGE_POOL },
   };
 }
 

@@ -95,13 +95,15 @@ async function profile(d: JobsDeps, job: Job): Promise<StepOutcome> {
 /** Jobs wait in arrival order: a new job queues behind any already waiting. */
 async function allocate(d: JobsDeps, job: Job): Promise<StepOutcome> {
   const [waiting, agents] = await Promise.all([queuedJobs(d.store, 1), listAgents(d.store)]);
+  let reason: string | undefined;
   if (waiting.length === 0) {
     const c = await claim(d, job, 'ALLOCATING', agents);
     if (c === 'claimed') return { to: 'LAUNCHING', note: 'LAUNCHING' };
     if (c === 'moved') return MOVED;
+    if (typeof c === 'object') reason = c.unplaced;
   }
-  const event = jobEvent(d, job, 'ALLOCATING', 'QUEUED');
-  const r = await transition(d.store, job, 'ALLOCATING', 'QUEUED', {}, d.rt.clock.nowMs(), { event });
+  const event = jobEvent(d, job, 'ALLOCATING', 'QUEUED', reason ? { reason } : {});
+  const r = await transition(d.store, job, 'ALLOCATING', 'QUEUED', reason ? { reason } : {}, d.rt.clock.nowMs(), { event });
   if (!r.ok) return MOVED;
   await publishStaged(d, [event]);
   // An agent may have freed between the claim attempt and the queueing.

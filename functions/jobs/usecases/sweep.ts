@@ -22,14 +22,25 @@ export interface SweepReport {
   lost: string[];
   /** Ids of staged events published late. */
   republished: string[];
+  /** Running jobs whose provider went offline: ended, reason `provider_offline` (not billed). */
+  providerOffline: string[];
   dispatched: boolean;
 }
 
 export async function sweep(d: JobsDeps): Promise<SweepReport> {
   const now = d.rt.clock.nowMs();
-  const report: SweepReport = { timedOut: [], resent: [], reclaimed: [], lost: [], republished: [], dispatched: false };
+  const report: SweepReport = { timedOut: [], resent: [], reclaimed: [], lost: [], republished: [], dispatched: false, providerOffline: [] };
   const steps: StepMessage[] = [];
-  for (const job of await activeJobs(d.store)) {
+  const active = await activeJobs(d.store);
+  const onProviders = active.filter((j) => HOLDS_AGENT.has(j.status) && j.providerId && !j.abortReason);
+  const offline = onProviders.length ? await d.placer.offline(onProviders.map((j) => j.providerId!)) : new Set<string>();
+  for (const job of active) {
+    if (HOLDS_AGENT.has(job.status) && job.providerId && offline.has(job.providerId) && !job.abortReason) {
+      // Its provider stopped heartbeating: the job cannot be trusted to run on; end it with the reason.
+      await abortJob(d, job.jobId, 'provider_offline');
+      report.providerOffline.push(job.jobId);
+      continue;
+    }
     if (HOLDS_AGENT.has(job.status) && job.deadlineMs !== undefined && now > job.deadlineMs && !job.abortReason) {
       await abortJob(d, job.jobId, 'timeout');
       report.timedOut.push(job.jobId);

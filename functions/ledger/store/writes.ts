@@ -119,3 +119,22 @@ export function shardDebit(table: string, d: { account: AccountId; kind: Account
     },
   };
 }
+
+/**
+ * Opens an account: its first shard at a zero balance, so the account exists (and is listed)
+ * before money reaches it. Written with the records that give the account its owner (a provider
+ * joining); an account already open is left as it is.
+ */
+export function accountOpen(table: string, a: { account: AccountId; kind: AccountKind }): LabelledItem {
+  return {
+    label: `open:${a.account}`,
+    item: {
+      Update: {
+        TableName: table,
+        Key: { pk: acctPk(a.account), sk: shardKey(0) },
+        UpdateExpression: 'SET account = :a, kind = :k, balance = if_not_exists(balance, :z)',
+        ExpressionAttributeValues: { ':a': a.account, ':k': a.kind, ':z': 0n },
+      },
+    },
+  };
+}

@@ -18,7 +18,7 @@ import { creditShard, planDebit, type ShardDraw } from '../domain/shards.ts';
 import { listEntries, type LedgerEntry } from '../store/entries.ts';
 import { entriesGsiPk, IDEMPOTENCY_RETENTION_DAYS } from '../store/keys.ts';
 import { allBalances, idempotencyRecordOf, shardBalancesOf } from '../store/reads.ts';
-import { entryRecord, idempotencyRecord, shardCredit, shardDebit, transferRecord } from '../store/writes.ts';
+import { accountOpen, entryRecord, idempotencyRecord, shardCredit, shardDebit, transferRecord } from '../store/writes.ts';
 
 export { account, type AccountId, type AccountKind } from '../domain/accounts.ts';
 export type { Posting } from '../domain/postings.ts';
@@ -135,6 +135,13 @@ export class Ledger {
     const prior = await this.lookup<R>(req.key);
     const result = replayOrReject(prior, req.requestHash, `key ${req.key}`, { key: req.key });
     return prior && result !== undefined ? { transferId: prior.transferId, replayed: true, result } : null;
+  }
+
+  /** A transaction part that opens `a` at a zero balance (see store/writes.ts `accountOpen`); for another context's atomic write. */
+  openAccountItem(a: AccountId): LabelledItem {
+    const kind = kindOf(a);
+    if (!kind) throw new RangeError(`not a ledger account: ${a}`);
+    return accountOpen(this.table, { account: a, kind });
   }
 
   /** Sum of the account's shards; 0 for an account never touched. */

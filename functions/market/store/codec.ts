@@ -7,9 +7,13 @@ import { listingKey, OPEN_LISTINGS_GSI, ownerGsi, providerKey, rcKey, rcOpenShar
 
 type Item = Record<string, unknown>;
 
-export function providerItem(p: Provider): Item {
-  return { ...providerKey(p.id), gsi1pk: 'PROVIDERS', gsi1sk: p.id, kind: 'provider', ...p };
+/** A provider's catalog entry; `quotable: false` (a joined provider not yet verified and online) keeps it out of quotes. */
+export function providerItem(p: Provider, quotable = true): Item {
+  return { ...providerKey(p.id), gsi1pk: 'PROVIDERS', gsi1sk: p.id, kind: 'provider', ...p, quotable };
 }
+
+/** Entries written before the flag existed (the fixtures) are quotable. */
+export const isQuotable = (it: Item): boolean => it.quotable !== false;
 
 export function toProvider(it: Item): Provider {
   return {

@@ -7,7 +7,7 @@ import { isTenor, type Provider, type Tenor } from '../domain/catalog.ts';
 import type { Rc } from '../domain/rc.ts';
 import type { Listing } from '../domain/secondary.ts';
 import type { Offer } from '../domain/quote.ts';
-import { toListing, toProvider, toRc } from './codec.ts';
+import { isQuotable, toListing, toProvider, toRc } from './codec.ts';
 import { listingKeyMarkerKey } from './writes.ts';
 import { capacityKey, jobKey, listingKey, OPEN_LISTINGS_GSI, ownerGsi, providerKey, PROVIDERS_GSI, quoteKey, rcKey, RC_OPEN_SHARDS } from './keys.ts';
 
@@ -24,11 +24,13 @@ export interface ProviderState {
   provider: Provider;
   /** Capacity counters by tenor (absent until the catalog is loaded). */
   caps: Map<Tenor, { maxScu: bigint; soldScu: bigint }>;
+  /** Offered in quotes (a joined provider only while verified and online). */
+  quotable: boolean;
 }
 
 function gather(items: Item[]): Map<string, ProviderState> {
   const byId = new Map<string, ProviderState>();
-  for (const it of items) if (it.kind === 'provider') byId.set(String(it.id), { provider: toProvider(it), caps: new Map() });
+  for (const it of items) if (it.kind === 'provider') byId.set(String(it.id), { provider: toProvider(it), caps: new Map(), quotable: isQuotable(it) });
   for (const it of items) {
     if (it.kind !== 'capacity') continue;
     const tenor = String(it.tenor);

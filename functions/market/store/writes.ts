@@ -221,24 +221,43 @@ export async function putProvider(s: StoreCtx, p: Provider): Promise<void> {
   await s.doc.send(new PutCommand({ TableName: s.table, Item: providerItem(p) }));
 }
 
+/**
+ * A provider's catalog entry as a transaction part: `create` only where none exists (a provider
+ * joining: label `catalog:<id>`), otherwise replacing it (its node's heartbeats relist it).
+ */
+export function catalogProfile(s: StoreCtx, p: Provider, o: { quotable: boolean; create: boolean }): LabelledItem {
+  return {
+    label: `catalog:${p.id}`,
+    item: { Put: { TableName: s.table, Item: providerItem(p, o.quotable), ...(o.create ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}) } },
+  };
+}
+
+/** A capacity counter's max as a transaction part; the SCU already sold are kept. */
+export function capacityMax(s: StoreCtx, c: { providerId: string; tenor: string; maxScu: bigint }): LabelledItem {
+  return {
+    label: `capacity:${c.providerId}:${c.tenor}`,
+    item: {
+      Update: {
+        TableName: s.table,
+        Key: capacityKey(c.providerId, c.tenor),
+        UpdateExpression: 'SET kind = :k, providerId = :p, tenor = :t, maxScu = :m, soldScu = if_not_exists(soldScu, :z), gsi1pk = :g, gsi1sk = :s',
+        ExpressionAttributeValues: {
+          ':k': 'capacity',
+          ':p': c.providerId,
+          ':t': c.tenor,
+          ':m': c.maxScu,
+          ':z': 0n,
+          ':g': PROVIDERS_GSI,
+          ':s': `${c.providerId}#CAP#${c.tenor}`,
+        },
+      },
+    },
+  };
+}
+
 /** Sets a capacity counter's max; the SCU already sold are kept (reloading never forgets a sale). */
 export async function setCapacityMax(s: StoreCtx, c: { providerId: string; tenor: string; maxScu: bigint }): Promise<void> {
-  await s.doc.send(
-    new UpdateCommand({
-      TableName: s.table,
-      Key: capacityKey(c.providerId, c.tenor),
-      UpdateExpression: 'SET kind = :k, providerId = :p, tenor = :t, maxScu = :m, soldScu = if_not_exists(soldScu, :z), gsi1pk = :g, gsi1sk = :s',
-      ExpressionAttributeValues: {
-        ':k': 'capacity',
-        ':p': c.providerId,
-        ':t': c.tenor,
-        ':m': c.maxScu,
-        ':z': 0n,
-        ':g': PROVIDERS_GSI,
-        ':s': `${c.providerId}#CAP#${c.tenor}`,
-      },
-    }),
-  );
+  await s.doc.send(new UpdateCommand(capacityMax(s, c).item.Update as never));
 }
 
 /** A quote, kept `keepSec` past its validity so a late purchase reads "expired", not "not found". */

@@ -4,7 +4,8 @@ import { TENOR_IDS, type Provider, type Tenor } from '../domain/catalog.ts';
 import { maxNotionalScu } from '../domain/capacity.ts';
 import { allProviders } from '../store/reads.ts';
 import { statsOf } from '../views.ts';
-import { putProvider, setCapacityMax } from '../store/writes.ts';
+import { capacityMax, catalogProfile, putProvider, setCapacityMax } from '../store/writes.ts';
+import type { LabelledItem } from '../../platform/dynamo/transact.ts';
 
 /**
  * Puts each provider and sets its counters' max from the capacity formula; SCU already
@@ -16,6 +17,16 @@ export async function loadCatalog(d: Pick<MarketDeps, 'store'>, providers: reado
     for (const tenor of TENOR_IDS) await setCapacityMax(d.store, { providerId: p.id, tenor, maxScu: maxNotionalScu(p, tenor) });
   }
   return providers.length;
+}
+
+/**
+ * A provider's catalog entry and its capacity counters as transaction parts, for the directory
+ * (functions/providers) to commit with its own records: on join (`create`, not quotable yet) and
+ * when its node's heartbeats change what it offers. What was sold is never touched: only each
+ * counter's max follows the capacity formula.
+ */
+export function catalogEntryItems(d: Pick<MarketDeps, 'store'>, p: Provider, o: { quotable: boolean; create: boolean }): LabelledItem[] {
+  return [catalogProfile(d.store, p, o), ...TENOR_IDS.map((tenor) => capacityMax(d.store, { providerId: p.id, tenor, maxScu: maxNotionalScu(p, tenor) }))];
 }
 
 export interface MarketFilter {

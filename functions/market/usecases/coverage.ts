@@ -17,7 +17,8 @@ import type { Json } from '../../platform/canonical-json.ts';
 import { account, type Posting } from '../../ledger/index.ts';
 import { runtimeToScu } from '../domain/catalog.ts';
 import { scu, type Scu } from '../domain/units.ts';
-import { MAX_JOBS_PER_APPLY, planJobs, type CoveragePlan, type RcDraw } from '../domain/coverage.ts';
+import { MAX_JOBS_PER_APPLY, planJobs, usableRcs, type CoveragePlan, type RcDraw } from '../domain/coverage.ts';
+import { freeScu } from '../domain/rc.ts';
 import { appliedJobs, cachedProvider, rcsOfOwner } from '../store/reads.ts';
 import { jobAllocation, jobAllocationDetail, rcChange, type RcAllocation } from '../store/writes.ts';
 import { replayOrReject, requestHash } from '../../platform/idempotency.ts';
@@ -221,4 +222,26 @@ function itemsOf(
     if (draws.length > 1) draws.forEach((r, n) => items.push(jobAllocationDetail(d.store, n, allocationOf(j.jobId, r, at))));
   });
   return items;
+}
+
+/** A usable RC as placement sees it: whose capacity it holds and how much is left. */
+export interface UsableRc {
+  rcId: string;
+  providerId: string;
+  expiresAt: string;
+  freeScu: bigint;
+}
+
+/**
+ * The user's usable RCs in the order coverage draws them (the burn-down order: earliest expiry
+ * first), so that placement sends a job where its RCs will actually cover it.
+ */
+export async function burnDownOrder(d: Pick<MarketDeps, 'rt' | 'store'>, userId: string): Promise<UsableRc[]> {
+  const nowIso = isoAt(d.rt.clock.nowMs());
+  return usableRcs(await rcsOfOwner(d.store, userId), nowIso).map((r) => ({
+    rcId: r.rcId,
+    providerId: r.providerId,
+    expiresAt: r.expiresAt,
+    freeScu: freeScu(r),
+  }));
 }

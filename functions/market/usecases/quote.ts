@@ -29,6 +29,7 @@ export async function createQuote(d: MarketDeps, userId: string, req: QuoteReque
   const offers: Offer[] = states
     .filter((s) => (!req.gpuProfile || s.provider.gpuProfile === req.gpuProfile) && (!req.region || s.provider.region === req.region))
     .filter((s) => !req.providerIds || req.providerIds.includes(s.provider.id))
+    .filter((s) => s.quotable)
     .flatMap((s) => offerOf(s, req.tenor) ?? []);
   const plan = planQuote(offers, req.tenor, req.quantityScu);
   const now = rt.clock.nowMs();

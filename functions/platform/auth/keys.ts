@@ -8,6 +8,7 @@ import type { Clock } from '../clock.ts';
 import { isoAt } from '../clock.ts';
 import type { IdGenerator } from '../ids.ts';
 import type { Principal, Role } from './principal.ts';
+import type { LabelledItem } from '../dynamo/transact.ts';
 
 export const hashKey = (secret: string): string => createHash('sha256').update(secret, 'utf8').digest('hex');
 
@@ -33,30 +34,42 @@ export async function createKey(
   deps: KeyStoreDeps,
   input: { roles: Role[]; tenant?: string | undefined; principalId?: string | undefined; label?: string | undefined },
 ): Promise<CreatedKey> {
+  const { created, item } = newKeyItem(deps, input);
+  await deps.doc.send(new PutCommand(item.item.Put as never));
+  return created;
+}
+
+/**
+ * A new key as a transaction part (label `key`), for writes that create a principal together
+ * with other records (a provider joining): the same item createKey puts, guarded the same way.
+ */
+export function newKeyItem(
+  deps: Pick<KeyStoreDeps, 'table' | 'clock' | 'ids'>,
+  input: { roles: Role[]; tenant?: string | undefined; principalId?: string | undefined; label?: string | undefined },
+): { created: CreatedKey; item: LabelledItem & { item: { Put: NonNullable<LabelledItem['item']['Put']> } } } {
   const secret = newSecret();
   const keyId = deps.ids.next('key');
   const principalId = input.principalId ?? deps.ids.next('prn');
   const tenant = input.tenant ?? principalId;
   const createdAt = isoAt(deps.clock.nowMs());
-  await deps.doc.send(
-    new PutCommand({
-      TableName: deps.table,
-      Item: {
-        pk: `KEY#${hashKey(secret)}`,
-        sk: 'KEY',
-        keyId,
-        principalId,
-        tenant,
-        roles: [...new Set(input.roles)],
-        label: input.label,
-        createdAt,
-        gsi1pk: `PRINCIPAL#${principalId}`,
-        gsi1sk: `KEY#${keyId}`,
-      },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  );
-  return { principal: { id: principalId, tenant, roles: [...new Set(input.roles)], keyId }, secret, createdAt };
+  const roles = [...new Set(input.roles)];
+  const Put = {
+    TableName: deps.table,
+    Item: {
+      pk: `KEY#${hashKey(secret)}`,
+      sk: 'KEY',
+      keyId,
+      principalId,
+      tenant,
+      roles,
+      ...(input.label !== undefined ? { label: input.label } : {}),
+      createdAt,
+      gsi1pk: `PRINCIPAL#${principalId}`,
+      gsi1sk: `KEY#${keyId}`,
+    },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  };
+  return { created: { principal: { id: principalId, tenant, roles, keyId }, secret, createdAt }, item: { label: 'key', item: { Put } } };
 }
 
 /** The principal behind a secret, or null for an unknown or malformed key. */

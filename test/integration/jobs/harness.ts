@@ -26,7 +26,9 @@ import type { Job } from '../../../functions/jobs/domain/job.ts';
 import { isTerminal } from '../../../functions/jobs/domain/lifecycle.ts';
 import { handler as stepHandler } from '../../../functions/jobs/handlers/step-consumer.ts';
 import { handler as taskHandler } from '../../../functions/jobs/handlers/task-event-consumer.ts';
+import { handler as billingHandler } from '../../../functions/jobs/handlers/billing-consumer.ts';
 import { testEnv, type TestEnv } from '../../support/runtime.ts';
+import { directoryPlacer } from '../../../functions/providers/index.ts';
 
 export interface Harness {
   env: TestEnv;
@@ -51,7 +53,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function jobsHarness(opts: { agents?: number; maxAgents?: number; seed?: number; config?: Partial<JobsConfig> } = {}): Promise<Harness> {
+export async function jobsHarness(
+  opts: { agents?: number; maxAgents?: number; seed?: number; config?: Partial<JobsConfig>; placer?: 'directory' } = {},
+): Promise<Harness> {
   let bus: LocalEventBus | undefined;
   let rt: Runtime | undefined;
   // The runtime publishes to the local bus, whose rules route task events to their queue.
@@ -70,7 +74,15 @@ export async function jobsHarness(opts: { agents?: number; maxAgents?: number; s
   const cfg: JobsConfig = { ...base, ...opts.config };
   const driver = new LocalSandboxDriver({ publisher: bus!, clock: env.clock, stopGraceMs: 300 });
   let faultHook: ((point: string) => void) | undefined;
-  const d = composeJobs({ rt: rt!, config: cfg, driver, keyFileSigner: signerFromKeyFile, fault: (p) => faultHook?.(p) });
+  const d = composeJobs({
+    rt: rt!,
+    config: cfg,
+    driver,
+    keyFileSigner: signerFromKeyFile,
+    fault: (p) => faultHook?.(p),
+    // Placement on the directory's providers (tests of providers); without it, the exchange pool.
+    ...(opts.placer === 'directory' ? { placer: directoryPlacer(env.compositions.providers) } : {}),
+  });
   env.compositions.jobs = d;
 
   const rand = seededPrng(opts.seed ?? 7);
@@ -98,9 +110,12 @@ export async function jobsHarness(opts: { agents?: number; maxAgents?: number; s
 
   const step = stepHandler.with(d);
   const task = taskHandler.with(d);
+  const billing = billingHandler.with(d);
   const handlers: Record<QueueId, (e: SQSEvent) => Promise<SQSBatchResponse>> = {
     jobSteps: (e) => step(e, {} as never),
     taskEvents: (e) => task(e, {} as never),
+    // Terminal job events also reach the billing queue (EVENT_RULES); tests of billing pump it by name.
+    jobBilling: (e) => billing(e, {} as never),
   };
   const toEvent = (msgs: { id: string; body: string }[]): SQSEvent => ({
     Records: msgs.map((m) => ({

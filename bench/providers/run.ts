@@ -1,0 +1,254 @@
+/**
+ * `npm run bench:providers`: providers on the local stack (DynamoDB Local, the SQS server, the
+ * queue pump, the real sandbox driver), driven over HTTP with real node keys.
+ *  1. heartbeats: N simulated nodes join and verify, then heartbeat as fast as `--concurrency`
+ *     requests allow for `--heartbeat-seconds`: accepted per second, p50/p99;
+ *  2. job end → bill visible: GPU jobs placed on a joined provider, one at a time; from the
+ *     terminal event to `GET /v1/jobs/{id}` showing the bill, p50/p99 (target p50 ≤ 1 s);
+ *  3. placement under load: `--pool-jobs` one-second GPU jobs placed on a joined provider through
+ *     `--agents` agents: total time against the ideal ⌈jobs/agents⌉ s (target ≤ 1.3×).
+ * Writes the "## Providers" section of docs/performance.md.
+ */
+import '../../local/process-defaults.ts';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { startLocalStack } from '../../local/stack.ts';
+import { VracuClient } from '../../sdk/client.ts';
+import { createKeyRoute } from '../../functions/platform/api.ts';
+import { mintRoute } from '../../functions/ledger/api.ts';
+import { getJobRoute, submitJobRoute } from '../../functions/jobs/api.ts';
+import { heartbeatRoute, joinRoute, joinTokenCreateRoute, verifyRoute } from '../../functions/providers/api.ts';
+import { initAgents } from '../../sdk/dispatcher/identities.ts';
+import { registerAgent } from '../../sdk/dispatcher/agents.ts';
+import { generateNodeKey, signCanonical, verificationMessage, type NodeKey } from '../../sdk/provider/node-key.ts';
+import { percentile as sortedPercentile } from '../market/stats.ts';
+
+const percentile = (xs: number[], p: number): number =>
+  sortedPercentile(
+    [...xs].sort((a, b) => a - b),
+    p,
+  );
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const { values: args } = parseArgs({
+  options: {
+    nodes: { type: 'string', default: '100' },
+    concurrency: { type: 'string', default: '20' },
+    'heartbeat-seconds': { type: 'string', default: '10' },
+    'bill-jobs': { type: 'string', default: '20' },
+    'pool-jobs': { type: 'string', default: '100' },
+    agents: { type: 'string', default: '9' },
+    'no-doc': { type: 'boolean', default: false },
+  },
+});
+const NODES = Number(args.nodes);
+const CONCURRENCY = Number(args.concurrency);
+const HB_SECONDS = Number(args['heartbeat-seconds']);
+const BILL_JOBS = Number(args['bill-jobs']);
+const POOL_JOBS = Number(args['pool-jobs']);
+const AGENTS = Number(args.agents);
+
+interface Node {
+  providerId: string;
+  client: VracuClient;
+  key: NodeKey;
+  lastTs: number;
+}
+
+const gpus = (n: number, mig: number) =>
+  Array.from({ length: n }, (_, index) => ({
+    index,
+    model: 'NVIDIA H100 80GB HBM3',
+    memoryMiB: 81559,
+    migMode: mig > 0,
+    migInstances: Array(mig).fill('1g.10gb') as string[],
+  }));
+
+async function beat(n: Node, inventory: ReturnType<typeof gpus>, freeUnits: number) {
+  // Strictly increasing timestamps per node (a heartbeat not newer than the last is a replay).
+  n.lastTs = Math.max(Date.now(), n.lastTs + 1);
+  const body = {
+    providerId: n.providerId,
+    timestampMs: n.lastTs,
+    inventory: { gpus: inventory },
+    telemetry: { utilizationPct: 10, temperatureC: 40, freeUnits },
+  };
+  return n.client.call(heartbeatRoute, { params: { id: n.providerId }, body: { ...body, signature: signCanonical(n.key, body) } });
+}
+
+async function main() {
+  const dir = join(mkdtempSync(join(tmpdir(), 'vap-bench-')), 'dispatcher');
+  initAgents(dir, AGENTS);
+  const stack = await startLocalStack({
+    port: 0,
+    memory: true,
+    quiet: true,
+    jobs: { dispatcherDir: dir, maxAgents: AGENTS, env: { VRACU_TENANT_MAX_ACTIVE_JOBS: '10000', VRACU_TENANT_MAX_ACTIVE_GPU_MINUTES: '100000000' } },
+  });
+  const admin = new VracuClient({ baseUrl: stack.url, apiKey: stack.adminKey });
+  for (let i = 1; i <= AGENTS; i++) await registerAgent(admin, dir, `agent-${i}`, `ari${i}`);
+  const operator = new VracuClient({ baseUrl: stack.url, apiKey: (await admin.call(createKeyRoute, { body: { roles: ['operator'] } })).secret });
+  const open = new VracuClient({ baseUrl: stack.url });
+
+  async function joinNode(name: string, units: number, spot: string): Promise<Node> {
+    const t = await operator.call(joinTokenCreateRoute, { body: { policy: { gpuModels: [], regions: [], maxUnits: 4096 }, ttlSec: 600 } });
+    const j = await open.call(joinRoute, { body: { token: t.token, name, gpuModel: 'H100', region: 'us-east', units, spotPrice: spot } });
+    const client = new VracuClient({ baseUrl: stack.url, apiKey: j.apiKey });
+    const key = generateNodeKey();
+    await client.call(verifyRoute, {
+      body: {
+        challenge: j.challenge,
+        publicKey: key.publicKey,
+        algorithm: 'ed25519',
+        signature: signCanonical(key, verificationMessage(j.providerId, j.challenge)),
+      },
+    });
+    return { providerId: j.providerId, client, key, lastTs: 0 };
+  }
+
+  // 1. heartbeats from N nodes.
+  process.stdout.write(`heartbeats: ${NODES} nodes join and verify ...\n`);
+  const nodes: Node[] = [];
+  for (let i = 0; i < NODES; i += 10)
+    nodes.push(...(await Promise.all(Array.from({ length: Math.min(10, NODES - i) }, (_, k) => joinNode(`sim-${i + k}`, 8, '50')))));
+  const inv8 = gpus(8, 0);
+  process.stdout.write(`heartbeats: ${CONCURRENCY} at a time for ${HB_SECONDS} s ...\n`);
+  const hbMs: number[] = [];
+  let hbFailed = 0;
+  const hbEnd = performance.now() + HB_SECONDS * 1000;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < hbEnd) {
+        const n = nodes[next++ % nodes.length]!;
+        const t = performance.now();
+        try {
+          await beat(n, inv8, 8);
+          hbMs.push(performance.now() - t);
+        } catch {
+          hbFailed++;
+        }
+      }
+    }),
+  );
+  const heartbeats = {
+    nodes: NODES,
+    concurrency: CONCURRENCY,
+    seconds: HB_SECONDS,
+    accepted: hbMs.length,
+    failed: hbFailed,
+    perSec: +(hbMs.length / HB_SECONDS).toFixed(1),
+    p50Ms: Math.round(percentile(hbMs, 50)),
+    p99Ms: Math.round(percentile(hbMs, 99)),
+  };
+  process.stdout.write(`${JSON.stringify(heartbeats)}\n`);
+
+  // The simulated nodes fall silent; the one that runs the jobs: 64 GPUs in MIG mode, 2 instances each (128 units), cheapest.
+  const runner = await joinNode('bench-runner', 4096, '1');
+  const inv128 = gpus(64, 2);
+  await beat(runner, inv128, 128);
+  const keepAlive = setInterval(() => void beat(runner, inv128, 128).catch(() => undefined), 1000);
+  const { principalId, secret } = await admin.call(createKeyRoute, { body: { roles: ['buyer'], tenant: 'bench' } });
+  await admin.call(mintRoute, { body: { user: principalId, amount: '100000' }, idempotencyKey: `bench-mint-${principalId}` });
+  const buyer = new VracuClient({ baseUrl: stack.url, apiKey: secret });
+
+  const ended = new Map<string, number>();
+  const waiters = new Map<string, () => void>();
+  stack.bus.subscribe((e) => {
+    if (e['detail-type'] !== 'Job State Changed' || !['COMPLETED', 'FAILED', 'ABORTED'].includes(String(e.detail.to))) return;
+    const jobId = String(e.detail.jobId);
+    ended.set(jobId, performance.now());
+    waiters.get(jobId)?.();
+  });
+  const submit = async (seconds: number) => {
+    const { jobId } = await buyer.call(submitJobRoute, {
+      body: {
+        adapter: 'render',
+        spec: { frames: 1, numGpus: 1, scmMinutes: 1, image: 'local/sandbox', command: ['sh', '-c', `sleep ${seconds}`] },
+        memoryMb: 128,
+        timeoutMs: 120_000,
+      },
+    });
+    const done = new Promise<void>((r) => (ended.has(jobId) ? r() : waiters.set(jobId, r)));
+    return { jobId, done };
+  };
+
+  // 2. job end → bill visible.
+  process.stdout.write(`billing: ${BILL_JOBS} jobs one at a time ...\n`);
+  const billMs: number[] = [];
+  const placedOn = new Set<string>();
+  for (let i = 0; i < BILL_JOBS; i++) {
+    const j = await submit(0.2);
+    await j.done;
+    for (;;) {
+      const view = await buyer.call(getJobRoute, { params: { id: j.jobId } });
+      if (view.bill) {
+        billMs.push(performance.now() - ended.get(j.jobId)!);
+        placedOn.add(view.providerId ?? '');
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+  const billing = {
+    jobs: BILL_JOBS,
+    p50Ms: Math.round(percentile(billMs, 50)),
+    p99Ms: Math.round(percentile(billMs, 99)),
+    onRunner: placedOn.size === 1 && placedOn.has(runner.providerId),
+  };
+  process.stdout.write(`${JSON.stringify(billing)}\n`);
+
+  // 3. placement under load.
+  process.stdout.write(`pool: ${POOL_JOBS} one-second GPU jobs through ${AGENTS} agents ...\n`);
+  const t0 = performance.now();
+  const jobs: { jobId: string; done: Promise<void> }[] = [];
+  for (let i = 0; i < POOL_JOBS; i += 10) jobs.push(...(await Promise.all(Array.from({ length: Math.min(10, POOL_JOBS - i) }, () => submit(1)))));
+  await Promise.all(jobs.map((j) => j.done));
+  const totalMs = performance.now() - t0;
+  clearInterval(keepAlive);
+  const ideal = Math.ceil(POOL_JOBS / AGENTS);
+  const pool = {
+    jobs: POOL_JOBS,
+    agents: AGENTS,
+    totalSeconds: +(totalMs / 1000).toFixed(1),
+    idealSeconds: ideal,
+    ratio: +(totalMs / 1000 / ideal).toFixed(2),
+  };
+  process.stdout.write(`${JSON.stringify(pool)}\n`);
+  await stack.stop();
+  const r = { machine: { cpus: cpus().length, node: process.version }, startedAt: new Date().toISOString(), heartbeats, billing, pool };
+  if (!args['no-doc']) writeDoc(r);
+  process.exit(0);
+}
+
+function replaceSection(doc: string, heading: string, body: string): string {
+  const start = doc.indexOf(`${heading}\n`);
+  const section = `${heading}\n\n${body.trim()}\n`;
+  if (start < 0) return `${doc.trimEnd()}\n\n${section}`;
+  const nextHeading = doc.indexOf('\n## ', start + heading.length);
+  return `${doc.slice(0, start)}${section}${nextHeading < 0 ? '' : doc.slice(nextHeading)}`;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function writeDoc(r: Record<string, any>) {
+  const path = join(ROOT, 'docs', 'performance.md');
+  const doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Performance\n';
+  const { heartbeats: h, billing: b, pool: p } = r;
+  const body = `
+\`npm run bench:providers\` (run ${r.startedAt}; ${r.machine.cpus} cores shared with DynamoDB Local, the SQS server and the sandboxes; Node ${r.machine.node}). The local stack over HTTP with real Ed25519 node keys; jobs run in the real sandbox, placed on a joined provider and billed through the billing queue.
+
+| measure | result | target |
+|---|---|---|
+| heartbeats accepted, ${h.nodes} simulated nodes, ${h.concurrency} in flight for ${h.seconds} s | **${h.perSec}/s** (p50 ${h.p50Ms} ms, p99 ${h.p99Ms} ms; ${h.failed} failed) | |
+| job end (terminal event) → bill visible on \`GET /v1/jobs/{id}\`, ${b.jobs} jobs | p50 **${b.p50Ms} ms**, p99 ${b.p99Ms} ms | p50 ≤ 1 s |
+| ${p.jobs} one-second GPU jobs placed through ${p.agents} agents | **${p.totalSeconds} s** (ideal ${p.idealSeconds} s: **${p.ratio}×**) | ≤ 1.3× |
+
+Not measured yet: the seed's market volume with jobs placed and billed through this path.
+`;
+  writeFileSync(path, replaceSection(doc, '## Providers', body));
+}
+
+await main();

@@ -1,0 +1,17 @@
+/**
+ * The placement port. The directory's placer (functions/providers, through its index.ts) is
+ * composed in where providers exist; without one, every job runs on the exchange's own pool,
+ * as before providers could join.
+ */
+import { EXCHANGE_POOL, type PlacementDecision, type PlacementRequest } from '../domain/placement.ts';
+
+export interface Placer {
+  place(job: PlacementRequest): Promise<PlacementDecision>;
+  /** Of these providers, the joined ones that are offline now (their running jobs end: `provider_offline`). */
+  offline(providerIds: readonly string[]): Promise<ReadonlySet<string>>;
+}
+
+export const exchangePoolPlacer: Placer = {
+  place: async () => ({ placed: { providerId: EXCHANGE_POOL, reason: 'exchange_pool', detail: 'no placer composed: the exchange pool' } }),
+  offline: async () => new Set(),
+};

@@ -1,0 +1,89 @@
+/**
+ * Placement (the directory's side of the jobs context's Placer port): the candidates for a job,
+ * in the order they are tried.
+ *   1. rc_coverage: the providers of the buyer's usable RCs, in the burn-down order (earliest
+ *      expiry first), the first whose RCs' free SCU cover the job's scheduled minutes. A joined
+ *      provider must be verified, online and have the GPUs free; a catalog provider without a
+ *      node (the fixtures) runs on the exchange's own capacity and is always available.
+ *   2. spot: a GPU job no RC covers goes to an online provider whose free units fit, cheapest
+ *      spot price first (then most free units, then id: deterministic).
+ *   3. exchange_pool: a CPU job no RC covers runs on the exchange's own pool.
+ * No candidate → the job waits, with the reason.
+ */
+export interface RcView {
+  rcId: string;
+  providerId: string;
+  freeScu: bigint;
+}
+
+export interface NodeView {
+  providerId: string;
+  quotable: boolean;
+  freeUnits: number;
+  spotPriceMicro: bigint;
+}
+
+export interface JobNeeds {
+  numGpus: number;
+  scmMinutes: number;
+}
+
+export type CandidateReason = 'rc_coverage' | 'spot' | 'exchange_pool';
+
+export interface Candidate {
+  providerId: string;
+  reason: CandidateReason;
+  /** Units to take from a joined provider's free units (0: none to take). */
+  takeUnits: number;
+  detail: string;
+}
+
+export const EXCHANGE_POOL = 'exchange';
+
+export function candidates(rcs: readonly RcView[], nodes: ReadonlyMap<string, NodeView>, job: JobNeeds): Candidate[] {
+  const out: Candidate[] = [];
+  const need = BigInt(Math.max(1, job.scmMinutes));
+  const covered = new Map<string, bigint>();
+  const order: string[] = [];
+  for (const rc of rcs) {
+    if (!covered.has(rc.providerId)) order.push(rc.providerId);
+    covered.set(rc.providerId, (covered.get(rc.providerId) ?? 0n) + rc.freeScu);
+  }
+  for (const id of order) {
+    const free = covered.get(id)!;
+    if (free < need) continue;
+    const node = nodes.get(id);
+    if (node && !(node.quotable && node.freeUnits >= job.numGpus)) continue;
+    out.push({
+      providerId: id,
+      reason: 'rc_coverage',
+      takeUnits: node ? job.numGpus : 0,
+      detail: `the buyer's RCs on ${id} hold ${free} free SCU for ${need} scheduled`,
+    });
+  }
+  if (job.numGpus > 0) {
+    const fit = [...nodes.values()]
+      .filter((n) => n.quotable && n.freeUnits >= job.numGpus)
+      .sort((a, b) =>
+        a.spotPriceMicro !== b.spotPriceMicro
+          ? a.spotPriceMicro < b.spotPriceMicro
+            ? -1
+            : 1
+          : a.freeUnits !== b.freeUnits
+            ? b.freeUnits - a.freeUnits
+            : a.providerId < b.providerId
+              ? -1
+              : 1,
+      );
+    for (const n of fit)
+      if (!out.some((c) => c.providerId === n.providerId))
+        out.push({ providerId: n.providerId, reason: 'spot', takeUnits: job.numGpus, detail: `online with ${n.freeUnits} free units, at spot` });
+  } else {
+    out.push({ providerId: EXCHANGE_POOL, reason: 'exchange_pool', takeUnits: 0, detail: 'a CPU job no RC covers: the exchange pool' });
+  }
+  return out;
+}
+
+/** Why nothing fits (the job's QUEUED reason). */
+export const unplacedReason = (job: JobNeeds): string =>
+  `no_provider_fits: no RC of the buyer covers ${Math.max(1, job.scmMinutes)} SCU on an available provider, and no online provider has ${job.numGpus} free GPU units`;

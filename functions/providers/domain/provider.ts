@@ -1,0 +1,53 @@
+/**
+ * A provider in the directory: one id for the three things it is — the catalog entry in the
+ * market, the principal with the provider role (its API key), and the owner of its node and
+ * agents. It joins (JOINED), proves it holds its node key (VERIFIED), and is online while its
+ * heartbeats arrive. Quotable and placeable only when verified and online.
+ */
+import type { NodeKeyAlgorithm } from './node-key.ts';
+import type { Microbench } from './calibration.ts';
+import type { GpuInventory, Telemetry } from './heartbeat.ts';
+
+export type ProviderStatus = 'JOINED' | 'VERIFIED';
+
+export interface DirectoryProvider {
+  providerId: string;
+  name: string;
+  gpuModel: string;
+  region: string;
+  /** What the join token allowed and the node declared: the most units it offers. */
+  units: number;
+  scope: string;
+  treasuryAccount: string | null;
+  tokenId: string;
+  status: ProviderStatus;
+  online: boolean;
+  /** Market terms: spot price (µACU per SCU), reserved fraction and reliability floor (ppm). */
+  spotPriceMicro: bigint;
+  reservedFractionPpm: bigint;
+  reliabilityFloorPpm: bigint;
+  /** SCM per wall-clock minute ×1000, from calibration (until then the model's nominal figure). */
+  scmPerMinMilli: bigint;
+  /** Free units as the last heartbeat reported them (placement reads this). */
+  freeUnits: number;
+  publicKey: string | null;
+  keyAlgorithm: NodeKeyAlgorithm | null;
+  challenge: string | null;
+  challengeExpiresAtMs: number | null;
+  lastHeartbeatMs: number | null;
+  inventory: GpuInventory | null;
+  telemetry: Telemetry | null;
+  calibration: Microbench | null;
+  contact: string | null;
+  createdAt: string;
+}
+
+export const isQuotable = (p: Pick<DirectoryProvider, 'status' | 'online'>): boolean => p.status === 'VERIFIED' && p.online;
+
+/** Nominal SCM/min ×1000 of known models before a node's own calibration (the fixtures' figures). */
+export const NOMINAL_SCM_MILLI: Readonly<Record<string, bigint>> = { H200: 1400n, H100: 1000n, MI300X: 1100n, A100: 700n, L40S: 450n };
+export const nominalScmMilli = (gpuModel: string): bigint => NOMINAL_SCM_MILLI[gpuModel] ?? 500n;
+
+/** Defaults of a joined provider's market terms (an operator changes them with PATCH). */
+export const DEFAULT_RESERVED_FRACTION_PPM = 300_000n;
+export const DEFAULT_RELIABILITY_FLOOR_PPM = 900_000n;

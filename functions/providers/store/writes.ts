@@ -1,0 +1,184 @@
+/**
+ * The directory's writes, as named transaction parts or guarded single writes. Labels:
+ *   token              a join token is redeemed once, and only before its expiry
+ *   provider:<id>      a provider is created once; its node changes it only from what was read
+ *   heartbeat:<id>     a heartbeat is accepted only from the key on record and only if newer than the last
+ */
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { LabelledItem } from '../../platform/dynamo/transact.ts';
+import type { StoreCtx } from '../../platform/dynamo/store.ts';
+import type { DirectoryProvider } from '../domain/provider.ts';
+import type { JoinToken } from '../domain/join-token.ts';
+import type { Heartbeat } from '../domain/heartbeat.ts';
+import { providerItem, tokenItem } from './items.ts';
+import { ONLINE_GSI, onlineSk, providerKey, tokenKey } from './keys.ts';
+
+const isConditionFailure = (e: unknown) => (e as Error).name === 'ConditionalCheckFailedException';
+
+export async function putJoinToken(s: StoreCtx, hash: string, t: JoinToken): Promise<void> {
+  await s.doc.send(new PutCommand({ TableName: s.table, Item: tokenItem(hash, t), ConditionExpression: 'attribute_not_exists(pk)' }));
+}
+
+/** ISSUED → REDEEMED by `providerId`, only while unexpired at `nowMs`. */
+export function tokenRedeemed(s: StoreCtx, hash: string, r: { providerId: string; nowMs: number; at: string }): LabelledItem {
+  return {
+    label: 'token',
+    item: {
+      Update: {
+        TableName: s.table,
+        Key: tokenKey(hash),
+        UpdateExpression: 'SET #s = :r, providerId = :p, redeemedAt = :at',
+        ConditionExpression: '#s = :i AND expiresAtMs > :now',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':r': 'REDEEMED', ':i': 'ISSUED', ':p': r.providerId, ':at': r.at, ':now': r.nowMs },
+      },
+    },
+  };
+}
+
+export function providerCreate(s: StoreCtx, p: DirectoryProvider): LabelledItem {
+  return { label: `provider:${p.providerId}`, item: { Put: { TableName: s.table, Item: providerItem(p), ConditionExpression: 'attribute_not_exists(pk)' } } };
+}
+
+/** JOINED → VERIFIED with the node key, only against the open challenge and before it expires. False when the guard failed. */
+export async function markVerified(
+  s: StoreCtx,
+  id: string,
+  v: { challenge: string; nowMs: number; publicKey: string; keyAlgorithm: string; at: string },
+): Promise<boolean> {
+  try {
+    await s.doc.send(
+      new UpdateCommand({
+        TableName: s.table,
+        Key: providerKey(id),
+        UpdateExpression: 'SET #s = :v, publicKey = :pk, keyAlgorithm = :alg, verifiedAt = :at REMOVE challenge, challengeExpiresAtMs',
+        ConditionExpression: '#s = :j AND challenge = :c AND challengeExpiresAtMs > :now',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: {
+          ':v': 'VERIFIED',
+          ':j': 'JOINED',
+          ':c': v.challenge,
+          ':now': v.nowMs,
+          ':pk': v.publicKey,
+          ':alg': v.keyAlgorithm,
+          ':at': v.at,
+        },
+      }),
+    );
+    return true;
+  } catch (e) {
+    if (isConditionFailure(e)) return false;
+    throw e;
+  }
+}
+
+/** The metadata a provider or an operator may change. False when there is no such provider. */
+export async function patchProvider(
+  s: StoreCtx,
+  id: string,
+  change: Partial<Pick<DirectoryProvider, 'name' | 'contact' | 'spotPriceMicro'>>,
+): Promise<boolean> {
+  const entries = Object.entries(change).filter(([, v]) => v !== undefined);
+  if (entries.length === 0) return true;
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets = entries.map(([k, v], i) => {
+    names[`#f${i}`] = k;
+    values[`:f${i}`] = v;
+    return `#f${i} = :f${i}`;
+  });
+  try {
+    await s.doc.send(
+      new UpdateCommand({
+        TableName: s.table,
+        Key: providerKey(id),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return true;
+  } catch (e) {
+    if (isConditionFailure(e)) return false;
+    throw e;
+  }
+}
+
+/**
+ * A heartbeat accepted: the reports recorded, the provider online, its calibration's SCM/min
+ * set. Guarded on the node key that checked its signature (a key changed meanwhile fails) and
+ * on being newer than the last heartbeat accepted (a replay racing the original fails).
+ */
+export function heartbeatAccepted(
+  s: StoreCtx,
+  p: Pick<DirectoryProvider, 'providerId' | 'publicKey'>,
+  hb: Heartbeat,
+  r: { scmPerMinMilli: bigint; freeUnits: number; at: string },
+): LabelledItem {
+  return {
+    label: `heartbeat:${p.providerId}`,
+    item: {
+      Update: {
+        TableName: s.table,
+        Key: providerKey(p.providerId),
+        UpdateExpression:
+          'SET #on = :t, lastHeartbeatMs = :ts, lastHeartbeatAt = :at, inventory = :inv, telemetry = :tel, freeUnits = :free, scmPerMinMilli = :scm, gsi2pk = :g, gsi2sk = :gs' +
+          (hb.calibration ? ', calibration = :cal' : ''),
+        ConditionExpression: '#s = :v AND publicKey = :pk AND (attribute_not_exists(lastHeartbeatMs) OR lastHeartbeatMs < :ts)',
+        ExpressionAttributeNames: { '#s': 'status', '#on': 'online' },
+        ExpressionAttributeValues: {
+          ':t': true,
+          ':ts': hb.timestampMs,
+          ':at': r.at,
+          ':inv': JSON.stringify(hb.inventory),
+          ':tel': JSON.stringify(hb.telemetry),
+          ':free': r.freeUnits,
+          ':scm': r.scmPerMinMilli,
+          ':g': ONLINE_GSI,
+          ':gs': onlineSk(hb.timestampMs, p.providerId),
+          ':v': 'VERIFIED',
+          ':pk': p.publicKey,
+          ...(hb.calibration ? { ':cal': JSON.stringify(hb.calibration) } : {}),
+        },
+      },
+    },
+  };
+}
+
+/** Online → offline, only if no heartbeat came after the one the sweep saw last. */
+export function markedOffline(s: StoreCtx, id: string, lastHeartbeatMs: number, at: string): LabelledItem {
+  return {
+    label: `provider:${id}`,
+    item: {
+      Update: {
+        TableName: s.table,
+        Key: providerKey(id),
+        UpdateExpression: 'SET #on = :f, offlineAt = :at, freeUnits = :z REMOVE gsi2pk, gsi2sk',
+        ConditionExpression: '#on = :t AND lastHeartbeatMs = :last',
+        ExpressionAttributeNames: { '#on': 'online' },
+        ExpressionAttributeValues: { ':f': false, ':t': true, ':at': at, ':z': 0, ':last': lastHeartbeatMs },
+      },
+    },
+  };
+}
+
+/** Takes `n` of an online provider's free units for a placed job (the next heartbeat reports the node's own count). False if they are gone. */
+export async function takeUnits(s: StoreCtx, id: string, n: number): Promise<boolean> {
+  try {
+    await s.doc.send(
+      new UpdateCommand({
+        TableName: s.table,
+        Key: providerKey(id),
+        UpdateExpression: 'SET freeUnits = freeUnits - :n',
+        ConditionExpression: '#on = :t AND freeUnits >= :n',
+        ExpressionAttributeNames: { '#on': 'online' },
+        ExpressionAttributeValues: { ':n': n, ':t': true },
+      }),
+    );
+    return true;
+  } catch (e) {
+    if (isConditionFailure(e)) return false;
+    throw e;
+  }
+}

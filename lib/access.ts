@@ -37,6 +37,8 @@ export const CONTEXT_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   market: { ...NONE, tables: { market: 'write', ledger: 'write' } },
   /** Jobs: their table, the step queue, job events, and the job containers. */
   jobs: { tables: { jobs: 'write' }, sendTo: ['jobSteps'], publishEvents: true, runJobs: true },
+  /** Payments: their table, the ledger (credits, refunds, payout holds in one transaction), the webhook and payout queues. */
+  payments: { ...NONE, tables: { payments: 'write', ledger: 'write' }, sendTo: ['stripeEvents', 'payouts'] },
 };
 
 /** Per-function narrowing, by function id (see lib/lambdas.ts). */

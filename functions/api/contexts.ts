@@ -8,17 +8,26 @@ import { composePlatform, type PlatformDeps } from '../platform/deps.ts';
 import { composeLedger, type LedgerDeps } from '../ledger/deps.ts';
 import { composeMarket, type MarketDeps } from '../market/deps.ts';
 import type { JobsDeps } from '../jobs/deps.ts';
+import { composePayments, loadPaymentsConfig, type PaymentsDeps } from '../payments/index.ts';
 import { composeApi, type ApiDeps } from './deps.ts';
 
 export interface Compositions {
-  [context: string]: PlatformDeps | ApiDeps | LedgerDeps | MarketDeps | JobsDeps | undefined;
+  [context: string]: PlatformDeps | ApiDeps | LedgerDeps | MarketDeps | JobsDeps | PaymentsDeps | undefined;
   platform: PlatformDeps;
   api: ApiDeps;
   ledger: LedgerDeps;
   market: MarketDeps;
   jobs?: JobsDeps;
+  /** Composed with the default config (offline Stripe, no webhook secret); the local stack and tests compose their own. */
+  payments: PaymentsDeps;
 }
 
 export function composeContexts(rt: Runtime): Compositions {
-  return { platform: composePlatform(rt), api: composeApi(rt), ledger: composeLedger(rt), market: composeMarket(rt) };
+  return {
+    platform: composePlatform(rt),
+    api: composeApi(rt),
+    ledger: composeLedger(rt),
+    market: composeMarket(rt),
+    payments: composePayments({ rt, config: loadPaymentsConfig({}) }),
+  };
 }

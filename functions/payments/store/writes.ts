@@ -220,9 +220,10 @@ export function payoutSettled(
       Update: {
         TableName: s.table,
         Key: payoutKey(payoutId),
-        UpdateExpression: `SET #s = :to, updatedAt = :at, ${field} = :d`,
+        UpdateExpression: 'SET #s = :to, updatedAt = :at, #d = :d',
         ConditionExpression: '#s = :p',
-        ExpressionAttributeNames: { '#s': 'status' },
+        // `reference` is a DynamoDB reserved word: every attribute name goes through a placeholder.
+        ExpressionAttributeNames: { '#s': 'status', '#d': field },
         ExpressionAttributeValues: { ':to': to, ':p': 'PENDING', ':at': at, ':d': (to === 'PAID' ? detail.reference : detail.failure) ?? '' },
       },
     },

@@ -226,6 +226,8 @@ export const PaymentsEnv = z.object({
     .string()
     .regex(/^0x[0-9a-fA-F]{40}$/)
     .optional(),
+  /** The first block reconciliation reads (the router's deployment block). */
+  VRACU_CHAIN_FROM_BLOCK: z.coerce.number().int().min(0).default(0),
   /** The wallet's key, locally only (the cloud signs with KMS). */
   VRACU_CHAIN_PRIVATE_KEY: z
     .string()

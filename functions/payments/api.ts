@@ -115,4 +115,32 @@ export const payoutsListRoute = defineRoute({
   response: { status: 200, body: z.object({ payouts: z.array(PayoutOut) }) },
 });
 
-export const paymentsRoutes = [checkoutRoute, stripeWebhookRoute, paymentsListRoute, payoutRequestRoute, payoutsListRoute];
+const Parity = z.object({ ledgerMicroAcu: z.string(), ledgerBaseUnits: z.string(), chainBaseUnits: z.string(), chainMicroAcu: z.string(), ok: z.boolean() });
+
+export const ReconcileOut = z.union([
+  z.object({ chain: z.literal(false) }),
+  z.object({
+    chain: z.literal(true),
+    fromBlock: z.number().int(),
+    toBlock: z.number().int(),
+    ok: z.boolean(),
+    /** Each difference as domain/reconcile.ts names it (amounts as decimal strings of µACU or base units). */
+    differences: z.array(z.record(z.string(), z.unknown())),
+    mintParity: Parity,
+    payoutParity: Parity,
+  }),
+]);
+
+export const reconcileRoute = defineRoute({
+  id: 'payments-reconcile',
+  method: 'GET',
+  path: '/v1/payments/reconcile',
+  access: 'operator',
+  summary: 'Ledger against chain: conversions and on-chain payouts matched by transaction hash, every difference, and the mint and payout parities',
+  entry: 'functions/payments/handlers/reconcile.ts',
+  tags: TAGS,
+  timeoutSec: 60,
+  response: { status: 200, body: ReconcileOut },
+});
+
+export const paymentsRoutes = [checkoutRoute, stripeWebhookRoute, paymentsListRoute, payoutRequestRoute, payoutsListRoute, reconcileRoute];

@@ -14,6 +14,8 @@ export interface PaymentsConfig {
   checkout: { minCents: bigint; maxCents: bigint };
   payout: { minMicroAcu: MicroAcu; dailyLimitMicroAcu: MicroAcu; rails: readonly PayoutRail[] };
   chain: { rpcUrl: string; router: string; privateKey: string } | null;
+  /** Where reconciliation starts reading the chain. */
+  chainFromBlock: number;
 }
 
 export function loadPaymentsConfig(env: Readonly<Record<string, string | undefined>>): PaymentsConfig {
@@ -30,5 +32,6 @@ export function loadPaymentsConfig(env: Readonly<Record<string, string | undefin
     checkout: { minCents: BigInt(e.VRACU_CHECKOUT_MIN_CENTS), maxCents: BigInt(e.VRACU_CHECKOUT_MAX_CENTS) },
     payout: { minMicroAcu: parseAcu(e.VRACU_PAYOUT_MIN_ACU), dailyLimitMicroAcu: parseAcu(e.VRACU_PAYOUT_DAILY_LIMIT_ACU), rails: e.VRACU_PAYOUT_RAILS },
     chain,
+    chainFromBlock: e.VRACU_CHAIN_FROM_BLOCK,
   };
 }

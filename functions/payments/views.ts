@@ -33,3 +33,11 @@ export const payoutOut = (p: Payout) => ({
   createdAt: p.createdAt,
   updatedAt: p.updatedAt,
 });
+
+/** A report with bigints (µACU, base units) as decimal strings, for JSON. */
+export function jsonSafe(v: unknown): unknown {
+  if (typeof v === 'bigint') return v.toString();
+  if (Array.isArray(v)) return v.map(jsonSafe);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonSafe(x)]));
+  return v;
+}

@@ -40,6 +40,13 @@ export interface Payment {
   refunds: Record<string, bigint>;
   /** Of the clawback, what the balance could not cover and went to arrears. */
   arrearsMicroAcu: MicroAcu;
+  /**
+   * The on-chain conversion after the mint (when a chain is configured): marked before it is
+   * sent (one send only), then its transaction hash, or the chain's refusal.
+   */
+  conversionAttemptedAt?: string;
+  conversionTx?: string;
+  conversionFailure?: string;
 }
 
 /** The refunded total after a refund event: never below what was applied (refunds only grow). */

@@ -30,6 +30,8 @@ export interface Payout {
   /** The transfer id or transaction hash once paid; the refusal once failed. */
   reference?: string;
   failure?: string;
+  /** The chain rail's one send was made (its outcome may be unknown until reconciliation). */
+  attemptedAt?: string;
 }
 
 /** The UTC day a payout counts against. */

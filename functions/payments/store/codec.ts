@@ -29,7 +29,7 @@ export function toPayment(it: Item): Payment {
     arrearsMicroAcu: big(it.arrearsMicroAcu ?? 0n),
     refunds,
   };
-  for (const k of ['sessionId', 'checkoutUrl', 'paymentIntent', 'invoiceId'] as const) {
+  for (const k of ['sessionId', 'checkoutUrl', 'paymentIntent', 'invoiceId', 'conversionAttemptedAt', 'conversionTx', 'conversionFailure'] as const) {
     const v = opt(it[k]);
     if (v !== undefined) p[k] = v;
   }
@@ -57,5 +57,7 @@ export function toPayout(it: Item): Payout {
   if (ref !== undefined) p.reference = ref;
   const f = opt(it.failure);
   if (f !== undefined) p.failure = f;
+  const a = opt(it.attemptedAt);
+  if (a !== undefined) p.attemptedAt = a;
   return p;
 }

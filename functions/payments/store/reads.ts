@@ -1,5 +1,5 @@
 /** The payments table's reads. */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoreCtx } from '../../platform/dynamo/store.ts';
 import { queryAll } from '../../platform/dynamo/query.ts';
 import type { Payment } from '../domain/payment.ts';
@@ -66,4 +66,29 @@ export async function payoutsOf(s: StoreCtx, provider: string, max = 100): Promi
     max,
   );
   return items.map(toPayout);
+}
+
+/**
+ * Everything the ledger says went on chain: payments whose conversion was sent, and chain
+ * payouts. A scan: reconciliation runs hourly over a table of payments, not per request.
+ */
+export async function chainRecords(s: StoreCtx): Promise<{ payments: Payment[]; payouts: Payout[] }> {
+  const payments: Payment[] = [];
+  const payouts: Payout[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await s.doc.send(
+      new ScanCommand({
+        TableName: s.table,
+        ConsistentRead: true,
+        FilterExpression: '(#k = :pay AND attribute_exists(conversionAttemptedAt)) OR (#k = :po AND #r = :chain)',
+        ExpressionAttributeNames: { '#k': 'kind', '#r': 'rail' },
+        ExpressionAttributeValues: { ':pay': 'payment', ':po': 'payout', ':chain': 'chain' },
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    for (const it of page.Items ?? []) it.kind === 'payment' ? payments.push(toPayment(it)) : payouts.push(toPayout(it));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return { payments, payouts };
 }

@@ -252,3 +252,38 @@ export async function payoutAttempted(s: StoreCtx, payoutId: string, at: string)
     throw err;
   }
 }
+
+/** The conversion's one send: marked once, only on a MINTED payment. False: attempted already. */
+export async function conversionAttempted(s: StoreCtx, paymentId: string, at: string): Promise<boolean> {
+  try {
+    await s.doc.send(
+      new UpdateCommand({
+        TableName: s.table,
+        Key: paymentKey(paymentId),
+        UpdateExpression: 'SET conversionAttemptedAt = :at',
+        ConditionExpression: 'attribute_not_exists(conversionAttemptedAt) AND #s = :m',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':at': at, ':m': 'MINTED' },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+/** The conversion's outcome: its transaction hash, or the chain's refusal. */
+export async function conversionDone(s: StoreCtx, paymentId: string, outcome: { txHash: string } | { failure: string }): Promise<void> {
+  const [field, value] = 'txHash' in outcome ? ['conversionTx', outcome.txHash] : ['conversionFailure', outcome.failure];
+  await s.doc.send(
+    new UpdateCommand({
+      TableName: s.table,
+      Key: paymentKey(paymentId),
+      UpdateExpression: 'SET #f = :v',
+      ConditionExpression: 'attribute_exists(conversionAttemptedAt)',
+      ExpressionAttributeNames: { '#f': field },
+      ExpressionAttributeValues: { ':v': value },
+    }),
+  );
+}

@@ -18,7 +18,17 @@ import { clawback, refundedTotal, type Payment } from '../domain/payment.ts';
 import { microAcuForCents, priceVersion, refundMicroAcu } from '../domain/price.ts';
 import type { StripeMessage } from '../domain/stripe-event.ts';
 import { intentOf, paymentOf } from '../store/reads.ts';
-import { indexIntent, paymentFailed, paymentMinted, paymentRefunded, putPaymentOnce, refundSeen } from '../store/writes.ts';
+import { ChainRejectedError } from '../drivers/wallet.ts';
+import {
+  conversionAttempted,
+  conversionDone,
+  indexIntent,
+  paymentFailed,
+  paymentMinted,
+  paymentRefunded,
+  putPaymentOnce,
+  refundSeen,
+} from '../store/writes.ts';
 
 const ATTEMPTS = 4;
 
@@ -99,13 +109,36 @@ async function credit(d: PaymentsDeps, p: Payment, paymentIntent: string | null)
         result: { paymentId: p.paymentId, amount: formatAcu(p.microAcu), settledArrears: formatAcu(settle) },
         extra: [paymentMinted(d.store, p.paymentId, isoAt(d.rt.clock.nowMs()), paymentIntent)],
       });
-      return out.replayed ? 'already credited' : `credited ${formatAcu(p.microAcu)} ACU`;
+      const converted = await convert(d, p.paymentId);
+      return `${out.replayed ? 'already credited' : `credited ${formatAcu(p.microAcu)} ACU`}${converted}`;
     } catch (err) {
       if (err instanceof TransactionCancelledError && err.failed(`payment:${p.paymentId}`)) return `not credited: the payment left PENDING`;
       // Another settlement paid the same arrears meanwhile: recompute what is owed.
       if (err instanceof AppError && err.code === 'conflict' && attempt < ATTEMPTS) continue;
       throw err;
     }
+  }
+}
+
+/**
+ * With a chain configured: the minted ACU converted on chain (ConversionRouter, AVL burnt),
+ * the hash recorded on the payment for reconciliation. One send per payment, marked first; a
+ * redelivery after an unknown outcome sends nothing (reconciliation shows it). A refusal by
+ * the chain is recorded and leaves the credit as it is.
+ */
+async function convert(d: PaymentsDeps, paymentId: string): Promise<string> {
+  if (!d.wallet) return '';
+  if (!(await conversionAttempted(d.store, paymentId, isoAt(d.rt.clock.nowMs())))) return '';
+  const p = (await paymentOf(d.store, paymentId))!;
+  const wallet = await d.wallet();
+  try {
+    const r = await wallet.convert({ microAcu: p.microAcu });
+    await conversionDone(d.store, paymentId, { txHash: r.txHash });
+    return `, converted on chain in ${r.txHash}`;
+  } catch (err) {
+    if (!(err instanceof ChainRejectedError)) throw err;
+    await conversionDone(d.store, paymentId, { failure: err.message });
+    return `, conversion refused: ${err.code}`;
   }
 }
 

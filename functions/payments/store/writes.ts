@@ -7,7 +7,7 @@
  *   payout-idem    a provider's Idempotency-Key, once
  *   payout-day     the day's total never above the limit
  */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoreCtx } from '../../platform/dynamo/store.ts';
 import { transactWrite, TransactionCancelledError, type LabelledItem } from '../../platform/dynamo/transact.ts';
 import type { Payment } from '../domain/payment.ts';
@@ -150,37 +150,21 @@ export async function indexIntent(s: StoreCtx, pi: string, paymentId: string, pr
   }
 }
 
-export type EventReceipt = { fresh: true } | { fresh: false; queued: boolean };
-
-/** The webhook's receipt of an event id: written once; a second delivery finds it. */
-export async function recordEvent(s: StoreCtx, e: { eventId: string; type: string; at: string; group: string }): Promise<EventReceipt> {
+/** The webhook's receipt of an event id, written once: true when this delivery is the first. */
+export async function recordEvent(s: StoreCtx, e: { eventId: string; type: string; at: string; group: string }): Promise<boolean> {
   try {
     await s.doc.send(
       new PutCommand({
         TableName: s.table,
-        Item: { ...eventKey(e.eventId), kind: 'event', eventId: e.eventId, type: e.type, group: e.group, receivedAt: e.at, status: 'RECEIVED' },
+        Item: { ...eventKey(e.eventId), kind: 'event', eventId: e.eventId, type: e.type, group: e.group, receivedAt: e.at },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
-    return { fresh: true };
+    return true;
   } catch (err) {
-    if (!isConditionFailure(err)) throw err;
-    const prior = await s.doc.send(new GetCommand({ TableName: s.table, Key: eventKey(e.eventId), ConsistentRead: true }));
-    return { fresh: false, queued: prior.Item?.status === 'QUEUED' };
+    if (isConditionFailure(err)) return false;
+    throw err;
   }
-}
-
-/** RECEIVED → QUEUED once the message is on the queue (a delivery before that re-sends it). */
-export async function eventQueued(s: StoreCtx, eventId: string): Promise<void> {
-  await s.doc.send(
-    new UpdateCommand({
-      TableName: s.table,
-      Key: eventKey(eventId),
-      UpdateExpression: 'SET #s = :q',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':q': 'QUEUED' },
-    }),
-  );
 }
 
 export const payoutCreated = (s: StoreCtx, p: Payout): LabelledItem => put(s, `payout:${p.payoutId}`, payoutItem(p));

@@ -5,7 +5,9 @@
  * queue. The worker pays through the rail and settles in one more transfer, keyed by the
  * payout: PAID (hold → mint: the ACU leave the exchange) or FAILED (hold → provider, once).
  */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { isoAt } from '../../platform/clock.ts';
+import { metrics } from '../../platform/observability.ts';
 import { requestHash } from '../../platform/idempotency.ts';
 import { TransactionCancelledError } from '../../platform/dynamo/transact.ts';
 import { formatAcu, type MicroAcu } from '../../platform/money.ts';
@@ -134,6 +136,7 @@ async function settle(d: PaymentsDeps, p: Payout, to: { status: 'PAID'; referenc
       result: { payoutId: p.payoutId, status: to.status },
       extra: [payoutSettled(d.store, p.payoutId, to.status, to, isoAt(d.rt.clock.nowMs()))],
     });
+    if (!out.replayed) metrics.addMetric(to.status === 'PAID' ? 'payoutsPaid' : 'payoutsFailed', MetricUnit.Count, 1);
     return out.replayed ? `already ${out.result.status}` : to.status;
   } catch (err) {
     if (err instanceof TransactionCancelledError && err.failed(`payout:${p.payoutId}`)) return 'already settled';

@@ -39,6 +39,8 @@ export const CONTEXT_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   jobs: { tables: { jobs: 'write' }, sendTo: ['jobSteps'], publishEvents: true, runJobs: true },
   /** Providers: the directory, and the market catalog entry its heartbeats and offline sweep relist. */
   providers: { ...NONE, tables: { providers: 'write', market: 'write' } },
+  /** Payments: their table, the ledger (credits, refunds, payout holds in one transaction), the webhook and payout queues. */
+  payments: { ...NONE, tables: { payments: 'write', ledger: 'write' }, sendTo: ['stripeEvents', 'payouts'] },
 };
 
 /** Per-function narrowing, by function id (see lib/lambdas.ts). */

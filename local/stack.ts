@@ -15,6 +15,7 @@ import { documentClient } from '../functions/platform/dynamo/client.ts';
 import { enforceWriteRules } from './write-rules.ts';
 import { createRuntime, type Runtime } from '../functions/platform/runtime.ts';
 import { composeContexts, type Compositions } from '../functions/api/contexts.ts';
+import { composePayments, loadPaymentsConfig } from '../functions/payments/index.ts';
 import { platformEnvironment } from '../functions/definitions/environment.ts';
 import { SqsSender } from '../functions/platform/queue.ts';
 import { createKey, resolveKey } from '../functions/platform/auth/keys.ts';
@@ -155,6 +156,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
 
     const adminKey = await adminKeyFor(runtime, dataDir);
     const compositions = composeContexts(runtime);
+    // Payments read their own settings (Stripe key and webhook secret; without a key, the offline Stripe).
+    compositions.payments = composePayments({ rt: runtime, config: loadPaymentsConfig(opts.env ?? process.env) });
     const plugins = opts.plugins === false ? [] : opts.jobs ? [sandboxPlugin, jobsPlugin(opts.jobs)] : PLUGINS;
     const started = await startPlugins({ runtime, bus, dataDir, log: say, env: opts.env ?? process.env, processes: claim.registry }, plugins);
     for (const h of started.handles) stops.push(() => h.stop());

@@ -9,19 +9,29 @@ import { composeLedger, type LedgerDeps } from '../ledger/deps.ts';
 import { composeMarket, type MarketDeps } from '../market/deps.ts';
 import type { JobsDeps } from '../jobs/deps.ts';
 import { composeProviders, type ProvidersDeps } from '../providers/deps.ts';
+import { composePayments, loadPaymentsConfig, type PaymentsDeps } from '../payments/index.ts';
 import { composeApi, type ApiDeps } from './deps.ts';
 
 export interface Compositions {
-  [context: string]: PlatformDeps | ApiDeps | LedgerDeps | MarketDeps | JobsDeps | ProvidersDeps | undefined;
+  [context: string]: PlatformDeps | ApiDeps | LedgerDeps | MarketDeps | JobsDeps | ProvidersDeps | PaymentsDeps | undefined;
   platform: PlatformDeps;
   api: ApiDeps;
   ledger: LedgerDeps;
   market: MarketDeps;
   jobs?: JobsDeps;
   providers: ProvidersDeps;
+  /** Composed with the default config (offline Stripe, no webhook secret); the local stack and tests compose their own. */
+  payments: PaymentsDeps;
 }
 
 export function composeContexts(rt: Runtime): Compositions {
   const market = composeMarket(rt);
-  return { platform: composePlatform(rt), api: composeApi(rt), ledger: composeLedger(rt), market, providers: composeProviders(rt, market) };
+  return {
+    platform: composePlatform(rt),
+    api: composeApi(rt),
+    ledger: composeLedger(rt),
+    market,
+    providers: composeProviders(rt, market),
+    payments: composePayments({ rt, config: loadPaymentsConfig({}) }),
+  };
 }

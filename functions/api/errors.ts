@@ -8,6 +8,7 @@ import { LEDGER_ERRORS } from '../ledger/errors.ts';
 import { MARKET_ERRORS } from '../market/errors.ts';
 import { JOBS_ERRORS } from '../jobs/errors.ts';
 import { PROVIDERS_ERRORS } from '../providers/errors.ts';
+import { PAYMENTS_ERRORS } from '../payments/errors.ts';
 
 export const CONTEXT_ERRORS = {
   platform: PLATFORM_ERRORS,
@@ -15,8 +16,9 @@ export const CONTEXT_ERRORS = {
   market: MARKET_ERRORS,
   jobs: JOBS_ERRORS,
   providers: PROVIDERS_ERRORS,
+  payments: PAYMENTS_ERRORS,
 } as const;
 
-export const ERROR_STATUS = { ...PLATFORM_ERRORS, ...LEDGER_ERRORS, ...MARKET_ERRORS, ...JOBS_ERRORS, ...PROVIDERS_ERRORS } as const;
+export const ERROR_STATUS = { ...PLATFORM_ERRORS, ...LEDGER_ERRORS, ...MARKET_ERRORS, ...JOBS_ERRORS, ...PROVIDERS_ERRORS, ...PAYMENTS_ERRORS } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

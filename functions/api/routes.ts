@@ -10,6 +10,7 @@ import { ledgerRoutes } from '../ledger/api.ts';
 import { marketRoutes } from '../market/api.ts';
 import { jobsRoutes } from '../jobs/api.ts';
 import { providersRoutes } from '../providers/api.ts';
+import { paymentsRoutes } from '../payments/api.ts';
 import { openapiRoute } from './api.ts';
 
 export const ROUTES: readonly RouteSpec[] = [
@@ -19,4 +20,5 @@ export const ROUTES: readonly RouteSpec[] = [
   ...marketRoutes,
   ...jobsRoutes,
   ...providersRoutes,
+  ...paymentsRoutes,
 ] as RouteSpec[];

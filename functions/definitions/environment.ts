@@ -198,3 +198,40 @@ export type SandboxEnv = z.output<typeof SandboxEnv>;
 export function observabilityEnvironment(v: { service: string; metricsNamespace: string }): Record<string, string> {
   return { POWERTOOLS_SERVICE_NAME: v.service, POWERTOOLS_METRICS_NAMESPACE: v.metricsNamespace };
 }
+
+/** ACU as a decimal string ("12.5"), kept a string here; the payments config parses it to µACU. */
+const acuText = z.string().regex(/^\d{1,15}(\.\d{1,6})?$/, 'must be ACU as a decimal string such as "12.5"');
+
+/**
+ * Functions of the payments context. Without a Stripe key the context runs on its offline
+ * Stripe (the local stack); without a webhook secret every webhook is refused (400).
+ */
+export const PaymentsEnv = z.object({
+  VRACU_STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret or restricted key')
+    .optional(),
+  VRACU_STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_').optional(),
+  VRACU_CHECKOUT_SUCCESS_URL: z.url().default('http://127.0.0.1:8787/?checkout=success'),
+  VRACU_CHECKOUT_CANCEL_URL: z.url().default('http://127.0.0.1:8787/?checkout=cancel'),
+  /** Stripe's own minimum for USD is 50 cents. */
+  VRACU_CHECKOUT_MIN_CENTS: z.coerce.number().int().min(50).default(100),
+  VRACU_CHECKOUT_MAX_CENTS: z.coerce.number().int().min(50).default(1_000_000),
+  VRACU_PAYOUT_MIN_ACU: acuText.default('1'),
+  VRACU_PAYOUT_DAILY_LIMIT_ACU: acuText.default('10000'),
+  /** Payout rails offered: `stripe` (Connect transfers), `chain` (ACU to a wallet; needs the chain settings). */
+  VRACU_PAYOUT_RAILS: list.pipe(z.array(z.enum(['stripe', 'chain']))).default(['stripe']),
+  VRACU_CHAIN_RPC_URL: z.url().optional(),
+  VRACU_CHAIN_ROUTER: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}$/)
+    .optional(),
+  /** The first block reconciliation reads (the router's deployment block). */
+  VRACU_CHAIN_FROM_BLOCK: z.coerce.number().int().min(0).default(0),
+  /** The wallet's key, locally only (the cloud signs with KMS). */
+  VRACU_CHAIN_PRIVATE_KEY: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/)
+    .optional(),
+});
+export type PaymentsEnv = z.output<typeof PaymentsEnv>;

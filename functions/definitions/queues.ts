@@ -52,6 +52,28 @@ export const QUEUES = {
     consumer: { entry: 'functions/jobs/handlers/billing-consumer.ts', batchSize: 10, timeoutSec: 50, memoryMb: 512 },
     maxAgeAlarmSec: 300,
   },
+  stripeEvents: {
+    id: 'stripe-events',
+    description: 'Verified Stripe events, normalised; group = the buyer, dedupe id = the event id',
+    fifo: true,
+    visibilityTimeoutSec: 60,
+    retentionSec: 4 * DAY,
+    maxReceiveCount: 5,
+    dlqRetentionSec: 14 * DAY,
+    consumer: { entry: 'functions/payments/handlers/stripe-event-consumer.ts', batchSize: 10, timeoutSec: 50, memoryMb: 512 },
+    maxAgeAlarmSec: 300,
+  },
+  payouts: {
+    id: 'payouts',
+    description: 'One message per provider payout to pay through its rail; the worker is idempotent',
+    fifo: false,
+    visibilityTimeoutSec: 120,
+    retentionSec: 4 * DAY,
+    maxReceiveCount: 5,
+    dlqRetentionSec: 14 * DAY,
+    consumer: { entry: 'functions/payments/handlers/payout-consumer.ts', batchSize: 5, timeoutSec: 100, memoryMb: 512 },
+    maxAgeAlarmSec: 900,
+  },
 } as const satisfies Record<string, QueueDef>;
 
 export type QueueId = keyof typeof QUEUES;

@@ -47,6 +47,14 @@ export const SCHEDULES = {
     timeoutSec: 60,
     memoryMb: 512,
   },
+  paymentsReconcile: {
+    id: 'payments-reconcile',
+    description: 'Match ConversionExecuted and on-chain payouts against the ledger; log every difference (no chain: nothing to do)',
+    everySec: 3600,
+    entry: 'functions/payments/handlers/reconcile-schedule.ts',
+    timeoutSec: 300,
+    memoryMb: 512,
+  },
 } as const satisfies Record<string, ScheduleDef>;
 
 export type ScheduleId = keyof typeof SCHEDULES;

@@ -83,6 +83,15 @@ export const TABLES = {
     ttl: 'ttl',
     critical: false,
   },
+  payments: {
+    id: 'payments',
+    description: 'Stripe payments and their credits, webhook event receipts, provider payouts',
+    pk: 'pk',
+    sk: 'sk',
+    gsis: [GSI1],
+    critical: true,
+    noDeletes: true,
+  },
 } as const satisfies Record<string, TableDef>;
 
 export type TableId = keyof typeof TABLES;

@@ -5,7 +5,9 @@
  * (`messagesInvalid`) and reported as failed, so the queue's redrive policy moves it to the
  * DLQ after maxReceiveCount — never silently dropped. Records with the same key run one
  * after another in batch order; other keys side by side. A record whose handling throws
- * is reported as failed and comes back after the visibility timeout.
+ * is reported as failed and comes back after the visibility timeout. For a FIFO queue
+ * (`stopGroupOnError`) the records after a failed one in its group are reported failed too,
+ * unhandled, so a group is never applied out of order (Powertools' skipGroupOnError).
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -20,8 +22,11 @@ export function sqsConsumer<D extends HasRuntime, S extends z.ZodType>(
   handle: (d: D, message: z.output<S>, record: SQSRecord) => Promise<string>,
   /** The ordering key of a message (for example its job id); one key's records run in order. */
   keyOf: (message: z.output<S>) => string = () => '',
+  options: { stopGroupOnError?: boolean } = {},
 ): Entry<SQSEvent, SQSBatchResponse, D> {
-  return entry(composition, (d) => observed((event: SQSEvent, _context: Context) => consume(d, event, schema, handle, keyOf)));
+  return entry(composition, (d) =>
+    observed((event: SQSEvent, _context: Context) => consume(d, event, schema, handle, keyOf, options.stopGroupOnError ?? false)),
+  );
 }
 
 type Parsed<T> = { record: SQSRecord; ok: true; message: T } | { record: SQSRecord; ok: false; why: string; issues?: unknown };
@@ -43,6 +48,7 @@ async function consume<D extends HasRuntime, S extends z.ZodType>(
   schema: S,
   handle: (d: D, message: z.output<S>, record: SQSRecord) => Promise<string>,
   keyOf: (message: z.output<S>) => string,
+  stopGroupOnError: boolean,
 ): Promise<SQSBatchResponse> {
   const failed: string[] = [];
   const groups = new Map<string, { record: SQSRecord; message: z.output<S> }[]>();
@@ -58,7 +64,12 @@ async function consume<D extends HasRuntime, S extends z.ZodType>(
   }
   await Promise.all(
     [...groups.values()].map(async (items) => {
+      let stopped = false;
       for (const { record, message } of items) {
+        if (stopped) {
+          failed.push(record.messageId);
+          continue;
+        }
         try {
           const outcome = await handle(d, message, record);
           logger.debug('message handled', { messageId: record.messageId, outcome });
@@ -67,6 +78,7 @@ async function consume<D extends HasRuntime, S extends z.ZodType>(
           logger.error('message failed; it will be retried', { messageId: record.messageId, error: err as Error });
           metrics.addMetric('messagesFailed', MetricUnit.Count, 1);
           failed.push(record.messageId);
+          stopped = stopGroupOnError;
         }
       }
     }),

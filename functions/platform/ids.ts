@@ -5,7 +5,25 @@
 import { monotonicFactory, type PRNG } from 'ulid';
 import type { Clock } from './clock.ts';
 
-export type IdPrefix = 'rc' | 'lst' | 'trd' | 'job' | 'quo' | 'key' | 'usr' | 'ent' | 'txn' | 'att' | 'agt' | 'prn' | 'req' | 'evt' | 'prv' | 'jtk';
+export type IdPrefix =
+  | 'rc'
+  | 'lst'
+  | 'trd'
+  | 'job'
+  | 'quo'
+  | 'key'
+  | 'usr'
+  | 'ent'
+  | 'txn'
+  | 'att'
+  | 'agt'
+  | 'prn'
+  | 'req'
+  | 'evt'
+  | 'prv'
+  | 'jtk'
+  | 'pay'
+  | 'po';
 
 export interface IdGenerator {
   next(prefix: IdPrefix): string;

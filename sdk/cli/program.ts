@@ -6,6 +6,7 @@ import { registerLedger } from '../commands/ledger.ts';
 import { registerMarket } from '../commands/market.ts';
 import { registerJobs } from '../commands/jobs.ts';
 import { registerAttest } from '../commands/attest.ts';
+import { registerPayments } from '../commands/payments.ts';
 
 export function vracuProgram(env: NodeJS.ProcessEnv = process.env, out?: (s: string) => void): Command {
   const program = new Command('vracu')
@@ -20,5 +21,6 @@ export function vracuProgram(env: NodeJS.ProcessEnv = process.env, out?: (s: str
   registerMarket(program, ctx);
   registerJobs(program, ctx);
   registerAttest(program, ctx);
+  registerPayments(program, ctx);
   return program;
 }

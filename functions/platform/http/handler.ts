@@ -12,7 +12,7 @@ import { logger, metrics } from '../observability.ts';
 import { observed } from '../observed.ts';
 import { entry, type Composition, type Entry, type HasRuntime } from '../compose.ts';
 import { allows, fromAuthorizerContext, type Principal } from '../auth/principal.ts';
-import { header, parseBody, parseParams, parseQuery } from './request.ts';
+import { header, parseBody, parseParams, parseQuery, rawBodyOf } from './request.ts';
 import { Reply } from './reply.ts';
 import type { RouteSpec } from './route.ts';
 
@@ -22,6 +22,8 @@ export interface HttpRequest<B, Q, P> {
   params: P;
   principal: Principal | null;
   headers: Record<string, string | undefined>;
+  /** The body's exact bytes, for routes with `rawBody` (route.ts); undefined otherwise. */
+  rawBody: Buffer | undefined;
   requestId: string;
   idempotencyKey: string | undefined;
 }
@@ -76,7 +78,8 @@ function respond<D extends HasRuntime, B extends z.ZodType, Q extends z.ZodType,
       const params = parseParams(event, route) as Out<P>;
       const query = parseQuery(event, route) as Out<Q>;
       const body = parseBody(event, route) as Out<B>;
-      const out = await run({ body, query, params, principal, headers: event.headers ?? {}, requestId, idempotencyKey }, d);
+      const rawBody = route.rawBody ? rawBodyOf(event) : undefined;
+      const out = await run({ body, query, params, principal, headers: event.headers ?? {}, rawBody, requestId, idempotencyKey }, d);
       const status = out instanceof Reply ? out.status : route.response.status;
       const payload = out instanceof Reply ? out.body : out;
       const headers = { ...JSON_HEADERS, ...cors, ...(out instanceof Reply ? out.headers : {}) };

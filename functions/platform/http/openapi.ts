@@ -60,6 +60,9 @@ export function buildOpenApi(routes: readonly RouteSpec[], errorCodes: readonly 
       ...(r.access === 'public' ? { security: [] } : { 'x-vracu-access': r.access }),
     };
     if (r.request?.body) op.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(r.request.body, 'input') } } };
+    // A raw-body route reads signed bytes (a webhook): any JSON, verified by its signature header.
+    else if (r.rawBody)
+      op.requestBody = { required: true, content: { 'application/json': { schema: { type: 'object', description: 'verified over its exact bytes' } } } };
     (paths[r.path] ??= {})[r.method.toLowerCase()] = op;
   }
   return {

@@ -26,6 +26,14 @@ export function header(event: APIGatewayProxyEventV2, name: string): string | un
   return undefined;
 }
 
+/** The body's exact bytes: API Gateway's base64 decoded when it says so, never re-encoded. */
+export function rawBodyOf(event: APIGatewayProxyEventV2): Buffer {
+  const raw = event.body ?? '';
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.length > MAX_BODY_BYTES) throw new AppError('payload_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`);
+  return bytes;
+}
+
 export function parseBody(event: APIGatewayProxyEventV2, spec: RouteSpec): unknown {
   const schema = spec.request?.body;
   const raw = event.body ?? '';
@@ -33,6 +41,8 @@ export function parseBody(event: APIGatewayProxyEventV2, spec: RouteSpec): unkno
   if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
     throw new AppError('payload_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`);
   }
+  // A raw-body route reads its bytes itself (rawBodyOf).
+  if (spec.rawBody && !schema) return undefined;
   if (!schema) {
     if (text.trim().length > 0)
       throw new AppError('validation_failed', 'this endpoint takes no request body', { issues: [{ path: 'body', message: 'must be empty' }] });

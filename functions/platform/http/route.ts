@@ -23,6 +23,12 @@ export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodType 
   response: { status: number; body: R };
   /** Per-route throttle; the stage default applies otherwise. */
   throttle?: { rateLimit: number; burstLimit: number };
+  /**
+   * The handler gets the body's exact bytes (`rawBody`, base64 decoded when API Gateway
+   * flagged it) and no JSON parsing: for signed bodies (webhooks), whose bytes are what the
+   * signature covers. Only with no body schema.
+   */
+  rawBody?: true;
   /** Honours an `Idempotency-Key` header. */
   idempotent?: boolean;
   memoryMb?: number;

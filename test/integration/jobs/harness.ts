@@ -12,7 +12,10 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createRuntime, type Runtime } from '../../../functions/platform/runtime.ts';
 import { SqsSender } from '../../../functions/platform/queue.ts';
 import { seededPrng } from '../../../functions/platform/ids.ts';
-import type { QueueId } from '../../../functions/definitions/queues.ts';
+import type { QueueId as AnyQueueId } from '../../../functions/definitions/queues.ts';
+
+/** The queues the jobs context consumes (billing included: the providers' tests pump it by name). */
+type QueueId = Extract<AnyQueueId, 'jobSteps' | 'taskEvents' | 'jobBilling'>;
 import { LocalEventBus, type EventEnvelope } from '../../../local/event-bus.ts';
 import { LocalSandboxDriver } from '../../../local/sandbox/driver.ts';
 import { loadJobsConfig, type JobsConfig } from '../../../functions/jobs/config.ts';

@@ -47,4 +47,33 @@ describe('sqsConsumer', () => {
     const dead = await env.sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
     expect((dead.Messages ?? []).map((m) => m.Body).sort()).toEqual([JSON.stringify({ n: 'x' }), 'not json'].sort());
   });
+
+  it('stopGroupOnError: after a failure the rest of that group is reported failed unhandled, other groups go on (FIFO order)', async () => {
+    const env = await testEnv();
+    const deps: HasRuntime = { rt: env.rt };
+    const context: Composition<HasRuntime> = { context: 'test', fromEnv: () => deps };
+    const handled: string[] = [];
+    const schema = z.strictObject({ g: z.string(), n: z.number().int() });
+    const handle = async (_d: HasRuntime, m: z.output<typeof schema>) => {
+      if (m.g === 'a' && m.n === 1) throw new Error('a1 fails');
+      handled.push(`${m.g}${m.n}`);
+      return 'ok';
+    };
+    const bodies = [
+      ['a', 1],
+      ['b', 1],
+      ['a', 2],
+      ['b', 2],
+    ] as const;
+    const event = { Records: bodies.map(([g, n]) => ({ messageId: `${g}${n}`, receiptHandle: 'r', body: JSON.stringify({ g, n }) })) } as unknown as SQSEvent;
+    const fifo = sqsConsumer(context, schema, handle, (m) => m.g, { stopGroupOnError: true }).with(deps);
+    const res = await fifo(event, {} as never);
+    expect(res.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['a1', 'a2']);
+    expect(handled.sort()).toEqual(['b1', 'b2']);
+    // Without the option (standard queues) a2 runs after a1 failed.
+    handled.length = 0;
+    const plain = sqsConsumer(context, schema, handle, (m) => m.g).with(deps);
+    expect((await plain(event, {} as never)).batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['a1']);
+    expect(handled.sort()).toEqual(['a2', 'b1', 'b2']);
+  });
 });

@@ -1,0 +1,58 @@
+/**
+ * The payments context's composition. Explicit inputs: the runtime, its parsed config, the
+ * Stripe port (the `stripe` package when a key is configured, the offline adapter otherwise,
+ * or whatever a test gives) and, for the chain rail, the ChainWallet (connected on first use).
+ */
+import type { Composition, HasRuntime } from '../platform/compose.ts';
+import type { StoreCtx } from '../platform/dynamo/store.ts';
+import { runtimeFromEnv, type Runtime } from '../platform/runtime.ts';
+import { ledgerFor, type Ledger } from '../ledger/index.ts';
+import { loadPaymentsConfig, type PaymentsConfig } from './config.ts';
+import type { StripeGateway } from './drivers/stripe.ts';
+import { StripeApiGateway, stripeClient } from './drivers/stripe-api.ts';
+import { OfflineStripe } from './drivers/stripe-offline.ts';
+import type { ChainWallet } from './drivers/wallet.ts';
+import { connectChainWallet, rpcSigner } from './drivers/chain-wallet.ts';
+
+export interface PaymentsDeps extends HasRuntime {
+  cfg: PaymentsConfig;
+  store: StoreCtx;
+  ledger: Ledger;
+  stripe: StripeGateway;
+  /** The chain rail's wallet, or null when no chain is configured. */
+  wallet: (() => Promise<ChainWallet>) | null;
+}
+
+export interface PaymentsInputs {
+  rt: Runtime;
+  config: PaymentsConfig;
+  stripe?: StripeGateway;
+  wallet?: () => Promise<ChainWallet>;
+}
+
+export function composePayments(i: PaymentsInputs): PaymentsDeps {
+  const { rt, config: cfg } = i;
+  const stripe = i.stripe ?? (cfg.stripeSecretKey ? new StripeApiGateway(stripeClient({ apiKey: cfg.stripeSecretKey })) : new OfflineStripe());
+  let wallet: Promise<ChainWallet> | undefined;
+  const chain = cfg.chain;
+  const connect = i.wallet ?? (chain ? () => connectChainWallet({ signer: rpcSigner(chain.rpcUrl, chain.privateKey), routerAddress: chain.router }) : null);
+  return {
+    rt,
+    cfg,
+    store: { doc: rt.doc, table: rt.table('payments') },
+    ledger: ledgerFor(rt),
+    stripe,
+    wallet: connect
+      ? () => {
+          wallet ??= connect();
+          wallet.catch(() => (wallet = undefined));
+          return wallet;
+        }
+      : null,
+  };
+}
+
+export const paymentsContext: Composition<PaymentsDeps> = {
+  context: 'payments',
+  fromEnv: (env) => composePayments({ rt: runtimeFromEnv(env), config: loadPaymentsConfig(env) }),
+};

@@ -1,0 +1,120 @@
+/**
+ * With a chain configured: a credited payment is converted on chain (its hash recorded), and
+ * reconciliation over the real chain agrees with the ledger until they are made to differ.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { JsonRpcProvider } from 'ethers';
+import { account, checkRuntimeLedger, ledgerFor } from '../../../functions/ledger/index.ts';
+import { checkoutRoute, payoutRequestRoute, reconcileRoute } from '../../../functions/payments/api.ts';
+import { connectChainWallet, rpcSigner } from '../../../functions/payments/drivers/chain-wallet.ts';
+import type { ChainWallet } from '../../../functions/payments/drivers/wallet.ts';
+import { paymentOf } from '../../../functions/payments/store/reads.ts';
+import { localProvider, LOCAL_CHAIN_ID, startChain, type LocalChain } from '../../../local/chain.ts';
+import { call, deliver, drain, paymentsEnv, PAYOUT_CONSUMER, principal, sessionEvent, STRIPE_CONSUMER, type PaymentsEnv } from './support.ts';
+
+const BUYER = principal('prn_buyer1');
+const PROVIDER = principal('prov_c', 'provider');
+const OPERATOR = principal('op1', 'operator');
+const TO = '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65';
+let chain: LocalChain;
+let provider: JsonRpcProvider;
+let wallet: ChainWallet;
+let env: PaymentsEnv;
+let snapshot = '';
+
+beforeAll(async () => {
+  chain = await startChain();
+  provider = localProvider(chain.rpcUrl);
+  wallet = await connectChainWallet({
+    signer: rpcSigner(chain.rpcUrl, chain.walletKey, { chainId: LOCAL_CHAIN_ID, pollingIntervalMs: 50 }),
+    routerAddress: chain.addresses.router,
+  });
+  snapshot = (await provider.send('evm_snapshot', [])) as string;
+});
+afterAll(async () => {
+  provider?.destroy();
+  await chain?.stop();
+});
+beforeEach(async () => {
+  await provider.send('evm_revert', [snapshot]);
+  snapshot = (await provider.send('evm_snapshot', [])) as string;
+  env = await paymentsEnv({ env: { VRACU_PAYOUT_RAILS: 'chain' }, wallet: async () => wallet });
+});
+
+async function paidCheckout(cents: number, eventId: string): Promise<string> {
+  const r = await call(env, checkoutRoute, BUYER, { body: { usdCents: cents } });
+  const pay = (r.body.payment as { paymentId: string }).paymentId;
+  await deliver(env, sessionEvent(env, eventId, 'checkout.session.completed', pay));
+  await drain(env, 'stripeEvents', STRIPE_CONSUMER);
+  return pay;
+}
+
+describe('conversion after the mint', () => {
+  it('converts the credited ACU on chain once and records the hash; a redelivery sends nothing more', async () => {
+    const pay = await paidCheckout(1500, 'evt_conv1');
+    const p = (await paymentOf(env.deps.store, pay))!;
+    expect(p.status).toBe('MINTED');
+    expect(p.conversionTx).toMatch(/^0x[0-9a-f]{64}$/);
+    expect((await provider.getTransactionReceipt(p.conversionTx!))?.status).toBe(1);
+    // The same event again (a Stripe retry after the 5-minute FIFO dedupe window): no second conversion.
+    await env.deps.rt.queues.send('stripeEvents', [{ body: JSON.parse(sessionEventMessage(pay)), groupId: BUYER.id, dedupId: 'evt_conv1-late' }]);
+    await drain(env, 'stripeEvents', STRIPE_CONSUMER);
+    const logs = await wallet.conversions({ fromBlock: 0, toBlock: await wallet.blockNumber() });
+    expect(logs).toHaveLength(1);
+    expect(await ledgerFor(env.rt).balance(account.user(BUYER.id))).toBe(15_000_000n);
+  });
+});
+
+/** The queue message the webhook made for a completed session of `pay` (as normalise writes it). */
+function sessionEventMessage(pay: string): string {
+  const s = [...env.stripe.sessions.values()].find((x) => x.reference === pay)!;
+  return JSON.stringify({
+    kind: 'checkout',
+    eventId: 'evt_conv1',
+    type: 'checkout.session.completed',
+    outcome: 'completed',
+    paid: true,
+    paymentId: pay,
+    principal: BUYER.id,
+    sessionId: s.id,
+    paymentIntent: `pi_${pay}`,
+    amountTotal: String(s.usdCents),
+  });
+}
+
+describe('reconciliation', () => {
+  it('agrees after conversions and an on-chain payout, then reports a conversion the ledger never recorded', async () => {
+    await paidCheckout(1000, 'evt_r1');
+    await paidCheckout(2500, 'evt_r2');
+    await ledgerFor(env.rt).transfer({
+      key: 'fund-c',
+      requestHash: 'h',
+      postings: [{ from: account.mint, to: account.provider(PROVIDER.id), amount: 20_000_000n }],
+      memo: 'fund',
+      result: {},
+    });
+    expect((await call(env, payoutRequestRoute, PROVIDER, { body: { amount: '5', rail: 'chain', destination: TO } })).status).toBe(202);
+    await drain(env, 'payouts', PAYOUT_CONSUMER);
+
+    const ok = await call(env, reconcileRoute, OPERATOR);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ chain: true, ok: true, differences: [] });
+    expect(ok.body.mintParity).toMatchObject({ ledgerMicroAcu: '35000000', chainMicroAcu: '35000000', ok: true });
+    expect(ok.body.payoutParity).toMatchObject({ ledgerMicroAcu: '5000000', chainMicroAcu: '5000000', ok: true });
+
+    // A conversion nobody recorded (a process that died between sending and recording).
+    const stray = await wallet.convert({ microAcu: 1_000_000n });
+    const bad = await call(env, reconcileRoute, OPERATOR);
+    expect(bad.body.ok).toBe(false);
+    expect(bad.body.differences).toEqual([
+      expect.objectContaining({ kind: 'missing_in_ledger', record: 'credit', log: expect.objectContaining({ txHash: stray.txHash }) }),
+    ]);
+    expect((await checkRuntimeLedger(env.rt)).ok).toBe(true);
+  });
+
+  it('without a chain there is nothing to reconcile; a buyer may not ask', async () => {
+    const plain = await paymentsEnv();
+    expect((await call(plain, reconcileRoute, OPERATOR)).body).toEqual({ chain: false });
+    expect((await call(plain, reconcileRoute, BUYER)).status).toBe(403);
+  });
+});

@@ -33,6 +33,13 @@ export const SidecarEnv = z.object({
   VRACU_SIDECAR_STOP_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
   /** Watch mode: the workload's container name in the task. */
   VRACU_SIDECAR_WORKLOAD_CONTAINER: z.string().min(1).default(WORKLOAD_CONTAINER_NAME),
+  /** Attested jobs: the job credential for the privacy routes (random, one job and container, expires with the job). */
+  VRACU_SIDECAR_JOB_CREDENTIAL: z
+    .string()
+    .regex(/^vj_[A-Za-z0-9_-]{43}$/, 'must be a job credential')
+    .optional(),
+  /** Attested jobs: the exchange API the sidecar's handshake talks to. */
+  VRACU_SIDECAR_EXCHANGE_URL: z.url().optional(),
   /** Set by ECS in every container: the task metadata endpoint (v4). */
   ECS_CONTAINER_METADATA_URI_V4: z.url().optional(),
 });
@@ -46,4 +53,9 @@ export function sidecarEnvironment(v: { jobId: string; timeoutMs: number; worklo
     VRACU_SIDECAR_WORKLOAD_CONTAINER: v.workloadContainer,
     VRACU_SIDECAR_WIPE_DIRS: v.wipeDirs.join(','),
   };
+}
+
+/** An attested job's sidecar: its credential and where the exchange is (merged into its overrides at launch). */
+export function sidecarCredentialEnvironment(v: { credential: string; exchangeUrl?: string | undefined }): Record<string, string> {
+  return { VRACU_SIDECAR_JOB_CREDENTIAL: v.credential, ...(v.exchangeUrl ? { VRACU_SIDECAR_EXCHANGE_URL: v.exchangeUrl } : {}) };
 }

@@ -101,6 +101,8 @@ export const JobsEnv = z.object({
   VRACU_JOB_LOG_GROUP: z.string().default('/vracu/jobs'),
   /** `ecs` in the cloud; `local` is the local stack's sandbox, which the stack gives itself. */
   VRACU_CONTAINER_DRIVER: z.enum(['ecs', 'local']).default('local'),
+  /** The exchange API's base URL as job sidecars reach it (their privacy handshake); unset: the sidecar's own default. */
+  VRACU_EXCHANGE_URL: z.url().optional(),
 });
 export type JobsEnv = z.output<typeof JobsEnv>;
 
@@ -173,7 +175,7 @@ export function ecsEnvironment(v: {
 }
 
 /** The sidecar's environment is the message the ECS driver sends each job container (events/). */
-export { SIDECAR_ENV_PREFIX, SidecarEnv, sidecarEnvironment } from '../../events/sidecar-environment.ts';
+export { SIDECAR_ENV_PREFIX, SidecarEnv, sidecarCredentialEnvironment, sidecarEnvironment } from '../../events/sidecar-environment.ts';
 
 /** The local stack's sandbox driver. */
 export const SandboxEnv = z.object({

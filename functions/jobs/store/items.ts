@@ -38,6 +38,7 @@ export function jobToItem(j: Job): Record<string, unknown> {
     resourcesJson: JSON.stringify(j.resources),
     gpuMinutes: j.gpuMinutes,
     jobHash: j.jobHash,
+    ...(j.privacy ? { privacyJson: JSON.stringify(j.privacy) } : {}),
     status: j.status,
     createdAt: j.createdAt,
     updatedAtMs: j.updatedAtMs,
@@ -77,6 +78,9 @@ export function itemToJob(i: Record<string, unknown>): Job {
     abortRequestedAtMs: num(i.abortRequestedAtMs),
     exitCode: i.exitCode === null ? null : num(i.exitCode),
     endedAt: i.endedAt as string | undefined,
+    privacy: json<Job['privacy']>(i.privacyJson),
+    credentialHash: i.credentialHash as string | undefined,
+    attestationHash: i.attestationHash as string | undefined,
     creation: json<Job['creation']>(i.creationJson),
     deletion: json<Job['deletion']>(i.deletionJson),
   };

@@ -37,6 +37,12 @@ export const CONTEXT_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   market: { ...NONE, tables: { market: 'write', ledger: 'write' } },
   /** Jobs: their table, the step queue, job events, and the job containers. */
   jobs: { tables: { jobs: 'write' }, sendTo: ['jobSteps'], publishEvents: true, runJobs: true },
+  /**
+   * Privacy: its sessions and revocations, and an attested job's lifecycle through the jobs
+   * context (confirming it, or aborting it and stopping its container on a failed gate or a
+   * revocation: the jobs table, the step queue, job events, the job containers).
+   */
+  privacy: { tables: { sessions: 'write', revocations: 'write', jobs: 'write' }, sendTo: ['jobSteps'], publishEvents: true, runJobs: true },
 };
 
 /** Per-function narrowing, by function id (see lib/lambdas.ts). */

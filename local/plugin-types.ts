@@ -6,6 +6,7 @@
 import type { Runtime } from '../functions/platform/runtime.ts';
 import type { ContainerDriver } from '../functions/jobs/drivers/driver.ts';
 import type { JobsDeps } from '../functions/jobs/deps.ts';
+import type { PrivacyDeps } from '../functions/privacy/deps.ts';
 import type { LocalEventBus } from './event-bus.ts';
 import type { ProcessRegistry } from './processes.ts';
 
@@ -15,6 +16,8 @@ export interface Provided {
   driver?: ContainerDriver & { logs?(containerId: string): string | null };
   /** The jobs context's composition (the jobs plugin). */
   jobs?: JobsDeps;
+  /** The privacy context's composition (the privacy plugin, on jobs). */
+  privacy?: PrivacyDeps;
 }
 
 export interface PluginContext {

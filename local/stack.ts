@@ -28,6 +28,7 @@ import { startScheduler, type Scheduler } from './scheduler.ts';
 import { LocalEventBus } from './event-bus.ts';
 import { PLUGINS, startPlugins } from './plugins.ts';
 import { jobsPlugin, type LocalJobsOptions } from './jobs.ts';
+import { privacyPlugin } from './privacy.ts';
 import { sandboxPlugin } from './sandbox/plugin.ts';
 import { invoker } from './modules.ts';
 import { claimRunDir } from './processes.ts';
@@ -155,10 +156,11 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
 
     const adminKey = await adminKeyFor(runtime, dataDir);
     const compositions = composeContexts(runtime);
-    const plugins = opts.plugins === false ? [] : opts.jobs ? [sandboxPlugin, jobsPlugin(opts.jobs)] : PLUGINS;
+    const plugins = opts.plugins === false ? [] : opts.jobs ? [sandboxPlugin, jobsPlugin(opts.jobs), privacyPlugin()] : PLUGINS;
     const started = await startPlugins({ runtime, bus, dataDir, log: say, env: opts.env ?? process.env, processes: claim.registry }, plugins);
     for (const h of started.handles) stops.push(() => h.stop());
     if (started.provided.jobs) compositions.jobs = started.provided.jobs;
+    if (started.provided.privacy) compositions.privacy = started.provided.privacy;
     const invoke = invoker(compositions);
 
     const pump = startQueuePump(sqs, queues, invoke, say);

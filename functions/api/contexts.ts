@@ -1,22 +1,25 @@
 /**
  * The composition root for a process that runs every context (the local stack, tests):
  * each context composed on one runtime. Jobs are composed apart (composeJobs needs a
- * container driver and signers, which the local stack's plugins give).
+ * container driver and signers, which the local stack's plugins give), and privacy on jobs.
  */
 import type { Runtime } from '../platform/runtime.ts';
 import { composePlatform, type PlatformDeps } from '../platform/deps.ts';
 import { composeLedger, type LedgerDeps } from '../ledger/deps.ts';
 import { composeMarket, type MarketDeps } from '../market/deps.ts';
 import type { JobsDeps } from '../jobs/deps.ts';
+import type { PrivacyDeps } from '../privacy/deps.ts';
 import { composeApi, type ApiDeps } from './deps.ts';
 
 export interface Compositions {
-  [context: string]: PlatformDeps | ApiDeps | LedgerDeps | MarketDeps | JobsDeps | undefined;
+  [context: string]: PlatformDeps | ApiDeps | LedgerDeps | MarketDeps | JobsDeps | PrivacyDeps | undefined;
   platform: PlatformDeps;
   api: ApiDeps;
   ledger: LedgerDeps;
   market: MarketDeps;
   jobs?: JobsDeps;
+  /** Composed on jobs (an attested job's lifecycle), where jobs run. */
+  privacy?: PrivacyDeps;
 }
 
 export function composeContexts(rt: Runtime): Compositions {

@@ -7,9 +7,10 @@ import { PLATFORM_ERRORS } from '../platform/errors.ts';
 import { LEDGER_ERRORS } from '../ledger/errors.ts';
 import { MARKET_ERRORS } from '../market/errors.ts';
 import { JOBS_ERRORS } from '../jobs/errors.ts';
+import { PRIVACY_ERRORS } from '../privacy/errors.ts';
 
-export const CONTEXT_ERRORS = { platform: PLATFORM_ERRORS, ledger: LEDGER_ERRORS, market: MARKET_ERRORS, jobs: JOBS_ERRORS } as const;
+export const CONTEXT_ERRORS = { platform: PLATFORM_ERRORS, ledger: LEDGER_ERRORS, market: MARKET_ERRORS, jobs: JOBS_ERRORS, privacy: PRIVACY_ERRORS } as const;
 
-export const ERROR_STATUS = { ...PLATFORM_ERRORS, ...LEDGER_ERRORS, ...MARKET_ERRORS, ...JOBS_ERRORS } as const;
+export const ERROR_STATUS = { ...PLATFORM_ERRORS, ...LEDGER_ERRORS, ...MARKET_ERRORS, ...JOBS_ERRORS, ...PRIVACY_ERRORS } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

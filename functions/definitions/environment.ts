@@ -124,6 +124,36 @@ export function jobsEnvironment(v: {
   };
 }
 
+/** Functions of the privacy context: the key broker (chosen here, checked at start) and the handshake's timings. */
+export const PrivacyEnv = z.object({
+  /** Which broker releases data keys; an unknown name fails at start, naming the known ones. */
+  VRACU_KEY_BROKER: z.enum(['static', 'aws_kms']).default('static'),
+  /** `static`: the seed (hex, at least 32 bytes); local and test stages fall back to a published development seed. */
+  VRACU_KEY_BROKER_STATIC_SEED: z
+    .string()
+    .regex(/^([0-9a-f]{2}){32,}$/, 'must be at least 32 bytes of lower-case hex')
+    .optional(),
+  /** `static`: the HKDF salt of job keys. */
+  VRACU_KEY_BROKER_STATIC_SALT: z.string().min(1).default('vracu/static-broker/v1'),
+  /** `aws_kms`: the symmetric key (id, ARN or alias) data keys are generated under. */
+  VRACU_KEY_BROKER_KMS_KEY_ID: z.string().min(1).optional(),
+  /** `aws_kms` on the local stack: the loopback KMS-compatible service. */
+  VRACU_KMS_ENDPOINT: z.url().optional(),
+  /** How long an issued handshake nonce stays valid. */
+  VRACU_PRIVACY_NONCE_TTL_MS: z.coerce.number().int().min(1000).default(120_000),
+  /** Rotation schedule the sidecar follows: a new step's key every interval; asked for `grace` early; retried after `retry`. */
+  VRACU_PRIVACY_ROTATION_MS: z.coerce.number().int().min(1000).default(300_000),
+  VRACU_PRIVACY_ROTATION_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
+  VRACU_PRIVACY_ROTATION_RETRY_MS: z.coerce.number().int().min(100).default(5_000),
+  /** Attestation policy per kind (functions/privacy/attesters/verify.ts AttestationPolicy), JSON. */
+  VRACU_ATTESTATION_POLICY: json(z.record(z.string(), z.unknown()), '{"snp": {...}, "tdx": {...}, "nvidia": {...}}').default({}),
+});
+export type PrivacyEnv = z.output<typeof PrivacyEnv>;
+
+export function privacyEnvironment(v: { broker: 'static' | 'aws_kms'; kmsKeyId?: string | undefined }): Record<string, string> {
+  return { VRACU_KEY_BROKER: v.broker, ...(v.kmsKeyId ? { VRACU_KEY_BROKER_KMS_KEY_ID: v.kmsKeyId } : {}) };
+}
+
 /** The task definitions of one image: ECS cannot override a task's image. */
 const TaskDefinitions = z.record(z.string().min(1), z.strictObject({ cpu: z.string().min(1).optional(), gpu: z.string().min(1).optional() }));
 

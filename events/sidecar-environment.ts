@@ -40,6 +40,18 @@ export const SidecarEnv = z.object({
     .optional(),
   /** Attested jobs: the exchange API the sidecar's handshake talks to. */
   VRACU_SIDECAR_EXCHANGE_URL: z.url().optional(),
+  /** Attested jobs: the attesters whose evidence the handshake carries (comma-separated). */
+  VRACU_SIDECAR_ATTESTERS: z
+    .string()
+    .optional()
+    .transform((s) => (s ? s.split(',').map((x) => x.trim()) : []))
+    .pipe(z.array(z.enum(['snp', 'tdx', 'nvidia', 'development']))),
+  /** Where the DEK (and later the TLS bundle) is written: a volume of its own, never the job's data volume. */
+  VRACU_SIDECAR_SECRETS_DIR: z.string().startsWith('/').default('/run/vracu/secrets'),
+  /** The workload's uid when it differs from the sidecar's: secret files are given to it (mode 0600). */
+  VRACU_SIDECAR_WORKLOAD_UID: z.coerce.number().int().min(0).optional(),
+  /** Where CPU evidence comes from: Linux configfs-tsm (SEV-SNP and TDX guests). */
+  VRACU_SIDECAR_TSM_DIR: z.string().startsWith('/').default('/sys/kernel/config/tsm/report'),
   /** Set by ECS in every container: the task metadata endpoint (v4). */
   ECS_CONTAINER_METADATA_URI_V4: z.url().optional(),
 });
@@ -56,6 +68,14 @@ export function sidecarEnvironment(v: { jobId: string; timeoutMs: number; worklo
 }
 
 /** An attested job's sidecar: its credential and where the exchange is (merged into its overrides at launch). */
-export function sidecarCredentialEnvironment(v: { credential: string; exchangeUrl?: string | undefined }): Record<string, string> {
-  return { VRACU_SIDECAR_JOB_CREDENTIAL: v.credential, ...(v.exchangeUrl ? { VRACU_SIDECAR_EXCHANGE_URL: v.exchangeUrl } : {}) };
+export function sidecarCredentialEnvironment(v: {
+  credential: string;
+  attesters: readonly string[];
+  exchangeUrl?: string | undefined;
+}): Record<string, string> {
+  return {
+    VRACU_SIDECAR_JOB_CREDENTIAL: v.credential,
+    VRACU_SIDECAR_ATTESTERS: v.attesters.join(','),
+    ...(v.exchangeUrl ? { VRACU_SIDECAR_EXCHANGE_URL: v.exchangeUrl } : {}),
+  };
 }

@@ -13,7 +13,7 @@ import type { ProcessRegistry } from './processes.ts';
 /** What plugins give the stack and each other. */
 export interface Provided {
   /** The container driver (the sandbox plugin); `logs` when it captures output. */
-  driver?: ContainerDriver & { logs?(containerId: string): string | null };
+  driver?: ContainerDriver & { logs?(containerId: string): string | null; setExchangeUrl?(url: string): void };
   /** The jobs context's composition (the jobs plugin). */
   jobs?: JobsDeps;
   /** The privacy context's composition (the privacy plugin, on jobs). */

@@ -177,6 +177,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       ...(opts.accessLog ? { log: say } : {}),
     });
     stops.push(() => gateway.close());
+    // Attested jobs' sidecars reach the exchange here.
+    started.provided.driver?.setExchangeUrl?.(gateway.url);
     // Jobs a stack that died left RUNNING end (or resume) on their lease and deadline: check at once, not a minute from now.
     if (compositions.jobs && (opts.schedules ?? true))
       void scheduler.runNow('jobTimeouts').catch((err: unknown) => say(`job sweep at start failed: ${(err as Error).message}`));

@@ -148,7 +148,12 @@ export async function launch(d: JobsDeps, job: Job): Promise<LaunchOutcome> {
   let containerId: string;
   try {
     containerId = (
-      await driver.launch(launchSpec(job, credential && sidecarCredentialEnvironment({ credential: credential.secret, exchangeUrl: d.cfg.exchangeUrl })))
+      await driver.launch(
+        launchSpec(
+          job,
+          credential && sidecarCredentialEnvironment({ credential: credential.secret, attesters: job.privacy!.attesters, exchangeUrl: d.cfg.exchangeUrl }),
+        ),
+      )
     ).containerId;
   } catch (e) {
     const fresh = (await getJob(d.store, job.jobId))!;

@@ -19,36 +19,47 @@ export interface EvidenceProvider {
   evidence(attesters: readonly AttesterName[], jobId: string, nonce: Uint8Array): Promise<Record<string, unknown>>;
 }
 
+/** The file operations a report takes (the kernel's configfs; tests give a stand-in). */
+export interface TsmIo {
+  mkdir(dir: string): Promise<unknown>;
+  writeFile(path: string, data: Uint8Array): Promise<void>;
+  readFile(path: string): Promise<Buffer>;
+  rmdir(dir: string): Promise<void>;
+}
+
+const FS_IO: TsmIo = { mkdir: (d) => mkdir(d), writeFile: (p, d) => writeFile(p, d), readFile: (p) => readFile(p), rmdir: (d) => rmdir(d) };
+
 /** One configfs-tsm report over `inblob` (the REPORT_DATA): its outblob and auxblob. */
 export async function tsmReport(
   root: string,
   inblob: Uint8Array,
   name = `vracu-${process.pid}-${Date.now()}`,
+  io: TsmIo = FS_IO,
 ): Promise<{ outblob: Buffer; auxblob: Buffer | null }> {
   const dir = join(root, name);
-  await mkdir(dir);
+  await io.mkdir(dir);
   try {
-    const before = (await readFile(join(dir, 'generation'), 'utf8')).trim();
-    await writeFile(join(dir, 'inblob'), inblob);
-    const outblob = await readFile(join(dir, 'outblob'));
-    const auxblob = await readFile(join(dir, 'auxblob')).catch(() => null);
-    const after = (await readFile(join(dir, 'generation'), 'utf8')).trim();
+    const before = (await io.readFile(join(dir, 'generation'))).toString('utf8').trim();
+    await io.writeFile(join(dir, 'inblob'), inblob);
+    const outblob = await io.readFile(join(dir, 'outblob'));
+    const auxblob = await io.readFile(join(dir, 'auxblob')).catch(() => null);
+    const after = (await io.readFile(join(dir, 'generation'))).toString('utf8').trim();
     // Each write of inblob bumps generation once; any other change means a racing writer.
     if (Number(after) !== Number(before) + 1) throw new Error(`configfs-tsm generation moved from ${before} to ${after}: another writer raced this report`);
     return { outblob, auxblob };
   } finally {
-    await rmdir(dir).catch(() => undefined);
+    await io.rmdir(dir).catch(() => undefined);
   }
 }
 
-export function sidecarEvidence(opts: { tsmDir: string }): EvidenceProvider {
+export function sidecarEvidence(opts: { tsmDir: string; io?: TsmIo }): EvidenceProvider {
   return {
     async evidence(attesters, jobId, nonce) {
       const out: Record<string, unknown> = {};
       for (const a of attesters) {
         if (a === 'development') out.development = developmentEvidence(jobId, nonce);
         else if (a === 'snp' || a === 'tdx') {
-          const { outblob } = await tsmReport(opts.tsmDir, cpuReportData(jobId, nonce));
+          const { outblob } = await tsmReport(opts.tsmDir, cpuReportData(jobId, nonce), undefined, opts.io);
           out[a] = a === 'snp' ? { report: outblob.toString('base64') } : { quote: outblob.toString('base64') };
         } else throw new Error(`no evidence provider for ${a} in this sidecar`);
       }

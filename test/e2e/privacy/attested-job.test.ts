@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyRoute } from '../../../functions/platform/api.ts';
 import { attestationsRoute, getJobRoute, jobLogsRoute, listAgentsRoute, submitJobRoute } from '../../../functions/jobs/api.ts';
-import { privacyGetRoute } from '../../../functions/privacy/api.ts';
+import { privacyGetRoute, revokeRoute } from '../../../functions/privacy/api.ts';
 import { verifyAttestations } from '../../../functions/jobs/domain/verify.ts';
 import { seededPrng } from '../../../functions/platform/ids.ts';
 import { initAgents } from '../../../sdk/dispatcher/identities.ts';
@@ -121,5 +121,44 @@ describe('an attested job on the local stack', () => {
     ).toMatchObject({ ok: true, problems: [] });
     const created = Date.parse(att.creation!.createdAt);
     for (const r of privacy.releases) expect(Date.parse(r.at)).toBeGreaterThanOrEqual(created);
+  }, 60_000);
+
+  it('a revocation over HTTP ends the running job ABORTED revoked_session in seconds, its sandbox stopped and its key zeroized', async () => {
+    const job = await buyer.call(submitJobRoute, {
+      body: {
+        adapter: 'render',
+        spec: { frames: 1, numGpus: 0, image: 'local/sandbox', command: ['sh', '-c', 'echo started; sleep 25'] },
+        timeoutMs: 30_000,
+        privacy: { tier: 'attested', attesters: ['development'] },
+      },
+    });
+    const running = await until(
+      () => buyer.call(privacyGetRoute, { params: { id: job.jobId } }),
+      (p) => p.session !== null && p.status === 'RUNNING',
+    );
+    const started = Date.now();
+    const revoked = await stack.admin.call(revokeRoute, { body: { kind: 'attestation_hash', value: running.attestationHash!, reason: 'e2e' } });
+    expect(revoked).toMatchObject({ cancelledSessions: [running.session!.sessionId], abortedJobs: [job.jobId] });
+    const done = await until(
+      () => buyer.call(getJobRoute, { params: { id: job.jobId } }),
+      (j) => ['COMPLETED', 'FAILED', 'ABORTED'].includes(j.status),
+      10_000,
+    );
+    const tookMs = Date.now() - started;
+    expect(done).toMatchObject({ status: 'ABORTED', reason: 'revoked_session' });
+    // The target is 2 s (measured well under it here); the bound asserted leaves room for a loaded machine.
+    expect(tookMs).toBeLessThan(5000);
+    const after = await buyer.call(privacyGetRoute, { params: { id: job.jobId } });
+    expect(after.session).toMatchObject({ state: 'cancelled' });
+    const logs = (await buyer.call(jobLogsRoute, { params: { id: job.jobId } })).lines.map((l) => l.message).join('\n');
+    const report = JSON.parse(
+      logs
+        .split('\n')
+        .filter((l) => l.startsWith('{"type":"sidecar:'))
+        .at(-1)!,
+    );
+    expect(report).toMatchObject({ stopped: true, zeroizedFiles: 1 });
+    const att = await buyer.call(attestationsRoute, { params: { id: job.jobId } });
+    expect(att.deletion).toMatchObject({ attestationHash: running.attestationHash, stopReason: expect.stringContaining('revoked_session') });
   }, 60_000);
 });

@@ -6,7 +6,7 @@
 import * as z from 'zod';
 
 /** The job lifecycle's statuses (functions/jobs/domain/lifecycle.ts gives their transitions). */
-export const JOB_STATUSES = ['PENDING', 'PROFILING', 'ALLOCATING', 'QUEUED', 'LAUNCHING', 'RUNNING', 'COMPLETED', 'FAILED', 'ABORTED'] as const;
+export const JOB_STATUSES = ['PENDING', 'PROFILING', 'ALLOCATING', 'QUEUED', 'LAUNCHING', 'ATTESTING', 'RUNNING', 'COMPLETED', 'FAILED', 'ABORTED'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export const JOB_STATE_CHANGED = 'Job State Changed';

@@ -33,6 +33,25 @@ export const SidecarEnv = z.object({
   VRACU_SIDECAR_STOP_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
   /** Watch mode: the workload's container name in the task. */
   VRACU_SIDECAR_WORKLOAD_CONTAINER: z.string().min(1).default(WORKLOAD_CONTAINER_NAME),
+  /** Attested jobs: the job credential for the privacy routes (random, one job and container, expires with the job). */
+  VRACU_SIDECAR_JOB_CREDENTIAL: z
+    .string()
+    .regex(/^vj_[A-Za-z0-9_-]{43}$/, 'must be a job credential')
+    .optional(),
+  /** Attested jobs: the exchange API the sidecar's handshake talks to. */
+  VRACU_SIDECAR_EXCHANGE_URL: z.url().optional(),
+  /** Attested jobs: the attesters whose evidence the handshake carries (comma-separated). */
+  VRACU_SIDECAR_ATTESTERS: z
+    .string()
+    .optional()
+    .transform((s) => (s ? s.split(',').map((x) => x.trim()) : []))
+    .pipe(z.array(z.enum(['snp', 'tdx', 'nvidia', 'development']))),
+  /** Where the DEK (and later the TLS bundle) is written: a volume of its own, never the job's data volume. */
+  VRACU_SIDECAR_SECRETS_DIR: z.string().startsWith('/').default('/run/vracu/secrets'),
+  /** The workload's uid when it differs from the sidecar's: secret files are given to it (mode 0600). */
+  VRACU_SIDECAR_WORKLOAD_UID: z.coerce.number().int().min(0).optional(),
+  /** Where CPU evidence comes from: Linux configfs-tsm (SEV-SNP and TDX guests). */
+  VRACU_SIDECAR_TSM_DIR: z.string().startsWith('/').default('/sys/kernel/config/tsm/report'),
   /** Set by ECS in every container: the task metadata endpoint (v4). */
   ECS_CONTAINER_METADATA_URI_V4: z.url().optional(),
 });
@@ -45,5 +64,18 @@ export function sidecarEnvironment(v: { jobId: string; timeoutMs: number; worklo
     VRACU_JOB_TIMEOUT_MS: String(v.timeoutMs),
     VRACU_SIDECAR_WORKLOAD_CONTAINER: v.workloadContainer,
     VRACU_SIDECAR_WIPE_DIRS: v.wipeDirs.join(','),
+  };
+}
+
+/** An attested job's sidecar: its credential and where the exchange is (merged into its overrides at launch). */
+export function sidecarCredentialEnvironment(v: {
+  credential: string;
+  attesters: readonly string[];
+  exchangeUrl?: string | undefined;
+}): Record<string, string> {
+  return {
+    VRACU_SIDECAR_JOB_CREDENTIAL: v.credential,
+    VRACU_SIDECAR_ATTESTERS: v.attesters.join(','),
+    ...(v.exchangeUrl ? { VRACU_SIDECAR_EXCHANGE_URL: v.exchangeUrl } : {}),
   };
 }

@@ -21,6 +21,8 @@ export interface FunctionAccess {
   publishEvents: boolean;
   /** May run, describe and stop job containers (tasks of the job task definition). */
   runJobs: boolean;
+  /** May generate attested jobs' data keys (GenerateDataKey on the stage's job data key, bound to the job's context). */
+  releaseKeys?: boolean;
 }
 
 const NONE: FunctionAccess = { tables: {}, sendTo: [], publishEvents: false, runJobs: false };
@@ -41,6 +43,12 @@ export const CONTEXT_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   providers: { ...NONE, tables: { providers: 'write', market: 'write' } },
   /** Payments: their table, the ledger (credits, refunds, payout holds in one transaction), the webhook and payout queues. */
   payments: { ...NONE, tables: { payments: 'write', ledger: 'write' }, sendTo: ['stripeEvents', 'payouts'] },
+  /**
+   * Privacy: its sessions and revocations, and an attested job's lifecycle through the jobs
+   * context (confirming it, or aborting it and stopping its container on a failed gate or a
+   * revocation: the jobs table, the step queue, job events, the job containers).
+   */
+  privacy: { tables: { sessions: 'write', revocations: 'write', jobs: 'write' }, sendTo: ['jobSteps'], publishEvents: true, runJobs: true, releaseKeys: true },
 };
 
 /** Per-function narrowing, by function id (see lib/lambdas.ts). */

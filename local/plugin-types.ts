@@ -6,15 +6,18 @@
 import type { Runtime } from '../functions/platform/runtime.ts';
 import type { ContainerDriver } from '../functions/jobs/drivers/driver.ts';
 import type { JobsDeps } from '../functions/jobs/deps.ts';
+import type { PrivacyDeps } from '../functions/privacy/deps.ts';
 import type { LocalEventBus } from './event-bus.ts';
 import type { ProcessRegistry } from './processes.ts';
 
 /** What plugins give the stack and each other. */
 export interface Provided {
   /** The container driver (the sandbox plugin); `logs` when it captures output. */
-  driver?: ContainerDriver & { logs?(containerId: string): string | null };
+  driver?: ContainerDriver & { logs?(containerId: string): string | null; setExchangeUrl?(url: string): void };
   /** The jobs context's composition (the jobs plugin). */
   jobs?: JobsDeps;
+  /** The privacy context's composition (the privacy plugin, on jobs). */
+  privacy?: PrivacyDeps;
 }
 
 export interface PluginContext {

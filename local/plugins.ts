@@ -1,9 +1,10 @@
-/** The local stack's plugins, in start order: the sandbox container driver, then the jobs context on it. */
+/** The local stack's plugins, in start order: the sandbox container driver, the jobs context on it, privacy on jobs. */
 import type { LocalPlugin, PluginContext, PluginHandle, Provided } from './plugin-types.ts';
 import { sandboxPlugin } from './sandbox/plugin.ts';
 import { jobsPlugin } from './jobs.ts';
+import { privacyPlugin } from './privacy.ts';
 
-export const PLUGINS: LocalPlugin[] = [sandboxPlugin, jobsPlugin()];
+export const PLUGINS: LocalPlugin[] = [sandboxPlugin, jobsPlugin(), privacyPlugin()];
 
 /** Starts `plugins` in order; each sees what the earlier ones provided. On a failure, stops those started. */
 export async function startPlugins(

@@ -29,6 +29,7 @@ import { startScheduler, type Scheduler } from './scheduler.ts';
 import { LocalEventBus } from './event-bus.ts';
 import { PLUGINS, startPlugins } from './plugins.ts';
 import { jobsPlugin, type LocalJobsOptions } from './jobs.ts';
+import { privacyPlugin } from './privacy.ts';
 import { sandboxPlugin } from './sandbox/plugin.ts';
 import { invoker } from './modules.ts';
 import { claimRunDir } from './processes.ts';
@@ -158,10 +159,11 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const compositions = composeContexts(runtime);
     // Payments read their own settings (Stripe key and webhook secret; without a key, the offline Stripe).
     compositions.payments = composePayments({ rt: runtime, config: loadPaymentsConfig(opts.env ?? process.env) });
-    const plugins = opts.plugins === false ? [] : opts.jobs ? [sandboxPlugin, jobsPlugin(opts.jobs)] : PLUGINS;
+    const plugins = opts.plugins === false ? [] : opts.jobs ? [sandboxPlugin, jobsPlugin(opts.jobs), privacyPlugin()] : PLUGINS;
     const started = await startPlugins({ runtime, bus, dataDir, log: say, env: opts.env ?? process.env, processes: claim.registry }, plugins);
     for (const h of started.handles) stops.push(() => h.stop());
     if (started.provided.jobs) compositions.jobs = started.provided.jobs;
+    if (started.provided.privacy) compositions.privacy = started.provided.privacy;
     const invoke = invoker(compositions);
 
     const pump = startQueuePump(sqs, queues, invoke, say);
@@ -178,6 +180,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       ...(opts.accessLog ? { log: say } : {}),
     });
     stops.push(() => gateway.close());
+    // Attested jobs' sidecars reach the exchange here.
+    started.provided.driver?.setExchangeUrl?.(gateway.url);
     // Jobs a stack that died left RUNNING end (or resume) on their lease and deadline: check at once, not a minute from now.
     if (compositions.jobs && (opts.schedules ?? true))
       void scheduler.runNow('jobTimeouts').catch((err: unknown) => say(`job sweep at start failed: ${(err as Error).message}`));

@@ -1,9 +1,8 @@
 /**
  * The privacy handshake seam (seed 003 §7.2): before the workload starts, the sidecar
  * proves its hardware (attestation evidence), receives a data key, and writes it where
- * the workload reads it. That exchange belongs to the privacy issue; until it lands the
- * sidecar runs with `noHandshake`, which attests nothing and releases no key. Nothing
- * here pretends otherwise.
+ * the workload reads it (privacy/attested.ts, for attested jobs: the sidecar has a job
+ * credential). Other jobs run with `noHandshake`, which attests nothing and releases no key.
  */
 
 export interface HandshakeContext {
@@ -18,6 +17,8 @@ export interface HandshakeResult {
   workloadEnv: Record<string, string>;
   /** Files holding secrets (the DEK, TLS keys): zeroized and removed after the workload. */
   secretFiles: string[];
+  /** The key rotation loop, started with the workload; `onRevoked` when the exchange ends the session. */
+  rotation?: { start(onRevoked: (why: string) => void): void; stop(): void; readonly steps: number[] };
 }
 
 export interface PrivacyHandshake {

@@ -1,5 +1,7 @@
 /** The sidecar's settings, from its environment (the contract's SidecarEnv: the task definition and RunTask overrides). */
+import { join } from 'node:path';
 import { SIDECAR_ENV_PREFIX, SidecarEnv } from '../functions/definitions/environment.ts';
+import type { AttestedSettings } from './privacy/attested.ts';
 
 export { SIDECAR_ENV_PREFIX };
 
@@ -14,6 +16,8 @@ export interface SidecarSettings {
    * `watch`: the workload is a container of its own in the task, followed by its metadata.
    */
   mode: { kind: 'run'; command: string[] } | { kind: 'watch'; metadataUri: string; container: string };
+  /** Attested jobs (a job credential was given): the handshake's settings. */
+  privacy?: AttestedSettings & { tsmDir: string; dekPath: string };
 }
 
 export class SettingsError extends Error {
@@ -36,7 +40,22 @@ export function loadSettings(env: NodeJS.ProcessEnv, argv: string[]): SidecarSet
   else if (e.ECS_CONTAINER_METADATA_URI_V4)
     mode = { kind: 'watch', metadataUri: e.ECS_CONTAINER_METADATA_URI_V4, container: e.VRACU_SIDECAR_WORKLOAD_CONTAINER };
   else throw new SettingsError('no workload command given (sidecar -- <command> [args...]) and no ECS task metadata endpoint to watch one');
+  let privacy: SidecarSettings['privacy'];
+  if (e.VRACU_SIDECAR_JOB_CREDENTIAL) {
+    if (!e.VRACU_SIDECAR_EXCHANGE_URL) throw new SettingsError('invalid sidecar settings: VRACU_SIDECAR_EXCHANGE_URL: required with a job credential');
+    if (e.VRACU_SIDECAR_ATTESTERS.length === 0) throw new SettingsError('invalid sidecar settings: VRACU_SIDECAR_ATTESTERS: required with a job credential');
+    privacy = {
+      exchangeUrl: e.VRACU_SIDECAR_EXCHANGE_URL,
+      credential: e.VRACU_SIDECAR_JOB_CREDENTIAL,
+      attesters: e.VRACU_SIDECAR_ATTESTERS,
+      secretsDir: e.VRACU_SIDECAR_SECRETS_DIR,
+      workloadUid: e.VRACU_SIDECAR_WORKLOAD_UID,
+      tsmDir: e.VRACU_SIDECAR_TSM_DIR,
+      dekPath: join(e.VRACU_SIDECAR_SECRETS_DIR, 'dek'),
+    };
+  }
   return {
+    ...(privacy ? { privacy } : {}),
     jobId: e.VRACU_JOB_ID,
     timeoutMs: e.VRACU_JOB_TIMEOUT_MS,
     workDir: e.VRACU_WORK_DIR,

@@ -13,6 +13,8 @@ import { loadSettings, SettingsError, workloadEnv } from './settings.ts';
 import { startWorkload, type WorkloadResult } from './workload.ts';
 import { watchContainer } from './task-metadata.ts';
 import { wipeDirs, zeroizeFiles } from './cleanup.ts';
+import { attestedHandshake } from './privacy/attested.ts';
+import { sidecarEvidence } from './privacy/evidence.ts';
 
 export const EXIT_TIMEOUT = 124;
 export const EXIT_CANNOT_START = 127;
@@ -28,6 +30,10 @@ export interface SidecarReport {
   timedOut: boolean;
   stopped: boolean;
   attestationHash: string | null;
+  /** Key steps released to the workload (attested jobs). */
+  keySteps: number[];
+  /** Why the exchange ended the session while the workload ran (then it was stopped and its keys zeroized). */
+  revoked: string | null;
   startedAt: string;
   endedAt: string;
   zeroizedFiles: number;
@@ -66,14 +72,19 @@ export async function runSidecar(io: SidecarIo): Promise<SidecarReport> {
   }
 
   let hs: HandshakeResult;
+  const handshake =
+    io.handshake ?? (settings.privacy ? attestedHandshake(settings.privacy, sidecarEvidence({ tsmDir: settings.privacy.tsmDir }), io.fetchImpl) : noHandshake);
   try {
-    hs = await (io.handshake ?? noHandshake).perform({ jobId: settings.jobId, workDir: settings.workDir });
+    hs = await handshake.perform({ jobId: settings.jobId, workDir: settings.workDir });
   } catch (err) {
+    // Nothing of a half-done handshake may stay behind.
+    const zeroized = settings.privacy ? await zeroizeFiles([settings.privacy.dekPath]) : 0;
     const wiped = await wipeDirs(settings.wipeDirs);
     return report({
       ...empty(settings.jobId),
       type: 'sidecar:failed',
       exitCode: EXIT_HANDSHAKE_FAILED,
+      zeroizedFiles: zeroized,
       wipedDirs: wiped,
       error: `handshake failed: ${(err as Error).message}`,
     });
@@ -99,15 +110,24 @@ export async function runSidecar(io: SidecarIo): Promise<SidecarReport> {
           }),
         );
   const unregister = io.onStop?.(() => wl.stop());
+  let revoked: string | null = null;
+  let early = Promise.resolve(0);
+  hs.rotation?.start((why) => {
+    // The exchange ended the session: the keys go first, then the workload.
+    revoked = why;
+    early = zeroizeFiles(hs.secretFiles);
+    wl.stop();
+  });
   let result: WorkloadResult;
   try {
     result = await wl.done;
   } finally {
     unregister?.();
+    hs.rotation?.stop();
   }
 
   // Secrets first, then the data: both happen whatever the workload did.
-  const zeroized = await zeroizeFiles(hs.secretFiles);
+  const zeroized = (await early) + (await zeroizeFiles(hs.secretFiles));
   const wiped = await wipeDirs(settings.wipeDirs);
   // Watch mode, stopped by ECS: the task is going down anyway; 143 is what SIGTERM means.
   const exitCode = result.startError ? EXIT_CANNOT_START : result.timedOut ? EXIT_TIMEOUT : (result.exitCode ?? (result.stopped ? 143 : 1));
@@ -120,6 +140,8 @@ export async function runSidecar(io: SidecarIo): Promise<SidecarReport> {
     timedOut: result.timedOut,
     stopped: result.stopped,
     attestationHash: hs.attestationHash,
+    keySteps: hs.rotation ? [...hs.rotation.steps] : [],
+    revoked,
     zeroizedFiles: zeroized,
     wipedDirs: wiped,
     ...(result.startError ? { error: `workload could not start: ${result.startError}` } : {}),
@@ -127,7 +149,18 @@ export async function runSidecar(io: SidecarIo): Promise<SidecarReport> {
 }
 
 function empty(jobId: string | null): Omit<SidecarReport, 'startedAt' | 'endedAt' | 'type' | 'exitCode'> {
-  return { jobId, workloadExitCode: null, signal: null, timedOut: false, stopped: false, attestationHash: null, zeroizedFiles: 0, wipedDirs: [] };
+  return {
+    jobId,
+    workloadExitCode: null,
+    signal: null,
+    timedOut: false,
+    stopped: false,
+    attestationHash: null,
+    keySteps: [],
+    revoked: null,
+    zeroizedFiles: 0,
+    wipedDirs: [],
+  };
 }
 
 /** A watched container as a workload result: it never failed to start from our side. */

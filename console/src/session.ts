@@ -25,7 +25,8 @@ export function call<R extends RouteSpec>(route: R, input?: RouteInput<R>): Prom
 
 export function can(access: Access, p: Principal | null = principal.value): boolean {
   if (access === 'public') return true;
-  if (!p) return false;
+  // Job-credential routes belong to a job's sidecar, never to a console session.
+  if (!p || access === 'job') return false;
   return access === 'any' || p.roles.includes(access) || p.roles.includes('admin');
 }
 

@@ -1,7 +1,7 @@
 /**
  * The composition root for a process that runs every context (the local stack, tests):
  * each context composed on one runtime. Jobs are composed apart (composeJobs needs a
- * container driver and signers, which the local stack's plugins give).
+ * container driver and signers, which the local stack's plugins give), and privacy on jobs.
  */
 import type { Runtime } from '../platform/runtime.ts';
 import { composePlatform, type PlatformDeps } from '../platform/deps.ts';
@@ -10,10 +10,11 @@ import { composeMarket, type MarketDeps } from '../market/deps.ts';
 import type { JobsDeps } from '../jobs/deps.ts';
 import { composeProviders, type ProvidersDeps } from '../providers/deps.ts';
 import { composePayments, loadPaymentsConfig, type PaymentsDeps } from '../payments/index.ts';
+import type { PrivacyDeps } from '../privacy/deps.ts';
 import { composeApi, type ApiDeps } from './deps.ts';
 
 export interface Compositions {
-  [context: string]: PlatformDeps | ApiDeps | LedgerDeps | MarketDeps | JobsDeps | ProvidersDeps | PaymentsDeps | undefined;
+  [context: string]: PlatformDeps | ApiDeps | LedgerDeps | MarketDeps | JobsDeps | ProvidersDeps | PaymentsDeps | PrivacyDeps | undefined;
   platform: PlatformDeps;
   api: ApiDeps;
   ledger: LedgerDeps;
@@ -22,6 +23,8 @@ export interface Compositions {
   providers: ProvidersDeps;
   /** Composed with the default config (offline Stripe, no webhook secret); the local stack and tests compose their own. */
   payments: PaymentsDeps;
+  /** Composed on jobs (an attested job's lifecycle), where jobs run. */
+  privacy?: PrivacyDeps;
 }
 
 export function composeContexts(rt: Runtime): Compositions {

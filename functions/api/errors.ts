@@ -9,6 +9,7 @@ import { MARKET_ERRORS } from '../market/errors.ts';
 import { JOBS_ERRORS } from '../jobs/errors.ts';
 import { PROVIDERS_ERRORS } from '../providers/errors.ts';
 import { PAYMENTS_ERRORS } from '../payments/errors.ts';
+import { PRIVACY_ERRORS } from '../privacy/errors.ts';
 
 export const CONTEXT_ERRORS = {
   platform: PLATFORM_ERRORS,
@@ -17,8 +18,17 @@ export const CONTEXT_ERRORS = {
   jobs: JOBS_ERRORS,
   providers: PROVIDERS_ERRORS,
   payments: PAYMENTS_ERRORS,
+  privacy: PRIVACY_ERRORS,
 } as const;
 
-export const ERROR_STATUS = { ...PLATFORM_ERRORS, ...LEDGER_ERRORS, ...MARKET_ERRORS, ...JOBS_ERRORS, ...PROVIDERS_ERRORS, ...PAYMENTS_ERRORS } as const;
+export const ERROR_STATUS = {
+  ...PLATFORM_ERRORS,
+  ...LEDGER_ERRORS,
+  ...MARKET_ERRORS,
+  ...JOBS_ERRORS,
+  ...PROVIDERS_ERRORS,
+  ...PAYMENTS_ERRORS,
+  ...PRIVACY_ERRORS,
+} as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -11,6 +11,7 @@ import { marketRoutes } from '../market/api.ts';
 import { jobsRoutes } from '../jobs/api.ts';
 import { providersRoutes } from '../providers/api.ts';
 import { paymentsRoutes } from '../payments/api.ts';
+import { privacyRoutes } from '../privacy/api.ts';
 import { openapiRoute } from './api.ts';
 
 export const ROUTES: readonly RouteSpec[] = [
@@ -21,4 +22,5 @@ export const ROUTES: readonly RouteSpec[] = [
   ...jobsRoutes,
   ...providersRoutes,
   ...paymentsRoutes,
+  ...privacyRoutes,
 ] as RouteSpec[];

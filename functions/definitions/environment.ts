@@ -101,6 +101,8 @@ export const JobsEnv = z.object({
   VRACU_JOB_LOG_GROUP: z.string().default('/vracu/jobs'),
   /** `ecs` in the cloud; `local` is the local stack's sandbox, which the stack gives itself. */
   VRACU_CONTAINER_DRIVER: z.enum(['ecs', 'local']).default('local'),
+  /** The exchange API's base URL as job sidecars reach it (their privacy handshake); unset: the sidecar's own default. */
+  VRACU_EXCHANGE_URL: z.url().optional(),
 });
 export type JobsEnv = z.output<typeof JobsEnv>;
 
@@ -120,6 +122,36 @@ export function jobsEnvironment(v: {
     ...(v.agentKeyAliasPrefix ? { VRACU_AGENT_KEY_ALIAS_PREFIX: v.agentKeyAliasPrefix } : {}),
     VRACU_CONTAINER_DRIVER: v.driver,
   };
+}
+
+/** Functions of the privacy context: the key broker (chosen here, checked at start) and the handshake's timings. */
+export const PrivacyEnv = z.object({
+  /** Which broker releases data keys; an unknown name fails at start, naming the known ones. */
+  VRACU_KEY_BROKER: z.enum(['static', 'aws_kms']).default('static'),
+  /** `static`: the seed (hex, at least 32 bytes); local and test stages fall back to a published development seed. */
+  VRACU_KEY_BROKER_STATIC_SEED: z
+    .string()
+    .regex(/^([0-9a-f]{2}){32,}$/, 'must be at least 32 bytes of lower-case hex')
+    .optional(),
+  /** `static`: the HKDF salt of job keys. */
+  VRACU_KEY_BROKER_STATIC_SALT: z.string().min(1).default('vracu/static-broker/v1'),
+  /** `aws_kms`: the symmetric key (id, ARN or alias) data keys are generated under. */
+  VRACU_KEY_BROKER_KMS_KEY_ID: z.string().min(1).optional(),
+  /** `aws_kms` on the local stack: the loopback KMS-compatible service. */
+  VRACU_KMS_ENDPOINT: z.url().optional(),
+  /** How long an issued handshake nonce stays valid. */
+  VRACU_PRIVACY_NONCE_TTL_MS: z.coerce.number().int().min(1000).default(120_000),
+  /** Rotation schedule the sidecar follows: a new step's key every interval; asked for `grace` early; retried after `retry`. */
+  VRACU_PRIVACY_ROTATION_MS: z.coerce.number().int().min(1000).default(300_000),
+  VRACU_PRIVACY_ROTATION_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
+  VRACU_PRIVACY_ROTATION_RETRY_MS: z.coerce.number().int().min(100).default(5_000),
+  /** Attestation policy per kind (functions/privacy/attesters/verify.ts AttestationPolicy), JSON. */
+  VRACU_ATTESTATION_POLICY: json(z.record(z.string(), z.unknown()), '{"snp": {...}, "tdx": {...}, "nvidia": {...}}').default({}),
+});
+export type PrivacyEnv = z.output<typeof PrivacyEnv>;
+
+export function privacyEnvironment(v: { broker: 'static' | 'aws_kms'; kmsKeyId?: string | undefined }): Record<string, string> {
+  return { VRACU_KEY_BROKER: v.broker, ...(v.kmsKeyId ? { VRACU_KEY_BROKER_KMS_KEY_ID: v.kmsKeyId } : {}) };
 }
 
 /** The task definitions of one image: ECS cannot override a task's image. */
@@ -173,7 +205,7 @@ export function ecsEnvironment(v: {
 }
 
 /** The sidecar's environment is the message the ECS driver sends each job container (events/). */
-export { SIDECAR_ENV_PREFIX, SidecarEnv, sidecarEnvironment } from '../../events/sidecar-environment.ts';
+export { SIDECAR_ENV_PREFIX, SidecarEnv, sidecarCredentialEnvironment, sidecarEnvironment } from '../../events/sidecar-environment.ts';
 
 /** The local stack's sandbox driver. */
 export const SandboxEnv = z.object({

@@ -92,6 +92,27 @@ export const TABLES = {
     critical: true,
     noDeletes: true,
   },
+  sessions: {
+    id: 'sessions',
+    description: 'Key-release sessions (by job: gsi1; by attestation hash: gsi2), the key-release log, single-use handshake nonces',
+    pk: 'pk',
+    sk: 'sk',
+    gsis: [GSI1, GSI2],
+    ttl: 'ttl',
+    // The release log is the proof of what was released when: never changed.
+    critical: true,
+    writeOnce: ['RELEASE#'],
+  },
+  revocations: {
+    id: 'revocations',
+    description: 'The revocation registry: revoked attestation hashes, sessions and providers',
+    pk: 'pk',
+    sk: 'sk',
+    gsis: [GSI1],
+    critical: true,
+    // A revocation is permanent.
+    noDeletes: true,
+  },
 } as const satisfies Record<string, TableDef>;
 
 export type TableId = keyof typeof TABLES;

@@ -5,6 +5,7 @@ import { queryInteger } from '../platform/http/query.ts';
 import { idPattern } from '../platform/ids.ts';
 import { JOB_STATUSES } from './domain/lifecycle.ts';
 import { acuString } from '../platform/money.ts';
+import { ATTESTER_NAMES } from './domain/job.ts';
 
 const JobIdParams = z.strictObject({ id: z.string().regex(idPattern('job'), 'must be a job id (job_ + 26 characters)') });
 
@@ -15,7 +16,12 @@ const SubmitBody = z.strictObject({
   memoryMb: z.number().int().min(128).optional(),
   cpuUnits: z.number().int().min(128).optional(),
   network: z.enum(['none', 'exchange']).optional(),
+  /** Keys only after attestation: every listed attester must accept the container's evidence (docs/privacy.md). */
+  privacy: z.strictObject({ tier: z.literal('attested'), attesters: z.array(z.enum(ATTESTER_NAMES)).min(1).max(ATTESTER_NAMES.length) }).optional(),
 });
+
+const Tier = z.enum(['ephemeral-container', 'attested']);
+const PrivacyOut = z.object({ tier: Tier, attesters: z.array(z.enum(ATTESTER_NAMES)), attestationHash: z.string().optional() });
 
 const Profile = z.object({
   numGpus: z.number(),
@@ -53,6 +59,7 @@ export const JobOut = z.object({
   /** The job's quota weight: GPUs × scheduled compute minutes (a CPU-only job counts one GPU). */
   gpuMinutes: z.number(),
   jobHash: z.string(),
+  privacy: PrivacyOut,
   createdAt: z.string(),
   updatedAt: z.string(),
   agent: z.object({ name: z.string(), identity: z.string() }).optional(),
@@ -92,7 +99,8 @@ export const CreationOut = z.object({
   createdAt: z.string(),
   jobHash: z.string(),
   ephemeral: z.literal(true),
-  privacyTier: z.literal('ephemeral-container'),
+  privacyTier: Tier,
+  attestationHash: z.string().optional(),
   signature: z.string(),
 });
 export const DeletionOut = z.object({
@@ -106,6 +114,8 @@ export const DeletionOut = z.object({
   exitCode: z.number().nullable(),
   stopReason: z.string(),
   privacyAttestation: z.literal(true),
+  privacyTier: Tier,
+  attestationHash: z.string().optional(),
   signature: z.string(),
 });
 
@@ -166,7 +176,15 @@ export const preflightRoute = defineRoute({
   request: { body: SubmitBody },
   response: {
     status: 200,
-    body: z.object({ adapter: z.string(), profile: Profile, plan: Plan, resources: Resources, gpuMinutes: z.number(), accepted: z.literal(true) }),
+    body: z.object({
+      adapter: z.string(),
+      profile: Profile,
+      plan: Plan,
+      resources: Resources,
+      gpuMinutes: z.number(),
+      privacy: z.object({ tier: z.literal('attested'), attesters: z.array(z.enum(ATTESTER_NAMES)) }).optional(),
+      accepted: z.literal(true),
+    }),
   },
 });
 

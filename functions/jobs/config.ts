@@ -17,6 +17,8 @@ export interface JobsConfig {
   quota: TenantQuota;
   logGroup: string;
   driver: 'ecs' | 'local';
+  /** The exchange's URL as job sidecars reach it (attested jobs' handshake). */
+  exchangeUrl?: string | undefined;
   /** Default container size (seed: 1 CPU, 2 GB). */
   defaults: { cpuUnits: number; memoryMb: number };
   /** How long after its deadline an agent's lease runs out. */
@@ -48,6 +50,7 @@ export function loadJobsConfig(env: Readonly<Record<string, string | undefined>>
     quota: { maxActiveJobs: e.VRACU_TENANT_MAX_ACTIVE_JOBS, maxActiveGpuMinutes: e.VRACU_TENANT_MAX_ACTIVE_GPU_MINUTES },
     logGroup: e.VRACU_JOB_LOG_GROUP,
     driver: e.VRACU_CONTAINER_DRIVER,
+    exchangeUrl: e.VRACU_EXCHANGE_URL,
     defaults: { cpuUnits: 1024, memoryMb: 2048 },
     leaseGraceMs: e.VRACU_JOB_LEASE_GRACE_MS,
     staleStepMs: 90_000,

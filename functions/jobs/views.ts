@@ -1,6 +1,6 @@
 /** API views of jobs and agents: domain → wire (the shapes of api.ts). */
 import { isoAt } from '../platform/clock.ts';
-import type { Agent, Job } from './domain/job.ts';
+import { tierOf, type Agent, type Job } from './domain/job.ts';
 import { isTerminal } from './domain/lifecycle.ts';
 
 export function jobView(j: Job) {
@@ -15,6 +15,7 @@ export function jobView(j: Job) {
     resources: j.resources,
     gpuMinutes: j.gpuMinutes,
     jobHash: j.jobHash,
+    privacy: { tier: tierOf(j), attesters: j.privacy?.attesters ?? [], ...(j.attestationHash ? { attestationHash: j.attestationHash } : {}) },
     createdAt: j.createdAt,
     updatedAt: isoAt(j.updatedAtMs),
     ...(j.agentId ? { agent: { name: j.agentId, identity: j.identity ?? '' } } : {}),

@@ -23,7 +23,8 @@ export type IdPrefix =
   | 'prv'
   | 'jtk'
   | 'pay'
-  | 'po';
+  | 'po'
+  | 'ses';
 
 export interface IdGenerator {
   next(prefix: IdPrefix): string;

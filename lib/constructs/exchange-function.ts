@@ -9,7 +9,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { QueueId } from '../../functions/definitions/queues.ts';
 import type { TableId } from '../../functions/definitions/tables.ts';
-import type { PlatformEnv } from '../../functions/definitions/environment.ts';
+import { privacyEnvironment, type PlatformEnv } from '../../functions/definitions/environment.ts';
 import { accessFor, type TableAccess } from '../access.ts';
 import type { LambdaDef } from '../lambdas.ts';
 import type { StageSettings } from '../settings.ts';
@@ -39,6 +39,7 @@ export function exchangeFunction(scope: Construct, id: string, def: LambdaDef, p
       VRACU_QUEUE_URLS: Stack.of(scope).toJsonString(queueUrls),
       VRACU_EVENT_BUS: platform.bus.eventBusName,
       ...(access.runJobs ? platform.compute.jobEnvironment() : {}),
+      ...(access.releaseKeys ? privacyEnvironment({ broker: 'aws_kms', kmsKeyId: platform.compute.jobDataKeys.key.keyArn }) : {}),
     } satisfies Partial<Record<keyof PlatformEnv, string>> & Record<string, string>,
   });
 
@@ -48,5 +49,6 @@ export function exchangeFunction(scope: Construct, id: string, def: LambdaDef, p
   for (const q of sendTo) platform.queues[q].grantSendMessages(fn);
   if (access.publishEvents) platform.bus.grantPutEventsTo(fn);
   if (access.runJobs) platform.compute.grantRunJobs(fn);
+  if (access.releaseKeys) platform.compute.jobDataKeys.grantGenerateDataKey(fn.grantPrincipal);
   return fn;
 }

@@ -13,6 +13,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ecsEnvironment, jobsEnvironment } from '../../functions/definitions/environment.ts';
 import { AgentKeys } from '../constructs/agent-keys.ts';
+import { JobDataKeys } from '../constructs/job-data-keys.ts';
 import { GpuCapacity } from '../constructs/gpu-capacity.ts';
 import { JobNetwork } from '../constructs/job-network.ts';
 import { JobTasks } from '../constructs/job-tasks.ts';
@@ -34,6 +35,8 @@ export class ComputeStack extends Stack {
   /** Known at synth time, for ARNs of its streams. */
   readonly jobLogGroupName: string;
   readonly agentKeys: AgentKeys;
+  /** Attested jobs' data keys (the privacy functions' aws_kms broker). */
+  readonly jobDataKeys: JobDataKeys;
   readonly gpu?: GpuCapacity;
   /** Known at synth time, so functions name it without a cross-stack import. */
   readonly gpuCapacityProviderName: string;
@@ -66,6 +69,7 @@ export class ComputeStack extends Stack {
       lifecycleRules: [{ description: 'Keep the last 20 images', maxImageCount: 20 }],
     });
     this.agentKeys = new AgentKeys(this, 'AgentKeys', { prefix: settings.prefix, count: config.jobs.agents, removalPolicy });
+    this.jobDataKeys = new JobDataKeys(this, 'JobDataKeys', { prefix: settings.prefix, removalPolicy });
 
     this.gpuCapacityProviderName = `${settings.prefix}-gpu`;
     if (config.jobs.gpu)

@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { constants as osConstants, tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Clock } from '../../functions/platform/clock.ts';
 import type { EventPublisher } from '../../functions/platform/events.ts';
 import type { ContainerDriver, ContainerState, LaunchResult, LaunchSpec } from '../../functions/jobs/drivers/driver.ts';
@@ -55,6 +56,12 @@ export interface LocalSandboxOptions {
   tools?: HostTools;
   /** Told of each sandbox's process group while it runs, so it never outlives the stack (local/processes.ts). */
   processes?: ProcessRegistry;
+  /**
+   * Attested jobs (a launch with sidecar variables) run under the real sidecar, as in ECS:
+   * `node sidecar/main.ts -- <the sandboxed workload>`, talking to the exchange at this URL
+   * (set once the gateway listens: setExchangeUrl). Without it the workload runs alone.
+   */
+  exchangeUrl?: string;
 }
 
 /** What `inspect` tells beyond the port's state. */
@@ -70,9 +77,15 @@ export interface SandboxInfo {
   pid?: number;
 }
 
+/** The sidecar's entry and the TypeScript loader it runs with (the image runs its bundle instead). */
+const SIDECAR_MAIN = fileURLToPath(new URL('../../sidecar/main.ts', import.meta.url));
+const TSX_LOADER = import.meta.resolve('tsx');
+
 interface Sandbox {
   snap: TaskSnapshot;
   workDir: string;
+  /** The sidecar's secrets dir (attested jobs): apart from the work dir, removed at the end. */
+  secretsDir?: string;
   child?: ChildProcess;
   cgroup?: MemoryCgroup;
   logs: TailBuffer;
@@ -95,7 +108,15 @@ export class LocalSandboxDriver implements ContainerDriver {
   private readonly sandboxes = new Map<string, Sandbox>();
   private readonly stoppedOrder: string[] = [];
 
+  private exchangeUrl: string | undefined;
+
+  /** Where sidecars reach the exchange (the local gateway, once it listens). */
+  setExchangeUrl(url: string): void {
+    this.exchangeUrl = url;
+  }
+
   constructor(private readonly opts: LocalSandboxOptions) {
+    this.exchangeUrl = opts.exchangeUrl;
     this.tools = opts.tools ?? detectHostTools();
     if (opts.baseDir) mkdirSync(opts.baseDir, { recursive: true });
     const want = opts.isolation ?? 'auto';
@@ -149,7 +170,7 @@ export class LocalSandboxDriver implements ContainerDriver {
       if (this.memoryLimit === 'cgroup' && this.tools.memoryCgroup) {
         sb.cgroup = MemoryCgroup.create(this.tools.memoryCgroup, `vracu-${id}`, spec.memoryMb * 1024 * 1024);
       }
-      const plan = buildCommand({
+      const workload = buildCommand({
         spec,
         isolation: this.isolation,
         tools: this.tools,
@@ -158,6 +179,7 @@ export class LocalSandboxDriver implements ContainerDriver {
         timeoutGraceMs: this.opts.timeoutGraceMs ?? 1000,
         readOnlyPaths: this.opts.readOnlyPaths ?? [],
       });
+      const plan = spec.sidecarEnv && this.exchangeUrl ? this.underSidecar(sb, spec, workload) : workload;
       // detached: its own process group (and session), so stop() reaches every descendant.
       const child = spawn(plan.file, plan.args, { cwd: plan.cwd, env: plan.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       sb.child = child;
@@ -314,6 +336,7 @@ export class LocalSandboxDriver implements ContainerDriver {
   private async finish(sb: Sandbox, end: { exitCode?: number; stopCode: string; stoppedReason: string; containerReason?: string }): Promise<void> {
     if (sb.cgroup && !(await sb.cgroup.remove())) (this.opts.onError ?? defaultOnError)(new Error(`memory cgroup ${sb.cgroup.dir} could not be removed`));
     rmSync(sb.workDir, { recursive: true, force: true, maxRetries: 3 });
+    if (sb.secretsDir) rmSync(sb.secretsDir, { recursive: true, force: true, maxRetries: 3 });
     sb.snap.sandbox.workDirWiped = !existsSync(sb.workDir);
     Object.assign(sb.snap, end);
     sb.snap.lastStatus = 'STOPPED';
@@ -322,6 +345,32 @@ export class LocalSandboxDriver implements ContainerDriver {
     sb.snap.version++;
     await this.emit(sb, sb.snap.stoppedAt);
     this.retain(sb.snap.taskArn);
+  }
+
+  /**
+   * The sidecar as the sandbox's first process (running as the stack's user), the sandboxed
+   * workload its child: the sidecar alone sees VRACU_SIDECAR_* (it strips them from the
+   * workload's environment), its secrets dir is its own, given to the workload's uid.
+   */
+  private underSidecar(sb: Sandbox, spec: LaunchSpec, workload: ReturnType<typeof buildCommand>): ReturnType<typeof buildCommand> {
+    const secretsDir = mkdtempSync(join(this.opts.baseDir ?? tmpdir(), 'vracu-secrets-'));
+    // Traversable only: the keys dir inside belongs to the workload's user (the sidecar makes it 0700).
+    chmodSync(secretsDir, 0o711);
+    sb.secretsDir = secretsDir;
+    return {
+      file: process.execPath,
+      args: ['--import', TSX_LOADER, SIDECAR_MAIN, '--', workload.file, ...workload.args],
+      cwd: workload.cwd,
+      env: {
+        ...workload.env,
+        ...spec.sidecarEnv,
+        VRACU_SIDECAR_EXCHANGE_URL: spec.sidecarEnv?.VRACU_SIDECAR_EXCHANGE_URL ?? this.exchangeUrl!,
+        VRACU_SIDECAR_SECRETS_DIR: join(secretsDir, 'keys'),
+        VRACU_SIDECAR_WIPE_DIRS: workload.cwd,
+        VRACU_JOB_TIMEOUT_MS: String(spec.timeoutMs),
+        ...(this.tools.root ? { VRACU_SIDECAR_WORKLOAD_UID: String(NOBODY) } : {}),
+      },
+    };
   }
 
   private emit(sb: Sandbox, time: string): Promise<void> {

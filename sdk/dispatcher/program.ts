@@ -65,7 +65,15 @@ export async function verifyOne(client: VracuClient, jobId: string) {
   const keys = new Map(agents.agents.map((a) => [a.name, a.publicKey]));
   // The job hash is recomputed from the job as served, not taken from the attestation.
   const recomputed = jobHash(
-    jobDocument({ jobId: job.jobId, adapter: job.adapter, spec: job.spec, profile: job.profile, plan: job.plan as never, resources: job.resources }),
+    jobDocument({
+      jobId: job.jobId,
+      adapter: job.adapter,
+      spec: job.spec,
+      profile: job.profile,
+      plan: job.plan as never,
+      resources: job.resources,
+      ...(job.privacy.tier === 'attested' ? { privacy: { tier: 'attested' as const, attesters: job.privacy.attesters } } : {}),
+    }),
   );
   const result = verifyJob({ ...(att as AttestedJob), jobHash: recomputed }, keys);
   return { jobId, result, att };

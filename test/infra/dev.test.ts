@@ -480,6 +480,7 @@ describe('job containers', () => {
     for (const k of keys) expect(k.Properties!.KeyUsage).toBe('SIGN_VERIFY');
     const aliases = Object.values(resources(s.t.compute, 'AWS::KMS::Alias'))
       .map((a) => a.Properties!.AliasName)
+      .filter((name) => name !== `alias/${prefix}-job-data`)
       .sort();
     expect(aliases).toEqual(Array.from({ length: config.jobs.agents }, (_, i) => `alias/${prefix}-agent-${i + 1}`).sort());
   });
@@ -530,6 +531,30 @@ describe('job containers', () => {
       for (const id of roles) expect(JSON.stringify(st.Resource)).toContain(id);
       expect(st.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
     }
+  });
+
+  it("get data keys only in the privacy functions, only by GenerateDataKey on the stage's rotating job data key, only with the job's context", () => {
+    const keys = Object.entries(resources(s.t.compute, 'AWS::KMS::Key')).filter(([, k]) => k.Properties!.KeySpec === undefined);
+    const [dataKeyId] = keys.find(([id]) => id.startsWith('JobDataKeys'))!;
+    expect(keys.find(([id]) => id.startsWith('JobDataKeys'))![1].Properties!.EnableKeyRotation).toBe(true);
+    const policies = [s.t.api, s.t.async].flatMap((t) => Object.values(resources(t, 'AWS::IAM::Policy')));
+    const statements = policies.flatMap(
+      (p) => p.Properties!.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown; Condition?: unknown }[],
+    );
+    const generating = statements.filter((st) => [st.Action].flat().includes('kms:GenerateDataKey') && JSON.stringify(st.Resource).includes(dataKeyId));
+    expect(generating.length).toBeGreaterThan(0);
+    for (const st of generating) {
+      expect([st.Action].flat()).toEqual(['kms:GenerateDataKey']);
+      expect(st.Condition).toEqual({
+        'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['attestationHash', 'jobId'] },
+        Null: { 'kms:EncryptionContext:jobId': 'false', 'kms:EncryptionContext:attestationHash': 'false' },
+      });
+    }
+    // Which functions: exactly those of the privacy context, configured for the aws_kms broker.
+    const fns = [s.t.api, s.t.async].flatMap((t) => Object.values(resources(t, 'AWS::Lambda::Function')));
+    const brokers = fns.filter((f) => f.Properties!.Environment?.Variables?.VRACU_KEY_BROKER);
+    expect(brokers.length).toBe(ROUTES.filter((r) => r.entry.startsWith('functions/privacy/')).length);
+    for (const f of brokers) expect(f.Properties!.Environment.Variables.VRACU_KEY_BROKER).toBe('aws_kms');
   });
 
   it('have no GPU capacity in dev (none configured)', () => {

@@ -35,6 +35,8 @@ const CREATION_KEYS = [
   'signature',
   'type',
 ] as const satisfies readonly (keyof CreationAttestation)[];
+/** Present only on an attested job whose gate passed. */
+const OPTIONAL_KEYS = ['attestationHash'] as const satisfies readonly (keyof CreationAttestation & keyof DeletionAttestation)[];
 const DELETION_KEYS = [
   'containerId',
   'createdAt',
@@ -44,13 +46,14 @@ const DELETION_KEYS = [
   'exitCode',
   'jobId',
   'privacyAttestation',
+  'privacyTier',
   'signature',
   'stopReason',
   'type',
 ] as const satisfies readonly (keyof DeletionAttestation)[];
 type Exhaustive<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : never;
-const _creationListed: Exhaustive<keyof CreationAttestation, (typeof CREATION_KEYS)[number]> = true;
-const _deletionListed: Exhaustive<keyof DeletionAttestation, (typeof DELETION_KEYS)[number]> = true;
+const _creationListed: Exhaustive<keyof CreationAttestation, (typeof CREATION_KEYS)[number] | (typeof OPTIONAL_KEYS)[number]> = true;
+const _deletionListed: Exhaustive<keyof DeletionAttestation, (typeof DELETION_KEYS)[number] | (typeof OPTIONAL_KEYS)[number]> = true;
 void _creationListed;
 void _deletionListed;
 
@@ -83,14 +86,22 @@ export async function signatureValid(att: Record<string, unknown>, publicKeyHex:
   }
 }
 
-const sameKeys = (o: Record<string, unknown>, keys: readonly string[]) => Object.keys(o).sort().join(',') === [...keys].sort().join(',');
+/** Exactly `keys`, plus the optional ones an attested attestation may carry. */
+const sameKeys = (o: Record<string, unknown>, keys: readonly string[]) =>
+  Object.keys(o)
+    .filter((k) => !(o.privacyTier === 'attested' && (OPTIONAL_KEYS as readonly string[]).includes(k)))
+    .sort()
+    .join(',') === [...keys].sort().join(',');
 
 export type Job = RouteOutput<typeof getJobRoute>;
 export type Attestations = RouteOutput<typeof attestationsRoute>;
 export type Agents = RouteOutput<typeof listAgentsRoute>['agents'];
 
 export async function jobHashOf(job: Job): Promise<string> {
-  return `sha256:${bytesToHex(await sha256(canonicalBytes(jobDocument(job))))}`;
+  // The view shows every job's tier; the hash covers the requirement of an attested job only.
+  const { privacy, ...rest } = job;
+  const requirement = privacy.tier === 'attested' ? { privacy: { tier: 'attested' as const, attesters: privacy.attesters } } : {};
+  return `sha256:${bytesToHex(await sha256(canonicalBytes(jobDocument({ ...rest, ...requirement }))))}`;
 }
 
 export async function verifyProofs(job: Job, att: Attestations, agents: Agents): Promise<Check[]> {
@@ -114,7 +125,7 @@ export async function verifyProofs(job: Job, att: Attestations, agents: Agents):
     add(
       'creation_kind',
       'creation: type container:created, ephemeral container',
-      c.type === 'container:created' && c.ephemeral === true && c.privacyTier === 'ephemeral-container',
+      c.type === 'container:created' && c.ephemeral === true && (c.privacyTier === 'ephemeral-container' || c.privacyTier === 'attested'),
     );
     add('creation_job', 'creation: this job id and job hash', c.jobId === job.jobId && c.jobHash === recomputed);
     add('creation_identity', 'creation: the agent’s registered identity', agent !== undefined && c.identity === agent.identity, String(c.identity));
@@ -130,6 +141,7 @@ export async function verifyProofs(job: Job, att: Attestations, agents: Agents):
   if (c && d) {
     add('same_container', 'same container in both', c.containerId === d.containerId, String(c.containerId));
     add('same_created_at', 'same creation time in both', c.createdAt === d.createdAt);
+    add('same_privacy', 'same privacy tier and attestation hash in both', c.privacyTier === d.privacyTier && c.attestationHash === d.attestationHash);
     const created = Date.parse(String(c.createdAt));
     const destroyed = Date.parse(String(d.destroyedAt));
     const ordered = Number.isFinite(created) && Number.isFinite(destroyed) && destroyed >= created;

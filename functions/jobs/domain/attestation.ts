@@ -7,6 +7,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { canonicalBytes } from '../../platform/canonical-json.ts';
+import type { PrivacyTier } from './privacy.ts';
 
 export interface CreationBody {
   type: 'container:created';
@@ -17,7 +18,9 @@ export interface CreationBody {
   createdAt: string;
   jobHash: string;
   ephemeral: true;
-  privacyTier: 'ephemeral-container';
+  privacyTier: PrivacyTier;
+  /** Attested jobs: the hash of the claims the privacy gate accepted (what the keys are bound to). */
+  attestationHash?: string;
 }
 
 export interface DeletionBody {
@@ -31,6 +34,9 @@ export interface DeletionBody {
   exitCode: number | null;
   stopReason: string;
   privacyAttestation: true;
+  privacyTier: PrivacyTier;
+  /** Attested jobs that passed the gate: the same hash as the creation's. */
+  attestationHash?: string;
 }
 
 export type Signed<T> = T & { signature: string };

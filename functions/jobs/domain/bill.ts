@@ -7,9 +7,9 @@
  *   ABORTED  cancelled (by the buyer)           billed   the runtime until the cancel was used
  *   ABORTED  timeout (the buyer's own deadline) billed   the runtime the buyer asked for was used
  *   FAILED   nonzero_exit, oom_killed           billed   the workload's own failure; the compute was delivered
- *   FAILED   container_lost                     not      the provider's failure
+ *   FAILED   container_lost, attestation_failed not     the provider's failure (lost it, or could not prove its hardware)
  *   ABORTED  lease_expired, provider_offline,
- *            revoked                             not      the exchange or the provider ended it
+ *            revoked_session                     not      the exchange or the provider ended it
  *   any      without a creation attestation     not      never started (launch_failed, agent_key_unavailable,
  *                                                        profile_changed, cancelled while queued)
  *

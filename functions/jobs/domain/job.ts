@@ -6,6 +6,10 @@ import type { GpuMinutes } from './policy.ts';
 import type { Placement } from './placement.ts';
 import type { JobBill } from './bill.ts';
 
+import type { JobPrivacy } from './privacy.ts';
+
+export { ATTESTER_NAMES, tierOf, type AttesterName, type JobPrivacy, type PrivacyTier } from './privacy.ts';
+
 /** `none`: no network at all; `exchange`: egress only to the exchange API. */
 export type NetworkMode = 'none' | 'exchange';
 
@@ -28,6 +32,12 @@ export interface Job {
   /** The quota weight (domain/policy.ts). */
   gpuMinutes: GpuMinutes;
   jobHash: string;
+  /** Set for attested jobs only. */
+  privacy?: JobPrivacy;
+  /** SHA-256 (hex) of the job credential minted at launch (attested jobs); the secret itself is never stored. */
+  credentialHash?: string;
+  /** The attestation hash the privacy gate accepted (attested jobs, from the handshake on). */
+  attestationHash?: string;
   status: JobStatus;
   reason?: string;
   createdAt: string;
@@ -55,13 +65,15 @@ export interface Job {
 }
 
 /** What the job hash covers: everything the buyer asked for and the exchange derived from it. */
-export const jobDocument = (j: Pick<Job, 'jobId' | 'adapter' | 'spec' | 'profile' | 'plan' | 'resources'>) => ({
+export const jobDocument = (j: Pick<Job, 'jobId' | 'adapter' | 'spec' | 'profile' | 'plan' | 'resources' | 'privacy'>) => ({
   jobId: j.jobId,
   adapter: j.adapter,
   spec: j.spec,
   profile: j.profile,
   plan: j.plan,
   resources: j.resources,
+  // Only attested jobs carry it, so the hash of every other job stays what it was.
+  ...(j.privacy ? { privacy: j.privacy } : {}),
 });
 
 export interface Agent {

@@ -11,7 +11,11 @@ export const TERMINAL: ReadonlySet<JobStatus> = new Set(['COMPLETED', 'FAILED', 
 export const isTerminal = (s: JobStatus): boolean => TERMINAL.has(s);
 
 /** States in which the job holds an agent (and may have a container). */
-export const HOLDS_AGENT: ReadonlySet<JobStatus> = new Set(['LAUNCHING', 'RUNNING']);
+export const HOLDS_AGENT: ReadonlySet<JobStatus> = new Set(['LAUNCHING', 'ATTESTING', 'RUNNING']);
+
+/** States in which a container may exist (an attested job's container runs during ATTESTING, before its keys exist). */
+export const HAS_CONTAINER: readonly JobStatus[] = ['LAUNCHING', 'ATTESTING', 'RUNNING'];
+export const mayHaveContainer = (s: JobStatus): boolean => HAS_CONTAINER.includes(s);
 
 /** States a step message advances; the others wait for the pool, the container or nothing. */
 export const STEPPED: ReadonlySet<JobStatus> = new Set(['PENDING', 'PROFILING', 'ALLOCATING', 'LAUNCHING']);
@@ -22,7 +26,9 @@ export const TRANSITIONS: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
   ALLOCATING: ['LAUNCHING', 'QUEUED', 'ABORTED', 'FAILED'],
   QUEUED: ['LAUNCHING', 'ABORTED'],
   // COMPLETED straight from LAUNCHING: a short container can stop before its RUNNING event is seen.
-  LAUNCHING: ['RUNNING', 'COMPLETED', 'FAILED', 'ABORTED'],
+  LAUNCHING: ['ATTESTING', 'RUNNING', 'COMPLETED', 'FAILED', 'ABORTED'],
+  // An attested job's container runs; its sidecar proves the hardware before the workload gets a key.
+  ATTESTING: ['RUNNING', 'COMPLETED', 'FAILED', 'ABORTED'],
   RUNNING: ['COMPLETED', 'FAILED', 'ABORTED'],
   COMPLETED: [],
   FAILED: [],
@@ -43,7 +49,12 @@ export type EndReason =
   | 'container_lost'
   | 'profile_changed'
   /** The provider the job ran on went offline (missed heartbeats). */
-  | 'provider_offline';
+  | 'provider_offline'
+  | 'attestation_failed'
+  | 'revoked_session';
+
+/** Abort reasons that end the job FAILED rather than ABORTED (the job could not prove itself). */
+const FAILING_ABORTS: ReadonlySet<string> = new Set(['attestation_failed']);
 
 /**
  * The terminal state of a stopped container, decided on the typed stop cause (never on free
@@ -55,7 +66,7 @@ export function outcomeOfStop(
   stop: { exitCode: number | null; stopCause?: StopCause | undefined },
   abortReason: string | undefined,
 ): { status: JobStatus; reason?: string } {
-  if (abortReason) return { status: 'ABORTED', reason: abortReason };
+  if (abortReason) return { status: FAILING_ABORTS.has(abortReason) ? 'FAILED' : 'ABORTED', reason: abortReason };
   if (stop.exitCode === 0) return { status: 'COMPLETED' };
   if (stop.stopCause === 'deadline') return { status: 'ABORTED', reason: 'timeout' };
   if (stop.exitCode === 137 || stop.stopCause === 'out_of_memory') return { status: 'FAILED', reason: 'oom_killed' };

@@ -25,7 +25,7 @@ export interface VerifyInput {
   deletion: object | null | undefined;
   /** The agent's registered public key (compressed hex). */
   publicKeyHex: string;
-  expected: { jobId: string; jobHash?: string; containerId?: string; identity?: string };
+  expected: { jobId: string; jobHash?: string; containerId?: string; identity?: string; attestationHash?: string };
 }
 
 export interface VerifyResult {
@@ -45,11 +45,18 @@ const DELETION_KEYS = [
   'exitCode',
   'jobId',
   'privacyAttestation',
+  'privacyTier',
   'signature',
   'stopReason',
   'type',
 ];
-const sameKeys = (o: Record<string, unknown>, keys: string[]) => Object.keys(o).sort().join(',') === keys.join(',');
+/** Exactly `keys`, plus `attestationHash` where the tier is `attested` (and only there). */
+const sameKeys = (o: Record<string, unknown>, keys: string[]) => {
+  const expected = o.privacyTier === 'attested' && 'attestationHash' in o ? [...keys, 'attestationHash'].sort() : keys;
+  return Object.keys(o).sort().join(',') === expected.join(',');
+};
+const TIERS = new Set(['ephemeral-container', 'attested']);
+const HASH = /^sha256:[0-9a-f]{64}$/;
 
 /**
  * Offline verification of a job's attestations: both signatures against the registered
@@ -65,18 +72,24 @@ export function verifyAttestations(input: VerifyInput): VerifyResult {
   if (c) {
     if (!sameKeys(c, CREATION_KEYS)) problems.push('creation_fields_unexpected');
     if (c.type !== 'container:created') problems.push('creation_type_wrong');
-    if (c.ephemeral !== true || c.privacyTier !== 'ephemeral-container') problems.push('creation_not_ephemeral');
+    if (c.ephemeral !== true || !TIERS.has(String(c.privacyTier))) problems.push('creation_not_ephemeral');
+    // An attested job whose gate never passed has no hash (it got no key); one that did carries a well-formed one.
+    if ('attestationHash' in c && !HASH.test(String(c.attestationHash))) problems.push('creation_attestation_hash_malformed');
     if (c.jobId !== expected.jobId) problems.push('creation_job_id_mismatch');
     if (expected.jobHash !== undefined && c.jobHash !== expected.jobHash) problems.push('job_hash_mismatch');
     if (expected.containerId !== undefined && c.containerId !== expected.containerId) problems.push('creation_container_id_mismatch');
     if (expected.identity !== undefined && c.identity !== expected.identity) problems.push('identity_mismatch');
     if (!verifySignature(c, input.publicKeyHex)) problems.push('creation_signature_invalid');
   }
+  if (expected.attestationHash !== undefined) {
+    if (c && c.attestationHash !== expected.attestationHash) problems.push('creation_attestation_hash_mismatch');
+    if (d && d.attestationHash !== expected.attestationHash) problems.push('deletion_attestation_hash_mismatch');
+  }
   let lifetimeMs: number | undefined;
   if (d) {
     if (!sameKeys(d, DELETION_KEYS)) problems.push('deletion_fields_unexpected');
     if (d.type !== 'container:destroyed') problems.push('deletion_type_wrong');
-    if (d.privacyAttestation !== true) problems.push('deletion_not_privacy_attestation');
+    if (d.privacyAttestation !== true || !TIERS.has(String(d.privacyTier))) problems.push('deletion_not_privacy_attestation');
     if (d.jobId !== expected.jobId) problems.push('deletion_job_id_mismatch');
     if (expected.containerId !== undefined && d.containerId !== expected.containerId) problems.push('deletion_container_id_mismatch');
     if (!verifySignature(d, input.publicKeyHex)) problems.push('deletion_signature_invalid');
@@ -84,6 +97,8 @@ export function verifyAttestations(input: VerifyInput): VerifyResult {
   if (c && d) {
     if (c.containerId !== d.containerId) problems.push('container_id_differs');
     if (c.createdAt !== d.createdAt) problems.push('created_at_differs');
+    if (c.privacyTier !== d.privacyTier) problems.push('privacy_tier_differs');
+    if (c.attestationHash !== d.attestationHash) problems.push('attestation_hash_differs');
     const created = Date.parse(String(c.createdAt));
     const destroyed = Date.parse(String(d.destroyedAt));
     if (!Number.isFinite(created) || !Number.isFinite(destroyed)) problems.push('timestamp_invalid');

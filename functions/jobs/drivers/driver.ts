@@ -24,6 +24,8 @@ export interface LaunchSpec {
   network: NetworkMode;
   /** Tags recorded with the task (ECS tags; locally kept in the state). */
   tags: Record<string, string>;
+  /** The sidecar's own variables (an attested job's credential): never visible to the workload. */
+  sidecarEnv?: Record<string, string>;
 }
 
 export interface LaunchResult {

@@ -91,14 +91,16 @@ export class EcsDriver implements ContainerDriver {
           {
             // The sidecar watches the workload, enforces the deadline and wipes the shared volume.
             name: this.cfg.VRACU_ECS_SIDECAR_CONTAINER,
-            environment: Object.entries(
-              sidecarEnvironment({
+            environment: Object.entries({
+              ...sidecarEnvironment({
                 jobId: spec.jobId,
                 timeoutMs: spec.timeoutMs,
                 workloadContainer: this.cfg.VRACU_ECS_WORKLOAD_CONTAINER,
                 wipeDirs: SIDECAR_WIPE_DIRS,
               }),
-            ).map(([name, value]) => ({ name, value })),
+              // The job credential goes to the sidecar's container only; the workload's overrides never see it.
+              ...(spec.sidecarEnv ?? {}),
+            }).map(([name, value]) => ({ name, value })),
           },
         ],
       },

@@ -6,7 +6,7 @@
 import { AppError } from '../../platform/errors.ts';
 import { jobsError } from '../errors.ts';
 import type { Job } from '../domain/job.ts';
-import { isTerminal } from '../domain/lifecycle.ts';
+import { HAS_CONTAINER, isTerminal, mayHaveContainer } from '../domain/lifecycle.ts';
 import { getJob, patchJob } from '../store/job-store.ts';
 import type { JobsDeps } from '../deps.ts';
 import { finishStopped, finishWithoutContainer } from './finish.ts';
@@ -20,14 +20,14 @@ export async function abortJob(d: JobsDeps, jobId: string, reason: string): Prom
     const job = await getJob(d.store, jobId);
     if (!job) throw new AppError('not_found', `job ${jobId} not found`);
     if (isTerminal(job.status)) return job;
-    if (job.status === 'LAUNCHING' || job.status === 'RUNNING') {
+    if (mayHaveContainer(job.status)) {
       if (!job.abortReason) {
         const event = jobEvent(d, job, job.status, job.status, { abortRequested: reason });
         const ok = await patchJob(
           d.store,
           jobId,
           { abortReason: reason, abortRequestedAtMs: d.rt.clock.nowMs() },
-          { statusIn: ['LAUNCHING', 'RUNNING'], noAbortRequested: true },
+          { statusIn: HAS_CONTAINER, noAbortRequested: true },
           event,
         );
         if (!ok) continue;

@@ -1,7 +1,7 @@
 /** Builds and signs a job's attestations with its agent's key. */
 import { isoAt } from '../../platform/clock.ts';
 import { sign, type CreationAttestation, type DeletionAttestation } from '../domain/attestation.ts';
-import type { Agent, Job } from '../domain/job.ts';
+import { tierOf, type Agent, type Job } from '../domain/job.ts';
 import type { ContainerDriver, StopCause } from '../drivers/driver.ts';
 import { getAgent } from '../store/agent-store.ts';
 import type { JobsDeps } from '../deps.ts';
@@ -29,7 +29,8 @@ export async function signCreation(d: JobsDeps, job: Job, agent: Agent, containe
       createdAt,
       jobHash: job.jobHash,
       ephemeral: true,
-      privacyTier: 'ephemeral-container',
+      privacyTier: tierOf(job),
+      ...(job.attestationHash ? { attestationHash: job.attestationHash } : {}),
     },
     await d.signerFor(agent),
   );
@@ -64,6 +65,9 @@ export async function signDeletion(
       exitCode: stop.exitCode,
       stopReason: stop.stoppedReason ?? stop.stopCode ?? (stop.exitCode === 0 ? 'exited' : 'stopped'),
       privacyAttestation: true,
+      privacyTier: tierOf(job),
+      // Only a creation that carries the hash: a deletion never claims a gate its creation did not record.
+      ...(creation.attestationHash ? { attestationHash: creation.attestationHash } : {}),
     },
     await d.signerFor(agent),
   );

@@ -7,7 +7,7 @@
  */
 import { isoAt } from '../../platform/clock.ts';
 import type { Job } from '../domain/job.ts';
-import { outcomeOfStop, type JobStatus } from '../domain/lifecycle.ts';
+import { mayHaveContainer, outcomeOfStop, type JobStatus } from '../domain/lifecycle.ts';
 import { transition, type JobGuard } from '../store/job-store.ts';
 import { agentOf, signCreation, signDeletion, type StopFacts } from './attest.ts';
 import type { JobsDeps } from '../deps.ts';
@@ -21,7 +21,7 @@ export interface Ended {
 
 /** Ends a job whose container stopped; null when another writer moved it first. */
 export async function finishStopped(d: JobsDeps, job: Job, stop: StopFacts & { createdAt?: string | undefined; version?: number }): Promise<Ended | null> {
-  if (job.status !== 'LAUNCHING' && job.status !== 'RUNNING') return null;
+  if (!mayHaveContainer(job.status)) return null;
   const now = d.rt.clock.nowMs();
   const agent = await agentOf(d, job);
   const driver = await d.driver();
@@ -69,7 +69,7 @@ export async function finishWithoutContainer(
   guard: JobGuard = { noContainer: true },
 ): Promise<Ended | null> {
   const now = d.rt.clock.nowMs();
-  const holds = job.status === 'LAUNCHING' || job.status === 'RUNNING';
+  const holds = mayHaveContainer(job.status);
   const event = jobEvent(d, job, job.status, to, { reason });
   const r = await transition(d.store, job, job.status, to, { reason, endedAt: isoAt(now), ...(holds ? { releasedAtMs: now } : {}) }, now, {
     event,

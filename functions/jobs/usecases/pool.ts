@@ -7,8 +7,11 @@
  * the same loop's next claim, so a dispatch never nests another.
  */
 import type { Agent, Job } from '../domain/job.ts';
+import { mayHaveContainer } from '../domain/lifecycle.ts';
+import { mintJobCredential } from './credential.ts';
 import type { LaunchSpec } from '../drivers/driver.ts';
 import { listAgents } from '../store/agent-store.ts';
+import { sidecarCredentialEnvironment } from '../../definitions/environment.ts';
 import { getJob, patchJob, queuedJobs, transition } from '../store/job-store.ts';
 import { agentOf } from './attest.ts';
 import type { JobsDeps } from '../deps.ts';
@@ -111,7 +114,8 @@ export async function startNext(d: JobsDeps): Promise<void> {
   }
 }
 
-export function launchSpec(job: Job): LaunchSpec {
+/** `sidecarEnv`: variables for the sidecar alone (the job credential), never the workload's. */
+export function launchSpec(job: Job, sidecarEnv?: Record<string, string>): LaunchSpec {
   return {
     jobId: job.jobId,
     image: job.plan.image,
@@ -123,6 +127,7 @@ export function launchSpec(job: Job): LaunchSpec {
     timeoutMs: job.resources.timeoutMs,
     network: job.resources.network,
     tags: { jobId: job.jobId, tenant: job.tenant, agent: job.agentId ?? '', adapter: job.adapter, provider: job.providerId ?? EXCHANGE_POOL },
+    ...(sidecarEnv ? { sidecarEnv } : {}),
   };
 }
 
@@ -155,13 +160,27 @@ export async function launch(d: JobsDeps, job: Job): Promise<LaunchOutcome> {
   } catch {
     return ended('FAILED', await finishWithoutContainer(d, job, 'FAILED', 'agent_key_unavailable'));
   }
-  const claimed = await patchJob(d.store, job.jobId, { launchStartedAtMs: now }, { statusIn: ['LAUNCHING'], launchUnclaimed: true });
+  // An attested job's sidecar gets a credential of its own (hashed here; the secret travels only in the launch).
+  const credential = job.privacy ? mintJobCredential() : undefined;
+  const claimed = await patchJob(
+    d.store,
+    job.jobId,
+    { launchStartedAtMs: now, ...(credential ? { credentialHash: credential.hash } : {}) },
+    { statusIn: ['LAUNCHING'], launchUnclaimed: true },
+  );
   if (!claimed) return { note: 'moved by another', freedAgent: false };
   d.fault('before-launch');
   const driver = await d.driver();
   let containerId: string;
   try {
-    containerId = (await driver.launch(launchSpec(job))).containerId;
+    containerId = (
+      await driver.launch(
+        launchSpec(
+          job,
+          credential && sidecarCredentialEnvironment({ credential: credential.secret, attesters: job.privacy!.attesters, exchangeUrl: d.cfg.exchangeUrl }),
+        ),
+      )
+    ).containerId;
   } catch (e) {
     const fresh = (await getJob(d.store, job.jobId))!;
     return ended('FAILED', await finishWithoutContainer(d, fresh, 'FAILED', 'launch_failed'), `FAILED: ${(e as Error).message}`);
@@ -170,6 +189,6 @@ export async function launch(d: JobsDeps, job: Job): Promise<LaunchOutcome> {
   await patchJob(d.store, job.jobId, { containerId }, { containerIs: containerId });
   const fresh = await getJob(d.store, job.jobId);
   // A cancel or timeout that landed while we were launching: stop what we just started.
-  if (fresh?.abortReason && (fresh.status === 'LAUNCHING' || fresh.status === 'RUNNING')) await driver.stop(containerId, fresh.abortReason);
+  if (fresh?.abortReason && mayHaveContainer(fresh.status)) await driver.stop(containerId, fresh.abortReason);
   return { note: `launched ${containerId}`, freedAgent: false };
 }

@@ -7,7 +7,7 @@ import type { Principal } from '../../platform/auth/principal.ts';
 import { loadAdapter } from '../domain/adapters/registry.ts';
 import type { JobsConfig } from '../config.ts';
 import { jobHash } from '../domain/attestation.ts';
-import { jobDocument, type Job, type JobResources, type NetworkMode } from '../domain/job.ts';
+import { jobDocument, type Job, type JobPrivacy, type JobResources, type NetworkMode } from '../domain/job.ts';
 import type { ExecutionPlan, ResourceProfile } from '../domain/plan.ts';
 import { checkPolicy, gpuMinutesOf, quotaShortfall, type GpuMinutes, type PolicyViolation, type QuotaShortfall } from '../domain/policy.ts';
 import { SpecError, UnknownAdapterError } from '../domain/spec-errors.ts';
@@ -25,6 +25,8 @@ export interface SubmitInput {
   memoryMb?: number | undefined;
   cpuUnits?: number | undefined;
   network?: NetworkMode | undefined;
+  /** Absent: the `ephemeral-container` tier. */
+  privacy?: JobPrivacy | undefined;
 }
 
 export interface Prepared {
@@ -33,6 +35,7 @@ export interface Prepared {
   plan: ExecutionPlan;
   resources: JobResources;
   gpuMinutes: GpuMinutes;
+  privacy?: JobPrivacy;
 }
 
 /** The API's answer to what an adapter found wrong (the domain says it as facts). Other errors pass. */
@@ -74,7 +77,9 @@ export function prepareJob(input: SubmitInput, cfg: JobsConfig): Prepared {
   };
   const violation = checkPolicy(profile, plan, resources, cfg.limits);
   if (violation) throw policyRejection(violation);
-  return { adapter: adapter.name, profile, plan, resources, gpuMinutes: gpuMinutesOf(profile) };
+  // One spelling of a requirement: each attester once, in a fixed order (the job hash covers it).
+  const privacy: JobPrivacy | undefined = input.privacy && { tier: 'attested', attesters: [...new Set(input.privacy.attesters)].sort() };
+  return { adapter: adapter.name, profile, plan, resources, gpuMinutes: gpuMinutesOf(profile), ...(privacy ? { privacy } : {}) };
 }
 
 /** Same key and payload → the job it made; same key and another payload → a rejection. */
@@ -98,7 +103,15 @@ export async function submitJob(d: JobsDeps, principal: Principal, input: Submit
   const p = prepareJob(input, d.cfg);
   const now = d.rt.clock.nowMs();
   const jobId = d.rt.ids.next('job');
-  const base = { jobId, adapter: p.adapter, spec: input.spec, profile: p.profile, plan: p.plan, resources: p.resources };
+  const base = {
+    jobId,
+    adapter: p.adapter,
+    spec: input.spec,
+    profile: p.profile,
+    plan: p.plan,
+    resources: p.resources,
+    ...(p.privacy ? { privacy: p.privacy } : {}),
+  };
   const job: Job = {
     ...base,
     tenant: principal.tenant,

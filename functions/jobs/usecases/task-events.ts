@@ -5,7 +5,7 @@
  * recorded is ignored, and every move is conditional on the expected status.
  */
 import { isoAt } from '../../platform/clock.ts';
-import { isTerminal } from '../domain/lifecycle.ts';
+import { isTerminal, mayHaveContainer } from '../domain/lifecycle.ts';
 import type { ContainerState } from '../../../events/container-state.ts';
 import { getJob, patchJob, transition } from '../store/job-store.ts';
 import { agentOf, signCreation } from './attest.ts';
@@ -39,13 +39,26 @@ async function applyTaskState(d: JobsDeps, ev: ContainerState): Promise<string> 
     return 'job already ended';
   }
   if (job.taskVersion !== undefined && ev.version <= job.taskVersion) return 'stale version';
-  if (job.status !== 'LAUNCHING' && job.status !== 'RUNNING') return `unexpected in ${job.status}`;
+  if (!mayHaveContainer(job.status)) return `unexpected in ${job.status}`;
 
   if (stopped) {
     const ended = await finishStopped(d, job, { ...ev, exitCode: ev.exitCode ?? null });
     if (!ended) return 'moved by another';
     if (ended.freedAgent) await startNext(d);
     return ended.status;
+  }
+  if (ev.lastStatus === 'RUNNING' && job.status === 'LAUNCHING' && job.privacy) {
+    // An attested job's container runs, but its workload has no key yet: the sidecar's handshake
+    // (privacy context) moves it on to RUNNING, and the creation attestation is signed then, with the hash.
+    const now = d.rt.clock.nowMs();
+    const event = jobEvent(d, job, 'LAUNCHING', 'ATTESTING', { containerId: ev.containerId, agentId: job.agentId });
+    const r = await transition(d.store, job, 'LAUNCHING', 'ATTESTING', { containerId: ev.containerId, taskVersion: ev.version }, now, {
+      event,
+      guard: { containerIs: ev.containerId, taskVersionBelow: ev.version },
+    });
+    if (!r.ok) return 'moved by another';
+    await publishStaged(d, [event]);
+    return 'ATTESTING';
   }
   if (ev.lastStatus === 'RUNNING' && job.status === 'LAUNCHING') {
     const now = d.rt.clock.nowMs();

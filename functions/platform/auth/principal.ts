@@ -12,11 +12,18 @@ export interface Principal {
   keyId: string;
 }
 
-/** A route needs `public`, `any` authenticated principal, or one role (admin passes every role check). */
-export type Access = 'public' | 'any' | Role;
+/**
+ * A route needs `public`, `any` authenticated principal, one role (admin passes every role
+ * check), or `job`: a job credential (header JOB_CREDENTIAL_HEADER) that the route's use case
+ * checks itself on every request, revocation included (the authorizer's cache is minutes long).
+ */
+export type Access = 'public' | 'any' | 'job' | Role;
+
+/** The header a job's sidecar sends its job credential in (routes with access `job`). */
+export const JOB_CREDENTIAL_HEADER = 'X-Job-Credential';
 
 export function allows(access: Access, p: Principal | null): boolean {
-  if (access === 'public') return true;
+  if (access === 'public' || access === 'job') return true;
   if (!p) return false;
   if (access === 'any') return true;
   return p.roles.includes(access) || p.roles.includes('admin');

@@ -67,7 +67,7 @@ function respond<D extends HasRuntime, B extends z.ZodType, Q extends z.ZodType,
     const cors = { 'x-correlation-id': requestId };
     try {
       const principal = fromAuthorizerContext(event.requestContext?.authorizer?.lambda);
-      if (route.access !== 'public' && !principal) throw new AppError('unauthenticated', 'a valid X-API-Key is required');
+      if (route.access !== 'public' && route.access !== 'job' && !principal) throw new AppError('unauthenticated', 'a valid X-API-Key is required');
       if (!allows(route.access, principal)) throw new AppError('forbidden', `this endpoint needs the ${route.access} role`);
       const idempotencyKey = header(event, 'idempotency-key');
       if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {

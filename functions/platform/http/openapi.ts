@@ -57,7 +57,11 @@ export function buildOpenApi(routes: readonly RouteSpec[], errorCodes: readonly 
         ...(r.request?.body ? { '413': { $ref: '#/components/responses/GatewayTooLarge' } } : {}),
         default: { description: 'problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
       },
-      ...(r.access === 'public' ? { security: [] } : { 'x-vracu-access': r.access }),
+      ...(r.access === 'public'
+        ? { security: [] }
+        : r.access === 'job'
+          ? { security: [{ jobCredential: [] }], 'x-vracu-access': r.access }
+          : { 'x-vracu-access': r.access }),
     };
     if (r.request?.body) op.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(r.request.body, 'input') } } };
     // A raw-body route reads signed bytes (a webhook): any JSON, verified by its signature header.
@@ -74,7 +78,10 @@ export function buildOpenApi(routes: readonly RouteSpec[], errorCodes: readonly 
         'Money is a decimal string of ACU with at most 6 decimals. Every answer of the exchange that is not a success is application/problem+json with a stable `code`; only API Gateway itself answers otherwise, with its own JSON `{"message": ...}`: 429 when its throttle refuses a request, 413 when a body is over its 10 MB limit (the exchange refuses bodies over 1 MB itself, as problem+json `payload_too_large`).',
     },
     components: {
-      securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } },
+      securitySchemes: {
+        apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        jobCredential: { type: 'apiKey', in: 'header', name: 'X-Job-Credential' },
+      },
       schemas: { Problem: problemSchema(errorCodes), GatewayMessage: GATEWAY_MESSAGE },
       responses: {
         GatewayThrottled: {

@@ -58,6 +58,9 @@ describe('submission: bad input is a 4xx naming the field, and nothing is queued
     ['invalid spec', { ...good, spec: { frames: 0 } }, 400, 'invalid_spec', 'body.spec.frames'],
     ['unknown field', { ...good, priority: 'high' }, 400, 'validation_failed', 'body.priority'],
     ['a float runtime', { ...good, timeoutMs: 1000.5 }, 400, 'validation_failed', 'body.timeoutMs'],
+    ['an unknown attester', { ...good, privacy: { tier: 'attested', attesters: ['sgx'] } }, 400, 'validation_failed', 'body.privacy.attesters.0'],
+    ['no attester', { ...good, privacy: { tier: 'attested', attesters: [] } }, 400, 'validation_failed', 'body.privacy.attesters'],
+    ['an unknown tier', { ...good, privacy: { tier: 'sealed', attesters: ['snp'] } }, 400, 'validation_failed', 'body.privacy.tier'],
   ])('%s', async (_n, body, status, code, path) => {
     const r = await call(api.submitJobRoute, alice, { body });
     expect(r.status).toBe(status);
@@ -192,5 +195,18 @@ describe('agents', () => {
     const r = await call(api.registerAgentRoute, who, { body });
     expect(r.status).toBe(status);
     expect(r.body.code).toBe(code);
+  });
+});
+
+describe('privacy on submission', () => {
+  it('an attested job carries its requirement (each attester once, in order), and the job hash covers it', async () => {
+    const privacy = { tier: 'attested', attesters: ['tdx', 'snp', 'tdx'] };
+    const r = await call(api.submitJobRoute, alice, { body: { ...good, privacy } });
+    expect(r.status).toBe(201);
+    expect(r.body.privacy).toEqual({ tier: 'attested', attesters: ['snp', 'tdx'] });
+    const plain = await call(api.submitJobRoute, alice, { body: good });
+    expect(plain.body.privacy).toEqual({ tier: 'ephemeral-container', attesters: [] });
+    await call(api.cancelJobRoute, alice, { params: { id: r.body.jobId } });
+    await call(api.cancelJobRoute, alice, { params: { id: plain.body.jobId } });
   });
 });

@@ -35,6 +35,7 @@ const deletionBody: DeletionBody = {
   exitCode: 0,
   stopReason: 'exited',
   privacyAttestation: true,
+  privacyTier: 'ephemeral-container',
 };
 
 async function pair() {

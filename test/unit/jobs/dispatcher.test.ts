@@ -91,6 +91,7 @@ describe('privacy statistics', () => {
           exitCode: 0,
           stopReason: 'exited',
           privacyAttestation: true,
+          privacyTier: 'ephemeral-container',
         },
         s,
       );

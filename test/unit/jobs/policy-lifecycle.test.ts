@@ -69,13 +69,16 @@ describe('lifecycle', () => {
       else expect(canMove(s, 'ABORTED')).toBe(true);
     }
   });
-  it('RUNNING is reached only from LAUNCHING, LAUNCHING only from ALLOCATING or QUEUED', () => {
-    expect(JOB_STATUSES.filter((s) => canMove(s, 'RUNNING'))).toEqual(['LAUNCHING']);
+  it('RUNNING is reached only from LAUNCHING or ATTESTING, ATTESTING only from LAUNCHING, LAUNCHING only from ALLOCATING or QUEUED', () => {
+    expect(JOB_STATUSES.filter((s) => canMove(s, 'RUNNING'))).toEqual(['LAUNCHING', 'ATTESTING']);
+    expect(JOB_STATUSES.filter((s) => canMove(s, 'ATTESTING'))).toEqual(['LAUNCHING']);
     expect(JOB_STATUSES.filter((s) => canMove(s, 'LAUNCHING'))).toEqual(['ALLOCATING', 'QUEUED']);
   });
   it.each([
     [{ exitCode: 0, stopCause: 'exited' }, undefined, 'COMPLETED', undefined],
     [{ exitCode: 0, stopCause: 'exited' }, 'cancelled', 'ABORTED', 'cancelled'],
+    [{ exitCode: 0, stopCause: 'exited' }, 'attestation_failed', 'FAILED', 'attestation_failed'],
+    [{ exitCode: 143, stopCause: 'stop_requested' }, 'revoked_session', 'ABORTED', 'revoked_session'],
     [{ exitCode: 1, stopCause: 'exited' }, undefined, 'FAILED', 'nonzero_exit'],
     [{ exitCode: 137, stopCause: 'out_of_memory' }, undefined, 'FAILED', 'oom_killed'],
     [{ exitCode: 137, stopCause: 'exited' }, undefined, 'FAILED', 'oom_killed'],

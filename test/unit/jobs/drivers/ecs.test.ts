@@ -104,6 +104,17 @@ describe('EcsDriver.launch (RunTask)', () => {
     });
   });
 
+  it("gives an attested job's credential to the sidecar's overrides only, never the workload's", async () => {
+    const { client, sent } = fakeEcs(runOk);
+    const d = new EcsDriver(client, loadEcsConfig(ENV));
+    const credential = `vj_${'x'.repeat(43)}`;
+    await d.launch(spec({ sidecarEnv: { VRACU_SIDECAR_JOB_CREDENTIAL: credential } }));
+    const overrides = (sent[0] as RunTaskCommand).input.overrides!.containerOverrides!;
+    const env = (name: string) => overrides.find((c) => c.name === name)!.environment!;
+    expect(env('sidecar')).toContainEqual({ name: 'VRACU_SIDECAR_JOB_CREDENTIAL', value: credential });
+    expect(JSON.stringify(env('workload'))).not.toContain(credential);
+  });
+
   it('sends GPU jobs to the GPU capacity provider with a GPU resource requirement, no launch type', async () => {
     const { client, sent } = fakeEcs(runOk);
     await new EcsDriver(client, loadEcsConfig(ENV)).launch(spec({ gpus: 2, cpuUnits: 8192, memoryMb: 61_000 }));

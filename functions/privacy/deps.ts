@@ -1,0 +1,69 @@
+/**
+ * The privacy context's composition: the runtime, its two tables, the jobs context (an attested
+ * job's lifecycle, through jobs' index.ts), the gate's attesters and THE key broker, chosen by
+ * config (config.ts) and built at start, so a misconfigured broker fails before any request.
+ */
+import { KMSClient } from '@aws-sdk/client-kms';
+import type { Composition, HasRuntime } from '../platform/compose.ts';
+import type { StoreCtx } from '../platform/dynamo/store.ts';
+import { runtimeFromEnv, type Runtime } from '../platform/runtime.ts';
+import { jobsContext, type JobsDeps } from '../jobs/index.ts';
+import { loadPrivacyConfig, type PrivacyConfig } from './config.ts';
+import type { KeyBroker } from './domain/broker.ts';
+import { gateAttesters, type Attesters } from './drivers/attesters.ts';
+import { KmsBroker } from './drivers/kms-broker.ts';
+import { StaticBroker } from './drivers/static-broker.ts';
+import type { AttestationPolicy } from './attesters/verify.ts';
+
+export interface PrivacyDeps extends HasRuntime {
+  cfg: PrivacyConfig;
+  sessions: StoreCtx;
+  revocations: StoreCtx;
+  jobs: JobsDeps;
+  broker: KeyBroker;
+  attesters: Attesters;
+}
+
+export interface PrivacyInputs {
+  rt: Runtime;
+  config: PrivacyConfig;
+  jobs: JobsDeps;
+  /** A broker of the caller's (tests); otherwise the configured one. */
+  broker?: KeyBroker;
+  /** KMS for `aws_kms` (default: a client for the runtime's region, at the configured endpoint if any). */
+  kms?: () => KMSClient;
+  attesters?: Attesters;
+}
+
+/** The configured broker; throws at start when its configuration is incomplete. */
+export function brokerFor(cfg: PrivacyConfig, rt: Runtime, kms?: () => KMSClient): KeyBroker {
+  switch (cfg.broker) {
+    case 'static':
+      return new StaticBroker(cfg.staticBroker!.seed, cfg.staticBroker!.salt);
+    case 'aws_kms': {
+      const client = kms?.() ?? new KMSClient({ region: rt.config.AWS_REGION, ...(cfg.kms!.endpoint ? { endpoint: cfg.kms!.endpoint } : {}) });
+      return new KmsBroker(client, cfg.kms!.keyId);
+    }
+  }
+}
+
+export function composePrivacy(i: PrivacyInputs): PrivacyDeps {
+  const { rt, config: cfg } = i;
+  return {
+    rt,
+    cfg,
+    sessions: { doc: rt.doc, table: rt.table('sessions') },
+    revocations: { doc: rt.doc, table: rt.table('revocations') },
+    jobs: i.jobs,
+    broker: i.broker ?? brokerFor(cfg, rt, i.kms),
+    attesters: i.attesters ?? gateAttesters(cfg.attestationPolicy as AttestationPolicy, rt.clock),
+  };
+}
+
+export const privacyContext: Composition<PrivacyDeps> = {
+  context: 'privacy',
+  fromEnv(env) {
+    const rt = runtimeFromEnv(env);
+    return composePrivacy({ rt, config: loadPrivacyConfig(env, rt.config.VRACU_STAGE), jobs: jobsContext.fromEnv(env) });
+  },
+};

@@ -1,0 +1,39 @@
+/**
+ * The privacy context on the local stack, as a plugin: composed on the jobs context the jobs
+ * plugin provided, with the broker the stack's environment names: the static broker on the
+ * development seed by default; with `VRACU_KEY_BROKER=aws_kms` the real KMS code path, against
+ * VRACU_KMS_ENDPOINT or, when none is given, the loopback KMS-compatible service started here
+ * (local/kms/loopback.ts; key `alias/vracu-local-jobs` unless VRACU_KEY_BROKER_KMS_KEY_ID says otherwise).
+ */
+import { KMSClient } from '@aws-sdk/client-kms';
+import { composePrivacy, loadPrivacyConfig } from '../functions/privacy/index.ts';
+import { startLoopbackKms, type LoopbackKms } from './kms/loopback.ts';
+import type { LocalPlugin } from './plugin-types.ts';
+
+export const LOCAL_KMS_KEY = 'alias/vracu-local-jobs';
+
+export function privacyPlugin(): LocalPlugin {
+  return async (ctx) => {
+    const jobs = ctx.provided.jobs;
+    if (!jobs) throw new Error('the privacy plugin needs the jobs context: start the jobs plugin before it');
+    const env = { ...ctx.env };
+    let loopback: LoopbackKms | undefined;
+    if (env.VRACU_KEY_BROKER === 'aws_kms' && !env.VRACU_KMS_ENDPOINT) {
+      loopback = await startLoopbackKms();
+      env.VRACU_KMS_ENDPOINT = loopback.url;
+      env.VRACU_KEY_BROKER_KMS_KEY_ID ??= LOCAL_KMS_KEY;
+      ctx.log(`privacy: loopback KMS at ${loopback.url} (development keys, in memory)`);
+    }
+    const config = loadPrivacyConfig(env, ctx.runtime.config.VRACU_STAGE);
+    const kms = config.kms
+      ? () =>
+          new KMSClient({
+            region: ctx.runtime.config.AWS_REGION,
+            endpoint: config.kms!.endpoint,
+            credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+          })
+      : undefined;
+    const privacy = composePrivacy({ rt: ctx.runtime, config, jobs, ...(kms ? { kms } : {}) });
+    return { provides: { privacy }, stop: async () => loopback?.close() };
+  };
+}

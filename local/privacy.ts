@@ -6,7 +6,8 @@
  * (local/kms/loopback.ts; key `alias/vracu-local-jobs` unless VRACU_KEY_BROKER_KMS_KEY_ID says otherwise).
  */
 import { KMSClient } from '@aws-sdk/client-kms';
-import { composePrivacy, loadPrivacyConfig } from '../functions/privacy/index.ts';
+import { composePrivacy } from '../functions/privacy/deps.ts';
+import { loadPrivacyConfig } from '../functions/privacy/config.ts';
 import { startLoopbackKms, type LoopbackKms } from './kms/loopback.ts';
 import type { LocalPlugin } from './plugin-types.ts';
 

@@ -8,33 +8,9 @@ import { defineRoute } from '../platform/http/route.ts';
 import { idPattern } from '../platform/ids.ts';
 import { ATTESTER_NAMES, JOB_STATUSES } from '../jobs/index.ts';
 import { REVOCATION_KINDS } from './domain/revocation.ts';
+import { EvidenceIn } from './domain/evidence.ts';
 
 const JobIdParams = z.strictObject({ id: z.string().regex(idPattern('job'), 'must be a job id (job_ + 26 characters)') });
-const b64 = z
-  .string()
-  .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64')
-  .max(1_000_000);
-const certificate = z.string().min(1).max(100_000);
-
-const Evidence = z
-  .strictObject({
-    snp: z.strictObject({ report: b64, certificates: z.array(certificate).max(8).optional(), crl: certificate.optional() }).optional(),
-    tdx: z.strictObject({ quote: b64, collateral: z.record(z.string(), z.unknown()).optional() }).optional(),
-    nvidia: z
-      .strictObject({
-        report: b64,
-        certificates: z.array(certificate).min(1).max(8),
-        ccMode: z.enum(['on', 'off', 'devtools']).optional(),
-        rims: z
-          .array(z.strictObject({ label: z.string().max(256), xml: z.string().max(2_000_000) }))
-          .max(4)
-          .optional(),
-      })
-      .optional(),
-    development: z.strictObject({ reportData: z.string().regex(/^[0-9a-f]{128}$/, 'must be 64 bytes of lower-case hex') }).optional(),
-  })
-  .refine((e) => Object.keys(e).length > 0, 'give evidence for at least one attester');
-
 const Nonce = z.string().regex(/^[0-9a-f]{64}$/, 'must be the 32-byte nonce in lower-case hex');
 const Step = z.number().int().min(1).max(1_000_000_000);
 const Rotation = z.object({ intervalMs: z.number(), graceMs: z.number(), retryDelayMs: z.number(), nextDueAt: z.string() });
@@ -64,7 +40,7 @@ export const handshakeRoute = sidecarRoute(
   'privacy-handshake',
   'handshake',
   'The handshake: evidence per required attester and the nonce; a passing gate opens the session and releases the first DEK',
-  z.strictObject({ nonce: Nonce, evidence: Evidence }),
+  z.strictObject({ nonce: Nonce, evidence: EvidenceIn }),
   z.object({ sessionId: z.string(), attestationHash: z.string(), step: z.literal(0), dek: z.string(), token: z.string(), rotation: Rotation }),
 );
 

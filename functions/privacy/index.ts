@@ -1,8 +1,10 @@
 /**
- * The privacy context's face to other contexts: whether something is revoked (placement asks
- * before giving a provider a job), and how to compose the context.
+ * The privacy context's face to other contexts: the attesters a provider proves its hardware
+ * with (the same verifiers, challenge and wire format as a job's handshake) and the digest of
+ * verified claims. It reaches no other context, so a context the jobs context composes (the
+ * providers') may use it. Composing privacy itself is for the composition roots (deps.ts,
+ * config.ts: the local stack, functions/api, CDK).
  */
-export { composePrivacy, privacyContext, type PrivacyDeps, type PrivacyInputs } from './deps.ts';
-export { loadPrivacyConfig, type PrivacyConfig } from './config.ts';
-export type { RevocationKind } from './domain/revocation.ts';
-export { isRevoked } from './usecases/revoked.ts';
+export { gateAttesters, type Attesters } from './drivers/attesters.ts';
+export { EvidenceIn, type AttesterKey, type WireEvidence } from './domain/evidence.ts';
+export { attestationHashOf, flattenClaims } from './domain/claims.ts';

@@ -1,6 +1,7 @@
 /** The providers context's routes: join tokens, joining and verifying, the directory, heartbeats. */
 import * as z from 'zod';
 import { defineRoute } from '../platform/http/route.ts';
+import { EvidenceIn } from '../privacy/index.ts';
 import { acuString, positiveAcu } from '../platform/money.ts';
 import { NODE_KEY_ALGORITHMS } from './domain/node-key.ts';
 
@@ -183,6 +184,8 @@ export const ProviderOut = z.object({
   inventory: z.unknown(),
   telemetry: z.unknown(),
   calibration: z.unknown(),
+  /** Hardware evidence kinds proven: when, the digest of the verified claims, whether it still counts for placement. */
+  proven: z.record(z.string(), z.object({ at: z.string(), claimsDigest: z.string(), valid: z.boolean() })),
   contact: z.string().nullable(),
   createdAt: z.string(),
 });
@@ -227,6 +230,33 @@ export const providersListRoute = defineRoute({
   response: { status: 200, body: z.object({ providers: z.array(ProviderOut) }) },
 });
 
+const EvidenceNonceHex = z.string().regex(/^[0-9a-f]{64}$/, 'must be the 32-byte nonce in lower-case hex');
+const ProvenOut = ProviderOut.shape.proven;
+
+export const evidenceNonceRoute = defineRoute({
+  id: 'providers-evidence-nonce',
+  method: 'POST',
+  path: '/v1/providers/{id}/evidence/nonce',
+  access: 'provider',
+  summary: 'A single-use nonce for a proof of hardware: the evidence must carry the challenge of the provider id and this nonce',
+  entry: 'functions/providers/handlers/evidence-nonce.ts',
+  tags: TAGS,
+  request: { params: z.strictObject({ id: ProviderId }), body: z.strictObject({}) },
+  response: { status: 200, body: z.object({ providerId: z.string(), nonce: z.string(), expiresAt: z.string() }) },
+});
+
+export const evidenceRoute = defineRoute({
+  id: 'providers-evidence',
+  method: 'POST',
+  path: '/v1/providers/{id}/evidence',
+  access: 'provider',
+  summary: 'Prove hardware (SEV-SNP, TDX, NVIDIA evidence over the open nonce): verified against the pinned roots, recorded for placement',
+  entry: 'functions/providers/handlers/evidence.ts',
+  tags: TAGS,
+  request: { params: z.strictObject({ id: ProviderId }), body: z.strictObject({ nonce: EvidenceNonceHex, evidence: EvidenceIn }) },
+  response: { status: 200, body: z.object({ providerId: z.string(), proven: ProvenOut }) },
+});
+
 export const providersRoutes = [
   joinTokenCreateRoute,
   joinRoute,
@@ -235,4 +265,6 @@ export const providersRoutes = [
   providerGetRoute,
   providerPatchRoute,
   providersListRoute,
+  evidenceNonceRoute,
+  evidenceRoute,
 ] as const;

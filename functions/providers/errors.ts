@@ -21,6 +21,10 @@ export const PROVIDERS_ERRORS = {
   heartbeat_stale: 400,
   /** A heartbeat not newer than the last one accepted (a replay, or out of order). */
   heartbeat_replayed: 409,
+  /** Evidence: no open nonce matches (none asked for, used, or expired). */
+  evidence_nonce_invalid: 409,
+  /** Evidence the verifiers refused (the attester's failure code is given per kind). */
+  evidence_refused: 422,
 } as const;
 
 export type ProvidersErrorCode = keyof typeof PROVIDERS_ERRORS;

@@ -3,10 +3,12 @@ import { formatAcu } from '../platform/money.ts';
 import { isoAt } from '../platform/clock.ts';
 import type { DirectoryProvider } from './domain/provider.ts';
 import { isQuotable } from './domain/provider.ts';
+import { validKinds, type Proven } from './domain/evidence.ts';
 
 const milli = (m: bigint): string => `${m / 1000n}.${String(m % 1000n).padStart(3, '0')}`;
 
-export function providerView(p: DirectoryProvider) {
+/** `nowMs`: whether each proof still counts for placement is read at this time. */
+export function providerView(p: DirectoryProvider, nowMs: number) {
   return {
     providerId: p.providerId,
     name: p.name,
@@ -26,7 +28,14 @@ export function providerView(p: DirectoryProvider) {
     inventory: p.inventory,
     telemetry: p.telemetry,
     calibration: p.calibration,
+    proven: provenView(p.proven, nowMs),
     contact: p.contact,
     createdAt: p.createdAt,
   };
+}
+
+/** The proofs as shown: kind → when, its claims' digest, and whether it still counts for placement. */
+export function provenView(proven: Proven | null, nowMs: number) {
+  const valid = validKinds(proven, nowMs);
+  return Object.fromEntries(Object.entries(proven ?? {}).map(([k, v]) => [k, { at: v.at, claimsDigest: v.claimsDigest, valid: valid.has(k as never) }]));
 }

@@ -27,6 +27,8 @@ export interface PlacementRequest {
   numGpus: number;
   /** The job's scheduled compute minutes: the SCU it is expected to use (what its RCs must cover). */
   scmMinutes: number;
+  /** The attesters an attested job requires (placement needs a provider that proved the hardware kinds among them). */
+  attesters: readonly string[];
 }
 
 /** The provider id jobs of the exchange's own pool carry. */

@@ -21,7 +21,13 @@ import { EXCHANGE_POOL } from '../domain/placement.ts';
 
 export type ClaimResult = 'claimed' | 'full' | 'moved' | { unplaced: string };
 
-const placementRequest = (job: Job) => ({ jobId: job.jobId, ownerId: job.ownerId, numGpus: job.profile.numGpus, scmMinutes: job.profile.scmMinutes });
+const placementRequest = (job: Job) => ({
+  jobId: job.jobId,
+  ownerId: job.ownerId,
+  numGpus: job.profile.numGpus,
+  scmMinutes: job.profile.scmMinutes,
+  attesters: job.privacy?.attesters ?? [],
+});
 
 /**
  * Claims a free agent and a pool slot for the job, moving it to LAUNCHING, in one transaction,

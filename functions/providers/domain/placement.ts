@@ -8,8 +8,13 @@
  *   2. spot: a GPU job no RC covers goes to an online provider whose free units fit, cheapest
  *      spot price first (then most free units, then id: deterministic).
  *   3. exchange_pool: a CPU job no RC covers runs on the exchange's own pool.
+ * A job that requires hardware evidence (snp, tdx, nvidia among its attesters) goes only to a
+ * joined provider that proved every such kind recently (domain/evidence.ts): catalog providers
+ * without a node and the exchange pool prove nothing, so they never take it.
  * No candidate → the job waits, with the reason.
  */
+import { covers, hardwareNeeds, type HardwareKind } from './evidence.ts';
+
 export interface RcView {
   rcId: string;
   providerId: string;
@@ -21,11 +26,15 @@ export interface NodeView {
   quotable: boolean;
   freeUnits: number;
   spotPriceMicro: bigint;
+  /** Hardware kinds proven and still valid now. */
+  proven: ReadonlySet<HardwareKind>;
 }
 
 export interface JobNeeds {
   numGpus: number;
   scmMinutes: number;
+  /** The job's required attesters (only the hardware kinds among them need a proof). */
+  attesters?: readonly string[] | undefined;
 }
 
 export type CandidateReason = 'rc_coverage' | 'spot' | 'exchange_pool';
@@ -42,6 +51,9 @@ export const EXCHANGE_POOL = 'exchange';
 
 export function candidates(rcs: readonly RcView[], nodes: ReadonlyMap<string, NodeView>, job: JobNeeds): Candidate[] {
   const out: Candidate[] = [];
+  const hardware = hardwareNeeds(job.attesters);
+  /** Whether a provider may take the job's hardware requirement: a node that proved it (none needed: any). */
+  const proves = (node: NodeView | undefined) => hardware.length === 0 || (node !== undefined && covers(node.proven, hardware));
   const need = BigInt(Math.max(1, job.scmMinutes));
   const covered = new Map<string, bigint>();
   const order: string[] = [];
@@ -54,6 +66,7 @@ export function candidates(rcs: readonly RcView[], nodes: ReadonlyMap<string, No
     if (free < need) continue;
     const node = nodes.get(id);
     if (node && !(node.quotable && node.freeUnits >= job.numGpus)) continue;
+    if (!proves(node)) continue;
     out.push({
       providerId: id,
       reason: 'rc_coverage',
@@ -63,7 +76,7 @@ export function candidates(rcs: readonly RcView[], nodes: ReadonlyMap<string, No
   }
   if (job.numGpus > 0) {
     const fit = [...nodes.values()]
-      .filter((n) => n.quotable && n.freeUnits >= job.numGpus)
+      .filter((n) => n.quotable && n.freeUnits >= job.numGpus && proves(n))
       .sort((a, b) =>
         a.spotPriceMicro !== b.spotPriceMicro
           ? a.spotPriceMicro < b.spotPriceMicro
@@ -78,12 +91,16 @@ export function candidates(rcs: readonly RcView[], nodes: ReadonlyMap<string, No
     for (const n of fit)
       if (!out.some((c) => c.providerId === n.providerId))
         out.push({ providerId: n.providerId, reason: 'spot', takeUnits: job.numGpus, detail: `online with ${n.freeUnits} free units, at spot` });
-  } else {
+  } else if (hardware.length === 0) {
     out.push({ providerId: EXCHANGE_POOL, reason: 'exchange_pool', takeUnits: 0, detail: 'a CPU job no RC covers: the exchange pool' });
   }
   return out;
 }
 
 /** Why nothing fits (the job's QUEUED reason). */
-export const unplacedReason = (job: JobNeeds): string =>
-  `no_provider_fits: no RC of the buyer covers ${Math.max(1, job.scmMinutes)} SCU on an available provider, and no online provider has ${job.numGpus} free GPU units`;
+export const unplacedReason = (job: JobNeeds): string => {
+  const hardware = hardwareNeeds(job.attesters);
+  if (hardware.length > 0)
+    return `no_provider_fits: no available provider has proven ${hardware.join(' and ')} evidence (POST /v1/providers/{id}/evidence) with ${job.numGpus} free GPU units`;
+  return `no_provider_fits: no RC of the buyer covers ${Math.max(1, job.scmMinutes)} SCU on an available provider, and no online provider has ${job.numGpus} free GPU units`;
+};

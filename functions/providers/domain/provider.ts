@@ -7,6 +7,7 @@
 import type { NodeKeyAlgorithm } from './node-key.ts';
 import type { Microbench } from './calibration.ts';
 import type { GpuInventory, Telemetry } from './heartbeat.ts';
+import type { Proven } from './evidence.ts';
 
 export type ProviderStatus = 'JOINED' | 'VERIFIED';
 
@@ -38,6 +39,11 @@ export interface DirectoryProvider {
   inventory: GpuInventory | null;
   telemetry: Telemetry | null;
   calibration: Microbench | null;
+  /** Hardware evidence kinds the provider has proven, and when (domain/evidence.ts). */
+  proven: Proven | null;
+  /** The open evidence nonce (hex) and its expiry: single use. */
+  evidenceNonce: string | null;
+  evidenceNonceExpiresAtMs: number | null;
   contact: string | null;
   createdAt: string;
 }

@@ -5,5 +5,5 @@ import { visibleProvider } from '../usecases/directory.ts';
 import { providerView } from '../views.ts';
 
 export const handler = httpHandler(providerGetRoute, providersContext, async (req, d) =>
-  providerView(await visibleProvider(d, mustPrincipal(req.principal), req.params.id)),
+  providerView(await visibleProvider(d, mustPrincipal(req.principal), req.params.id), d.rt.clock.nowMs()),
 );

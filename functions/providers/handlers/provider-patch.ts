@@ -5,5 +5,5 @@ import { amendProvider } from '../usecases/directory.ts';
 import { providerView } from '../views.ts';
 
 export const handler = httpHandler(providerPatchRoute, providersContext, async (req, d) =>
-  providerView(await amendProvider(d, mustPrincipal(req.principal), req.params.id, req.body)),
+  providerView(await amendProvider(d, mustPrincipal(req.principal), req.params.id, req.body), d.rt.clock.nowMs()),
 );

@@ -4,4 +4,6 @@ import { providersListRoute } from '../api.ts';
 import { allProviders } from '../usecases/directory.ts';
 import { providerView } from '../views.ts';
 
-export const handler = httpHandler(providersListRoute, providersContext, async (_req, d) => ({ providers: (await allProviders(d)).map(providerView) }));
+export const handler = httpHandler(providersListRoute, providersContext, async (_req, d) => ({
+  providers: (await allProviders(d)).map((p) => providerView(p, d.rt.clock.nowMs())),
+}));

@@ -21,6 +21,7 @@ export function providerItem(p: DirectoryProvider): Item {
     ...(p.inventory ? { inventory: json(p.inventory) } : {}),
     ...(p.telemetry ? { telemetry: json(p.telemetry) } : {}),
     ...(p.calibration ? { calibration: json(p.calibration) } : {}),
+    ...(p.proven ? { proven: json(p.proven) } : {}),
     gsi1pk: PROVIDERS_GSI,
     gsi1sk: p.providerId,
     ...(p.online && p.lastHeartbeatMs !== null ? { gsi2pk: ONLINE_GSI, gsi2sk: onlineSk(p.lastHeartbeatMs, p.providerId) } : {}),
@@ -52,6 +53,9 @@ export function toProvider(it: Item): DirectoryProvider {
     inventory: parsed(it.inventory),
     telemetry: parsed(it.telemetry),
     calibration: parsed(it.calibration),
+    proven: parsed(it.proven),
+    evidenceNonce: str(it.evidenceNonce),
+    evidenceNonceExpiresAtMs: num(it.evidenceNonceExpiresAtMs),
     contact: str(it.contact),
     createdAt: String(it.createdAt),
   };

@@ -3,6 +3,7 @@
  *   token              a join token is redeemed once, and only before its expiry
  *   provider:<id>      a provider is created once; its node changes it only from what was read
  *   heartbeat:<id>     a heartbeat is accepted only from the key on record and only if newer than the last
+ *   evidence nonces    one open nonce per provider; a proof consumes it, only before its expiry
  */
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LabelledItem } from '../../platform/dynamo/transact.ts';
@@ -174,6 +175,45 @@ export async function takeUnits(s: StoreCtx, id: string, n: number): Promise<boo
         ConditionExpression: '#on = :t AND freeUnits >= :n',
         ExpressionAttributeNames: { '#on': 'online' },
         ExpressionAttributeValues: { ':n': n, ':t': true },
+      }),
+    );
+    return true;
+  } catch (e) {
+    if (isConditionFailure(e)) return false;
+    throw e;
+  }
+}
+
+/** Opens a fresh evidence nonce (replacing any open one) on a verified provider. False when there is none. */
+export async function openEvidenceNonce(s: StoreCtx, id: string, nonce: string, expiresAtMs: number): Promise<boolean> {
+  try {
+    await s.doc.send(
+      new UpdateCommand({
+        TableName: s.table,
+        Key: providerKey(id),
+        UpdateExpression: 'SET evidenceNonce = :n, evidenceNonceExpiresAtMs = :e',
+        ConditionExpression: 'attribute_exists(pk) AND #s = :v',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':n': nonce, ':e': expiresAtMs, ':v': 'VERIFIED' },
+      }),
+    );
+    return true;
+  } catch (e) {
+    if (isConditionFailure(e)) return false;
+    throw e;
+  }
+}
+
+/** Records verified proofs and consumes the nonce they were made over, only while it is open and unexpired. False when the guard failed. */
+export async function recordProofs(s: StoreCtx, id: string, r: { nonce: string; nowMs: number; proven: string }): Promise<boolean> {
+  try {
+    await s.doc.send(
+      new UpdateCommand({
+        TableName: s.table,
+        Key: providerKey(id),
+        UpdateExpression: 'SET proven = :p REMOVE evidenceNonce, evidenceNonceExpiresAtMs',
+        ConditionExpression: 'evidenceNonce = :n AND evidenceNonceExpiresAtMs > :now',
+        ExpressionAttributeValues: { ':p': r.proven, ':n': r.nonce, ':now': r.nowMs },
       }),
     );
     return true;

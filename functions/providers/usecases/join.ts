@@ -68,6 +68,9 @@ export async function join(d: ProvidersDeps, req: JoinRequest) {
     inventory: null,
     telemetry: null,
     calibration: null,
+    proven: null,
+    evidenceNonce: null,
+    evidenceNonceExpiresAtMs: null,
     contact: req.contact ?? null,
     createdAt: at,
   };

@@ -7,6 +7,7 @@
 import { burnDownOrder } from '../../market/index.ts';
 import type { ProvidersDeps } from '../deps.ts';
 import { isQuotable } from '../domain/provider.ts';
+import { validKinds } from '../domain/evidence.ts';
 import { candidates, EXCHANGE_POOL, unplacedReason, type CandidateReason, type NodeView } from '../domain/placement.ts';
 import { getProvider, listProviders } from '../store/reads.ts';
 import { takeUnits } from '../store/writes.ts';
@@ -16,14 +17,19 @@ export interface PlaceRequest {
   ownerId: string;
   numGpus: number;
   scmMinutes: number;
+  attesters?: readonly string[];
 }
 
 export type PlaceDecision = { placed: { providerId: string; reason: CandidateReason; detail: string } } | { unplaced: string };
 
 export async function place(d: ProvidersDeps, job: PlaceRequest): Promise<PlaceDecision> {
+  const now = d.rt.clock.nowMs();
   const [rcs, providers] = await Promise.all([burnDownOrder(d.market, job.ownerId), listProviders(d.store)]);
   const nodes = new Map<string, NodeView>(
-    providers.map((p) => [p.providerId, { providerId: p.providerId, quotable: isQuotable(p), freeUnits: p.freeUnits, spotPriceMicro: p.spotPriceMicro }]),
+    providers.map((p) => [
+      p.providerId,
+      { providerId: p.providerId, quotable: isQuotable(p), freeUnits: p.freeUnits, spotPriceMicro: p.spotPriceMicro, proven: validKinds(p.proven, now) },
+    ]),
   );
   for (const c of candidates(rcs, nodes, job)) {
     if (c.takeUnits > 0 && !(await takeUnits(d.store, c.providerId, c.takeUnits))) continue;

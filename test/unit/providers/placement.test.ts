@@ -1,10 +1,11 @@
 /** The placement candidates, row by row (pure). */
 import { describe, expect, it } from 'vitest';
-import { candidates, type NodeView } from '../../../functions/providers/domain/placement.ts';
+import { candidates, unplacedReason, type NodeView } from '../../../functions/providers/domain/placement.ts';
+import { covers, hardwareNeeds, PROOF_VALID_MS, validKinds, type HardwareKind } from '../../../functions/providers/domain/evidence.ts';
 
-const node = (providerId: string, freeUnits: number, spot: bigint, quotable = true): [string, NodeView] => [
+const node = (providerId: string, freeUnits: number, spot: bigint, quotable = true, proven: HardwareKind[] = []): [string, NodeView] => [
   providerId,
-  { providerId, quotable, freeUnits, spotPriceMicro: spot },
+  { providerId, quotable, freeUnits, spotPriceMicro: spot, proven: new Set(proven) },
 ];
 const nodes = new Map([node('p-cheap', 2, 8_000_000n), node('p-dear', 4, 9_500_000n), node('p-off', 8, 1_000_000n, false)]);
 const ids = (cs: { providerId: string; reason: string }[]) => cs.map((c) => `${c.providerId}:${c.reason}`);
@@ -39,5 +40,43 @@ describe('placement candidates', () => {
   it('units are taken only from joined providers', () => {
     const [a, b] = candidates([{ rcId: 'r', providerId: 'alpha', freeScu: 9n }], nodes, { numGpus: 2, scmMinutes: 5 });
     expect([a!.takeUnits, b!.takeUnits]).toEqual([0, 2]);
+  });
+  describe('a job that requires hardware evidence', () => {
+    const proving = new Map([
+      node('p-snp', 4, 8_000_000n, true, ['snp']),
+      node('p-both', 4, 9_000_000n, true, ['snp', 'nvidia']),
+      node('p-none', 8, 1_000_000n),
+      node('p-snp-off', 8, 1_000_000n, false, ['snp']),
+    ]);
+    it('goes only to online providers that proved every hardware kind it requires', () => {
+      expect(ids(candidates([], proving, { numGpus: 1, scmMinutes: 5, attesters: ['snp'] }))).toEqual(['p-snp:spot', 'p-both:spot']);
+      expect(ids(candidates([], proving, { numGpus: 1, scmMinutes: 5, attesters: ['snp', 'nvidia'] }))).toEqual(['p-both:spot']);
+      expect(ids(candidates([], proving, { numGpus: 1, scmMinutes: 5, attesters: ['tdx'] }))).toEqual([]);
+    });
+    it('development evidence needs no proof: placed as any job', () => {
+      expect(ids(candidates([], proving, { numGpus: 1, scmMinutes: 5, attesters: ['development'] }))).toEqual(['p-none:spot', 'p-snp:spot', 'p-both:spot']);
+    });
+    it("skips the buyer's RC provider that has not proven it, and catalog providers without a node (they prove nothing)", () => {
+      const rcs = [
+        { rcId: 'rc1', providerId: 'p-none', freeScu: 100n },
+        { rcId: 'rc2', providerId: 'alpha', freeScu: 100n },
+        { rcId: 'rc3', providerId: 'p-both', freeScu: 100n },
+      ];
+      expect(ids(candidates(rcs, proving, { numGpus: 1, scmMinutes: 5, attesters: ['snp'] }))).toEqual(['p-both:rc_coverage', 'p-snp:spot']);
+    });
+    it('a CPU job that requires hardware never goes to the exchange pool, and the reason names the kinds', () => {
+      expect(candidates([], proving, { numGpus: 0, scmMinutes: 5, attesters: ['tdx'] })).toEqual([]);
+      expect(unplacedReason({ numGpus: 0, scmMinutes: 5, attesters: ['tdx', 'snp', 'development'] })).toMatch(/proven snp and tdx evidence/);
+    });
+    it('proofs count for a day; needs are the hardware kinds only, once each', () => {
+      const at = 1_000_000_000;
+      const proven = { snp: { at: '', atMs: at, claimsDigest: 'x' }, tdx: { at: '', atMs: at - PROOF_VALID_MS, claimsDigest: 'y' } };
+      expect([...validKinds(proven, at + 1)]).toEqual(['snp']);
+      expect([...validKinds(proven, at + PROOF_VALID_MS)]).toEqual([]);
+      // A proof dated after the clock (a clock gone back) does not count; the older one is still inside its day.
+      expect([...validKinds(proven, at - 1)]).toEqual(['tdx']);
+      expect(hardwareNeeds(['nvidia', 'development', 'snp', 'snp'])).toEqual(['nvidia', 'snp']);
+      expect(covers(new Set(['snp']), [])).toBe(true);
+    });
   });
 });

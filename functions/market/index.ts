@@ -18,3 +18,4 @@ export { catalogEntryItems, loadCatalog } from './usecases/catalog.ts';
 export { composeMarket, type MarketDeps } from './deps.ts';
 export { runtimeToScu, type Provider, type Tenor } from './domain/catalog.ts';
 export { scu, type Scu } from './domain/units.ts';
+export { MAX_JOBS_PER_APPLY } from './domain/coverage.ts';

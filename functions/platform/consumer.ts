@@ -85,3 +85,44 @@ async function consume<D extends HasRuntime, S extends z.ZodType>(
   );
   return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
 }
+
+/**
+ * The same contract for a consumer that handles a batch at once (messages that belong together,
+ * for example one buyer's completions on one provider, applied in one transaction). `handle`
+ * gets every valid message of the batch and answers which message ids failed (they come back);
+ * a throw fails the whole batch.
+ */
+export function sqsBatchConsumer<D extends HasRuntime, S extends z.ZodType>(
+  composition: Composition<D>,
+  schema: S,
+  handle: (d: D, messages: { message: z.output<S>; record: SQSRecord }[]) => Promise<{ failed: string[]; outcome: string }>,
+): Entry<SQSEvent, SQSBatchResponse, D> {
+  return entry(composition, (d) =>
+    observed(async (event: SQSEvent, _context: Context) => {
+      const failed: string[] = [];
+      const valid: { message: z.output<S>; record: SQSRecord }[] = [];
+      for (const p of event.Records.map((r) => parse(r, schema))) {
+        if (p.ok) valid.push({ message: p.message, record: p.record });
+        else {
+          logger.error('invalid message: it goes to the DLQ after the redrive count', { messageId: p.record.messageId, why: p.why, issues: p.issues });
+          metrics.addMetric('messagesInvalid', MetricUnit.Count, 1);
+          failed.push(p.record.messageId);
+        }
+      }
+      if (valid.length > 0) {
+        try {
+          const r = await handle(d, valid);
+          logger.debug('batch handled', { outcome: r.outcome, failed: r.failed.length });
+          metrics.addMetric('messagesHandled', MetricUnit.Count, valid.length - r.failed.length);
+          if (r.failed.length) metrics.addMetric('messagesFailed', MetricUnit.Count, r.failed.length);
+          failed.push(...r.failed);
+        } catch (err) {
+          logger.error('batch failed; it will be retried', { error: err as Error });
+          metrics.addMetric('messagesFailed', MetricUnit.Count, valid.length);
+          failed.push(...valid.map((v) => v.record.messageId));
+        }
+      }
+      return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+    }),
+  );
+}

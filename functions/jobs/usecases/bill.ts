@@ -1,21 +1,29 @@
 /**
- * Billing a job when it ends (consumed from the jobBilling queue, fed by the rule on terminal
+ * Billing jobs when they end (consumed from the jobBilling queue, fed by the rule on terminal
  * `Job State Changed` events): the billed-endings rule (domain/bill.ts), the runtime between the
  * signed attestations, and the market's coverage (`applyJobs`: the buyer's RCs on that provider,
- * earliest expiry first, the rest at spot) — exactly once. The market keys the application by
- * the job id (`job:<jobId>`), so a redelivered event, a crash between the ledger write and the
- * job update, or a second terminal event of the same job all end in one ledger transfer; the
- * job's bill is then recorded once (guarded).
+ * earliest expiry first, the rest at spot) — exactly once. Completions of one buyer on one
+ * provider that arrive together are applied as one batch (one ledger transaction). The market
+ * keeps one allocation record per job id, so a redelivered event, a crash between the ledger
+ * write and the job update, or a second terminal event of the same job all end in one ledger
+ * movement (a replay answers the first result); the job's bill is then recorded once (guarded).
  */
 import { isoAt } from '../../platform/clock.ts';
-import { applyJobs } from '../../market/index.ts';
+import { applyJobs, MAX_JOBS_PER_APPLY, type JobApplyResult } from '../../market/index.ts';
 import type { JobsDeps } from '../deps.ts';
-import { billability, runtimeSeconds, type JobBill } from '../domain/bill.ts';
+import type { Job } from '../domain/job.ts';
+import { billability, runtimeSeconds, type BillingRule, type JobBill } from '../domain/bill.ts';
 import { EXCHANGE_POOL } from '../domain/placement.ts';
 import { getJob, recordBill } from '../store/job-store.ts';
 
-export async function billJob(d: JobsDeps, jobId: string): Promise<string> {
-  const job = await getJob(d.store, jobId);
+interface Billable {
+  job: Job & { providerId: string };
+  rule: BillingRule;
+  runtime: bigint;
+}
+
+/** Why a job is not billed now (a note), or what to bill. */
+function billableOf(job: Job | null): Billable | string {
   if (!job) return 'unknown job';
   if (job.bill) return 'billed already';
   const b = billability({ status: job.status, reason: job.reason, hasCreation: Boolean(job.creation) });
@@ -24,23 +32,61 @@ export async function billJob(d: JobsDeps, jobId: string): Promise<string> {
   // A container that existed is billed at least one second (its creation was attested).
   const end = job.deletion?.destroyedAt ?? job.endedAt ?? job.creation!.createdAt;
   const seconds = runtimeSeconds(job.creation!.createdAt, end);
-  const runtime = seconds > 0n ? seconds : 1n;
-  const [applied] = await applyJobs(d.market, { userId: job.ownerId, providerId: job.providerId, jobs: [{ jobId, runtimeSeconds: runtime }] });
-  const r = applied!.result;
-  d.fault('billing:after-apply');
-  const bill: JobBill = {
-    rule: b.rule,
-    providerId: job.providerId,
-    runtimeSeconds: Number(runtime),
-    scu: r.totalScu,
-    coveredScu: r.coveredScu,
-    spotScu: r.spotScu,
-    rcDraws: r.details.map((x) => ({ rcId: x.rcId, scu: x.scu, amount: x.feeUsage })),
-    spotAmount: r.spotCost,
-    amount: r.payout,
-    arrears: r.arrears,
-    billedAt: isoAt(d.rt.clock.nowMs()),
-  };
-  const wrote = await recordBill(d.store, jobId, bill);
-  return `${wrote ? 'billed' : 'bill recorded already'} ${r.totalScu} SCU (${r.coveredScu} from RCs) = ${r.payout} ACU${applied!.replayed ? ' (ledger replay)' : ''}`;
+  return { job: job as Billable['job'], rule: b.rule, runtime: seconds > 0n ? seconds : 1n };
+}
+
+const billOf = (b: Billable, r: JobApplyResult, at: string): JobBill => ({
+  rule: b.rule,
+  providerId: b.job.providerId,
+  runtimeSeconds: Number(b.runtime),
+  scu: r.totalScu,
+  coveredScu: r.coveredScu,
+  spotScu: r.spotScu,
+  rcDraws: r.details.map((x) => ({ rcId: x.rcId, scu: x.scu, amount: x.feeUsage })),
+  spotAmount: r.spotCost,
+  amount: r.payout,
+  arrears: r.arrears,
+  billedAt: at,
+});
+
+export interface BillingOutcome {
+  /** Jobs whose billing failed (their messages come back). */
+  failed: string[];
+  notes: string[];
+}
+
+export async function billJobs(d: JobsDeps, jobIds: readonly string[]): Promise<BillingOutcome> {
+  const ids = [...new Set(jobIds)];
+  const jobs = await Promise.all(ids.map((id) => getJob(d.store, id)));
+  const notes: string[] = [];
+  const groups = new Map<string, Billable[]>();
+  jobs.forEach((job, i) => {
+    const b = billableOf(job);
+    if (typeof b === 'string') return notes.push(`${ids[i]}: ${b}`);
+    const key = `${b.job.ownerId}\u0000${b.job.providerId}`;
+    groups.set(key, [...(groups.get(key) ?? []), b]);
+  });
+  const failed: string[] = [];
+  for (const group of groups.values()) {
+    for (let i = 0; i < group.length; i += MAX_JOBS_PER_APPLY) {
+      const chunk = group.slice(i, i + MAX_JOBS_PER_APPLY);
+      const { ownerId, providerId } = chunk[0]!.job;
+      try {
+        const applied = await applyJobs(d.market, { userId: ownerId, providerId, jobs: chunk.map((b) => ({ jobId: b.job.jobId, runtimeSeconds: b.runtime })) });
+        d.fault('billing:after-apply');
+        const at = isoAt(d.rt.clock.nowMs());
+        for (const [n, b] of chunk.entries()) {
+          const r = applied[n]!;
+          const wrote = await recordBill(d.store, b.job.jobId, billOf(b, r.result, at));
+          notes.push(
+            `${b.job.jobId}: ${wrote ? 'billed' : 'bill recorded already'} ${r.result.totalScu} SCU = ${r.result.payout} ACU${r.replayed ? ' (ledger replay)' : ''}`,
+          );
+        }
+      } catch (err) {
+        failed.push(...chunk.map((b) => b.job.jobId));
+        notes.push(`${chunk.length} job(s) of ${ownerId} on ${providerId} failed: ${(err as Error).message}`);
+      }
+    }
+  }
+  return { failed, notes };
 }

@@ -181,6 +181,26 @@ describe('billing a finished job', () => {
     expect(balance - (await ledger().balance(account.user(spotBuyer.id)))).toBe(6_000_000n);
   });
 
+  it('completions of one buyer on one provider delivered together are applied as one batch (one ledger transaction)', async () => {
+    await beat();
+    const a = await submitJob(h.d, spotBuyer, job('true'));
+    const b = await submitJob(h.d, spotBuyer, job('true'));
+    await Promise.all([h.waitTerminal(a.jobId), h.waitTerminal(b.jobId)]);
+    const bodies = await billEvents();
+    expect(bodies).toHaveLength(2);
+    const balance = await ledger().balance(account.user(spotBuyer.id));
+    expect((await h.deliver('jobBilling', bodies)).batchItemFailures).toEqual([]);
+    const headers = (await scanTable(h.rt, 'ledger')).filter(
+      (i) => typeof i.key === 'string' && String(i.key).startsWith('jobs:') && i.memo === `jobs ${a.jobId} +1`,
+    );
+    expect(headers).toHaveLength(1);
+    for (const id of [a.jobId, b.jobId]) expect((await getJob(h.d.store, id))!.bill).toMatchObject({ scu: 1, spotAmount: '2.000000' });
+    expect(balance - (await ledger().balance(account.user(spotBuyer.id)))).toBe(4_000_000n);
+    // Each delivered again alone: replays, nothing more.
+    for (const body of bodies) await h.deliver('jobBilling', [body]);
+    expect(balance - (await ledger().balance(account.user(spotBuyer.id)))).toBe(4_000_000n);
+  });
+
   it('its provider goes offline mid-run: the job ends (provider_offline) and, by the rule, is not billed', async () => {
     await beat();
     const { jobId } = await submitJob(h.d, spotBuyer, job('sleep 30'));

@@ -145,6 +145,10 @@ export const PrivacyEnv = z.object({
   VRACU_PRIVACY_ROTATION_MS: z.coerce.number().int().min(1000).default(300_000),
   VRACU_PRIVACY_ROTATION_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
   VRACU_PRIVACY_ROTATION_RETRY_MS: z.coerce.number().int().min(100).default(5_000),
+  /** The signed revocation feed the revocationFeed schedule polls (https:// or file://); unset: none. */
+  VRACU_REVOCATION_FEED_URL: z.url().optional(),
+  /** The feed's Ed25519 public key (PEM); required with the URL. */
+  VRACU_REVOCATION_FEED_PUBLIC_KEY: z.string().includes('BEGIN PUBLIC KEY').optional(),
   /** Attestation policy per kind (functions/privacy/attesters/verify.ts AttestationPolicy), JSON. */
   VRACU_ATTESTATION_POLICY: json(z.record(z.string(), z.unknown()), '{"snp": {...}, "tdx": {...}, "nvidia": {...}}').default({}),
 });

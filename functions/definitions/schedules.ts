@@ -55,6 +55,14 @@ export const SCHEDULES = {
     timeoutSec: 300,
     memoryMb: 512,
   },
+  revocationFeed: {
+    id: 'revocation-feed',
+    description: 'Pull the signed revocation feed; apply a newer version (sessions cancelled, jobs aborted)',
+    everySec: 60,
+    entry: 'functions/privacy/handlers/revocation-feed.ts',
+    timeoutSec: 60,
+    memoryMb: 512,
+  },
 } as const satisfies Record<string, ScheduleDef>;
 
 export type ScheduleId = keyof typeof SCHEDULES;

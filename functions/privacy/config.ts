@@ -16,6 +16,8 @@ export interface PrivacyConfig {
   nonceTtlMs: number;
   rotation: { intervalMs: number; graceMs: number; retryDelayMs: number };
   attestationPolicy: Record<string, unknown>;
+  /** The signed revocation feed, when one is configured. */
+  feed?: { url: string; publicKeyPem: string };
 }
 
 /** Published, not secret: the local stack's and tests' static seed (anything derived from it is development data). */
@@ -31,6 +33,7 @@ export function loadPrivacyConfig(env: Readonly<Record<string, string | undefine
     nonceTtlMs: e.VRACU_PRIVACY_NONCE_TTL_MS,
     rotation: { intervalMs: e.VRACU_PRIVACY_ROTATION_MS, graceMs: e.VRACU_PRIVACY_ROTATION_GRACE_MS, retryDelayMs: e.VRACU_PRIVACY_ROTATION_RETRY_MS },
     attestationPolicy: e.VRACU_ATTESTATION_POLICY,
+    ...(e.VRACU_REVOCATION_FEED_URL ? { feed: { url: e.VRACU_REVOCATION_FEED_URL, publicKeyPem: feedKey(e.VRACU_REVOCATION_FEED_PUBLIC_KEY) } } : {}),
   };
   if (e.VRACU_KEY_BROKER === 'static') {
     if (prod)
@@ -52,4 +55,9 @@ export function loadPrivacyConfig(env: Readonly<Record<string, string | undefine
   if (!e.VRACU_KEY_BROKER_KMS_KEY_ID)
     throw new EnvironmentError('invalid privacy configuration:\n  VRACU_KEY_BROKER_KMS_KEY_ID: required for the aws_kms broker');
   return { ...base, kms: { keyId: e.VRACU_KEY_BROKER_KMS_KEY_ID, endpoint: e.VRACU_KMS_ENDPOINT } };
+}
+
+function feedKey(pem: string | undefined): string {
+  if (!pem) throw new EnvironmentError('invalid privacy configuration:\n  VRACU_REVOCATION_FEED_PUBLIC_KEY: required with VRACU_REVOCATION_FEED_URL');
+  return pem;
 }

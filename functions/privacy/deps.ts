@@ -12,6 +12,7 @@ import { loadPrivacyConfig, type PrivacyConfig } from './config.ts';
 import type { KeyBroker } from './domain/broker.ts';
 import { gateAttesters, type Attesters } from './drivers/attesters.ts';
 import { KmsBroker } from './drivers/kms-broker.ts';
+import { readFeed, type FeedReader } from './drivers/feed.ts';
 import { StaticBroker } from './drivers/static-broker.ts';
 import type { AttestationPolicy } from './attesters/verify.ts';
 
@@ -22,6 +23,7 @@ export interface PrivacyDeps extends HasRuntime {
   jobs: JobsDeps;
   broker: KeyBroker;
   attesters: Attesters;
+  readFeed: FeedReader;
 }
 
 export interface PrivacyInputs {
@@ -33,6 +35,7 @@ export interface PrivacyInputs {
   /** KMS for `aws_kms` (default: a client for the runtime's region, at the configured endpoint if any). */
   kms?: () => KMSClient;
   attesters?: Attesters;
+  readFeed?: FeedReader;
 }
 
 /** The configured broker; throws at start when its configuration is incomplete. */
@@ -57,6 +60,7 @@ export function composePrivacy(i: PrivacyInputs): PrivacyDeps {
     jobs: i.jobs,
     broker: i.broker ?? brokerFor(cfg, rt, i.kms),
     attesters: i.attesters ?? gateAttesters(cfg.attestationPolicy as AttestationPolicy, rt.clock),
+    readFeed: i.readFeed ?? readFeed,
   };
 }
 

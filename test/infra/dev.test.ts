@@ -553,7 +553,8 @@ describe('job containers', () => {
     // Which functions: exactly those of the privacy context, configured for the aws_kms broker.
     const fns = [s.t.api, s.t.async].flatMap((t) => Object.values(resources(t, 'AWS::Lambda::Function')));
     const brokers = fns.filter((f) => f.Properties!.Environment?.Variables?.VRACU_KEY_BROKER);
-    expect(brokers.length).toBe(ROUTES.filter((r) => r.entry.startsWith('functions/privacy/')).length);
+    const privacyEntries = [...ROUTES.map((r) => r.entry), ...Object.values(SCHEDULES).map((d) => d.entry)].filter((e) => e.startsWith('functions/privacy/'));
+    expect(brokers.length).toBe(privacyEntries.length);
     for (const f of brokers) expect(f.Properties!.Environment.Variables.VRACU_KEY_BROKER).toBe('aws_kms');
   });
 

@@ -1,5 +1,5 @@
 /** The revocation registry: write-once entries (a second revocation of the same thing keeps the first), read consistently. */
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoreCtx } from '../../platform/dynamo/store.ts';
 import type { Revocation, RevocationKind } from '../domain/revocation.ts';
 import { itemToRevocation, revocationKey, revocationToItem } from './items.ts';
@@ -38,4 +38,25 @@ export async function recentRevocations(s: StoreCtx, limit: number): Promise<Rev
     }),
   );
   return (out.Items ?? []).map(itemToRevocation);
+}
+
+const FEED_KEY = { pk: 'FEED', sk: 'FEED' };
+
+/** Moves the feed's recorded version forward to `version`; false when it is not newer (a replay or rollback). */
+export async function advanceFeedVersion(s: StoreCtx, version: number, atMs: number): Promise<boolean> {
+  try {
+    await s.doc.send(
+      new UpdateCommand({
+        TableName: s.table,
+        Key: FEED_KEY,
+        UpdateExpression: 'SET version = :v, appliedAtMs = :at',
+        ConditionExpression: 'attribute_not_exists(version) OR version < :v',
+        ExpressionAttributeValues: { ':v': version, ':at': atMs },
+      }),
+    );
+    return true;
+  } catch (e) {
+    if ((e as Error).name === 'ConditionalCheckFailedException') return false;
+    throw e;
+  }
 }

@@ -37,6 +37,8 @@ export const CONTEXT_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   market: { ...NONE, tables: { market: 'write', ledger: 'write' } },
   /** Jobs: their table, the step queue, job events, and the job containers. */
   jobs: { tables: { jobs: 'write' }, sendTo: ['jobSteps'], publishEvents: true, runJobs: true },
+  /** The control plane: its own table only (oracle, scheduler, receipts, transparency log, governance). */
+  'control-plane': { ...NONE, tables: { controlplane: 'write' } },
 };
 
 /** Per-function narrowing, by function id (see lib/lambdas.ts). */

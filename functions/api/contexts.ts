@@ -8,17 +8,19 @@ import { composePlatform, type PlatformDeps } from '../platform/deps.ts';
 import { composeLedger, type LedgerDeps } from '../ledger/deps.ts';
 import { composeMarket, type MarketDeps } from '../market/deps.ts';
 import type { JobsDeps } from '../jobs/deps.ts';
+import { composeControlPlane, type ControlPlaneDeps } from '../control-plane/deps.ts';
 import { composeApi, type ApiDeps } from './deps.ts';
 
 export interface Compositions {
-  [context: string]: PlatformDeps | ApiDeps | LedgerDeps | MarketDeps | JobsDeps | undefined;
+  [context: string]: PlatformDeps | ApiDeps | LedgerDeps | MarketDeps | JobsDeps | ControlPlaneDeps | undefined;
   platform: PlatformDeps;
   api: ApiDeps;
   ledger: LedgerDeps;
   market: MarketDeps;
   jobs?: JobsDeps;
+  'control-plane': ControlPlaneDeps;
 }
 
 export function composeContexts(rt: Runtime): Compositions {
-  return { platform: composePlatform(rt), api: composeApi(rt), ledger: composeLedger(rt), market: composeMarket(rt) };
+  return { platform: composePlatform(rt), api: composeApi(rt), ledger: composeLedger(rt), market: composeMarket(rt), 'control-plane': composeControlPlane(rt) };
 }

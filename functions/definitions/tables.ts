@@ -65,6 +65,17 @@ export const TABLES = {
     ttl: 'ttl',
     critical: true,
   },
+  controlplane: {
+    id: 'controlplane',
+    description: 'Control plane: supply offers and demand per bucket, scheduler units and reservations, receipts, the key transparency log, governance',
+    pk: 'pk',
+    sk: 'sk',
+    gsis: [GSI1],
+    ttl: 'ttl',
+    critical: true,
+    // Receipts and transparency-log leaves and tree heads are written once (store/keys.ts).
+    writeOnce: ['RECEIPT#', 'TLOG#'],
+  },
   privacy: {
     id: 'privacy',
     description: 'Attestation collateral cache (VCEKs, CRLs, TCB info, RIMs)',

@@ -1,0 +1,121 @@
+/** Control-plane routes (seed §8): the oracle under /v1/oracle. */
+import * as z from 'zod';
+import { defineRoute } from '../platform/http/route.ts';
+import { queryInteger } from '../platform/http/query.ts';
+import { acuString, nonNegativeAcu, positiveAcu } from '../platform/money.ts';
+import { BUCKET_ID } from './domain/oracle.ts';
+
+const TAGS = ['control-plane'];
+const Part = z.string().regex(/^[A-Za-z0-9._-]{1,48}$/, 'expected 1-48 characters of [A-Za-z0-9._-]');
+const Name = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1-64 characters of [A-Za-z0-9_-]');
+const BucketId = z.string().regex(BUCKET_ID, 'expected a bucket id <gpuProfile>:<region>, such as H100:us-east-1');
+const Scm = z.number().int('SCM are whole units').min(0).max(1_000_000_000_000);
+const Bps = z.number().int().min(0).max(100_000);
+
+const OfferIn = z.strictObject({ providerId: Name, gpuProfile: Part, region: Part, capacityScm: Scm.min(1), price: positiveAcu });
+
+export const supplyRoute = defineRoute({
+  id: 'oracle-supply',
+  method: 'POST',
+  path: '/v1/oracle/supply',
+  access: 'operator',
+  summary:
+    "Record supply offers (µACU per SCM, SCM per window), stamped with the exchange's clock; a newer offer replaces the provider's older one in its bucket",
+  entry: 'functions/control-plane/handlers/oracle-supply.ts',
+  tags: TAGS,
+  request: { body: z.strictObject({ offers: z.array(OfferIn).min(1).max(100) }) },
+  response: {
+    status: 200,
+    body: z.object({
+      at: z.string(),
+      recorded: z.array(z.object({ bucketId: z.string(), providerId: z.string(), outcome: z.enum(['written', 'unchanged', 'stale']) })),
+    }),
+  },
+});
+
+export const demandRoute = defineRoute({
+  id: 'oracle-demand',
+  method: 'POST',
+  path: '/v1/oracle/demand',
+  access: 'operator',
+  summary: "Configure a bucket's demand: window, expected SCM, reserve ratio, price bounds; answers the bucket id",
+  entry: 'functions/control-plane/handlers/oracle-demand.ts',
+  tags: TAGS,
+  request: {
+    body: z.strictObject({
+      gpuProfile: Part,
+      region: Part,
+      windowMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(7 * 24 * 60),
+      demandScm: Scm,
+      reserveRatioBps: Bps,
+      floorPrice: nonNegativeAcu,
+      capPrice: positiveAcu,
+    }),
+  },
+  response: { status: 200, body: z.object({ bucketId: z.string(), version: z.number().int() }) },
+});
+
+const BucketOut = z.object({
+  bucketId: z.string(),
+  at: z.string(),
+  configured: z.boolean(),
+  demand: z.object({
+    windowMinutes: z.number().int(),
+    demandScm: z.number().int(),
+    reserveRatioBps: z.number().int(),
+    floorPrice: acuString,
+    capPrice: acuString,
+  }),
+  demandScm: z.number().int(),
+  requiredScm: z.number().int(),
+  supplyScm: z.number().int(),
+  offers: z.number().int(),
+  marginalPrice: acuString.nullable(),
+  clearingPrice: acuString.nullable(),
+  utilisationBps: z.number().int(),
+  surgeBps: z.number().int(),
+  surgeApplied: z.boolean(),
+  bounded: z.enum(['none', 'floor', 'cap']),
+  unfilledScm: z.number().int(),
+  allocations: z.array(z.object({ providerId: z.string(), scm: z.number().int(), price: acuString })),
+});
+
+export const bucketRoute = defineRoute({
+  id: 'oracle-bucket',
+  method: 'GET',
+  path: '/v1/oracle/buckets/{id}',
+  access: 'any',
+  summary: 'A bucket cleared now (BucketResult): at its configured demand, or at ?demandScm',
+  entry: 'functions/control-plane/handlers/oracle-bucket.ts',
+  tags: TAGS,
+  request: { params: z.strictObject({ id: BucketId }), query: z.strictObject({ demandScm: queryInteger(0, 999_999_999).optional() }) },
+  response: { status: 200, body: BucketOut },
+});
+
+export const priceRoute = defineRoute({
+  id: 'oracle-price',
+  method: 'GET',
+  path: '/v1/oracle/buckets/{id}/price',
+  access: 'any',
+  summary: "A bucket's clearing price now at its configured demand (null: no live offer)",
+  entry: 'functions/control-plane/handlers/oracle-price.ts',
+  tags: TAGS,
+  request: { params: z.strictObject({ id: BucketId }) },
+  response: {
+    status: 200,
+    body: z.object({
+      bucketId: z.string(),
+      at: z.string(),
+      clearingPrice: acuString.nullable(),
+      surgeBps: z.number().int(),
+      utilisationBps: z.number().int(),
+      bounded: z.enum(['none', 'floor', 'cap']),
+    }),
+  },
+});
+
+export const controlPlaneRoutes = [supplyRoute, demandRoute, bucketRoute, priceRoute] as const;

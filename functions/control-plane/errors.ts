@@ -1,0 +1,12 @@
+/** The control plane's error codes and their HTTP status. */
+import { errorsOf } from '../platform/errors.ts';
+
+export const CONTROL_PLANE_ERRORS = {
+  unknown_bucket: 404,
+  invalid_demand: 400,
+  demand_changed: 409,
+} as const;
+
+export type ControlPlaneErrorCode = keyof typeof CONTROL_PLANE_ERRORS;
+
+export const controlPlaneError = errorsOf(CONTROL_PLANE_ERRORS);

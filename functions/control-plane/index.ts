@@ -1,0 +1,9 @@
+/**
+ * The control plane's face to other contexts (docs/control-plane.md, "Seams"):
+ * - the market: `spotPriceOf` — the clearing price of a job's bucket (null: keep the catalog spot);
+ * - the providers' heartbeats: `recordSupply` — a provider's supply offer per bucket;
+ * Other contexts import from here only.
+ */
+export { recordSupply, spotPriceOf, type RecordedOffer } from './usecases/oracle.ts';
+export { bucketIdOf, type BucketResult, type SupplyOffer } from './domain/oracle.ts';
+export { composeControlPlane, type ControlPlaneDeps } from './deps.ts';

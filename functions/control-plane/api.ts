@@ -118,4 +118,106 @@ export const priceRoute = defineRoute({
   },
 });
 
-export const controlPlaneRoutes = [supplyRoute, demandRoute, bucketRoute, priceRoute] as const;
+const Mem = z.number().int().min(1).max(10_000_000);
+const Sms = z.number().int().min(1).max(100_000);
+const UnitIn = z.strictObject({
+  unitId: z.string().regex(/^[A-Za-z0-9._/-]{1,96}$/),
+  providerId: Name,
+  gpuProfile: Part,
+  region: Part,
+  kind: z.enum(['gpu', 'mig']),
+  gpuId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
+  migProfile: z
+    .string()
+    .regex(/^[0-9]g\.[0-9]{1,3}gb$/, 'expected a MIG profile such as 1g.10gb')
+    .optional(),
+  memoryMb: Mem,
+  sms: Sms,
+});
+const UnitOut = z.object({
+  unitId: z.string(),
+  providerId: z.string(),
+  gpuProfile: z.string(),
+  region: z.string(),
+  kind: z.enum(['gpu', 'mig']),
+  gpuId: z.string(),
+  migProfile: z.string().nullable(),
+  memoryMb: z.number().int(),
+  sms: z.number().int(),
+  attainedScm: z.number().int(),
+  allocations: z.array(z.object({ jobId: z.string(), tenantId: z.string(), memoryMb: z.number().int(), sms: z.number().int() })),
+});
+
+export const unitsRegisterRoute = defineRoute({
+  id: 'scheduler-units-register',
+  method: 'POST',
+  path: '/v1/scheduler/units',
+  access: 'operator',
+  summary: 'Register scheduling units: whole GPUs or MIG instances (each its own unit); a known unit id is left as it is',
+  entry: 'functions/control-plane/handlers/scheduler-units-register.ts',
+  tags: TAGS,
+  request: { body: z.strictObject({ units: z.array(UnitIn).min(1).max(100) }) },
+  response: { status: 200, body: z.object({ registered: z.number().int(), existing: z.number().int() }) },
+});
+
+export const unitsListRoute = defineRoute({
+  id: 'scheduler-units',
+  method: 'GET',
+  path: '/v1/scheduler/units',
+  access: 'operator',
+  summary: 'Every scheduling unit with its capacity, attained service and allocations',
+  entry: 'functions/control-plane/handlers/scheduler-units.ts',
+  tags: TAGS,
+  response: { status: 200, body: z.object({ units: z.array(UnitOut) }) },
+});
+
+export const reservationRoute = defineRoute({
+  id: 'scheduler-reserve',
+  method: 'POST',
+  path: '/v1/scheduler/reservations',
+  access: 'operator',
+  summary: 'Reserve a unit for a job (resilience guards, then DRF placement): accepted {reservationId, providerId, unitId, expiresAt} or declined {reason}',
+  entry: 'functions/control-plane/handlers/scheduler-reserve.ts',
+  tags: TAGS,
+  request: {
+    body: z.strictObject({
+      jobId: Name,
+      tenantId: Name,
+      memoryMb: Mem,
+      sms: Sms,
+      scm: Scm.min(1),
+      price: positiveAcu,
+      gpuProfile: Part.optional(),
+      region: Part.optional(),
+      migProfile: z
+        .string()
+        .regex(/^[0-9]g\.[0-9]{1,3}gb$/)
+        .optional(),
+      outstandingExposure: nonNegativeAcu,
+      creditUsed: nonNegativeAcu,
+      creditLimit: nonNegativeAcu,
+    }),
+  },
+  response: {
+    status: 200,
+    body: z.discriminatedUnion('status', [
+      z.object({
+        status: z.literal('accepted'),
+        reservationId: z.string(),
+        jobId: z.string(),
+        providerId: z.string(),
+        unitId: z.string(),
+        expiresAt: z.string(),
+        cost: acuString,
+      }),
+      z.object({
+        status: z.literal('declined'),
+        jobId: z.string(),
+        reason: z.enum(['resilience_guard', 'price_floor', 'insufficient_capacity']),
+        detail: z.string(),
+      }),
+    ]),
+  },
+});
+
+export const controlPlaneRoutes = [supplyRoute, demandRoute, bucketRoute, priceRoute, unitsRegisterRoute, unitsListRoute, reservationRoute] as const;

@@ -5,6 +5,8 @@ export const CONTROL_PLANE_ERRORS = {
   unknown_bucket: 404,
   invalid_demand: 400,
   demand_changed: 409,
+  invalid_units: 400,
+  capacity_contended: 409,
 } as const;
 
 export type ControlPlaneErrorCode = keyof typeof CONTROL_PLANE_ERRORS;

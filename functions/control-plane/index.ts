@@ -7,3 +7,7 @@
 export { recordSupply, spotPriceOf, type RecordedOffer } from './usecases/oracle.ts';
 export { bucketIdOf, type BucketResult, type SupplyOffer } from './domain/oracle.ts';
 export { composeControlPlane, type ControlPlaneDeps } from './deps.ts';
+/** The providers' placement: a job with no RC provider asks the scheduler (guards, DRF, MIG units). */
+export { registerUnits, reserveCapacity, DEFAULT_GUARDS, RESERVATION_TTL_MS } from './usecases/reserve.ts';
+export type { PlacementRequest, Unit, Resources } from './domain/scheduler.ts';
+export type { BuyerPosition, Guards, DeclineReason, Reserved } from './domain/reservation.ts';

@@ -1,6 +1,9 @@
 /** How the control plane's results are shown over the API: money as ACU strings, ratios as bp integers. */
 import { formatAcu } from '../platform/money.ts';
 import type { BucketResult, DemandConfig } from './domain/oracle.ts';
+import type { Unit } from './domain/scheduler.ts';
+import type { Reserved } from './domain/reservation.ts';
+import { isoAt } from '../platform/clock.ts';
 
 const acuOrNull = (v: bigint | null) => (v === null ? null : formatAcu(v));
 
@@ -39,5 +42,34 @@ export function priceOut(r: BucketResult, at: string) {
     surgeBps: Number(r.surgeBps),
     utilisationBps: Number(r.utilisationBps),
     bounded: r.bounded,
+  };
+}
+
+export function unitOut(u: Unit) {
+  return {
+    unitId: u.unitId,
+    providerId: u.providerId,
+    gpuProfile: u.gpuProfile,
+    region: u.region,
+    kind: u.kind,
+    gpuId: u.gpuId,
+    migProfile: u.migProfile ?? null,
+    memoryMb: Number(u.capacity.memoryMb),
+    sms: Number(u.capacity.sms),
+    attainedScm: Number(u.attainedScm),
+    allocations: u.allocations.map((a) => ({ jobId: a.jobId, tenantId: a.tenantId, memoryMb: Number(a.need.memoryMb), sms: Number(a.need.sms) })),
+  };
+}
+
+export function reservedOut(r: Reserved) {
+  if (r.status === 'declined') return { status: r.status, jobId: r.jobId, reason: r.reason, detail: r.detail };
+  return {
+    status: r.status,
+    reservationId: r.reservationId,
+    jobId: r.jobId,
+    providerId: r.providerId,
+    unitId: r.unitId,
+    expiresAt: isoAt(r.expiresAt),
+    cost: formatAcu(r.costMicro),
   };
 }

@@ -6,3 +6,10 @@
 export const bucketPk = (bucketId: string) => `BUCKET#${bucketId}`;
 export const offerKey = (bucketId: string, providerId: string) => ({ pk: bucketPk(bucketId), sk: `OFFER#${providerId}` });
 export const demandKey = (bucketId: string) => ({ pk: bucketPk(bucketId), sk: 'DEMAND' });
+/**
+ *   UNITS              UNIT#<unitId>        a scheduling unit (whole GPU or MIG instance), versioned
+ *   RESERVATION#<id>   RESERVATION          a reservation the scheduler accepted
+ */
+export const UNITS_PK = 'UNITS';
+export const unitKey = (unitId: string) => ({ pk: UNITS_PK, sk: `UNIT#${unitId}` });
+export const reservationKey = (id: string) => ({ pk: `RESERVATION#${id}`, sk: 'RESERVATION' });

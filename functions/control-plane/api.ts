@@ -220,4 +220,69 @@ export const reservationRoute = defineRoute({
   },
 });
 
-export const controlPlaneRoutes = [supplyRoute, demandRoute, bucketRoute, priceRoute, unitsRegisterRoute, unitsListRoute, reservationRoute] as const;
+const JobId = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'expected 1-128 characters of [A-Za-z0-9_.:-]');
+const Digits = z.string().regex(/^(0|[1-9][0-9]{0,18})$/, 'expected a non-negative decimal integer string');
+
+export const sliceRoute = defineRoute({
+  id: 'metering-slice',
+  method: 'POST',
+  path: '/v1/metering/slices',
+  access: 'provider',
+  summary:
+    'Record a usage slice {jobId, bucketId, seq, scmDeltaMilli, priceIndex}: an exact duplicate succeeds silently, another slice at the same (job, seq) is 409 slice_conflict',
+  entry: 'functions/control-plane/handlers/metering-slice.ts',
+  tags: TAGS,
+  request: {
+    body: z.strictObject({
+      jobId: JobId,
+      bucketId: BucketId,
+      seq: z.number().int().min(0).max(9_999_999_999),
+      scmDeltaMilli: Digits,
+      priceIndex: nonNegativeAcu,
+    }),
+  },
+  response: { status: 200, body: z.object({ digest: z.string(), outcome: z.enum(['written', 'duplicate']) }) },
+});
+
+const PublicKeyOut = z.object({ alg: z.enum(['ed25519', 'ml-dsa-65']), keyId: z.string(), publicKey: z.string() });
+const SignatureOut = z.object({ alg: z.enum(['ed25519', 'ml-dsa-65']), keyId: z.string(), sig: z.string() });
+
+/**
+ * Not /v1/keys: that path is the platform's API-key resource (functions/platform/api.ts), and
+ * one path naming two kinds of key would read as one collection.
+ */
+export const signingKeysRoute = defineRoute({
+  id: 'signing-keys',
+  method: 'GET',
+  path: '/v1/signing-keys',
+  access: 'public',
+  summary: 'The public keys that sign settlement receipts (Ed25519 and ML-DSA-65; key id = SHA-256 of the raw key)',
+  entry: 'functions/control-plane/handlers/signing-keys.ts',
+  tags: TAGS,
+  response: { status: 200, body: z.object({ receiptLabel: z.string(), keys: z.array(PublicKeyOut) }) },
+});
+
+export const receiptRoute = defineRoute({
+  id: 'job-receipt',
+  method: 'GET',
+  path: '/v1/jobs/{id}/receipt',
+  access: 'any',
+  summary: "A settled job's signed receipt (its buyer, its provider, operators, admins); verify offline with `vracu receipts verify`",
+  entry: 'functions/control-plane/handlers/job-receipt.ts',
+  tags: TAGS,
+  request: { params: z.strictObject({ id: JobId }) },
+  response: { status: 200, body: z.object({ receipt: z.record(z.string(), z.unknown()), signatures: z.array(SignatureOut) }) },
+});
+
+export const controlPlaneRoutes = [
+  supplyRoute,
+  demandRoute,
+  bucketRoute,
+  priceRoute,
+  unitsRegisterRoute,
+  unitsListRoute,
+  reservationRoute,
+  sliceRoute,
+  signingKeysRoute,
+  receiptRoute,
+] as const;

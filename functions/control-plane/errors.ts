@@ -7,6 +7,8 @@ export const CONTROL_PLANE_ERRORS = {
   demand_changed: 409,
   invalid_units: 400,
   capacity_contended: 409,
+  slice_conflict: 409,
+  receipt_not_found: 404,
 } as const;
 
 export type ControlPlaneErrorCode = keyof typeof CONTROL_PLANE_ERRORS;

@@ -11,3 +11,7 @@ export { composeControlPlane, type ControlPlaneDeps } from './deps.ts';
 export { registerUnits, reserveCapacity, DEFAULT_GUARDS, RESERVATION_TTL_MS } from './usecases/reserve.ts';
 export type { PlacementRequest, Unit, Resources } from './domain/scheduler.ts';
 export type { BuyerPosition, Guards, DeclineReason, Reserved } from './domain/reservation.ts';
+/** The providers' billing at job end: metered amounts first, the signed receipt after the ledger transfer. */
+export { issueReceipt, meteredSettlement, recordSlice, type IssueReceipt } from './usecases/receipts.ts';
+export type { Settlement, Slice } from './domain/metering.ts';
+export { verifyReceipt, RECEIPT_LABEL, type SignedReceipt } from './domain/receipt.ts';

@@ -73,8 +73,8 @@ export const TABLES = {
     gsis: [GSI1],
     ttl: 'ttl',
     critical: true,
-    // Receipts and transparency-log leaves and tree heads are written once (store/keys.ts).
-    writeOnce: ['RECEIPT#', 'TLOG#'],
+    // Receipts, metered slices and transparency-log items are written once (functions/control-plane/store/keys.ts).
+    writeOnce: ['RECEIPT#', 'SLICE#', 'TLOG#'],
   },
   privacy: {
     id: 'privacy',

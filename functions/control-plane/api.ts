@@ -4,6 +4,7 @@ import { defineRoute } from '../platform/http/route.ts';
 import { queryInteger } from '../platform/http/query.ts';
 import { acuString, nonNegativeAcu, positiveAcu } from '../platform/money.ts';
 import { BUCKET_ID } from './domain/oracle.ts';
+import { KEY_KINDS } from './domain/transparency.ts';
 
 const TAGS = ['control-plane'];
 const Part = z.string().regex(/^[A-Za-z0-9._-]{1,48}$/, 'expected 1-48 characters of [A-Za-z0-9._-]');
@@ -274,7 +275,83 @@ export const receiptRoute = defineRoute({
   response: { status: 200, body: z.object({ receipt: z.record(z.string(), z.unknown()), signatures: z.array(SignatureOut) }) },
 });
 
+const TreeHeadOut = z.object({
+  head: z.object({ origin: z.string(), treeSize: z.number().int(), rootHash: z.string(), timestamp: z.string() }),
+  signatures: z.array(SignatureOut),
+});
+const LogEntryOut = z.object({
+  kind: z.enum(KEY_KINDS),
+  alg: z.string(),
+  keyId: z.string(),
+  publicKey: z.string(),
+  subject: z.string(),
+  publishedAt: z.string(),
+});
+const KeyId = z.string().regex(/^[0-9a-f]{64}$/, 'expected a key id: 64 hex digits (SHA-256 of the raw key)');
+
+export const logPublishRoute = defineRoute({
+  id: 'transparency-publish',
+  method: 'POST',
+  path: '/v1/transparency/keys',
+  access: 'admin',
+  summary: 'Append a published key to the transparency log (once per key id); the next signed tree head covers it',
+  entry: 'functions/control-plane/handlers/transparency-publish.ts',
+  tags: TAGS,
+  request: {
+    body: z.strictObject({
+      kind: z.enum(KEY_KINDS),
+      alg: z.string().regex(/^[a-z0-9-]{1,32}$/),
+      keyId: KeyId,
+      publicKey: z.string().regex(/^[A-Za-z0-9+/]{1,8000}={0,2}$/, 'expected base64'),
+      subject: Name,
+    }),
+  },
+  response: { status: 200, body: z.object({ leafIndex: z.number().int(), appended: z.boolean() }) },
+});
+
+export const sthRoute = defineRoute({
+  id: 'transparency-sth',
+  method: 'GET',
+  path: '/v1/transparency/sth',
+  access: 'public',
+  summary: "The log's latest signed tree head (size, RFC 6962 root, dual-signed by the keys at /v1/signing-keys)",
+  entry: 'functions/control-plane/handlers/transparency-sth.ts',
+  tags: TAGS,
+  response: { status: 200, body: TreeHeadOut },
+});
+
+export const inclusionRoute = defineRoute({
+  id: 'transparency-inclusion',
+  method: 'GET',
+  path: '/v1/transparency/proofs/inclusion',
+  access: 'public',
+  summary: "A key's entry and its RFC 6962 inclusion proof in the latest (or ?treeSize) signed tree head",
+  entry: 'functions/control-plane/handlers/transparency-inclusion.ts',
+  tags: TAGS,
+  request: { query: z.strictObject({ keyId: KeyId, treeSize: queryInteger(1, 999_999_999).optional() }) },
+  response: {
+    status: 200,
+    body: z.object({ entry: LogEntryOut, sth: TreeHeadOut, leafIndex: z.number().int(), treeSize: z.number().int(), proof: z.array(z.string()) }),
+  },
+});
+
+export const consistencyRoute = defineRoute({
+  id: 'transparency-consistency',
+  method: 'GET',
+  path: '/v1/transparency/proofs/consistency',
+  access: 'public',
+  summary: 'The RFC 6962 consistency proof between two signed tree heads (the log only grew)',
+  entry: 'functions/control-plane/handlers/transparency-consistency.ts',
+  tags: TAGS,
+  request: { query: z.strictObject({ first: queryInteger(1, 999_999_999), second: queryInteger(1, 999_999_999) }) },
+  response: { status: 200, body: z.object({ first: TreeHeadOut, second: TreeHeadOut, proof: z.array(z.string()) }) },
+});
+
 export const controlPlaneRoutes = [
+  logPublishRoute,
+  sthRoute,
+  inclusionRoute,
+  consistencyRoute,
   supplyRoute,
   demandRoute,
   bucketRoute,

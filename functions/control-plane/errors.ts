@@ -9,6 +9,10 @@ export const CONTROL_PLANE_ERRORS = {
   capacity_contended: 409,
   slice_conflict: 409,
   receipt_not_found: 404,
+  log_contended: 409,
+  no_tree_head: 404,
+  key_not_logged: 404,
+  bad_tree_sizes: 400,
 } as const;
 
 export type ControlPlaneErrorCode = keyof typeof CONTROL_PLANE_ERRORS;

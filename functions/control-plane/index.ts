@@ -15,3 +15,6 @@ export type { BuyerPosition, Guards, DeclineReason, Reserved } from './domain/re
 export { issueReceipt, meteredSettlement, recordSlice, type IssueReceipt } from './usecases/receipts.ts';
 export type { Settlement, Slice } from './domain/metering.ts';
 export { verifyReceipt, RECEIPT_LABEL, type SignedReceipt } from './domain/receipt.ts';
+/** Key transparency: other contexts publish their keys (agent identities, provider node keys, attestation signers). */
+export { publishKey } from './usecases/transparency.ts';
+export { checkKey, type KeyKind, type LogEntry, type SignedTreeHead } from './domain/transparency.ts';

@@ -7,6 +7,7 @@ import { registerMarket } from '../commands/market.ts';
 import { registerJobs } from '../commands/jobs.ts';
 import { registerAttest } from '../commands/attest.ts';
 import { registerReceipts } from '../commands/receipts.ts';
+import { registerTransparency } from '../commands/transparency.ts';
 
 export function vracuProgram(env: NodeJS.ProcessEnv = process.env, out?: (s: string) => void): Command {
   const program = new Command('vracu')
@@ -22,5 +23,6 @@ export function vracuProgram(env: NodeJS.ProcessEnv = process.env, out?: (s: str
   registerJobs(program, ctx);
   registerAttest(program, ctx);
   registerReceipts(program, ctx);
+  registerTransparency(program, ctx);
   return program;
 }

@@ -20,3 +20,15 @@ export const reservationKey = (id: string) => ({ pk: `RESERVATION#${id}`, sk: 'R
 export const receiptKey = (jobId: string) => ({ pk: `RECEIPT#${jobId}`, sk: 'RECEIPT' });
 export const slicePk = (jobId: string) => `SLICE#${jobId}`;
 export const sliceKey = (jobId: string, seq: number) => ({ pk: slicePk(jobId), sk: `SEQ#${String(seq).padStart(10, '0')}` });
+/**
+ *   LOGSIZE            LOGSIZE              the log's size (the append guard; the only updated log item)
+ *   TLOG#LEAF          IDX#<12 digits>      a log entry (written once)
+ *   TLOG#KEY#<keyId>   KEY                  the entry's index by key id (written once: a key is logged once)
+ *   TLOG#STH           SIZE#<12 digits>     a signed tree head (written once per size)
+ */
+export const LOG_SIZE_KEY = { pk: 'LOGSIZE', sk: 'LOGSIZE' };
+export const LEAF_PK = 'TLOG#LEAF';
+export const leafKey = (i: number) => ({ pk: LEAF_PK, sk: `IDX#${String(i).padStart(12, '0')}` });
+export const logKeyIndexKey = (keyId: string) => ({ pk: `TLOG#KEY#${keyId}`, sk: 'KEY' });
+export const STH_PK = 'TLOG#STH';
+export const sthKey = (size: number) => ({ pk: STH_PK, sk: `SIZE#${String(size).padStart(12, '0')}` });

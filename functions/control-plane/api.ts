@@ -5,6 +5,7 @@ import { queryInteger } from '../platform/http/query.ts';
 import { acuString, nonNegativeAcu, positiveAcu } from '../platform/money.ts';
 import { BUCKET_ID } from './domain/oracle.ts';
 import { KEY_KINDS } from './domain/transparency.ts';
+import { PARAMETER_NAMES } from './domain/governance.ts';
 
 const TAGS = ['control-plane'];
 const Part = z.string().regex(/^[A-Za-z0-9._-]{1,48}$/, 'expected 1-48 characters of [A-Za-z0-9._-]');
@@ -347,7 +348,97 @@ export const consistencyRoute = defineRoute({
   response: { status: 200, body: z.object({ first: TreeHeadOut, second: TreeHeadOut, proof: z.array(z.string()) }) },
 });
 
+const ProposalOut = z.object({
+  proposalId: z.string(),
+  parameter: z.string(),
+  value: z.string(),
+  baseVersion: z.number().int(),
+  proposer: z.string(),
+  status: z.enum(['ACTIVE', 'QUEUED', 'EXECUTED', 'DEFEATED']),
+  createdAt: z.string(),
+  votingEndsAt: z.string(),
+  eta: z.string().nullable(),
+  executedAt: z.string().nullable(),
+  yes: z.number().int(),
+  no: z.number().int(),
+  votes: z.array(z.object({ voter: z.string(), role: z.string(), support: z.boolean(), at: z.string() })),
+});
+const ProposalId = z.object({ id: z.string().regex(/^prp_[0-9A-HJKMNP-TV-Z]{26}$/, 'expected a proposal id such as prp_01…') }).strict();
+const GovStep = (id: string, path: string, summary: string, entry: string) =>
+  defineRoute({
+    id,
+    method: 'POST',
+    path,
+    access: 'operator',
+    summary,
+    entry,
+    tags: TAGS,
+    request: { params: ProposalId },
+    response: { status: 200, body: ProposalOut },
+  });
+
+export const proposeRoute = defineRoute({
+  id: 'governance-propose',
+  method: 'POST',
+  path: '/v1/governance/proposals',
+  access: 'operator',
+  summary: 'Propose a new value for a governed parameter (an integer: bp or µACU); voting opens now',
+  entry: 'functions/control-plane/handlers/governance-propose.ts',
+  tags: TAGS,
+  request: { body: z.strictObject({ parameter: z.enum(PARAMETER_NAMES), value: Digits }) },
+  response: { status: 201, body: ProposalOut },
+});
+export const voteRoute = defineRoute({
+  id: 'governance-vote',
+  method: 'POST',
+  path: '/v1/governance/proposals/{id}/votes',
+  access: 'operator',
+  summary: 'Vote on an active proposal (once per principal, while voting is open)',
+  entry: 'functions/control-plane/handlers/governance-vote.ts',
+  tags: TAGS,
+  request: { params: ProposalId, body: z.strictObject({ support: z.boolean() }) },
+  response: { status: 200, body: ProposalOut },
+});
+export const queueRoute = GovStep(
+  'governance-queue',
+  '/v1/governance/proposals/{id}/queue',
+  'Queue a passed proposal behind the timelock (≥ 48 h) after voting ends',
+  'functions/control-plane/handlers/governance-queue.ts',
+);
+export const executeRoute = GovStep(
+  'governance-execute',
+  '/v1/governance/proposals/{id}/execute',
+  'Execute a queued proposal at or after its ETA: the parameter moves one version, with a signed execution receipt',
+  'functions/control-plane/handlers/governance-execute.ts',
+);
+export const proposalsRoute = defineRoute({
+  id: 'governance-proposals',
+  method: 'GET',
+  path: '/v1/governance/proposals',
+  access: 'operator',
+  summary: 'The latest proposals, newest first',
+  entry: 'functions/control-plane/handlers/governance-proposals.ts',
+  tags: TAGS,
+  response: { status: 200, body: z.object({ proposals: z.array(ProposalOut) }) },
+});
+export const parametersRoute = defineRoute({
+  id: 'governance-parameters',
+  method: 'GET',
+  path: '/v1/governance/parameters',
+  access: 'any',
+  summary: 'Every governed parameter: its value and version',
+  entry: 'functions/control-plane/handlers/governance-parameters.ts',
+  tags: TAGS,
+  response: { status: 200, body: z.object({ parameters: z.array(z.object({ name: z.string(), value: z.string(), version: z.number().int() })) }) },
+});
+
 export const controlPlaneRoutes = [
+  proposeRoute,
+  voteRoute,
+  queueRoute,
+  executeRoute,
+  proposalsRoute,
+  parametersRoute,
   logPublishRoute,
   sthRoute,
   inclusionRoute,

@@ -13,6 +13,9 @@ export const CONTROL_PLANE_ERRORS = {
   no_tree_head: 404,
   key_not_logged: 404,
   bad_tree_sizes: 400,
+  proposal_refused: 409,
+  proposal_not_found: 404,
+  proposal_changed: 409,
 } as const;
 
 export type ControlPlaneErrorCode = keyof typeof CONTROL_PLANE_ERRORS;

@@ -2,6 +2,7 @@
 import { formatAcu } from '../platform/money.ts';
 import type { BucketResult, DemandConfig } from './domain/oracle.ts';
 import type { Unit } from './domain/scheduler.ts';
+import type { Proposal } from './domain/governance.ts';
 import type { Reserved } from './domain/reservation.ts';
 import { isoAt } from '../platform/clock.ts';
 
@@ -71,5 +72,24 @@ export function reservedOut(r: Reserved) {
     unitId: r.unitId,
     expiresAt: isoAt(r.expiresAt),
     cost: formatAcu(r.costMicro),
+  };
+}
+
+export function proposalOut(p: Proposal) {
+  const yes = p.votes.filter((v) => v.support).length;
+  return {
+    proposalId: p.id,
+    parameter: p.parameter,
+    value: p.value.toString(),
+    baseVersion: Number(p.baseVersion),
+    proposer: p.proposer,
+    status: p.status,
+    createdAt: isoAt(p.createdAt),
+    votingEndsAt: isoAt(p.votingEndsAt),
+    eta: p.eta === undefined ? null : isoAt(p.eta),
+    executedAt: p.executedAt === undefined ? null : isoAt(p.executedAt),
+    yes,
+    no: p.votes.length - yes,
+    votes: p.votes.map((v) => ({ voter: v.voter, role: v.role, support: v.support, at: isoAt(v.at) })),
   };
 }

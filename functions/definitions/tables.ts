@@ -74,7 +74,7 @@ export const TABLES = {
     ttl: 'ttl',
     critical: true,
     // Receipts, metered slices and transparency-log items are written once (functions/control-plane/store/keys.ts).
-    writeOnce: ['RECEIPT#', 'SLICE#', 'TLOG#'],
+    writeOnce: ['RECEIPT#', 'SLICE#', 'TLOG#', 'GOVEXEC#'],
   },
   privacy: {
     id: 'privacy',

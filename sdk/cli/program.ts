@@ -8,6 +8,7 @@ import { registerJobs } from '../commands/jobs.ts';
 import { registerAttest } from '../commands/attest.ts';
 import { registerReceipts } from '../commands/receipts.ts';
 import { registerTransparency } from '../commands/transparency.ts';
+import { registerGovernance } from '../commands/governance.ts';
 
 export function vracuProgram(env: NodeJS.ProcessEnv = process.env, out?: (s: string) => void): Command {
   const program = new Command('vracu')
@@ -24,5 +25,6 @@ export function vracuProgram(env: NodeJS.ProcessEnv = process.env, out?: (s: str
   registerAttest(program, ctx);
   registerReceipts(program, ctx);
   registerTransparency(program, ctx);
+  registerGovernance(program, ctx);
   return program;
 }

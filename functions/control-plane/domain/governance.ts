@@ -7,6 +7,7 @@
  *                            and, for sensitive parameters, yes votes from every required role;
  *                            eta = queuedAt + timelock (≥ 48 h)
  *   execute                  at or after eta: the parameter moves to version + 1
+ * Over the API the proposer and voter roles are the platform's operator and admin roles.
  * Every step is a pure transition returning the new proposal or the reason it is refused;
  * time is an argument (the injected clock).
  */
@@ -14,14 +15,16 @@ import { isoAt } from '../../platform/clock.ts';
 
 export const MIN_TIMELOCK_MS = 48 * 3_600_000;
 
+/** Governed parameters, their values before any change, and whether a change needs multi-role approval. */
 export const PARAMETERS = {
-  'surge.startBps': { sensitive: false },
-  'surge.maxBps': { sensitive: false },
-  'settlement.holdBps': { sensitive: true },
-  'spot.floorMicro': { sensitive: true },
-  'spot.capMicro': { sensitive: true },
-  'guards.maxExposureMicro': { sensitive: true },
+  'surge.startBps': { sensitive: false, initial: 9_500n },
+  'surge.maxBps': { sensitive: false, initial: 15_000n },
+  'settlement.holdBps': { sensitive: true, initial: 1_000n },
+  'spot.floorMicro': { sensitive: true, initial: 0n },
+  'spot.capMicro': { sensitive: true, initial: 10n ** 15n },
+  'guards.maxExposureMicro': { sensitive: true, initial: 10_000_000_000n },
 } as const;
+export const isParameter = (n: string): n is ParameterName => Object.hasOwn(PARAMETERS, n);
 export type ParameterName = keyof typeof PARAMETERS;
 export const PARAMETER_NAMES = Object.keys(PARAMETERS) as ParameterName[];
 
@@ -89,7 +92,7 @@ export function propose(
   now: number,
   r: GovernanceRules = RULES,
 ): Step {
-  if (!p.roles.includes('proposer') && !p.roles.includes('admin')) return no('not_proposer', 'proposals need the proposer role');
+  if (!['proposer', 'operator', 'admin'].some((r) => p.roles.includes(r))) return no('not_proposer', 'proposals need the proposer, operator or admin role');
   return {
     ok: true,
     proposal: {
@@ -145,3 +148,5 @@ export function execute(p: Proposal, now: number, currentVersion: bigint): Step 
     return no('parameter_moved', `the parameter is at version ${currentVersion}, the proposal was made at ${p.baseVersion}`);
   return { ok: true, proposal: { ...p, status: 'EXECUTED', executedAt: now } };
 }
+
+export const EXECUTION_LABEL = 'vracu/governance-execution/v1';

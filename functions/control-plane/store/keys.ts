@@ -32,3 +32,12 @@ export const leafKey = (i: number) => ({ pk: LEAF_PK, sk: `IDX#${String(i).padSt
 export const logKeyIndexKey = (keyId: string) => ({ pk: `TLOG#KEY#${keyId}`, sk: 'KEY' });
 export const STH_PK = 'TLOG#STH';
 export const sthKey = (size: number) => ({ pk: STH_PK, sk: `SIZE#${String(size).padStart(12, '0')}` });
+/**
+ *   PARAM#<name>       PARAM                a governed parameter's value and version
+ *   PROPOSAL#<id>      PROPOSAL             a proposal (rev-guarded); gsi1: PROPOSALS / <createdAt>#<id>
+ *   GOVEXEC#<id>       GOVEXEC              the signed execution receipt (written once)
+ */
+export const paramKey = (name: string) => ({ pk: `PARAM#${name}`, sk: 'PARAM' });
+export const proposalKey = (id: string) => ({ pk: `PROPOSAL#${id}`, sk: 'PROPOSAL' });
+export const executionKey = (id: string) => ({ pk: `GOVEXEC#${id}`, sk: 'GOVEXEC' });
+export const PROPOSALS_GSI = { name: 'gsi1', pk: 'PROPOSALS' } as const;

@@ -49,6 +49,8 @@ export const CONTEXT_ACCESS: Readonly<Record<string, FunctionAccess>> = {
    * revocation: the jobs table, the step queue, job events, the job containers).
    */
   privacy: { tables: { sessions: 'write', revocations: 'write', jobs: 'write' }, sendTo: ['jobSteps'], publishEvents: true, runJobs: true, releaseKeys: true },
+  /** The control plane: its own table only (oracle, scheduler, receipts, transparency log, governance). */
+  'control-plane': { ...NONE, tables: { controlplane: 'write' } },
 };
 
 /** Per-function narrowing, by function id (see lib/lambdas.ts). */

@@ -11,10 +11,11 @@ import type { JobsDeps } from '../jobs/deps.ts';
 import { composeProviders, type ProvidersDeps } from '../providers/deps.ts';
 import { composePayments, loadPaymentsConfig, type PaymentsDeps } from '../payments/index.ts';
 import type { PrivacyDeps } from '../privacy/deps.ts';
+import { composeControlPlane, type ControlPlaneDeps } from '../control-plane/deps.ts';
 import { composeApi, type ApiDeps } from './deps.ts';
 
 export interface Compositions {
-  [context: string]: PlatformDeps | ApiDeps | LedgerDeps | MarketDeps | JobsDeps | ProvidersDeps | PaymentsDeps | PrivacyDeps | undefined;
+  [context: string]: PlatformDeps | ApiDeps | LedgerDeps | MarketDeps | JobsDeps | ProvidersDeps | PaymentsDeps | PrivacyDeps | ControlPlaneDeps | undefined;
   platform: PlatformDeps;
   api: ApiDeps;
   ledger: LedgerDeps;
@@ -25,6 +26,7 @@ export interface Compositions {
   payments: PaymentsDeps;
   /** Composed on jobs (an attested job's lifecycle), where jobs run. */
   privacy?: PrivacyDeps;
+  'control-plane': ControlPlaneDeps;
 }
 
 export function composeContexts(rt: Runtime): Compositions {
@@ -36,5 +38,6 @@ export function composeContexts(rt: Runtime): Compositions {
     market,
     providers: composeProviders(rt, market),
     payments: composePayments({ rt, config: loadPaymentsConfig({}) }),
+    'control-plane': composeControlPlane(rt),
   };
 }

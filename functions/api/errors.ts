@@ -10,6 +10,7 @@ import { JOBS_ERRORS } from '../jobs/errors.ts';
 import { PROVIDERS_ERRORS } from '../providers/errors.ts';
 import { PAYMENTS_ERRORS } from '../payments/errors.ts';
 import { PRIVACY_ERRORS } from '../privacy/errors.ts';
+import { CONTROL_PLANE_ERRORS } from '../control-plane/errors.ts';
 
 export const CONTEXT_ERRORS = {
   platform: PLATFORM_ERRORS,
@@ -19,6 +20,7 @@ export const CONTEXT_ERRORS = {
   providers: PROVIDERS_ERRORS,
   payments: PAYMENTS_ERRORS,
   privacy: PRIVACY_ERRORS,
+  'control-plane': CONTROL_PLANE_ERRORS,
 } as const;
 
 export const ERROR_STATUS = {

@@ -12,6 +12,7 @@ import { jobsRoutes } from '../jobs/api.ts';
 import { providersRoutes } from '../providers/api.ts';
 import { paymentsRoutes } from '../payments/api.ts';
 import { privacyRoutes } from '../privacy/api.ts';
+import { controlPlaneRoutes } from '../control-plane/api.ts';
 import { openapiRoute } from './api.ts';
 
 export const ROUTES: readonly RouteSpec[] = [
@@ -23,4 +24,5 @@ export const ROUTES: readonly RouteSpec[] = [
   ...providersRoutes,
   ...paymentsRoutes,
   ...privacyRoutes,
+  ...controlPlaneRoutes,
 ] as RouteSpec[];

@@ -271,3 +271,15 @@ export const PaymentsEnv = z.object({
     .optional(),
 });
 export type PaymentsEnv = z.output<typeof PaymentsEnv>;
+/**
+ * Functions of the control plane. The receipt signing seeds: 64 bytes hex (the Ed25519
+ * seed, then the ML-DSA-65 seed). Unset, the stages local and test derive development
+ * keys from the table prefix; dev, staging and prod must set it (functions/control-plane/deps.ts).
+ */
+export const ControlPlaneEnv = z.object({
+  VRACU_RECEIPT_SIGNING_SEED: z
+    .string()
+    .regex(/^[0-9a-f]{128}$/, 'must be 128 hex digits (two 32-byte seeds)')
+    .optional(),
+});
+export type ControlPlaneEnv = z.output<typeof ControlPlaneEnv>;

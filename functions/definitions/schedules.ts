@@ -63,6 +63,14 @@ export const SCHEDULES = {
     timeoutSec: 60,
     memoryMb: 512,
   },
+  transparencySth: {
+    id: 'transparency-sth',
+    description: "Log the receipt signer's keys and sign a tree head of the key transparency log",
+    everySec: 3600,
+    entry: 'functions/control-plane/handlers/transparency-schedule.ts',
+    timeoutSec: 120,
+    memoryMb: 1024,
+  },
 } as const satisfies Record<string, ScheduleDef>;
 
 export type ScheduleId = keyof typeof SCHEDULES;

@@ -74,6 +74,17 @@ export const TABLES = {
     ttl: 'ttl',
     critical: true,
   },
+  controlplane: {
+    id: 'controlplane',
+    description: 'Control plane: supply offers and demand per bucket, scheduler units and reservations, receipts, the key transparency log, governance',
+    pk: 'pk',
+    sk: 'sk',
+    gsis: [GSI1],
+    ttl: 'ttl',
+    critical: true,
+    // Receipts, metered slices and transparency-log items are written once (functions/control-plane/store/keys.ts).
+    writeOnce: ['RECEIPT#', 'SLICE#', 'TLOG#', 'GOVEXEC#'],
+  },
   privacy: {
     id: 'privacy',
     description: 'Attestation collateral cache (VCEKs, CRLs, TCB info, RIMs)',

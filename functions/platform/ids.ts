@@ -24,7 +24,9 @@ export type IdPrefix =
   | 'jtk'
   | 'pay'
   | 'po'
-  | 'ses';
+  | 'ses'
+  | 'rsv'
+  | 'prp';
 
 export interface IdGenerator {
   next(prefix: IdPrefix): string;

@@ -7,6 +7,9 @@ import { registerMarket } from '../commands/market.ts';
 import { registerJobs } from '../commands/jobs.ts';
 import { registerAttest } from '../commands/attest.ts';
 import { registerPayments } from '../commands/payments.ts';
+import { registerReceipts } from '../commands/receipts.ts';
+import { registerTransparency } from '../commands/transparency.ts';
+import { registerGovernance } from '../commands/governance.ts';
 
 export function vracuProgram(env: NodeJS.ProcessEnv = process.env, out?: (s: string) => void): Command {
   const program = new Command('vracu')
@@ -22,5 +25,8 @@ export function vracuProgram(env: NodeJS.ProcessEnv = process.env, out?: (s: str
   registerJobs(program, ctx);
   registerAttest(program, ctx);
   registerPayments(program, ctx);
+  registerReceipts(program, ctx);
+  registerTransparency(program, ctx);
+  registerGovernance(program, ctx);
   return program;
 }

@@ -1,0 +1,64 @@
+/**
+ * Reservation at ALLOCATING (seed §8.2): the providers' placement calls this when a job has
+ * no RC provider. Guards, then the scheduler over the registered units, then one
+ * transaction (unit guarded on its version + the reservation). A lost race re-reads and
+ * re-plans, a bounded number of times.
+ */
+import { isoAt } from '../../platform/clock.ts';
+import type { ControlPlaneDeps } from '../deps.ts';
+import { controlPlaneError } from '../errors.ts';
+import { reserve, type BuyerPosition, type Guards, type Reserved } from '../domain/reservation.ts';
+import { checkUnits, type PlacementRequest, type Unit } from '../domain/scheduler.ts';
+import { commitReservation, listUnits, putUnit } from '../store/scheduler.ts';
+
+/** Until governance holds them: the guards' defaults. */
+export const DEFAULT_GUARDS: Guards = { maxExposureMicro: 10_000_000_000n, priceFloorMicro: 1n, maxCreditUtilisationBps: 9_000n };
+export const RESERVATION_TTL_MS = 15 * 60_000;
+const ATTEMPTS = 4;
+
+export async function registerUnits(d: ControlPlaneDeps, units: readonly Unit[]): Promise<{ registered: number; existing: number }> {
+  const stored = await listUnits(d.store);
+  const known = new Set(stored.map((u) => u.unitId));
+  const fresh = units.filter((u) => !known.has(u.unitId));
+  const bad = checkUnits([...stored, ...fresh]);
+  if (bad) throw controlPlaneError('invalid_units', bad);
+  let registered = 0;
+  for (const u of fresh) if (await putUnit(d.store, { ...u, allocations: [] })) registered++;
+  return { registered, existing: units.length - registered };
+}
+
+export async function reserveCapacity(
+  d: ControlPlaneDeps,
+  req: PlacementRequest & { priceMicro: bigint },
+  position: BuyerPosition,
+  guards: Guards = DEFAULT_GUARDS,
+): Promise<Reserved> {
+  const reservationId = d.rt.ids.next('rsv');
+  for (let i = 0; i < ATTEMPTS; i++) {
+    const units = await listUnits(d.store);
+    const now = d.rt.clock.nowMs();
+    const out = reserve(units, req, guards, position, { reservationId, nowMs: now, ttlMs: RESERVATION_TTL_MS });
+    if (out.status === 'declined') return out;
+    const before = units.find((u) => u.unitId === out.unitId)!;
+    const after = out.units.find((u) => u.unitId === out.unitId)!;
+    const ok = await commitReservation(d.store, before, after, {
+      reservationId,
+      jobId: req.jobId,
+      tenantId: req.tenantId,
+      providerId: out.providerId,
+      unitId: out.unitId,
+      scm: req.scm,
+      priceMicro: req.priceMicro,
+      costMicro: out.costMicro,
+      createdAt: isoAt(now),
+      expiresAt: isoAt(out.expiresAt),
+    });
+    if (ok) {
+      const { units: _units, ...accepted } = out;
+      return accepted;
+    }
+  }
+  throw controlPlaneError('capacity_contended', `unit contention did not settle after ${ATTEMPTS} attempts: retry`);
+}
+
+export const listSchedulerUnits = (d: ControlPlaneDeps) => listUnits(d.store);

@@ -37,6 +37,8 @@ export const CONTEXT_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   market: { ...NONE, tables: { market: 'write', ledger: 'write' } },
   /** Jobs: their table, the step queue, job events, and the job containers. */
   jobs: { tables: { jobs: 'write' }, sendTo: ['jobSteps'], publishEvents: true, runJobs: true },
+  /** Artifacts: their table, and jobs read (whose job an artifact belongs to). S3 and KMS grants: lib/constructs/artifacts-bucket.ts. */
+  artifacts: { ...NONE, tables: { artifacts: 'write', jobs: 'read' } },
 };
 
 /** Per-function narrowing, by function id (see lib/lambdas.ts). */

@@ -8,15 +8,18 @@ import { composePlatform, type PlatformDeps } from '../platform/deps.ts';
 import { composeLedger, type LedgerDeps } from '../ledger/deps.ts';
 import { composeMarket, type MarketDeps } from '../market/deps.ts';
 import type { JobsDeps } from '../jobs/deps.ts';
+import type { ArtifactsDeps } from '../artifacts/deps.ts';
 import { composeApi, type ApiDeps } from './deps.ts';
 
 export interface Compositions {
-  [context: string]: PlatformDeps | ApiDeps | LedgerDeps | MarketDeps | JobsDeps | undefined;
+  [context: string]: PlatformDeps | ApiDeps | LedgerDeps | MarketDeps | JobsDeps | ArtifactsDeps | undefined;
   platform: PlatformDeps;
   api: ApiDeps;
   ledger: LedgerDeps;
   market: MarketDeps;
   jobs?: JobsDeps;
+  /** Composed apart like jobs: it needs a bucket and a key wrapper (composeArtifacts). */
+  artifacts?: ArtifactsDeps;
 }
 
 export function composeContexts(rt: Runtime): Compositions {

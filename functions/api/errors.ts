@@ -7,9 +7,16 @@ import { PLATFORM_ERRORS } from '../platform/errors.ts';
 import { LEDGER_ERRORS } from '../ledger/errors.ts';
 import { MARKET_ERRORS } from '../market/errors.ts';
 import { JOBS_ERRORS } from '../jobs/errors.ts';
+import { ARTIFACTS_ERRORS } from '../artifacts/errors.ts';
 
-export const CONTEXT_ERRORS = { platform: PLATFORM_ERRORS, ledger: LEDGER_ERRORS, market: MARKET_ERRORS, jobs: JOBS_ERRORS } as const;
+export const CONTEXT_ERRORS = {
+  platform: PLATFORM_ERRORS,
+  ledger: LEDGER_ERRORS,
+  market: MARKET_ERRORS,
+  jobs: JOBS_ERRORS,
+  artifacts: ARTIFACTS_ERRORS,
+} as const;
 
-export const ERROR_STATUS = { ...PLATFORM_ERRORS, ...LEDGER_ERRORS, ...MARKET_ERRORS, ...JOBS_ERRORS } as const;
+export const ERROR_STATUS = { ...PLATFORM_ERRORS, ...LEDGER_ERRORS, ...MARKET_ERRORS, ...JOBS_ERRORS, ...ARTIFACTS_ERRORS } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

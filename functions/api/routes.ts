@@ -9,6 +9,14 @@ import { platformRoutes } from '../platform/api.ts';
 import { ledgerRoutes } from '../ledger/api.ts';
 import { marketRoutes } from '../market/api.ts';
 import { jobsRoutes } from '../jobs/api.ts';
+import { artifactsRoutes } from '../artifacts/api.ts';
 import { openapiRoute } from './api.ts';
 
-export const ROUTES: readonly RouteSpec[] = [...platformRoutes, openapiRoute, ...ledgerRoutes, ...marketRoutes, ...jobsRoutes] as RouteSpec[];
+export const ROUTES: readonly RouteSpec[] = [
+  ...platformRoutes,
+  openapiRoute,
+  ...ledgerRoutes,
+  ...marketRoutes,
+  ...jobsRoutes,
+  ...artifactsRoutes,
+] as RouteSpec[];

@@ -74,6 +74,15 @@ export const TABLES = {
     ttl: 'ttl',
     critical: false,
   },
+  artifacts: {
+    id: 'artifacts',
+    description: 'Artifacts (sealed job inputs and outputs: records, wrapped keys, Merkle roots), buyer encryption keys, key releases',
+    pk: 'pk',
+    sk: 'sk',
+    gsis: [GSI1],
+    ttl: 'ttl',
+    critical: true,
+  },
 } as const satisfies Record<string, TableDef>;
 
 export type TableId = keyof typeof TABLES;

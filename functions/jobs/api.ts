@@ -14,6 +14,17 @@ const SubmitBody = z.strictObject({
   memoryMb: z.number().int().min(128).optional(),
   cpuUnits: z.number().int().min(128).optional(),
   network: z.enum(['none', 'exchange']).optional(),
+  /** Sealed artifacts (POST /v1/artifacts) the job reads as plain files named `name` in its work dir. */
+  inputs: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'one path segment'),
+        artifactId: z.string().regex(idPattern('art'), 'must be an artifact id'),
+      }),
+    )
+    .max(16)
+    .refine((a) => new Set(a.map((i) => i.name)).size === a.length, 'input names must be unique')
+    .optional(),
 });
 
 const Profile = z.object({
@@ -46,6 +57,7 @@ export const JobOut = z.object({
   status: z.enum(JOB_STATUSES),
   reason: z.string().optional(),
   spec: z.record(z.string(), z.unknown()),
+  inputs: z.array(z.object({ name: z.string(), artifactId: z.string() })).optional(),
   profile: Profile,
   plan: Plan,
   resources: Resources,

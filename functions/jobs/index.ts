@@ -2,7 +2,7 @@
  * The jobs context's face to other contexts: the job as it is recorded, its lifecycle's
  * statuses and events, and how to compose the context. Other contexts import from here only.
  */
-export type { Job, Agent, JobResources } from './domain/job.ts';
+export type { Job, Agent, JobResources, JobInputRef } from './domain/job.ts';
 export { isTerminal, JOB_STATUSES, type JobStatus } from './domain/lifecycle.ts';
 export type { GpuMinutes } from './domain/policy.ts';
 export { JOB_STATE_CHANGED, JobStateChangedDetail } from '../../events/job-state-changed.ts';

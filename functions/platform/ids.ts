@@ -5,7 +5,7 @@
 import { monotonicFactory, type PRNG } from 'ulid';
 import type { Clock } from './clock.ts';
 
-export type IdPrefix = 'rc' | 'lst' | 'trd' | 'job' | 'quo' | 'key' | 'usr' | 'ent' | 'txn' | 'att' | 'agt' | 'prn' | 'req' | 'evt';
+export type IdPrefix = 'rc' | 'lst' | 'trd' | 'job' | 'quo' | 'key' | 'usr' | 'ent' | 'txn' | 'att' | 'agt' | 'prn' | 'req' | 'evt' | 'art';
 
 export interface IdGenerator {
   next(prefix: IdPrefix): string;

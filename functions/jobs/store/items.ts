@@ -33,6 +33,7 @@ export function jobToItem(j: Job): Record<string, unknown> {
     ownerId: j.ownerId,
     adapter: j.adapter,
     specJson: JSON.stringify(j.spec),
+    ...(j.inputs?.length ? { inputsJson: JSON.stringify(j.inputs) } : {}),
     profileJson: JSON.stringify(j.profile),
     planJson: JSON.stringify(j.plan),
     resourcesJson: JSON.stringify(j.resources),
@@ -77,6 +78,7 @@ export function itemToJob(i: Record<string, unknown>): Job {
     abortRequestedAtMs: num(i.abortRequestedAtMs),
     exitCode: i.exitCode === null ? null : num(i.exitCode),
     endedAt: i.endedAt as string | undefined,
+    inputs: json<Job['inputs']>(i.inputsJson),
     creation: json<Job['creation']>(i.creationJson),
     deletion: json<Job['deletion']>(i.deletionJson),
   };

@@ -7,7 +7,7 @@ import type { Principal } from '../../platform/auth/principal.ts';
 import { loadAdapter } from '../domain/adapters/registry.ts';
 import type { JobsConfig } from '../config.ts';
 import { jobHash } from '../domain/attestation.ts';
-import { jobDocument, type Job, type JobResources, type NetworkMode } from '../domain/job.ts';
+import { jobDocument, type Job, type JobInputRef, type JobResources, type NetworkMode } from '../domain/job.ts';
 import type { ExecutionPlan, ResourceProfile } from '../domain/plan.ts';
 import { checkPolicy, gpuMinutesOf, quotaShortfall, type GpuMinutes, type PolicyViolation, type QuotaShortfall } from '../domain/policy.ts';
 import { SpecError, UnknownAdapterError } from '../domain/spec-errors.ts';
@@ -25,6 +25,7 @@ export interface SubmitInput {
   memoryMb?: number | undefined;
   cpuUnits?: number | undefined;
   network?: NetworkMode | undefined;
+  inputs?: JobInputRef[] | undefined;
 }
 
 export interface Prepared {
@@ -98,7 +99,15 @@ export async function submitJob(d: JobsDeps, principal: Principal, input: Submit
   const p = prepareJob(input, d.cfg);
   const now = d.rt.clock.nowMs();
   const jobId = d.rt.ids.next('job');
-  const base = { jobId, adapter: p.adapter, spec: input.spec, profile: p.profile, plan: p.plan, resources: p.resources };
+  const base = {
+    jobId,
+    adapter: p.adapter,
+    spec: input.spec,
+    profile: p.profile,
+    plan: p.plan,
+    resources: p.resources,
+    ...(input.inputs?.length ? { inputs: input.inputs } : {}),
+  };
   const job: Job = {
     ...base,
     tenant: principal.tenant,

@@ -15,6 +15,7 @@ import { documentClient } from '../functions/platform/dynamo/client.ts';
 import { enforceWriteRules } from './write-rules.ts';
 import { createRuntime, type Runtime } from '../functions/platform/runtime.ts';
 import { composeContexts, type Compositions } from '../functions/api/contexts.ts';
+import { localArtifacts } from './artifacts.ts';
 import { platformEnvironment } from '../functions/definitions/environment.ts';
 import { SqsSender } from '../functions/platform/queue.ts';
 import { createKey, resolveKey } from '../functions/platform/auth/keys.ts';
@@ -155,6 +156,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
 
     const adminKey = await adminKeyFor(runtime, dataDir);
     const compositions = composeContexts(runtime);
+    compositions.artifacts = await localArtifacts(runtime, sqsEndpoint, dataDir, prefix);
     const plugins = opts.plugins === false ? [] : opts.jobs ? [sandboxPlugin, jobsPlugin(opts.jobs)] : PLUGINS;
     const started = await startPlugins({ runtime, bus, dataDir, log: say, env: opts.env ?? process.env, processes: claim.registry }, plugins);
     for (const h of started.handles) stops.push(() => h.stop());

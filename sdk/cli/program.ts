@@ -6,6 +6,7 @@ import { registerLedger } from '../commands/ledger.ts';
 import { registerMarket } from '../commands/market.ts';
 import { registerJobs } from '../commands/jobs.ts';
 import { registerAttest } from '../commands/attest.ts';
+import { registerArtifacts } from '../commands/artifacts.ts';
 
 export function vracuProgram(env: NodeJS.ProcessEnv = process.env, out?: (s: string) => void): Command {
   const program = new Command('vracu')
@@ -20,5 +21,7 @@ export function vracuProgram(env: NodeJS.ProcessEnv = process.env, out?: (s: str
   registerMarket(program, ctx);
   registerJobs(program, ctx);
   registerAttest(program, ctx);
+  // After platform and jobs: it adds `keys encryption` and `jobs download` to their commands.
+  registerArtifacts(program, ctx);
   return program;
 }

@@ -51,6 +51,8 @@ export const CONTEXT_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   privacy: { tables: { sessions: 'write', revocations: 'write', jobs: 'write' }, sendTo: ['jobSteps'], publishEvents: true, runJobs: true, releaseKeys: true },
   /** The control plane: its own table only (oracle, scheduler, receipts, transparency log, governance). */
   'control-plane': { ...NONE, tables: { controlplane: 'write' } },
+  /** Artifacts: their table, and jobs read (whose job an artifact belongs to). S3 and KMS grants: lib/constructs/artifacts-bucket.ts. */
+  artifacts: { ...NONE, tables: { artifacts: 'write', jobs: 'read' } },
 };
 
 /** Per-function narrowing, by function id (see lib/lambdas.ts). */

@@ -16,6 +16,7 @@ import { enforceWriteRules } from './write-rules.ts';
 import { createRuntime, type Runtime } from '../functions/platform/runtime.ts';
 import { composeContexts, type Compositions } from '../functions/api/contexts.ts';
 import { composePayments, loadPaymentsConfig } from '../functions/payments/index.ts';
+import { localArtifacts } from './artifacts.ts';
 import { platformEnvironment } from '../functions/definitions/environment.ts';
 import { SqsSender } from '../functions/platform/queue.ts';
 import { createKey, resolveKey } from '../functions/platform/auth/keys.ts';
@@ -159,6 +160,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const compositions = composeContexts(runtime);
     // Payments read their own settings (Stripe key and webhook secret; without a key, the offline Stripe).
     compositions.payments = composePayments({ rt: runtime, config: loadPaymentsConfig(opts.env ?? process.env) });
+    compositions.artifacts = await localArtifacts(runtime, sqsEndpoint, dataDir, prefix);
     const plugins = opts.plugins === false ? [] : opts.jobs ? [sandboxPlugin, jobsPlugin(opts.jobs), privacyPlugin()] : PLUGINS;
     const started = await startPlugins({ runtime, bus, dataDir, log: say, env: opts.env ?? process.env, processes: claim.registry }, plugins);
     for (const h of started.handles) stops.push(() => h.stop());

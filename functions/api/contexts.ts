@@ -12,10 +12,22 @@ import { composeProviders, type ProvidersDeps } from '../providers/deps.ts';
 import { composePayments, loadPaymentsConfig, type PaymentsDeps } from '../payments/index.ts';
 import type { PrivacyDeps } from '../privacy/deps.ts';
 import { composeControlPlane, type ControlPlaneDeps } from '../control-plane/deps.ts';
+import type { ArtifactsDeps } from '../artifacts/deps.ts';
 import { composeApi, type ApiDeps } from './deps.ts';
 
 export interface Compositions {
-  [context: string]: PlatformDeps | ApiDeps | LedgerDeps | MarketDeps | JobsDeps | ProvidersDeps | PaymentsDeps | PrivacyDeps | ControlPlaneDeps | undefined;
+  [context: string]:
+    | PlatformDeps
+    | ApiDeps
+    | LedgerDeps
+    | MarketDeps
+    | JobsDeps
+    | ProvidersDeps
+    | PaymentsDeps
+    | PrivacyDeps
+    | ControlPlaneDeps
+    | ArtifactsDeps
+    | undefined;
   platform: PlatformDeps;
   api: ApiDeps;
   ledger: LedgerDeps;
@@ -27,6 +39,8 @@ export interface Compositions {
   /** Composed on jobs (an attested job's lifecycle), where jobs run. */
   privacy?: PrivacyDeps;
   'control-plane': ControlPlaneDeps;
+  /** Composed apart like jobs: it needs a bucket and a key wrapper (composeArtifacts). */
+  artifacts?: ArtifactsDeps;
 }
 
 export function composeContexts(rt: Runtime): Compositions {

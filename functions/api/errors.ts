@@ -11,6 +11,7 @@ import { PROVIDERS_ERRORS } from '../providers/errors.ts';
 import { PAYMENTS_ERRORS } from '../payments/errors.ts';
 import { PRIVACY_ERRORS } from '../privacy/errors.ts';
 import { CONTROL_PLANE_ERRORS } from '../control-plane/errors.ts';
+import { ARTIFACTS_ERRORS } from '../artifacts/errors.ts';
 
 export const CONTEXT_ERRORS = {
   platform: PLATFORM_ERRORS,
@@ -21,6 +22,7 @@ export const CONTEXT_ERRORS = {
   payments: PAYMENTS_ERRORS,
   privacy: PRIVACY_ERRORS,
   'control-plane': CONTROL_PLANE_ERRORS,
+  artifacts: ARTIFACTS_ERRORS,
 } as const;
 
 export const ERROR_STATUS = {

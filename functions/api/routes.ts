@@ -13,6 +13,7 @@ import { providersRoutes } from '../providers/api.ts';
 import { paymentsRoutes } from '../payments/api.ts';
 import { privacyRoutes } from '../privacy/api.ts';
 import { controlPlaneRoutes } from '../control-plane/api.ts';
+import { artifactsRoutes } from '../artifacts/api.ts';
 import { openapiRoute } from './api.ts';
 
 export const ROUTES: readonly RouteSpec[] = [
@@ -25,4 +26,5 @@ export const ROUTES: readonly RouteSpec[] = [
   ...paymentsRoutes,
   ...privacyRoutes,
   ...controlPlaneRoutes,
+  ...artifactsRoutes,
 ] as RouteSpec[];

@@ -157,6 +157,31 @@ export type PrivacyEnv = z.output<typeof PrivacyEnv>;
 export function privacyEnvironment(v: { broker: 'static' | 'aws_kms'; kmsKeyId?: string | undefined }): Record<string, string> {
   return { VRACU_KEY_BROKER: v.broker, ...(v.kmsKeyId ? { VRACU_KEY_BROKER_KMS_KEY_ID: v.kmsKeyId } : {}) };
 }
+/** Functions of the artifacts context: where sealed artifacts live and how their file keys are wrapped. */
+export const ArtifactsEnv = z.object({
+  VRACU_ARTIFACTS_BUCKET: z.string().min(3).default('vracu-local-artifacts'),
+  /** Set only for local engines: the S3 server's URL (fauxqs; path-style). */
+  S3_ENDPOINT: z.url().optional(),
+  /** `kms` in the cloud; `local` wraps with AES-256-GCM under VRACU_ARTIFACTS_LOCAL_KEY. */
+  VRACU_ARTIFACTS_KEY_WRAPPER: z.enum(['kms', 'local']).default('local'),
+  VRACU_ARTIFACTS_KMS_KEY_ID: z.string().min(1).optional(),
+  /** The local wrapper's master key, 64 hex digits (the local stack makes one per data dir). */
+  VRACU_ARTIFACTS_LOCAL_KEY: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits')
+    .optional(),
+  /** Largest sealed artifact (bytes): one presigned PUT takes at most 5 GiB. */
+  VRACU_ARTIFACT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(5 * 1024 ** 3)
+    .default(5 * 1024 ** 3),
+  VRACU_JOB_MAX_INPUTS: z.coerce.number().int().min(1).max(100).default(16),
+  /** Presigned URL lifetime (seconds). */
+  VRACU_ARTIFACT_URL_TTL_S: z.coerce.number().int().min(60).max(43_200).default(900),
+});
+export type ArtifactsEnv = z.output<typeof ArtifactsEnv>;
 
 /** The task definitions of one image: ECS cannot override a task's image. */
 const TaskDefinitions = z.record(z.string().min(1), z.strictObject({ cpu: z.string().min(1).optional(), gpu: z.string().min(1).optional() }));

@@ -124,6 +124,15 @@ export const TABLES = {
     // A revocation is permanent.
     noDeletes: true,
   },
+  artifacts: {
+    id: 'artifacts',
+    description: 'Artifacts (sealed job inputs and outputs: records, wrapped keys, Merkle roots), buyer encryption keys, key releases',
+    pk: 'pk',
+    sk: 'sk',
+    gsis: [GSI1],
+    ttl: 'ttl',
+    critical: true,
+  },
 } as const satisfies Record<string, TableDef>;
 
 export type TableId = keyof typeof TABLES;

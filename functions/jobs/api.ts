@@ -18,6 +18,17 @@ const SubmitBody = z.strictObject({
   network: z.enum(['none', 'exchange']).optional(),
   /** Keys only after attestation: every listed attester must accept the container's evidence (docs/privacy.md). */
   privacy: z.strictObject({ tier: z.literal('attested'), attesters: z.array(z.enum(ATTESTER_NAMES)).min(1).max(ATTESTER_NAMES.length) }).optional(),
+  /** Sealed artifacts (POST /v1/artifacts) the job reads as plain files named `name` in its work dir. */
+  inputs: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'one path segment'),
+        artifactId: z.string().regex(idPattern('art'), 'must be an artifact id'),
+      }),
+    )
+    .max(16)
+    .refine((a) => new Set(a.map((i) => i.name)).size === a.length, 'input names must be unique')
+    .optional(),
 });
 
 const Tier = z.enum(['ephemeral-container', 'attested']);
@@ -53,6 +64,7 @@ export const JobOut = z.object({
   status: z.enum(JOB_STATUSES),
   reason: z.string().optional(),
   spec: z.record(z.string(), z.unknown()),
+  inputs: z.array(z.object({ name: z.string(), artifactId: z.string() })).optional(),
   profile: Profile,
   plan: Plan,
   resources: Resources,

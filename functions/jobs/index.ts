@@ -2,7 +2,7 @@
  * The jobs context's face to other contexts: the job as it is recorded, its lifecycle's
  * statuses and events, and how to compose the context. Other contexts import from here only.
  */
-export type { Job, Agent, JobResources, JobPrivacy, AttesterName, PrivacyTier } from './domain/job.ts';
+export type { Job, Agent, JobResources, JobPrivacy, JobInputRef, AttesterName, PrivacyTier } from './domain/job.ts';
 export { ATTESTER_NAMES, tierOf } from './domain/job.ts';
 export { isTerminal, JOB_STATUSES, type JobStatus } from './domain/lifecycle.ts';
 export type { GpuMinutes } from './domain/policy.ts';

@@ -10,6 +10,7 @@ export function jobView(j: Job) {
     status: j.status,
     ...(j.reason ? { reason: j.reason } : {}),
     spec: j.spec,
+    ...(j.inputs?.length ? { inputs: j.inputs } : {}),
     profile: j.profile,
     plan: j.plan,
     resources: j.resources,

@@ -26,7 +26,8 @@ export type IdPrefix =
   | 'po'
   | 'ses'
   | 'rsv'
-  | 'prp';
+  | 'prp'
+  | 'art';
 
 export interface IdGenerator {
   next(prefix: IdPrefix): string;

@@ -10,6 +10,7 @@ import { registerPayments } from '../commands/payments.ts';
 import { registerReceipts } from '../commands/receipts.ts';
 import { registerTransparency } from '../commands/transparency.ts';
 import { registerGovernance } from '../commands/governance.ts';
+import { registerArtifacts } from '../commands/artifacts.ts';
 
 export function vracuProgram(env: NodeJS.ProcessEnv = process.env, out?: (s: string) => void): Command {
   const program = new Command('vracu')
@@ -28,5 +29,7 @@ export function vracuProgram(env: NodeJS.ProcessEnv = process.env, out?: (s: str
   registerReceipts(program, ctx);
   registerTransparency(program, ctx);
   registerGovernance(program, ctx);
+  // After platform and jobs: it adds `keys encryption` and `jobs download` to their commands.
+  registerArtifacts(program, ctx);
   return program;
 }

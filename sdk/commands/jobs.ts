@@ -21,6 +21,7 @@ interface SubmitOpts {
   memoryMb?: string;
   cpuUnits?: string;
   network?: 'none' | 'exchange';
+  input?: string[];
 }
 
 /** `--spec '{"frames":1}'` or `--spec @spec.json`. */
@@ -32,6 +33,13 @@ function specOf(raw: string | undefined): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
+/** `--input name=art_...` (what `vracu artifacts put` prints). */
+function inputOf(raw: string): { name: string; artifactId: string } {
+  const at = raw.indexOf('=');
+  if (at < 1) throw new Error(`--input ${raw}: expected <name>=<artifact id>`);
+  return { name: raw.slice(0, at), artifactId: raw.slice(at + 1) };
+}
+
 function bodyOf(o: SubmitOpts) {
   return {
     adapter: o.adapter,
@@ -40,6 +48,7 @@ function bodyOf(o: SubmitOpts) {
     ...(o.memoryMb ? { memoryMb: Number(o.memoryMb) } : {}),
     ...(o.cpuUnits ? { cpuUnits: Number(o.cpuUnits) } : {}),
     ...(o.network ? { network: o.network } : {}),
+    ...(o.input?.length ? { inputs: o.input.map(inputOf) } : {}),
   };
 }
 
@@ -50,7 +59,8 @@ const submitOptions = (c: Command) =>
     .option('--timeout-ms <ms>', 'hard runtime limit (default JOB_TIMEOUT_MS)')
     .option('--memory-mb <mb>', 'container memory (default 2048)')
     .option('--cpu-units <units>', 'container CPU, 1024 = 1 vCPU (default 1024)')
-    .option('--network <mode>', 'none (default) or exchange');
+    .option('--network <mode>', 'none (default) or exchange')
+    .option('--input <name=artifactId...>', 'a sealed input (vracu artifacts put) the job reads as <name> in its work dir; repeatable');
 
 export function registerJobs(program: Command, ctx: CliContext): void {
   const jobs = program.command('jobs').description('run jobs in ephemeral containers with signed attestations');

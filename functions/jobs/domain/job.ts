@@ -13,6 +13,11 @@ export { ATTESTER_NAMES, tierOf, type AttesterName, type JobPrivacy, type Privac
 /** `none`: no network at all; `exchange`: egress only to the exchange API. */
 export type NetworkMode = 'none' | 'exchange';
 
+export interface JobInputRef {
+  name: string;
+  artifactId: string;
+}
+
 export interface JobResources {
   cpuUnits: number;
   memoryMb: number;
@@ -26,6 +31,8 @@ export interface Job {
   ownerId: string;
   adapter: string;
   spec: Record<string, unknown>;
+  /** Sealed artifacts the sidecar decrypts into the work dir after the handshake (functions/artifacts). */
+  inputs?: JobInputRef[];
   profile: ResourceProfile;
   plan: ExecutionPlan;
   resources: JobResources;
@@ -65,10 +72,12 @@ export interface Job {
 }
 
 /** What the job hash covers: everything the buyer asked for and the exchange derived from it. */
-export const jobDocument = (j: Pick<Job, 'jobId' | 'adapter' | 'spec' | 'profile' | 'plan' | 'resources' | 'privacy'>) => ({
+export const jobDocument = (j: Pick<Job, 'jobId' | 'adapter' | 'spec' | 'profile' | 'plan' | 'resources' | 'privacy' | 'inputs'>) => ({
   jobId: j.jobId,
   adapter: j.adapter,
   spec: j.spec,
+  // Named inputs are part of what the buyer asked for; a job without any hashes as before.
+  ...(j.inputs?.length ? { inputs: j.inputs } : {}),
   profile: j.profile,
   plan: j.plan,
   resources: j.resources,

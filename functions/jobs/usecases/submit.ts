@@ -7,7 +7,7 @@ import type { Principal } from '../../platform/auth/principal.ts';
 import { loadAdapter } from '../domain/adapters/registry.ts';
 import type { JobsConfig } from '../config.ts';
 import { jobHash } from '../domain/attestation.ts';
-import { jobDocument, type Job, type JobPrivacy, type JobResources, type NetworkMode } from '../domain/job.ts';
+import { jobDocument, type Job, type JobInputRef, type JobPrivacy, type JobResources, type NetworkMode } from '../domain/job.ts';
 import type { ExecutionPlan, ResourceProfile } from '../domain/plan.ts';
 import { checkPolicy, gpuMinutesOf, quotaShortfall, type GpuMinutes, type PolicyViolation, type QuotaShortfall } from '../domain/policy.ts';
 import { SpecError, UnknownAdapterError } from '../domain/spec-errors.ts';
@@ -27,6 +27,7 @@ export interface SubmitInput {
   network?: NetworkMode | undefined;
   /** Absent: the `ephemeral-container` tier. */
   privacy?: JobPrivacy | undefined;
+  inputs?: JobInputRef[] | undefined;
 }
 
 export interface Prepared {
@@ -111,6 +112,7 @@ export async function submitJob(d: JobsDeps, principal: Principal, input: Submit
     plan: p.plan,
     resources: p.resources,
     ...(p.privacy ? { privacy: p.privacy } : {}),
+    ...(input.inputs?.length ? { inputs: input.inputs } : {}),
   };
   const job: Job = {
     ...base,

@@ -1,0 +1,135 @@
+/** Artifacts routes: sealed inputs (create, complete), a job's artifacts, Merkle proof checks, the buyer's encryption key. */
+import * as z from 'zod';
+import { defineRoute } from '../platform/http/route.ts';
+import { idPattern } from '../platform/ids.ts';
+import { ARTIFACT_NAME, ARTIFACT_STATES } from './domain/artifact.ts';
+
+const hex = (bytes: number, what: string) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`), `must be ${bytes * 2} lowercase hex digits (${what})`);
+const ArtifactId = z.string().regex(idPattern('art'), 'must be an artifact id (art_ + 26 characters)');
+const JobId = z.string().regex(idPattern('job'), 'must be a job id (job_ + 26 characters)');
+
+export const ArtifactOut = z.object({
+  artifactId: z.string(),
+  kind: z.enum(['input', 'output']),
+  name: z.string(),
+  /** Sealed bytes. */
+  size: z.number(),
+  merkleRoot: z.string(),
+  state: z.enum(ARTIFACT_STATES),
+  createdAt: z.string(),
+  uploadedAt: z.string().optional(),
+  jobId: z.string().optional(),
+});
+const Presigned = z.object({ url: z.string(), method: z.enum(['PUT', 'GET']), headers: z.record(z.string(), z.string()), expiresAt: z.string() });
+
+const CreateBody = z.strictObject({
+  name: z.string().regex(ARTIFACT_NAME, 'one path segment: letters, digits, dot, dash, underscore (at most 128)'),
+  /** The sealed file's size in bytes (platform/crypto/sealed-file.ts). */
+  size: z.number().int().min(32),
+  merkleRoot: hex(32, 'SHA-256 Merkle root of the sealed records'),
+  /** The file key, base64 of 32 bytes: wrapped at once under the buyer's context, never stored. */
+  fileKey: z.base64().refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes'),
+});
+
+export const createArtifactRoute = defineRoute({
+  id: 'artifacts-create',
+  method: 'POST',
+  path: '/v1/artifacts',
+  access: 'buyer',
+  summary: 'Register a sealed input and get a presigned PUT for its ciphertext (the file key is wrapped by KMS, bound to the buyer)',
+  entry: 'functions/artifacts/handlers/artifacts-create.ts',
+  tags: ['artifacts'],
+  request: { body: CreateBody },
+  response: { status: 201, body: z.object({ artifact: ArtifactOut, upload: Presigned }) },
+});
+
+export const completeArtifactRoute = defineRoute({
+  id: 'artifacts-complete',
+  method: 'POST',
+  path: '/v1/artifacts/{aid}/complete',
+  access: 'buyer',
+  summary: 'Mark an input uploaded once its object is there with the declared size',
+  entry: 'functions/artifacts/handlers/artifacts-complete.ts',
+  tags: ['artifacts'],
+  request: { params: z.strictObject({ aid: ArtifactId }) },
+  response: { status: 200, body: ArtifactOut },
+});
+
+export const jobArtifactsRoute = defineRoute({
+  id: 'artifacts-job-list',
+  method: 'GET',
+  path: '/v1/jobs/{id}/artifacts',
+  access: 'buyer',
+  summary: "A job's inputs and outputs: name, sealed size, Merkle root, state",
+  entry: 'functions/artifacts/handlers/artifacts-job-list.ts',
+  tags: ['artifacts'],
+  request: { params: z.strictObject({ id: JobId }) },
+  response: {
+    status: 200,
+    body: z.object({
+      jobId: z.string(),
+      artifacts: z.array(z.object({ name: z.string(), kind: z.enum(['input', 'output']), artifactId: z.string(), artifact: ArtifactOut.nullable() })),
+    }),
+  },
+});
+
+export const jobArtifactRoute = defineRoute({
+  id: 'artifacts-job-get',
+  method: 'GET',
+  path: '/v1/jobs/{id}/artifacts/{aid}',
+  access: 'buyer',
+  summary: "One of a job's artifacts with a presigned GET of its ciphertext (and, for an output, its HPKE-sealed file key)",
+  entry: 'functions/artifacts/handlers/artifacts-job-get.ts',
+  tags: ['artifacts'],
+  request: { params: z.strictObject({ id: JobId, aid: ArtifactId }) },
+  response: { status: 200, body: z.object({ artifact: ArtifactOut, download: Presigned, sealedKey: z.string().optional() }) },
+});
+
+const VerifyBody = z
+  .strictObject({
+    artifactId: ArtifactId.optional(),
+    merkleRoot: hex(32, 'the root to check against').optional(),
+    leafIndex: z.number().int().min(0),
+    treeSize: z.number().int().min(1),
+    /** SHA-256(0x00 ‖ record), hex. */
+    leafHash: hex(32, 'leaf hash'),
+    proof: z.array(hex(32, 'audit path node')).max(64),
+  })
+  .refine((v) => v.artifactId !== undefined || v.merkleRoot !== undefined, { message: 'give artifactId or merkleRoot', path: ['artifactId'] })
+  .refine((v) => v.leafIndex < v.treeSize, { message: 'must be below treeSize', path: ['leafIndex'] });
+
+export const verifyArtifactRoute = defineRoute({
+  id: 'artifacts-verify',
+  method: 'POST',
+  path: '/v1/artifacts/verify',
+  access: 'buyer',
+  summary: "Check a Merkle inclusion proof for one chunk against an artifact's recorded root (or a given root)",
+  entry: 'functions/artifacts/handlers/artifacts-verify.ts',
+  tags: ['artifacts'],
+  request: { body: VerifyBody },
+  response: {
+    status: 200,
+    body: z.object({ valid: z.boolean(), merkleRoot: z.string(), checks: z.object({ rootMatchesRecord: z.boolean().nullable() }) }),
+  },
+});
+
+export const encryptionKeyRoute = defineRoute({
+  id: 'artifacts-encryption-key',
+  method: 'PUT',
+  path: '/v1/keys/encryption',
+  access: 'buyer',
+  summary: "Register the buyer's X25519 public key: job outputs are sealed to it (HPKE, RFC 9180)",
+  entry: 'functions/artifacts/handlers/artifacts-encryption-key.ts',
+  tags: ['artifacts'],
+  request: { body: z.strictObject({ publicKey: hex(32, 'raw X25519 public key') }) },
+  response: { status: 200, body: z.object({ publicKey: z.string(), registeredAt: z.string() }) },
+});
+
+export const artifactsRoutes = [
+  createArtifactRoute,
+  completeArtifactRoute,
+  jobArtifactsRoute,
+  jobArtifactRoute,
+  verifyArtifactRoute,
+  encryptionKeyRoute,
+] as const;

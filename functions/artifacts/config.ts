@@ -1,0 +1,31 @@
+/** The artifacts context's configuration, from its environment contract (definitions/environment.ts). */
+import { ArtifactsEnv, parseEnv } from '../definitions/environment.ts';
+
+export interface ArtifactsConfig {
+  bucket: string;
+  s3Endpoint?: string;
+  keyWrapper: 'kms' | 'local';
+  kmsKeyId?: string;
+  localKey?: Uint8Array;
+  maxBytes: number;
+  maxInputs: number;
+  urlTtlS: number;
+}
+
+export function loadArtifactsConfig(env: Readonly<Record<string, string | undefined>>): ArtifactsConfig {
+  const e = parseEnv(ArtifactsEnv, env, 'artifacts configuration');
+  if (e.VRACU_ARTIFACTS_KEY_WRAPPER === 'kms' && !e.VRACU_ARTIFACTS_KMS_KEY_ID)
+    throw new Error('VRACU_ARTIFACTS_KEY_WRAPPER=kms needs VRACU_ARTIFACTS_KMS_KEY_ID');
+  if (e.VRACU_ARTIFACTS_KEY_WRAPPER === 'local' && !e.VRACU_ARTIFACTS_LOCAL_KEY)
+    throw new Error('VRACU_ARTIFACTS_KEY_WRAPPER=local needs VRACU_ARTIFACTS_LOCAL_KEY (64 hex digits); in the cloud set VRACU_ARTIFACTS_KEY_WRAPPER=kms');
+  return {
+    bucket: e.VRACU_ARTIFACTS_BUCKET,
+    ...(e.S3_ENDPOINT ? { s3Endpoint: e.S3_ENDPOINT } : {}),
+    keyWrapper: e.VRACU_ARTIFACTS_KEY_WRAPPER,
+    ...(e.VRACU_ARTIFACTS_KMS_KEY_ID ? { kmsKeyId: e.VRACU_ARTIFACTS_KMS_KEY_ID } : {}),
+    ...(e.VRACU_ARTIFACTS_LOCAL_KEY ? { localKey: Buffer.from(e.VRACU_ARTIFACTS_LOCAL_KEY, 'hex') } : {}),
+    maxBytes: e.VRACU_ARTIFACT_MAX_BYTES,
+    maxInputs: e.VRACU_JOB_MAX_INPUTS,
+    urlTtlS: e.VRACU_ARTIFACT_URL_TTL_S,
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * An artifact: one sealed file (platform/crypto/sealed-file.ts) in the artifacts bucket, a
+ * job's input (sealed by the buyer's CLI) or output (sealed by the job's sidecar). The
+ * exchange keeps its ciphertext, size and Merkle root, and for an input the file key wrapped
+ * under the key-wrapping port (KMS in the cloud) with a context naming the owner; for an output
+ * the file key HPKE-sealed to the buyer's registered X25519 key. Never a plaintext key at rest.
+ */
+export const ARTIFACT_STATES = ['pending', 'uploaded'] as const;
+export type ArtifactState = (typeof ARTIFACT_STATES)[number];
+export type ArtifactKind = 'input' | 'output';
+
+export interface Artifact {
+  artifactId: string;
+  kind: ArtifactKind;
+  tenant: string;
+  ownerId: string;
+  name: string;
+  /** Sealed bytes (what S3 holds). */
+  size: number;
+  /** Hex SHA-256 Merkle root over the sealed records. */
+  merkleRoot: string;
+  state: ArtifactState;
+  objectKey: string;
+  createdAt: string;
+  uploadedAt?: string;
+  /** Inputs: the file key wrapped by the key-wrapping port (base64). */
+  wrappedKey?: string;
+  /** Outputs: the job that wrote it and the file key HPKE-sealed to the buyer (base64). */
+  jobId?: string;
+  sealedKey?: string;
+}
+
+/** A job's input as its spec names it. */
+export interface JobInput {
+  name: string;
+  artifactId: string;
+}
+
+/** Where an artifact's object lives: inputs by owner, outputs by job (one prefix per job for lifecycle rules). */
+export const inputObjectKey = (tenant: string, artifactId: string): string => `inputs/${tenant}/${artifactId}`;
+export const outputObjectKey = (jobId: string, artifactId: string): string => `outputs/${jobId}/${artifactId}`;
+
+/**
+ * The encryption context an input's file key is wrapped under (KMS EncryptionContext; the
+ * local wrapper binds it as AAD). Not secret: it appears in CloudTrail. Keys are exact and
+ * case-sensitive; Decrypt needs the same map.
+ */
+export const inputKeyContext = (a: { tenant: string; artifactId: string }): Record<string, string> => ({
+  'vracu:purpose': 'artifact-input',
+  'vracu:tenant': a.tenant,
+  'vracu:artifact': a.artifactId,
+});
+
+/** The context a released key is re-wrapped under in its release record: the job and the attestation the gate checked. */
+export const releaseKeyContext = (a: { tenant: string; artifactId: string }, jobId: string, attestationHash: string): Record<string, string> => ({
+  'vracu:purpose': 'artifact-release',
+  'vracu:tenant': a.tenant,
+  'vracu:artifact': a.artifactId,
+  'vracu:job': jobId,
+  'vracu:attestation': attestationHash,
+});
+
+/** Output names become file names in the buyer's download dir: one path segment, no tricks. */
+export const ARTIFACT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

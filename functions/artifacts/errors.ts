@@ -1,0 +1,14 @@
+/** The artifacts context's error codes and their HTTP status. */
+import { errorsOf } from '../platform/errors.ts';
+
+export const ARTIFACTS_ERRORS = {
+  artifact_too_large: 413,
+  artifact_not_uploaded: 409,
+  upload_incomplete: 409,
+  artifact_already_uploaded: 409,
+  encryption_key_missing: 409,
+  input_not_available: 409,
+  already_released: 409,
+} as const;
+
+export const artifactsError = errorsOf(ARTIFACTS_ERRORS);

@@ -1,0 +1,140 @@
+/**
+ * The artifacts table: artifact records (ART#), buyers' encryption keys (EKEY#) and key
+ * releases (REL#<job>). Every state change is a conditional write. Outputs are indexed by
+ * job on gsi1 (JOB#<job>, name).
+ */
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { big } from '../../platform/dynamo/client.ts';
+import type { StoreCtx } from '../../platform/dynamo/store.ts';
+import type { Artifact, ArtifactKind, ArtifactState } from '../domain/artifact.ts';
+
+const artKey = (artifactId: string) => ({ pk: `ART#${artifactId}`, sk: 'ART' });
+const ekeyKey = (tenant: string) => ({ pk: `EKEY#${tenant}`, sk: 'EKEY' });
+const relKey = (jobId: string, artifactId: string) => ({ pk: `REL#${jobId}`, sk: artifactId });
+const failed = (e: unknown) => (e as Error).name === 'ConditionalCheckFailedException';
+
+function toItem(a: Artifact): Record<string, unknown> {
+  return { ...artKey(a.artifactId), ...a, ...(a.kind === 'output' && a.jobId ? { gsi1pk: `JOB#${a.jobId}`, gsi1sk: a.name } : {}) };
+}
+
+function fromItem(i: Record<string, unknown>): Artifact {
+  const opt = (k: string) => (typeof i[k] === 'string' ? { [k]: i[k] as string } : {});
+  return {
+    artifactId: i.artifactId as string,
+    kind: i.kind as ArtifactKind,
+    tenant: i.tenant as string,
+    ownerId: i.ownerId as string,
+    name: i.name as string,
+    size: Number(big(i.size)),
+    merkleRoot: i.merkleRoot as string,
+    state: i.state as ArtifactState,
+    objectKey: i.objectKey as string,
+    createdAt: i.createdAt as string,
+    ...opt('uploadedAt'),
+    ...opt('wrappedKey'),
+    ...opt('jobId'),
+    ...opt('sealedKey'),
+  };
+}
+
+/** False when an output of that name already exists for the job, or the id is taken. */
+export async function putArtifact(s: StoreCtx, a: Artifact): Promise<boolean> {
+  try {
+    await s.doc.send(new PutCommand({ TableName: s.table, Item: toItem(a), ConditionExpression: 'attribute_not_exists(pk)' }));
+    return true;
+  } catch (e) {
+    if (failed(e)) return false;
+    throw e;
+  }
+}
+
+export async function getArtifact(s: StoreCtx, artifactId: string): Promise<Artifact | null> {
+  const out = await s.doc.send(new GetCommand({ TableName: s.table, Key: artKey(artifactId), ConsistentRead: true }));
+  return out.Item ? fromItem(out.Item) : null;
+}
+
+/** pending → uploaded; null when it was not pending (already completed). */
+export async function markUploaded(s: StoreCtx, artifactId: string, at: string): Promise<Artifact | null> {
+  try {
+    const out = await s.doc.send(
+      new UpdateCommand({
+        TableName: s.table,
+        Key: artKey(artifactId),
+        UpdateExpression: 'SET #state = :up, uploadedAt = :at',
+        ConditionExpression: '#state = :pending',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':up': 'uploaded', ':pending': 'pending', ':at': at },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return fromItem(out.Attributes!);
+  } catch (e) {
+    if (failed(e)) return null;
+    throw e;
+  }
+}
+
+export async function jobOutputs(s: StoreCtx, jobId: string): Promise<Artifact[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await s.doc.send(
+      new QueryCommand({
+        TableName: s.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': `JOB#${jobId}` },
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items.map(fromItem);
+}
+
+export interface EncryptionKey {
+  tenant: string;
+  publicKey: string;
+  registeredAt: string;
+}
+
+/** Registers (or replaces) a tenant's X25519 public key; outputs already sealed keep the key they were sealed to. */
+export async function putEncryptionKey(s: StoreCtx, k: EncryptionKey): Promise<void> {
+  await s.doc.send(new PutCommand({ TableName: s.table, Item: { ...ekeyKey(k.tenant), ...k } }));
+}
+
+export async function getEncryptionKey(s: StoreCtx, tenant: string): Promise<EncryptionKey | null> {
+  const out = await s.doc.send(new GetCommand({ TableName: s.table, Key: ekeyKey(tenant), ConsistentRead: true }));
+  return out.Item ? { tenant: out.Item.tenant as string, publicKey: out.Item.publicKey as string, registeredAt: out.Item.registeredAt as string } : null;
+}
+
+export interface Release {
+  jobId: string;
+  artifactId: string;
+  attestationHash: string;
+  /** The file key re-wrapped under the release context (job and attestation), base64: the audit copy. */
+  releasedKey: string;
+  releasedAt: string;
+}
+
+/**
+ * Records a release once per job input. The same attestation may ask again (a retried
+ * handshake): true. Another attestation for the same job: false (a job is attested once).
+ */
+export async function putRelease(s: StoreCtx, r: Release): Promise<boolean> {
+  try {
+    await s.doc.send(
+      new PutCommand({
+        TableName: s.table,
+        Item: { ...relKey(r.jobId, r.artifactId), ...r },
+        ConditionExpression: 'attribute_not_exists(pk) OR attestationHash = :h',
+        ExpressionAttributeValues: { ':h': r.attestationHash },
+      }),
+    );
+    return true;
+  } catch (e) {
+    if (failed(e)) return false;
+    throw e;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Outputs, the lifecycle's seam (index.ts). Before the workload runs, outputSlots gives the
+ * sidecar the buyer's X25519 key and presigned PUTs under the job's own prefix (ids made here,
+ * nothing recorded yet). After the sidecar uploaded, recordOutputs records each one it reports
+ * (name, size, Merkle root, HPKE-sealed file key) once the object is there with that size:
+ * an object over the limit is deleted and refused (`artifact_too_large`), so nothing
+ * half-recorded remains. The Merkle roots go into the deletion attestation (the lead's wiring).
+ */
+import { isoAt } from '../../platform/clock.ts';
+import { getJob } from '../../jobs/index.ts';
+import { ARTIFACT_NAME, outputObjectKey, type Artifact } from '../domain/artifact.ts';
+import type { PresignedUrl } from '../drivers/object-store.ts';
+import { artifactsError } from '../errors.ts';
+import { getEncryptionKey, putArtifact } from '../store/artifact-store.ts';
+import type { ArtifactsDeps } from '../deps.ts';
+
+export interface OutputSlot {
+  artifactId: string;
+  upload: PresignedUrl;
+}
+
+export interface OutputGrant {
+  /** The buyer's X25519 public key (hex). */
+  recipientPublicKey: string;
+  maxBytes: number;
+  slots: OutputSlot[];
+}
+
+export async function outputSlots(d: ArtifactsDeps, r: { jobId: string; count: number; ttlS?: number }): Promise<OutputGrant> {
+  const job = await getJob(d.jobsStore, r.jobId);
+  if (!job) throw new Error(`job ${r.jobId} not found`);
+  const key = await getEncryptionKey(d.store, job.tenant);
+  if (!key) throw artifactsError('encryption_key_missing', `the buyer of job ${r.jobId} has registered no encryption key (vracu keys encryption)`);
+  const now = d.rt.clock.nowMs();
+  const slots: OutputSlot[] = [];
+  for (let n = 0; n < r.count; n++) {
+    const artifactId = d.rt.ids.next('art');
+    // No pinned length: the size is known only after the workload; recordOutputs enforces the limit.
+    slots.push({ artifactId, upload: await d.objects.presignPut(outputObjectKey(r.jobId, artifactId), null, r.ttlS ?? d.cfg.urlTtlS, now) });
+  }
+  return { recipientPublicKey: key.publicKey, maxBytes: d.cfg.maxBytes, slots };
+}
+
+export interface ReportedOutput {
+  artifactId: string;
+  name: string;
+  size: number;
+  merkleRoot: string;
+  sealedKey: string;
+}
+
+export async function recordOutputs(d: ArtifactsDeps, r: { jobId: string; outputs: ReportedOutput[] }): Promise<Artifact[]> {
+  const job = await getJob(d.jobsStore, r.jobId);
+  if (!job) throw new Error(`job ${r.jobId} not found`);
+  const now = isoAt(d.rt.clock.nowMs());
+  const recorded: Artifact[] = [];
+  for (const o of r.outputs) {
+    if (!ARTIFACT_NAME.test(o.name)) throw artifactsError('upload_incomplete', `output name ${JSON.stringify(o.name)} is not one path segment`);
+    const objectKey = outputObjectKey(r.jobId, o.artifactId);
+    const head = await d.objects.head(objectKey);
+    if (!head || head.size !== o.size)
+      throw artifactsError('upload_incomplete', `output ${o.name}: the object holds ${head?.size ?? 'nothing'}, reported ${o.size}`);
+    if (head.size > d.cfg.maxBytes) {
+      await d.objects.remove(objectKey);
+      throw artifactsError('artifact_too_large', `output ${o.name} is over ${d.cfg.maxBytes} bytes`, { limit: d.cfg.maxBytes });
+    }
+    const a: Artifact = {
+      artifactId: o.artifactId,
+      kind: 'output',
+      tenant: job.tenant,
+      ownerId: job.ownerId,
+      name: o.name,
+      size: o.size,
+      merkleRoot: o.merkleRoot,
+      state: 'uploaded',
+      objectKey,
+      createdAt: now,
+      uploadedAt: now,
+      jobId: r.jobId,
+      sealedKey: o.sealedKey,
+    };
+    if (!(await putArtifact(d.store, a))) throw artifactsError('artifact_already_uploaded', `output ${o.artifactId} is already recorded`);
+    recorded.push(a);
+  }
+  return recorded;
+}

@@ -1,0 +1,148 @@
+/**
+ * `vracu artifacts put`, `vracu keys encryption`, `vracu jobs download`: sealing happens on
+ * this machine. `put` seals the file (a fresh key, AES-256-GCM chunks) to a temporary file,
+ * registers it (the exchange wraps the file key with KMS, bound to this buyer, and keeps only
+ * the wrapped blob), uploads the ciphertext with the presigned PUT and completes. `download`
+ * checks each output's Merkle root against the recorded one, opens its HPKE-sealed file key
+ * with the private key `keys encryption` wrote (0600), and decrypts; a failed check is named
+ * and leaves no partial plaintext.
+ */
+import { chmodSync, createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import type { Command } from 'commander';
+import { completeArtifactRoute, createArtifactRoute, encryptionKeyRoute, jobArtifactRoute, jobArtifactsRoute } from '../../functions/artifacts/api.ts';
+import { generateEncryptionKeyPair, openFileKey } from '../../functions/platform/crypto/hpke.ts';
+import { newFileKey, SealedFileError } from '../../functions/platform/crypto/sealed-file.ts';
+import { bodyBytes, openToFile, RootMismatchError, sealFile } from '../../functions/platform/crypto/sealed-files.ts';
+import { table, type CliContext } from '../cli/context.ts';
+
+/** Where `keys encryption` keeps the pair: --key-file, VRACU_ENCRYPTION_KEY_FILE, or ~/.vracu/encryption-key.json. */
+export const keyFileOf = (flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string =>
+  resolve(flag ?? env.VRACU_ENCRYPTION_KEY_FILE ?? join(homedir(), '.vracu', 'encryption-key.json'));
+
+function findCommand(program: Command, name: string, description: string): Command {
+  return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description);
+}
+
+/** PUTs a file to a presigned URL, streamed, with the headers the URL signed. */
+async function putFile(upload: { url: string; headers: Record<string, string> }, path: string): Promise<void> {
+  const res = await fetch(upload.url, {
+    method: 'PUT',
+    headers: upload.headers,
+    body: Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>,
+    duplex: 'half',
+  } as RequestInit);
+  await res.arrayBuffer();
+  if (!res.ok) throw new Error(`upload refused by storage: HTTP ${res.status}`);
+}
+
+export function registerArtifacts(program: Command, ctx: CliContext): void {
+  const artifacts = program.command('artifacts').description('job inputs, encrypted on this machine before they leave it');
+  artifacts
+    .command('put <file>')
+    .description('seal a file locally (AES-256-GCM, a fresh key), upload the ciphertext; prints the artifact id to name as a job input')
+    .option('--job-input <name>', 'the file name the job reads it as (default: the file name)')
+    .option('--chunk-size <bytes>', 'plaintext bytes per sealed chunk (default 1 MiB)')
+    .action(async (file: string, o: { jobInput?: string; chunkSize?: string }) => {
+      const name = o.jobInput ?? basename(file);
+      const sealedPath = join(tmpdir(), `vracu-seal-${process.pid}-${Date.now()}`);
+      const key = newFileKey();
+      try {
+        const sealed = await sealFile(file, sealedPath, key, o.chunkSize ? Number(o.chunkSize) : undefined);
+        const created = await ctx
+          .client()
+          .call(createArtifactRoute, { body: { name, size: sealed.size, merkleRoot: sealed.merkleRoot, fileKey: Buffer.from(key).toString('base64') } });
+        await putFile(created.upload, sealedPath);
+        const done = await ctx.client().call(completeArtifactRoute, { params: { aid: created.artifact.artifactId } });
+        ctx.print(
+          { ...done, input: { name, artifactId: done.artifactId } },
+          () =>
+            `uploaded ${done.artifactId} (${done.size} sealed bytes, Merkle root ${done.merkleRoot})\nname it in a job: vracu jobs submit ... --input ${name}=${done.artifactId}`,
+        );
+      } finally {
+        key.fill(0);
+        await rm(sealedPath, { force: true });
+      }
+    });
+
+  const keys = findCommand(program, 'keys', 'manage keys');
+  keys
+    .command('encryption')
+    .description('make this machine an X25519 key pair (private half 0600, never sent) and register the public half: job outputs are sealed to it')
+    .option('--key-file <path>', 'where the pair is kept (env VRACU_ENCRYPTION_KEY_FILE, default ~/.vracu/encryption-key.json)')
+    .option('--rotate', 'make a new pair even if the file exists (outputs sealed to the old key need the old file)')
+    .action(async (o: { keyFile?: string; rotate?: boolean }) => {
+      const path = keyFileOf(o.keyFile);
+      let publicKey: string;
+      if (existsSync(path) && !o.rotate) publicKey = (JSON.parse(readFileSync(path, 'utf8')) as { publicKey: string }).publicKey;
+      else {
+        const pair = await generateEncryptionKeyPair();
+        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+        publicKey = Buffer.from(pair.publicKey).toString('hex');
+        writeFileSync(path, `${JSON.stringify({ kem: 'X25519', publicKey, privateKey: Buffer.from(pair.privateKey).toString('hex') })}\n`, { mode: 0o600 });
+        chmodSync(path, 0o600);
+        pair.privateKey.fill(0);
+      }
+      const reg = await ctx.client().call(encryptionKeyRoute, { body: { publicKey } });
+      ctx.print({ ...reg, keyFile: path }, () => `registered encryption key ${reg.publicKey}\nprivate key in ${path} (0600): keep it to read job outputs`);
+    });
+
+  const jobs = findCommand(program, 'jobs', 'run jobs');
+  jobs
+    .command('download <jobId>')
+    .description("fetch a job's outputs, check each Merkle root, open the sealed key with your private key and decrypt into --out")
+    .option('--out <dir>', 'where the plain files go (default ./<jobId>)')
+    .option('--key-file <path>', 'the pair `vracu keys encryption` wrote')
+    .action(async (jobId: string, o: { out?: string; keyFile?: string }) => {
+      const client = ctx.client();
+      const out = resolve(o.out ?? jobId);
+      const pair = JSON.parse(readFileSync(keyFileOf(o.keyFile), 'utf8')) as { privateKey: string };
+      const privateKey = Buffer.from(pair.privateKey, 'hex');
+      const list = await client.call(jobArtifactsRoute, { params: { id: jobId } });
+      const rows: Record<string, unknown>[] = [];
+      let failed = 0;
+      mkdirSync(out, { recursive: true, mode: 0o700 });
+      try {
+        for (const a of list.artifacts.filter((x) => x.kind === 'output')) {
+          const row: Record<string, unknown> = { name: a.name, size: a.artifact?.size, merkleRoot: a.artifact?.merkleRoot };
+          try {
+            const got = await client.call(jobArtifactRoute, { params: { id: jobId, aid: a.artifactId } });
+            if (!got.sealedKey) throw new Error('no sealed key recorded');
+            let fileKey: Uint8Array;
+            try {
+              fileKey = await openFileKey(privateKey, Buffer.from(got.sealedKey, 'base64'), { jobId, name: a.name });
+            } catch {
+              throw new Error('check failed: the sealed file key does not open with this private key (another key, or not sealed for this job and name)');
+            }
+            const res = await fetch(got.download.url);
+            if (!res.ok) throw new Error(`download refused by storage: HTTP ${res.status}`);
+            try {
+              await openToFile(bodyBytes(res.body), join(out, a.name), fileKey, got.artifact.merkleRoot);
+            } finally {
+              fileKey.fill(0);
+            }
+            row.check = 'ok';
+          } catch (e) {
+            failed++;
+            row.check =
+              e instanceof RootMismatchError
+                ? `check failed: Merkle root (${e.message})`
+                : e instanceof SealedFileError
+                  ? `check failed: decryption (${e.reason}: ${e.message})`
+                  : (e as Error).message;
+          }
+          rows.push(row);
+        }
+      } finally {
+        privateKey.fill(0);
+      }
+      ctx.print(
+        { jobId, out, outputs: rows },
+        () => `${table(rows, ['name', 'size', 'merkleRoot', 'check'])}\n${rows.length - failed} of ${rows.length} outputs in ${out}`,
+      );
+      if (failed > 0) process.exitCode = 1;
+    });
+}

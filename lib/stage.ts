@@ -6,7 +6,7 @@ import { Stage, type StageProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { Environment } from './config.ts';
 import { stageSettings, type StageSettings } from './settings.ts';
-import { ApiStack } from './stacks/api.ts';
+import { ApiRoutesStack, ApiStack } from './stacks/api.ts';
 import { AsyncStack } from './stacks/async.ts';
 import { ComputeStack } from './stacks/compute.ts';
 import { ConsoleStack } from './stacks/console.ts';
@@ -23,6 +23,7 @@ export class ExchangeStage extends Stage {
   readonly compute: ComputeStack;
   readonly async: AsyncStack;
   readonly api: ApiStack;
+  readonly apiRoutes: ApiRoutesStack;
   readonly observability: ObservabilityStack;
   readonly console: ConsoleStack;
 
@@ -55,6 +56,13 @@ export class ExchangeStage extends Stage {
       tags,
       description: 'VR-ACU exchange: HTTP API, route functions, authorizer',
     });
+    this.apiRoutes = new ApiRoutesStack(this, 'ApiRoutes', {
+      api: this.api,
+      platform: { settings, data: this.data, compute: this.compute, queues: this.async.queues, bus: this.async.bus },
+      stackName: name('api-routes'),
+      tags,
+      description: 'VR-ACU exchange: route functions of providers, payments, privacy, control plane and artifacts (ApiStack holds the rest)',
+    });
     this.observability = new ObservabilityStack(this, 'Observability', {
       settings,
       api: this.api,
@@ -73,5 +81,6 @@ export class ExchangeStage extends Stage {
     // Metrics are named, not referenced: deploy alarms after what they watch.
     this.observability.addStackDependency(this.async);
     this.observability.addStackDependency(this.api);
+    this.observability.addStackDependency(this.apiRoutes);
   }
 }

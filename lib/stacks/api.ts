@@ -15,6 +15,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ROUTES } from '../../functions/api/routes.ts';
+import type { RouteSpec } from '../../functions/platform/http/route.ts';
 import { AUTHORIZER } from '../../functions/definitions/authorizer.ts';
 import { FALLBACK } from '../../functions/definitions/fallback.ts';
 import { exchangeFunction, type Platform } from '../constructs/exchange-function.ts';
@@ -57,6 +58,9 @@ export class ApiStack extends Stack {
   readonly routeFunctions: Record<string, VrAcuFunction> = {};
   /** Routes by route key (`GET /v1/whoami`). */
   readonly routes: Record<string, apigw.HttpRoute> = {};
+  /** The API-key authorizer every non-public route uses (also those of ApiRoutesStack). */
+  authorizer!: HttpLambdaAuthorizer;
+  defs!: Map<string, ReturnType<typeof lambdaDefs>[number]>;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -93,38 +97,13 @@ export class ApiStack extends Stack {
     });
 
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
-    for (const route of ROUTES) {
-      const def = defs.get(route.id)!;
-      const fn = exchangeFunction(this, `${pascal(route.id)}Function`, def, platform);
-      const timeoutSec = def.timeoutSec ?? settings.config.lambda.timeoutSec;
-      if (timeoutSec > MAX_INTEGRATION_TIMEOUT_SEC) {
-        Annotations.of(fn).addWarningV2(
-          'vracu:route-timeout',
-          `route "${route.id}" has a ${timeoutSec} s timeout: API Gateway answers 503 after ${MAX_INTEGRATION_TIMEOUT_SEC} s while the function runs on`,
-        );
-      }
-      this.routeFunctions[route.id] = fn;
-      const routeKey = `${route.method} ${route.path}`;
-      const httpRoute = new apigw.HttpRoute(this, `${pascal(route.id)}Route`, {
-        httpApi: this.httpApi,
-        routeKey: apigw.HttpRouteKey.with(route.path, apigw.HttpMethod[route.method]),
-        integration: new HttpLambdaIntegration(`${pascal(route.id)}Integration`, fn),
-        authorizer: route.access === 'public' ? undefined : authorizer,
-      });
-      this.routes[routeKey] = httpRoute;
-      if (route.access === 'public') {
-        acknowledge(
-          httpRoute,
-          'AwsSolutions-APIG4',
-          `${routeKey} is public by design (access: 'public' in the route table); every other route runs behind the API-key authorizer.`,
-        );
-      }
-      if (route.throttle) {
-        routeSettings[routeKey] = { ThrottlingRateLimit: route.throttle.rateLimit, ThrottlingBurstLimit: route.throttle.burstLimit };
-        // Route settings name routes by key: the routes must exist first.
-        this.stage.node.addDependency(httpRoute);
-      }
-    }
+    this.authorizer = authorizer;
+    this.defs = defs;
+    addRoutes(
+      this,
+      ROUTES.filter((r) => inApiStack(r)),
+      { api: this, platform, routeSettings },
+    );
     const fallback = exchangeFunction(this, 'FallbackFunction', defs.get(FALLBACK.id)!, platform);
     const defaultRoute = new apigw.HttpRoute(this, 'FallbackRoute', {
       httpApi: this.httpApi,
@@ -139,5 +118,76 @@ export class ApiStack extends Stack {
     }
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'Base URL of the exchange API' });
+  }
+}
+
+/**
+ * The contexts whose routes live in this stack; the others' routes live in ApiRoutesStack. One
+ * stack holds at most 500 resources (CloudFormation) and each route costs 7 (function, role,
+ * policy, log group, permission, integration, route), so the routes are split in two stacks.
+ */
+const API_STACK_CONTEXTS = new Set(['platform', 'api', 'ledger', 'market', 'jobs']);
+const contextOfEntry = (entry: string): string => entry.split('/')[1] ?? '';
+const inApiStack = (r: RouteSpec): boolean => API_STACK_CONTEXTS.has(contextOfEntry(r.entry));
+
+function addRoutes(
+  scope: Stack,
+  routes: readonly RouteSpec[],
+  o: { api: ApiStack; platform: Platform; routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> | null },
+): void {
+  const { api, platform } = o;
+  const { settings } = platform;
+  const defs = api.defs;
+  const authorizer = api.authorizer;
+  for (const route of routes) {
+    const def = defs.get(route.id)!;
+    const fn = exchangeFunction(scope, `${pascal(route.id)}Function`, def, platform);
+    const timeoutSec = def.timeoutSec ?? settings.config.lambda.timeoutSec;
+    if (timeoutSec > MAX_INTEGRATION_TIMEOUT_SEC) {
+      Annotations.of(fn).addWarningV2(
+        'vracu:route-timeout',
+        `route "${route.id}" has a ${timeoutSec} s timeout: API Gateway answers 503 after ${MAX_INTEGRATION_TIMEOUT_SEC} s while the function runs on`,
+      );
+    }
+    api.routeFunctions[route.id] = fn;
+    const routeKey = `${route.method} ${route.path}`;
+    const httpRoute = new apigw.HttpRoute(scope, `${pascal(route.id)}Route`, {
+      httpApi: api.httpApi,
+      routeKey: apigw.HttpRouteKey.with(route.path, apigw.HttpMethod[route.method]),
+      integration: new HttpLambdaIntegration(`${pascal(route.id)}Integration`, fn),
+      authorizer: route.access === 'public' ? undefined : authorizer,
+    });
+    api.routes[routeKey] = httpRoute;
+    if (route.access === 'public') {
+      acknowledge(
+        httpRoute,
+        'AwsSolutions-APIG4',
+        `${routeKey} is public by design (access: 'public' in the route table); every other route runs behind the API-key authorizer.`,
+      );
+    }
+    if (route.throttle) {
+      // Route settings live on the stage, in ApiStack, and name routes by key: the routes must exist first.
+      if (!o.routeSettings)
+        throw new Error(`route "${route.id}" has a throttle: put its context in API_STACK_CONTEXTS (stage route settings are set in ApiStack)`);
+      o.routeSettings[routeKey] = { ThrottlingRateLimit: route.throttle.rateLimit, ThrottlingBurstLimit: route.throttle.burstLimit };
+      api.stage.node.addDependency(httpRoute);
+    }
+  }
+}
+
+export interface ApiRoutesStackProps extends StackProps {
+  api: ApiStack;
+  platform: Platform;
+}
+
+/** The route functions and routes of the contexts not in ApiStack, on ApiStack's HTTP API and authorizer. */
+export class ApiRoutesStack extends Stack {
+  constructor(scope: Construct, id: string, props: ApiRoutesStackProps) {
+    super(scope, id, props);
+    addRoutes(
+      this,
+      ROUTES.filter((r) => !inApiStack(r)),
+      { api: props.api, platform: props.platform, routeSettings: null },
+    );
   }
 }

@@ -25,9 +25,10 @@ export interface Synthesized {
     compute: Template;
     async: Template;
     api: Template;
+    apiRoutes: Template;
     observability: Template;
   };
-  /** All five templates, for checks that hold everywhere. */
+  /** All six templates, for checks that hold everywhere. */
   all: Template[];
 }
 
@@ -46,6 +47,7 @@ export function synthEnvironment(env: string, extraContext: Record<string, unkno
     compute: Template.fromStack(stage.compute),
     async: Template.fromStack(stage.async),
     api: Template.fromStack(stage.api),
+    apiRoutes: Template.fromStack(stage.apiRoutes),
     observability: Template.fromStack(stage.observability),
   };
   return { app, stage, synthError, t, all: Object.values(t) };

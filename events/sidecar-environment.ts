@@ -16,6 +16,12 @@ export const SidecarEnv = z.object({
   VRACU_JOB_TIMEOUT_MS: z.coerce.number().int().positive().default(3_600_000),
   /** Where the job's files live (a volume in the task). */
   VRACU_WORK_DIR: z.string().startsWith('/').default('/app/job'),
+  /**
+   * Where the sidecar itself finds the job's files, when its view differs from the workload's
+   * (the local sandbox under bubblewrap: the workload sees /work, the sidecar the host dir).
+   * Unset: VRACU_WORK_DIR. Like every VRACU_SIDECAR_* variable, the workload never sees it.
+   */
+  VRACU_SIDECAR_WORK_DIR: z.string().startsWith('/').optional(),
   /** Directories whose contents are wiped after the workload (comma-separated). */
   VRACU_SIDECAR_WIPE_DIRS: z
     .string()

@@ -58,8 +58,8 @@ export function loadSettings(env: NodeJS.ProcessEnv, argv: string[]): SidecarSet
     ...(privacy ? { privacy } : {}),
     jobId: e.VRACU_JOB_ID,
     timeoutMs: e.VRACU_JOB_TIMEOUT_MS,
-    workDir: e.VRACU_WORK_DIR,
-    wipeDirs: e.VRACU_SIDECAR_WIPE_DIRS ?? [e.VRACU_WORK_DIR],
+    workDir: e.VRACU_SIDECAR_WORK_DIR ?? e.VRACU_WORK_DIR,
+    wipeDirs: e.VRACU_SIDECAR_WIPE_DIRS ?? [e.VRACU_SIDECAR_WORK_DIR ?? e.VRACU_WORK_DIR],
     stopGraceMs: e.VRACU_SIDECAR_STOP_GRACE_MS,
     mode,
   };

@@ -170,6 +170,13 @@ export class LocalSandboxDriver implements ContainerDriver {
       if (this.memoryLimit === 'cgroup' && this.tools.memoryCgroup) {
         sb.cgroup = MemoryCgroup.create(this.tools.memoryCgroup, `vracu-${id}`, spec.memoryMb * 1024 * 1024);
       }
+      const attested = Boolean(spec.sidecarEnv && this.exchangeUrl);
+      // An attested job's secrets dir exists before the sandbox is built: bubblewrap binds it (read-only) for the workload's DEK.
+      if (attested) {
+        sb.secretsDir = mkdtempSync(join(this.opts.baseDir ?? tmpdir(), 'vracu-secrets-'));
+        // Traversable only: the keys dir inside belongs to the workload's user (the sidecar makes it 0700).
+        chmodSync(sb.secretsDir, 0o711);
+      }
       const workload = buildCommand({
         spec,
         isolation: this.isolation,
@@ -177,9 +184,9 @@ export class LocalSandboxDriver implements ContainerDriver {
         workDir,
         cgroupProcs: sb.cgroup?.procsFile ?? null,
         timeoutGraceMs: this.opts.timeoutGraceMs ?? 1000,
-        readOnlyPaths: this.opts.readOnlyPaths ?? [],
+        readOnlyPaths: [...(this.opts.readOnlyPaths ?? []), ...(sb.secretsDir ? [sb.secretsDir] : [])],
       });
-      const plan = spec.sidecarEnv && this.exchangeUrl ? this.underSidecar(sb, spec, workload) : workload;
+      const plan = attested ? this.underSidecar(sb, spec, workload) : workload;
       // detached: its own process group (and session), so stop() reaches every descendant.
       const child = spawn(plan.file, plan.args, { cwd: plan.cwd, env: plan.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       sb.child = child;
@@ -353,10 +360,7 @@ export class LocalSandboxDriver implements ContainerDriver {
    * workload's environment), its secrets dir is its own, given to the workload's uid.
    */
   private underSidecar(sb: Sandbox, spec: LaunchSpec, workload: ReturnType<typeof buildCommand>): ReturnType<typeof buildCommand> {
-    const secretsDir = mkdtempSync(join(this.opts.baseDir ?? tmpdir(), 'vracu-secrets-'));
-    // Traversable only: the keys dir inside belongs to the workload's user (the sidecar makes it 0700).
-    chmodSync(secretsDir, 0o711);
-    sb.secretsDir = secretsDir;
+    const secretsDir = sb.secretsDir!;
     return {
       file: process.execPath,
       args: ['--import', TSX_LOADER, SIDECAR_MAIN, '--', workload.file, ...workload.args],
@@ -367,6 +371,8 @@ export class LocalSandboxDriver implements ContainerDriver {
         VRACU_SIDECAR_EXCHANGE_URL: spec.sidecarEnv?.VRACU_SIDECAR_EXCHANGE_URL ?? this.exchangeUrl!,
         VRACU_SIDECAR_SECRETS_DIR: join(secretsDir, 'keys'),
         VRACU_SIDECAR_WIPE_DIRS: workload.cwd,
+        // The sidecar runs on the host: under bubblewrap the workload's VRACU_WORK_DIR (/work) is not its path.
+        VRACU_SIDECAR_WORK_DIR: workload.cwd,
         VRACU_JOB_TIMEOUT_MS: String(spec.timeoutMs),
         ...(this.tools.root ? { VRACU_SIDECAR_WORKLOAD_UID: String(NOBODY) } : {}),
       },

@@ -250,7 +250,16 @@ describe('jobs and proofs', () => {
     expect(checks.length).toBeGreaterThanOrEqual(14);
     expect(checks.filter(([, ok]) => ok !== 'true')).toEqual([]);
     expect(checks.map(([id]) => id)).toEqual(expect.arrayContaining(['job_hash', 'creation_signature', 'deletion_signature', 'destroyed_after_created']));
-    expect(await page.innerText('[data-bill]')).toMatch(/Not billed yet/);
+    // Billed by the exchange when the job ended (providers: the billing queue), no operator step.
+    await page.waitForFunction(
+      () =>
+        /covered by RCs/.test(
+          (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('[data-bill]')
+            ?.textContent ?? '',
+        ),
+      null,
+      { timeout: 15_000 },
+    );
     // Read while running and again after the end (the tail polls every 1.5 s): each line once.
     await page.waitForTimeout(2000);
     expect(await page.locator('pre.log div').allInnerTexts()).toEqual(['hello-from-console']);
@@ -284,20 +293,29 @@ describe('jobs and proofs', () => {
     await shot(p, 'capacity');
   });
 
-  it('operator bills the job; the buyer sees the bill', async () => {
+  it('operator applies a usage record by hand (a job billed outside the exchange); the job itself was billed at its end', async () => {
     const op = await open();
     await signIn(op, env.keys.operator.secret);
     await op.goto(`${env.url}/#/billing`);
     const provider = (await env.stack.admin.call(portfolioRoute, { params: { userId: env.keys.buyer.principalId } })).reservations[0]!.providerId;
-    await op.fill('input[name=billJob]', jobId);
+    const manualId = 'console-manual-1';
+    await op.fill('input[name=billJob]', manualId);
     await op.fill('input[name=billUser]', env.keys.buyer.principalId);
     await op.fill('input[name=billProvider]', provider);
     await op.fill('input[name=billScu]', '2');
     await op.click('[data-view=billing] form button[type=submit]');
-    await op.waitForSelector(`[data-applied="${jobId}"]`);
+    await op.waitForSelector(`[data-applied="${manualId}"]`);
     await shot(op, 'billing');
     await page.goto(`${env.url}/#/job/${jobId}`);
-    await page.waitForSelector('[data-bill=applied]');
+    await page.waitForFunction(
+      () =>
+        /covered by RCs/.test(
+          (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('[data-bill]')
+            ?.textContent ?? '',
+        ),
+      null,
+      { timeout: 15_000 },
+    );
   });
 
   it('a tampered attestation is shown as failed, check by check', async () => {

@@ -40,7 +40,14 @@ beforeAll(async () => {
   stack = await startTestStack({
     plugins: true,
     jobs: { dispatcherDir: dir, maxAgents: 1 },
-    env: { ...process.env, VRACU_PRIVACY_ROTATION_MS: '1000', VRACU_PRIVACY_ROTATION_GRACE_MS: '0', VRACU_PRIVACY_ROTATION_RETRY_MS: '200' },
+    // Child-process isolation: under bubblewrap the workload does not yet see its DEK (docs/privacy.md, Limits).
+    env: {
+      ...process.env,
+      VRACU_SANDBOX_ISOLATION: 'process',
+      VRACU_PRIVACY_ROTATION_MS: '1000',
+      VRACU_PRIVACY_ROTATION_GRACE_MS: '0',
+      VRACU_PRIVACY_ROTATION_RETRY_MS: '200',
+    },
   });
   const providerKey = (await stack.admin.call(createKeyRoute, { body: { roles: ['provider'], tenant: 'fleet' } })).secret;
   process.exitCode = undefined;

@@ -18,7 +18,7 @@ export interface HandshakeResult {
   /** Files holding secrets (the DEK, TLS keys): zeroized and removed after the workload. */
   secretFiles: string[];
   /** The key rotation loop, started with the workload; `onRevoked` when the exchange ends the session. */
-  rotation?: { start(onRevoked: (why: string) => void): void; stop(): void; readonly steps: number[] };
+  rotation?: { start(onRevoked: (why: string) => void): void; stop(): Promise<void>; readonly steps: number[] };
 }
 
 export interface PrivacyHandshake {

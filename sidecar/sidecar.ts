@@ -123,7 +123,7 @@ export async function runSidecar(io: SidecarIo): Promise<SidecarReport> {
     result = await wl.done;
   } finally {
     unregister?.();
-    hs.rotation?.stop();
+    await hs.rotation?.stop();
   }
 
   // Secrets first, then the data: both happen whatever the workload did.

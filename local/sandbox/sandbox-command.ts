@@ -52,14 +52,19 @@ export function sandboxEnv(spec: LaunchSpec, isolation: Isolation, workDir: stri
   };
 }
 
-export function bwrapArgs(spec: LaunchSpec, workDir: string, readOnlyPaths: readonly string[]): string[] {
-  const root: string[] = [];
-  for (const p of [...SYSTEM_PATHS, ...readOnlyPaths]) {
+/** Read-only binds of host paths at the same place (a symlink stays a symlink). */
+function roBinds(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
     if (!existsSync(p)) continue;
     const st = lstatSync(p);
-    if (st.isSymbolicLink()) root.push('--symlink', readlinkSync(p), p);
-    else root.push('--ro-bind', p, p);
+    if (st.isSymbolicLink()) out.push('--symlink', readlinkSync(p), p);
+    else out.push('--ro-bind', p, p);
   }
+  return out;
+}
+
+export function bwrapArgs(spec: LaunchSpec, workDir: string, readOnlyPaths: readonly string[]): string[] {
   return [
     '--unshare-all',
     // `exchange`: the sandbox shares the host's network namespace (see docs/containers.md).
@@ -70,13 +75,16 @@ export function bwrapArgs(spec: LaunchSpec, workDir: string, readOnlyPaths: read
     'ALL',
     '--hostname',
     'sandbox',
-    ...root,
+    ...roBinds(SYSTEM_PATHS),
     '--tmpfs',
     '/tmp',
     '--proc',
     '/proc',
     '--dev',
     '/dev',
+    // bubblewrap mounts in argument order: extra paths come after the private /tmp, or one
+    // under /tmp (a secrets dir from tmpdir()) would be hidden by it.
+    ...roBinds(readOnlyPaths),
     '--bind',
     workDir,
     SANDBOX_WORK_DIR,

@@ -24,7 +24,8 @@ export interface AttestedSettings {
 
 export interface RotationControl {
   start(onRevoked: (why: string) => void): void;
-  stop(): void;
+  /** Ends the loop once a rotation in flight has settled, so no key is written after the zeroize. */
+  stop(): Promise<void>;
   /** Steps released and acknowledged so far (the report's). */
   readonly steps: number[];
 }
@@ -57,6 +58,7 @@ export function attestedHandshake(
       }
       const steps: number[] = [0];
       let timer: NodeJS.Timeout | undefined;
+      let inFlight: Promise<void> | undefined;
       let stopped = false;
       let step = 0;
       const r = reply.rotation;
@@ -65,7 +67,12 @@ export function attestedHandshake(
         start(onRevoked) {
           const schedule = (ms: number) => {
             if (stopped) return;
-            timer = setTimeout(() => void tick(), Math.max(0, ms));
+            timer = setTimeout(
+              () => {
+                inFlight = tick();
+              },
+              Math.max(0, ms),
+            );
             timer.unref?.();
           };
           const tick = async () => {
@@ -73,6 +80,8 @@ export function attestedHandshake(
             try {
               const next = await client.dek(step + 1);
               const key = Buffer.from(next.dek, 'base64');
+              // Stopped while asking: the workload is gone, the key is not written (the release log keeps the unacknowledged step).
+              if (stopped) return void key.fill(0);
               try {
                 await writeDek(dekPath, key, s.workloadUid);
               } finally {
@@ -93,9 +102,10 @@ export function attestedHandshake(
           };
           schedule(r.intervalMs - r.graceMs);
         },
-        stop() {
+        async stop() {
           stopped = true;
           clearTimeout(timer);
+          await inFlight;
         },
       };
       return { attestationHash: reply.attestationHash, sessionId: reply.sessionId, workloadEnv: { VRACU_DEK_PATH: dekPath }, secretFiles: [dekPath], rotation };

@@ -16,6 +16,7 @@ import { verifyAttestations } from '../../../functions/jobs/domain/verify.ts';
 import { seededPrng } from '../../../functions/platform/ids.ts';
 import { initAgents } from '../../../sdk/dispatcher/identities.ts';
 import { dispatcherProgram } from '../../../sdk/dispatcher/program.ts';
+import { detectHostTools } from '../../../local/sandbox/host-tools.ts';
 import { startTestStack } from '../../support/stack.ts';
 import type { VracuClient } from '../../../sdk/client.ts';
 
@@ -40,10 +41,9 @@ beforeAll(async () => {
   stack = await startTestStack({
     plugins: true,
     jobs: { dispatcherDir: dir, maxAgents: 1 },
-    // Child-process isolation: under bubblewrap the workload does not yet see its DEK (docs/privacy.md, Limits).
+    // The host's strongest isolation (bubblewrap where installed): the workload sees its DEK in the bound secrets dir.
     env: {
       ...process.env,
-      VRACU_SANDBOX_ISOLATION: 'process',
       VRACU_PRIVACY_ROTATION_MS: '1000',
       VRACU_PRIVACY_ROTATION_GRACE_MS: '0',
       VRACU_PRIVACY_ROTATION_RETRY_MS: '200',
@@ -126,6 +126,8 @@ describe('an attested job on the local stack', () => {
         expected: { jobId: job.jobId, attestationHash: privacy.attestationHash! },
       }),
     ).toMatchObject({ ok: true, problems: [] });
+    // Under bubblewrap where the host has it: the DEK above was read inside the sandbox.
+    expect(att.deletion!.deletionMethod).toBe(detectHostTools().bwrap ? 'bwrap-tmpfs-and-workdir-removed' : 'process-workdir-removed');
     const created = Date.parse(att.creation!.createdAt);
     for (const r of privacy.releases) expect(Date.parse(r.at)).toBeGreaterThanOrEqual(created);
   }, 60_000);

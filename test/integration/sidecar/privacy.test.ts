@@ -27,7 +27,7 @@ let server: Server;
 let url: string;
 let calls: { path: string; body: Record<string, unknown>; credential: string | undefined }[];
 /** How the stand-in answers each call, by route suffix. */
-let answer: (suffix: string, body: Record<string, unknown>, n: number) => [number, unknown];
+let answer: (suffix: string, body: Record<string, unknown>, n: number) => [number, unknown] | [number, unknown, number];
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vracu-sidecar-privacy-'));
@@ -39,9 +39,11 @@ beforeEach(async () => {
       const body = JSON.parse(raw || '{}') as Record<string, unknown>;
       const suffix = String(req.url).split('/').at(-1)!;
       calls.push({ path: String(req.url), body, credential: req.headers['x-job-credential'] as string | undefined });
-      const [status, out] = answer(suffix, body, calls.filter((c) => c.path.endsWith(suffix)).length);
-      res.writeHead(status, { 'content-type': status < 300 ? 'application/json' : 'application/problem+json' });
-      res.end(JSON.stringify(out));
+      const [status, out, delayMs = 0] = answer(suffix, body, calls.filter((c) => c.path.endsWith(suffix)).length);
+      setTimeout(() => {
+        res.writeHead(status, { 'content-type': status < 300 ? 'application/json' : 'application/problem+json' });
+        res.end(JSON.stringify(out));
+      }, delayMs);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -111,6 +113,31 @@ describe('the attested sidecar', () => {
       nonce: 'ab'.repeat(32),
       evidence: { development: { reportData: expect.any(String) } },
     });
+  });
+
+  it('a workload that ends while a rotation is in flight: the report waits for it, and no key is written after the zeroize', async () => {
+    // The next key is answered 600 ms late: the workload (0.5 s) ends first; the step is not written, the file is gone.
+    answer = (suffix, body) =>
+      handshakeOk(suffix) ??
+      (suffix === 'dek'
+        ? [200, { sessionId: 'ses_1', step: body.step, dek: key(2), nextDueAt: '' }, 600]
+        : [200, { sessionId: 'ses_1', acknowledged: body.step }]);
+    const late = await run('sleep 0.5');
+    expect(late.report).toMatchObject({ zeroizedFiles: 1, keySteps: [0] });
+    await new Promise((r) => setTimeout(r, 800));
+    expect(existsSync(late.dek)).toBe(false);
+    expect(calls.some((c) => c.path.endsWith('rotation'))).toBe(false);
+
+    // The acknowledgement is answered late instead: the report holds the acknowledged step.
+    calls = [];
+    answer = (suffix, body) =>
+      handshakeOk(suffix) ??
+      (suffix === 'dek'
+        ? [200, { sessionId: 'ses_1', step: body.step, dek: key(2), nextDueAt: '' }]
+        : [200, { sessionId: 'ses_1', acknowledged: body.step }, 600]);
+    const acked = await run('sleep 0.5');
+    expect(acked.report).toMatchObject({ zeroizedFiles: 1, keySteps: [0, 1] });
+    expect(existsSync(acked.dek)).toBe(false);
   });
 
   it('a rotation refused because the session ended stops the workload and zeroizes at once', async () => {

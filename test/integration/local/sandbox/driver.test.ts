@@ -2,7 +2,7 @@
  * The local sandbox driver on real processes: under bubblewrap when it is installed, and
  * always as a child process (forced), with and without a memory cgroup.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -302,6 +302,19 @@ describe.runIf(host.bwrap)('local sandbox: bubblewrap isolation', () => {
     expect(out).toContain('tmp-ok');
     expect(out[3]).toBe('3');
     expect(out[4]).toMatch(/CapEff:\s+0+$/);
+  });
+
+  it('shows an extra read-only path under /tmp (as a secrets dir is) despite the private /tmp, and keeps it read-only', async () => {
+    const extra = mkdtempSync(join(tmpdir(), 'vracu-ro-'));
+    writeFileSync(join(extra, 'dek'), 'key-bytes', { mode: 0o644 });
+    chmodSync(extra, 0o755);
+    const { driver } = setup(bw, { readOnlyPaths: [extra] });
+    const { containerId } = await driver.launch(
+      spec({ command: ['sh', '-c', `cat ${extra}/dek; echo; touch ${extra}/x 2>/dev/null && echo ro-broken; touch /tmp/t && echo tmp-ok`] }),
+    );
+    await driver.waitStopped(containerId);
+    rmSync(extra, { recursive: true, force: true });
+    expect(driver.logs(containerId)!.split('\n')).toEqual(['key-bytes', 'tmp-ok', '']);
   });
 
   it('has only loopback unless the plan needs the exchange', async () => {

@@ -19,6 +19,8 @@ import { LedgerCheckView } from './views/ledger-check.tsx';
 import { ProvidersView } from './views/providers.tsx';
 import { KeysView } from './views/keys.tsx';
 import { BillingView } from './views/billing.tsx';
+import { PaymentsView } from './views/payments.tsx';
+import { FleetView } from './views/fleet.tsx';
 
 export interface ViewDef {
   id: string;
@@ -37,11 +39,13 @@ export const VIEWS: ViewDef[] = [
   { id: 'listings', title: 'Listings', group: 'buyer', access: 'buyer', render: () => <ListingsView /> },
   { id: 'jobs', title: 'Jobs', group: 'buyer', access: 'buyer', render: () => <JobsView /> },
   { id: 'job', title: 'Job', group: 'buyer', access: 'buyer', hidden: true, render: (id) => <JobView key={id} id={id ?? ''} /> },
+  { id: 'payments', title: 'Payments', group: 'buyer', access: 'buyer', render: () => <PaymentsView /> },
   { id: 'balance', title: 'Balance', group: 'buyer', access: 'any', render: () => <MyAccountView /> },
   { id: 'pool', title: 'Pool', group: 'provider', access: 'provider', render: () => <PoolView /> },
   { id: 'attestations', title: 'Attestations', group: 'provider', access: 'provider', render: () => <PrivacyView /> },
   { id: 'capacity', title: 'Capacity & earnings', group: 'provider', access: 'provider', render: () => <CapacityView /> },
   { id: 'providers', title: 'Providers', group: 'operator', access: 'operator', render: () => <ProvidersView /> },
+  { id: 'fleet', title: 'Fleet', group: 'operator', access: 'operator', render: () => <FleetView /> },
   {
     id: 'accounts',
     title: 'Accounts',

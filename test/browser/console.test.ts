@@ -13,8 +13,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobKey } from '../../functions/jobs/store/items.ts';
 import { portfolioRoute } from '../../functions/market/api.ts';
+import Stripe from 'stripe';
+import { account, ledgerFor } from '../../functions/ledger/index.ts';
+import { heartbeatRoute, joinRoute, joinTokenCreateRoute, verifyRoute } from '../../functions/providers/api.ts';
+import { generateNodeKey, signCanonical, verificationMessage } from '../../sdk/provider/node-key.ts';
 import { launchChromium } from './support/chromium.ts';
-import { startConsoleStack, type ConsoleStack, type Role } from './support/console-stack.ts';
+import { CONSOLE_WEBHOOK_SECRET, startConsoleStack, type ConsoleStack, type Role } from './support/console-stack.ts';
 
 let env: ConsoleStack;
 let browser: Browser;
@@ -110,10 +114,16 @@ describe('sign-in and roles', () => {
   });
 
   const expected: Record<Role, { has: string[]; lacks: string[] }> = {
-    buyer: { has: ['market', 'quote', 'portfolio', 'listings', 'jobs', 'balance'], lacks: ['pool', 'providers', 'ledger-check', 'keys', 'billing'] },
-    provider: { has: ['market', 'pool', 'attestations', 'capacity', 'balance'], lacks: ['quote', 'jobs', 'ledger-check', 'keys', 'billing'] },
-    operator: { has: ['market', 'providers', 'accounts', 'billing'], lacks: ['quote', 'pool', 'ledger-check', 'keys'] },
-    admin: { has: ['market', 'quote', 'jobs', 'pool', 'providers', 'billing', 'ledger-check', 'keys'], lacks: [] },
+    buyer: {
+      has: ['market', 'quote', 'portfolio', 'listings', 'jobs', 'payments', 'balance'],
+      lacks: ['pool', 'providers', 'fleet', 'ledger-check', 'keys', 'billing'],
+    },
+    provider: {
+      has: ['market', 'pool', 'attestations', 'capacity', 'balance'],
+      lacks: ['quote', 'jobs', 'payments', 'fleet', 'ledger-check', 'keys', 'billing'],
+    },
+    operator: { has: ['market', 'providers', 'fleet', 'accounts', 'billing'], lacks: ['quote', 'pool', 'payments', 'ledger-check', 'keys'] },
+    admin: { has: ['market', 'quote', 'jobs', 'payments', 'pool', 'providers', 'fleet', 'billing', 'ledger-check', 'keys'], lacks: [] },
   };
 
   it.each(Object.keys(expected) as Role[])(
@@ -260,6 +270,10 @@ describe('jobs and proofs', () => {
       null,
       { timeout: 15_000 },
     );
+    // The plain tier, no key released, no artifacts.
+    await page.waitForSelector('[data-privacy=ephemeral-container]');
+    expect(await page.$('[data-table=releases]')).toBeNull();
+    await page.waitForSelector('[data-view=job] section:has-text("No inputs or outputs")');
     // Read while running and again after the end (the tail polls every 1.5 s): each line once.
     await page.waitForTimeout(2000);
     expect(await page.locator('pre.log div').allInnerTexts()).toEqual(['hello-from-console']);
@@ -282,6 +296,8 @@ describe('jobs and proofs', () => {
     await p.goto(`${env.url}/#/pool`);
     expect(await (await p.waitForSelector('[data-queue]')).getAttribute('data-queue')).toBe('0/2');
     await shot(p, 'pool');
+    // A provider key no node joined with: the node section says how one joins.
+    await p.waitForSelector('[data-node=none]');
     await p.goto(`${env.url}/#/attestations`);
     const facts = await p.waitForSelector('[data-verified]');
     expect(await facts.getAttribute('data-verified')).toBe('2/2');
@@ -340,6 +356,141 @@ describe('jobs and proofs', () => {
     expect(ok.creation_signature).toBe('true');
     expect(ok.job_hash).toBe('true');
     await shot(page, 'job-tampered');
+  });
+});
+
+describe('payments, nodes and the fleet', () => {
+  const op = () => env.stack.client(env.keys.operator.secret);
+
+  /** A node joined over the API with a fresh key, verified, and one signed heartbeat of two H100s. */
+  async function joinedNode(name: string, token?: string) {
+    const t = token ?? (await op().call(joinTokenCreateRoute, { body: { policy: { gpuModels: ['H100'], regions: [], maxUnits: 8 }, ttlSec: 600 } })).token;
+    const j = await env.stack.client().call(joinRoute, { body: { token: t, name, gpuModel: 'H100', region: 'us-east', units: 8, spotPrice: '9' } });
+    const me = env.stack.client(j.apiKey);
+    const key = generateNodeKey();
+    await me.call(verifyRoute, {
+      body: {
+        challenge: j.challenge,
+        publicKey: key.publicKey,
+        algorithm: 'ed25519',
+        signature: signCanonical(key, verificationMessage(j.providerId, j.challenge)),
+      },
+    });
+    const hb = {
+      providerId: j.providerId,
+      timestampMs: Date.now(),
+      inventory: { gpus: [0, 1].map((index) => ({ index, model: 'NVIDIA H100 80GB HBM3', memoryMiB: 81559, migMode: false, migInstances: [] })) },
+      telemetry: { utilizationPct: 12, temperatureC: 41, freeUnits: 2 },
+    };
+    await me.call(heartbeatRoute, { params: { id: j.providerId }, body: { ...hb, signature: signCanonical(key, hb) } });
+    return j;
+  }
+
+  it('buyer: a bad amount shows the field error; checkout, then Stripe’s signed webhook, and the payment turns MINTED', async () => {
+    const page = await open();
+    await signIn(page, env.keys.buyer.secret);
+    await page.goto(`${env.url}/#/payments`);
+    await page.fill('input[name=checkoutUsd]', 'lots');
+    await page.click('[data-view=payments] form button[type=submit]');
+    await page.waitForSelector('[data-field="body.usdCents"] .field-error');
+    await page.fill('input[name=checkoutUsd]', '25.50');
+    await page.click('[data-view=payments] form button[type=submit]');
+    const paymentId = (await (await page.waitForSelector('[data-checkout]')).getAttribute('data-checkout'))!;
+    expect(await page.innerText('[data-checkout]')).toContain('$25.50');
+    await page.waitForSelector(`[data-payment="${paymentId}"][data-status=PENDING]`);
+
+    const nowSec = Math.floor(Date.now() / 1000);
+    const payload = JSON.stringify({
+      id: `evt_console_${paymentId}`,
+      object: 'event',
+      type: 'checkout.session.completed',
+      created: nowSec,
+      data: {
+        object: {
+          id: 'cs_test_console',
+          object: 'checkout.session',
+          client_reference_id: paymentId,
+          amount_total: 2550,
+          payment_status: 'paid',
+          payment_intent: 'pi_console',
+          metadata: { paymentId, principal: env.keys.buyer.principalId, priceVersion: 'p1' },
+        },
+      },
+    });
+    const res = await fetch(`${env.url}/webhooks/stripe`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: CONSOLE_WEBHOOK_SECRET, timestamp: nowSec }),
+      },
+      body: payload,
+    });
+    expect(res.status).toBe(200);
+    await page.waitForSelector(`[data-payment="${paymentId}"][data-status=MINTED]`, { timeout: 15_000 });
+    await shot(page, 'payments');
+  });
+
+  it('provider: a joined node’s key sees the node online with its GPUs, its earnings, and a payout held then paid', async () => {
+    const j = await joinedNode('console-node');
+    await ledgerFor(env.stack.runtime).transfer({
+      key: `console-fund:${j.providerId}`,
+      requestHash: 'console',
+      postings: [{ from: account.mint, to: account.provider(j.providerId), amount: 50_000_000n }],
+      memo: 'console test earnings',
+      result: {},
+    });
+    const page = await open();
+    await signIn(page, j.apiKey);
+    await page.goto(`${env.url}/#/pool`);
+    await page.waitForSelector(`[data-node="${j.providerId}"][data-online=true]`);
+    expect(await page.$$eval('[data-table=gpus] [data-gpu]', (els) => els.length)).toBe(2);
+    await shot(page, 'node');
+    await page.goto(`${env.url}/#/capacity`);
+    await page.waitForSelector(`[data-view=account][data-account="provider:${j.providerId}"] [data-balance="50.000000"]`);
+    await page.fill('input[name=payoutAmount]', '10');
+    await page.fill('input[name=payoutTo]', 'not-an-account');
+    await page.click('button:has-text("Pay out")');
+    await page.waitForSelector('[data-field="body.destination"] .field-error');
+    await page.fill('input[name=payoutTo]', 'acct_1Console');
+    await page.click('button:has-text("Pay out")');
+    const payoutId = (await (await page.waitForSelector('[data-payout-requested]')).getAttribute('data-payout-requested'))!;
+    await page.waitForSelector(`[data-payout="${payoutId}"][data-status=PAID]`, { timeout: 15_000 });
+    await page.waitForSelector(`[data-view=account][data-account="provider:${j.providerId}"] [data-balance="40.000000"]`);
+    await shot(page, 'payouts');
+  });
+
+  it('operator: issues a join token (shown once); a node joins with it and shows in the fleet', async () => {
+    const page = await open();
+    await signIn(page, env.keys.operator.secret);
+    await page.goto(`${env.url}/#/fleet`);
+    await page.fill('input[name=joinMaxUnits]', 'many');
+    await page.click('[data-view=fleet] form button[type=submit]');
+    await page.waitForSelector('[data-field="body.policy.maxUnits"] .field-error');
+    await page.fill('input[name=joinMaxUnits]', '8');
+    await page.fill('input[name=joinModels]', 'H100');
+    await page.click('[data-view=fleet] form button[type=submit]');
+    const token = (await (await page.waitForSelector('[data-join-token] [data-secret]')).innerText()).trim();
+    const j = await joinedNode('fleet-node', token);
+    await page.click('[data-view=fleet] section:has-text("Joined providers") button:has-text("Refresh")');
+    await page.waitForSelector(`[data-fleet="${j.providerId}"][data-online=true]`);
+    await shot(page, 'fleet');
+  });
+
+  it('admin: a revocation names what it cancelled; a malformed value shows its field error', async () => {
+    const page = await open();
+    await signIn(page, env.keys.admin.secret);
+    await page.goto(`${env.url}/#/keys`);
+    await page.selectOption('select[name=revokeKind]', 'attestation_hash');
+    await page.fill('input[name=revokeValue]', 'not-a-hash');
+    await page.fill('input[name=revokeReason]', 'console test');
+    await page.click('button:has-text("Revoke")');
+    await page.waitForSelector('[data-field="body.value"] .field-error');
+    await page.selectOption('select[name=revokeKind]', 'provider');
+    await page.fill('input[name=revokeValue]', 'prov_console_gone');
+    await page.click('button:has-text("Revoke")');
+    expect(await (await page.waitForSelector('[data-revoked=prov_console_gone]')).innerText()).toMatch(
+      /Revoked: provider .*0 session\(s\) cancelled, 0 job\(s\) aborted/,
+    );
   });
 });
 

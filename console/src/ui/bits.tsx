@@ -19,6 +19,13 @@ export const When = ({ iso }: { iso: string | undefined }) =>
 
 const TONE: Record<string, string> = {
   COMPLETED: 'good',
+  MINTED: 'good',
+  PAID: 'good',
+  VERIFIED: 'good',
+  UPLOADED: 'good',
+  JOINED: 'wait',
+  ATTESTING: 'wait',
+  REFUNDED: 'muted',
   ACTIVE: 'good',
   OPEN: 'good',
   RUNNING: 'info',

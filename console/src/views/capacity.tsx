@@ -1,14 +1,15 @@
 /**
- * Provider: capacity sold and remaining per tenor, and earnings (the provider's ledger
- * account). The API has no link from a provider key to a catalog provider yet, so the
- * provider is chosen here (the principal's id or tenant when it names one).
+ * Provider: capacity sold and remaining per tenor, earnings (the provider's ledger account)
+ * and payouts. A joined provider's key has the provider's id as its principal id, so its own
+ * catalog entry and `provider:` account are chosen; operators pick any provider.
  */
 import { useState } from 'preact/hooks';
 import { curveRoute, marketRoute } from '../api/routes.ts';
-import { call, principal } from '../session.ts';
+import { call, can, principal } from '../session.ts';
 import { useLoad } from '../ui/load.ts';
 import { ErrorBox } from '../ui/error.tsx';
 import { Acu, Section, Waiting } from '../ui/bits.tsx';
+import { Payouts } from './payouts.tsx';
 import { inputValue } from '../ui/form.tsx';
 import { AccountView } from './account.tsx';
 
@@ -18,6 +19,7 @@ export function CapacityView() {
   const ids = [...new Set((market.data?.stats ?? []).map((s) => s.providerId))].sort();
   const guess = ids.find((i) => i === me.principalId || i === me.tenant) ?? ids[0] ?? '';
   const [chosen, setChosen] = useState<string | null>(null);
+  const [paid, setPaid] = useState(0);
   const providerId = chosen ?? guess;
   return (
     <div data-view="capacity" data-ready={market.data ? 'true' : undefined}>
@@ -35,12 +37,14 @@ export function CapacityView() {
         {providerId ? <Curve key={providerId} providerId={providerId} /> : <p class="muted">No providers in the catalog.</p>}
         <Waiting what="SCU used by jobs per tenor" route="a provider usage route (providers issue)" />
       </Section>
-      {providerId ? <AccountView key={providerId} initial={`provider:${providerId}`} title="Earnings" /> : null}
-      <Waiting
-        what="Earnings for a provider key (the API lets only operators and admins read provider: accounts, and links no key to a catalog provider)"
-        route="a provider identity and its account read (providers issue)"
-      />
-      <Waiting what="Payouts" route="payout routes (payments issue)" />
+      {providerId ? <AccountView key={`${providerId}:${paid}`} initial={`provider:${providerId}`} title="Earnings" /> : null}
+      {!can('operator', me) && providerId !== me.principalId ? (
+        <p class="muted" data-earnings="not-joined">
+          This key is not a joined provider's (<code>vracu-provider init --join-token …</code> makes one): only a provider's own key, operators and admins read
+          its earnings.
+        </p>
+      ) : null}
+      <Payouts onPaid={() => setPaid((n) => n + 1)} />
     </div>
   );
 }

@@ -1,4 +1,4 @@
-/** One job: live status, its log tail, cancel, its proofs verified here, and its bill once there is one. */
+/** One job: live status, its log tail, cancel, its privacy and artifacts, its proofs verified here, and its bill once there is one. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { TERMINAL } from '../../../functions/jobs/domain/lifecycle.ts';
 import { ApiError } from '../../../sdk/client.ts';
@@ -9,6 +9,7 @@ import { shown, type Shown } from '../api/problem.ts';
 import { ErrorBox } from '../ui/error.tsx';
 import { Acu, Section, Status, When } from '../ui/bits.tsx';
 import { Proofs } from './proofs.tsx';
+import { JobArtifacts, JobPrivacy } from './job-privacy.tsx';
 
 type Line = { ts: number; stream: 'stdout' | 'stderr'; message: string };
 
@@ -67,6 +68,8 @@ export function JobView({ id }: { id: string }) {
         </Section>
       ) : null}
       <LogTail id={id} live={!ended} />
+      {j ? <JobPrivacy id={id} ended={ended} /> : null}
+      {j ? <JobArtifacts id={id} ended={ended} /> : null}
       {j && (j.attested.creation || j.attested.deletion) ? <Proofs job={j} /> : null}
       {j && ended ? <Bill id={id} /> : null}
     </div>
@@ -123,7 +126,7 @@ function LogTail({ id, live }: { id: string; live: boolean }) {
   );
 }
 
-/** The job's coverage from RCs and spot, once an operator has billed it (404 until then). */
+/** The job's coverage from RCs and spot: the exchange bills a job when it ends (404 until the bill is made). */
 function Bill({ id }: { id: string }) {
   const bill = useLoad(async () => {
     try {
@@ -139,7 +142,7 @@ function Bill({ id }: { id: string }) {
       <ErrorBox error={bill.error} />
       {b === null ? (
         <p class="muted" data-bill="none">
-          Not billed yet: an operator applies finished jobs to your RCs.
+          Not billed yet: the exchange bills a job shortly after it ends (failed attestations and revoked sessions are not billed).
         </p>
       ) : null}
       {b ? (

@@ -1,4 +1,4 @@
-/** Admin: create API keys (the secret is shown once) and credit ACU to a user (the top-up stand-in). */
+/** Admin: create API keys (the secret is shown once), revoke, and credit ACU to a user. */
 import { useState } from 'preact/hooks';
 import type { Role } from '../../../functions/platform/auth/principal.ts';
 import { actionKey } from '../api/client.ts';
@@ -8,6 +8,7 @@ import { useAction } from '../ui/load.ts';
 import { ErrorBox } from '../ui/error.tsx';
 import { Field, inputValue } from '../ui/form.tsx';
 import { Acu, Section, Waiting } from '../ui/bits.tsx';
+import { Revocations } from './revocations.tsx';
 
 /** The roles a key can hold (principal.ts's ROLES; that module's zod schema stays out of the bundle). */
 const ROLES = ['buyer', 'provider', 'operator', 'admin'] as const satisfies readonly Role[];
@@ -73,8 +74,8 @@ export function KeysView() {
           </div>
         ) : null}
         <Waiting what="Listing and revoking keys" route="GET/DELETE /v1/keys (control-plane issue)" />
-        <Waiting what="Revocations (providers, sessions)" route="revocation routes (privacy issue)" />
       </Section>
+      <Revocations />
       <Section title="Credit ACU to a user">
         <form
           class="form-row"

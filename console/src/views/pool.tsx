@@ -1,9 +1,10 @@
-/** Provider: the agent pool (queue n/N), its agents and the jobs it runs. */
+/** Provider: the node behind the key, the agent pool (queue n/N), its agents and the jobs it runs. */
 import { poolStatusRoute } from '../api/routes.ts';
 import { call } from '../session.ts';
 import { useLoad } from '../ui/load.ts';
 import { ErrorBox } from '../ui/error.tsx';
-import { Section, Status, When, Waiting } from '../ui/bits.tsx';
+import { Section, Status, When } from '../ui/bits.tsx';
+import { NodeStatus } from './node.tsx';
 import { href } from '../router.ts';
 
 export function PoolView() {
@@ -11,6 +12,7 @@ export function PoolView() {
   const p = pool.data;
   return (
     <div data-view="pool" data-ready={p ? 'true' : undefined}>
+      <NodeStatus />
       <ErrorBox error={pool.error} />
       {p ? (
         <>
@@ -57,7 +59,6 @@ export function PoolView() {
                 ))}
               </tbody>
             </table>
-            <Waiting what="Node status and heartbeats" route="provider node status / heartbeat routes (providers issue)" />
           </Section>
           <Section title="Running and waiting jobs">
             {p.active.length === 0 ? <p class="muted">none</p> : null}

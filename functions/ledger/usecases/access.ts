@@ -1,5 +1,6 @@
 /**
- * Who may read which account: users their own user and arrears accounts; operators and
+ * Who may read which account: users their own user and arrears accounts; a provider its own
+ * `provider:<id>` account (a joined provider's principal id is its provider id); operators and
  * admins all. Anyone else's account reads as absent (404), as every owned resource does
  * (platform/auth/visibility.ts).
  */
@@ -8,11 +9,15 @@ import { AppError } from '../../platform/errors.ts';
 import type { Principal } from '../../platform/auth/principal.ts';
 import { account, type AccountId } from '../domain/accounts.ts';
 
-/** The user an account belongs to (their own and arrears accounts), if any. */
-const ownerOf = (a: AccountId): string | undefined => (/^(user|arrears):/.test(a) ? a.slice(a.indexOf(':') + 1) : undefined);
+/** The principal an account belongs to (user and arrears accounts; provider accounts to a provider key), if any. */
+function ownerOf(p: Principal, a: AccountId): string | undefined {
+  if (/^(user|arrears):/.test(a)) return a.slice(a.indexOf(':') + 1);
+  if (a.startsWith('provider:') && p.roles.includes('provider')) return a.slice('provider:'.length);
+  return undefined;
+}
 
 export function assertMayRead(p: Principal, a: AccountId): void {
   // Accounts no user owns (providers, escrow, mint, ...) only the overseers see.
-  if (maySee(p, { id: ownerOf(a) ?? '' }, ['operator'])) return;
+  if (maySee(p, { id: ownerOf(p, a) ?? '' }, ['operator'])) return;
   throw new AppError('not_found', `account ${a} not found (you may read ${account.user(p.id)} and ${account.arrears(p.id)})`, { account: a });
 }

@@ -31,13 +31,22 @@ export interface ConsoleStack {
   stop(): Promise<void>;
 }
 
+/** The Stripe webhook signing secret of the console's stack (the tests sign Stripe's events with it). */
+export const CONSOLE_WEBHOOK_SECRET = 'whsec_console_tests';
+
 export async function startConsoleStack(opts: { agents?: number } = {}): Promise<ConsoleStack> {
   const build = await buildConsole({ outDir: join(mkdtempSync(join(tmpdir(), 'vracu-console-')), 'dist') });
   const dispatcherDir = join(mkdtempSync(join(tmpdir(), 'vracu-vap-')), 'dispatcher');
   const agents = opts.agents ?? 2;
   const rand = seededPrng(1616);
   initAgents(dispatcherDir, agents, () => Uint8Array.from({ length: 32 }, () => Math.floor(rand() * 256)));
-  const stack = await startTestStack({ clock: systemClock, consoleDir: build.outDir, plugins: true, jobs: { dispatcherDir, maxAgents: agents } });
+  const stack = await startTestStack({
+    clock: systemClock,
+    consoleDir: build.outDir,
+    plugins: true,
+    jobs: { dispatcherDir, maxAgents: agents },
+    env: { ...process.env, VRACU_STRIPE_WEBHOOK_SECRET: CONSOLE_WEBHOOK_SECRET },
+  });
   try {
     const key = async (role: Role, tenant: string) => {
       const k = await stack.admin.call(createKeyRoute, { body: { roles: [role], tenant, label: `console test ${role}` } });

@@ -115,6 +115,15 @@ describe('GET /v1/ledger/accounts/{accountId}', () => {
     await expect(me.call(accountRoute, { params: { accountId: account.platform } })).rejects.toBeInstanceOf(ApiError);
   });
 
+  it('a provider key reads its own provider account (its principal id is its provider id), not another provider’s', async () => {
+    const key = await stack.admin.call(createKeyRoute, { body: { roles: ['provider'] } });
+    const me = stack.client(key.secret);
+    expect(await me.call(accountRoute, { params: { accountId: account.provider(key.principalId) } })).toMatchObject({ kind: 'provider', balance: '0.000000' });
+    await expect(me.call(accountRoute, { params: { accountId: account.provider('p1') } })).rejects.toMatchObject({ status: 404, code: 'not_found' });
+    // A buyer never reads a provider account, even one named like itself.
+    await expect(stack.client(buyer.key).call(accountRoute, { params: { accountId: account.provider(buyer.id) } })).rejects.toMatchObject({ status: 404 });
+  });
+
   it('an operator reads any account; hot accounts report their shards', async () => {
     const p = await stack.client(operatorKey).call(accountRoute, { params: { accountId: account.provider('p1') } });
     expect(p).toEqual({ account: 'provider:p1', kind: 'provider', balance: '30.000000', shards: 8 });

@@ -11,6 +11,9 @@ import { registerReceipts } from '../commands/receipts.ts';
 import { registerTransparency } from '../commands/transparency.ts';
 import { registerGovernance } from '../commands/governance.ts';
 import { registerArtifacts } from '../commands/artifacts.ts';
+import { registerOracle } from '../commands/oracle.ts';
+import { registerScheduler } from '../commands/scheduler.ts';
+import { registerMetering } from '../commands/metering.ts';
 
 export function vracuProgram(env: NodeJS.ProcessEnv = process.env, out?: (s: string) => void): Command {
   const program = new Command('vracu')
@@ -31,5 +34,8 @@ export function vracuProgram(env: NodeJS.ProcessEnv = process.env, out?: (s: str
   registerGovernance(program, ctx);
   // After platform and jobs: it adds `keys encryption` and `jobs download` to their commands.
   registerArtifacts(program, ctx);
+  registerOracle(program, ctx);
+  registerScheduler(program, ctx);
+  registerMetering(program, ctx);
   return program;
 }

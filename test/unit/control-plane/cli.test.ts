@@ -9,6 +9,9 @@ describe('vracu control-plane commands', () => {
     ['receipts', ['get', 'verify']],
     ['transparency', ['sth', 'bundle', 'verify']],
     ['governance', ['propose', 'vote', 'queue', 'execute', 'list', 'params']],
+    ['oracle', ['supply', 'demand', 'bucket', 'price']],
+    ['scheduler', ['units', 'register', 'reserve']],
+    ['metering', ['slice']],
   ])('%s has %j', (group, names) => {
     const g = sub(group)!;
     expect(g.commands.map((c) => c.name())).toEqual(names);

@@ -4,10 +4,14 @@
  * development seed by default; with `VRACU_KEY_BROKER=aws_kms` the real KMS code path, against
  * VRACU_KMS_ENDPOINT or, when none is given, the loopback KMS-compatible service started here
  * (local/kms/loopback.ts; key `alias/vracu-local-jobs` unless VRACU_KEY_BROKER_KMS_KEY_ID says otherwise).
+ * With `VRACU_KEY_BROKER=split_key` and no VRACU_SHARE_SERVICE_URL, the share service starts on a
+ * second loopback port with a key of its own (random, per start) and a fresh credential.
  */
 import { KMSClient } from '@aws-sdk/client-kms';
 import { composePrivacy } from '../functions/privacy/deps.ts';
 import { loadPrivacyConfig } from '../functions/privacy/config.ts';
+import { randomBytes } from 'node:crypto';
+import { startShareService, type ShareService } from '../functions/privacy/drivers/share-service.ts';
 import { startLoopbackKms, type LoopbackKms } from './kms/loopback.ts';
 import type { LocalPlugin } from './plugin-types.ts';
 
@@ -25,6 +29,14 @@ export function privacyPlugin(): LocalPlugin {
       env.VRACU_KEY_BROKER_KMS_KEY_ID ??= LOCAL_KMS_KEY;
       ctx.log(`privacy: loopback KMS at ${loopback.url} (development keys, in memory)`);
     }
+    let shares: ShareService | undefined;
+    if (env.VRACU_KEY_BROKER === 'split_key' && !env.VRACU_SHARE_SERVICE_URL) {
+      const credential = randomBytes(32).toString('base64url');
+      shares = await startShareService({ key: randomBytes(32), credential });
+      env.VRACU_SHARE_SERVICE_URL = shares.url;
+      env.VRACU_SHARE_SERVICE_CREDENTIAL = credential;
+      ctx.log(`privacy: share service at ${shares.url} (its own key, in memory)`);
+    }
     const config = loadPrivacyConfig(env, ctx.runtime.config.VRACU_STAGE);
     const kms = config.kms
       ? () =>
@@ -35,6 +47,12 @@ export function privacyPlugin(): LocalPlugin {
           })
       : undefined;
     const privacy = composePrivacy({ rt: ctx.runtime, config, jobs, ...(kms ? { kms } : {}) });
-    return { provides: { privacy }, stop: async () => loopback?.close() };
+    return {
+      provides: { privacy },
+      stop: async () => {
+        await loopback?.close();
+        await shares?.close();
+      },
+    };
   };
 }

@@ -1,6 +1,7 @@
 /** The sidecar's settings, from its environment (the contract's SidecarEnv: the task definition and RunTask overrides). */
 import { join } from 'node:path';
 import { SIDECAR_ENV_PREFIX, SidecarEnv } from '../functions/definitions/environment.ts';
+import { SIDECAR_READY_PATH } from '../functions/definitions/job-task.ts';
 import type { AttestedSettings } from './privacy/attested.ts';
 
 export { SIDECAR_ENV_PREFIX };
@@ -16,6 +17,8 @@ export interface SidecarSettings {
    * `watch`: the workload is a container of its own in the task, followed by its metadata.
    */
   mode: { kind: 'run'; command: string[] } | { kind: 'watch'; metadataUri: string; container: string };
+  /** Watch mode (ECS): the marker the sidecar's health check tests for, written after the handshake. */
+  readyPath?: string;
   /** Attested jobs (a job credential was given): the handshake's settings. */
   privacy?: AttestedSettings & { tsmDir: string; dekPath: string };
 }
@@ -56,6 +59,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, argv: string[]): SidecarSet
   }
   return {
     ...(privacy ? { privacy } : {}),
+    ...(mode.kind === 'watch' ? { readyPath: SIDECAR_READY_PATH } : {}),
     jobId: e.VRACU_JOB_ID,
     timeoutMs: e.VRACU_JOB_TIMEOUT_MS,
     workDir: e.VRACU_SIDECAR_WORK_DIR ?? e.VRACU_WORK_DIR,

@@ -7,6 +7,7 @@
  * ended the workload, 127 when it could not start, 70 when the handshake failed, 78 for
  * bad settings. The last line on stderr is the JSON report.
  */
+import { writeFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { noHandshake, type HandshakeResult, type PrivacyHandshake } from './handshake.ts';
 import { loadSettings, SettingsError, workloadEnv } from './settings.ts';
@@ -90,6 +91,8 @@ export async function runSidecar(io: SidecarIo): Promise<SidecarReport> {
     });
   }
 
+  // ECS starts the workload container once this exists (its dependsOn the sidecar HEALTHY).
+  if (settings.readyPath) await writeFile(settings.readyPath, `${settings.jobId}\n`);
   const wl =
     settings.mode.kind === 'run'
       ? startWorkload({

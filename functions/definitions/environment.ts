@@ -127,7 +127,7 @@ export function jobsEnvironment(v: {
 /** Functions of the privacy context: the key broker (chosen here, checked at start) and the handshake's timings. */
 export const PrivacyEnv = z.object({
   /** Which broker releases data keys; an unknown name fails at start, naming the known ones. */
-  VRACU_KEY_BROKER: z.enum(['static', 'aws_kms']).default('static'),
+  VRACU_KEY_BROKER: z.enum(['static', 'aws_kms', 'split_key', 'vault_transit']).default('static'),
   /** `static`: the seed (hex, at least 32 bytes); local and test stages fall back to a published development seed. */
   VRACU_KEY_BROKER_STATIC_SEED: z
     .string()
@@ -139,6 +139,22 @@ export const PrivacyEnv = z.object({
   VRACU_KEY_BROKER_KMS_KEY_ID: z.string().min(1).optional(),
   /** `aws_kms` on the local stack: the loopback KMS-compatible service. */
   VRACU_KMS_ENDPOINT: z.url().optional(),
+  /** `split_key`: where the primary share comes from (`aws_kms` in the cloud, `static` locally). */
+  VRACU_KEY_BROKER_SPLIT_PRIMARY: z.enum(['static', 'aws_kms']).optional(),
+  /** `split_key`: the share service's URL and the exchange's bearer credential for it. */
+  VRACU_SHARE_SERVICE_URL: z.url().optional(),
+  VRACU_SHARE_SERVICE_CREDENTIAL: z.string().min(16).optional(),
+  /** `vault_transit`: Vault's address, token, transit mount and key (a `derived` key). */
+  VRACU_VAULT_ADDR: z.url().optional(),
+  VRACU_VAULT_TOKEN: z.string().min(1).optional(),
+  VRACU_VAULT_TRANSIT_MOUNT: z
+    .string()
+    .regex(/^[A-Za-z0-9_\-/]+$/)
+    .default('transit'),
+  VRACU_VAULT_TRANSIT_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_\-.]+$/)
+    .optional(),
   /** How long an issued handshake nonce stays valid. */
   VRACU_PRIVACY_NONCE_TTL_MS: z.coerce.number().int().min(1000).default(120_000),
   /** Rotation schedule the sidecar follows: a new step's key every interval; asked for `grace` early; retried after `retry`. */

@@ -24,3 +24,10 @@ export const SIDECAR_WIPE_DIRS: readonly string[] = [JOB_TASK_VOLUMES.job.path, 
 
 /** awslogs stream prefix of job containers: streams are `<prefix>/<container>/<task id>`. */
 export const JOB_LOG_STREAM_PREFIX = 'jobs';
+
+/**
+ * The sidecar's readiness marker, on its own /tmp: written once the handshake is done (at once
+ * for a job without privacy). Its ECS health check tests for it, and the workload container
+ * starts only when the sidecar is HEALTHY, so no workload runs before its keys exist.
+ */
+export const SIDECAR_READY_PATH = `${JOB_TASK_VOLUMES.sidecarTmp.path}/vracu-sidecar.ready`;

@@ -1,7 +1,8 @@
 /**
  * The privacy context's settings: the environment contract's PrivacyEnv, parsed once at start.
  * It fails fast: an unknown broker, the static broker or development evidence on a prod stage,
- * a KMS broker without its key.
+ * a KMS broker without its key, a split-key broker without its share service or primary, a
+ * Vault broker without its address, token or key.
  */
 import { EnvironmentError, parseEnv, PrivacyEnv, type STAGES } from '../definitions/environment.ts';
 import type { BrokerName } from './domain/broker.ts';
@@ -11,6 +12,9 @@ export interface PrivacyConfig {
   broker: BrokerName;
   staticBroker?: { seed: Buffer; salt: Buffer };
   kms?: { keyId: string; endpoint?: string | undefined };
+  /** `split_key`: the primary share's broker (its own settings above) and the share service. */
+  split?: { primary: 'static' | 'aws_kms'; shareService: { url: string; credential: string } };
+  vault?: { addr: string; token: string; mount: string; key: string };
   /** Only where a development attester may stand in for hardware: never prod. */
   developmentEvidence: boolean;
   nonceTtlMs: number;
@@ -35,26 +39,54 @@ export function loadPrivacyConfig(env: Readonly<Record<string, string | undefine
     attestationPolicy: e.VRACU_ATTESTATION_POLICY,
     ...(e.VRACU_REVOCATION_FEED_URL ? { feed: { url: e.VRACU_REVOCATION_FEED_URL, publicKeyPem: feedKey(e.VRACU_REVOCATION_FEED_PUBLIC_KEY) } } : {}),
   };
-  if (e.VRACU_KEY_BROKER === 'static') {
-    if (prod)
-      throw new EnvironmentError(
-        'invalid privacy configuration:\n  VRACU_KEY_BROKER: static derives keys from a configured seed: development only, refused on a prod stage (use aws_kms)',
-      );
-    const local = stage === 'local' || stage === 'test';
-    if (!e.VRACU_KEY_BROKER_STATIC_SEED && !local) {
-      throw new EnvironmentError('invalid privacy configuration:\n  VRACU_KEY_BROKER_STATIC_SEED: required for the static broker outside the local stack');
+  switch (e.VRACU_KEY_BROKER) {
+    case 'static':
+      return { ...base, staticBroker: staticSettings(e, stage) };
+    case 'aws_kms':
+      return { ...base, kms: kmsSettings(e, 'aws_kms') };
+    case 'split_key': {
+      if (!e.VRACU_SHARE_SERVICE_URL || !e.VRACU_SHARE_SERVICE_CREDENTIAL)
+        throw new EnvironmentError(
+          'invalid privacy configuration:\n  VRACU_SHARE_SERVICE_URL, VRACU_SHARE_SERVICE_CREDENTIAL: both required for the split_key broker',
+        );
+      if (prod && e.VRACU_SHARE_SERVICE_URL.startsWith('http:'))
+        throw new EnvironmentError('invalid privacy configuration:\n  VRACU_SHARE_SERVICE_URL: must be https:// on a prod stage');
+      const primary = e.VRACU_KEY_BROKER_SPLIT_PRIMARY ?? (prod ? 'aws_kms' : 'static');
+      return {
+        ...base,
+        split: { primary, shareService: { url: e.VRACU_SHARE_SERVICE_URL, credential: e.VRACU_SHARE_SERVICE_CREDENTIAL } },
+        ...(primary === 'static' ? { staticBroker: staticSettings(e, stage, 'split_key') } : { kms: kmsSettings(e, 'split_key') }),
+      };
     }
-    return {
-      ...base,
-      staticBroker: {
-        seed: Buffer.from(e.VRACU_KEY_BROKER_STATIC_SEED ?? DEVELOPMENT_SEED_HEX, 'hex'),
-        salt: Buffer.from(e.VRACU_KEY_BROKER_STATIC_SALT, 'utf8'),
-      },
-    };
+    case 'vault_transit': {
+      const missing = (['VRACU_VAULT_ADDR', 'VRACU_VAULT_TOKEN', 'VRACU_VAULT_TRANSIT_KEY'] as const).filter((k) => !e[k]);
+      if (missing.length) throw new EnvironmentError(`invalid privacy configuration:\n  ${missing.join(', ')}: required for the vault_transit broker`);
+      return {
+        ...base,
+        vault: { addr: e.VRACU_VAULT_ADDR!, token: e.VRACU_VAULT_TOKEN!, mount: e.VRACU_VAULT_TRANSIT_MOUNT, key: e.VRACU_VAULT_TRANSIT_KEY! },
+      };
+    }
   }
+}
+
+function staticSettings(e: PrivacyEnv, stage: (typeof STAGES)[number], as = 'static'): { seed: Buffer; salt: Buffer } {
+  if (stage === 'prod')
+    throw new EnvironmentError(
+      `invalid privacy configuration:\n  VRACU_KEY_BROKER: ${as === 'static' ? 'static' : `${as} with a static primary`} derives keys from a configured seed: development only, refused on a prod stage (use aws_kms)`,
+    );
+  const local = stage === 'local' || stage === 'test';
+  if (!e.VRACU_KEY_BROKER_STATIC_SEED && !local) {
+    throw new EnvironmentError(
+      `invalid privacy configuration:\n  VRACU_KEY_BROKER_STATIC_SEED: required for the ${as} broker's static keys outside the local stack`,
+    );
+  }
+  return { seed: Buffer.from(e.VRACU_KEY_BROKER_STATIC_SEED ?? DEVELOPMENT_SEED_HEX, 'hex'), salt: Buffer.from(e.VRACU_KEY_BROKER_STATIC_SALT, 'utf8') };
+}
+
+function kmsSettings(e: PrivacyEnv, as: string): { keyId: string; endpoint?: string | undefined } {
   if (!e.VRACU_KEY_BROKER_KMS_KEY_ID)
-    throw new EnvironmentError('invalid privacy configuration:\n  VRACU_KEY_BROKER_KMS_KEY_ID: required for the aws_kms broker');
-  return { ...base, kms: { keyId: e.VRACU_KEY_BROKER_KMS_KEY_ID, endpoint: e.VRACU_KMS_ENDPOINT } };
+    throw new EnvironmentError(`invalid privacy configuration:\n  VRACU_KEY_BROKER_KMS_KEY_ID: required for the ${as} broker`);
+  return { keyId: e.VRACU_KEY_BROKER_KMS_KEY_ID, endpoint: e.VRACU_KMS_ENDPOINT };
 }
 
 function feedKey(pem: string | undefined): string {

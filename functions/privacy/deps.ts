@@ -14,6 +14,8 @@ import { gateAttesters, type Attesters } from './drivers/attesters.ts';
 import { KmsBroker } from './drivers/kms-broker.ts';
 import { readFeed, type FeedReader } from './drivers/feed.ts';
 import { StaticBroker } from './drivers/static-broker.ts';
+import { SplitKeyBroker } from './drivers/split-key-broker.ts';
+import { VaultTransitBroker } from './drivers/vault-transit-broker.ts';
 import type { AttestationPolicy } from './attesters/verify.ts';
 
 export interface PrivacyDeps extends HasRuntime {
@@ -47,6 +49,10 @@ export function brokerFor(cfg: PrivacyConfig, rt: Runtime, kms?: () => KMSClient
       const client = kms?.() ?? new KMSClient({ region: rt.config.AWS_REGION, ...(cfg.kms!.endpoint ? { endpoint: cfg.kms!.endpoint } : {}) });
       return new KmsBroker(client, cfg.kms!.keyId);
     }
+    case 'split_key':
+      return new SplitKeyBroker(brokerFor({ ...cfg, broker: cfg.split!.primary }, rt, kms), cfg.split!.shareService);
+    case 'vault_transit':
+      return new VaultTransitBroker(cfg.vault!);
   }
 }
 

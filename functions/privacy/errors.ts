@@ -21,6 +21,8 @@ export const PRIVACY_ERRORS = {
   step_not_increasing: 409,
   step_not_released: 409,
   step_already_acknowledged: 409,
+  /** The split-key share service or Vault refused or failed: nothing released; the sidecar may retry. */
+  key_broker_unavailable: 503,
 } as const;
 
 export const privacyError = errorsOf(PRIVACY_ERRORS);

@@ -6,13 +6,14 @@
  * volume at /app/job. Logs go to one group, stream `jobs/<container>/<task>`. One pair of
  * roles serves every definition: they need the same rights, and the task role grants none.
  */
+import { Duration } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { SIDECAR_CONTAINER_NAME, WORKLOAD_CONTAINER_NAME } from '../../events/ecs-task-state.ts';
-import { JOB_LOG_STREAM_PREFIX, JOB_TASK_VOLUMES } from '../../functions/definitions/job-task.ts';
+import { JOB_LOG_STREAM_PREFIX, JOB_TASK_VOLUMES, SIDECAR_READY_PATH } from '../../functions/definitions/job-task.ts';
 import { acknowledge } from '../nag.ts';
 
 const { job: JOB_VOLUME, scratch: SCRATCH_VOLUME, sidecarTmp: SIDECAR_TMP } = JOB_TASK_VOLUMES;
@@ -125,6 +126,14 @@ export class JobTasks extends Construct {
       readonlyRootFilesystem: true,
       logging,
       ...(gpu ? { memoryReservationMiB: 128 } : {}),
+      // HEALTHY only once the handshake is done (the sidecar writes the marker then).
+      healthCheck: {
+        command: ['CMD', 'node', '-e', `require('node:fs').accessSync(${JSON.stringify(SIDECAR_READY_PATH)})`],
+        interval: Duration.seconds(5),
+        timeout: Duration.seconds(2),
+        retries: 3,
+        startPeriod: Duration.seconds(60),
+      },
     });
     sidecar.addMountPoints(
       { sourceVolume: JOB_VOLUME.name, containerPath: JOB_VOLUME.path, readOnly: false },
@@ -140,6 +149,8 @@ export class JobTasks extends Construct {
       // GPU tasks: one GPU by default; the driver overrides the count per job.
       ...(gpu ? { gpuCount: 1, memoryReservationMiB: 1024 } : {}),
     });
+    // No workload starts before its keys exist.
+    workload.addContainerDependencies({ container: sidecar, condition: ecs.ContainerDependencyCondition.HEALTHY });
     workload.addMountPoints(
       { sourceVolume: JOB_VOLUME.name, containerPath: JOB_VOLUME.path, readOnly: false },
       { sourceVolume: SCRATCH_VOLUME.name, containerPath: SCRATCH_VOLUME.workloadPath, readOnly: false },

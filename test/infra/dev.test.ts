@@ -13,7 +13,7 @@ import { EVENT_RULES, SCHEDULES, type EventRuleDef, type ScheduleDef } from '../
 import { TABLES, tableName, type TableDef, type TableId } from '../../functions/definitions/tables.ts';
 import { parseEnvironments } from '../../lib/config.ts';
 import { lambdaDefs } from '../../lib/lambdas.ts';
-import { SIDECAR_WIPE_DIRS } from '../../functions/definitions/job-task.ts';
+import { JOB_TASK_VOLUMES, SIDECAR_READY_PATH, SIDECAR_WIPE_DIRS } from '../../functions/definitions/job-task.ts';
 import { asArray, CDK_CONTEXT, refId, resources, synthEnvironment, type Synthesized } from './support.ts';
 
 const ENV = 'dev';
@@ -478,6 +478,19 @@ describe('job containers', () => {
       expect(sidecar.Essential).toBe(true);
       const wiped = [...SIDECAR_WIPE_DIRS];
       expect(mounts('sidecar').filter((m: string) => wiped.includes(m.split(':')[1]!))).toEqual(['job:/app/job', 'scratch:/app/scratch']);
+    }
+  });
+
+  it('start the workload only once the sidecar is HEALTHY, which its check says after the handshake (the readiness marker)', () => {
+    for (const td of Object.values(resources(s.t.compute, 'AWS::ECS::TaskDefinition'))) {
+      const p = td.Properties!;
+      const sidecar = p.ContainerDefinitions.find((c: any) => c.Name === 'sidecar');
+      const workload = p.ContainerDefinitions.find((c: any) => c.Name === 'workload');
+      expect(workload.DependsOn).toEqual([{ ContainerName: 'sidecar', Condition: 'HEALTHY' }]);
+      expect(sidecar.HealthCheck.Command).toEqual(['CMD', 'node', '-e', `require('node:fs').accessSync(${JSON.stringify(SIDECAR_READY_PATH)})`]);
+      expect(sidecar.HealthCheck).toMatchObject({ Interval: 5, Retries: 3, StartPeriod: 60, Timeout: 2 });
+      // The marker lies on the sidecar's own volume, which the workload never mounts.
+      expect(SIDECAR_READY_PATH.startsWith(`${JOB_TASK_VOLUMES.sidecarTmp.path}/`)).toBe(true);
     }
   });
 

@@ -2,7 +2,7 @@
  * The key broker port (seed §2.5): a fresh data key for one step of one session, bound to the
  * job and its attestation hash. Which broker runs is configuration (config.ts), checked at start.
  */
-export const BROKER_NAMES = ['static', 'aws_kms'] as const;
+export const BROKER_NAMES = ['static', 'aws_kms', 'split_key', 'vault_transit'] as const;
 export type BrokerName = (typeof BROKER_NAMES)[number];
 
 export interface KeyRequest {

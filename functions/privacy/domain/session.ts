@@ -16,6 +16,8 @@ export interface Session {
   tokenHash: string;
   broker: string;
   attesters: string[];
+  /** Where the job runs: a provider revocation cancels the sessions on it. */
+  providerId?: string;
   lastStep: number;
   ackedStep?: number;
   certificateFingerprint?: string;

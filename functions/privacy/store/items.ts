@@ -7,6 +7,8 @@ export const sessionKey = (sessionId: string) => ({ pk: `SESSION#${sessionId}`, 
 /** One session per job: the guard item a handshake creates with its session. */
 export const jobSessionKey = (jobId: string) => ({ pk: `JOBSESSION#${jobId}`, sk: 'JOBSESSION' });
 export const releaseKey = (jobId: string, step: number) => ({ pk: `RELEASE#${jobId}`, sk: `STEP#${String(step).padStart(10, '0')}` });
+/** The index of a provider's sessions (written with the session, read consistently when the provider is revoked). */
+export const providerSessionKey = (providerId: string, sessionId: string) => ({ pk: `PROVSESSION#${providerId}`, sk: `SESSION#${sessionId}` });
 export const nonceKey = (nonceHex: string) => ({ pk: `NONCE#${nonceHex}`, sk: 'NONCE' });
 /** The verified claims of a job's handshake (shown to its owner), kept apart from the session's counters. */
 export const claimsKey = (jobId: string) => ({ pk: `CLAIMS#${jobId}`, sk: 'CLAIMS' });
@@ -27,6 +29,7 @@ export function sessionToItem(s: Session): Record<string, unknown> {
     lastStep: s.lastStep,
     state: s.state,
     openedAtMs: s.openedAtMs,
+    ...(s.providerId ? { providerId: s.providerId } : {}),
     gsi1pk: `JOB#${s.jobId}`,
     gsi1sk: `SESSION#${s.sessionId}`,
     gsi2pk: `HASH#${s.attestationHash}`,
@@ -50,6 +53,7 @@ export function itemToSession(i: Record<string, unknown>): Session {
   const acked = num(i.ackedStep);
   if (acked !== undefined) s.ackedStep = acked;
   if (typeof i.certificateFingerprint === 'string') s.certificateFingerprint = i.certificateFingerprint;
+  if (typeof i.providerId === 'string') s.providerId = i.providerId;
   if (typeof i.cancelReason === 'string') s.cancelReason = i.cancelReason;
   const ended = num(i.endedAtMs);
   if (ended !== undefined) s.endedAtMs = ended;

@@ -10,7 +10,7 @@ import { queryAll } from '../../platform/dynamo/query.ts';
 import { transactWrite, TransactionCancelledError } from '../../platform/dynamo/transact.ts';
 import type { FlatClaims } from '../domain/claims.ts';
 import type { Release, Session } from '../domain/session.ts';
-import { claimsKey, itemToRelease, itemToSession, jobSessionKey, releaseKey, releaseToItem, sessionKey, sessionToItem } from './items.ts';
+import { claimsKey, itemToRelease, itemToSession, jobSessionKey, providerSessionKey, releaseKey, releaseToItem, sessionKey, sessionToItem } from './items.ts';
 
 /** Opens the job's one session with its first release (step 0) and the verified claims; false when the job already has one. */
 export async function openSession(s: StoreCtx, session: Session, first: Release, claims: FlatClaims): Promise<boolean> {
@@ -34,6 +34,14 @@ export async function openSession(s: StoreCtx, session: Session, first: Release,
           },
         },
       },
+      ...(session.providerId
+        ? [
+            {
+              label: 'provider',
+              item: { Put: { TableName: s.table, Item: { ...providerSessionKey(session.providerId, session.sessionId), sessionId: session.sessionId } } },
+            },
+          ]
+        : []),
     ]);
     return true;
   } catch (e) {
@@ -147,5 +155,17 @@ export async function sessionsOfHash(s: StoreCtx, attestationHash: string): Prom
   );
   // The index is eventually consistent: read each session itself for its state.
   const found = await Promise.all((out.Items ?? []).map((i) => getSession(s, String(i.sessionId))));
+  return found.filter((x): x is Session => x !== null);
+}
+
+/** Every session opened on a provider, read consistently (the index items are written with each session). */
+export async function sessionsOfProvider(s: StoreCtx, providerId: string): Promise<Session[]> {
+  const items = await queryAll(s.doc, {
+    TableName: s.table,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': `PROVSESSION#${providerId}` },
+    ConsistentRead: true,
+  });
+  const found = await Promise.all(items.map((i) => getSession(s, String(i.sessionId))));
   return found.filter((x): x is Session => x !== null);
 }

@@ -85,6 +85,7 @@ export async function handshake(d: PrivacyDeps, job: Job, input: HandshakeInput)
       tokenHash: createHash('sha256').update(token).digest('hex'),
       broker: d.broker.name,
       attesters: [...job.privacy.attesters],
+      ...(job.providerId ? { providerId: job.providerId } : {}),
       lastStep: 0,
       state: 'open',
       openedAtMs: at,

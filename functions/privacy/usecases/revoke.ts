@@ -3,14 +3,14 @@
  * revocation of the same thing keeps the first), then the invalidation pipeline cancels every
  * affected open session and aborts its job `revoked_session`, which stops the container (the
  * jobs context's abort; the deletion attestation records the reason). A revoked provider is
- * recorded for placement (the providers context reads it through index.ts); its running
- * sessions are found once jobs record their provider.
+ * recorded for placement (the providers context reads it through index.ts) and its open
+ * sessions (indexed by provider when opened) are cancelled like the others.
  */
 import type { Principal } from '../../platform/auth/principal.ts';
 import type { Revocation, RevocationKind } from '../domain/revocation.ts';
 import type { Session } from '../domain/session.ts';
 import { putRevocation } from '../store/revocations.ts';
-import { getSession, sessionsOfHash } from '../store/sessions.ts';
+import { getSession, sessionsOfHash, sessionsOfProvider } from '../store/sessions.ts';
 import type { PrivacyDeps } from '../deps.ts';
 import { cancelAndAbort } from './revoked.ts';
 
@@ -42,7 +42,7 @@ async function affectedSessions(d: PrivacyDeps, kind: RevocationKind, value: str
     return s && s.state === 'open' ? [s] : [];
   }
   if (kind === 'attestation_hash') return (await sessionsOfHash(d.sessions, value)).filter((s) => s.state === 'open');
-  return [];
+  return (await sessionsOfProvider(d.sessions, value)).filter((s) => s.state === 'open');
 }
 
 /** Principal-facing wrapper: who revoked is the admin's id. */

@@ -18,6 +18,7 @@ export async function liveSession(d: PrivacyDeps, job: Job): Promise<Session> {
   const revoked = await revokedAmong(d.revocations, [
     { kind: 'session', value: session.sessionId },
     { kind: 'attestation_hash', value: session.attestationHash },
+    ...(session.providerId ? [{ kind: 'provider' as const, value: session.providerId }] : []),
   ]);
   if (revoked.length > 0) {
     await cancelAndAbort(d, session, `revoked ${revoked[0]!.kind}`);

@@ -8,7 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as api from '../../../functions/privacy/api.ts';
 import { developmentEvidence } from '../../../functions/privacy/domain/development.ts';
 import { putRevocation } from '../../../functions/privacy/store/revocations.ts';
-import { releasesOfJob } from '../../../functions/privacy/store/sessions.ts';
+import { getSession, releasesOfJob } from '../../../functions/privacy/store/sessions.ts';
+import { getJob } from '../../../functions/jobs/store/job-store.ts';
 import { isRevoked } from '../../../functions/privacy/usecases/revoked.ts';
 import { admin, alice, privacyHarness, type PrivacyHarness } from './harness.ts';
 
@@ -69,11 +70,33 @@ describe('POST /v1/revocations', () => {
     expect(await ph.h.waitTerminal(j.jobId)).toMatchObject({ status: 'ABORTED', reason: 'revoked_session' });
   });
 
-  it('a provider revocation is recorded for placement', async () => {
-    const r = await ph.call(api.revokeRoute, { principal: admin, body: { kind: 'provider', value: 'prv_acme', reason: 'fraud' } });
+  it('of a provider: recorded for placement, its running sessions closed (stored), the next DEK refused, the job ABORTED revoked_session', async () => {
+    const j = await running();
+    const providerId = (await getJob(ph.h.d.store, j.jobId))!.providerId!;
+    expect(providerId).toBeTruthy();
+    const r = await ph.call(api.revokeRoute, { principal: admin, body: { kind: 'provider', value: providerId, reason: 'fraud' } });
     expect(r.status).toBe(201);
-    expect(await isRevoked(ph.p, 'provider', 'prv_acme')).toBe(true);
+    expect(r.body).toMatchObject({ created: true, cancelledSessions: [j.sessionId], abortedJobs: [j.jobId] });
+    expect(await isRevoked(ph.p, 'provider', providerId)).toBe(true);
     expect(await isRevoked(ph.p, 'provider', 'prv_other')).toBe(false);
+    // The closed state is stored, not only decided.
+    expect(await getSession(ph.p.sessions, j.sessionId)).toMatchObject({ state: 'cancelled', cancelReason: 'revoked provider', providerId });
+    const refused = await ph.call(api.dekRoute, { params: { id: j.jobId }, credential: j.credential, body: { step: 1 } });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'session_not_open' });
+    expect(refused.raw).not.toContain('"dek"');
+    expect(await ph.h.waitTerminal(j.jobId)).toMatchObject({ status: 'ABORTED', reason: 'revoked_session' });
+    expect((await releasesOfJob(ph.p.sessions, j.jobId)).map((x) => x.step)).toEqual([0]);
+  });
+
+  it('a provider revoked by the registry alone (the pipeline never ran): the key routes refuse and abort', async () => {
+    const j = await running();
+    const providerId = (await getJob(ph.h.d.store, j.jobId))!.providerId!;
+    await putRevocation(ph.p.revocations, { kind: 'provider', value: providerId, reason: 'feed', revokedAtMs: ph.h.env.clock.nowMs(), by: 'feed' });
+    const r = await ph.call(api.dekRoute, { params: { id: j.jobId }, credential: j.credential, body: { step: 1 } });
+    expect(r.body).toMatchObject({ code: 'session_not_open', revoked: 'provider' });
+    expect(await getSession(ph.p.sessions, j.sessionId)).toMatchObject({ state: 'cancelled' });
+    expect(await ph.h.waitTerminal(j.jobId)).toMatchObject({ status: 'ABORTED', reason: 'revoked_session' });
   });
 
   it.each([

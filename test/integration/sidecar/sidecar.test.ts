@@ -13,6 +13,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSidecar, type SidecarReport } from '../../../sidecar/sidecar.ts';
 import { zeroizeFiles } from '../../../sidecar/cleanup.ts';
+import { SIDECAR_READY_PATH } from '../../../functions/definitions/job-task.ts';
 
 let dir: string;
 let bundle: string;
@@ -238,6 +239,63 @@ describe("sidecar watch mode (the workload is the task's other container)", () =
       expect(code).toBe(143);
       expect(JSON.parse(stderr.trim().split('\n').at(-1)!)).toMatchObject({ stopped: true, exitCode: 143, wipedDirs: [work] });
       expect(readdirSync(work)).toEqual([]);
+    } finally {
+      await md.close();
+    }
+  });
+});
+
+describe('sidecar readiness (its ECS health check; the workload container dependsOn it HEALTHY)', () => {
+  const quiet = () => {
+    const out = new PassThrough();
+    out.resume();
+    return out;
+  };
+  const watchIo = (work: string, uri: string) => ({
+    env: { PATH: process.env.PATH, VRACU_JOB_ID: 'job_ready', VRACU_WORK_DIR: work, ECS_CONTAINER_METADATA_URI_V4: uri },
+    argv: [],
+    stdout: quiet(),
+    stderr: quiet(),
+    nowMs: () => Date.UTC(2026, 10, 23, 12),
+  });
+
+  it('writes the marker only after the handshake, before following the workload', async () => {
+    rmSync(SIDECAR_READY_PATH, { force: true });
+    const md = await metadataServer(0, 0);
+    let seenDuringHandshake: boolean | undefined;
+    try {
+      const report = await runSidecar({
+        ...watchIo(freshWorkDir(), md.uri),
+        handshake: {
+          async perform() {
+            seenDuringHandshake = existsSync(SIDECAR_READY_PATH);
+            return { attestationHash: null, workloadEnv: {}, secretFiles: [] };
+          },
+        },
+      });
+      expect(report).toMatchObject({ exitCode: 0 });
+      expect(seenDuringHandshake).toBe(false);
+      expect(readFileSync(SIDECAR_READY_PATH, 'utf8')).toBe('job_ready\n');
+    } finally {
+      await md.close();
+      rmSync(SIDECAR_READY_PATH, { force: true });
+    }
+  });
+
+  it('a failed handshake never writes it (ECS never starts the workload)', async () => {
+    rmSync(SIDECAR_READY_PATH, { force: true });
+    const md = await metadataServer(0, 0);
+    try {
+      const report = await runSidecar({
+        ...watchIo(freshWorkDir(), md.uri),
+        handshake: {
+          async perform() {
+            throw new Error('evidence rejected');
+          },
+        },
+      });
+      expect(report).toMatchObject({ type: 'sidecar:failed', exitCode: 70 });
+      expect(existsSync(SIDECAR_READY_PATH)).toBe(false);
     } finally {
       await md.close();
     }

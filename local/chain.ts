@@ -206,6 +206,8 @@ export async function deployExchangeContracts(provider: JsonRpcProvider, opts: D
 
 export interface LocalChain {
   rpcUrl: string;
+  /** anvil's process (and group) id, for the local stack's crash-safety registry. */
+  pid: number;
   chainId: number;
   addresses: ChainAddresses;
   /** The operator's private key: what the wallet signs with (a dev key, never a secret). */
@@ -219,7 +221,7 @@ export async function startChain(opts: DeployOptions = {}): Promise<LocalChain> 
   const provider = localProvider(node.rpcUrl);
   try {
     const addresses = await deployExchangeContracts(provider, opts);
-    return { rpcUrl: node.rpcUrl, chainId: LOCAL_CHAIN_ID, addresses, walletKey: devKey(DEV_ACCOUNTS.operator), stop: node.stop };
+    return { rpcUrl: node.rpcUrl, pid: node.pid, chainId: LOCAL_CHAIN_ID, addresses, walletKey: devKey(DEV_ACCOUNTS.operator), stop: node.stop };
   } catch (e) {
     await node.stop();
     throw e;

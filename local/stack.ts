@@ -35,6 +35,7 @@ import { sandboxPlugin } from './sandbox/plugin.ts';
 import { invoker } from './modules.ts';
 import { claimRunDir } from './processes.ts';
 import { isListening } from './engines/ports.ts';
+import { startChain, type ChainAddresses, type LocalChain } from './chain.ts';
 
 export interface LocalStackOptions {
   /** Gateway port; 0 picks a free one. Default 8787. */
@@ -65,6 +66,8 @@ export interface LocalStackOptions {
   /** Apply the route table's per-route throttles (default true; the stage default always applies). */
   routeThrottles?: boolean;
   log?: (line: string) => void;
+  /** Also start a local EVM (anvil), deploy the exchange's contracts on it and turn the chain wallet on (`npm start -- --chain`). */
+  chain?: boolean;
 }
 
 export interface LocalStack {
@@ -82,6 +85,8 @@ export interface LocalStack {
   dynamoPid: number | null;
   /** What each context's handlers run on. */
   compositions: Compositions;
+  /** The local chain the payments wallet uses, when started with `chain: true`. */
+  chain: { rpcUrl: string; chainId: number; pid: number; addresses: ChainAddresses } | null;
   stop(): Promise<void>;
 }
 
@@ -156,10 +161,30 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       sqs.destroy();
     });
 
+    let chain: LocalChain | undefined;
+    if (opts.chain) {
+      say('starting a local EVM (anvil) and deploying the mock tokens, the oracle and ConversionRouter ...');
+      chain = await startChain();
+      claim.registry.started(chain.pid, 'anvil');
+      stops.push(async () => {
+        await chain!.stop();
+        claim.registry.ended(chain!.pid);
+      });
+    }
+    // The chain's settings as the cloud gives them (functions/definitions/environment.ts), on top of whatever the env says.
+    const paymentsEnv = chain
+      ? {
+          ...(opts.env ?? process.env),
+          VRACU_CHAIN_RPC_URL: chain.rpcUrl,
+          VRACU_CHAIN_ROUTER: chain.addresses.router,
+          VRACU_CHAIN_PRIVATE_KEY: chain.walletKey,
+        }
+      : (opts.env ?? process.env);
+
     const adminKey = await adminKeyFor(runtime, dataDir);
     const compositions = composeContexts(runtime);
     // Payments read their own settings (Stripe key and webhook secret; without a key, the offline Stripe).
-    compositions.payments = composePayments({ rt: runtime, config: loadPaymentsConfig(opts.env ?? process.env) });
+    compositions.payments = composePayments({ rt: runtime, config: loadPaymentsConfig(paymentsEnv) });
     compositions.artifacts = await localArtifacts(runtime, sqsEndpoint, dataDir, prefix);
     const plugins = opts.plugins === false ? [] : opts.jobs ? [sandboxPlugin, jobsPlugin(opts.jobs), privacyPlugin()] : PLUGINS;
     const started = await startPlugins({ runtime, bus, dataDir, log: say, env: opts.env ?? process.env, processes: claim.registry }, plugins);
@@ -202,6 +227,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       sqsEndpoint,
       dynamoPid: dynamo?.pid ?? null,
       compositions,
+      chain: chain ? { rpcUrl: chain.rpcUrl, chainId: chain.chainId, pid: chain.pid, addresses: chain.addresses } : null,
       stop: async () => {
         for (const s of ordered.reverse()) await s().catch(() => undefined);
       },

@@ -279,6 +279,7 @@ export function observabilityEnvironment(v: { service: string; metricsNamespace:
 /** ACU as a decimal string ("12.5"), kept a string here; the payments config parses it to µACU. */
 const acuText = z.string().regex(/^\d{1,15}(\.\d{1,6})?$/, 'must be ACU as a decimal string such as "12.5"');
 
+const PAYMENTS_NEEDS = ['stripeKey', 'webhookSecret', 'chain'] as const;
 /**
  * Functions of the payments context. Without a Stripe key the context runs on its offline
  * Stripe (the local stack); without a webhook secret every webhook is refused (400).
@@ -310,8 +311,32 @@ export const PaymentsEnv = z.object({
     .string()
     .regex(/^0x[0-9a-fA-F]{64}$/)
     .optional(),
+  /** In the cloud: the Secrets Manager secrets (name or ARN) holding the values above; read at start (functions/payments/drivers/secrets.ts). */
+  VRACU_STRIPE_SECRET_KEY_ARN: z.string().min(1).optional(),
+  VRACU_STRIPE_WEBHOOK_SECRET_ARN: z.string().min(1).optional(),
+  VRACU_CHAIN_PRIVATE_KEY_ARN: z.string().min(1).optional(),
+  /** What this function cannot run without (set by the CDK from lib/access.ts); a missing one stops it at start. */
+  VRACU_PAYMENTS_REQUIRES: list.pipe(z.array(z.enum(PAYMENTS_NEEDS))).default([]),
 });
 export type PaymentsEnv = z.output<typeof PaymentsEnv>;
+/** What a payments function may need: the Stripe API key, the webhook signing secret, the chain (RPC URL, router, wallet key). */
+export type PaymentsNeed = (typeof PAYMENTS_NEEDS)[number];
+/** The variables naming a function's payments settings (names and ARNs, never values), for the CDK. */
+export function paymentsEnvironment(v: {
+  requires: readonly PaymentsNeed[];
+  stripeSecretKeyArn?: string;
+  webhookSecretArn?: string;
+  chain?: { rpcUrl: string; router: string; fromBlock?: number; privateKeyArn: string };
+}): Record<string, string> {
+  const out: Record<string, string> = { VRACU_PAYMENTS_REQUIRES: v.requires.join(',') };
+  if (v.requires.includes('stripeKey') && v.stripeSecretKeyArn) out.VRACU_STRIPE_SECRET_KEY_ARN = v.stripeSecretKeyArn;
+  if (v.requires.includes('webhookSecret') && v.webhookSecretArn) out.VRACU_STRIPE_WEBHOOK_SECRET_ARN = v.webhookSecretArn;
+  if (v.requires.includes('chain') && v.chain) {
+    Object.assign(out, { VRACU_CHAIN_RPC_URL: v.chain.rpcUrl, VRACU_CHAIN_ROUTER: v.chain.router, VRACU_CHAIN_PRIVATE_KEY_ARN: v.chain.privateKeyArn });
+    if (v.chain.fromBlock !== undefined) out.VRACU_CHAIN_FROM_BLOCK = String(v.chain.fromBlock);
+  }
+  return out;
+}
 /**
  * Functions of the control plane. The receipt signing seeds: 64 bytes hex (the Ed25519
  * seed, then the ML-DSA-65 seed). Unset, the stages local and test derive development

@@ -13,6 +13,7 @@ import { StripeApiGateway, stripeClient } from './drivers/stripe-api.ts';
 import { OfflineStripe } from './drivers/stripe-offline.ts';
 import type { ChainWallet } from './drivers/wallet.ts';
 import { connectChainWallet, rpcSigner } from './drivers/chain-wallet.ts';
+import { resolvePaymentsSecrets, secretsManagerReader } from './drivers/secrets.ts';
 
 export interface PaymentsDeps extends HasRuntime {
   cfg: PaymentsConfig;
@@ -54,5 +55,7 @@ export function composePayments(i: PaymentsInputs): PaymentsDeps {
 
 export const paymentsContext: Composition<PaymentsDeps> = {
   context: 'payments',
+  // The cloud names its secrets (Secrets Manager); they are read once, before the composition.
+  prepare: (env) => resolvePaymentsSecrets(env, () => secretsManagerReader()),
   fromEnv: (env) => composePayments({ rt: runtimeFromEnv(env), config: loadPaymentsConfig(env) }),
 };

@@ -19,6 +19,12 @@ export interface Composition<D extends HasRuntime> {
   readonly context: string;
   /** What a Lambda entry does once per container: build the dependencies from its environment. */
   fromEnv(env: Readonly<Record<string, string | undefined>>): D;
+  /**
+   * Settings the environment names but does not hold (secrets read from Secrets Manager),
+   * resolved once before `fromEnv` and laid over the environment. A rejection stops the
+   * function at its start, with the message, on every invocation.
+   */
+  prepare?(env: Readonly<Record<string, string | undefined>>): Promise<Record<string, string>>;
 }
 
 export type LambdaHandler<E = never, R = unknown> = (event: E, context: Context) => Promise<R>;
@@ -31,10 +37,13 @@ export interface Entry<E, R, D extends HasRuntime> extends LambdaHandler<E, R> {
 
 /** Makes the Entry of a handler that `bind` builds from its context's dependencies. */
 export function entry<E, R, D extends HasRuntime>(composition: Composition<D>, bind: (deps: D) => LambdaHandler<E, R>): Entry<E, R, D> {
-  let own: LambdaHandler<E, R> | undefined;
-  const lambda = (event: E, context: Context): Promise<R> => {
-    own ??= bind(composition.fromEnv(process.env));
-    return own(event, context);
+  let own: Promise<LambdaHandler<E, R>> | undefined;
+  const lambda = async (event: E, context: Context): Promise<R> => {
+    const env = process.env;
+    own ??= composition.prepare
+      ? composition.prepare(env).then((extra) => bind(composition.fromEnv({ ...env, ...extra })))
+      : Promise.resolve(bind(composition.fromEnv(env)));
+    return (await own)(event, context);
   };
   return Object.assign(lambda, { context: composition.context, with: bind });
 }

@@ -1,7 +1,7 @@
 /**
  * A Stripe webhook delivery: verified over the raw bytes (bad → 400, nothing written), its
  * event id recorded by a conditional write, the normalised event sent to the FIFO queue
- * (group = principal, dedupe id = event id), answered at once: two writes. The credit
+ * (group = principal, dedupe id = event id), answered at once: two writes, side by side. The credit
  * happens in the worker (apply-event.ts). A second delivery is acknowledged as a duplicate.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -38,12 +38,17 @@ export async function receiveWebhook(d: PaymentsDeps, raw: Buffer, signature: st
     if (err instanceof UnreadableEventError) throw refused(err.message);
     throw err;
   }
-  const receipt = await recordEvent(d.store, { eventId: message.eventId, type: message.type, at: isoAt(d.rt.clock.nowMs()), group: groupOf(message) });
   const handled = message.kind !== 'ignored';
+  // The receipt and the send run side by side (the acknowledgement waits for one round trip,
+  // not two): the send does not depend on the receipt, because it happens on a duplicate
+  // delivery too (its first delivery may have died before sending). The FIFO dedupe id drops a
+  // repeat within 5 minutes; after that the worker's ledger keys make it a no-op. Either
+  // failing answers 5xx and Stripe delivers again.
+  const [receipt] = await Promise.all([
+    recordEvent(d.store, { eventId: message.eventId, type: message.type, at: isoAt(d.rt.clock.nowMs()), group: groupOf(message) }),
+    handled ? d.rt.queues.send('stripeEvents', [{ body: message, groupId: groupOf(message), dedupId: message.eventId }]) : undefined,
+  ]);
   metrics.addMetric('webhooksReceived', MetricUnit.Count, 1);
-  // Sent on a duplicate delivery too: its first delivery may have died before sending. The FIFO
-  // dedupe id drops it within 5 minutes; after that the worker's ledger keys make it a no-op.
-  if (handled) await d.rt.queues.send('stripeEvents', [{ body: message, groupId: groupOf(message), dedupId: message.eventId }]);
   return { received: true, eventId: message.eventId, type: message.type, duplicate: !receipt, handled };
 }
 

@@ -162,7 +162,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     compositions.payments = composePayments({ rt: runtime, config: loadPaymentsConfig(opts.env ?? process.env) });
     compositions.artifacts = await localArtifacts(runtime, sqsEndpoint, dataDir, prefix);
     const plugins = opts.plugins === false ? [] : opts.jobs ? [sandboxPlugin, jobsPlugin(opts.jobs), privacyPlugin()] : PLUGINS;
-    const started = await startPlugins({ runtime, bus, dataDir, log: say, env: opts.env ?? process.env, processes: claim.registry }, plugins);
+    const started = await startPlugins({ runtime, bus, dataDir, log: say, env: opts.env ?? process.env, processes: claim.registry }, plugins, {
+      artifacts: compositions.artifacts,
+    });
     for (const h of started.handles) stops.push(() => h.stop());
     if (started.provided.jobs) compositions.jobs = started.provided.jobs;
     if (started.provided.privacy) compositions.privacy = started.provided.privacy;

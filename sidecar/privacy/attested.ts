@@ -98,7 +98,15 @@ export function attestedHandshake(
           clearTimeout(timer);
         },
       };
-      return { attestationHash: reply.attestationHash, sessionId: reply.sessionId, workloadEnv: { VRACU_DEK_PATH: dekPath }, secretFiles: [dekPath], rotation };
+      return {
+        attestationHash: reply.attestationHash,
+        sessionId: reply.sessionId,
+        workloadEnv: { VRACU_DEK_PATH: dekPath },
+        secretFiles: [dekPath],
+        rotation,
+        ...(reply.inputs?.length ? { inputs: reply.inputs } : {}),
+        ...(reply.outputs ? { outputs: reply.outputs } : {}),
+      };
     },
   };
 }

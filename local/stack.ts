@@ -160,7 +160,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const compositions = composeContexts(runtime);
     // Payments read their own settings (Stripe key and webhook secret; without a key, the offline Stripe).
     compositions.payments = composePayments({ rt: runtime, config: loadPaymentsConfig(opts.env ?? process.env) });
-    compositions.artifacts = await localArtifacts(runtime, sqsEndpoint, dataDir, prefix);
+    compositions.artifacts = await localArtifacts(runtime, sqsEndpoint, dataDir, prefix, opts.env ?? process.env);
     const plugins = opts.plugins === false ? [] : opts.jobs ? [sandboxPlugin, jobsPlugin(opts.jobs), privacyPlugin()] : PLUGINS;
     const started = await startPlugins({ runtime, bus, dataDir, log: say, env: opts.env ?? process.env, processes: claim.registry }, plugins, {
       artifacts: compositions.artifacts,

@@ -23,7 +23,13 @@ export interface WireInput {
 
 /** Wire inputs to what materializeInputs takes (the base64 keys decoded; the caller's copies dropped). */
 export const fromWire = (inputs: readonly WireInput[]): InputRelease[] =>
-  inputs.map((i) => ({ name: i.name, merkleRoot: i.merkleRoot, size: i.size, fileKey: new Uint8Array(Buffer.from(i.fileKey, 'base64')), download: i.download }));
+  inputs.map((i) => ({
+    name: i.name,
+    merkleRoot: i.merkleRoot,
+    size: i.size,
+    fileKey: new Uint8Array(Buffer.from(i.fileKey, 'base64')),
+    download: i.download,
+  }));
 
 export class ArtifactsClient {
   constructor(
@@ -103,7 +109,12 @@ export async function prepareArtifacts(
 }
 
 /** After the workload: outputs sealed, uploaded and reported; null when the buyer registered no key (nothing is kept). */
-export async function finishArtifacts(client: ArtifactsClient, jobId: string, p: PreparedArtifacts, fetchImpl: typeof fetch = fetch): Promise<SealedOutput[] | null> {
+export async function finishArtifacts(
+  client: ArtifactsClient,
+  jobId: string,
+  p: PreparedArtifacts,
+  fetchImpl: typeof fetch = fetch,
+): Promise<SealedOutput[] | null> {
   if (!p.grant) return null;
   let sealed: SealedOutput[];
   try {

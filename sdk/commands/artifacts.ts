@@ -120,7 +120,9 @@ export function registerArtifacts(program: Command, ctx: CliContext): void {
             if (!attested || attested.name !== a.name) throw new Error('check failed: deletion attestation (this output is not in it)');
             const got = await client.call(jobArtifactRoute, { params: { id: jobId, aid: a.artifactId } });
             if (got.artifact.merkleRoot !== attested.merkleRoot || got.artifact.size !== attested.size)
-              throw new Error(`check failed: Merkle root (the exchange records ${got.artifact.merkleRoot}, the deletion attestation signs ${attested.merkleRoot})`);
+              throw new Error(
+                `check failed: Merkle root (the exchange records ${got.artifact.merkleRoot}, the deletion attestation signs ${attested.merkleRoot})`,
+              );
             if (!got.sealedKey) throw new Error('no sealed key recorded');
             let fileKey: Uint8Array;
             try {
@@ -152,7 +154,12 @@ export function registerArtifacts(program: Command, ctx: CliContext): void {
           for (const x of signed.outputs)
             if (!list.artifacts.some((a) => a.kind === 'output' && a.artifactId === x.artifactId)) {
               failed++;
-              rows.push({ name: x.name, size: x.size, merkleRoot: x.merkleRoot, check: 'check failed: missing (signed in the deletion attestation, not listed by the exchange)' });
+              rows.push({
+                name: x.name,
+                size: x.size,
+                merkleRoot: x.merkleRoot,
+                check: 'check failed: missing (signed in the deletion attestation, not listed by the exchange)',
+              });
             }
       } finally {
         privateKey.fill(0);

@@ -64,10 +64,14 @@ export async function recordOutputs(d: ArtifactsDeps, r: { jobId: string; output
     total += head?.size ?? 0;
     if ((head?.size ?? 0) > d.cfg.maxBytes || total > d.cfg.maxJobOutputBytes) {
       for (const x of r.outputs) await d.objects.remove(outputObjectKey(r.jobId, x.artifactId));
-      throw artifactsError('output_too_large', `output ${o.name}: the job's outputs are over ${d.cfg.maxBytes} bytes each or ${d.cfg.maxJobOutputBytes} together`, {
-        limit: d.cfg.maxBytes,
-        jobLimit: d.cfg.maxJobOutputBytes,
-      });
+      throw artifactsError(
+        'output_too_large',
+        `output ${o.name}: the job's outputs are over ${d.cfg.maxBytes} bytes each or ${d.cfg.maxJobOutputBytes} together`,
+        {
+          limit: d.cfg.maxBytes,
+          jobLimit: d.cfg.maxJobOutputBytes,
+        },
+      );
     }
   }
   for (const o of r.outputs) {

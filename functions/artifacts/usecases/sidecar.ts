@@ -99,7 +99,8 @@ export async function sidecarReport(d: ArtifactsDeps, job: Job, r: SidecarReport
   try {
     recorded = await recordOutputs(d, { jobId: job.jobId, outputs: r.outputs });
   } catch (e) {
-    if (e instanceof AppError && (e.code === 'output_too_large' || e.code === 'too_many_outputs')) await recordSidecarFailure(d.jobsStore, job.jobId, e.code, now);
+    if (e instanceof AppError && (e.code === 'output_too_large' || e.code === 'too_many_outputs'))
+      await recordSidecarFailure(d.jobsStore, job.jobId, e.code, now);
     throw e;
   }
   if (!(await recordJobOutputs(d.jobsStore, job.jobId, job.containerId!, recorded)))

@@ -61,7 +61,18 @@ export type DeletionAttestation = Signed<DeletionBody>;
  * against. The `satisfies` clauses and the Exhaustive checks below make a field added to
  * CreationBody or DeletionBody without listing it here a compile error.
  */
-export const CREATION_FIELDS = ['agentId', 'containerId', 'createdAt', 'ephemeral', 'identity', 'jobHash', 'jobId', 'privacyTier', 'signature', 'type'] as const satisfies readonly (keyof CreationAttestation)[];
+export const CREATION_FIELDS = [
+  'agentId',
+  'containerId',
+  'createdAt',
+  'ephemeral',
+  'identity',
+  'jobHash',
+  'jobId',
+  'privacyTier',
+  'signature',
+  'type',
+] as const satisfies readonly (keyof CreationAttestation)[];
 export const DELETION_FIELDS = [
   'containerId',
   'createdAt',

@@ -224,7 +224,13 @@ describe('outputs: sealed to the buyer by the sidecar, downloadable by the buyer
     expect(grant.maxTotalBytes).toBe(t.d.cfg.maxJobOutputBytes);
     const each = random(48 * 1024);
     for (const s of grant.slots) expect(await put(s.upload, each)).toBe(200);
-    const outputs = grant.slots.map((s, n) => ({ artifactId: s.artifactId, name: `part${n}.bin`, size: each.length, merkleRoot: 'ab'.repeat(32), sealedKey: 'AA==' }));
+    const outputs = grant.slots.map((s, n) => ({
+      artifactId: s.artifactId,
+      name: `part${n}.bin`,
+      size: each.length,
+      merkleRoot: 'ab'.repeat(32),
+      sealedKey: 'AA==',
+    }));
     await expect(recordOutputs(t.d, { jobId, outputs })).rejects.toMatchObject({ code: 'output_too_large', status: 413 });
     for (const s of grant.slots) expect(await t.d.objects.head(`outputs/${jobId}/${s.artifactId}`)).toBeNull();
     const listed = await t.call(api.jobArtifactsRoute, alice, { params: { id: jobId } });

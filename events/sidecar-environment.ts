@@ -39,12 +39,12 @@ export const SidecarEnv = z.object({
   VRACU_SIDECAR_STOP_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
   /** Watch mode: the workload's container name in the task. */
   VRACU_SIDECAR_WORKLOAD_CONTAINER: z.string().min(1).default(WORKLOAD_CONTAINER_NAME),
-  /** Attested jobs: the job credential for the privacy routes (random, one job and container, expires with the job). */
+  /** The job credential (random, one job and container, expires with the job): the privacy routes (attested jobs) and the artifacts routes (every job). */
   VRACU_SIDECAR_JOB_CREDENTIAL: z
     .string()
     .regex(/^vj_[A-Za-z0-9_-]{43}$/, 'must be a job credential')
     .optional(),
-  /** Attested jobs: the exchange API the sidecar's handshake talks to. */
+  /** The exchange API the sidecar's handshake and artifacts calls talk to (with a job credential). */
   VRACU_SIDECAR_EXCHANGE_URL: z.url().optional(),
   /** Attested jobs: the attesters whose evidence the handshake carries (comma-separated). */
   VRACU_SIDECAR_ATTESTERS: z
@@ -73,7 +73,7 @@ export function sidecarEnvironment(v: { jobId: string; timeoutMs: number; worklo
   };
 }
 
-/** An attested job's sidecar: its credential and where the exchange is (merged into its overrides at launch). */
+/** A job's sidecar: its credential, an attested job's attesters, and where the exchange is (merged into its overrides at launch). */
 export function sidecarCredentialEnvironment(v: {
   credential: string;
   attesters: readonly string[];
@@ -81,7 +81,7 @@ export function sidecarCredentialEnvironment(v: {
 }): Record<string, string> {
   return {
     VRACU_SIDECAR_JOB_CREDENTIAL: v.credential,
-    VRACU_SIDECAR_ATTESTERS: v.attesters.join(','),
+    ...(v.attesters.length ? { VRACU_SIDECAR_ATTESTERS: v.attesters.join(',') } : {}),
     ...(v.exchangeUrl ? { VRACU_SIDECAR_EXCHANGE_URL: v.exchangeUrl } : {}),
   };
 }

@@ -22,8 +22,24 @@ function localMasterKey(dataDir: string | null): string {
   return key;
 }
 
-export async function localArtifacts(rt: Runtime, s3Endpoint: string, dataDir: string | null, prefix: string): Promise<ArtifactsDeps> {
+/** Limits and lifetimes the stack's environment may set (docs/artifacts.md); the store and the wrapper are the stack's own. */
+const TUNABLE = [
+  'VRACU_ARTIFACT_MAX_BYTES',
+  'VRACU_JOB_MAX_INPUTS',
+  'VRACU_JOB_MAX_OUTPUTS',
+  'VRACU_JOB_OUTPUT_MAX_BYTES',
+  'VRACU_ARTIFACT_URL_TTL_S',
+] as const;
+
+export async function localArtifacts(
+  rt: Runtime,
+  s3Endpoint: string,
+  dataDir: string | null,
+  prefix: string,
+  env: Readonly<Record<string, string | undefined>> = {},
+): Promise<ArtifactsDeps> {
   const config = loadArtifactsConfig({
+    ...Object.fromEntries(TUNABLE.filter((k) => env[k] !== undefined).map((k) => [k, env[k]])),
     VRACU_ARTIFACTS_BUCKET: `${prefix}-artifacts`,
     S3_ENDPOINT: s3Endpoint,
     VRACU_ARTIFACTS_KEY_WRAPPER: 'local',

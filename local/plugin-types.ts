@@ -7,6 +7,7 @@ import type { Runtime } from '../functions/platform/runtime.ts';
 import type { ContainerDriver } from '../functions/jobs/drivers/driver.ts';
 import type { JobsDeps } from '../functions/jobs/deps.ts';
 import type { PrivacyDeps } from '../functions/privacy/deps.ts';
+import type { ArtifactsDeps } from '../functions/artifacts/index.ts';
 import type { LocalEventBus } from './event-bus.ts';
 import type { ProcessRegistry } from './processes.ts';
 
@@ -18,6 +19,8 @@ export interface Provided {
   jobs?: JobsDeps;
   /** The privacy context's composition (the privacy plugin, on jobs). */
   privacy?: PrivacyDeps;
+  /** The artifacts context's composition (the stack gives it; the privacy gate releases inputs with it). */
+  artifacts?: ArtifactsDeps;
 }
 
 export interface PluginContext {

@@ -10,9 +10,11 @@ export const PLUGINS: LocalPlugin[] = [sandboxPlugin, jobsPlugin(), privacyPlugi
 export async function startPlugins(
   ctx: Omit<PluginContext, 'provided'>,
   plugins: readonly LocalPlugin[] = PLUGINS,
+  /** What the stack itself composed before the plugins (the artifacts context). */
+  initial: Provided = {},
 ): Promise<{ handles: PluginHandle[]; provided: Provided }> {
   const handles: PluginHandle[] = [];
-  const provided: Provided = {};
+  const provided: Provided = { ...initial };
   try {
     for (const p of plugins) {
       const h = await p({ ...ctx, provided });

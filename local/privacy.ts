@@ -46,7 +46,8 @@ export function privacyPlugin(): LocalPlugin {
             credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
           })
       : undefined;
-    const privacy = composePrivacy({ rt: ctx.runtime, config, jobs, ...(kms ? { kms } : {}) });
+    const artifacts = ctx.provided.artifacts;
+    const privacy = composePrivacy({ rt: ctx.runtime, config, jobs, ...(kms ? { kms } : {}), ...(artifacts ? { artifacts } : {}) });
     return {
       provides: { privacy },
       stop: async () => {

@@ -185,9 +185,11 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const compositions = composeContexts(runtime);
     // Payments read their own settings (Stripe key and webhook secret; without a key, the offline Stripe).
     compositions.payments = composePayments({ rt: runtime, config: loadPaymentsConfig(paymentsEnv) });
-    compositions.artifacts = await localArtifacts(runtime, sqsEndpoint, dataDir, prefix);
+    compositions.artifacts = await localArtifacts(runtime, sqsEndpoint, dataDir, prefix, opts.env ?? process.env);
     const plugins = opts.plugins === false ? [] : opts.jobs ? [sandboxPlugin, jobsPlugin(opts.jobs), privacyPlugin()] : PLUGINS;
-    const started = await startPlugins({ runtime, bus, dataDir, log: say, env: opts.env ?? process.env, processes: claim.registry }, plugins);
+    const started = await startPlugins({ runtime, bus, dataDir, log: say, env: opts.env ?? process.env, processes: claim.registry }, plugins, {
+      artifacts: compositions.artifacts,
+    });
     for (const h of started.handles) stops.push(() => h.stop());
     if (started.provided.jobs) compositions.jobs = started.provided.jobs;
     if (started.provided.privacy) compositions.privacy = started.provided.privacy;

@@ -32,6 +32,8 @@ export interface InputRelease {
 export interface OutputGrant {
   recipientPublicKey: string;
   maxBytes: number;
+  /** All outputs together (sealed bytes). */
+  maxTotalBytes?: number;
   slots: { artifactId: string; upload: { url: string; headers: Record<string, string> } }[];
 }
 
@@ -115,6 +117,9 @@ export async function sealOutputs(
   for (const f of files)
     if (sealedSize(f.size, chunkSize) > grant.maxBytes)
       throw new ArtifactError('output_too_large', f.name, `sealed ${sealedSize(f.size, chunkSize)} bytes > ${grant.maxBytes}`);
+  const total = files.reduce((n, f) => n + sealedSize(f.size, chunkSize), 0);
+  if (grant.maxTotalBytes !== undefined && total > grant.maxTotalBytes)
+    throw new ArtifactError('output_too_large', outDir, `the outputs seal to ${total} bytes together > ${grant.maxTotalBytes}`);
   const recipient = Buffer.from(grant.recipientPublicKey, 'hex');
   const scratch = await mkdtemp(join(opts.scratchDir ?? outDir, '.vracu-seal-'));
   const fetchImpl = opts.fetchImpl ?? fetch;

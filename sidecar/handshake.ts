@@ -4,6 +4,8 @@
  * the workload reads it (privacy/attested.ts, for attested jobs: the sidecar has a job
  * credential). Other jobs run with `noHandshake`, which attests nothing and releases no key.
  */
+import type { WireInput } from './job-artifacts.ts';
+import type { OutputGrant } from './artifacts.ts';
 
 export interface HandshakeContext {
   jobId: string;
@@ -18,6 +20,10 @@ export interface HandshakeResult {
   /** Files holding secrets (the DEK, TLS keys): zeroized and removed after the workload. */
   secretFiles: string[];
   /** The key rotation loop, started with the workload; `onRevoked` when the exchange ends the session. */
+  /** Inputs the privacy gate released with the handshake (attested jobs that name inputs). */
+  inputs?: WireInput[];
+  /** The output slots that came with the handshake (attested jobs whose buyer registered a key). */
+  outputs?: OutputGrant;
   rotation?: { start(onRevoked: (why: string) => void): void; stop(): Promise<void>; readonly steps: number[] };
 }
 

@@ -10,6 +10,8 @@ export interface SidecarSettings {
   jobId: string;
   timeoutMs: number;
   workDir: string;
+  /** The work dir as the workload sees it (VRACU_WORK_DIR; the sidecar's own view may differ). */
+  workloadDir: string;
   wipeDirs: string[];
   stopGraceMs: number;
   /**
@@ -21,6 +23,8 @@ export interface SidecarSettings {
   readyPath?: string;
   /** Attested jobs (a job credential was given): the handshake's settings. */
   privacy?: AttestedSettings & { tsmDir: string; dekPath: string };
+  /** Every job with a credential: its inputs and output slots from the exchange (sidecar/job-artifacts.ts). */
+  artifacts?: { exchangeUrl: string; credential: string; workloadUid?: number | undefined };
 }
 
 export class SettingsError extends Error {
@@ -44,9 +48,13 @@ export function loadSettings(env: NodeJS.ProcessEnv, argv: string[]): SidecarSet
     mode = { kind: 'watch', metadataUri: e.ECS_CONTAINER_METADATA_URI_V4, container: e.VRACU_SIDECAR_WORKLOAD_CONTAINER };
   else throw new SettingsError('no workload command given (sidecar -- <command> [args...]) and no ECS task metadata endpoint to watch one');
   let privacy: SidecarSettings['privacy'];
+  let artifacts: SidecarSettings['artifacts'];
   if (e.VRACU_SIDECAR_JOB_CREDENTIAL) {
     if (!e.VRACU_SIDECAR_EXCHANGE_URL) throw new SettingsError('invalid sidecar settings: VRACU_SIDECAR_EXCHANGE_URL: required with a job credential');
-    if (e.VRACU_SIDECAR_ATTESTERS.length === 0) throw new SettingsError('invalid sidecar settings: VRACU_SIDECAR_ATTESTERS: required with a job credential');
+    artifacts = { exchangeUrl: e.VRACU_SIDECAR_EXCHANGE_URL, credential: e.VRACU_SIDECAR_JOB_CREDENTIAL, workloadUid: e.VRACU_SIDECAR_WORKLOAD_UID };
+  }
+  // Attesters name an attested job; a credential without them is a plain job's (artifacts only).
+  if (e.VRACU_SIDECAR_JOB_CREDENTIAL && e.VRACU_SIDECAR_EXCHANGE_URL && e.VRACU_SIDECAR_ATTESTERS.length > 0) {
     privacy = {
       exchangeUrl: e.VRACU_SIDECAR_EXCHANGE_URL,
       credential: e.VRACU_SIDECAR_JOB_CREDENTIAL,
@@ -60,9 +68,11 @@ export function loadSettings(env: NodeJS.ProcessEnv, argv: string[]): SidecarSet
   return {
     ...(privacy ? { privacy } : {}),
     ...(mode.kind === 'watch' ? { readyPath: SIDECAR_READY_PATH } : {}),
+    ...(artifacts ? { artifacts } : {}),
     jobId: e.VRACU_JOB_ID,
     timeoutMs: e.VRACU_JOB_TIMEOUT_MS,
     workDir: e.VRACU_SIDECAR_WORK_DIR ?? e.VRACU_WORK_DIR,
+    workloadDir: e.VRACU_WORK_DIR,
     wipeDirs: e.VRACU_SIDECAR_WIPE_DIRS ?? [e.VRACU_SIDECAR_WORK_DIR ?? e.VRACU_WORK_DIR],
     stopGraceMs: e.VRACU_SIDECAR_STOP_GRACE_MS,
     mode,

@@ -8,6 +8,7 @@
  * bad settings. The last line on stderr is the JSON report.
  */
 import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { noHandshake, type HandshakeResult, type PrivacyHandshake } from './handshake.ts';
 import { loadSettings, SettingsError, workloadEnv } from './settings.ts';
@@ -16,11 +17,14 @@ import { watchContainer } from './task-metadata.ts';
 import { wipeDirs, zeroizeFiles } from './cleanup.ts';
 import { attestedHandshake } from './privacy/attested.ts';
 import { sidecarEvidence } from './privacy/evidence.ts';
+import { ArtifactsClient, finishArtifacts, prepareArtifacts, zeroizeArtifacts, type PreparedArtifacts } from './job-artifacts.ts';
 
 export const EXIT_TIMEOUT = 124;
 export const EXIT_CANNOT_START = 127;
 export const EXIT_HANDSHAKE_FAILED = 70;
 export const EXIT_BAD_SETTINGS = 78;
+/** An input could not be given to the workload, or an output not kept (the job ends FAILED with the code). */
+export const EXIT_ARTIFACTS_FAILED = 73;
 
 export interface SidecarReport {
   type: 'sidecar:completed' | 'sidecar:failed';
@@ -39,6 +43,8 @@ export interface SidecarReport {
   endedAt: string;
   zeroizedFiles: number;
   wipedDirs: string[];
+  /** Jobs with a credential: inputs decrypted, outputs sealed and reported (null: the buyer has no key). */
+  artifacts?: { inputs: number; outputs: { name: string; size: number; merkleRoot: string }[] | null };
   error?: string;
 }
 
@@ -91,13 +97,47 @@ export async function runSidecar(io: SidecarIo): Promise<SidecarReport> {
     });
   }
 
-  // ECS starts the workload container once this exists (its dependsOn the sidecar HEALTHY).
+  // Inputs decrypted into the work dir before the workload starts; all or none.
+  let arts: PreparedArtifacts | undefined;
+  const artsClient = settings.artifacts
+    ? new ArtifactsClient(settings.artifacts.exchangeUrl, settings.jobId, settings.artifacts.credential, io.fetchImpl)
+    : undefined;
+  if (artsClient) {
+    try {
+      arts = await prepareArtifacts(
+        artsClient,
+        settings.workDir,
+        settings.privacy ? { inputs: hs.inputs, outputs: hs.outputs } : undefined,
+        io.fetchImpl,
+        settings.artifacts?.workloadUid,
+      );
+    } catch (err) {
+      await hs.rotation?.stop();
+      const zeroized = await zeroizeFiles(hs.secretFiles);
+      const wiped = await wipeDirs(settings.wipeDirs);
+      return report({
+        ...empty(settings.jobId),
+        type: 'sidecar:failed',
+        exitCode: EXIT_ARTIFACTS_FAILED,
+        attestationHash: hs.attestationHash,
+        zeroizedFiles: zeroized,
+        wipedDirs: wiped,
+        error: `inputs failed: ${(err as Error).message}`,
+      });
+    }
+  }
+  const artifactsEnv: Record<string, string> = arts
+    ? { VRACU_INPUT_DIR: join(settings.workloadDir, 'inputs'), VRACU_OUTPUT_DIR: join(settings.workloadDir, 'outputs') }
+    : {};
+
+  // ECS starts the workload container once this exists (its dependsOn the sidecar HEALTHY): after the inputs are in place.
   if (settings.readyPath) await writeFile(settings.readyPath, `${settings.jobId}\n`);
+
   const wl =
     settings.mode.kind === 'run'
       ? startWorkload({
           command: settings.mode.command,
-          env: workloadEnv(io.env, hs.workloadEnv),
+          env: workloadEnv(io.env, { ...hs.workloadEnv, ...artifactsEnv }),
           cwd: settings.workDir,
           timeoutMs: settings.timeoutMs,
           stopGraceMs: settings.stopGraceMs,
@@ -129,13 +169,30 @@ export async function runSidecar(io: SidecarIo): Promise<SidecarReport> {
     await hs.rotation?.stop();
   }
 
+  // Outputs leave sealed before anything is wiped (not after a stop or a revocation: nothing is kept then).
+  let outputs: SidecarReport['artifacts'] = undefined;
+  let artifactsError: string | undefined;
+  if (arts && artsClient) {
+    outputs = { inputs: arts.inputs.length, outputs: null };
+    if (!revoked && !result.stopped && !result.startError) {
+      try {
+        const sealed = await finishArtifacts(artsClient, settings.jobId, arts, io.fetchImpl);
+        outputs.outputs = sealed?.map(({ name, size, merkleRoot }) => ({ name, size, merkleRoot })) ?? null;
+      } catch (err) {
+        artifactsError = `outputs failed: ${(err as Error).message}`;
+      }
+    }
+  }
+
   // Secrets first, then the data: both happen whatever the workload did.
-  const zeroized = (await early) + (await zeroizeFiles(hs.secretFiles));
+  const zeroized = (await early) + (await zeroizeFiles(hs.secretFiles)) + (arts ? await zeroizeArtifacts(arts) : 0);
   const wiped = await wipeDirs(settings.wipeDirs);
   // Watch mode, stopped by ECS: the task is going down anyway; 143 is what SIGTERM means.
-  const exitCode = result.startError ? EXIT_CANNOT_START : result.timedOut ? EXIT_TIMEOUT : (result.exitCode ?? (result.stopped ? 143 : 1));
+  const workloadExit = result.startError ? EXIT_CANNOT_START : result.timedOut ? EXIT_TIMEOUT : (result.exitCode ?? (result.stopped ? 143 : 1));
+  // A workload that succeeded but whose outputs could not be kept did not complete.
+  const exitCode = artifactsError && workloadExit === 0 ? EXIT_ARTIFACTS_FAILED : workloadExit;
   return report({
-    type: result.startError ? 'sidecar:failed' : 'sidecar:completed',
+    type: result.startError || artifactsError ? 'sidecar:failed' : 'sidecar:completed',
     jobId: settings.jobId,
     exitCode,
     workloadExitCode: result.exitCode,
@@ -147,7 +204,8 @@ export async function runSidecar(io: SidecarIo): Promise<SidecarReport> {
     revoked,
     zeroizedFiles: zeroized,
     wipedDirs: wiped,
-    ...(result.startError ? { error: `workload could not start: ${result.startError}` } : {}),
+    ...(outputs ? { artifacts: outputs } : {}),
+    ...(result.startError ? { error: `workload could not start: ${result.startError}` } : artifactsError ? { error: artifactsError } : {}),
   });
 }
 

@@ -125,6 +125,65 @@ export const encryptionKeyRoute = defineRoute({
   response: { status: 200, body: z.object({ publicKey: z.string(), registeredAt: z.string() }) },
 });
 
+export const OutputGrantOut = z.object({
+  recipientPublicKey: z.string(),
+  maxBytes: z.number(),
+  maxTotalBytes: z.number(),
+  slots: z.array(z.object({ artifactId: z.string(), upload: Presigned })),
+});
+/** An input released to the job: its key (base64), size, root and a presigned GET. */
+export const ReleasedInputOut = z.object({
+  name: z.string(),
+  artifactId: z.string(),
+  size: z.number(),
+  merkleRoot: z.string(),
+  fileKey: z.string(),
+  download: Presigned,
+});
+
+export const sidecarSessionRoute = defineRoute({
+  id: 'artifacts-sidecar-session',
+  method: 'POST',
+  path: '/v1/jobs/{id}/artifacts/session',
+  access: 'job',
+  summary: "The sidecar's artifacts before the workload: a plain job's inputs (an attested job's come with its handshake) and the output slots",
+  entry: 'functions/artifacts/handlers/artifacts-sidecar-session.ts',
+  tags: ['artifacts'],
+  request: { params: z.strictObject({ id: JobId }), body: z.strictObject({}) },
+  response: { status: 200, body: z.object({ inputs: z.array(ReleasedInputOut), outputs: OutputGrantOut.nullable() }) },
+});
+
+const ReportedOutputIn = z.strictObject({
+  artifactId: ArtifactId,
+  name: z.string().regex(ARTIFACT_NAME, 'one path segment'),
+  size: z.number().int().min(32),
+  merkleRoot: hex(32, 'Merkle root of the sealed output'),
+  sealedKey: z.base64().refine((s) => Buffer.from(s, 'base64').length === 80, 'must be the 80-byte HPKE-sealed key'),
+});
+
+export const sidecarReportRoute = defineRoute({
+  id: 'artifacts-sidecar-report',
+  method: 'POST',
+  path: '/v1/jobs/{id}/artifacts/report',
+  access: 'job',
+  summary: "The sidecar's outputs after the workload (recorded and signed into the deletion attestation), or the artifact failure that ended its run",
+  entry: 'functions/artifacts/handlers/artifacts-sidecar-report.ts',
+  tags: ['artifacts'],
+  request: {
+    params: z.strictObject({ id: JobId }),
+    body: z.union([
+      z.strictObject({ outputs: z.array(ReportedOutputIn).max(100) }),
+      z.strictObject({
+        failure: z.strictObject({
+          code: z.enum(['input_download_failed', 'input_tampered', 'input_root_mismatch', 'output_too_large', 'too_many_outputs', 'output_upload_failed']),
+          detail: z.string().max(1000),
+        }),
+      }),
+    ]),
+  },
+  response: { status: 200, body: z.object({ recorded: z.number(), failed: z.string().nullable() }) },
+});
+
 export const artifactsRoutes = [
   createArtifactRoute,
   completeArtifactRoute,
@@ -132,4 +191,6 @@ export const artifactsRoutes = [
   jobArtifactRoute,
   verifyArtifactRoute,
   encryptionKeyRoute,
+  sidecarSessionRoute,
+  sidecarReportRoute,
 ] as const;

@@ -9,6 +9,9 @@ export interface ArtifactsConfig {
   localKey?: Uint8Array;
   maxBytes: number;
   maxInputs: number;
+  maxOutputs: number;
+  /** A job's outputs together (sealed bytes). */
+  maxJobOutputBytes: number;
   urlTtlS: number;
 }
 
@@ -26,6 +29,8 @@ export function loadArtifactsConfig(env: Readonly<Record<string, string | undefi
     ...(e.VRACU_ARTIFACTS_LOCAL_KEY ? { localKey: Buffer.from(e.VRACU_ARTIFACTS_LOCAL_KEY, 'hex') } : {}),
     maxBytes: e.VRACU_ARTIFACT_MAX_BYTES,
     maxInputs: e.VRACU_JOB_MAX_INPUTS,
+    maxOutputs: e.VRACU_JOB_MAX_OUTPUTS,
+    maxJobOutputBytes: e.VRACU_JOB_OUTPUT_MAX_BYTES,
     urlTtlS: e.VRACU_ARTIFACT_URL_TTL_S,
   };
 }

@@ -9,6 +9,10 @@ export const ARTIFACTS_ERRORS = {
   encryption_key_missing: 409,
   input_not_available: 409,
   already_released: 409,
+  output_too_large: 413,
+  too_many_outputs: 409,
+  artifacts_credential_invalid: 403,
+  artifacts_job_ended: 409,
 } as const;
 
 export const artifactsError = errorsOf(ARTIFACTS_ERRORS);

@@ -10,3 +10,6 @@ export { outputSlots, recordOutputs, type OutputGrant, type OutputSlot, type Rep
 export type { KeyWrapper } from './drivers/key-wrapper.ts';
 export { LocalKeyWrapper } from './drivers/local-key-wrapper.ts';
 export type { ObjectStore, PresignedUrl } from './drivers/object-store.ts';
+/** The privacy gate's side of the handshake: released inputs as they travel to the sidecar, and the wire shape. */
+export { wireInputs, type WireInput } from './usecases/sidecar.ts';
+export { OutputGrantOut, ReleasedInputOut } from './api.ts';

@@ -194,6 +194,14 @@ export const ArtifactsEnv = z.object({
     .max(5 * 1024 ** 3)
     .default(5 * 1024 ** 3),
   VRACU_JOB_MAX_INPUTS: z.coerce.number().int().min(1).max(100).default(16),
+  /** Outputs per job: the output slots the sidecar gets. */
+  VRACU_JOB_MAX_OUTPUTS: z.coerce.number().int().min(1).max(100).default(16),
+  /** A job's outputs together, sealed bytes: over it the job fails `output_too_large` and nothing is uploaded. */
+  VRACU_JOB_OUTPUT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(20 * 1024 ** 3),
   /** Presigned URL lifetime (seconds). */
   VRACU_ARTIFACT_URL_TTL_S: z.coerce.number().int().min(60).max(43_200).default(900),
 });

@@ -128,6 +128,8 @@ export const DeletionOut = z.object({
   privacyAttestation: z.literal(true),
   privacyTier: Tier,
   attestationHash: z.string().optional(),
+  /** What left the container: each output's name, sealed size and Merkle root (docs/artifacts.md). */
+  outputs: z.array(z.object({ artifactId: z.string(), name: z.string(), size: z.number(), merkleRoot: z.string() })).optional(),
   signature: z.string(),
 });
 

@@ -12,3 +12,6 @@ export { getJob } from './store/job-store.ts';
 /** The privacy context's hooks into an attested job's lifecycle. */
 export { confirmAttested, failAttestation, abortRevoked, type ConfirmResult } from './usecases/attested.ts';
 export { credentialProblem, JOB_CREDENTIAL_PATTERN } from './usecases/credential.ts';
+/** The artifacts context's hooks: outputs signed into the deletion attestation, a sidecar's artifact failure. */
+export { recordJobOutputs, recordSidecarFailure } from './usecases/outputs.ts';
+export type { AttestedOutput } from './domain/attestation.ts';

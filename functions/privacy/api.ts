@@ -9,6 +9,7 @@ import { idPattern } from '../platform/ids.ts';
 import { ATTESTER_NAMES, JOB_STATUSES } from '../jobs/index.ts';
 import { REVOCATION_KINDS } from './domain/revocation.ts';
 import { EvidenceIn } from './domain/evidence.ts';
+import { OutputGrantOut, ReleasedInputOut } from '../artifacts/index.ts';
 
 const JobIdParams = z.strictObject({ id: z.string().regex(idPattern('job'), 'must be a job id (job_ + 26 characters)') });
 const Nonce = z.string().regex(/^[0-9a-f]{64}$/, 'must be the 32-byte nonce in lower-case hex');
@@ -41,7 +42,16 @@ export const handshakeRoute = sidecarRoute(
   'handshake',
   'The handshake: evidence per required attester and the nonce; a passing gate opens the session and releases the first DEK',
   z.strictObject({ nonce: Nonce, evidence: EvidenceIn }),
-  z.object({ sessionId: z.string(), attestationHash: z.string(), step: z.literal(0), dek: z.string(), token: z.string(), rotation: Rotation }),
+  z.object({
+    sessionId: z.string(),
+    attestationHash: z.string(),
+    step: z.literal(0),
+    dek: z.string(),
+    token: z.string(),
+    rotation: Rotation,
+    inputs: z.array(ReleasedInputOut).optional(),
+    outputs: OutputGrantOut.optional(),
+  }),
 );
 
 export const dekRoute = sidecarRoute(

@@ -8,6 +8,7 @@ import type { Composition, HasRuntime } from '../platform/compose.ts';
 import type { StoreCtx } from '../platform/dynamo/store.ts';
 import { runtimeFromEnv, type Runtime } from '../platform/runtime.ts';
 import { jobsContext, type JobsDeps } from '../jobs/index.ts';
+import { artifactsContext, type ArtifactsDeps } from '../artifacts/index.ts';
 import { loadPrivacyConfig, type PrivacyConfig } from './config.ts';
 import type { KeyBroker } from './domain/broker.ts';
 import { gateAttesters, type Attesters } from './drivers/attesters.ts';
@@ -26,6 +27,8 @@ export interface PrivacyDeps extends HasRuntime {
   broker: KeyBroker;
   attesters: Attesters;
   readFeed: FeedReader;
+  /** The artifacts context (through its index.ts): the gate releases a job's inputs after the handshake. */
+  artifacts?: ArtifactsDeps;
 }
 
 export interface PrivacyInputs {
@@ -38,6 +41,7 @@ export interface PrivacyInputs {
   kms?: () => KMSClient;
   attesters?: Attesters;
   readFeed?: FeedReader;
+  artifacts?: ArtifactsDeps;
 }
 
 /** The configured broker; throws at start when its configuration is incomplete. */
@@ -67,6 +71,7 @@ export function composePrivacy(i: PrivacyInputs): PrivacyDeps {
     broker: i.broker ?? brokerFor(cfg, rt, i.kms),
     attesters: i.attesters ?? gateAttesters(cfg.attestationPolicy as AttestationPolicy, rt.clock),
     readFeed: i.readFeed ?? readFeed,
+    ...(i.artifacts ? { artifacts: i.artifacts } : {}),
   };
 }
 
@@ -74,6 +79,7 @@ export const privacyContext: Composition<PrivacyDeps> = {
   context: 'privacy',
   fromEnv(env) {
     const rt = runtimeFromEnv(env);
-    return composePrivacy({ rt, config: loadPrivacyConfig(env, rt.config.VRACU_STAGE), jobs: jobsContext.fromEnv(env) });
+    const artifacts = env.VRACU_ARTIFACTS_BUCKET ? artifactsContext.fromEnv(env) : undefined;
+    return composePrivacy({ rt, config: loadPrivacyConfig(env, rt.config.VRACU_STAGE), jobs: jobsContext.fromEnv(env), ...(artifacts ? { artifacts } : {}) });
   },
 };

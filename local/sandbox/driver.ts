@@ -170,8 +170,9 @@ export class LocalSandboxDriver implements ContainerDriver {
       if (this.memoryLimit === 'cgroup' && this.tools.memoryCgroup) {
         sb.cgroup = MemoryCgroup.create(this.tools.memoryCgroup, `vracu-${id}`, spec.memoryMb * 1024 * 1024);
       }
+      // Every job with a credential runs under the sidecar (artifacts for all, the handshake for attested jobs).
       const attested = Boolean(spec.sidecarEnv && this.exchangeUrl);
-      // An attested job's secrets dir exists before the sandbox is built: bubblewrap binds it (read-only) for the workload's DEK.
+      // The sidecar's secrets dir exists before the sandbox is built: bubblewrap binds it (read-only) for the workload's DEK.
       if (attested) {
         sb.secretsDir = mkdtempSync(join(this.opts.baseDir ?? tmpdir(), 'vracu-secrets-'));
         // Traversable only: the keys dir inside belongs to the workload's user (the sidecar makes it 0700).

@@ -3,7 +3,8 @@
  * this machine. `put` seals the file (a fresh key, AES-256-GCM chunks) to a temporary file,
  * registers it (the exchange wraps the file key with KMS, bound to this buyer, and keeps only
  * the wrapped blob), uploads the ciphertext with the presigned PUT and completes. `download`
- * checks each output's Merkle root against the recorded one, opens its HPKE-sealed file key
+ * checks the job's deletion attestation (signature against the agent registry's key) and each
+ * output's Merkle root against the root it signs (the recorded one must agree), opens its HPKE-sealed file key
  * with the private key `keys encryption` wrote (0600), and decrypts; a failed check is named
  * and leaves no partial plaintext.
  */
@@ -18,6 +19,9 @@ import { generateEncryptionKeyPair, openFileKey } from '../../functions/platform
 import { newFileKey, SealedFileError } from '../../functions/platform/crypto/sealed-file.ts';
 import { bodyBytes, openToFile, RootMismatchError, sealFile } from '../../functions/platform/crypto/sealed-files.ts';
 import { table, type CliContext } from '../cli/context.ts';
+import { attestationsRoute, listAgentsRoute } from '../../functions/jobs/api.ts';
+import { fieldsExpected, type AttestedOutput } from '../../functions/jobs/domain/attestation.ts';
+import { verifySignature } from '../../functions/jobs/domain/verify.ts';
 
 /** Where `keys encryption` keeps the pair: --key-file, VRACU_ENCRYPTION_KEY_FILE, or ~/.vracu/encryption-key.json. */
 export const keyFileOf = (flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string =>
@@ -102,6 +106,8 @@ export function registerArtifacts(program: Command, ctx: CliContext): void {
       const pair = JSON.parse(readFileSync(keyFileOf(o.keyFile), 'utf8')) as { privateKey: string };
       const privateKey = Buffer.from(pair.privateKey, 'hex');
       const list = await client.call(jobArtifactsRoute, { params: { id: jobId } });
+      // The roots to check against are the signed deletion attestation's, under the registry's key.
+      const signed = await signedOutputs(client, jobId);
       const rows: Record<string, unknown>[] = [];
       let failed = 0;
       mkdirSync(out, { recursive: true, mode: 0o700 });
@@ -109,7 +115,14 @@ export function registerArtifacts(program: Command, ctx: CliContext): void {
         for (const a of list.artifacts.filter((x) => x.kind === 'output')) {
           const row: Record<string, unknown> = { name: a.name, size: a.artifact?.size, merkleRoot: a.artifact?.merkleRoot };
           try {
+            if (!signed.ok) throw new Error(`check failed: deletion attestation (${signed.problem})`);
+            const attested = signed.outputs.find((x) => x.artifactId === a.artifactId);
+            if (!attested || attested.name !== a.name) throw new Error('check failed: deletion attestation (this output is not in it)');
             const got = await client.call(jobArtifactRoute, { params: { id: jobId, aid: a.artifactId } });
+            if (got.artifact.merkleRoot !== attested.merkleRoot || got.artifact.size !== attested.size)
+              throw new Error(
+                `check failed: Merkle root (the exchange records ${got.artifact.merkleRoot}, the deletion attestation signs ${attested.merkleRoot})`,
+              );
             if (!got.sealedKey) throw new Error('no sealed key recorded');
             let fileKey: Uint8Array;
             try {
@@ -120,7 +133,7 @@ export function registerArtifacts(program: Command, ctx: CliContext): void {
             const res = await fetch(got.download.url);
             if (!res.ok) throw new Error(`download refused by storage: HTTP ${res.status}`);
             try {
-              await openToFile(bodyBytes(res.body), join(out, a.name), fileKey, got.artifact.merkleRoot);
+              await openToFile(bodyBytes(res.body), join(out, a.name), fileKey, attested.merkleRoot);
             } finally {
               fileKey.fill(0);
             }
@@ -136,6 +149,18 @@ export function registerArtifacts(program: Command, ctx: CliContext): void {
           }
           rows.push(row);
         }
+        // An output the attestation signs that the exchange no longer lists is a failure too.
+        if (signed.ok)
+          for (const x of signed.outputs)
+            if (!list.artifacts.some((a) => a.kind === 'output' && a.artifactId === x.artifactId)) {
+              failed++;
+              rows.push({
+                name: x.name,
+                size: x.size,
+                merkleRoot: x.merkleRoot,
+                check: 'check failed: missing (signed in the deletion attestation, not listed by the exchange)',
+              });
+            }
       } finally {
         privateKey.fill(0);
       }
@@ -145,4 +170,20 @@ export function registerArtifacts(program: Command, ctx: CliContext): void {
       );
       if (failed > 0) process.exitCode = 1;
     });
+}
+
+type SignedOutputs = { ok: true; outputs: AttestedOutput[] } | { ok: false; problem: string };
+
+/** The outputs the job's deletion attestation signs, once its signature checks against the agent registry's key (never the key that came with it). */
+async function signedOutputs(client: ReturnType<CliContext['client']>, jobId: string): Promise<SignedOutputs> {
+  const att = await client.call(attestationsRoute, { params: { id: jobId } });
+  const d = att.deletion as Record<string, unknown> | null;
+  if (!d) return { ok: false, problem: 'missing: the job has not ended' };
+  const agentName = att.creation?.agentId ?? att.agent?.name;
+  const agent = (await client.call(listAgentsRoute)).agents.find((a) => a.name === agentName);
+  if (!agent) return { ok: false, problem: `agent ${String(agentName)} is not in the registry` };
+  if (!fieldsExpected(d, 'deletion')) return { ok: false, problem: 'unexpected fields' };
+  if (d.jobId !== jobId) return { ok: false, problem: 'another job' };
+  if (!verifySignature(d, agent.publicKey)) return { ok: false, problem: 'signature invalid' };
+  return { ok: true, outputs: (d.outputs as AttestedOutput[] | undefined) ?? [] };
 }

@@ -108,7 +108,15 @@ export function attestedHandshake(
           await inFlight;
         },
       };
-      return { attestationHash: reply.attestationHash, sessionId: reply.sessionId, workloadEnv: { VRACU_DEK_PATH: dekPath }, secretFiles: [dekPath], rotation };
+      return {
+        attestationHash: reply.attestationHash,
+        sessionId: reply.sessionId,
+        workloadEnv: { VRACU_DEK_PATH: dekPath },
+        secretFiles: [dekPath],
+        rotation,
+        ...(reply.inputs?.length ? { inputs: reply.inputs } : {}),
+        ...(reply.outputs ? { outputs: reply.outputs } : {}),
+      };
     },
   };
 }

@@ -1,4 +1,7 @@
 /** The sidecar's client of the exchange's privacy routes (the job credential in X-Job-Credential). */
+import type { WireInput } from '../job-artifacts.ts';
+import type { OutputGrant } from '../artifacts.ts';
+
 export class PrivacyRefusal extends Error {
   constructor(
     readonly status: number,
@@ -21,6 +24,9 @@ export interface HandshakeReply {
   dek: string;
   token: string;
   rotation: { intervalMs: number; graceMs: number; retryDelayMs: number; nextDueAt: string };
+  /** The job's inputs, released by the gate to this attestation. */
+  inputs?: WireInput[];
+  outputs?: OutputGrant;
 }
 
 export class PrivacyClient {

@@ -11,7 +11,7 @@ import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { canonicalBytes } from '../../../functions/platform/canonical-json.ts';
 import { jobDocument } from '../../../functions/jobs/domain/job.ts';
-import type { CreationAttestation, DeletionAttestation } from '../../../functions/jobs/domain/attestation.ts';
+import { fieldsExpected } from '../../../functions/jobs/domain/attestation.ts';
 import type { RouteOutput } from '../api/client.ts';
 import type { attestationsRoute, getJobRoute, listAgentsRoute } from '../api/routes.ts';
 
@@ -21,41 +21,6 @@ export interface Check {
   ok: boolean;
   detail?: string;
 }
-
-/** Every field each attestation must have, no more (checked against the signed types). */
-const CREATION_KEYS = [
-  'agentId',
-  'containerId',
-  'createdAt',
-  'ephemeral',
-  'identity',
-  'jobHash',
-  'jobId',
-  'privacyTier',
-  'signature',
-  'type',
-] as const satisfies readonly (keyof CreationAttestation)[];
-/** Present only on an attested job whose gate passed. */
-const OPTIONAL_KEYS = ['attestationHash'] as const satisfies readonly (keyof CreationAttestation & keyof DeletionAttestation)[];
-const DELETION_KEYS = [
-  'containerId',
-  'createdAt',
-  'dataVolumes',
-  'deletionMethod',
-  'destroyedAt',
-  'exitCode',
-  'jobId',
-  'privacyAttestation',
-  'privacyTier',
-  'signature',
-  'stopReason',
-  'type',
-] as const satisfies readonly (keyof DeletionAttestation)[];
-type Exhaustive<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : never;
-const _creationListed: Exhaustive<keyof CreationAttestation, (typeof CREATION_KEYS)[number] | (typeof OPTIONAL_KEYS)[number]> = true;
-const _deletionListed: Exhaustive<keyof DeletionAttestation, (typeof DELETION_KEYS)[number] | (typeof OPTIONAL_KEYS)[number]> = true;
-void _creationListed;
-void _deletionListed;
 
 /** SHA-256 by WebCrypto; outside a secure context (no crypto.subtle) by @noble/hashes. */
 async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
@@ -86,13 +51,6 @@ export async function signatureValid(att: Record<string, unknown>, publicKeyHex:
   }
 }
 
-/** Exactly `keys`, plus the optional ones an attested attestation may carry. */
-const sameKeys = (o: Record<string, unknown>, keys: readonly string[]) =>
-  Object.keys(o)
-    .filter((k) => !(o.privacyTier === 'attested' && (OPTIONAL_KEYS as readonly string[]).includes(k)))
-    .sort()
-    .join(',') === [...keys].sort().join(',');
-
 export type Job = RouteOutput<typeof getJobRoute>;
 export type Attestations = RouteOutput<typeof attestationsRoute>;
 export type Agents = RouteOutput<typeof listAgentsRoute>['agents'];
@@ -121,7 +79,7 @@ export async function verifyProofs(job: Job, att: Attestations, agents: Agents):
   );
   add('creation_present', 'creation attestation present', c !== null);
   if (c) {
-    add('creation_fields', 'creation: exactly the expected fields', sameKeys(c, CREATION_KEYS));
+    add('creation_fields', 'creation: exactly the expected fields', fieldsExpected(c, 'creation'));
     add(
       'creation_kind',
       'creation: type container:created, ephemeral container',
@@ -133,7 +91,7 @@ export async function verifyProofs(job: Job, att: Attestations, agents: Agents):
   }
   add('deletion_present', 'deletion attestation present', d !== null);
   if (d) {
-    add('deletion_fields', 'deletion: exactly the expected fields', sameKeys(d, DELETION_KEYS));
+    add('deletion_fields', 'deletion: exactly the expected fields', fieldsExpected(d, 'deletion'));
     add('deletion_kind', 'deletion: type container:destroyed, privacy attestation', d.type === 'container:destroyed' && d.privacyAttestation === true);
     add('deletion_job', 'deletion: this job id', d.jobId === job.jobId);
     add('deletion_signature', 'deletion: signature valid (secp256k1, registry key)', agent !== undefined && (await signatureValid(d, agent.publicKey)));

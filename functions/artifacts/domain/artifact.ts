@@ -5,6 +5,10 @@
  * under the key-wrapping port (KMS in the cloud) with a context naming the owner; for an output
  * the file key HPKE-sealed to the buyer's registered X25519 key. Never a plaintext key at rest.
  */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { canonicalBytes } from '../../platform/canonical-json.ts';
+
 export const ARTIFACT_STATES = ['pending', 'uploaded'] as const;
 export type ArtifactState = (typeof ARTIFACT_STATES)[number];
 export type ArtifactKind = 'input' | 'output';
@@ -62,3 +66,11 @@ export const releaseKeyContext = (a: { tenant: string; artifactId: string }, job
 
 /** Output names become file names in the buyer's download dir: one path segment, no tricks. */
 export const ARTIFACT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * The hash a plain job's inputs are released under (it passed no gate): the plain ephemeral
+ * tier bound to this job and its job hash, so the release record and its KMS context still name
+ * exactly what was run. `sha256:` and hex of SHA-256 over the RFC 8785 canonical JSON.
+ */
+export const plainTierHash = (job: { jobId: string; jobHash: string }): string =>
+  `sha256:${bytesToHex(sha256(canonicalBytes({ jobHash: job.jobHash, jobId: job.jobId, privacyTier: 'ephemeral-container' })))}`;

@@ -23,6 +23,8 @@ export interface OutputGrant {
   /** The buyer's X25519 public key (hex). */
   recipientPublicKey: string;
   maxBytes: number;
+  /** All outputs together (sealed bytes). */
+  maxTotalBytes: number;
   slots: OutputSlot[];
 }
 
@@ -38,7 +40,7 @@ export async function outputSlots(d: ArtifactsDeps, r: { jobId: string; count: n
     // No pinned length: the size is known only after the workload; recordOutputs enforces the limit.
     slots.push({ artifactId, upload: await d.objects.presignPut(outputObjectKey(r.jobId, artifactId), null, r.ttlS ?? d.cfg.urlTtlS, now) });
   }
-  return { recipientPublicKey: key.publicKey, maxBytes: d.cfg.maxBytes, slots };
+  return { recipientPublicKey: key.publicKey, maxBytes: d.cfg.maxBytes, maxTotalBytes: d.cfg.maxJobOutputBytes, slots };
 }
 
 export interface ReportedOutput {
@@ -54,6 +56,24 @@ export async function recordOutputs(d: ArtifactsDeps, r: { jobId: string; output
   if (!job) throw new Error(`job ${r.jobId} not found`);
   const now = isoAt(d.rt.clock.nowMs());
   const recorded: Artifact[] = [];
+  if (r.outputs.length > d.cfg.maxOutputs) throw artifactsError('too_many_outputs', `${r.outputs.length} outputs, at most ${d.cfg.maxOutputs}`);
+  // Every object checked before anything is recorded; over a limit, every reported object is deleted.
+  let total = 0;
+  for (const o of r.outputs) {
+    const head = await d.objects.head(outputObjectKey(r.jobId, o.artifactId));
+    total += head?.size ?? 0;
+    if ((head?.size ?? 0) > d.cfg.maxBytes || total > d.cfg.maxJobOutputBytes) {
+      for (const x of r.outputs) await d.objects.remove(outputObjectKey(r.jobId, x.artifactId));
+      throw artifactsError(
+        'output_too_large',
+        `output ${o.name}: the job's outputs are over ${d.cfg.maxBytes} bytes each or ${d.cfg.maxJobOutputBytes} together`,
+        {
+          limit: d.cfg.maxBytes,
+          jobLimit: d.cfg.maxJobOutputBytes,
+        },
+      );
+    }
+  }
   for (const o of r.outputs) {
     if (!ARTIFACT_NAME.test(o.name)) throw artifactsError('upload_incomplete', `output name ${JSON.stringify(o.name)} is not one path segment`);
     const objectKey = outputObjectKey(r.jobId, o.artifactId);

@@ -37,11 +37,105 @@ export interface DeletionBody {
   privacyTier: PrivacyTier;
   /** Attested jobs that passed the gate: the same hash as the creation's. */
   attestationHash?: string;
+  /** What left the container: each output's name, sealed size and Merkle root (docs/artifacts.md); absent when there were none. */
+  outputs?: AttestedOutput[];
+}
+
+/** One output the sidecar sealed and uploaded, as the deletion attestation commits to it. */
+export interface AttestedOutput {
+  artifactId: string;
+  name: string;
+  /** Sealed bytes. */
+  size: number;
+  /** RFC 6962 root over the sealed records, lowercase hex. */
+  merkleRoot: string;
 }
 
 export type Signed<T> = T & { signature: string };
 export type CreationAttestation = Signed<CreationBody>;
 export type DeletionAttestation = Signed<DeletionBody>;
+
+/**
+ * Every field each signed attestation may carry: the one list `vap-dispatcher verify`
+ * (domain/verify.ts) and the console's proof verifier (console/src/proofs/verify.ts) check
+ * against. The `satisfies` clauses and the Exhaustive checks below make a field added to
+ * CreationBody or DeletionBody without listing it here a compile error.
+ */
+export const CREATION_FIELDS = [
+  'agentId',
+  'containerId',
+  'createdAt',
+  'ephemeral',
+  'identity',
+  'jobHash',
+  'jobId',
+  'privacyTier',
+  'signature',
+  'type',
+] as const satisfies readonly (keyof CreationAttestation)[];
+export const DELETION_FIELDS = [
+  'containerId',
+  'createdAt',
+  'dataVolumes',
+  'deletionMethod',
+  'destroyedAt',
+  'exitCode',
+  'jobId',
+  'privacyAttestation',
+  'privacyTier',
+  'signature',
+  'stopReason',
+  'type',
+] as const satisfies readonly (keyof DeletionAttestation)[];
+/** Only on an attested job whose gate passed (both attestations). */
+export const ATTESTED_FIELDS = ['attestationHash'] as const satisfies readonly (keyof CreationAttestation & keyof DeletionAttestation)[];
+/** Only on a deletion whose job had outputs (any tier). */
+export const OUTPUT_FIELDS = ['outputs'] as const satisfies readonly (keyof DeletionAttestation)[];
+type Exhaustive<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : never;
+const _creationListed: Exhaustive<keyof CreationAttestation, (typeof CREATION_FIELDS)[number] | (typeof ATTESTED_FIELDS)[number]> = true;
+const _deletionListed: Exhaustive<
+  keyof DeletionAttestation,
+  (typeof DELETION_FIELDS)[number] | (typeof ATTESTED_FIELDS)[number] | (typeof OUTPUT_FIELDS)[number]
+> = true;
+void _creationListed;
+void _deletionListed;
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const OUTPUT_KEYS = 'artifactId,merkleRoot,name,size';
+
+/** A well-formed `outputs` list: non-empty, each entry exactly {artifactId, name, size, merkleRoot}. */
+export function outputsWellFormed(v: unknown): v is AttestedOutput[] {
+  return (
+    Array.isArray(v) &&
+    v.length > 0 &&
+    v.every(
+      (o) =>
+        typeof o === 'object' &&
+        o !== null &&
+        Object.keys(o).sort().join(',') === OUTPUT_KEYS &&
+        typeof o.artifactId === 'string' &&
+        typeof o.name === 'string' &&
+        Number.isSafeInteger(o.size) &&
+        o.size >= 0 &&
+        typeof o.merkleRoot === 'string' &&
+        HEX64.test(o.merkleRoot),
+    )
+  );
+}
+
+/**
+ * True when the attestation carries exactly its fields: the required ones, `attestationHash`
+ * only where the tier is attested, `outputs` (well formed) only on a deletion.
+ */
+export function fieldsExpected(att: Record<string, unknown>, kind: 'creation' | 'deletion'): boolean {
+  const required: readonly string[] = kind === 'creation' ? CREATION_FIELDS : DELETION_FIELDS;
+  const optional: string[] = [];
+  if (att.privacyTier === 'attested') optional.push(...ATTESTED_FIELDS);
+  if (kind === 'deletion') optional.push(...OUTPUT_FIELDS);
+  if (kind === 'deletion' && 'outputs' in att && !outputsWellFormed(att.outputs)) return false;
+  const keys = Object.keys(att).filter((k) => !optional.includes(k));
+  return keys.sort().join(',') === [...required].sort().join(',');
+}
 
 /** The signing port: a local key file or a KMS key. Returns a compact, low-s signature. */
 export interface Signer {

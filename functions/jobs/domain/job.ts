@@ -1,5 +1,5 @@
 /** The job record as the jobs context sees it (the store maps it to and from DynamoDB). */
-import type { CreationAttestation, DeletionAttestation } from './attestation.ts';
+import type { AttestedOutput, CreationAttestation, DeletionAttestation } from './attestation.ts';
 import type { JobStatus } from './lifecycle.ts';
 import type { ExecutionPlan, ResourceProfile } from './plan.ts';
 import type { GpuMinutes } from './policy.ts';
@@ -41,10 +41,12 @@ export interface Job {
   jobHash: string;
   /** Set for attested jobs only. */
   privacy?: JobPrivacy;
-  /** SHA-256 (hex) of the job credential minted at launch (attested jobs); the secret itself is never stored. */
+  /** SHA-256 (hex) of the job credential minted at launch (every job's sidecar gets one: privacy routes for attested jobs, artifacts routes for all); the secret itself is never stored. */
   credentialHash?: string;
   /** The attestation hash the privacy gate accepted (attested jobs, from the handshake on). */
   attestationHash?: string;
+  /** The outputs the sidecar sealed and the artifacts context recorded (signed into the deletion attestation). */
+  outputs?: AttestedOutput[];
   status: JobStatus;
   reason?: string;
   createdAt: string;

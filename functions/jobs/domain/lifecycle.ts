@@ -54,7 +54,17 @@ export type EndReason =
   | 'revoked_session';
 
 /** Abort reasons that end the job FAILED rather than ABORTED (the job could not prove itself). */
-const FAILING_ABORTS: ReadonlySet<string> = new Set(['attestation_failed']);
+/** Aborts that fail the job: a refused gate, and the sidecar's artifact failures (sidecar/artifacts.ts, functions/artifacts). */
+const FAILING_ABORTS: ReadonlySet<string> = new Set([
+  'attestation_failed',
+  'input_not_available',
+  'input_download_failed',
+  'input_tampered',
+  'input_root_mismatch',
+  'output_too_large',
+  'too_many_outputs',
+  'output_upload_failed',
+]);
 
 /**
  * The terminal state of a stopped container, decided on the typed stop cause (never on free

@@ -4,7 +4,7 @@
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { hexToBytes } from '@noble/hashes/utils.js';
-import { digestOf } from './attestation.ts';
+import { digestOf, fieldsExpected } from './attestation.ts';
 
 /** Checks one signature over the body without `signature`; false on any malformed input. */
 export function verifySignature(attestation: object, publicKeyHex: string): boolean {
@@ -35,26 +35,6 @@ export interface VerifyResult {
   lifetimeMs?: number;
 }
 
-const CREATION_KEYS = ['agentId', 'containerId', 'createdAt', 'ephemeral', 'identity', 'jobHash', 'jobId', 'privacyTier', 'signature', 'type'];
-const DELETION_KEYS = [
-  'containerId',
-  'createdAt',
-  'dataVolumes',
-  'deletionMethod',
-  'destroyedAt',
-  'exitCode',
-  'jobId',
-  'privacyAttestation',
-  'privacyTier',
-  'signature',
-  'stopReason',
-  'type',
-];
-/** Exactly `keys`, plus `attestationHash` where the tier is `attested` (and only there). */
-const sameKeys = (o: Record<string, unknown>, keys: string[]) => {
-  const expected = o.privacyTier === 'attested' && 'attestationHash' in o ? [...keys, 'attestationHash'].sort() : keys;
-  return Object.keys(o).sort().join(',') === expected.join(',');
-};
 const TIERS = new Set(['ephemeral-container', 'attested']);
 const HASH = /^sha256:[0-9a-f]{64}$/;
 
@@ -70,7 +50,7 @@ export function verifyAttestations(input: VerifyInput): VerifyResult {
   if (!c) problems.push('creation_missing');
   if (!d) problems.push('deletion_missing');
   if (c) {
-    if (!sameKeys(c, CREATION_KEYS)) problems.push('creation_fields_unexpected');
+    if (!fieldsExpected(c, 'creation')) problems.push('creation_fields_unexpected');
     if (c.type !== 'container:created') problems.push('creation_type_wrong');
     if (c.ephemeral !== true || !TIERS.has(String(c.privacyTier))) problems.push('creation_not_ephemeral');
     // An attested job whose gate never passed has no hash (it got no key); one that did carries a well-formed one.
@@ -87,7 +67,7 @@ export function verifyAttestations(input: VerifyInput): VerifyResult {
   }
   let lifetimeMs: number | undefined;
   if (d) {
-    if (!sameKeys(d, DELETION_KEYS)) problems.push('deletion_fields_unexpected');
+    if (!fieldsExpected(d, 'deletion')) problems.push('deletion_fields_unexpected');
     if (d.type !== 'container:destroyed') problems.push('deletion_type_wrong');
     if (d.privacyAttestation !== true || !TIERS.has(String(d.privacyTier))) problems.push('deletion_not_privacy_attestation');
     if (d.jobId !== expected.jobId) problems.push('deletion_job_id_mismatch');

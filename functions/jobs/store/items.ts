@@ -83,6 +83,7 @@ export function itemToJob(i: Record<string, unknown>): Job {
     credentialHash: i.credentialHash as string | undefined,
     attestationHash: i.attestationHash as string | undefined,
     inputs: json<Job['inputs']>(i.inputsJson),
+    outputs: json<Job['outputs']>(i.outputsJson),
     creation: json<Job['creation']>(i.creationJson),
     deletion: json<Job['deletion']>(i.deletionJson),
     providerId: i.providerId as string | undefined,

@@ -24,6 +24,7 @@ const STORED_AS_JSON: Partial<Record<keyof Job, string>> = {
   deletion: 'deletionJson',
   placement: 'placementJson',
   bill: 'billJson',
+  outputs: 'outputsJson',
 };
 
 export const idempotencyKey = (tenant: string, key: string) => ({ pk: `IDEMP#${tenant}#${key}`, sk: 'IDEMP' });

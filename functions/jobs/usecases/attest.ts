@@ -68,6 +68,8 @@ export async function signDeletion(
       privacyTier: tierOf(job),
       // Only a creation that carries the hash: a deletion never claims a gate its creation did not record.
       ...(creation.attestationHash ? { attestationHash: creation.attestationHash } : {}),
+      // What left the container (recorded by the artifacts context before it stopped): the buyer checks downloads against these roots.
+      ...(job.outputs?.length ? { outputs: job.outputs } : {}),
     },
     await d.signerFor(agent),
   );

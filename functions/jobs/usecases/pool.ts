@@ -166,12 +166,13 @@ export async function launch(d: JobsDeps, job: Job): Promise<LaunchOutcome> {
   } catch {
     return ended('FAILED', await finishWithoutContainer(d, job, 'FAILED', 'agent_key_unavailable'));
   }
-  // An attested job's sidecar gets a credential of its own (hashed here; the secret travels only in the launch).
-  const credential = job.privacy ? mintJobCredential() : undefined;
+  // Every sidecar gets a credential of its own (hashed here; the secret travels only in the launch): an attested
+  // job's opens the privacy routes and the artifacts routes, a plain job's the artifacts routes alone.
+  const credential = mintJobCredential();
   const claimed = await patchJob(
     d.store,
     job.jobId,
-    { launchStartedAtMs: now, ...(credential ? { credentialHash: credential.hash } : {}) },
+    { launchStartedAtMs: now, credentialHash: credential.hash },
     { statusIn: ['LAUNCHING'], launchUnclaimed: true },
   );
   if (!claimed) return { note: 'moved by another', freedAgent: false };
@@ -183,7 +184,7 @@ export async function launch(d: JobsDeps, job: Job): Promise<LaunchOutcome> {
       await driver.launch(
         launchSpec(
           job,
-          credential && sidecarCredentialEnvironment({ credential: credential.secret, attesters: job.privacy!.attesters, exchangeUrl: d.cfg.exchangeUrl }),
+          sidecarCredentialEnvironment({ credential: credential.secret, attesters: job.privacy?.attesters ?? [], exchangeUrl: d.cfg.exchangeUrl }),
         ),
       )
     ).containerId;

@@ -20,6 +20,8 @@ import { revokedAmong } from '../store/revocations.ts';
 import { openSession } from '../store/sessions.ts';
 import type { PrivacyDeps } from '../deps.ts';
 import { countPrivacy } from './metrics.ts';
+import { outputGrant, releaseJobInputs } from './inputs.ts';
+import type { OutputGrant, WireInput } from '../../artifacts/index.ts';
 
 export interface HandshakeInput {
   nonce: string;
@@ -35,6 +37,10 @@ export interface HandshakeOutput {
   /** The session token (for a split-key share service); stored only as its hash. */
   token: string;
   rotation: { intervalMs: number; graceMs: number; retryDelayMs: number; nextDueAt: string };
+  /** The job's inputs released to this attestation (functions/artifacts): keys and presigned GETs for the sidecar. */
+  inputs?: WireInput[];
+  /** The output slots (when the buyer registered an encryption key). */
+  outputs?: OutputGrant;
 }
 
 export async function handshake(d: PrivacyDeps, job: Job, input: HandshakeInput): Promise<HandshakeOutput> {
@@ -67,6 +73,10 @@ export async function handshake(d: PrivacyDeps, job: Job, input: HandshakeInput)
     await failAttestation(d.jobs, job.jobId);
     throw privacyError('attestation_revoked', `attestation hash ${gate.attestationHash} is revoked`, { attestationHash: gate.attestationHash });
   }
+
+  // The job's inputs, released to this attestation (a refusal fails the job with its code).
+  const inputs = await releaseJobInputs(d, job, gate.attestationHash);
+  const outputs = await outputGrant(d, job);
 
   const sessionId = d.rt.ids.next('ses');
   const saltHex = randomBytes(32).toString('hex');
@@ -101,6 +111,8 @@ export async function handshake(d: PrivacyDeps, job: Job, input: HandshakeInput)
       dek: key.plaintext.toString('base64'),
       token,
       rotation: { intervalMs: r.intervalMs, graceMs: r.graceMs, retryDelayMs: r.retryDelayMs, nextDueAt: isoAt(nextDueMs(at, r.intervalMs)) },
+      ...(inputs.length ? { inputs } : {}),
+      ...(outputs ? { outputs } : {}),
     };
   } finally {
     key.plaintext.fill(0);

@@ -24,7 +24,7 @@ const hex = (u: Uint8Array) => Buffer.from(u).toString('hex');
 
 let t: ArtifactsHarness;
 beforeAll(async () => {
-  t = await artifactsHarness({ maxBytes: 64 * 1024 });
+  t = await artifactsHarness({ maxBytes: 64 * 1024, maxJobOutputBytes: 128 * 1024 });
 });
 afterAll(async () => {
   await t?.close();
@@ -214,8 +214,27 @@ describe('outputs: sealed to the buyer by the sidecar, downloadable by the buyer
         jobId,
         outputs: [{ artifactId: grant.slots[0]!.artifactId, name: 'big.bin', size: big.length, merkleRoot: 'ab'.repeat(32), sealedKey: 'AA==' }],
       }),
-    ).rejects.toMatchObject({ code: 'artifact_too_large' });
+    ).rejects.toMatchObject({ code: 'output_too_large' });
     expect(await t.d.objects.head(`outputs/${jobId}/${grant.slots[0]!.artifactId}`)).toBeNull();
+  });
+
+  it('outputs over the per-job total: every reported object is deleted, none recorded', async () => {
+    const jobId = await submit(alice, []);
+    const grant = await outputSlots(t.d, { jobId, count: 3 });
+    expect(grant.maxTotalBytes).toBe(t.d.cfg.maxJobOutputBytes);
+    const each = random(48 * 1024);
+    for (const s of grant.slots) expect(await put(s.upload, each)).toBe(200);
+    const outputs = grant.slots.map((s, n) => ({
+      artifactId: s.artifactId,
+      name: `part${n}.bin`,
+      size: each.length,
+      merkleRoot: 'ab'.repeat(32),
+      sealedKey: 'AA==',
+    }));
+    await expect(recordOutputs(t.d, { jobId, outputs })).rejects.toMatchObject({ code: 'output_too_large', status: 413 });
+    for (const s of grant.slots) expect(await t.d.objects.head(`outputs/${jobId}/${s.artifactId}`)).toBeNull();
+    const listed = await t.call(api.jobArtifactsRoute, alice, { params: { id: jobId } });
+    expect(listed.body.artifacts.filter((a: { kind: string }) => a.kind === 'output')).toEqual([]);
   });
 
   it('without a registered key there are no slots', async () => {

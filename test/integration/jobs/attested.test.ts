@@ -101,15 +101,17 @@ describe('attested jobs', () => {
     expect(await confirmAttested(h.d, jobId, HASH)).toEqual({ ok: false, status: 'FAILED' });
   });
 
-  it('jobs without privacy keep the ephemeral-container tier and get no credential', async () => {
+  it('jobs without privacy keep the ephemeral-container tier; their credential (for artifacts) names no attester', async () => {
     const { jobId, privacy } = await submitJob(h.d, buyer, { ...attested('echo hi'), privacy: undefined });
     expect(privacy).toBeUndefined();
     const job = await h.waitTerminal(jobId);
     expect(job.status).toBe('COMPLETED');
     expect(job.creation).toMatchObject({ privacyTier: 'ephemeral-container' });
     expect(job.deletion).toMatchObject({ privacyTier: 'ephemeral-container' });
-    expect(job.credentialHash).toBeUndefined();
-    expect(launched.find((s) => s.jobId === jobId)!.sidecarEnv).toBeUndefined();
+    const env = launched.find((s) => s.jobId === jobId)!.sidecarEnv!;
+    expect(job.credentialHash).toBe(hashJobCredential(env.VRACU_SIDECAR_JOB_CREDENTIAL!));
+    // No attesters: the sidecar runs no handshake, and the privacy routes refuse this credential (job.privacy is absent).
+    expect(env.VRACU_SIDECAR_ATTESTERS).toBeUndefined();
     expect(verify(job)).toMatchObject({ ok: true, problems: [] });
   });
 });

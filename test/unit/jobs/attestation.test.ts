@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { jobHash, sign, type CreationBody, type DeletionBody } from '../../../functions/jobs/domain/attestation.ts';
+import { fieldsExpected, jobHash, sign, type CreationBody, type DeletionBody } from '../../../functions/jobs/domain/attestation.ts';
+import { signatureValid as consoleSignatureValid } from '../../../console/src/proofs/verify.ts';
 import { verifyAttestations, verifySignature } from '../../../functions/jobs/domain/verify.ts';
 import { KeySigner } from '../../../functions/jobs/drivers/key-file-signer.ts';
 import { seededPrng } from '../../../functions/platform/ids.ts';
@@ -123,5 +124,42 @@ describe(`attestations (seed ${SEED})`, () => {
   it('public keys are compressed SEC1 hex', () => {
     expect(signer.publicKeyHex).toMatch(/^0[23][0-9a-f]{64}$/);
     expect(bytesToHex(secp256k1.Point.fromHex(signer.publicKeyHex).toBytes(true))).toBe(signer.publicKeyHex);
+  });
+});
+
+describe('the one attestation field list (vap-dispatcher verify and the console)', () => {
+  const outputs = [
+    { artifactId: 'art_01JD3Q0000000000000000000B', name: 'result.bin', size: 1048, merkleRoot: 'ab'.repeat(32) },
+    { artifactId: 'art_01JD3Q0000000000000000000C', name: 'log.txt', size: 64, merkleRoot: 'cd'.repeat(32) },
+  ];
+
+  it('a deletion that signs its outputs verifies, in vap-dispatcher verify and in the console', async () => {
+    const creation = await sign(creationBody, signer);
+    const deletion = await sign({ ...deletionBody, outputs }, signer);
+    expect(verifyAttestations({ creation, deletion, publicKeyHex: signer.publicKeyHex, expected })).toMatchObject({ ok: true, problems: [] });
+    expect(fieldsExpected(deletion, 'deletion')).toBe(true);
+    expect(await consoleSignatureValid(deletion, signer.publicKeyHex)).toBe(true);
+    // A changed root breaks the signature: the roots are signed.
+    const moved = { ...deletion, outputs: [{ ...outputs[0]!, merkleRoot: 'ee'.repeat(32) }, outputs[1]!] };
+    expect(verifyAttestations({ creation, deletion: moved, publicKeyHex: signer.publicKeyHex, expected }).problems).toEqual(['deletion_signature_invalid']);
+  });
+
+  it.each([
+    ['an empty list', []],
+    ['an entry with an extra field', [{ ...outputs[0], extra: 1 }]],
+    ['an entry without its root', [{ artifactId: 'art_x', name: 'a', size: 1 }]],
+    ['a root that is not 32 bytes of hex', [{ ...outputs[0], merkleRoot: 'AB'.repeat(32) }]],
+    ['a negative size', [{ ...outputs[0], size: -1 }]],
+    ['not a list', 'result.bin'],
+  ])('outputs as %s: unexpected fields', (_what, bad) => {
+    expect(fieldsExpected({ ...deletionBody, outputs: bad, signature: 'x' }, 'deletion')).toBe(false);
+  });
+
+  it('outputs belong to a deletion only; attestationHash to the attested tier only; an unknown field never', () => {
+    expect(fieldsExpected({ ...creationBody, outputs, signature: 'x' }, 'creation')).toBe(false);
+    expect(fieldsExpected({ ...deletionBody, attestationHash: 'sha256:00', signature: 'x' }, 'deletion')).toBe(false);
+    expect(fieldsExpected({ ...deletionBody, privacyTier: 'attested', attestationHash: 'sha256:00', outputs, signature: 'x' }, 'deletion')).toBe(true);
+    expect(fieldsExpected({ ...deletionBody, extra: 1, signature: 'x' }, 'deletion')).toBe(false);
+    expect(fieldsExpected({ ...deletionBody, signature: 'x' }, 'deletion')).toBe(true);
   });
 });

@@ -1,0 +1,116 @@
+/**
+ * The sidecar's artifacts routes (access `job`: the job credential, checked on each request).
+ * `session`: a plain job's inputs released under the plain tier's hash (an attested job's come
+ * with its handshake, from the privacy gate) and the output slots; a refused input fails the
+ * job with its code. `report`: the sidecar's sealed outputs, recorded here and on the job (so the
+ * deletion attestation commits to their Merkle roots), or the failure that ended its run.
+ */
+import { AppError } from '../../platform/errors.ts';
+import { JOB_CREDENTIAL_HEADER } from '../../platform/auth/principal.ts';
+import { credentialProblem, getJob, recordJobOutputs, recordSidecarFailure, type Job } from '../../jobs/index.ts';
+import { plainTierHash } from '../domain/artifact.ts';
+import { artifactsError } from '../errors.ts';
+import type { ArtifactsDeps } from '../deps.ts';
+import { outputSlots, recordOutputs, type OutputGrant, type ReportedOutput } from './outputs.ts';
+import { releaseInputs } from './release.ts';
+import type { PresignedUrl } from '../drivers/object-store.ts';
+
+export async function jobOfSidecar(d: ArtifactsDeps, jobId: string, secret: string | undefined): Promise<Job> {
+  if (!secret) throw new AppError('unauthenticated', 'a job credential is required (X-Job-Credential)');
+  const job = await getJob(d.jobsStore, jobId);
+  if (!job) throw artifactsError('artifacts_credential_invalid', 'this credential is not the job credential of this job');
+  const problem = credentialProblem(job, secret, d.rt.clock.nowMs());
+  if (problem === 'missing') throw new AppError('unauthenticated', 'a job credential is required (X-Job-Credential)');
+  if (problem === 'wrong') throw artifactsError('artifacts_credential_invalid', 'this credential is not the job credential of this job');
+  if (problem === 'expired') throw artifactsError('artifacts_job_ended', `job ${jobId} no longer holds its container (${job.status})`, { status: job.status });
+  return job;
+}
+
+/** An input as it travels to the sidecar (over TLS, to the holder of the job credential). */
+export interface WireInput {
+  name: string;
+  artifactId: string;
+  size: number;
+  merkleRoot: string;
+  /** Base64 of the 32-byte file key. */
+  fileKey: string;
+  download: PresignedUrl;
+}
+
+export interface SidecarSession {
+  inputs: WireInput[];
+  /** Null when the buyer registered no encryption key: the job runs, its outputs are not kept. */
+  outputs: OutputGrant | null;
+}
+
+/** Released inputs as wire objects; the plaintext keys are zeroed once encoded. */
+export function wireInputs(released: Awaited<ReturnType<typeof releaseInputs>>): WireInput[] {
+  return released.map(({ fileKey, ...rest }) => {
+    const out = { ...rest, fileKey: Buffer.from(fileKey).toString('base64') };
+    fileKey.fill(0);
+    return out;
+  });
+}
+
+const INPUT_REFUSALS = new Set(['input_not_available', 'already_released']);
+
+export async function sidecarSession(d: ArtifactsDeps, job: Job): Promise<SidecarSession> {
+  let inputs: WireInput[] = [];
+  if (!job.privacy && job.inputs?.length) {
+    try {
+      inputs = wireInputs(await releaseInputs(d, { jobId: job.jobId, buyerId: job.ownerId, attestationHash: plainTierHash(job) }));
+    } catch (e) {
+      if (e instanceof AppError && INPUT_REFUSALS.has(e.code)) await recordSidecarFailure(d.jobsStore, job.jobId, 'input_not_available', d.rt.clock.nowMs());
+      throw e;
+    }
+  }
+  const now = d.rt.clock.nowMs();
+  // The slots must outlive the workload: until the job's deadline, and a minute for the upload.
+  const ttlS = Math.min(7 * 24 * 3600, Math.max(d.cfg.urlTtlS, Math.ceil(((job.deadlineMs ?? now) - now) / 1000) + 60));
+  let outputs: OutputGrant | null = null;
+  try {
+    outputs = await outputSlots(d, { jobId: job.jobId, count: d.cfg.maxOutputs, ttlS });
+  } catch (e) {
+    if (!(e instanceof AppError && e.code === 'encryption_key_missing')) throw e;
+  }
+  return { inputs, outputs };
+}
+
+/** The codes a sidecar may report (sidecar/artifacts.ts ArtifactFailure). */
+export const SIDECAR_FAILURES = [
+  'input_download_failed',
+  'input_tampered',
+  'input_root_mismatch',
+  'output_too_large',
+  'too_many_outputs',
+  'output_upload_failed',
+] as const;
+
+export type SidecarReport = { outputs: ReportedOutput[] } | { failure: { code: (typeof SIDECAR_FAILURES)[number]; detail: string } };
+
+export async function sidecarReport(d: ArtifactsDeps, job: Job, r: SidecarReport): Promise<{ recorded: number; failed: string | null }> {
+  const now = d.rt.clock.nowMs();
+  if ('failure' in r) {
+    await recordSidecarFailure(d.jobsStore, job.jobId, r.failure.code, now);
+    return { recorded: 0, failed: r.failure.code };
+  }
+  if (r.outputs.length === 0) return { recorded: 0, failed: null };
+  let recorded;
+  try {
+    recorded = await recordOutputs(d, { jobId: job.jobId, outputs: r.outputs });
+  } catch (e) {
+    if (e instanceof AppError && (e.code === 'output_too_large' || e.code === 'too_many_outputs'))
+      await recordSidecarFailure(d.jobsStore, job.jobId, e.code, now);
+    throw e;
+  }
+  if (!(await recordJobOutputs(d.jobsStore, job.jobId, job.containerId!, recorded)))
+    throw artifactsError('artifacts_job_ended', `job ${job.jobId} ended before its outputs were recorded`, { status: job.status });
+  return { recorded: recorded.length, failed: null };
+}
+
+/** The job credential among request headers (any case). */
+export function credentialFrom(headers: Readonly<Record<string, string | undefined>>): string | undefined {
+  const want = JOB_CREDENTIAL_HEADER.toLowerCase();
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === want) return v;
+  return undefined;
+}

@@ -36,7 +36,7 @@ export const CONTEXT_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   /** The ledger writes its own table only; it sends and publishes nothing. */
   ledger: { ...NONE, tables: { ledger: 'write' } },
   /** Market money moves through the ledger (one transaction over both tables). */
-  market: { ...NONE, tables: { market: 'write', ledger: 'write' } },
+  market: { ...NONE, tables: { market: 'write', ledger: 'write', controlplane: 'read' } },
   /** Jobs: their table, the step queue, job events, and the job containers. */
   jobs: { tables: { jobs: 'write' }, sendTo: ['jobSteps'], publishEvents: true, runJobs: true },
   /** Providers: the directory, and the market catalog entry its heartbeats and offline sweep relist. */
@@ -85,7 +85,7 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'job-timeouts-schedule': JOBS_PLACING,
   'jobs-cancel': JOBS_PLACING,
   /** Bills ended jobs through the market's coverage: one ledger transaction per job, the bill on the job. */
-  'job-billing-consumer': { ...NONE, tables: { jobs: 'write', market: 'write', ledger: 'write' } },
+  'job-billing-consumer': { ...NONE, tables: { jobs: 'write', market: 'write', ledger: 'write', controlplane: 'read' } },
 };
 
 export function accessFor(def: LambdaDef): FunctionAccess {

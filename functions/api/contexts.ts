@@ -6,7 +6,7 @@
 import type { Runtime } from '../platform/runtime.ts';
 import { composePlatform, type PlatformDeps } from '../platform/deps.ts';
 import { composeLedger, type LedgerDeps } from '../ledger/deps.ts';
-import { composeMarket, type MarketDeps } from '../market/deps.ts';
+import { withOracle, type MarketDeps } from '../market/deps.ts';
 import type { JobsDeps } from '../jobs/deps.ts';
 import { composeProviders, type ProvidersDeps } from '../providers/deps.ts';
 import { composePayments, loadPaymentsConfig, type PaymentsDeps } from '../payments/index.ts';
@@ -44,7 +44,7 @@ export interface Compositions {
 }
 
 export function composeContexts(rt: Runtime): Compositions {
-  const market = composeMarket(rt);
+  const market = withOracle(rt);
   return {
     platform: composePlatform(rt),
     api: composeApi(rt),

@@ -5,6 +5,7 @@
  * Other contexts import from here only.
  */
 export { recordSupply, spotPriceOf, type RecordedOffer } from './usecases/oracle.ts';
+export { oracleSpotPort, type OracleSpotPort } from './usecases/spot-port.ts';
 export { bucketIdOf, type BucketResult, type SupplyOffer } from './domain/oracle.ts';
 export { composeControlPlane, type ControlPlaneDeps } from './deps.ts';
 /** The providers' placement: a job with no RC provider asks the scheduler (guards, DRF, MIG units). */

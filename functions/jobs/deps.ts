@@ -25,7 +25,7 @@ import { localLogs } from './store/logs.ts';
 import { KmsSigner } from './drivers/kms-signer.ts';
 import { exchangePoolPlacer, type Placer } from './drivers/placement.ts';
 import { composeProviders, directoryPlacer } from '../providers/index.ts';
-import { composeMarket, type MarketDeps } from '../market/index.ts';
+import { withOracle, type MarketDeps } from '../market/index.ts';
 
 export interface JobsDeps extends HasRuntime {
   cfg: JobsConfig;
@@ -105,7 +105,7 @@ export function composeJobs(i: JobsInputs): JobsDeps {
     logs: i.logs ?? (cfg.driver === 'ecs' ? cloudLogs(() => cloudLogsClient(rt.config.AWS_REGION), cfg.logGroup) : localLogs(store)),
     fault: i.fault ?? (() => undefined),
     placer: i.placer ?? exchangePoolPlacer,
-    market: i.market ?? composeMarket(rt),
+    market: i.market ?? withOracle(rt),
   };
 }
 

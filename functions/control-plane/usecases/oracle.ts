@@ -8,6 +8,8 @@ import type { ControlPlaneDeps } from '../deps.ts';
 import { controlPlaneError } from '../errors.ts';
 import { bucketIdOf, BUCKET_ID, clearBucket, defaultDemand, validDemand, type BucketResult, type DemandConfig, type SupplyOffer } from '../domain/oracle.ts';
 import { bucketItems, putDemand, putOffer, type OfferWrite } from '../store/oracle.ts';
+import { parameter } from '../store/governance.ts';
+import { maxBig, minBig } from '../../platform/money.ts';
 
 export interface RecordedOffer {
   bucketId: string;
@@ -56,15 +58,24 @@ export async function clearNow(d: ControlPlaneDeps, bucketId: string, demandScm?
 /**
  * The market's seam: the spot price of a job's bucket, µACU per SCM, or null when the
  * bucket has no live offer (the market then keeps its catalog spot price). The job's own
- * SCM joins the configured demand, so a large job moves the price it pays.
+ * SCM joins the configured demand, so a large job moves the price it pays. The governed
+ * parameters (surge start and maximum, spot floor and cap) are read on every call, so an
+ * executed proposal moves the next quote; the answer is clamped to [spot.floorMicro, spot.capMicro].
  */
 export async function spotPriceOf(
-  d: ControlPlaneDeps,
+  d: Pick<ControlPlaneDeps, 'rt' | 'store'>,
   q: { gpuProfile: string; region: string; jobScm?: bigint },
 ): Promise<{ priceMicro: bigint | null; result: BucketResult }> {
   const bucketId = bucketIdOf(q.gpuProfile, q.region);
-  const { offers, demand } = await bucketItems(d.store, bucketId);
+  const [{ offers, demand }, start, max, floor, cap] = await Promise.all([
+    bucketItems(d.store, bucketId),
+    parameter(d.store, 'surge.startBps'),
+    parameter(d.store, 'surge.maxBps'),
+    parameter(d.store, 'spot.floorMicro'),
+    parameter(d.store, 'spot.capMicro'),
+  ]);
   const cfg = demand ?? defaultDemand(q.gpuProfile, q.region);
-  const result = clearBucket(offers, cfg, d.rt.clock.nowMs(), cfg.demandScm + (q.jobScm ?? 0n));
-  return { priceMicro: result.clearingPriceMicro, result };
+  const result = clearBucket(offers, cfg, d.rt.clock.nowMs(), cfg.demandScm + (q.jobScm ?? 0n), { startBps: start.value, maxBps: max.value });
+  const price = result.clearingPriceMicro;
+  return { priceMicro: price === null ? null : minBig(cap.value, maxBig(floor.value, price)), result };
 }

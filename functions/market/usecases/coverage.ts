@@ -98,6 +98,10 @@ export async function applyJobs(d: MarketDeps, req: JobsApply): Promise<Applied[
     return { jobId: j.jobId, scu, hash };
   });
 
+  // The uncovered part is billed at the bucket's clearing price when the oracle has one
+  // (the batch's SCU joins the demand); RCs keep the prices they were sold at.
+  const batchScu = jobs.reduce((s, j) => s + j.scu, 0n);
+  const spotMicro = (await d.spotPrice?.({ gpuProfile: provider.gpuProfile, region: provider.region, jobScu: batchScu })) ?? provider.spotPriceMicro;
   const done = new Map<string, Applied>();
   for (let attempt = 1; ; attempt++) {
     const pending = jobs.filter((j) => !done.has(j.jobId));
@@ -105,9 +109,8 @@ export async function applyJobs(d: MarketDeps, req: JobsApply): Promise<Applied[
     const nowIso = isoAt(rt.clock.nowMs());
     const rcs = await rcsOfOwner(store, req.userId, req.providerId);
     const scus = pending.map((j) => j.scu);
-    let batch = planJobs(rcs, nowIso, scus, provider.spotPriceMicro, 0n);
-    if (batch.plans.some((p) => p.spotCostMicro > 0n))
-      batch = planJobs(rcs, nowIso, scus, provider.spotPriceMicro, await ledger.balance(account.user(req.userId)));
+    let batch = planJobs(rcs, nowIso, scus, spotMicro, 0n);
+    if (batch.plans.some((p) => p.spotCostMicro > 0n)) batch = planJobs(rcs, nowIso, scus, spotMicro, await ledger.balance(account.user(req.userId)));
     const results = pending.map((j, i) => resultOf(req, j.jobId, j.scu, batch.plans[i]!, nowIso));
     const one = pending.length === 1;
     // One job keeps the key `job:<id>`; a batch is keyed by what it holds.

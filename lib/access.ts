@@ -23,6 +23,8 @@ export interface FunctionAccess {
   runJobs: boolean;
   /** May generate attested jobs' data keys (GenerateDataKey on the stage's job data key, bound to the job's context). */
   releaseKeys?: boolean;
+  /** May create SSM hybrid activations for joining machines (ECS Anywhere) with the external instance role. */
+  activateNodes?: boolean;
 }
 
 const NONE: FunctionAccess = { tables: {}, sendTo: [], publishEvents: false, runJobs: false };
@@ -72,8 +74,8 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   authorizer: { ...NONE, tables: { auth: 'read' } },
   /** Answers unmatched requests from the route table alone. */
   fallback: NONE,
-  /** A join writes the principal's key, the ledger account and the catalog entry with the directory entry (one transaction). */
-  'providers-join': { ...NONE, tables: { providers: 'write', auth: 'write', ledger: 'write', market: 'write' } },
+  /** A join writes the principal's key, the ledger account and the catalog entry with the directory entry (one transaction), and gives the machine its ECS Anywhere activation. */
+  'providers-join': { ...NONE, tables: { providers: 'write', auth: 'write', ledger: 'write', market: 'write' }, activateNodes: true },
   /** The directory alone. */
   'providers-join-token-create': { ...NONE, tables: { providers: 'write' } },
   'providers-join-verify': { ...NONE, tables: { providers: 'write' } },

@@ -208,7 +208,15 @@ export const ArtifactsEnv = z.object({
 export type ArtifactsEnv = z.output<typeof ArtifactsEnv>;
 
 /** The task definitions of one image: ECS cannot override a task's image. */
-const TaskDefinitions = z.record(z.string().min(1), z.strictObject({ cpu: z.string().min(1).optional(), gpu: z.string().min(1).optional() }));
+const TaskDefinitions = z.record(
+  z.string().min(1),
+  z.strictObject({
+    cpu: z.string().min(1).optional(),
+    gpu: z.string().min(1).optional(),
+    /** EXTERNAL-compatible: jobs placed on a joined provider, run on its ECS Anywhere instance. */
+    external: z.string().min(1).optional(),
+  }),
+);
 
 /** The ECS container driver (functions that run jobs in the cloud). */
 export const EcsEnv = z
@@ -254,6 +262,32 @@ export function ecsEnvironment(v: {
     VRACU_ECS_ASSIGN_PUBLIC_IP: v.assignPublicIp,
     VRACU_ECS_TASK_DEFINITIONS: v.taskDefinitions,
     ...(v.gpuCapacityProvider ? { VRACU_ECS_GPU_CAPACITY_PROVIDER: v.gpuCapacityProvider } : {}),
+  };
+}
+
+/**
+ * ECS Anywhere at join time (the join function only): each joined provider gets an SSM hybrid
+ * activation for the instance role, so its machine can register with the job cluster.
+ * Unset: the join answers no activation (the local stack, stages without external instances).
+ */
+export const EcsAnywhereEnv = z.object({
+  /** The IAM role name (not ARN) the activation gives the provider's machine. */
+  VRACU_ECS_ANYWHERE_ROLE: z
+    .string()
+    .regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name')
+    .optional(),
+  /** The cluster the machine joins (named in the install command the join answers). */
+  VRACU_ECS_ANYWHERE_CLUSTER: z.string().min(1).optional(),
+  /** How long the activation code can be used (SSM allows up to 30 days). */
+  VRACU_ECS_ANYWHERE_ACTIVATION_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+});
+export type EcsAnywhereEnv = z.output<typeof EcsAnywhereEnv>;
+
+export function ecsAnywhereEnvironment(v: { role: string; cluster: string; activationHours?: number }): Record<string, string> {
+  return {
+    VRACU_ECS_ANYWHERE_ROLE: v.role,
+    VRACU_ECS_ANYWHERE_CLUSTER: v.cluster,
+    ...(v.activationHours !== undefined ? { VRACU_ECS_ANYWHERE_ACTIVATION_HOURS: String(v.activationHours) } : {}),
   };
 }
 

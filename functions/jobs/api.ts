@@ -263,11 +263,14 @@ export const registerAgentRoute = defineRoute({
   method: 'POST',
   path: '/v1/agents',
   access: 'provider',
-  summary: 'Register an agent identity of the pool: its name, identity and secp256k1 public key',
+  summary: 'Register an agent identity of the pool by proof of key possession: its name, identity and secp256k1 public key, signed over a challenge',
   entry: 'functions/jobs/handlers/agents-register.ts',
   tags: ['agents'],
   request: {
     body: z.strictObject({
+      challenge: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'expected the challenge POST /v1/agents/challenge answered'),
+      /** secp256k1 low-s compact (64 bytes, base64) over SHA-256 of the canonical registration message (docs/jobs.md). */
+      signature: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'expected a 64-byte signature in base64'),
       name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and -'),
       identity: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}\.agentplatform@$/, 'must look like ari1.agentplatform@'),
       publicKey: z.string().regex(/^0[23][0-9a-f]{64}$/, 'must be a compressed secp256k1 public key in lower-case hex'),
@@ -275,6 +278,18 @@ export const registerAgentRoute = defineRoute({
     }),
   },
   response: { status: 201, body: AgentOut },
+});
+
+export const agentChallengeRoute = defineRoute({
+  id: 'agents-challenge',
+  method: 'POST',
+  path: '/v1/agents/challenge',
+  access: 'provider',
+  summary: "A challenge for registering an agent: the agent's key signs it (usable once, by this provider, for 5 minutes)",
+  entry: 'functions/jobs/handlers/agents-challenge.ts',
+  tags: ['agents'],
+  request: { body: z.strictObject({}) },
+  response: { status: 201, body: z.object({ challenge: z.string(), expiresAt: z.string() }) },
 });
 
 export const listAgentsRoute = defineRoute({
@@ -338,6 +353,7 @@ export const jobsRoutes = [
   cancelJobRoute,
   attestationsRoute,
   registerAgentRoute,
+  agentChallengeRoute,
   listAgentsRoute,
   poolStatusRoute,
   poolAttestationsRoute,

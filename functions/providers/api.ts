@@ -89,6 +89,17 @@ export const joinRoute = defineRoute({
       challenge: z.string(),
       challengeExpiresAt: z.string(),
       status: z.string(),
+      /** Where the exchange's cluster takes external instances: the machine's SSM activation (code shown once) and ECS agent attributes. */
+      ecsAnywhere: z
+        .object({
+          activationId: z.string(),
+          activationCode: z.string(),
+          region: z.string(),
+          expiresAt: z.string(),
+          cluster: z.string(),
+          attributes: z.string(),
+        })
+        .optional(),
     }),
   },
 });

@@ -8,6 +8,10 @@ import type { StoreCtx } from '../platform/dynamo/store.ts';
 import { runtimeFromEnv, type Runtime } from '../platform/runtime.ts';
 import { composeMarket, type MarketDeps } from '../market/index.ts';
 import { gateAttesters, type Attesters } from '../privacy/index.ts';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { EcsAnywhereEnv, parseEnv } from '../definitions/environment.ts';
+import type { Activations } from './drivers/activations.ts';
+import { activationsFromEnv } from './drivers/ssm-activations.ts';
 
 export interface ProvidersDeps extends HasRuntime {
   store: StoreCtx;
@@ -16,15 +20,34 @@ export interface ProvidersDeps extends HasRuntime {
   market: MarketDeps;
   /** The hardware verifiers a provider's evidence is checked with (the privacy gate's, pinned roots). */
   attesters: Attesters;
+  /** ECS Anywhere: a joining machine's SSM hybrid activation. None: the join answers none (the local stack). */
+  activations?: Activations | undefined;
 }
 
 /** `attesters` defaults to the hardware verifiers with the secure default policy (docs/attestation.md). */
-export const composeProviders = (rt: Runtime, market: MarketDeps = composeMarket(rt), attesters: Attesters = gateAttesters({}, rt.clock)): ProvidersDeps => ({
+export const composeProviders = (
+  rt: Runtime,
+  market: MarketDeps = composeMarket(rt),
+  attesters: Attesters = gateAttesters({}, rt.clock),
+  activations?: Activations,
+): ProvidersDeps => ({
   rt,
   store: { doc: rt.doc, table: rt.table('providers') },
   authTable: rt.table('auth'),
   market,
   attesters,
+  activations,
 });
 
-export const providersContext: Composition<ProvidersDeps> = { context: 'providers', fromEnv: (env) => composeProviders(runtimeFromEnv(env)) };
+export const providersContext: Composition<ProvidersDeps> = {
+  context: 'providers',
+  fromEnv: (env) => {
+    const rt = runtimeFromEnv(env);
+    const activations = activationsFromEnv(
+      parseEnv(EcsAnywhereEnv, env, 'ECS Anywhere configuration'),
+      rt.config.AWS_REGION,
+      () => new SSMClient({ region: rt.config.AWS_REGION }),
+    );
+    return composeProviders(rt, undefined, undefined, activations);
+  },
+};

@@ -39,6 +39,7 @@ export function exchangeFunction(scope: Construct, id: string, def: LambdaDef, p
       VRACU_QUEUE_URLS: Stack.of(scope).toJsonString(queueUrls),
       VRACU_EVENT_BUS: platform.bus.eventBusName,
       ...(access.runJobs ? platform.compute.jobEnvironment() : {}),
+      ...(access.activateNodes ? platform.compute.anywhereEnvironment() : {}),
       ...(access.releaseKeys ? privacyEnvironment({ broker: 'aws_kms', kmsKeyId: platform.compute.jobDataKeys.key.keyArn }) : {}),
     } satisfies Partial<Record<keyof PlatformEnv, string>> & Record<string, string>,
   });
@@ -50,5 +51,6 @@ export function exchangeFunction(scope: Construct, id: string, def: LambdaDef, p
   if (access.publishEvents) platform.bus.grantPutEventsTo(fn);
   if (access.runJobs) platform.compute.grantRunJobs(fn);
   if (access.releaseKeys) platform.compute.jobDataKeys.grantGenerateDataKey(fn.grantPrincipal);
+  if (access.activateNodes) platform.compute.grantActivateNodes(fn);
   return fn;
 }

@@ -1,6 +1,7 @@
 /**
- * The job task definitions. Per allowed workload image, a Fargate task definition and, when
- * the stage has GPU capacity, an EC2 one: ECS cannot override a task's image. Every task is
+ * The job task definitions. Per allowed workload image, a Fargate task definition, an EXTERNAL
+ * one (joined providers' ECS Anywhere machines) and, when the stage has GPU capacity, an EC2
+ * one: ECS cannot override a task's image. Every task is
  * a sidecar (essential: watches the workload, enforces the deadline, wipes the job volume)
  * and the workload; both have a read-only root and share only the task's ephemeral `job`
  * volume at /app/job. Logs go to one group, stream `jobs/<container>/<task>`. One pair of
@@ -34,6 +35,8 @@ export interface JobTasksProps {
 export interface ImageTaskDefinitions {
   cpu: ecs.FargateTaskDefinition;
   gpu?: ecs.Ec2TaskDefinition;
+  /** Jobs placed on a joined provider: its ECS Anywhere instance (bridge network, GPUs by override). */
+  external: ecs.ExternalTaskDefinition;
 }
 
 export class JobTasks extends Construct {
@@ -65,15 +68,26 @@ export class JobTasks extends Construct {
         cpu: props.cpu,
         memoryLimitMiB: props.memoryMiB,
       });
-      this.addContainers(cpu, image, false);
-      const entry: ImageTaskDefinitions = { cpu };
+      this.addContainers(cpu, image, 'fargate');
+      const external = new ecs.ExternalTaskDefinition(this, `External${i + 1}`, {
+        family: `${props.prefix}-external-job-${i + 1}`,
+        ...roles,
+        networkMode: ecs.NetworkMode.BRIDGE,
+      });
+      this.addContainers(external, image, 'external');
+      acknowledge(
+        external,
+        'AwsSolutions-ECS2',
+        'The only environment variable is AWS_REGION, which the CDK adds to containers of non-Fargate task definitions; job parameters arrive as RunTask overrides.',
+      );
+      const entry: ImageTaskDefinitions = { cpu, external };
       if (props.gpu) {
         const gpu = new ecs.Ec2TaskDefinition(this, `Gpu${i + 1}`, {
           family: `${props.prefix}-gpu-job-${i + 1}`,
           ...roles,
           networkMode: ecs.NetworkMode.AWS_VPC,
         });
-        this.addContainers(gpu, image, true);
+        this.addContainers(gpu, image, 'gpu');
         acknowledge(
           gpu,
           'AwsSolutions-ECS2',
@@ -86,16 +100,19 @@ export class JobTasks extends Construct {
     this.byImage = byImage;
   }
 
-  /** The ECS driver's `image → {cpu, gpu?}` task definition ARNs. */
-  arnsByImage(): Record<string, { cpu: string; gpu?: string }> {
+  /** The ECS driver's `image → {cpu, gpu?, external}` task definition ARNs. */
+  arnsByImage(): Record<string, { cpu: string; gpu?: string; external: string }> {
     return Object.fromEntries(
-      [...this.byImage].map(([image, td]) => [image, { cpu: td.cpu.taskDefinitionArn, ...(td.gpu ? { gpu: td.gpu.taskDefinitionArn } : {}) }]),
+      [...this.byImage].map(([image, td]) => [
+        image,
+        { cpu: td.cpu.taskDefinitionArn, ...(td.gpu ? { gpu: td.gpu.taskDefinitionArn } : {}), external: td.external.taskDefinitionArn },
+      ]),
     );
   }
 
   /** Run these definitions on `cluster` and pass their roles to ECS; nothing else. */
   grantRun(principal: iam.IPrincipal, clusterArn: string): void {
-    const definitions = [...this.byImage.values()].flatMap((td) => [td.cpu, ...(td.gpu ? [td.gpu] : [])]);
+    const definitions = [...this.byImage.values()].flatMap((td) => [td.cpu, ...(td.gpu ? [td.gpu] : []), td.external]);
     principal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['ecs:RunTask'],
@@ -113,7 +130,9 @@ export class JobTasks extends Construct {
   }
 
   /** Sidecar and workload, with read-only roots, the job volume and the job log group. */
-  private addContainers(td: ecs.TaskDefinition, image: string, gpu: boolean): void {
+  private addContainers(td: ecs.TaskDefinition, image: string, host: 'fargate' | 'gpu' | 'external'): void {
+    // Off Fargate, containers need a memory figure of their own.
+    const reserve = (mib: number) => (host === 'fargate' ? {} : { memoryReservationMiB: mib });
     td.addVolume({ name: JOB_VOLUME.name });
     td.addVolume({ name: SCRATCH_VOLUME.name });
     td.addVolume({ name: SIDECAR_TMP.name });
@@ -125,7 +144,7 @@ export class JobTasks extends Construct {
       essential: true,
       readonlyRootFilesystem: true,
       logging,
-      ...(gpu ? { memoryReservationMiB: 128 } : {}),
+      ...reserve(128),
       // HEALTHY only once the handshake is done (the sidecar writes the marker then).
       healthCheck: {
         command: ['CMD', 'node', '-e', `require('node:fs').accessSync(${JSON.stringify(SIDECAR_READY_PATH)})`],
@@ -146,8 +165,10 @@ export class JobTasks extends Construct {
       essential: false,
       readonlyRootFilesystem: true,
       logging,
-      // GPU tasks: one GPU by default; the driver overrides the count per job.
-      ...(gpu ? { gpuCount: 1, memoryReservationMiB: 1024 } : {}),
+      // GPU tasks: one GPU by default; the driver overrides the count per job (on external
+      // instances it adds GPUs by override only, so a CPU job fits a machine without any).
+      ...reserve(1024),
+      ...(host === 'gpu' ? { gpuCount: 1 } : {}),
     });
     // No workload starts before its keys exist.
     workload.addContainerDependencies({ container: sidecar, condition: ecs.ContainerDependencyCondition.HEALTHY });

@@ -2,7 +2,8 @@
  * Compute: where job containers run, composed from its constructs —
  * the network (`JobNetwork`), an ECS cluster (Container Insights on), the job log group,
  * the sidecar's ECR repository, the agents' KMS signing keys (`AgentKeys`), GPU capacity
- * when the stage has it (`GpuCapacity`) and the job task definitions (`JobTasks`).
+ * when the stage has it (`GpuCapacity`), the ECS Anywhere instance role of joined providers'
+ * machines (`ExternalInstances`) and the job task definitions (`JobTasks`).
  * `jobEnvironment()` and `grantRunJobs()` are how a function is given all of it.
  */
 import { Fn, Stack, type StackProps } from 'aws-cdk-lib';
@@ -11,7 +12,8 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { ecsEnvironment, jobsEnvironment } from '../../functions/definitions/environment.ts';
+import { ecsAnywhereEnvironment, ecsEnvironment, jobsEnvironment } from '../../functions/definitions/environment.ts';
+import { ExternalInstances } from '../constructs/external-instances.ts';
 import { AgentKeys } from '../constructs/agent-keys.ts';
 import { JobDataKeys } from '../constructs/job-data-keys.ts';
 import { GpuCapacity } from '../constructs/gpu-capacity.ts';
@@ -38,6 +40,8 @@ export class ComputeStack extends Stack {
   /** Attested jobs' data keys (the privacy functions' aws_kms broker). */
   readonly jobDataKeys: JobDataKeys;
   readonly gpu?: GpuCapacity;
+  /** Joined providers' machines: the ECS Anywhere instance role their activations carry. */
+  readonly externalInstances: ExternalInstances;
   /** Known at synth time, so functions name it without a cross-stack import. */
   readonly gpuCapacityProviderName: string;
   private readonly settings: StageSettings;
@@ -80,6 +84,8 @@ export class ComputeStack extends Stack {
         ...config.jobs.gpu,
       });
 
+    this.externalInstances = new ExternalInstances(this, 'ExternalInstances', { roleName: `${settings.prefix}-ecs-anywhere` });
+
     this.tasks = new JobTasks(this, 'JobTasks', {
       prefix: settings.prefix,
       images: config.jobs.images,
@@ -121,6 +127,16 @@ export class ComputeStack extends Stack {
         ...this.network.placement(),
       }),
     };
+  }
+
+  /** The join function's environment: the role and cluster a joining machine's activation names. */
+  anywhereEnvironment(): Record<string, string> {
+    return ecsAnywhereEnvironment({ role: this.externalInstances.roleName, cluster: this.clusterName });
+  }
+
+  /** Lets `fn` create a joining machine's SSM activation with the external instance role. */
+  grantActivateNodes(fn: { role?: iam.IRole } & iam.IGrantable): void {
+    this.externalInstances.grantActivate(fn);
   }
 
   /**

@@ -1,9 +1,18 @@
 /** Registering agent identities with the exchange: from their key files, or from KMS keys (the cloud). */
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { KmsSigner, type KmsSend } from '../../functions/jobs/drivers/kms-signer.ts';
-import { listAgentsRoute, registerAgentRoute } from '../../functions/jobs/api.ts';
+import { agentChallengeRoute, listAgentsRoute, registerAgentRoute } from '../../functions/jobs/api.ts';
+import { KeySigner } from '../../functions/jobs/drivers/key-file-signer.ts';
+import { signRegistration } from '../../functions/jobs/domain/agent-registration.ts';
+import type { Signer } from '../../functions/jobs/domain/attestation.ts';
 import type { VracuClient } from '../client.ts';
 import { readAgent, setIdentity } from './identities.ts';
+
+/** A challenge from the exchange, and the agent key's signature over the registration and it (proof of possession). */
+async function signedRegistration(client: VracuClient, signer: Pick<Signer, 'signDigest'>, facts: { name: string; identity: string; publicKey: string }) {
+  const { challenge } = await client.call(agentChallengeRoute, { body: {} });
+  return { ...facts, challenge, signature: await signRegistration({ ...facts, challenge }, signer) };
+}
 
 /** Registers one identity; an agent already registered with the same key counts as done. */
 export async function registerAgent(
@@ -15,7 +24,9 @@ export async function registerAgent(
   const agent = readAgent(configDir, agentName);
   const identity = ariName.endsWith('.agentplatform@') ? ariName : `${ariName}.agentplatform@`;
   try {
-    await client.call(registerAgentRoute, { body: { name: agent.name, identity, publicKey: agent.publicKey } });
+    await client.call(registerAgentRoute, {
+      body: await signedRegistration(client, KeySigner.fromWif(agent.wif), { name: agent.name, identity, publicKey: agent.publicKey }),
+    });
     setIdentity(agent, identity);
     return { created: true, identity };
   } catch (e) {
@@ -38,9 +49,12 @@ export async function registerKmsAgent(
   keyId: string,
 ): Promise<{ created: boolean; identity: string; publicKey: string }> {
   const identity = ariName.endsWith('.agentplatform@') ? ariName : `${ariName}.agentplatform@`;
-  const publicKey = bytesToHex(await new KmsSigner(kms, keyId).publicKey());
+  const signer = new KmsSigner(kms, keyId);
+  const publicKey = bytesToHex(await signer.publicKey());
   try {
-    await client.call(registerAgentRoute, { body: { name: agentName, identity, publicKey, kmsKeyId: keyId } });
+    await client.call(registerAgentRoute, {
+      body: { ...(await signedRegistration(client, signer, { name: agentName, identity, publicKey })), kmsKeyId: keyId },
+    });
     return { created: true, identity, publicKey };
   } catch (e) {
     if ((e as { code?: string }).code !== 'agent_exists') throw e;

@@ -202,10 +202,10 @@ describe('IAM', () => {
   const statements = () =>
     s.all.flatMap((t) => Object.values(resources(t, 'AWS::IAM::Policy')).flatMap((p) => p.Properties!.PolicyDocument.Statement as Record<string, any>[]));
 
-  it('grants nothing on Resource * but X-Ray tracing and the ECR login token', () => {
+  it('grants nothing on Resource * but X-Ray tracing, the ECR login token and tagged SSM activations', () => {
     const onStar = statements().filter((st) => asArray(st.Resource).includes('*'));
     const actions = new Set(onStar.flatMap((st) => asArray<string>(st.Action)));
-    expect([...actions].sort()).toEqual(['ecr:GetAuthorizationToken', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    expect([...actions].sort()).toEqual(['ecr:GetAuthorizationToken', 'ssm:CreateActivation', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
   });
 
   it('uses no wildcard actions and no index/* on tables', () => {
@@ -215,9 +215,10 @@ describe('IAM', () => {
     }
   });
 
-  it('attaches no AWS managed policy to any function role', () => {
+  it('attaches no AWS managed policy to any function role (only to the ECS Anywhere instance role)', () => {
     for (const t of s.all) {
-      for (const role of Object.values(resources(t, 'AWS::IAM::Role'))) {
+      for (const [id, role] of Object.entries(resources(t, 'AWS::IAM::Role'))) {
+        if (t === s.t.compute && id.startsWith('ExternalInstancesInstanceRole')) continue;
         expect(role.Properties!.ManagedPolicyArns).toBeUndefined();
       }
     }
@@ -443,7 +444,7 @@ describe('job containers', () => {
   });
 
   it('are, per allowed image, a Fargate task of a sidecar and that workload, with the configured size and logs', () => {
-    const tds = Object.values(resources(s.t.compute, 'AWS::ECS::TaskDefinition'));
+    const tds = Object.values(resources(s.t.compute, 'AWS::ECS::TaskDefinition')).filter((td) => td.Properties!.RequiresCompatibilities[0] === 'FARGATE');
     expect(tds).toHaveLength(config.jobs.images.length);
     const images = tds.map((td) => td.Properties!.ContainerDefinitions.find((c: any) => c.Name === 'workload').Image).sort();
     expect(images).toEqual([...config.jobs.images].sort());
@@ -537,7 +538,8 @@ describe('job containers', () => {
     const runs = of('ecs:RunTask');
     expect(runs.length).toBeGreaterThan(0);
     const definitions = Object.keys(resources(s.t.compute, 'AWS::ECS::TaskDefinition'));
-    expect(definitions).toHaveLength(config.jobs.images.length);
+    // Fargate and EXTERNAL (ECS Anywhere) per image.
+    expect(definitions).toHaveLength(2 * config.jobs.images.length);
     for (const st of runs) {
       expect([st.Action].flat()).toEqual(['ecs:RunTask']);
       const named = JSON.stringify(st.Resource);
@@ -547,7 +549,7 @@ describe('job containers', () => {
     }
     const roles = Object.keys(resources(s.t.compute, 'AWS::IAM::Role')).filter((id) => id.startsWith('JobTasks'));
     expect(roles).toHaveLength(2);
-    for (const st of of('iam:PassRole')) {
+    for (const st of of('iam:PassRole').filter((st) => !JSON.stringify(st.Resource).includes('ExternalInstances'))) {
       for (const id of roles) expect(JSON.stringify(st.Resource)).toContain(id);
       expect(st.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
     }
@@ -588,5 +590,84 @@ describe('job containers', () => {
     expect(job.Properties!.SecurityGroupIngress).toBeUndefined();
     expect(job.Properties!.SecurityGroupEgress).toEqual([expect.objectContaining({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' })]);
     s.t.compute.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+  });
+});
+
+describe("ECS Anywhere (joined providers' machines)", () => {
+  const role = () => Object.entries(resources(s.t.compute, 'AWS::IAM::Role')).find(([id]) => id.startsWith('ExternalInstancesInstanceRole'))!;
+  const joinPolicy = () => {
+    const stack = [s.t.api, s.t.apiRoutes].find((t) =>
+      Object.values(resources(t, 'AWS::Lambda::Function')).some((f) => f.Properties!.FunctionName === `${prefix}-providers-join`),
+    )!;
+    const fn = Object.values(resources(stack, 'AWS::Lambda::Function')).find((f) => f.Properties!.FunctionName === `${prefix}-providers-join`)!;
+    const roleId = refId(fn.Properties!.Role)!;
+    const statements = Object.values(resources(stack, 'AWS::IAM::Policy'))
+      .filter((p) => asArray(p.Properties!.Roles).some((r) => refId(r) === roleId))
+      .flatMap((p) => p.Properties!.PolicyDocument.Statement as Record<string, any>[]);
+    return { fn, statements };
+  };
+
+  it('the instance role is assumed by SSM for this account only, with the SSM core and ECS instance managed policies', () => {
+    const [, r] = role();
+    expect(r.Properties!.RoleName).toBe(`${prefix}-ecs-anywhere`);
+    const trust = r.Properties!.AssumeRolePolicyDocument.Statement;
+    expect(trust).toEqual([
+      expect.objectContaining({
+        Action: 'sts:AssumeRole',
+        Principal: { Service: 'ssm.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': expect.anything() }, ArnLike: { 'aws:SourceArn': expect.anything() } },
+      }),
+    ]);
+    const managed = JSON.stringify(r.Properties!.ManagedPolicyArns);
+    expect(managed).toContain(':iam::aws:policy/AmazonSSMManagedInstanceCore');
+    expect(managed).toContain(':iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role');
+    expect(r.Properties!.ManagedPolicyArns).toHaveLength(2);
+  });
+
+  it('per allowed image, an EXTERNAL task definition (bridge network, memory reservations, no GPU in the definition)', () => {
+    const ext = Object.values(resources(s.t.compute, 'AWS::ECS::TaskDefinition')).filter((td) => td.Properties!.RequiresCompatibilities[0] === 'EXTERNAL');
+    expect(ext).toHaveLength(config.jobs.images.length);
+    for (const td of ext) {
+      expect(td.Properties!.RequiresCompatibilities).toEqual(['EXTERNAL']);
+      expect(td.Properties!.NetworkMode).toBe('bridge');
+      for (const c of td.Properties!.ContainerDefinitions) {
+        expect(c.MemoryReservation).toBeGreaterThan(0);
+        expect(c.ResourceRequirements).toBeUndefined();
+        expect(c.ReadonlyRootFilesystem).toBe(true);
+      }
+    }
+  });
+
+  it('the ECS driver is told the EXTERNAL definitions, and only the join function the activation role and cluster', () => {
+    const fns = [s.t.api, s.t.apiRoutes, s.t.async].flatMap((t) => Object.values(resources(t, 'AWS::Lambda::Function')));
+    const withRole = fns.filter((f) => f.Properties!.Environment?.Variables?.VRACU_ECS_ANYWHERE_ROLE);
+    expect(withRole.map((f) => f.Properties!.FunctionName)).toEqual([`${prefix}-providers-join`]);
+    expect(withRole[0]!.Properties!.Environment.Variables).toMatchObject({
+      VRACU_ECS_ANYWHERE_ROLE: `${prefix}-ecs-anywhere`,
+      VRACU_ECS_ANYWHERE_CLUSTER: `${prefix}-jobs`,
+    });
+    const runner = fns.find((f) => f.Properties!.Environment?.Variables?.VRACU_ECS_TASK_DEFINITIONS)!;
+    expect(JSON.stringify(runner.Properties!.Environment.Variables.VRACU_ECS_TASK_DEFINITIONS)).toContain('external');
+  });
+
+  it('the join may create only provider-tagged activations, and pass only the instance role, to SSM only', () => {
+    const { statements } = joinPolicy();
+    const of = (a: string) => statements.filter((st) => asArray(st.Action).includes(a));
+    expect(of('ssm:CreateActivation')).toEqual([
+      expect.objectContaining({
+        Resource: '*',
+        Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['vracu:provider'] }, Null: { 'aws:RequestTag/vracu:provider': 'false' } },
+      }),
+    ]);
+    expect(JSON.stringify(of('ssm:AddTagsToResource')[0]!.Resource)).toMatch(/:activation\/\*/);
+    const pass = of('iam:PassRole');
+    expect(pass).toHaveLength(1);
+    expect(JSON.stringify(pass[0]!.Resource)).toContain('ExternalInstancesInstanceRole');
+    expect(pass[0]!.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } });
+    // No other function may create activations.
+    const all = [s.t.api, s.t.apiRoutes, s.t.async]
+      .flatMap((t) => Object.values(resources(t, 'AWS::IAM::Policy')))
+      .flatMap((p) => p.Properties!.PolicyDocument.Statement as Record<string, any>[]);
+    expect(all.filter((st) => asArray(st.Action).includes('ssm:CreateActivation'))).toHaveLength(1);
   });
 });

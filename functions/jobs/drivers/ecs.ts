@@ -1,6 +1,8 @@
 /**
  * The ECS container driver: one task per job. CPU jobs run on Fargate; GPU jobs go to a
- * capacity provider on GPU EC2 instances (Fargate has no GPUs). Task state reaches the
+ * capacity provider on GPU EC2 instances (Fargate has no GPUs); a joined provider's jobs run
+ * on its own machine, an ECS Anywhere external instance (`launchType: EXTERNAL`, pinned by the
+ * provider's instance attribute, definitions/external-instances.ts). Task state reaches the
  * exchange through the EventBridge "ECS Task State Change" rule, not through this class.
  */
 import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand, type ECSClient, type RunTaskCommandInput, type Task } from '@aws-sdk/client-ecs';
@@ -17,6 +19,7 @@ import {
   type TaskSize,
 } from './ecs-task-definition.ts';
 import { SIDECAR_WIPE_DIRS } from '../../definitions/job-task.ts';
+import { isJoinedProviderId, providerConstraint } from '../../definitions/external-instances.ts';
 import { detailToContainerState, EcsTaskStatus } from '../../../events/ecs-task-state.ts';
 
 export type EcsConfig = EcsEnv;
@@ -56,8 +59,11 @@ export class EcsDriver implements ContainerDriver {
       throw new ContainerLaunchError('invalid_spec', `job id ${JSON.stringify(spec.jobId)} cannot be an ECS startedBy`, false);
     }
     const gpu = spec.gpus > 0;
-    const taskDefinition = this.taskDefinitionFor(spec.image, gpu);
-    const size = this.sizeFor(spec, gpu);
+    // A joined provider's job runs on that provider's own machine (an ECS Anywhere instance).
+    const provider = spec.tags.provider;
+    const external = provider !== undefined && isJoinedProviderId(provider) ? provider : undefined;
+    const taskDefinition = external ? this.externalTaskDefinitionFor(spec.image) : this.taskDefinitionFor(spec.image, gpu);
+    const size = this.sizeFor(spec, gpu || external !== undefined);
     return {
       cluster: this.cfg.VRACU_ECS_CLUSTER,
       taskDefinition,
@@ -65,17 +71,22 @@ export class EcsDriver implements ContainerDriver {
       startedBy: spec.jobId,
       // Retried launches of the same job return the same task instead of a second one.
       clientToken: spec.jobId.slice(0, 64),
-      ...(gpu
-        ? { capacityProviderStrategy: [{ capacityProvider: this.gpuCapacityProvider(), weight: 1, base: 0 }] }
-        : { launchType: 'FARGATE' as const, platformVersion: 'LATEST' }),
-      networkConfiguration: {
-        awsvpcConfiguration: {
-          subnets: this.cfg.VRACU_ECS_SUBNETS,
-          securityGroups: [this.cfg.VRACU_ECS_SECURITY_GROUP],
-          // EC2 tasks (GPU) cannot have a public IP on awsvpc.
-          assignPublicIp: gpu ? 'DISABLED' : this.cfg.VRACU_ECS_ASSIGN_PUBLIC_IP,
-        },
-      },
+      ...(external
+        ? // External instances have no capacity provider and no awsvpc: the constraint picks the machine.
+          { launchType: 'EXTERNAL' as const, placementConstraints: [providerConstraint(external)] }
+        : {
+            ...(gpu
+              ? { capacityProviderStrategy: [{ capacityProvider: this.gpuCapacityProvider(), weight: 1, base: 0 }] }
+              : { launchType: 'FARGATE' as const, platformVersion: 'LATEST' }),
+            networkConfiguration: {
+              awsvpcConfiguration: {
+                subnets: this.cfg.VRACU_ECS_SUBNETS,
+                securityGroups: [this.cfg.VRACU_ECS_SECURITY_GROUP],
+                // EC2 tasks (GPU) cannot have a public IP on awsvpc.
+                assignPublicIp: gpu ? 'DISABLED' : this.cfg.VRACU_ECS_ASSIGN_PUBLIC_IP,
+              },
+            },
+          }),
       overrides: {
         cpu: String(size.cpu),
         memory: String(size.memoryMb),
@@ -165,6 +176,13 @@ export class EcsDriver implements ContainerDriver {
     if (!td) {
       throw new ContainerLaunchError('no_task_definition', `no ${gpu ? 'GPU' : 'CPU'} task definition for image ${image}`, false);
     }
+    return td;
+  }
+
+  private externalTaskDefinitionFor(image: string): string {
+    const map = this.cfg.VRACU_ECS_TASK_DEFINITIONS;
+    const td = map[image]?.external ?? map['*']?.external;
+    if (!td) throw new ContainerLaunchError('no_task_definition', `no EXTERNAL task definition for image ${image}`, false);
     return td;
   }
 

@@ -1,12 +1,9 @@
-import { isoAt } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
-import { jobsError } from '../errors.ts';
 import { httpHandler, mustPrincipal } from '../../platform/http/handler.ts';
 import { registerAgentRoute } from '../api.ts';
-import type { Agent } from '../domain/job.ts';
 import { jobsContext } from '../deps.ts';
 import { agentView } from '../views.ts';
-import { putAgent } from '../store/agent-store.ts';
+import { registerAgent } from '../usecases/agent-registration.ts';
 import { createPublicKey } from 'node:crypto';
 
 /** DER prefix of a SubjectPublicKeyInfo holding a compressed secp256k1 point: Node decodes (and so checks) the point. */
@@ -21,7 +18,5 @@ export const handler = httpHandler(registerAgentRoute, jobsContext, async (req, 
       issues: [{ path: 'body.publicKey', message: 'not a point on secp256k1' }],
     });
   }
-  const agent: Agent = { ...req.body, ownerId: p.id, tenant: p.tenant, registeredAt: isoAt(d.rt.clock.nowMs()) };
-  if (!(await putAgent(d.store, agent))) throw jobsError('agent_exists', `an agent named ${agent.name} is already registered`);
-  return agentView(agent);
+  return agentView(await registerAgent(d, p, req.body));
 });

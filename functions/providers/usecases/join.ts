@@ -19,6 +19,7 @@ import { DEFAULT_RELIABILITY_FLOOR_PPM, DEFAULT_RESERVED_FRACTION_PPM, nominalSc
 import { getToken } from '../store/reads.ts';
 import { providerCreate, tokenRedeemed } from '../store/writes.ts';
 import { catalogProviderOf } from './catalog.ts';
+import { ecsAgentAttributes } from '../../definitions/external-instances.ts';
 
 /** How long the node has to sign its challenge. */
 export const CHALLENGE_TTL_MS = 10 * 60_000;
@@ -43,6 +44,9 @@ export async function join(d: ProvidersDeps, req: JoinRequest) {
 
   const providerId = rt.ids.next('prv');
   const at = isoAt(now);
+  // Before the transaction: an SSM outage refuses the join with nothing written (an unused
+  // activation expires by itself and registers nothing without its code).
+  const activation = d.activations ? await d.activations.create(providerId, now) : undefined;
   const challenge = randomBytes(32).toString('base64url');
   const provider: DirectoryProvider = {
     providerId,
@@ -99,6 +103,8 @@ export async function join(d: ProvidersDeps, req: JoinRequest) {
     challenge,
     challengeExpiresAt: isoAt(provider.challengeExpiresAtMs!),
     status: provider.status,
+    // ECS Anywhere: how the machine registers with the job cluster (docs/providers.md).
+    ...(activation ? { ecsAnywhere: { ...activation, attributes: ecsAgentAttributes(providerId) } } : {}),
   };
 }
 

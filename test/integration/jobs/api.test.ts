@@ -9,6 +9,7 @@ import type { RouteSpec } from '../../../functions/platform/http/route.ts';
 import { apiGatewayEvent, lambdaContext } from '../../../local/apigw-event.ts';
 import * as api from '../../../functions/jobs/api.ts';
 import { KeySigner } from '../../../functions/jobs/drivers/key-file-signer.ts';
+import { AGENT_CHALLENGE_TTL_MS, signRegistration } from '../../../functions/jobs/domain/agent-registration.ts';
 import { tenantJobs } from '../../../functions/jobs/store/job-store.ts';
 import { jobsHarness, type Harness } from './harness.ts';
 
@@ -175,14 +176,49 @@ describe('quotas', () => {
 
 describe('agents', () => {
   const key = new KeySigner(new Uint8Array(32).fill(7));
-  it('a provider registers an agent; the same name again → 409; anyone lists public keys', async () => {
-    const body = { name: 'agent-x', identity: 'arix.agentplatform@', publicKey: key.publicKeyHex };
-    const r = await call(api.registerAgentRoute, provider, { body });
+  const other = new KeySigner(new Uint8Array(32).fill(9));
+  const provider2: Principal = { id: 'prn_prov2', tenant: 'tenant-prov2', roles: ['provider'], keyId: 'key_p2' };
+  const challenge = async (who: Principal = provider) => String((await call(api.agentChallengeRoute, who, { body: {} })).body.challenge);
+  /** A registration signed by `signer` over a fresh challenge of `who` (or the one given). */
+  const signed = async (facts: { name: string; identity: string; publicKey: string }, o: { signer?: KeySigner; who?: Principal; challenge?: string } = {}) => {
+    const ch = o.challenge ?? (await challenge(o.who));
+    return { ...facts, challenge: ch, signature: await signRegistration({ ...facts, challenge: ch }, o.signer ?? key) };
+  };
+  const agentNamed = async (name: string) => (await call(api.listAgentsRoute, bob)).body.agents.find((a: { name: string }) => a.name === name);
+
+  it('a provider registers an agent by signing a challenge with its key; the same name again → 409; anyone lists public keys', async () => {
+    const facts = { name: 'agent-x', identity: 'arix.agentplatform@', publicKey: key.publicKeyHex };
+    const r = await call(api.registerAgentRoute, provider, { body: await signed(facts) });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ name: 'agent-x', busy: false, publicKey: key.publicKeyHex });
-    expect((await call(api.registerAgentRoute, provider, { body })).body.code).toBe('agent_exists');
+    expect((await call(api.registerAgentRoute, provider, { body: await signed(facts) })).body.code).toBe('agent_exists');
     const list = await call(api.listAgentsRoute, bob);
     expect(list.body.agents.map((a: { name: string }) => a.name)).toContain('agent-x');
+  });
+
+  it("refuses, writing nothing: another key signed; a signature over other facts; a replayed challenge; another provider's challenge; an expired one", async () => {
+    const facts = (name: string) => ({ name, identity: `${name}.agentplatform@`, publicKey: key.publicKeyHex });
+    const wrongKey = await call(api.registerAgentRoute, provider, { body: await signed(facts('neg-a'), { signer: other }) });
+    expect([wrongKey.status, wrongKey.body.code]).toEqual([401, 'agent_bad_signature']);
+    // Signed for one name, sent for another: the signature covers every registered fact.
+    const swapped = { ...(await signed(facts('neg-b'))), name: 'neg-c', identity: 'neg-c.agentplatform@' };
+    expect((await call(api.registerAgentRoute, provider, { body: swapped })).body.code).toBe('agent_bad_signature');
+    // A refused registration leaves its challenge usable; once used, it is spent.
+    const ch = await challenge();
+    expect((await call(api.registerAgentRoute, provider, { body: await signed(facts('neg-d'), { signer: other, challenge: ch }) })).status).toBe(401);
+    expect((await call(api.registerAgentRoute, provider, { body: await signed(facts('neg-d'), { challenge: ch }) })).status).toBe(201);
+    const replay = await call(api.registerAgentRoute, provider, { body: await signed(facts('neg-e'), { challenge: ch }) });
+    expect([replay.status, replay.body.code]).toEqual([409, 'agent_challenge_invalid']);
+    const theirs = await call(api.registerAgentRoute, provider, { body: await signed(facts('neg-f'), { challenge: await challenge(provider2) }) });
+    expect([theirs.status, theirs.body.code]).toEqual([409, 'agent_challenge_invalid']);
+    const unknown = await call(api.registerAgentRoute, provider, { body: await signed(facts('neg-g'), { challenge: 'A'.repeat(43) }) });
+    expect(unknown.body.code).toBe('agent_challenge_invalid');
+    const old = await challenge();
+    h.env.clock.advance(AGENT_CHALLENGE_TTL_MS);
+    const expired = await call(api.registerAgentRoute, provider, { body: await signed(facts('neg-h'), { challenge: old }) });
+    expect([expired.status, expired.body.code]).toEqual([410, 'agent_challenge_expired']);
+    for (const n of ['neg-a', 'neg-b', 'neg-c', 'neg-e', 'neg-f', 'neg-g', 'neg-h']) expect(await agentNamed(n)).toBeUndefined();
+    expect(await agentNamed('neg-d')).toMatchObject({ publicKey: key.publicKeyHex });
   });
 
   it.each([
@@ -192,9 +228,14 @@ describe('agents', () => {
     ['an x beyond the field', provider, { name: 'a', identity: 'a.agentplatform@', publicKey: `02${'f'.repeat(64)}` }, 400, 'validation_failed'],
     ['an x with no point on the curve', provider, { name: 'a', identity: 'a.agentplatform@', publicKey: `02${'0'.repeat(62)}05` }, 400, 'validation_failed'],
   ])('refuses %s', async (_n, who, body, status, code) => {
-    const r = await call(api.registerAgentRoute, who, { body });
+    const r = await call(api.registerAgentRoute, who, { body: { ...body, challenge: 'A'.repeat(43), signature: `${'A'.repeat(86)}==` } });
     expect(r.status).toBe(status);
     expect(r.body.code).toBe(code);
+  });
+
+  it('without a challenge and signature → 400', async () => {
+    const r = await call(api.registerAgentRoute, provider, { body: { name: 'nochal', identity: 'nochal.agentplatform@', publicKey: key.publicKeyHex } });
+    expect([r.status, r.body.code]).toEqual([400, 'validation_failed']);
   });
 });
 

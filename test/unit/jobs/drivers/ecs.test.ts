@@ -11,7 +11,7 @@ const ENV = {
   VRACU_ECS_SECURITY_GROUP: 'sg-0123456789abcdef0',
   VRACU_ECS_TASK_DEFINITIONS: JSON.stringify({
     'vracu/job-runner:2026.11': { cpu: 'vracu-job-cpu:3', gpu: 'vracu-job-gpu:2' },
-    '*': { cpu: 'vracu-job-default:1' },
+    '*': { cpu: 'vracu-job-default:1', external: 'vracu-job-external:1' },
   }),
   VRACU_ECS_GPU_CAPACITY_PROVIDER: 'vracu-gpu-g5',
 };
@@ -127,6 +127,43 @@ describe('EcsDriver.launch (RunTask)', () => {
     expect(input.overrides?.memory).toBe('61000');
     expect(input.overrides?.containerOverrides?.[0]?.resourceRequirements).toEqual([{ type: 'GPU', value: '2' }]);
     expect(input.networkConfiguration?.awsvpcConfiguration?.assignPublicIp).toBe('DISABLED');
+  });
+
+  it("runs a joined provider's job on its ECS Anywhere instance: EXTERNAL, pinned by the provider attribute, no awsvpc", async () => {
+    const { client, sent } = fakeEcs(runOk);
+    const providerId = 'prv_01JD3Q4W5X6Y7Z8A9B0C1D2E3F';
+    await new EcsDriver(client, loadEcsConfig(ENV)).launch(spec({ gpus: 2, cpuUnits: 3000, memoryMb: 5000, tags: { tenant: 'ten_1', provider: providerId } }));
+    const input = (sent[0] as RunTaskCommand).input;
+    expect(input).toMatchObject({
+      taskDefinition: 'vracu-job-external:1',
+      launchType: 'EXTERNAL',
+      placementConstraints: [{ type: 'memberOf', expression: `attribute:vracu.provider == ${providerId}` }],
+      overrides: { cpu: '3000', memory: '5000' },
+    });
+    expect(input.overrides?.containerOverrides?.[0]?.resourceRequirements).toEqual([{ type: 'GPU', value: '2' }]);
+    expect(input).not.toHaveProperty('networkConfiguration');
+    expect(input).not.toHaveProperty('capacityProviderStrategy');
+    expect(input).not.toHaveProperty('platformVersion');
+  });
+
+  it.each([
+    ['a catalog fixture', 'nimbus-h100'],
+    ['the exchange pool', 'exchange'],
+    ['an id that is not a ULID (never reaches the cluster query)', 'prv_x == y or attribute:a'],
+  ])('runs %s on the exchange capacity (Fargate), not on an external instance', async (_n, provider) => {
+    const { client, sent } = fakeEcs(runOk);
+    await new EcsDriver(client, loadEcsConfig(ENV)).launch(spec({ tags: { provider } }));
+    expect((sent[0] as RunTaskCommand).input).toMatchObject({ launchType: 'FARGATE' });
+    expect((sent[0] as RunTaskCommand).input).not.toHaveProperty('placementConstraints');
+  });
+
+  it('refuses a joined provider job when no EXTERNAL task definition exists for its image', async () => {
+    const { client } = fakeEcs(runOk);
+    const env = { ...ENV, VRACU_ECS_TASK_DEFINITIONS: JSON.stringify({ '*': { cpu: 'vracu-job-default:1' } }) };
+    await expect(new EcsDriver(client, loadEcsConfig(env)).launch(spec({ tags: { provider: 'prv_01JD3Q4W5X6Y7Z8A9B0C1D2E3F' } }))).rejects.toMatchObject({
+      failure: 'no_task_definition',
+      retryable: false,
+    });
   });
 
   it('rounds a Fargate size up to the nearest valid pair', async () => {

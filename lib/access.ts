@@ -8,6 +8,7 @@
  */
 import type { TableId } from '../functions/definitions/tables.ts';
 import type { QueueId } from '../functions/definitions/queues.ts';
+import type { PaymentsNeed } from '../functions/definitions/environment.ts';
 import { contextOf, type LambdaDef } from './lambdas.ts';
 
 /** `read`: get, query, scan, condition checks. `write`: read plus put, update, delete. */
@@ -25,6 +26,8 @@ export interface FunctionAccess {
   releaseKeys?: boolean;
   /** May create SSM hybrid activations for joining machines (ECS Anywhere) with the external instance role. */
   activateNodes?: boolean;
+  /** The payments settings it cannot run without: their names in its environment, read access to their secrets (lib/constructs/payments-secrets.ts). */
+  payments?: readonly PaymentsNeed[];
 }
 
 const NONE: FunctionAccess = { tables: {}, sendTo: [], publishEvents: false, runJobs: false };
@@ -57,6 +60,9 @@ export const CONTEXT_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   artifacts: { ...NONE, tables: { artifacts: 'write', jobs: 'read' } },
 };
 
+/** Payments functions: the context's grants, and each the secrets its code uses (the chain only where the environment has one). */
+const payments = (...needs: PaymentsNeed[]): FunctionAccess => ({ ...CONTEXT_ACCESS.payments!, payments: needs });
+
 /** Per-function narrowing, by function id (see lib/lambdas.ts). */
 /** Jobs functions that dispatch (place a job on a provider): the RCs (burn-down order) and the directory's free units. */
 const JOBS_PLACING: FunctionAccess = {
@@ -88,6 +94,18 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'jobs-cancel': JOBS_PLACING,
   /** Bills ended jobs through the market's coverage: one ledger transaction per job, the bill on the job. */
   'job-billing-consumer': { ...NONE, tables: { jobs: 'write', market: 'write', ledger: 'write', controlplane: 'read' } },
+  /** Creates the Checkout Session through Stripe's API. */
+  'payments-checkout': payments('stripeKey'),
+  /** Verifies the signature; calls no API. */
+  'payments-stripe-webhook': payments('webhookSecret'),
+  /** Mints, then converts on chain. */
+  'stripe-events-consumer': payments('chain'),
+  /** Pays through Stripe Connect or on chain. */
+  'payouts-consumer': payments('stripeKey', 'chain'),
+  /** Offers the chain rail only when a wallet is configured. */
+  'payments-payout-request': payments('chain'),
+  'payments-reconcile': payments('chain'),
+  'payments-reconcile-schedule': payments('chain'),
 };
 
 export function accessFor(def: LambdaDef): FunctionAccess {

@@ -24,6 +24,10 @@ const Throttle = z.strictObject({
   burstLimit: z.number().int().positive(),
 });
 
+const SecretArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/, 'must be a complete Secrets Manager secret ARN');
+
 export const EnvironmentSchema = z
   .strictObject({
     /** AWS account id (12 digits); a placeholder synthesizes but does not deploy. */
@@ -38,6 +42,25 @@ export const EnvironmentSchema = z
     }),
     /** The HTTP API stage's default throttle; routes may set their own in ROUTES. */
     api: z.strictObject({ throttle: Throttle }),
+    /**
+     * Payments: the Secrets Manager secrets to use (complete ARNs; each left out is created
+     * as `vracu-<env>/payments/<name>` for the operator to fill) and the chain, when the
+     * exchange converts on one (lib/constructs/payments-secrets.ts).
+     */
+    payments: z
+      .strictObject({
+        stripeSecretKeyArn: SecretArn.optional(),
+        webhookSecretArn: SecretArn.optional(),
+        chain: z
+          .strictObject({
+            rpcUrl: z.url(),
+            router: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a contract address (0x + 40 hex)'),
+            fromBlock: z.number().int().min(0).optional(),
+            privateKeySecretArn: SecretArn.optional(),
+          })
+          .optional(),
+      })
+      .optional(),
     /** Alarm notifications go to this address when set (SNS e-mail subscription). */
     alarmEmail: z.email().optional(),
     /**

@@ -43,6 +43,8 @@ export function exchangeFunction(scope: Construct, id: string, def: LambdaDef, p
       ...(access.releaseKeys ? privacyEnvironment({ broker: 'aws_kms', kmsKeyId: platform.compute.jobDataKeys.key.keyArn }) : {}),
     } satisfies Partial<Record<keyof PlatformEnv, string>> & Record<string, string>,
   });
+  // Names and ARNs only; the values are read from Secrets Manager at the function's start.
+  if (access.payments) for (const [k, v] of Object.entries(platform.data.paymentsSecrets.wire(fn, access.payments))) fn.addEnvironment(k, v);
 
   for (const [tableId, level] of Object.entries(access.tables) as [TableId, TableAccess][]) {
     platform.data.grant(fn, tableId, level);

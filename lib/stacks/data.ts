@@ -12,6 +12,7 @@ import type { Construct } from 'constructs';
 import { TABLES, tableName, type TableDef, type TableId } from '../../functions/definitions/tables.ts';
 import type { TableAccess } from '../access.ts';
 import type { StageSettings } from '../settings.ts';
+import { PaymentsSecrets } from '../constructs/payments-secrets.ts';
 
 export interface DataStackProps extends StackProps {
   settings: StageSettings;
@@ -24,6 +25,8 @@ export class DataStack extends Stack {
   readonly tables: Record<TableId, dynamodb.TableV2>;
   /** Encrypts every table of the stage. */
   readonly key: kms.Key;
+  /** The payments context's Secrets Manager secrets (Stripe, the chain wallet). */
+  readonly paymentsSecrets: PaymentsSecrets;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -60,6 +63,11 @@ export class DataStack extends Stack {
       });
     }
     this.tables = tables;
+    this.paymentsSecrets = new PaymentsSecrets(this, 'PaymentsSecrets', {
+      prefix: settings.prefix,
+      config: settings.config.payments,
+      removalPolicy: settings.removalPolicy,
+    });
   }
 
   /**

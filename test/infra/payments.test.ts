@@ -1,0 +1,124 @@
+/**
+ * The payments secrets in the cloud: created (or referenced by the ARN the config gives) in
+ * the data stack; each payments function gets the names and ARNs of exactly the settings its
+ * code uses (never a value) and read access to those secrets only; nothing else reads them.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { asArray, CDK_CONTEXT, refId, resources, synthEnvironment, type Synthesized } from './support.ts';
+
+const ENV = 'dev';
+const prefix = `vracu-${ENV}`;
+const STRIPE_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:vracu-dev/stripe-live-key-AbCdEf';
+const ROUTER = `0x${'12'.repeat(20)}`;
+
+function fnOf(s: Synthesized, id: string) {
+  for (const t of s.all) {
+    const fn = Object.values(resources(t, 'AWS::Lambda::Function')).find((f) => f.Properties!.FunctionName === `${prefix}-${id}`);
+    if (fn) {
+      const roleId = refId(fn.Properties!.Role)!;
+      const policies = Object.values(resources(t, 'AWS::IAM::Policy')).filter((p) => asArray(p.Properties!.Roles).some((r) => refId(r) === roleId));
+      return { env: fn.Properties!.Environment.Variables as Record<string, unknown>, policy: JSON.stringify(policies) };
+    }
+  }
+  throw new Error(`no function ${id}`);
+}
+
+/** The secrets a function's policy lets it read, by the construct they come from (or the ARN given). */
+function secretsRead(policy: string): string[] {
+  const statements = JSON.parse(policy).flatMap((p: { Properties: { PolicyDocument: { Statement: unknown[] } } }) => p.Properties.PolicyDocument.Statement) as {
+    Action: string | string[];
+    Resource: unknown;
+  }[];
+  const read = statements.filter((st) => asArray(st.Action).includes('secretsmanager:GetSecretValue'));
+  const names = read
+    .flatMap((st) => asArray(st.Resource as unknown))
+    .map((r) => JSON.stringify(r))
+    .map((r) => /StripeSecretKey|StripeWebhookSecret|ChainWalletKey/.exec(r)?.[0] ?? (r.includes(STRIPE_ARN) ? 'given' : r));
+  return [...new Set(names)].sort();
+}
+
+const ARN_VARS = ['VRACU_STRIPE_SECRET_KEY_ARN', 'VRACU_STRIPE_WEBHOOK_SECRET_ARN', 'VRACU_CHAIN_PRIVATE_KEY_ARN'];
+const arnVars = (env: Record<string, unknown>) => ARN_VARS.filter((k) => k in env);
+
+describe('without a chain (the dev config as it is)', () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    s = synthEnvironment(ENV);
+  }, 400_000);
+
+  it('creates the two Stripe secrets in the data stack, with no value in the template; cdk-nag passes', () => {
+    expect(s.synthError).toBeUndefined();
+    const secrets = Object.values(resources(s.t.data, 'AWS::SecretsManager::Secret'))
+      .map((r) => r.Properties!.Name)
+      .sort();
+    expect(secrets).toEqual([`${prefix}/payments/stripe-secret-key`, `${prefix}/payments/stripe-webhook-secret`]);
+    for (const r of Object.values(resources(s.t.data, 'AWS::SecretsManager::Secret'))) expect(r.Properties!.SecretString).toBeUndefined();
+  });
+
+  it('gives each payments function the names of what it needs and read access to those secrets only', () => {
+    const checkout = fnOf(s, 'payments-checkout');
+    expect(checkout.env.VRACU_PAYMENTS_REQUIRES).toBe('stripeKey');
+    expect(arnVars(checkout.env)).toEqual(['VRACU_STRIPE_SECRET_KEY_ARN']);
+    expect(secretsRead(checkout.policy)).toEqual(['StripeSecretKey']);
+
+    const webhook = fnOf(s, 'payments-stripe-webhook');
+    expect(webhook.env.VRACU_PAYMENTS_REQUIRES).toBe('webhookSecret');
+    expect(arnVars(webhook.env)).toEqual(['VRACU_STRIPE_WEBHOOK_SECRET_ARN']);
+    expect(secretsRead(webhook.policy)).toEqual(['StripeWebhookSecret']);
+
+    const payouts = fnOf(s, 'payouts-consumer');
+    expect(payouts.env.VRACU_PAYMENTS_REQUIRES).toBe('stripeKey');
+    expect(secretsRead(payouts.policy)).toEqual(['StripeSecretKey']);
+
+    // No chain configured: the chain's functions need nothing and read nothing.
+    for (const id of ['stripe-events-consumer', 'payments-reconcile', 'payments-reconcile-schedule', 'payments-payout-request']) {
+      const f = fnOf(s, id);
+      expect([f.env.VRACU_PAYMENTS_REQUIRES, arnVars(f.env), 'VRACU_CHAIN_RPC_URL' in f.env, secretsRead(f.policy)], id).toEqual(['', [], false, []]);
+    }
+  });
+
+  it('no other function reads a secret or names one', () => {
+    for (const id of ['payments-list', 'payments-payouts-list', 'ledger-mint', 'jobs-submit', 'health', 'authorizer']) {
+      const f = fnOf(s, id);
+      expect([arnVars(f.env), 'VRACU_PAYMENTS_REQUIRES' in f.env, f.policy.includes('secretsmanager:')], id).toEqual([[], false, false]);
+    }
+  });
+});
+
+describe('with a chain and a Stripe key the config names', () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    const envs = CDK_CONTEXT.environments as Record<string, Record<string, unknown>>;
+    const dev = { ...envs[ENV], payments: { stripeSecretKeyArn: STRIPE_ARN, chain: { rpcUrl: 'https://rpc.example.org/', router: ROUTER, fromBlock: 123 } } };
+    s = synthEnvironment(ENV, { environments: { ...envs, [ENV]: dev } });
+  }, 400_000);
+
+  it('references the given secret, creates the others; cdk-nag passes', () => {
+    expect(s.synthError).toBeUndefined();
+    const secrets = Object.values(resources(s.t.data, 'AWS::SecretsManager::Secret'))
+      .map((r) => r.Properties!.Name)
+      .sort();
+    expect(secrets).toEqual([`${prefix}/payments/chain-wallet-key`, `${prefix}/payments/stripe-webhook-secret`]);
+    const checkout = fnOf(s, 'payments-checkout');
+    expect(checkout.env.VRACU_STRIPE_SECRET_KEY_ARN).toBe(STRIPE_ARN);
+    expect(secretsRead(checkout.policy)).toEqual(['given']);
+  });
+
+  it('the chain functions get the RPC URL, the router, the first block and the wallet key secret, and read it', () => {
+    for (const id of ['stripe-events-consumer', 'payments-reconcile', 'payments-reconcile-schedule']) {
+      const f = fnOf(s, id);
+      expect(f.env, id).toMatchObject({
+        VRACU_PAYMENTS_REQUIRES: 'chain',
+        VRACU_CHAIN_RPC_URL: 'https://rpc.example.org/',
+        VRACU_CHAIN_ROUTER: ROUTER,
+        VRACU_CHAIN_FROM_BLOCK: '123',
+      });
+      expect(arnVars(f.env), id).toEqual(['VRACU_CHAIN_PRIVATE_KEY_ARN']);
+      expect(secretsRead(f.policy), id).toEqual(['ChainWalletKey']);
+    }
+    const payouts = fnOf(s, 'payouts-consumer');
+    expect(payouts.env.VRACU_PAYMENTS_REQUIRES).toBe('stripeKey,chain');
+    expect(secretsRead(payouts.policy)).toEqual(['ChainWalletKey', 'given']);
+    expect(secretsRead(fnOf(s, 'payments-stripe-webhook').policy)).toEqual(['StripeWebhookSecret']);
+  });
+});

@@ -2,6 +2,7 @@
  * Offline verification of a pool's attestations, against the public keys the exchange's
  * agent registry lists (never against a key shipped with the attestation itself).
  */
+import { verifyReleaseLog, type PrivacyViewInput } from '../../functions/jobs/domain/release-log.ts';
 import { verifyAttestations, type VerifyResult } from '../../functions/jobs/domain/verify.ts';
 
 export interface AttestedJob {
@@ -26,11 +27,16 @@ export interface PrivacyStats {
   lifetimeMs: { min: number; p50: number; max: number } | null;
 }
 
-export function verifyJob(job: AttestedJob, publicKeys: Map<string, string>): VerifyResult {
+/** With the job's privacy view, its key-release log is checked against the attestations too. */
+export function verifyJob(job: AttestedJob, publicKeys: Map<string, string>, privacy?: PrivacyViewInput): VerifyResult {
   const name = (job.creation?.agentId as string | undefined) ?? job.agent?.name;
   const key = name ? publicKeys.get(name) : undefined;
   if (!key) return { ok: false, problems: ['agent_not_registered'] };
-  return verifyAttestations({ creation: job.creation, deletion: job.deletion, publicKeyHex: key, expected: { jobId: job.jobId, jobHash: job.jobHash } });
+  const expected = { jobId: job.jobId, jobHash: job.jobHash, ...(privacy?.attestationHash ? { attestationHash: privacy.attestationHash } : {}) };
+  const r = verifyAttestations({ creation: job.creation, deletion: job.deletion, publicKeyHex: key, expected });
+  if (!privacy) return r;
+  const problems = [...r.problems, ...verifyReleaseLog(privacy, job.creation, job.deletion).filter((p) => !r.problems.includes(p))];
+  return { ...r, ok: problems.length === 0, problems };
 }
 
 export function privacyStats(jobs: AttestedJob[], publicKeys: Map<string, string>): PrivacyStats {

@@ -4,6 +4,7 @@
  * The exchange runs the pool (claims, queue, containers, signing); the dispatcher makes the
  * identities, registers them, brings up the local exchange when asked, and checks the proofs.
  */
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
@@ -14,6 +15,8 @@ import { table } from '../cli/context.ts';
 import { attestationsRoute, getJobRoute, listAgentsRoute, poolAttestationsRoute, poolStatusRoute } from '../../functions/jobs/api.ts';
 import { jobHash } from '../../functions/jobs/domain/attestation.ts';
 import { jobDocument } from '../../functions/jobs/domain/job.ts';
+import { privacyGetRoute } from '../../functions/privacy/api.ts';
+import type { PrivacyViewInput } from '../../functions/jobs/domain/release-log.ts';
 import { initAgents } from './identities.ts';
 import { registerAgent, registerKmsAgent } from './agents.ts';
 import { privacyStats, verifyJob, type AttestedJob } from './privacy.ts';
@@ -56,7 +59,11 @@ export async function poolStatusText(client: VracuClient): Promise<string> {
   ].join('\n');
 }
 
-export async function verifyOne(client: VracuClient, jobId: string) {
+/**
+ * `privacyFile`: a saved privacy view (the JSON of GET /v1/jobs/{id}/privacy); without it an
+ * attested job's view is fetched with the caller's (the buyer's) key.
+ */
+export async function verifyOne(client: VracuClient, jobId: string, privacyFile?: string) {
   const [att, job, agents] = await Promise.all([
     client.call(attestationsRoute, { params: { id: jobId } }),
     client.call(getJobRoute, { params: { id: jobId } }),
@@ -75,8 +82,11 @@ export async function verifyOne(client: VracuClient, jobId: string) {
       ...(job.privacy.tier === 'attested' ? { privacy: { tier: 'attested' as const, attesters: job.privacy.attesters } } : {}),
     }),
   );
-  const result = verifyJob({ ...(att as AttestedJob), jobHash: recomputed }, keys);
-  return { jobId, result, att };
+  let privacy: PrivacyViewInput | undefined;
+  if (privacyFile) privacy = JSON.parse(readFileSync(privacyFile, 'utf8')) as PrivacyViewInput;
+  else if (job.privacy.tier === 'attested') privacy = await client.call(privacyGetRoute, { params: { id: jobId } });
+  const result = verifyJob({ ...(att as AttestedJob), jobHash: recomputed }, keys, privacy);
+  return { jobId, result, att, privacy };
 }
 
 export interface DispatcherDeps {
@@ -182,11 +192,15 @@ export function dispatcherProgram(
 
   program
     .command('verify <job-id>')
-    .description("fetch a job's attestations and verify them offline against the registered public key")
-    .action(async (jobId: string) => {
-      const { result, att } = await verifyOne(client(), jobId);
+    .description(
+      "fetch a job's attestations and verify them offline against the registered public key; an attested job's key-release log is checked against them",
+    )
+    .option('--privacy-file <path>', 'check the release log of this saved privacy view (JSON of GET /v1/jobs/{id}/privacy) instead of fetching it')
+    .action(async (jobId: string, o: { privacyFile?: string }) => {
+      const { result, att, privacy } = await verifyOne(client(), jobId, o.privacyFile);
       if (result.ok) {
         say(`✅ ${jobId}: creation and deletion attestations verify (agent ${att.creation?.agentId}, container ${att.creation?.containerId})`);
+        if (privacy) say(`   key-release log agrees: ${privacy.releases.length} release(s) for ${privacy.attestationHash ?? 'no attestation hash'}`);
         if (result.lifetimeMs !== undefined) say(`   container lived ${ms(result.lifetimeMs)}: ${att.creation?.createdAt} → ${att.deletion?.destroyedAt}`);
       } else {
         say(`✗ ${jobId}: ${result.problems.join(', ')}`);

@@ -13,6 +13,7 @@ import { createKeyRoute } from '../../../functions/platform/api.ts';
 import { attestationsRoute, getJobRoute, jobLogsRoute, listAgentsRoute, submitJobRoute } from '../../../functions/jobs/api.ts';
 import { privacyGetRoute, revokeRoute } from '../../../functions/privacy/api.ts';
 import { verifyAttestations } from '../../../functions/jobs/domain/verify.ts';
+import { verifyReleaseLog } from '../../../functions/jobs/domain/release-log.ts';
 import { seededPrng } from '../../../functions/platform/ids.ts';
 import { initAgents } from '../../../sdk/dispatcher/identities.ts';
 import { dispatcherProgram } from '../../../sdk/dispatcher/program.ts';
@@ -130,6 +131,8 @@ describe('an attested job on the local stack', () => {
     expect(att.deletion!.deletionMethod).toBe(detectHostTools().bwrap ? 'bwrap-tmpfs-and-workdir-removed' : 'process-workdir-removed');
     const created = Date.parse(att.creation!.createdAt);
     for (const r of privacy.releases) expect(Date.parse(r.at)).toBeGreaterThanOrEqual(created);
+    // What `vap-dispatcher verify` checks: the served release log agrees with the signed attestations.
+    expect(verifyReleaseLog(privacy, att.creation, att.deletion)).toEqual([]);
   }, 60_000);
 
   it('a revocation over HTTP ends the running job ABORTED revoked_session in seconds, its sandbox stopped and its key zeroized', async () => {

@@ -110,12 +110,22 @@ describe(`vap-dispatcher against the local stack (seed ${SEED})`, () => {
     const secret = Uint8Array.from({ length: 32 }, (_, i) => i + 7);
     const spki = new Uint8Array(Buffer.concat([Buffer.from('3056301006072a8648ce3d020106052b8104000a034200', 'hex'), secp256k1.getPublicKey(secret, false)]));
     const sent: unknown[] = [];
-    const kms = { send: async (cmd: { input: unknown }) => (sent.push(cmd.input), { KeySpec: 'ECC_SECG_P256K1', PublicKey: spki }) };
+    // GetPublicKey answers the key; Sign (the registration challenge) signs the DIGEST as KMS does, DER-encoded.
+    const kms = {
+      send: async (cmd: { input: { Message?: Uint8Array } }) => {
+        sent.push(cmd.input);
+        if (cmd.input.Message) return { Signature: secp256k1.sign(cmd.input.Message, secret, { prehash: false, format: 'der' }) };
+        return { KeySpec: 'ECC_SECG_P256K1', PublicKey: spki };
+      },
+    };
     let out = '';
     const env = { VAP_API_URL: stack.url, VRACU_API_KEY: providerKey, VAP_DISPATCHER_CONFIG: dir };
     const run = (args: string[]) => dispatcherProgram(env, (s) => (out += s), { kms: kms as never }).parseAsync(['node', 'vap-dispatcher', ...args]);
     await run(['register', 'cloud-1', 'ari9', '--kms-key', 'alias/vracu-dev-agent-1']);
-    expect(sent).toEqual([{ KeyId: 'alias/vracu-dev-agent-1' }]);
+    expect(sent).toEqual([
+      { KeyId: 'alias/vracu-dev-agent-1' },
+      { KeyId: 'alias/vracu-dev-agent-1', Message: expect.any(Uint8Array), MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' },
+    ]);
     const publicKey = Buffer.from(secp256k1.getPublicKey(secret, true)).toString('hex');
     expect(out).toContain(`registered cloud-1 as ari9.agentplatform@ with KMS key alias/vracu-dev-agent-1 (public key ${publicKey})`);
     const listed = (await stack.client(providerKey).call(listAgentsRoute)).agents.find((a) => a.name === 'cloud-1');

@@ -25,6 +25,10 @@ import { applyJobs } from '../../../functions/market/usecases/coverage.ts';
 import { createListing, executeTrade } from '../../../functions/market/usecases/secondary.ts';
 import { expireDue } from '../../../functions/market/usecases/expire.ts';
 import { marketItems, topUp } from './support.ts';
+import { composeMarket } from '../../../functions/market/index.ts';
+
+/** The market at its catalog spot price: the faults target its own writes (the oracle's reads have their own tests). */
+const marketOf = (e: TestEnv) => composeMarket(e.compositions.market.rt);
 import { scu as asScu } from '../../../functions/market/domain/units.ts';
 
 const SEEDS = process.env.VRACU_SEED ? [Number(process.env.VRACU_SEED)] : [1, 2];
@@ -35,7 +39,7 @@ let faults: FaultInjector | undefined;
 
 beforeAll(async () => {
   env = await testEnv({ ddb: localDynamo(), seed: 99 });
-  await loadCatalog(env.compositions.market, PROVIDER_FIXTURES.slice(0, 4));
+  await loadCatalog(marketOf(env), PROVIDER_FIXTURES.slice(0, 4));
 });
 afterEach(() => {
   faults?.remove();
@@ -87,14 +91,14 @@ describe.each(SEEDS)('market under injected faults, seed %i', (seed) => {
         if (roll < 0.25 || rcs.length === 0) {
           const u = pick(users);
           const q = await untilDefinite(() =>
-            createQuote(env.compositions.market, u, {
+            createQuote(marketOf(env), u, {
               tenor: pick(['T7D', 'T30D'] as const),
               quantityScu: asScu(BigInt(5 + Math.floor(rnd() * 40))),
               providerIds: [pick(PROVIDER_FIXTURES.slice(0, 4)).id],
             }),
           );
           if (!q.ok) throw new Error(`quote rejected: ${q.code}`);
-          const p = await untilDefinite(() => purchase(env.compositions.market, u, q.value.quoteId, `${key}-buy`));
+          const p = await untilDefinite(() => purchase(marketOf(env), u, q.value.quoteId, `${key}-buy`));
           log.push(`${step} purchase ${p.ok ? 'ok' : p.code}`);
           if (p.ok) {
             const r = p.value.result as { total: string; reservations: { rcId: string; providerId: string; maxScu: number }[] };
@@ -109,7 +113,7 @@ describe.each(SEEDS)('market under injected faults, seed %i', (seed) => {
           // Half the time a batch of up to four jobs of this user (the completion hook's batch).
           const sizes = Array.from({ length: rnd() < 0.5 ? 1 : 2 + Math.floor(rnd() * 3) }, () => BigInt(1 + Math.floor(rnd() * 15)));
           const jobs = sizes.map((scu, n) => ({ jobId: `${key}-job${n}`, scu: asScu(scu) }));
-          const j = await untilDefinite(() => applyJobs(env.compositions.market, { userId: u, providerId, jobs }));
+          const j = await untilDefinite(() => applyJobs(marketOf(env), { userId: u, providerId, jobs }));
           log.push(`${step} job×${jobs.length} ${j.ok ? 'ok' : j.code}`);
           if (j.ok) {
             for (const one of j.value) {
@@ -125,7 +129,7 @@ describe.each(SEEDS)('market under injected faults, seed %i', (seed) => {
             const rc = pick(candidates);
             const scu = 1n + BigInt(Math.floor(rnd() * Number(rc.free - 1n)));
             const l = await untilDefinite(() =>
-              createListing(env.compositions.market, rc.owner, { rcId: rc.rcId, scu: asScu(scu), askMicro: parseAcu('3.5') }, `${key}-list`),
+              createListing(marketOf(env), rc.owner, { rcId: rc.rcId, scu: asScu(scu), askMicro: parseAcu('3.5') }, `${key}-list`),
             );
             log.push(`${step} list ${l.ok ? 'ok' : l.code}`);
             if (l.ok) {
@@ -140,7 +144,7 @@ describe.each(SEEDS)('market under injected faults, seed %i', (seed) => {
             const l = pick(open);
             const buyer = pick(users.filter((u) => u !== l.seller));
             const scu = 1n + BigInt(Math.floor(rnd() * Number(l.available)));
-            const t = await untilDefinite(() => executeTrade(env.compositions.market, buyer, { listingId: l.listingId, scu: asScu(scu) }, `${key}-trade`));
+            const t = await untilDefinite(() => executeTrade(marketOf(env), buyer, { listingId: l.listingId, scu: asScu(scu) }, `${key}-trade`));
             log.push(`${step} trade ${t.ok ? 'ok' : t.code}`);
             if (t.ok) {
               const r = t.value.result as { total: string; buyerRcId: string; parentRcId: string };
@@ -157,7 +161,7 @@ describe.each(SEEDS)('market under injected faults, seed %i', (seed) => {
           env.clock.advance(4 * DAY_MS);
           f.arm();
           // A sweep makes a dozen calls; each retry keeps what earlier attempts expired.
-          const e = await untilDefinite(() => expireDue(env.compositions.market), 500);
+          const e = await untilDefinite(() => expireDue(marketOf(env)), 500);
           log.push(`${step} expire ${e.ok ? 'ok' : e.code}`);
         }
         f.disarm();

@@ -85,7 +85,10 @@ function LogTail({ id, live }: { id: string; live: boolean }) {
   const [lines, setLines] = useState<Line[]>([]);
   const [error, setError] = useState<Shown | null>(null);
   const at = useRef<{ cursor?: string; seen: number }>({ seen: 0 });
-  const pull = async () => {
+  // One read at a time: the timer and the job's end can both ask, and two reads from the same position would show its lines twice.
+  const inFlight = useRef<Promise<void>>(Promise.resolve());
+  const pull = () => (inFlight.current = inFlight.current.then(read));
+  const read = async () => {
     try {
       for (let page = 0; page < 10; page++) {
         const { cursor, seen } = at.current;
@@ -128,14 +131,19 @@ function LogTail({ id, live }: { id: string; live: boolean }) {
 
 /** The job's coverage from RCs and spot: the exchange bills a job when it ends (404 until the bill is made). */
 function Bill({ id }: { id: string }) {
-  const bill = useLoad(async () => {
-    try {
-      return await call(jobAllocationsRoute, { params: { jobId: id } });
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 404) return null;
-      throw e;
-    }
-  }, [id]);
+  const bill = useLoad(
+    async () => {
+      try {
+        return await call(jobAllocationsRoute, { params: { jobId: id } });
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 404) return null;
+        throw e;
+      }
+      // The exchange bills shortly after the end: asked again until the bill is there.
+    },
+    [id],
+    { everyMs: 1000, until: (v) => v !== null },
+  );
   const b = bill.data;
   return (
     <Section title="Bill" actions={<button onClick={() => void bill.reload()}>Refresh</button>}>

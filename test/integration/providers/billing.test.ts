@@ -45,7 +45,8 @@ async function billEvents(): Promise<unknown[]> {
 }
 
 /** Runs a job for `seconds` of the exchange's clock: advanced while its container runs. */
-async function runFor(who: Principal, seconds: number, script = 'sleep 0.3'): Promise<string> {
+// The workload outlives the moment the test sees RUNNING and moves the clock (a 0.3 s one could end first under load and bill 0 s).
+async function runFor(who: Principal, seconds: number, script = 'sleep 2'): Promise<string> {
   const { jobId } = await submitJob(h.d, who, job(script));
   await h.pumpUntil(async () => (await getJob(h.d.store, jobId))!.status === 'RUNNING');
   h.env.clock.advance(seconds * 1000);

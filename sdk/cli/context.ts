@@ -49,3 +49,6 @@ export function describeError(err: unknown): string {
   }
   return `error: ${(err as Error).message}`;
 }
+
+/** A whole-number option as a number, or the text itself so the API's field error names it. */
+export const wholeOrText = (v: string): number => (/^-?\d+$/.test(v) ? Number(v) : (v as unknown as number));

@@ -1,6 +1,6 @@
 /** `vracu metering slice` (provider): one usage slice of a running job (seed §8.2). */
 import type { Command } from 'commander';
-import type { CliContext } from '../cli/context.ts';
+import { wholeOrText, type CliContext } from '../cli/context.ts';
 import { sliceRoute } from '../../functions/control-plane/api.ts';
 
 export function registerMetering(program: Command, ctx: CliContext): void {
@@ -13,7 +13,7 @@ export function registerMetering(program: Command, ctx: CliContext): void {
     .requiredOption('--scm-milli <n>', 'SCM used in this slice, in thousandths (whole)')
     .requiredOption('--price-index <acu>', 'the price index in ACU per SCM')
     .action(async (o: { job: string; bucket: string; seq: string; scmMilli: string; priceIndex: string }) => {
-      const seq = /^\d+$/.test(o.seq) ? Number(o.seq) : (o.seq as unknown as number);
+      const seq = wholeOrText(o.seq);
       const r = await ctx.client().call(sliceRoute, { body: { jobId: o.job, bucketId: o.bucket, seq, scmDeltaMilli: o.scmMilli, priceIndex: o.priceIndex } });
       ctx.print(r, (d: typeof r) => `${d.outcome}  ${d.digest}`);
     });

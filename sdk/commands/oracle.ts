@@ -1,10 +1,9 @@
 /** `vracu oracle supply|demand|bucket|price`: supply offers and demand (operator), clearing (any key). */
 import type { Command } from 'commander';
-import { table, type CliContext } from '../cli/context.ts';
+import { table, wholeOrText, type CliContext } from '../cli/context.ts';
 import { bucketRoute, demandRoute, priceRoute, supplyRoute } from '../../functions/control-plane/api.ts';
 
-/** A whole number option, or the text itself so the API's field error names it. */
-const int = (v: string): number => (/^-?\d+$/.test(v) ? Number(v) : (v as unknown as number));
+const int = wholeOrText;
 
 export function registerOracle(program: Command, ctx: CliContext): void {
   const g = program.command('oracle').description('the price oracle: supply offers, demand per bucket, clearing prices (seed §8.1)');

@@ -3,12 +3,13 @@ import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { checkoutRoute, paymentsListRoute, payoutRequestRoute, payoutsListRoute, reconcileRoute } from '../../functions/payments/api.ts';
 import { table, type CliContext } from '../cli/context.ts';
+import { dollarsToCents } from '../../functions/payments/domain/price.ts';
 
 /** "25", "25.5", "25.50" dollars → 2550 cents, exactly (no floats). */
 export function usdToCents(usd: string): number {
-  const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(usd);
-  if (!m) throw new Error(`--usd must be dollars with at most 2 decimals, such as 25 or 25.50 (got "${usd}")`);
-  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+  const cents = dollarsToCents(usd);
+  if (cents === null) throw new Error(`--usd must be dollars with at most 2 decimals, such as 25 or 25.50 (got "${usd}")`);
+  return cents;
 }
 
 export function registerPayments(program: Command, ctx: CliContext): void {

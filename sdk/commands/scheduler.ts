@@ -1,10 +1,10 @@
 /** `vracu scheduler units|register|reserve` (operator): scheduling units and DRF reservations (seed §8.2). */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { table, type CliContext } from '../cli/context.ts';
+import { table, wholeOrText, type CliContext } from '../cli/context.ts';
 import { reservationRoute, unitsListRoute, unitsRegisterRoute } from '../../functions/control-plane/api.ts';
 
-const int = (v: string): number => (/^-?\d+$/.test(v) ? Number(v) : (v as unknown as number));
+const int = wholeOrText;
 
 export function registerScheduler(program: Command, ctx: CliContext): void {
   const g = program.command('scheduler').description('the fair scheduler: units (whole GPUs and MIG instances) and reservations (operator)');

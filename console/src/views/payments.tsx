@@ -3,6 +3,7 @@
  * credited when Stripe's webhook says it is paid) and the caller's payments, newest first.
  */
 import { useState } from 'preact/hooks';
+import { dollarsToCents } from '../../../functions/payments/domain/price.ts';
 import { actionKey } from '../api/client.ts';
 import { checkoutRoute, paymentsListRoute } from '../api/routes.ts';
 import { call } from '../session.ts';
@@ -11,22 +12,13 @@ import { ErrorBox } from '../ui/error.tsx';
 import { Field, inputValue } from '../ui/form.tsx';
 import { Acu, Section, Status, When } from '../ui/bits.tsx';
 
-const DOLLARS = /^(\d{1,7})(?:\.(\d{1,2}))?$/;
-
-/** "25.5" → 2550 cents, exactly (no float); null when it is not an amount of dollars. */
-export function centsOf(usd: string): number | null {
-  const m = DOLLARS.exec(usd.trim());
-  if (!m) return null;
-  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
-}
-
 const usd = (cents: string) => `$${(BigInt(cents) / 100n).toLocaleString('en')}.${(BigInt(cents) % 100n).toString().padStart(2, '0')}`;
 
 export function PaymentsView() {
   const list = useLoad(() => call(paymentsListRoute), [], { everyMs: 3000 });
   const [amount, setAmount] = useState('');
   const checkout = useAction(async () => {
-    const cents = centsOf(amount);
+    const cents = dollarsToCents(amount);
     // The API judges the amount; a text that is no dollar amount is sent as it is, so its field error shows.
     const r = await call(checkoutRoute, { body: { usdCents: (cents ?? amount) as number }, idempotencyKey: actionKey() });
     await list.reload();

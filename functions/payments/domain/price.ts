@@ -62,3 +62,9 @@ export function refundMicroAcu(credited: MicroAcu, paidCents: bigint, refundedCe
   const r = refundedCents > paidCents ? paidCents : refundedCents;
   return divFloor(credited * r, paidCents);
 }
+
+/** "25", "25.5", "25.50" dollars → 2550 cents, exactly (no floats); null when it is not such an amount. */
+export function dollarsToCents(usd: string): number | null {
+  const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(usd.trim());
+  return m ? Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0')) : null;
+}

@@ -64,9 +64,13 @@ export const CONTEXT_ACCESS: Readonly<Record<string, FunctionAccess>> = {
 const payments = (...needs: PaymentsNeed[]): FunctionAccess => ({ ...CONTEXT_ACCESS.payments!, payments: needs });
 
 /** Per-function narrowing, by function id (see lib/lambdas.ts). */
-/** Jobs functions that dispatch (place a job on a provider): the RCs (burn-down order) and the directory's free units. */
+/**
+ * Jobs functions that dispatch (place a job on a provider) or end jobs: the RCs (burn-down order), the
+ * directory's units (held at placement, given back at the end) and the revocation registry (a revoked
+ * provider gets no new job).
+ */
 const JOBS_PLACING: FunctionAccess = {
-  tables: { jobs: 'write', providers: 'write', market: 'read' },
+  tables: { jobs: 'write', providers: 'write', market: 'read', revocations: 'read' },
   sendTo: ['jobSteps'],
   publishEvents: true,
   runJobs: true,
@@ -92,8 +96,15 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'task-events-consumer': JOBS_PLACING,
   'job-timeouts-schedule': JOBS_PLACING,
   'jobs-cancel': JOBS_PLACING,
-  /** Bills ended jobs through the market's coverage: one ledger transaction per job, the bill on the job. */
-  'job-billing-consumer': { ...NONE, tables: { jobs: 'write', market: 'write', ledger: 'write', controlplane: 'read' } },
+  /**
+   * Bills ended jobs through the market's coverage: one ledger transaction per job, the bill on the job; gives
+   * back the units an ended job still held (the directory) and asks the pool to dispatch.
+   */
+  'job-billing-consumer': {
+    ...NONE,
+    tables: { jobs: 'write', market: 'write', ledger: 'write', controlplane: 'read', providers: 'write' },
+    sendTo: ['jobSteps'],
+  },
   /** Creates the Checkout Session through Stripe's API. */
   'payments-checkout': payments('stripeKey'),
   /** Verifies the signature; calls no API. */

@@ -14,8 +14,8 @@ export {
   type JobsApply,
   type JobUsage,
 } from './usecases/coverage.ts';
-export { catalogEntryItems, loadCatalog } from './usecases/catalog.ts';
+export { catalogEntryItems, ensureExchangePool, loadCatalog } from './usecases/catalog.ts';
 export { composeMarket, withOracle, type MarketDeps, type SpotPricePort } from './deps.ts';
-export { runtimeToScu, type Provider, type Tenor } from './domain/catalog.ts';
+export { EXCHANGE_POOL, runtimeToScu, type Provider, type Tenor } from './domain/catalog.ts';
 export { scu, type Scu } from './domain/units.ts';
 export { MAX_JOBS_PER_APPLY } from './domain/coverage.ts';

@@ -20,6 +20,8 @@ export interface ProvidersDeps extends HasRuntime {
   market: MarketDeps;
   /** The hardware verifiers a provider's evidence is checked with (the privacy gate's, pinned roots). */
   attesters: Attesters;
+  /** The privacy context's revocation registry (read: a revoked provider is placed no new job). */
+  revocations: StoreCtx;
   /** ECS Anywhere: a joining machine's SSM hybrid activation. None: the join answers none (the local stack). */
   activations?: Activations | undefined;
 }
@@ -34,6 +36,7 @@ export const composeProviders = (
   rt,
   store: { doc: rt.doc, table: rt.table('providers') },
   authTable: rt.table('auth'),
+  revocations: { doc: rt.doc, table: rt.table('revocations') },
   market,
   attesters,
   activations,

@@ -23,7 +23,7 @@
 import type { JobStatus } from './lifecycle.ts';
 
 export type BillingRule = 'completed' | 'cancelled_by_buyer' | 'buyer_deadline' | 'workload_failed';
-export type NotBilled = 'never_started' | 'provider_failure' | 'ended_by_exchange' | 'not_terminal' | 'exchange_pool';
+export type NotBilled = 'never_started' | 'provider_failure' | 'ended_by_exchange' | 'not_terminal';
 
 export type Billability = { billed: true; rule: BillingRule } | { billed: false; why: NotBilled };
 

@@ -8,7 +8,7 @@ export type PlacementReason =
   | 'rc_coverage'
   /** No RC covers it: an online provider whose free units fit, at its spot price. */
   | 'spot'
-  /** A CPU job with no RC: the exchange's own pool (no provider, not billed through a provider). */
+  /** A CPU job with no RC: the exchange's own pool (billed to `provider:exchange`, market domain/catalog.ts). */
   | 'exchange_pool';
 
 export interface Placement {
@@ -31,5 +31,6 @@ export interface PlacementRequest {
   attesters: readonly string[];
 }
 
-/** The provider id jobs of the exchange's own pool carry. */
-export const EXCHANGE_POOL = 'exchange';
+/** The provider id jobs of the exchange's own pool carry (the market's catalog entry of that pool). */
+import { EXCHANGE_POOL } from '../../market/index.ts';
+export { EXCHANGE_POOL };

@@ -9,9 +9,12 @@ export interface Placer {
   place(job: PlacementRequest): Promise<PlacementDecision>;
   /** Of these providers, the joined ones that are offline now (their running jobs end: `provider_offline`). */
   offline(providerIds: readonly string[]): Promise<ReadonlySet<string>>;
+  /** Gives back the units the job holds on its provider (idempotent: false when it holds none). */
+  release(providerId: string, jobId: string): Promise<boolean>;
 }
 
 export const exchangePoolPlacer: Placer = {
   place: async () => ({ placed: { providerId: EXCHANGE_POOL, reason: 'exchange_pool', detail: 'no placer composed: the exchange pool' } }),
   offline: async () => new Set(),
+  release: async () => false,
 };

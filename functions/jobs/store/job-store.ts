@@ -337,6 +337,21 @@ function queryIndex(s: StoreCtx, index: string, pkName: string, pk: string, opts
 }
 
 export const queuedJobs = async (s: StoreCtx, limit = 25): Promise<Job[]> => (await queryIndex(s, 'gsi2', 'gsi2pk', GSI2.queued, { limit })).map(itemToJob);
+/** Queued jobs after `afterJobId` (their index key; none: from the oldest), oldest first: a dispatch pages past the ones nothing fits. */
+export async function queuedAfter(s: StoreCtx, afterJobId: string | undefined, limit: number): Promise<Job[]> {
+  const items = await queryAll(
+    s.doc,
+    {
+      TableName: s.table,
+      IndexName: 'gsi2',
+      // A key condition may not compare with an empty string: the first page has no lower bound.
+      KeyConditionExpression: afterJobId ? 'gsi2pk = :pk AND gsi2sk > :after' : 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': GSI2.queued, ...(afterJobId ? { ':after': afterJobId } : {}) },
+    },
+    limit,
+  );
+  return items.map(itemToJob);
+}
 export const activeJobs = async (s: StoreCtx): Promise<Job[]> => (await queryIndex(s, 'gsi2', 'gsi2pk', GSI2.active)).map(itemToJob);
 export const finishedJobs = async (s: StoreCtx, limit: number): Promise<Job[]> =>
   (await queryIndex(s, 'gsi2', 'gsi2pk', GSI2.done, { limit, forward: false })).map(itemToJob);

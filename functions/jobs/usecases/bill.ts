@@ -7,14 +7,20 @@
  * keeps one allocation record per job id, so a redelivered event, a crash between the ledger
  * write and the job update, or a second terminal event of the same job all end in one ledger
  * movement (a replay answers the first result); the job's bill is then recorded once (guarded).
+ * Jobs of the exchange's own pool are billed to `provider:exchange` the same way. The units an
+ * ended job held on its provider are given back here as well, in case its ending could not.
  */
 import { isoAt } from '../../platform/clock.ts';
-import { applyJobs, MAX_JOBS_PER_APPLY, type JobApplyResult } from '../../market/index.ts';
+import { AppError } from '../../platform/errors.ts';
+import { applyJobs, ensureExchangePool, MAX_JOBS_PER_APPLY, type JobApplyResult, type JobsApply } from '../../market/index.ts';
 import type { JobsDeps } from '../deps.ts';
 import type { Job } from '../domain/job.ts';
 import { billability, runtimeSeconds, type BillingRule, type JobBill } from '../domain/bill.ts';
 import { EXCHANGE_POOL } from '../domain/placement.ts';
 import { getJob, recordBill } from '../store/job-store.ts';
+import { isTerminal } from '../domain/lifecycle.ts';
+import { giveBackUnits } from './finish.ts';
+import { sendSteps } from './notify.ts';
 
 interface Billable {
   job: Job & { providerId: string };
@@ -28,7 +34,7 @@ function billableOf(job: Job | null): Billable | string {
   if (job.bill) return 'billed already';
   const b = billability({ status: job.status, reason: job.reason, hasCreation: Boolean(job.creation) });
   if (!b.billed) return `not billed: ${b.why}`;
-  if (!job.providerId || job.providerId === EXCHANGE_POOL) return 'not billed: exchange_pool';
+  if (!job.providerId) return 'not billed: placed nowhere';
   // A container that existed is billed at least one second (its creation was attested).
   const end = job.deletion?.destroyedAt ?? job.endedAt ?? job.creation!.createdAt;
   const seconds = runtimeSeconds(job.creation!.createdAt, end);
@@ -55,10 +61,27 @@ export interface BillingOutcome {
   notes: string[];
 }
 
+/** The market's coverage; the exchange pool's catalog entry is put the first time a job of the pool is billed. */
+async function apply(d: JobsDeps, req: JobsApply) {
+  try {
+    return await applyJobs(d.market, req);
+  } catch (err) {
+    if (!(req.providerId === EXCHANGE_POOL && err instanceof AppError && err.code === 'unknown_provider')) throw err;
+    await ensureExchangePool(d.market);
+    return applyJobs(d.market, req);
+  }
+}
+
 export async function billJobs(d: JobsDeps, jobIds: readonly string[]): Promise<BillingOutcome> {
   const ids = [...new Set(jobIds)];
   const jobs = await Promise.all(ids.map((id) => getJob(d.store, id)));
   const notes: string[] = [];
+  // The units an ended job held go back here too (idempotent): its ending gave them back unless it crashed first.
+  const gaveBack = await Promise.all(jobs.map((j) => (j && isTerminal(j.status) ? giveBackUnits(d, j) : false)));
+  if (gaveBack.some(Boolean)) {
+    notes.push(`units given back for ${gaveBack.filter(Boolean).length} job(s)`);
+    await sendSteps(d, [{ kind: 'dispatch' }]);
+  }
   const groups = new Map<string, Billable[]>();
   jobs.forEach((job, i) => {
     const b = billableOf(job);
@@ -72,7 +95,7 @@ export async function billJobs(d: JobsDeps, jobIds: readonly string[]): Promise<
       const chunk = group.slice(i, i + MAX_JOBS_PER_APPLY);
       const { ownerId, providerId } = chunk[0]!.job;
       try {
-        const applied = await applyJobs(d.market, { userId: ownerId, providerId, jobs: chunk.map((b) => ({ jobId: b.job.jobId, runtimeSeconds: b.runtime })) });
+        const applied = await apply(d, { userId: ownerId, providerId, jobs: chunk.map((b) => ({ jobId: b.job.jobId, runtimeSeconds: b.runtime })) });
         d.fault('billing:after-apply');
         const at = isoAt(d.rt.clock.nowMs());
         for (const [n, b] of chunk.entries()) {

@@ -4,6 +4,8 @@
  * and frees the agent and the quota. Without a container: the terminal move alone (no
  * attestation: nothing existed). Each reports whether it freed an agent; the caller decides
  * whether the pool should dispatch (usecases/pool.ts), so ending a job never re-enters it.
+ * A job that ended gives back the units it held on its provider (the placer's hold) before the
+ * caller dispatches, so the next job may take them.
  */
 import { isoAt } from '../../platform/clock.ts';
 import type { Job } from '../domain/job.ts';
@@ -12,6 +14,8 @@ import { transition, type JobGuard } from '../store/job-store.ts';
 import { agentOf, signCreation, signDeletion, type StopFacts } from './attest.ts';
 import type { JobsDeps } from '../deps.ts';
 import { jobEvent, publishStaged } from './notify.ts';
+import { EXCHANGE_POOL } from '../domain/placement.ts';
+import { logger } from '../../platform/observability.ts';
 
 /** A job that just ended: its terminal status, and whether an agent became free. */
 export interface Ended {
@@ -57,6 +61,7 @@ export async function finishStopped(d: JobsDeps, job: Job, stop: StopFacts & { c
   if (!r.ok) return null;
   d.fault('after-terminal');
   await publishStaged(d, [event]);
+  await giveBackUnits(d, job);
   return { status: outcome.status, freedAgent: true };
 }
 
@@ -78,5 +83,21 @@ export async function finishWithoutContainer(
   });
   if (!r.ok) return null;
   await publishStaged(d, [event]);
+  await giveBackUnits(d, job);
   return { status: to, freedAgent: holds && Boolean(job.agentId) };
+}
+
+/**
+ * Gives back the units the job holds on its provider. Idempotent, and never fails the ending: if
+ * the directory cannot be reached now, the job's billing (which consumes its terminal event) gives
+ * them back later.
+ */
+export async function giveBackUnits(d: JobsDeps, job: Pick<Job, 'jobId' | 'providerId'>): Promise<boolean> {
+  if (!job.providerId || job.providerId === EXCHANGE_POOL) return false;
+  try {
+    return await d.placer.release(job.providerId, job.jobId);
+  } catch (err) {
+    logger.warn('units not given back; the billing step retries', { jobId: job.jobId, providerId: job.providerId, error: (err as Error).message });
+    return false;
+  }
 }

@@ -12,10 +12,10 @@ import { mintJobCredential } from './credential.ts';
 import type { LaunchSpec } from '../drivers/driver.ts';
 import { listAgents } from '../store/agent-store.ts';
 import { sidecarCredentialEnvironment } from '../../definitions/environment.ts';
-import { getJob, patchJob, queuedJobs, transition } from '../store/job-store.ts';
+import { getJob, patchJob, queuedAfter, transition } from '../store/job-store.ts';
 import { agentOf } from './attest.ts';
 import type { JobsDeps } from '../deps.ts';
-import { finishWithoutContainer } from './finish.ts';
+import { finishWithoutContainer, giveBackUnits } from './finish.ts';
 import { jobEvent, publishStaged, sendSteps } from './notify.ts';
 import { EXCHANGE_POOL } from '../domain/placement.ts';
 
@@ -63,13 +63,17 @@ export async function claim(d: JobsDeps, job: Job, from: 'ALLOCATING' | 'QUEUED'
       d.fault('after:LAUNCHING');
       return 'claimed';
     }
-    if (r.failed === 'pool') return 'full';
-    if (r.failed === 'job') return 'moved';
+    if (r.failed === 'pool' || r.failed === 'job') {
+      // Not claimed: the units placement held for it go back at once.
+      await giveBackUnits(d, { jobId: job.jobId, providerId: placement.providerId });
+      return r.failed === 'pool' ? 'full' : 'moved';
+    }
   }
+  await giveBackUnits(d, { jobId: job.jobId, providerId: placement.providerId });
   return 'full';
 }
 
-/** Starts queued jobs, oldest first, while agents are free. Returns how many it launched. */
+/** Starts queued jobs, oldest first, while agents are free (at most 500 looked at). Returns how many it launched. */
 export async function dispatch(d: JobsDeps): Promise<number> {
   d.fault('dispatch:enter');
   try {
@@ -79,12 +83,16 @@ export async function dispatch(d: JobsDeps): Promise<number> {
   }
 }
 
+/**
+ * Oldest first, ten at a time. A job nothing fits keeps its place and its reason, and the loop
+ * pages past it (by index key), so a head of unplaceable jobs never starves the jobs behind them.
+ */
 async function dispatchLoop(d: JobsDeps): Promise<number> {
   let started = 0;
+  let after: string | undefined;
   for (let round = 0; round < 50; round++) {
-    const waiting = await queuedJobs(d.store, 10);
+    const waiting = await queuedAfter(d.store, after, 10);
     if (waiting.length === 0) return started;
-    let progressed = false;
     for (const job of waiting) {
       const c = await claim(d, job, 'QUEUED');
       if (c === 'full') return started;
@@ -100,9 +108,8 @@ async function dispatchLoop(d: JobsDeps): Promise<number> {
         const claimed = await getJob(d.store, job.jobId);
         if (claimed?.status === 'LAUNCHING') await launch(d, claimed);
       }
-      progressed = true;
     }
-    if (!progressed) return started;
+    after = waiting[waiting.length - 1]!.jobId;
   }
   return started;
 }

@@ -88,6 +88,16 @@ export const PROVIDER_FIXTURES: readonly Provider[] = [
 ];
 
 /**
+ * The exchange's own pool: CPU jobs no RC covers and no provider takes run there (placement's
+ * `exchange_pool`) and are billed to `provider:exchange` by the same coverage as any provider.
+ * Its terms: a CPU container minute counts a tenth of a standard compute minute (SCM/min 0.1), at
+ * 1 ACU per SCU, so with RUNTIME_CEIL a job of up to ten minutes is billed 1 SCU, an hour 6 SCU.
+ * No capacity: nothing is sold forward on it, and it is kept out of the market's listings.
+ */
+export const EXCHANGE_POOL = 'exchange';
+export const EXCHANGE_POOL_PROVIDER: Provider = p(EXCHANGE_POOL, 'CPU', 'any', 0, 0, 0, 1_000_000, 100);
+
+/**
  * Runtime → SCU: SCU = ceil(runtimeSeconds × scmPerMinMilli / 60,000). Named rounding
  * RUNTIME_CEIL: a started standard minute is billed whole.
  */

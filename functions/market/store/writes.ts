@@ -232,6 +232,16 @@ export function catalogProfile(s: StoreCtx, p: Provider, o: { quotable: boolean;
   };
 }
 
+/** The exchange pool's catalog profile, once (a second put changes nothing); outside the listings' index. */
+export async function putExchangePool(s: StoreCtx, p: Provider): Promise<void> {
+  const { gsi1pk: _pk, gsi1sk: _sk, ...item } = providerItem(p, false);
+  try {
+    await s.doc.send(new PutCommand({ TableName: s.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+  } catch (e) {
+    if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+  }
+}
+
 /** A capacity counter's max as a transaction part; the SCU already sold are kept. */
 export function capacityMax(s: StoreCtx, c: { providerId: string; tenor: string; maxScu: bigint }): LabelledItem {
   return {

@@ -1,10 +1,10 @@
 /** Loading the provider catalog and reading the market (stats per provider and tenor). */
 import type { MarketDeps } from '../deps.ts';
-import { TENOR_IDS, type Provider, type Tenor } from '../domain/catalog.ts';
+import { EXCHANGE_POOL_PROVIDER, TENOR_IDS, type Provider, type Tenor } from '../domain/catalog.ts';
 import { maxNotionalScu } from '../domain/capacity.ts';
 import { allProviders } from '../store/reads.ts';
 import { statsOf } from '../views.ts';
-import { capacityMax, catalogProfile, putProvider, setCapacityMax } from '../store/writes.ts';
+import { capacityMax, catalogProfile, putExchangePool, putProvider, setCapacityMax } from '../store/writes.ts';
 import type { LabelledItem } from '../../platform/dynamo/transact.ts';
 
 /**
@@ -28,6 +28,9 @@ export async function loadCatalog(d: Pick<MarketDeps, 'store'>, providers: reado
 export function catalogEntryItems(d: Pick<MarketDeps, 'store'>, p: Provider, o: { quotable: boolean; create: boolean }): LabelledItem[] {
   return [catalogProfile(d.store, p, o), ...TENOR_IDS.map((tenor) => capacityMax(d.store, { providerId: p.id, tenor, maxScu: maxNotionalScu(p, tenor) }))];
 }
+
+/** Puts the exchange pool's catalog entry if it is missing (domain/catalog.ts EXCHANGE_POOL_PROVIDER). */
+export const ensureExchangePool = (d: Pick<MarketDeps, 'store'>): Promise<void> => putExchangePool(d.store, EXCHANGE_POOL_PROVIDER);
 
 export interface MarketFilter {
   tenor?: Tenor | undefined;

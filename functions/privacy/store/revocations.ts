@@ -25,6 +25,15 @@ export async function revokedAmong(s: StoreCtx, keys: readonly { kind: Revocatio
   return found.filter((i): i is Record<string, unknown> => i !== undefined).map(itemToRevocation);
 }
 
+/** Of these providers, the revoked ones (placement gives them no new jobs). */
+export async function revokedProviders(s: StoreCtx, providerIds: readonly string[]): Promise<Set<string>> {
+  const found = await revokedAmong(
+    s,
+    [...new Set(providerIds)].map((value) => ({ kind: 'provider' as const, value })),
+  );
+  return new Set(found.map((r) => r.value));
+}
+
 /** The newest revocations first. */
 export async function recentRevocations(s: StoreCtx, limit: number): Promise<Revocation[]> {
   const out = await s.doc.send(

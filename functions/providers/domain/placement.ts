@@ -7,7 +7,7 @@
  *      node (the fixtures) runs on the exchange's own capacity and is always available.
  *   2. spot: a GPU job no RC covers goes to an online provider whose free units fit, cheapest
  *      spot price first (then most free units, then id: deterministic).
- *   3. exchange_pool: a CPU job no RC covers runs on the exchange's own pool.
+ *   3. exchange_pool: a CPU job no RC covers runs on the exchange's own pool (billed to provider:exchange).
  * A job that requires hardware evidence (snp, tdx, nvidia among its attesters) goes only to a
  * joined provider that proved every such kind recently (domain/evidence.ts): catalog providers
  * without a node and the exchange pool prove nothing, so they never take it.
@@ -47,7 +47,8 @@ export interface Candidate {
   detail: string;
 }
 
-export const EXCHANGE_POOL = 'exchange';
+import { EXCHANGE_POOL } from '../../market/index.ts';
+export { EXCHANGE_POOL };
 
 export function candidates(rcs: readonly RcView[], nodes: ReadonlyMap<string, NodeView>, job: JobNeeds): Candidate[] {
   const out: Candidate[] = [];

@@ -29,8 +29,10 @@ export interface DirectoryProvider {
   reliabilityFloorPpm: bigint;
   /** SCM per wall-clock minute ×1000, from calibration (until then the model's nominal figure). */
   scmPerMinMilli: bigint;
-  /** Free units as the last heartbeat reported them (placement reads this). */
+  /** Free units as the last heartbeat reported them. */
   freeUnits: number;
+  /** Units held by placed jobs that have not ended (one hold item per job; given back when the job ends). */
+  heldUnits: number;
   publicKey: string | null;
   keyAlgorithm: NodeKeyAlgorithm | null;
   challenge: string | null;
@@ -47,6 +49,14 @@ export interface DirectoryProvider {
   contact: string | null;
   createdAt: string;
 }
+
+/**
+ * Units a new job may take: what the node reported free, and never more than the units offered less
+ * those held. A node that runs the jobs itself reports them as busy; a node whose jobs run elsewhere (the
+ * local sandbox) reports every unit free: the held count is right in both.
+ */
+export const availableUnits = (p: Pick<DirectoryProvider, 'freeUnits' | 'heldUnits' | 'units'>): number =>
+  Math.max(0, Math.min(p.freeUnits, p.units - p.heldUnits));
 
 export const isQuotable = (p: Pick<DirectoryProvider, 'status' | 'online'>): boolean => p.status === 'VERIFIED' && p.online;
 

@@ -45,6 +45,7 @@ export function toProvider(it: Item): DirectoryProvider {
     reliabilityFloorPpm: big(it.reliabilityFloorPpm),
     scmPerMinMilli: big(it.scmPerMinMilli),
     freeUnits: Number(it.freeUnits ?? 0),
+    heldUnits: Number(it.heldUnits ?? 0),
     publicKey: str(it.publicKey),
     keyAlgorithm: str(it.keyAlgorithm) as DirectoryProvider['keyAlgorithm'],
     challenge: str(it.challenge),

@@ -4,15 +4,16 @@
  *   provider:<id>      a provider is created once; its node changes it only from what was read
  *   heartbeat:<id>     a heartbeat is accepted only from the key on record and only if newer than the last
  *   evidence nonces    one open nonce per provider; a proof consumes it, only before its expiry
+ *   hold               a job holds a provider's units once; giving them back deletes the hold once
  */
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { LabelledItem } from '../../platform/dynamo/transact.ts';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { transactWrite, TransactionCancelledError, type LabelledItem } from '../../platform/dynamo/transact.ts';
 import type { StoreCtx } from '../../platform/dynamo/store.ts';
 import type { DirectoryProvider } from '../domain/provider.ts';
 import type { JoinToken } from '../domain/join-token.ts';
 import type { Heartbeat } from '../domain/heartbeat.ts';
 import { providerItem, tokenItem } from './items.ts';
-import { ONLINE_GSI, onlineSk, providerKey, tokenKey } from './keys.ts';
+import { holdKey, ONLINE_GSI, onlineSk, providerKey, tokenKey } from './keys.ts';
 
 const isConditionFailure = (e: unknown) => (e as Error).name === 'ConditionalCheckFailedException';
 
@@ -164,22 +165,72 @@ export function markedOffline(s: StoreCtx, id: string, lastHeartbeatMs: number, 
   };
 }
 
-/** Takes `n` of an online provider's free units for a placed job (the next heartbeat reports the node's own count). False if they are gone. */
-export async function takeUnits(s: StoreCtx, id: string, n: number): Promise<boolean> {
+/**
+ * Holds `n` of an online provider's units for a placed job: one hold item per job (PROV#<id> / HOLD#<job>)
+ * and the provider's `heldUnits` counter, in one transaction. The guard keeps what is held within the units
+ * the provider offers (`heldUnits <= units - n`) and within what its node last reported free: a joined
+ * node's telemetry may not yet count a job it has just been given, the counter always does. True if the
+ * job holds its units now (a second take for the same job holds nothing more); false if they are gone.
+ */
+export async function takeUnits(s: StoreCtx, id: string, r: { jobId: string; n: number; units: number }): Promise<boolean> {
   try {
-    await s.doc.send(
-      new UpdateCommand({
-        TableName: s.table,
-        Key: providerKey(id),
-        UpdateExpression: 'SET freeUnits = freeUnits - :n',
-        ConditionExpression: '#on = :t AND freeUnits >= :n',
-        ExpressionAttributeNames: { '#on': 'online' },
-        ExpressionAttributeValues: { ':n': n, ':t': true },
-      }),
-    );
+    await transactWrite(s.doc, [
+      {
+        label: 'hold',
+        item: {
+          Put: {
+            TableName: s.table,
+            Item: { ...holdKey(id, r.jobId), kind: 'hold', providerId: id, jobId: r.jobId, units: r.n },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      },
+      {
+        label: `provider:${id}`,
+        item: {
+          Update: {
+            TableName: s.table,
+            Key: providerKey(id),
+            UpdateExpression: 'SET heldUnits = if_not_exists(heldUnits, :z) + :n',
+            ConditionExpression: '#on = :t AND freeUnits >= :n AND (attribute_not_exists(heldUnits) OR heldUnits <= :cap)',
+            ExpressionAttributeNames: { '#on': 'online' },
+            ExpressionAttributeValues: { ':n': r.n, ':t': true, ':z': 0, ':cap': r.units - r.n },
+          },
+        },
+      },
+    ]);
     return true;
   } catch (e) {
-    if (isConditionFailure(e)) return false;
+    if (e instanceof TransactionCancelledError && e.failed('hold')) return true;
+    if (e instanceof TransactionCancelledError && e.failed(/^provider:/)) return false;
+    throw e;
+  }
+}
+
+/** Gives a job's held units back (its end, or a claim that did not happen). False if it held none (given back already). */
+export async function releaseUnits(s: StoreCtx, id: string, jobId: string): Promise<boolean> {
+  const hold = await s.doc.send(new GetCommand({ TableName: s.table, Key: holdKey(id, jobId), ConsistentRead: true }));
+  if (!hold.Item) return false;
+  const n = Number(hold.Item.units);
+  try {
+    await transactWrite(s.doc, [
+      { label: 'hold', item: { Delete: { TableName: s.table, Key: holdKey(id, jobId), ConditionExpression: 'attribute_exists(pk)' } } },
+      {
+        label: `provider:${id}`,
+        item: {
+          Update: {
+            TableName: s.table,
+            Key: providerKey(id),
+            UpdateExpression: 'SET heldUnits = heldUnits - :n',
+            ConditionExpression: 'heldUnits >= :n',
+            ExpressionAttributeValues: { ':n': n },
+          },
+        },
+      },
+    ]);
+    return true;
+  } catch (e) {
+    if (e instanceof TransactionCancelledError && e.failed('hold')) return false;
     throw e;
   }
 }

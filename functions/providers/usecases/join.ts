@@ -64,6 +64,7 @@ export async function join(d: ProvidersDeps, req: JoinRequest) {
     reliabilityFloorPpm: DEFAULT_RELIABILITY_FLOOR_PPM,
     scmPerMinMilli: nominalScmMilli(req.gpuModel),
     freeUnits: 0,
+    heldUnits: 0,
     publicKey: null,
     keyAlgorithm: null,
     challenge,

@@ -20,6 +20,8 @@ import { scanTable } from '../../support/scan.ts';
 import { call, heartbeat, joinedProvider, type Joined } from './support.ts';
 import { topUp } from '../market/support.ts';
 import { sweep } from '../../../functions/jobs/usecases/sweep.ts';
+import { takeUnits } from '../../../functions/providers/store/writes.ts';
+import { getProvider } from '../../../functions/providers/store/reads.ts';
 import { OFFLINE_AFTER_MS } from '../../../functions/providers/domain/heartbeat.ts';
 
 const rcBuyer: Principal = { id: 'prn_rcbuyer', tenant: 't-rc', roles: ['buyer'], keyId: 'k1' };
@@ -218,5 +220,43 @@ describe('billing a finished job', () => {
     await bill();
     expect((await getJob(h.d.store, jobId))!.bill).toBeUndefined();
     expect(await ledger().balance(account.user(spotBuyer.id))).toBe(balance);
+  });
+});
+
+describe("the exchange's own pool, and units given back by the billing step", () => {
+  const cpuJob = (script: string): SubmitInput => ({ ...job(script), spec: { ...job(script).spec, numGpus: 0 } });
+
+  it('a CPU job on the exchange pool is billed to provider:exchange at the pool terms (0.1 SCM/min, 1 ACU per SCU)', async () => {
+    const balance = await ledger().balance(account.user(spotBuyer.id));
+    const earnedBefore = await ledger().balance(account.provider('exchange'));
+    const { jobId } = await submitJob(h.d, spotBuyer, cpuJob('sleep 2'));
+    await h.pumpUntil(async () => (await getJob(h.d.store, jobId))!.status === 'RUNNING');
+    // 660 s × 0.1 SCM/min = 1.1 SCM → 2 SCU (RUNTIME_CEIL) at 1 ACU.
+    h.env.clock.advance(660_000);
+    await h.waitTerminal(jobId);
+    await bill();
+    const done = (await getJob(h.d.store, jobId))!;
+    expect(done).toMatchObject({ status: 'COMPLETED', providerId: 'exchange', placement: { reason: 'exchange_pool' } });
+    expect(done.bill).toMatchObject({ rule: 'completed', providerId: 'exchange', scu: 2, coveredScu: 0, spotScu: 2, spotAmount: '2.000000' });
+    expect(balance - (await ledger().balance(account.user(spotBuyer.id)))).toBe(2_000_000n);
+    const earned = (await ledger().balance(account.provider('exchange'))) - earnedBefore;
+    expect(earned).toBe(BigInt(Math.round(Number(done.bill!.amount) * 1e6)));
+    expect(earned).toBeGreaterThan(0n);
+  });
+
+  it('an ending that could not give its units back: the billing step does, once, and the pool is asked to dispatch', async () => {
+    await beat();
+    const { jobId } = await submitJob(h.d, spotBuyer, job('true'));
+    await h.waitTerminal(jobId);
+    const bodies = await billEvents();
+    // As if the ending had crashed before giving its unit back: the hold is still there.
+    expect(await takeUnits(h.env.compositions.providers.store, p.providerId, { jobId, n: 1, units: 4 })).toBe(true);
+    const heldNow = async () => (await getProvider(h.env.compositions.providers.store, p.providerId))!.heldUnits;
+    expect(await heldNow()).toBe(1);
+    await h.deliver('jobBilling', bodies);
+    expect(await heldNow()).toBe(0);
+    expect(await h.visible('jobSteps')).toBeGreaterThan(0);
+    await h.deliver('jobBilling', bodies);
+    expect(await heldNow()).toBe(0);
   });
 });

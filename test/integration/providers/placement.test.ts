@@ -3,11 +3,16 @@
  * buyer's RCs that cover it (burn-down order), else to an online provider whose free units fit
  * (cheapest spot first), a CPU job with neither to the exchange pool; nothing fits → QUEUED with
  * the reason. The job record carries providerId and the decision; the sandbox tags the container.
+ * A placed job holds its units until it ends; a revoked provider is placed nothing; a dispatch
+ * pages past the jobs nothing fits.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../../functions/platform/auth/principal.ts';
 import { submitJob, type SubmitInput } from '../../../functions/jobs/usecases/submit.ts';
 import { getJob } from '../../../functions/jobs/store/job-store.ts';
+import { cancelJob } from '../../../functions/jobs/usecases/abort.ts';
+import { getProvider } from '../../../functions/providers/store/reads.ts';
+import { putRevocation } from '../../../functions/privacy/store/revocations.ts';
 import * as api from '../../../functions/providers/api.ts';
 import { purchaseRoute, quoteRoute } from '../../../functions/market/api.ts';
 import { OFFLINE_AFTER_MS } from '../../../functions/providers/domain/heartbeat.ts';
@@ -108,5 +113,58 @@ describe('placement', () => {
     expect(swept.offline).toContain(dear.providerId);
     const job = await submitJob(h.d, lone, gpuJob(3));
     expect((await queuedWithReason(job.jobId)).reason).toMatch(/no_provider_fits/);
+  });
+});
+
+describe('units held by placed jobs, revoked providers, and a head of jobs nothing fits', () => {
+  const sleeper = (numGpus: number): SubmitInput => ({ ...gpuJob(numGpus), spec: { ...gpuJob(numGpus).spec, command: ['sh', '-c', 'sleep 1'] } });
+  const held = async (j: Joined) => (await getProvider(h.env.compositions.providers.store, j.providerId))!.heldUnits;
+
+  beforeAll(async () => {
+    // The offline test above left `dear` offline: its next heartbeat brings it back.
+    await beat(cheap, 2);
+    await beat(dear, 4);
+  });
+
+  it('a job holds its units until it ends; the next job takes them with no heartbeat between', async () => {
+    const who: Principal = { ...buyer, id: 'prn_units', tenant: 'tenant-u' };
+    expect(await held(dear)).toBe(0);
+    const first = await submitJob(h.d, who, sleeper(3));
+    await h.pumpUntil(async () => (await getJob(h.d.store, first.jobId))!.status === 'RUNNING');
+    expect(await held(dear)).toBe(3);
+    const second = await submitJob(h.d, who, sleeper(3));
+    // The node still reports 4 free (its jobs run in this machine's sandbox): the held count keeps the second out.
+    expect((await queuedWithReason(second.jobId)).reason).toMatch(/^no_provider_fits: /);
+    expect(await ranOn(first.jobId)).toMatchObject({ status: 'COMPLETED', providerId: dear.providerId });
+    expect(await ranOn(second.jobId)).toMatchObject({ status: 'COMPLETED', providerId: dear.providerId });
+    expect(await held(dear)).toBe(0);
+  });
+
+  it('a head of more than ten jobs nothing fits does not starve a job behind it', async () => {
+    const stuck: Principal = { ...buyer, id: 'prn_stuck', tenant: 'tenant-s' };
+    const waiting = [];
+    for (let i = 0; i < 11; i++) waiting.push(await submitJob(h.d, stuck, gpuJob(5)));
+    for (const w of waiting) expect((await queuedWithReason(w.jobId)).reason).toMatch(/^no_provider_fits: /);
+    const behind = await submitJob(h.d, { ...buyer, id: 'prn_behind', tenant: 'tenant-b' }, gpuJob(1));
+    expect(await ranOn(behind.jobId)).toMatchObject({ status: 'COMPLETED', placement: { reason: 'spot' } });
+    for (const w of waiting) await cancelJob(h.d, (await getJob(h.d.store, w.jobId))!);
+    for (const w of waiting) expect(await ranOn(w.jobId)).toMatchObject({ status: 'ABORTED' });
+  });
+
+  it('a revoked provider gets no new jobs, however cheap', async () => {
+    await putRevocation(
+      { doc: h.rt.doc, table: h.rt.table('revocations') },
+      { kind: 'provider', value: cheap.providerId, reason: 'test: key compromised', revokedAtMs: h.env.clock.nowMs(), by: 'prn_admin' },
+    );
+    await beat(cheap, 2);
+    await beat(dear, 4);
+    const job = await submitJob(h.d, { ...buyer, id: 'prn_after', tenant: 'tenant-r' }, gpuJob(1));
+    expect(await ranOn(job.jobId)).toMatchObject({ status: 'COMPLETED', providerId: dear.providerId, placement: { reason: 'spot' } });
+    // Only the revoked one has room: the job waits, and the reason names the revocation.
+    const big: Principal = { ...buyer, id: 'prn_big', tenant: 'tenant-r2' };
+    await beat(dear, 4, 1);
+    const wait = await submitJob(h.d, big, gpuJob(2));
+    expect((await queuedWithReason(wait.jobId)).reason).toContain(`revoked, given no new jobs: ${cheap.providerId}`);
+    await cancelJob(h.d, (await getJob(h.d.store, wait.jobId))!);
   });
 });

@@ -4,7 +4,7 @@ import { REFERENCE, scmPerMinMilli, scorePpm, scuPerHour, WEIGHTS } from '../../
 import { checkScope, redeemable } from '../../../functions/providers/domain/join-token.ts';
 import { freshness, HEARTBEAT_WINDOW_MS, inventoryUnits, isOverdue, OFFLINE_AFTER_MS } from '../../../functions/providers/domain/heartbeat.ts';
 import { parseNodeKey, verificationMessage, verifySigned } from '../../../functions/providers/domain/node-key.ts';
-import { isQuotable } from '../../../functions/providers/domain/provider.ts';
+import { availableUnits, isQuotable } from '../../../functions/providers/domain/provider.ts';
 import { generateNodeKey, signCanonical } from '../../../sdk/provider/node-key.ts';
 
 const ref = { ...REFERENCE, variabilityPpm: 0 };
@@ -130,5 +130,17 @@ describe('node keys (real Ed25519 and ECDSA P-256)', () => {
     expect(parseNodeKey(generateNodeKey('ed25519').publicKey, 'ecdsa-p256').ok).toBe(false);
     expect(parseNodeKey(generateNodeKey('ecdsa-p256').publicKey, 'ed25519').ok).toBe(false);
     expect(parseNodeKey('bm90IGEga2V5', 'ed25519').ok).toBe(false);
+  });
+});
+
+describe('units a new job may take', () => {
+  it('is what the node reported free, never more than the units offered less those held', () => {
+    expect(availableUnits({ units: 4, freeUnits: 4, heldUnits: 0 })).toBe(4);
+    // The node's jobs run elsewhere (the local sandbox): it reports all free; the holds count.
+    expect(availableUnits({ units: 4, freeUnits: 4, heldUnits: 3 })).toBe(1);
+    // The node runs them itself: it reports them busy, and the holds say the same.
+    expect(availableUnits({ units: 4, freeUnits: 1, heldUnits: 3 })).toBe(1);
+    expect(availableUnits({ units: 4, freeUnits: 0, heldUnits: 0 })).toBe(0);
+    expect(availableUnits({ units: 2, freeUnits: 2, heldUnits: 5 })).toBe(0);
   });
 });

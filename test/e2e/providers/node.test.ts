@@ -36,7 +36,7 @@ async function node(args: string[], o: { signal?: AbortSignal } = {}): Promise<s
   const program = providerProgram({
     env: { VRACU_PROVIDER_CONFIG: nodeDir, VRACU_URL: stack.url },
     out: (s) => (out += s),
-    smi: replay('h100-no-mig.json', { repeat: true }),
+    smi: replay('h100x8-no-mig.json', { repeat: true }),
     now,
     ...(o.signal ? { signal: o.signal } : {}),
   });
@@ -127,7 +127,7 @@ describe('vracu-provider against the local stack', () => {
     const r = await runNode(nodeDir, {
       signal: ac.signal,
       now,
-      smi: replay('h100-no-mig.json', { repeat: true }),
+      smi: replay('h100x8-no-mig.json', { repeat: true }),
       random: () => 0.5,
       sleep: async (ms) => {
         waits.push(ms);

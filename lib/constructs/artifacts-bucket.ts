@@ -6,9 +6,10 @@
  *   under a customer-managed key of its own with an S3 Bucket Key, versioned, TLS 1.2 or later
  *   only. Lifecycle: `outputs/` expire after `artifacts.outputExpiryDays`, noncurrent versions
  *   after `artifacts.noncurrentVersionExpiryDays`, unfinished multipart uploads are aborted.
- *   Server access logs go to a log bucket (blocked, TLS only, SSE-S3: S3 cannot deliver access
- *   logs to a bucket whose default encryption is SSE-KMS), written by the logging service under a
- *   bucket policy limited to this bucket and account, kept `logRetentionDays`.
+ *   Server access logs go to a log bucket (blocked, TLS only, SSE-S3: it holds request records,
+ *   no artifact bytes, and a KMS key there would have to admit the logging service in its
+ *   policy), written by the logging service under a bucket policy limited to this bucket and
+ *   account, kept `logRetentionDays`.
  * - Two keys, not one. The bucket key is used by S3 on a caller's behalf (`kms:ViaService`
  *   S3, context the bucket's ARN) and its key policy refuses anything else; the wrapping key
  *   is called directly by the functions (Encrypt/Decrypt, functions/artifacts/drivers/kms-key-wrapper.ts)

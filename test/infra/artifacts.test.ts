@@ -170,7 +170,7 @@ describe('the bucket', () => {
     const log = resources(s.t.data, 'AWS::S3::Bucket')[logBucketId]!.Properties!;
     expect(log.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
     expect(log.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
-    // S3 delivers access logs only to SSE-S3 buckets.
+    // Request records, no artifact bytes: SSE-S3 (a KMS key would have to admit the logging service).
     expect(log.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }]);
     expect(log.LifecycleConfiguration.Rules).toEqual([{ Id: 'expire-logs', ExpirationInDays: config.logRetentionDays, Status: 'Enabled' }]);
     const policy = Object.values(resources(s.t.data, 'AWS::S3::BucketPolicy')).find((p) => refId(p.Properties!.Bucket) === logBucketId)!;

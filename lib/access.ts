@@ -9,10 +9,32 @@
 import type { TableId } from '../functions/definitions/tables.ts';
 import type { QueueId } from '../functions/definitions/queues.ts';
 import type { PaymentsNeed } from '../functions/definitions/environment.ts';
+import type { ArtifactKind } from '../functions/artifacts/domain/artifact.ts';
 import { contextOf, type LambdaDef } from './lambdas.ts';
 
 /** `read`: get, query, scan, condition checks. `write`: read plus put, update, delete. */
 export type TableAccess = 'read' | 'write';
+
+/**
+ * What a function does with the objects of one prefix of the artifacts bucket: `upload` and
+ * `download` sign presigned PUTs and GETs (a presigned request carries the signer's rights, so
+ * the signer holds them: s3:PutObject, s3:GetObject, and the bucket key through S3); `check`
+ * HEADs an object (s3:GetObject, and s3:ListBucket so a missing object is a 404, not a 403);
+ * `delete` removes one.
+ */
+export type ObjectUse = 'upload' | 'download' | 'check' | 'delete';
+/** The encryption contexts of wrapped file keys (functions/artifacts/domain/artifact.ts): an input's owner context, a release's. */
+export type KeyContextKind = 'input' | 'release';
+
+/** A function's use of the artifacts bucket and the file-key wrapping key (lib/constructs/artifacts-bucket.ts). */
+export interface ArtifactsAccess {
+  /** By object prefix (`inputs/`, `outputs/`). */
+  objects?: Partial<Record<ArtifactKind, readonly ObjectUse[]>>;
+  /** KMS Encrypt of file keys, only under these contexts. */
+  wrap?: readonly KeyContextKind[];
+  /** KMS Decrypt of wrapped file keys, only under these contexts. */
+  unwrap?: readonly KeyContextKind[];
+}
 
 export interface FunctionAccess {
   tables: Partial<Record<TableId, TableAccess>>;
@@ -28,6 +50,11 @@ export interface FunctionAccess {
   activateNodes?: boolean;
   /** The payments settings it cannot run without: their names in its environment, read access to their secrets (lib/constructs/payments-secrets.ts). */
   payments?: readonly PaymentsNeed[];
+  /**
+   * Composes the artifacts context: the bucket's name and the wrapping key's ARN in its
+   * environment (VRACU_ARTIFACTS_*), and only the object and key uses listed.
+   */
+  artifacts?: ArtifactsAccess;
 }
 
 const NONE: FunctionAccess = { tables: {}, sendTo: [], publishEvents: false, runJobs: false };
@@ -56,9 +83,23 @@ export const CONTEXT_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   privacy: { tables: { sessions: 'write', revocations: 'write', jobs: 'write' }, sendTo: ['jobSteps'], publishEvents: true, runJobs: true, releaseKeys: true },
   /** The control plane: its own table only (oracle, scheduler, receipts, transparency log, governance). */
   'control-plane': { ...NONE, tables: { controlplane: 'write' } },
-  /** Artifacts: their table, and jobs read (whose job an artifact belongs to). S3 and KMS grants: lib/constructs/artifacts-bucket.ts. */
-  artifacts: { ...NONE, tables: { artifacts: 'write', jobs: 'read' } },
+  /**
+   * Artifacts: their table, jobs read (whose job an artifact belongs to), and the bucket's
+   * environment with no object or key use; the functions that use them are narrowed below.
+   */
+  artifacts: { ...NONE, tables: { artifacts: 'write', jobs: 'read' }, artifacts: {} },
 };
+
+/** Artifacts functions: the context's grants and these object and key uses. */
+const artifacts = (use: ArtifactsAccess, tables: FunctionAccess['tables'] = CONTEXT_ACCESS.artifacts!.tables): FunctionAccess => ({
+  ...CONTEXT_ACCESS.artifacts!,
+  tables,
+  artifacts: use,
+});
+/** The sidecar's routes also write the job: its outputs, or the artifact failure that ends it (jobs' recordJobOutputs, recordSidecarFailure). */
+const SIDECAR_TABLES: FunctionAccess['tables'] = { artifacts: 'write', jobs: 'write' };
+/** Releasing a job's inputs and granting its output slots (releaseInputs, outputSlots): the sidecar session, the privacy handshake. */
+const RELEASE_AND_SLOTS: ArtifactsAccess = { objects: { input: ['download'], output: ['upload'] }, unwrap: ['input'], wrap: ['release'] };
 
 /** Payments functions: the context's grants, and each the secrets its code uses (the chain only where the environment has one). */
 const payments = (...needs: PaymentsNeed[]): FunctionAccess => ({ ...CONTEXT_ACCESS.payments!, payments: needs });
@@ -117,6 +158,22 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'payments-payout-request': payments('chain'),
   'payments-reconcile': payments('chain'),
   'payments-reconcile-schedule': payments('chain'),
+  /** Wraps the buyer's file key under the owner's context; presigns the input's PUT. */
+  'artifacts-create': artifacts({ objects: { input: ['upload'] }, wrap: ['input'] }),
+  /** Checks the uploaded object's size. */
+  'artifacts-complete': artifacts({ objects: { input: ['check'] } }),
+  /** Presigns the GET of a job's input or output. */
+  'artifacts-job-get': artifacts({ objects: { input: ['download'], output: ['download'] } }),
+  /** A plain job's inputs (unwrapped, re-wrapped to the release, presigned GETs) and its output slots (presigned PUTs). */
+  'artifacts-sidecar-session': artifacts(RELEASE_AND_SLOTS, SIDECAR_TABLES),
+  /** Checks each reported output's object, deletes them all when over a limit. */
+  'artifacts-sidecar-report': artifacts({ objects: { output: ['check', 'delete'] } }, SIDECAR_TABLES),
+  /** An attested job's inputs and output slots come with its handshake: the artifacts table (releases, the buyer's key) and the bucket. */
+  'privacy-handshake': {
+    ...CONTEXT_ACCESS.privacy!,
+    tables: { ...CONTEXT_ACCESS.privacy!.tables, artifacts: 'write' },
+    artifacts: RELEASE_AND_SLOTS,
+  },
 };
 
 export function accessFor(def: LambdaDef): FunctionAccess {

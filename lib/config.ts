@@ -61,6 +61,20 @@ export const EnvironmentSchema = z
           .optional(),
       })
       .optional(),
+    /**
+     * The artifacts bucket's lifecycle (lib/constructs/artifacts-bucket.ts). Inputs stay until
+     * their owner's data is removed; outputs expire, and so does every overwritten or deleted version.
+     */
+    artifacts: z
+      .strictObject({
+        /** Days after upload a job's output object is deleted (`outputs/`): the buyer's download window. */
+        outputExpiryDays: z.number().int().min(1).max(3650).default(30),
+        /** Days an overwritten or deleted version is kept before it is removed for good. */
+        noncurrentVersionExpiryDays: z.number().int().min(1).max(365).default(7),
+        /** Days after which an unfinished multipart upload is aborted (its parts cost storage). */
+        abortIncompleteUploadDays: z.number().int().min(1).max(30).default(2),
+      })
+      .prefault({}),
     /** Alarm notifications go to this address when set (SNS e-mail subscription). */
     alarmEmail: z.email().optional(),
     /**

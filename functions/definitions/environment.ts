@@ -207,6 +207,11 @@ export const ArtifactsEnv = z.object({
 });
 export type ArtifactsEnv = z.output<typeof ArtifactsEnv>;
 
+/** The cloud's artifacts variables (lib/constructs/artifacts-bucket.ts): the stage's bucket, and file keys wrapped by KMS under its key. */
+export function artifactsEnvironment(v: { bucket: string; kmsKeyId: string }): Record<string, string> {
+  return { VRACU_ARTIFACTS_BUCKET: v.bucket, VRACU_ARTIFACTS_KEY_WRAPPER: 'kms', VRACU_ARTIFACTS_KMS_KEY_ID: v.kmsKeyId };
+}
+
 /** The task definitions of one image: ECS cannot override a task's image. */
 const TaskDefinitions = z.record(
   z.string().min(1),

@@ -1,7 +1,8 @@
 /**
  * Builds one function of the exchange from its definition and wires what lib/access.ts
  * allows it: table grants, the queues it may send to (and only their URLs in
- * VRACU_QUEUE_URLS), the domain event bus, and the job cluster.
+ * VRACU_QUEUE_URLS), the domain event bus, the job cluster, the payments secrets and the
+ * artifacts bucket.
  */
 import { Stack } from 'aws-cdk-lib';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
@@ -45,6 +46,8 @@ export function exchangeFunction(scope: Construct, id: string, def: LambdaDef, p
   });
   // Names and ARNs only; the values are read from Secrets Manager at the function's start.
   if (access.payments) for (const [k, v] of Object.entries(platform.data.paymentsSecrets.wire(fn, access.payments))) fn.addEnvironment(k, v);
+  // The bucket's name and the wrapping key's ARN; the object and key uses lib/access.ts lists.
+  if (access.artifacts) for (const [k, v] of Object.entries(platform.data.artifacts.wire(fn, access.artifacts))) fn.addEnvironment(k, v);
 
   for (const [tableId, level] of Object.entries(access.tables) as [TableId, TableAccess][]) {
     platform.data.grant(fn, tableId, level);

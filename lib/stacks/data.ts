@@ -3,6 +3,7 @@
  * stage's customer-managed KMS key (rotated yearly), point-in-time recovery on, TTL and
  * GSIs from the definition. Tables marked `critical`, and every table where the
  * environment asks for deletion protection, are deletion-protected and RETAINed.
+ * Also the payments secrets and the artifacts bucket with its keys.
  */
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -13,6 +14,7 @@ import { TABLES, tableName, type TableDef, type TableId } from '../../functions/
 import type { TableAccess } from '../access.ts';
 import type { StageSettings } from '../settings.ts';
 import { PaymentsSecrets } from '../constructs/payments-secrets.ts';
+import { ArtifactsBucket } from '../constructs/artifacts-bucket.ts';
 
 export interface DataStackProps extends StackProps {
   settings: StageSettings;
@@ -27,6 +29,8 @@ export class DataStack extends Stack {
   readonly key: kms.Key;
   /** The payments context's Secrets Manager secrets (Stripe, the chain wallet). */
   readonly paymentsSecrets: PaymentsSecrets;
+  /** The artifacts context's bucket and its keys (sealed job inputs and outputs, wrapped file keys). */
+  readonly artifacts: ArtifactsBucket;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -66,6 +70,14 @@ export class DataStack extends Stack {
     this.paymentsSecrets = new PaymentsSecrets(this, 'PaymentsSecrets', {
       prefix: settings.prefix,
       config: settings.config.payments,
+      removalPolicy: settings.removalPolicy,
+    });
+    this.artifacts = new ArtifactsBucket(this, 'Artifacts', {
+      prefix: settings.prefix,
+      account: settings.config.account,
+      region: settings.config.region,
+      lifecycle: settings.config.artifacts,
+      logRetentionDays: settings.config.logRetentionDays,
       removalPolicy: settings.removalPolicy,
     });
   }

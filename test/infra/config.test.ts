@@ -71,10 +71,23 @@ describe('cdk.json environments', () => {
       },
       /jobs\.gpu\.instanceType: must be a GPU instance type/,
     ],
+    ['outputs that never expire', { artifacts: { outputExpiryDays: 0 } }, /environments\.dev\.artifacts\.outputExpiryDays/],
+    ['an unknown artifacts setting', { artifacts: { inputExpiryDays: 3 } }, /environments\.dev\.artifacts/],
   ])('names the bad value: %s', (_why, patch, message) => {
     const envs = structuredClone(CDK_CONTEXT.environments) as Record<string, Record<string, unknown>>;
     Object.assign(envs.dev!, patch);
     expect(() => parseEnvironments(envs)).toThrow(message);
+  });
+
+  it('fills the artifacts lifecycle defaults a stage leaves out, and keeps the ones it sets', () => {
+    expect(all.find((e) => e.name === 'dev')!.config.artifacts).toEqual({ outputExpiryDays: 30, noncurrentVersionExpiryDays: 7, abortIncompleteUploadDays: 2 });
+    const envs = structuredClone(CDK_CONTEXT.environments) as Record<string, Record<string, unknown>>;
+    envs.dev!.artifacts = { outputExpiryDays: 90 };
+    expect(parseEnvironments(envs).find((e) => e.name === 'dev')!.config.artifacts).toEqual({
+      outputExpiryDays: 90,
+      noncurrentVersionExpiryDays: 7,
+      abortIncompleteUploadDays: 2,
+    });
   });
 
   it('rejects an environment name the functions would not accept as VRACU_STAGE', () => {

@@ -42,6 +42,18 @@ describe('prod stage', () => {
     }
   });
 
+  it('retains the artifacts bucket and its log bucket (their keys are retained above)', () => {
+    const buckets = Object.entries(resources(s.t.data, 'AWS::S3::Bucket'));
+    expect(buckets.map(([, b]) => b.Properties!.BucketName).sort()).toEqual([
+      `vracu-prod-artifacts-${CONFIG.account}-${CONFIG.region}`,
+      `vracu-prod-artifacts-logs-${CONFIG.account}-${CONFIG.region}`,
+    ]);
+    for (const [id, b] of buckets) {
+      expect(b.DeletionPolicy, id).toBe('Retain');
+      expect(b.UpdateReplacePolicy, id).toBe('Retain');
+    }
+  });
+
   it('mails alarms through a subscription with a DLQ', () => {
     s.t.observability.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email' });
     const [sub] = Object.values(resources(s.t.observability, 'AWS::SNS::Subscription'));

@@ -40,9 +40,20 @@ export interface JobInput {
   artifactId: string;
 }
 
+/**
+ * The bucket's top-level prefix of each kind: the cloud's lifecycle rules (outputs expire) and
+ * IAM grants (lib/constructs/artifacts-bucket.ts) name these, and nothing else.
+ */
+export const OBJECT_PREFIXES: Readonly<Record<ArtifactKind, string>> = { input: 'inputs/', output: 'outputs/' };
+
 /** Where an artifact's object lives: inputs by owner, outputs by job (one prefix per job for lifecycle rules). */
-export const inputObjectKey = (tenant: string, artifactId: string): string => `inputs/${tenant}/${artifactId}`;
-export const outputObjectKey = (jobId: string, artifactId: string): string => `outputs/${jobId}/${artifactId}`;
+export const inputObjectKey = (tenant: string, artifactId: string): string => `${OBJECT_PREFIXES.input}${tenant}/${artifactId}`;
+export const outputObjectKey = (jobId: string, artifactId: string): string => `${OBJECT_PREFIXES.output}${jobId}/${artifactId}`;
+
+/** The context member naming what a wrapped key is for; the cloud's KMS grants are conditioned on it. */
+export const KEY_PURPOSE = 'vracu:purpose';
+/** Its value per context: an input's file key as its owner wrapped it, and as it was released to a job. */
+export const KEY_PURPOSES = { input: 'artifact-input', release: 'artifact-release' } as const;
 
 /**
  * The encryption context an input's file key is wrapped under (KMS EncryptionContext; the
@@ -50,14 +61,14 @@ export const outputObjectKey = (jobId: string, artifactId: string): string => `o
  * case-sensitive; Decrypt needs the same map.
  */
 export const inputKeyContext = (a: { tenant: string; artifactId: string }): Record<string, string> => ({
-  'vracu:purpose': 'artifact-input',
+  [KEY_PURPOSE]: KEY_PURPOSES.input,
   'vracu:tenant': a.tenant,
   'vracu:artifact': a.artifactId,
 });
 
 /** The context a released key is re-wrapped under in its release record: the job and the attestation the gate checked. */
 export const releaseKeyContext = (a: { tenant: string; artifactId: string }, jobId: string, attestationHash: string): Record<string, string> => ({
-  'vracu:purpose': 'artifact-release',
+  [KEY_PURPOSE]: KEY_PURPOSES.release,
   'vracu:tenant': a.tenant,
   'vracu:artifact': a.artifactId,
   'vracu:job': jobId,

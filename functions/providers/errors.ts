@@ -25,6 +25,8 @@ export const PROVIDERS_ERRORS = {
   evidence_nonce_invalid: 409,
   /** Evidence the verifiers refused (the attester's failure code is given per kind). */
   evidence_refused: 422,
+  /** SSM could not create the machine's ECS Anywhere activation (unreachable, throttled, or refused): nothing written, retry later. */
+  activation_unavailable: 503,
 } as const;
 
 export type ProvidersErrorCode = keyof typeof PROVIDERS_ERRORS;

@@ -9,6 +9,7 @@ import { isoAt } from '../../platform/clock.ts';
 import type { EcsAnywhereEnv } from '../../definitions/environment.ts';
 import { PROVIDER_TAG } from '../../definitions/external-instances.ts';
 import type { Activations, ProviderActivation } from './activations.ts';
+import { providersError } from '../errors.ts';
 
 export class SsmActivations implements Activations {
   constructor(
@@ -31,8 +32,24 @@ export class SsmActivations implements Activations {
 
   async create(providerId: string, nowMs: number): Promise<ProviderActivation> {
     const input = this.input(providerId, nowMs);
-    const out = await this.client.send(new CreateActivationCommand(input));
-    if (!out.ActivationId || !out.ActivationCode) throw new Error('CreateActivation answered no activation');
+    let out;
+    try {
+      out = await this.client.send(new CreateActivationCommand(input));
+    } catch (err) {
+      // SSM's refusal, throttling or absence is the exchange's problem, not the joining machine's: 503, the token kept.
+      const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+      throw providersError(
+        'activation_unavailable',
+        "the exchange cannot create this machine's ECS Anywhere activation now; the join token is still good: try again later",
+        {
+          ssm: { error: e.name ?? 'Error', status: e.$metadata?.httpStatusCode ?? null },
+        },
+      );
+    }
+    if (!out.ActivationId || !out.ActivationCode)
+      throw providersError('activation_unavailable', 'SSM answered no activation; the join token is still good: try again later', {
+        ssm: { error: 'NoActivation', status: out.$metadata.httpStatusCode ?? null },
+      });
     return {
       activationId: out.ActivationId,
       activationCode: out.ActivationCode,

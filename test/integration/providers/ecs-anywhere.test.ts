@@ -112,14 +112,36 @@ describe('a join with ECS Anywhere', () => {
     expect(await snapshot(env)).not.toContain('JHxVpb9q0b2zEXAMPLE');
   });
 
-  it('an SSM refusal refuses the join and writes nothing; the token stays redeemable', async () => {
+  it('an SSM refusal refuses the join (503, SSM named) and writes nothing; the token stays redeemable', async () => {
     const d = composeProviders(env.rt, undefined, undefined, new SsmActivations(client(), cfg));
     const token = await issueToken();
     const before = await snapshot(env);
     failNext = true;
-    await expect(join(d, { ...CLAIM, token, spotPriceMicro: 9_500_000n })).rejects.toMatchObject({ name: 'InvalidParameters' });
+    await expect(join(d, { ...CLAIM, token, spotPriceMicro: 9_500_000n })).rejects.toMatchObject({
+      code: 'activation_unavailable',
+      status: 503,
+      extra: { ssm: { error: 'InvalidParameters', status: 400 } },
+    });
     expect(await snapshot(env)).toBe(before);
     await expect(join(d, { ...CLAIM, token, spotPriceMicro: 9_500_000n })).resolves.toMatchObject({ status: 'JOINED' });
+  });
+
+  it('SSM unreachable: 503 activation_unavailable, nothing written', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const down = new SSMClient({
+      region: 'eu-west-1',
+      endpoint: `http://127.0.0.1:${port}`,
+      maxAttempts: 1,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    });
+    const d = composeProviders(env.rt, undefined, undefined, new SsmActivations(down, cfg));
+    const token = await issueToken();
+    const before = await snapshot(env);
+    await expect(join(d, { ...CLAIM, token, spotPriceMicro: 9_500_000n })).rejects.toMatchObject({ code: 'activation_unavailable', status: 503 });
+    expect(await snapshot(env)).toBe(before);
   });
 
   it('without activations (the local stack) the join answers none', async () => {

@@ -14,7 +14,6 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { constants as osConstants, tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Clock } from '../../functions/platform/clock.ts';
 import type { EventPublisher } from '../../functions/platform/events.ts';
 import type { ContainerDriver, ContainerState, LaunchResult, LaunchSpec } from '../../functions/jobs/drivers/driver.ts';
@@ -24,6 +23,7 @@ import { detectHostTools, findExecutable, type HostTools } from './host-tools.ts
 import { MemoryCgroup } from './memory-cgroup.ts';
 import { buildCommand, NOBODY, SANDBOX_WORK_DIR, type Isolation } from './sandbox-command.ts';
 import { TailBuffer } from './tail-buffer.ts';
+import { sidecarBundle } from './sidecar-bundle.ts';
 import type { ProcessRegistry } from '../processes.ts';
 import { localTaskArn, taskDetail, taskEvent, type TaskSnapshot } from './task-event.ts';
 
@@ -58,7 +58,7 @@ export interface LocalSandboxOptions {
   processes?: ProcessRegistry;
   /**
    * Attested jobs (a launch with sidecar variables) run under the real sidecar, as in ECS:
-   * `node sidecar/main.ts -- <the sandboxed workload>`, talking to the exchange at this URL
+   * `node sidecar.mjs -- <the sandboxed workload>` (local/sandbox/sidecar-bundle.ts), talking to the exchange at this URL
    * (set once the gateway listens: setExchangeUrl). Without it the workload runs alone.
    */
   exchangeUrl?: string;
@@ -76,10 +76,6 @@ export interface SandboxInfo {
   /** Host pid of the sandbox's process-group leader (while it runs). */
   pid?: number;
 }
-
-/** The sidecar's entry and the TypeScript loader it runs with (the image runs its bundle instead). */
-const SIDECAR_MAIN = fileURLToPath(new URL('../../sidecar/main.ts', import.meta.url));
-const TSX_LOADER = import.meta.resolve('tsx');
 
 interface Sandbox {
   snap: TaskSnapshot;
@@ -187,7 +183,7 @@ export class LocalSandboxDriver implements ContainerDriver {
         timeoutGraceMs: this.opts.timeoutGraceMs ?? 1000,
         readOnlyPaths: [...(this.opts.readOnlyPaths ?? []), ...(sb.secretsDir ? [sb.secretsDir] : [])],
       });
-      const plan = attested ? this.underSidecar(sb, spec, workload) : workload;
+      const plan = attested ? this.underSidecar(sb, spec, workload, await sidecarBundle()) : workload;
       // detached: its own process group (and session), so stop() reaches every descendant.
       const child = spawn(plan.file, plan.args, { cwd: plan.cwd, env: plan.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       sb.child = child;
@@ -360,11 +356,11 @@ export class LocalSandboxDriver implements ContainerDriver {
    * workload its child: the sidecar alone sees VRACU_SIDECAR_* (it strips them from the
    * workload's environment), its secrets dir is its own, given to the workload's uid.
    */
-  private underSidecar(sb: Sandbox, spec: LaunchSpec, workload: ReturnType<typeof buildCommand>): ReturnType<typeof buildCommand> {
+  private underSidecar(sb: Sandbox, spec: LaunchSpec, workload: ReturnType<typeof buildCommand>, bundle: string): ReturnType<typeof buildCommand> {
     const secretsDir = sb.secretsDir!;
     return {
       file: process.execPath,
-      args: ['--import', TSX_LOADER, SIDECAR_MAIN, '--', workload.file, ...workload.args],
+      args: [bundle, '--', workload.file, ...workload.args],
       cwd: workload.cwd,
       env: {
         ...workload.env,

@@ -35,13 +35,16 @@ export async function place(d: ProvidersDeps, job: PlaceRequest): Promise<PlaceD
       { providerId: p.providerId, quotable: isQuotable(p), freeUnits: availableUnits(p), spotPriceMicro: p.spotPriceMicro, proven: validKinds(p.proven, now) },
     ]),
   );
-  const all = candidates(rcs, nodes, job);
-  const revoked = await revokedProviders(
-    d.revocations,
-    all.map((c) => c.providerId).filter((id) => id !== EXCHANGE_POOL),
-  );
-  for (const c of all) {
+  // Revocations are read for the candidate about to be taken, not for all of them: the first
+  // candidate usually fits, so a placement costs one registry read (the registry is read
+  // consistently every time; nothing about a revocation is cached).
+  const revoked = new Set<string>();
+  for (const c of candidates(rcs, nodes, job)) {
     if (revoked.has(c.providerId)) continue;
+    if (c.providerId !== EXCHANGE_POOL && (await revokedProviders(d.revocations, [c.providerId])).size > 0) {
+      revoked.add(c.providerId);
+      continue;
+    }
     if (c.takeUnits > 0 && !(await takeUnits(d.store, c.providerId, { jobId: job.jobId, n: c.takeUnits, units: byId.get(c.providerId)!.units }))) continue;
     return { placed: { providerId: c.providerId, reason: c.reason, detail: c.detail } };
   }

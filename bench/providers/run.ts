@@ -155,10 +155,8 @@ async function main() {
   await admin.call(mintRoute, { body: { user: principalId, amount: '100000' }, idempotencyKey: `bench-mint-${principalId}` });
   const buyer = new VracuClient({ baseUrl: stack.url, apiKey: secret });
 
-  const ended = new Map<string, number>();
   const waiters = new Map<string, () => void>();
-  // Every job's moves as the bus saw them (performance.now), and the agent it was claimed on.
-  const timeline = new Map<string, { agentId?: string; at: Record<string, number> }>();
+  const timeline = new Map<string, Timeline>();
   stack.bus.subscribe((e) => {
     if (e['detail-type'] !== 'Job State Changed') return;
     const jobId = String(e.detail.jobId);
@@ -166,9 +164,7 @@ async function main() {
     t.at[String(e.detail.to)] ??= performance.now();
     if (e.detail.to === 'LAUNCHING') t.agentId = String(e.detail.agentId);
     timeline.set(jobId, t);
-    if (!['COMPLETED', 'FAILED', 'ABORTED'].includes(String(e.detail.to))) return;
-    ended.set(jobId, performance.now());
-    waiters.get(jobId)?.();
+    if (endedAt(t) !== undefined) waiters.get(jobId)?.();
   });
   const submit = async (seconds: number) => {
     const { jobId } = await buyer.call(submitJobRoute, {
@@ -179,7 +175,7 @@ async function main() {
         timeoutMs: 120_000,
       },
     });
-    const done = new Promise<void>((r) => (ended.has(jobId) ? r() : waiters.set(jobId, r)));
+    const done = new Promise<void>((r) => (endedAt(timeline.get(jobId)) !== undefined ? r() : waiters.set(jobId, r)));
     return { jobId, done };
   };
 
@@ -193,7 +189,7 @@ async function main() {
     for (;;) {
       const view = await buyer.call(getJobRoute, { params: { id: j.jobId } });
       if (view.bill) {
-        billMs.push(performance.now() - ended.get(j.jobId)!);
+        billMs.push(performance.now() - endedAt(timeline.get(j.jobId))!);
         placedOn.add(view.providerId ?? '');
         break;
       }
@@ -237,14 +233,23 @@ async function main() {
   process.exit(0);
 }
 
+/** A job's moves as the bus saw them (performance.now), and the agent it was claimed on. */
+interface Timeline {
+  agentId?: string;
+  at: Record<string, number>;
+}
+
+/** When the job reached a terminal status, if it has. */
+const endedAt = (t: Timeline | undefined): number | undefined => t && (t.at.COMPLETED ?? t.at.FAILED ?? t.at.ABORTED);
+
 /**
  * Where a pool run's time goes, per agent: from one job's end to the next job's claim on the
  * same agent (turnover), claim → RUNNING (launch), RUNNING → ended (run: the 1 s sleep plus
  * the sandbox's exit report and the ending step). Medians and p90 in ms.
  */
-function poolBreakdown(rows: { agentId?: string; at: Record<string, number> }[], t0: number) {
-  const end = (r: (typeof rows)[number]) => r.at.COMPLETED ?? r.at.FAILED ?? r.at.ABORTED ?? Number.NaN;
-  const byAgent = new Map<string, typeof rows>();
+function poolBreakdown(rows: Timeline[], t0: number) {
+  const end = (r: Timeline) => endedAt(r) ?? Number.NaN;
+  const byAgent = new Map<string, Timeline[]>();
   for (const r of rows) if (r.agentId) byAgent.set(r.agentId, [...(byAgent.get(r.agentId) ?? []), r]);
   const turnover: number[] = [];
   for (const list of byAgent.values()) {

@@ -1,5 +1,5 @@
 /**
- * The sidecar as the container runs it: bundled into one file (as the Dockerfile does),
+ * The sidecar as the container runs it: bundled into one file (as the Dockerfile does; local/sandbox/sidecar-bundle.ts),
  * started as a child process with no node_modules around it.
  */
 import { spawn } from 'node:child_process';
@@ -9,27 +9,18 @@ import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSidecar, type SidecarReport } from '../../../sidecar/sidecar.ts';
 import { zeroizeFiles } from '../../../sidecar/cleanup.ts';
 import { SIDECAR_READY_PATH } from '../../../functions/definitions/job-task.ts';
+import { sidecarBundle } from '../../../local/sandbox/sidecar-bundle.ts';
 
 let dir: string;
 let bundle: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vracu-sidecar-test-'));
-  bundle = join(dir, 'sidecar.mjs');
-  await build({
-    entryPoints: [new URL('../../../sidecar/main.ts', import.meta.url).pathname],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    outfile: bundle,
-    logLevel: 'silent',
-  });
+  bundle = await sidecarBundle();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

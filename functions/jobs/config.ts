@@ -25,6 +25,8 @@ export interface JobsConfig {
   leaseGraceMs: number;
   /** A step that has not moved for this long is re-sent by the timeout sweep. */
   staleStepMs: number;
+  /** How long a dispatcher's lease on the queue lasts unrenewed (store/dispatch-lease.ts): a dead holder's runs out. */
+  dispatchLeaseMs: number;
   /** A stop that has not produced a STOPPED event for this long is checked with describe(). */
   staleStopMs: number;
   /** A staged job event still unpublished after this long is published by the sweep. */
@@ -54,6 +56,7 @@ export function loadJobsConfig(env: Readonly<Record<string, string | undefined>>
     defaults: { cpuUnits: 1024, memoryMb: 2048 },
     leaseGraceMs: e.VRACU_JOB_LEASE_GRACE_MS,
     staleStepMs: 90_000,
+    dispatchLeaseMs: 30_000,
     staleStopMs: 5 * 60_000,
     staleOutboxMs: 30_000,
   };

@@ -27,7 +27,8 @@ export type IdPrefix =
   | 'ses'
   | 'rsv'
   | 'prp'
-  | 'art';
+  | 'art'
+  | 'dsp';
 
 export interface IdGenerator {
   next(prefix: IdPrefix): string;

@@ -18,6 +18,7 @@ import type { JobsDeps } from '../deps.ts';
 import { finishWithoutContainer, giveBackUnits } from './finish.ts';
 import { jobEvent, publishStaged, sendSteps } from './notify.ts';
 import { EXCHANGE_POOL } from '../domain/placement.ts';
+import { acquireOrMark, dropLease, releaseLease, renewLease } from '../store/dispatch-lease.ts';
 
 export type ClaimResult = 'claimed' | 'full' | 'moved' | { unplaced: string };
 
@@ -73,24 +74,53 @@ export async function claim(d: JobsDeps, job: Job, from: 'ALLOCATING' | 'QUEUED'
   return 'full';
 }
 
-/** Starts queued jobs, oldest first, while agents are free (at most 500 looked at). Returns how many it launched. */
+/**
+ * Starts queued jobs, oldest first, while agents are free (at most 500 looked at per walk).
+ * One dispatcher walks at a time (store/dispatch-lease.ts): one that finds another walking
+ * leaves it a mark and returns, and the walker walks again before it lets go. Returns how many
+ * this call launched.
+ */
+const MAX_WALKS = 20;
+
 export async function dispatch(d: JobsDeps): Promise<number> {
   d.fault('dispatch:enter');
   try {
-    return await dispatchLoop(d);
+    const holder = d.rt.ids.next('dsp');
+    const until = () => d.rt.clock.nowMs() + d.cfg.dispatchLeaseMs;
+    if ((await acquireOrMark(d.store, holder, d.rt.clock.nowMs(), d.cfg.dispatchLeaseMs)) === 'marked') return 0;
+    let started = 0;
+    try {
+      for (let walk = 1; ; walk++) {
+        started += await dispatchLoop(d, () => renewLease(d.store, holder, until()));
+        if ((await releaseLease(d.store, holder, until())) !== 'again') break;
+        if (walk === MAX_WALKS) {
+          // Marked on every walk: hand on to a fresh call rather than run without end in this one.
+          await dropLease(d.store, holder);
+          await sendSteps(d, [{ kind: 'dispatch' }]);
+          break;
+        }
+      }
+    } catch (e) {
+      // The caller's fallback (a queued dispatch step, the message's redelivery) walks again.
+      await dropLease(d.store, holder).catch(() => undefined);
+      throw e;
+    }
+    return started;
   } finally {
     d.fault('dispatch:exit');
   }
 }
 
 /**
- * Oldest first, ten at a time. A job nothing fits keeps its place and its reason, and the loop
- * pages past it (by index key), so a head of unplaceable jobs never starves the jobs behind them.
+ * Oldest first, ten at a time, renewing the lease each page (a lost lease: another walks now).
+ * A job nothing fits keeps its place and its reason, and the loop pages past it (by index key),
+ * so a head of unplaceable jobs never starves the jobs behind them.
  */
-async function dispatchLoop(d: JobsDeps): Promise<number> {
+async function dispatchLoop(d: JobsDeps, renew: () => Promise<boolean>): Promise<number> {
   let started = 0;
   let after: string | undefined;
   for (let round = 0; round < 50; round++) {
+    if (round > 0 && !(await renew())) return started;
     const waiting = await queuedAfter(d.store, after, 10);
     if (waiting.length === 0) return started;
     for (const job of waiting) {

@@ -158,6 +158,12 @@ async function main() {
   const waiters = new Map<string, () => void>();
   const timeline = new Map<string, Timeline>();
   stack.bus.subscribe((e) => {
+    if (e['detail-type'] === 'ECS Task State Change') {
+      // The sandbox's own reports (startedBy is the job id): where the container's time ends and the exchange's begins.
+      const t = timeline.get(String(e.detail.startedBy));
+      if (t) t.at[`task:${String(e.detail.lastStatus)}`] ??= performance.now();
+      return;
+    }
     if (e['detail-type'] !== 'Job State Changed') return;
     const jobId = String(e.detail.jobId);
     const t = timeline.get(jobId) ?? { at: {} };
@@ -206,11 +212,13 @@ async function main() {
 
   // 3. placement under load.
   process.stdout.write(`pool: ${POOL_JOBS} one-second GPU jobs through ${AGENTS} agents ...\n`);
+  const requests = countRequests(stack);
   const t0 = performance.now();
   const jobs: { jobId: string; done: Promise<void> }[] = [];
   for (let i = 0; i < POOL_JOBS; i += 10) jobs.push(...(await Promise.all(Array.from({ length: Math.min(10, POOL_JOBS - i) }, () => submit(1)))));
   await Promise.all(jobs.map((j) => j.done));
   const totalMs = performance.now() - t0;
+  const requestsPerJob = requests.perJob(POOL_JOBS);
   clearInterval(keepAlive);
   const breakdown = poolBreakdown(
     jobs.map((j) => timeline.get(j.jobId)!),
@@ -225,12 +233,38 @@ async function main() {
     idealSeconds: ideal,
     ratio: +(totalMs / 1000 / ideal).toFixed(2),
     breakdown,
+    requestsPerJob,
   };
   process.stdout.write(`${JSON.stringify(pool)}\n`);
   await stack.stop();
   const r = { machine: { cpus: cpus().length, node: process.version }, startedAt: new Date().toISOString(), heartbeats, billing, pool };
   if (!args['no-doc']) writeDoc(r);
   process.exit(0);
+}
+
+/**
+ * DynamoDB requests from here on, by table (the runtime's client; the stack's HTTP handlers,
+ * consumers and schedules all use it), reported per job of the pool phase.
+ */
+function countRequests(stack: Awaited<ReturnType<typeof startLocalStack>>) {
+  const byTable = new Map<string, number>();
+  stack.runtime.doc.middlewareStack.add(
+    (next, context) => async (a) => {
+      const input = a.input as { TableName?: string; TransactItems?: unknown[]; RequestItems?: Record<string, unknown> };
+      const table = input.TableName ?? (input.TransactItems ? 'transactions' : input.RequestItems ? 'batches' : String(context.commandName));
+      const name = table.replace(/^vracu-[a-z]+-/, '');
+      byTable.set(name, (byTable.get(name) ?? 0) + 1);
+      return next(a);
+    },
+    { step: 'initialize', name: 'benchRequestCount' },
+  );
+  return {
+    perJob(jobs: number) {
+      const total = [...byTable.values()].reduce((a, b) => a + b, 0);
+      const tables = Object.fromEntries([...byTable].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, +(v / jobs).toFixed(1)]));
+      return { total: +(total / jobs).toFixed(1), ...tables };
+    },
+  };
 }
 
 /** A job's moves as the bus saw them (performance.now), and the agent it was claimed on. */
@@ -258,11 +292,17 @@ function poolBreakdown(rows: Timeline[], t0: number) {
   }
   const stat = (xs: number[]) => ({ p50: Math.round(percentile(xs, 50)), p90: Math.round(percentile(xs, 90)) });
   const launched = rows.filter((r) => r.at.LAUNCHING !== undefined && r.at.RUNNING !== undefined);
+  const reported = launched.filter((r) => r.at['task:RUNNING'] !== undefined && r.at['task:STOPPED'] !== undefined);
   return {
     firstClaimMs: Math.round(Math.min(...rows.map((r) => r.at.LAUNCHING ?? Number.POSITIVE_INFINITY)) - t0),
     turnoverMs: stat(turnover),
     launchMs: stat(launched.map((r) => r.at.RUNNING! - r.at.LAUNCHING!)),
     runMs: stat(launched.map((r) => end(r) - r.at.RUNNING!)),
+    // The two halves of each: the sandbox's report against the job's move it leads to.
+    spawnMs: stat(reported.map((r) => r.at['task:RUNNING']! - r.at.LAUNCHING!)),
+    runningReportMs: stat(reported.map((r) => r.at.RUNNING! - r.at['task:RUNNING']!)),
+    sandboxMs: stat(reported.map((r) => r.at['task:STOPPED']! - r.at['task:RUNNING']!)),
+    endingMs: stat(reported.map((r) => end(r) - r.at['task:STOPPED']!)),
     jobsPerAgent: [...byAgent.values()].map((l) => l.length),
   };
 }
@@ -289,11 +329,16 @@ function writeDoc(r: Record<string, any>) {
 | job end (terminal event) → bill visible on \`GET /v1/jobs/{id}\`, ${b.jobs} jobs | p50 **${b.p50Ms} ms**, p99 ${b.p99Ms} ms | p50 ≤ 1 s |
 | ${p.jobs} one-second GPU jobs placed through ${p.agents} agents | **${p.totalSeconds} s** (ideal ${p.idealSeconds} s: **${p.ratio}×**) | ≤ 1.3× |
 
-Where a pool run's time goes (medians, p90 in brackets): from one job's end to the next job's claim on the same agent **${p.breakdown.turnoverMs.p50} ms** (${p.breakdown.turnoverMs.p90}), claim → RUNNING **${p.breakdown.launchMs.p50} ms** (${p.breakdown.launchMs.p90}), RUNNING → ended **${p.breakdown.runMs.p50} ms** (${p.breakdown.runMs.p90}) for a 1 s sleep; first claim ${p.breakdown.firstClaimMs} ms after the first submission. Jobs per agent: ${p.breakdown.jobsPerAgent.join(', ')}.
+Where a pool run's time goes (medians, p90 in brackets): from one job's end to the next job's claim on the same agent **${p.breakdown.turnoverMs.p50} ms** (${p.breakdown.turnoverMs.p90}), claim → RUNNING **${p.breakdown.launchMs.p50} ms** (${p.breakdown.launchMs.p90}), RUNNING → ended **${p.breakdown.runMs.p50} ms** (${p.breakdown.runMs.p90}) for a 1 s sleep; first claim ${p.breakdown.firstClaimMs} ms after the first submission. Jobs per agent: ${p.breakdown.jobsPerAgent.join(', ')}. Split by the sandbox's own task reports: claim → sandbox started **${p.breakdown.spawnMs.p50} ms** (${p.breakdown.spawnMs.p90}), sandbox started → job RUNNING (the report's way through the task-event queue) **${p.breakdown.runningReportMs.p50} ms** (${p.breakdown.runningReportMs.p90}), sandbox started → stopped (sidecar, bubblewrap, the 1 s workload, the wipe) **${p.breakdown.sandboxMs.p50} ms** (${p.breakdown.sandboxMs.p90}), sandbox stopped → job ended (the ending step) **${p.breakdown.endingMs.p50} ms** (${p.breakdown.endingMs.p90}).
+
+DynamoDB requests per job of the pool phase: **${p.requestsPerJob.total}** (${Object.entries(p.requestsPerJob)
+    .filter(([k]) => k !== 'total')
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}; \`transactions\` and \`batches\` span tables).
 
 ${
   p.ratio > 1.3
-    ? `The pool target is **not met**. What was found (2026-12-03, counting every DynamoDB request of the pool phase and sampling CPU with \`ps\`): the run is CPU-bound, not wait-bound. DynamoDB Local's JVM holds one of the two cores (≈ 100-120 %), the stack ≈ 55 %; a job costs ≈ 90 DynamoDB requests end to end (≈ 11 job reads, 7 outbox deletes, 6 queued/agent queries, 4 RC queries and ≈ 3.4 placements per job: concurrent dispatchers race for the same oldest job, and each loser has placed and given back its units). Two causes were removed: every sidecar started through the TypeScript loader (≈ 0.6 CPU-s each; now one esbuild bundle as the image runs it, local/sandbox/sidecar-bundle.ts; this bench took 75.8 s before it on 2026-12-03, and its 20.9 s of 2026-12-02 predates every job running under the sidecar), and placement read the revocation of every candidate provider (37 registry reads per job; now only the candidate being taken, 3.4). Running five pollers per queue instead of one (as Lambda does) made the run slower here (61 s): more concurrent dispatchers, more lost races, the same saturated engine. Next: dispatchers that do not collide on the head of the queue, and job reads answered from the write that just made them.`
+    ? `The pool target is **not met**. The run is CPU-bound (2026-12-03, sampling CPU with \`ps\`): DynamoDB Local's JVM holds one of the two cores, the stack about half the other. Removed so far, each measured on this machine just before and after the change: every sidecar starting through the TypeScript loader (≈ 0.6 CPU-s each; now one esbuild bundle as the image runs it, local/sandbox/sidecar-bundle.ts: 75.8 s → 36.1 s), placement reading the revocation of every candidate provider (37 registry reads per job, now 1), and concurrent dispatchers racing for the head of the queue, every loser having placed the job and given its units back (≈ 90 DynamoDB requests per job, now the figure above; one dispatcher walks at a time under a lease, docs/jobs.md: 38.4 s before, 31.1-35.7 s in three runs after). Running five pollers per queue instead of one made the run slower (61 s). What is left is mostly the sandbox's own time (the split above: a 1 s workload holds its agent ≈ 1.7 s from the sandbox's start to its stop: the sidecar's Node start and its exchange calls, bubblewrap, the wipe) and the two trips of the task reports through their queue; next: measure the sidecar's start and exit inside the sandbox, and answer job reads from the write that just made them.`
     : ''
 }
 

@@ -6,23 +6,19 @@ import type { AgentChallenge } from '../domain/agent-registration.ts';
 import { agentKey, itemToAgent, POOL_KEY } from './items.ts';
 import type { StoreCtx } from '../../platform/dynamo/store.ts';
 import { releaseItems } from './job-store.ts';
+import { wrote } from '../../platform/dynamo/conditional.ts';
 
 /** False when an agent of that name exists. */
-export async function putAgent(s: StoreCtx, a: Agent): Promise<boolean> {
-  try {
-    await s.doc.send(
+export const putAgent = (s: StoreCtx, a: Agent): Promise<boolean> =>
+  wrote(
+    s.doc.send(
       new PutCommand({
         TableName: s.table,
         Item: { ...agentKey(a.name), ...a, gsi1pk: 'AGENTS', gsi1sk: a.name },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
-    );
-    return true;
-  } catch (e) {
-    if ((e as Error).name === 'ConditionalCheckFailedException') return false;
-    throw e;
-  }
-}
+    ),
+  );
 
 export async function getAgent(s: StoreCtx, name: string): Promise<Agent | null> {
   const out = await s.doc.send(new GetCommand({ TableName: s.table, Key: agentKey(name), ConsistentRead: true }));

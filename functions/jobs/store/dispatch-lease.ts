@@ -7,18 +7,12 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoreCtx } from '../../platform/dynamo/store.ts';
+import { wrote } from '../../platform/dynamo/conditional.ts';
 
 const LEASE_KEY = { pk: 'DISPATCH', sk: 'LEASE' } as const;
 
-async function conditional(s: StoreCtx, update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>): Promise<boolean> {
-  try {
-    await s.doc.send(new UpdateCommand({ TableName: s.table, Key: LEASE_KEY, ...update }));
-    return true;
-  } catch (e) {
-    if ((e as Error).name === 'ConditionalCheckFailedException') return false;
-    throw e;
-  }
-}
+const conditional = (s: StoreCtx, update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>): Promise<boolean> =>
+  wrote(s.doc.send(new UpdateCommand({ TableName: s.table, Key: LEASE_KEY, ...update })));
 
 /**
  * Takes the lease for `holder` until `nowMs + ttlMs` (`held`), or, when another holds it, marks it

@@ -74,14 +74,15 @@ export async function claim(d: JobsDeps, job: Job, from: 'ALLOCATING' | 'QUEUED'
   return 'full';
 }
 
+/** A dispatcher marked on this many walks in a row hands on to a queued dispatch step. */
+const MAX_WALKS = 20;
+
 /**
  * Starts queued jobs, oldest first, while agents are free (at most 500 looked at per walk).
  * One dispatcher walks at a time (store/dispatch-lease.ts): one that finds another walking
  * leaves it a mark and returns, and the walker walks again before it lets go. Returns how many
  * this call launched.
  */
-const MAX_WALKS = 20;
-
 export async function dispatch(d: JobsDeps): Promise<number> {
   d.fault('dispatch:enter');
   try {

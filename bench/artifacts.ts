@@ -119,10 +119,21 @@ async function main(): Promise<boolean> {
         // Sealed: the sidecar's output path, then its input path on the same object.
         const artifactId = `art${mb}r${run}`;
         const key = `outputs/bench/${artifactId}`;
-        const slot = await store.presignPut(key, null, 900, now);
-        const grant = { recipientPublicKey: Buffer.from(buyer.publicKey).toString('hex'), maxBytes: 5 * 1024 * MB, slots: [{ artifactId, upload: slot }] };
+        const grant = { recipientPublicKey: Buffer.from(buyer.publicKey).toString('hex'), maxBytes: 5 * 1024 * MB, slots: [{ artifactId }] };
         let sealed: Awaited<ReturnType<typeof sealOutputs>> = [];
-        best.sealUp = Math.min(best.sealUp, await timed(async () => (sealed = await sealOutputs('bench', outDir, grant, { scratchDir: dir }))));
+        best.sealUp = Math.min(
+          best.sealUp,
+          await timed(
+            async () =>
+              (sealed = await sealOutputs(
+                'bench',
+                outDir,
+                grant,
+                (_a, size) => store.presignPut(key, size, 900, now).then((u) => ({ ...u, method: 'PUT' as const })),
+                { scratchDir: dir },
+              )),
+          ),
+        );
         const out = sealed[0]!;
         const fileKey = await openFileKey(buyer.privateKey, Buffer.from(out.sealedKey, 'base64'), { jobId: 'bench', name: out.name });
         const inDir = join(dir, `in-${mb}-${run}`);

@@ -17,12 +17,13 @@ export type TableAccess = 'read' | 'write';
 
 /**
  * What a function does with the objects of one prefix of the artifacts bucket: `upload` and
- * `download` sign presigned PUTs and GETs (a presigned request carries the signer's rights, so
- * the signer holds them: s3:PutObject, s3:GetObject, and the bucket key through S3); `check`
- * HEADs an object (s3:GetObject, and s3:ListBucket so a missing object is a 404, not a 403);
- * `delete` removes one.
+ * `download` sign presigned PUTs (or start a multipart upload and sign its parts) and GETs (a
+ * presigned request carries the signer's rights, so the signer holds them: s3:PutObject,
+ * s3:GetObject, and the bucket key through S3); `complete` assembles a multipart upload
+ * (s3:PutObject); `check` HEADs an object (s3:GetObject, and s3:ListBucket so a missing object
+ * is a 404, not a 403); `delete` removes one.
  */
-export type ObjectUse = 'upload' | 'download' | 'check' | 'delete';
+export type ObjectUse = 'upload' | 'complete' | 'download' | 'check' | 'delete';
 /** The encryption contexts of wrapped file keys (functions/artifacts/domain/artifact.ts): an input's owner context, a release's. */
 export type KeyContextKind = 'input' | 'release';
 
@@ -99,7 +100,8 @@ const artifacts = (use: ArtifactsAccess, tables: FunctionAccess['tables'] = CONT
 /** The sidecar's routes also write the job: its outputs, or the artifact failure that ends it (jobs' recordJobOutputs, recordSidecarFailure). */
 const SIDECAR_TABLES: FunctionAccess['tables'] = { artifacts: 'write', jobs: 'write' };
 /** Releasing a job's inputs and granting its output slots (releaseInputs, outputSlots): the sidecar session, the privacy handshake. */
-const RELEASE_AND_SLOTS: ArtifactsAccess = { objects: { input: ['download'], output: ['upload'] }, unwrap: ['input'], wrap: ['release'] };
+/** Inputs released to a job: unwrapped, re-wrapped to the release, presigned GETs (output slots are ids only). */
+const RELEASE: ArtifactsAccess = { objects: { input: ['download'] }, unwrap: ['input'], wrap: ['release'] };
 
 /** Payments functions: the context's grants, and each the secrets its code uses (the chain only where the environment has one). */
 const payments = (...needs: PaymentsNeed[]): FunctionAccess => ({ ...CONTEXT_ACCESS.payments!, payments: needs });
@@ -160,19 +162,21 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'payments-reconcile-schedule': payments('chain'),
   /** Wraps the buyer's file key under the owner's context; presigns the input's PUT. */
   'artifacts-create': artifacts({ objects: { input: ['upload'] }, wrap: ['input'] }),
-  /** Checks the uploaded object's size. */
-  'artifacts-complete': artifacts({ objects: { input: ['check'] } }),
+  /** Assembles a multipart upload; checks the uploaded object's size. */
+  'artifacts-complete': artifacts({ objects: { input: ['complete', 'check'] } }),
   /** Presigns the GET of a job's input or output. */
   'artifacts-job-get': artifacts({ objects: { input: ['download'], output: ['download'] } }),
-  /** A plain job's inputs (unwrapped, re-wrapped to the release, presigned GETs) and its output slots (presigned PUTs). */
-  'artifacts-sidecar-session': artifacts(RELEASE_AND_SLOTS, SIDECAR_TABLES),
-  /** Checks each reported output's object, deletes them all when over a limit. */
-  'artifacts-sidecar-report': artifacts({ objects: { output: ['check', 'delete'] } }, SIDECAR_TABLES),
+  /** A plain job's inputs and its output slots. */
+  'artifacts-sidecar-session': artifacts(RELEASE, SIDECAR_TABLES),
+  /** Presigns one output's upload (PUT, or a multipart upload and its parts); reads the job and the artifact record. */
+  'artifacts-sidecar-upload': artifacts({ objects: { output: ['upload'] } }, { artifacts: 'read', jobs: 'read' }),
+  /** Assembles multipart outputs, checks each reported output's object, deletes them all when over a limit. */
+  'artifacts-sidecar-report': artifacts({ objects: { output: ['complete', 'check', 'delete'] } }, SIDECAR_TABLES),
   /** An attested job's inputs and output slots come with its handshake: the artifacts table (releases, the buyer's key) and the bucket. */
   'privacy-handshake': {
     ...CONTEXT_ACCESS.privacy!,
     tables: { ...CONTEXT_ACCESS.privacy!.tables, artifacts: 'write' },
-    artifacts: RELEASE_AND_SLOTS,
+    artifacts: RELEASE,
   },
 };
 

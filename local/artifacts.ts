@@ -25,6 +25,7 @@ function localMasterKey(dataDir: string | null): string {
 /** Limits and lifetimes the stack's environment may set (docs/artifacts.md); the store and the wrapper are the stack's own. */
 const TUNABLE = [
   'VRACU_ARTIFACT_MAX_BYTES',
+  'VRACU_ARTIFACT_PART_BYTES',
   'VRACU_JOB_MAX_INPUTS',
   'VRACU_JOB_MAX_OUTPUTS',
   'VRACU_JOB_OUTPUT_MAX_BYTES',

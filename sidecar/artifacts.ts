@@ -7,14 +7,14 @@
  *   failure every input already written is wiped too, so the workload never starts on a
  *   partial set and no partial plaintext stays on disk.
  * - sealOutputs: after the workload, seal each regular file of the output dir with a fresh
- *   key, HPKE-seal the key to the buyer, upload with the granted presigned PUTs, and return
- *   what the exchange records (recordOutputs) and the deletion attestation carries: each
- *   output's name, sealed size and Merkle root. Limits are checked before the first upload.
+ *   key, HPKE-seal the key to the buyer, ask the exchange for the upload of that sealed size
+ *   (one PUT, or parts over the part size), upload, and return what the exchange records
+ *   (recordOutputs) and the deletion attestation carries: each output's name, sealed size and
+ *   Merkle root, and a multipart upload's parts. Limits are checked before the first upload.
  */
 import { readdir, lstat, mkdtemp, rm } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { uploadFile, type Upload, type UploadedParts } from '../functions/platform/http/presigned-upload.ts';
 import { sealFileKey } from '../functions/platform/crypto/hpke.ts';
 import { DEFAULT_CHUNK_SIZE, newFileKey, SealedFileError, sealedSize } from '../functions/platform/crypto/sealed-file.ts';
 import { bodyBytes, openToFile, RootMismatchError, sealFile, wipeFile } from '../functions/platform/crypto/sealed-files.ts';
@@ -34,8 +34,11 @@ export interface OutputGrant {
   maxBytes: number;
   /** All outputs together (sealed bytes). */
   maxTotalBytes?: number;
-  slots: { artifactId: string; upload: { url: string; headers: Record<string, string> } }[];
+  slots: { artifactId: string }[];
 }
+
+/** The exchange's presigned upload for one slot's sealed file of `size` bytes (ArtifactsClient.upload). */
+export type RequestUpload = (artifactId: string, size: number) => Promise<Upload>;
 
 export interface SealedOutput {
   artifactId: string;
@@ -43,6 +46,8 @@ export interface SealedOutput {
   size: number;
   merkleRoot: string;
   sealedKey: string;
+  /** Over the part size: the multipart upload for the exchange to complete. */
+  multipart?: UploadedParts;
 }
 
 export type ArtifactFailure =
@@ -108,6 +113,7 @@ export async function sealOutputs(
   jobId: string,
   outDir: string,
   grant: OutputGrant,
+  requestUpload: RequestUpload,
   opts: { fetchImpl?: typeof fetch; chunkSize?: number; scratchDir?: string } = {},
 ): Promise<SealedOutput[]> {
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
@@ -132,20 +138,19 @@ export async function sealOutputs(
       try {
         const s = await sealFile(f.path, tmp, key, chunkSize);
         const sealedKey = await sealFileKey(recipient, key, { jobId, name: f.name });
-        const res = await fetchImpl(slot.upload.url, {
-          method: 'PUT',
-          headers: slot.upload.headers,
-          body: Readable.toWeb(createReadStream(tmp)) as ReadableStream<Uint8Array>,
-          duplex: 'half',
-        } as RequestInit);
-        await res.arrayBuffer();
-        if (!res.ok) throw new ArtifactError('output_upload_failed', f.name, `storage answered HTTP ${res.status}`);
+        let multipart: UploadedParts | null;
+        try {
+          multipart = await uploadFile(tmp, await requestUpload(slot.artifactId, s.size), { fetchImpl });
+        } catch (e) {
+          throw new ArtifactError('output_upload_failed', f.name, (e as Error).message);
+        }
         sealed.push({
           artifactId: slot.artifactId,
           name: f.name,
           size: s.size,
           merkleRoot: s.merkleRoot,
           sealedKey: Buffer.from(sealedKey).toString('base64'),
+          ...(multipart ? { multipart } : {}),
         });
       } finally {
         key.fill(0);

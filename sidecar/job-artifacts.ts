@@ -11,6 +11,7 @@ import { chown, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ArtifactError, materializeInputs, sealOutputs, type InputRelease, type OutputGrant, type SealedOutput } from './artifacts.ts';
 import { zeroizeFiles } from './cleanup.ts';
+import type { Upload } from '../functions/platform/http/presigned-upload.ts';
 
 export interface WireInput {
   name: string;
@@ -68,6 +69,8 @@ export class ArtifactsClient {
 
   session = (): Promise<{ inputs: WireInput[]; outputs: OutputGrant | null }> => this.post('session', {});
   report = (body: { outputs: SealedOutput[] } | { failure: { code: string; detail: string } }): Promise<{ recorded: number }> => this.post('report', body);
+  /** The presigned upload of one output, asked for once its sealed size is known. */
+  upload = async (artifactId: string, size: number): Promise<Upload> => (await this.post<{ upload: Upload }>('uploads', { artifactId, size })).upload;
 }
 
 export interface PreparedArtifacts {
@@ -119,7 +122,7 @@ export async function finishArtifacts(
   let sealed: SealedOutput[];
   try {
     // Scratch ciphertext beside, not inside, the output dir: it is no output.
-    sealed = await sealOutputs(jobId, p.outputDir, p.grant, { fetchImpl, scratchDir: join(p.outputDir, '..') });
+    sealed = await sealOutputs(jobId, p.outputDir, p.grant, client.upload, { fetchImpl, scratchDir: join(p.outputDir, '..') });
   } catch (e) {
     if (e instanceof ArtifactError) await client.report({ failure: { code: e.code, detail: e.message.slice(0, 1000) } }).catch(() => undefined);
     throw e;

@@ -21,6 +21,22 @@ export const ArtifactOut = z.object({
   jobId: z.string().optional(),
 });
 const Presigned = z.object({ url: z.string(), method: z.enum(['PUT', 'GET']), headers: z.record(z.string(), z.string()), expiresAt: z.string() });
+/** One PUT, or over the part size a multipart upload with every part presigned (platform/http/presigned-upload.ts). */
+const UploadOut = z.discriminatedUnion('method', [
+  Presigned.extend({ method: z.literal('PUT') }),
+  z.object({
+    method: z.literal('MULTIPART'),
+    uploadId: z.string(),
+    partBytes: z.number(),
+    parts: z.array(Presigned.extend({ partNumber: z.number() })),
+    expiresAt: z.string(),
+  }),
+]);
+/** The ETags S3 answered for each part of a multipart upload, in part order. */
+const PartsIn = z
+  .array(z.strictObject({ partNumber: z.number().int().min(1).max(10_000), etag: z.string().min(1).max(200) }))
+  .min(1)
+  .max(10_000);
 
 const CreateBody = z.strictObject({
   name: z.string().regex(ARTIFACT_NAME, 'one path segment: letters, digits, dot, dash, underscore (at most 128)'),
@@ -36,11 +52,12 @@ export const createArtifactRoute = defineRoute({
   method: 'POST',
   path: '/v1/artifacts',
   access: 'buyer',
-  summary: 'Register a sealed input and get a presigned PUT for its ciphertext (the file key is wrapped by KMS, bound to the buyer)',
+  summary:
+    'Register a sealed input and get a presigned upload for its ciphertext: one PUT, or parts over the part size (the file key is wrapped by KMS, bound to the buyer)',
   entry: 'functions/artifacts/handlers/artifacts-create.ts',
   tags: ['artifacts'],
   request: { body: CreateBody },
-  response: { status: 201, body: z.object({ artifact: ArtifactOut, upload: Presigned }) },
+  response: { status: 201, body: z.object({ artifact: ArtifactOut, upload: UploadOut }) },
 });
 
 export const completeArtifactRoute = defineRoute({
@@ -48,10 +65,10 @@ export const completeArtifactRoute = defineRoute({
   method: 'POST',
   path: '/v1/artifacts/{aid}/complete',
   access: 'buyer',
-  summary: 'Mark an input uploaded once its object is there with the declared size',
+  summary: 'Mark an input uploaded once its object is there with the declared size (a multipart upload is assembled first from its parts)',
   entry: 'functions/artifacts/handlers/artifacts-complete.ts',
   tags: ['artifacts'],
-  request: { params: z.strictObject({ aid: ArtifactId }) },
+  request: { params: z.strictObject({ aid: ArtifactId }), body: z.strictObject({ parts: PartsIn.optional() }) },
   response: { status: 200, body: ArtifactOut },
 });
 
@@ -129,7 +146,8 @@ export const OutputGrantOut = z.object({
   recipientPublicKey: z.string(),
   maxBytes: z.number(),
   maxTotalBytes: z.number(),
-  slots: z.array(z.object({ artifactId: z.string(), upload: Presigned })),
+  /** Artifact ids for the outputs; each one's upload is asked for once its sealed size is known (the uploads route). */
+  slots: z.array(z.object({ artifactId: z.string() })),
 });
 /** An input released to the job: its key (base64), size, root and a presigned GET. */
 export const ReleasedInputOut = z.object({
@@ -153,12 +171,26 @@ export const sidecarSessionRoute = defineRoute({
   response: { status: 200, body: z.object({ inputs: z.array(ReleasedInputOut), outputs: OutputGrantOut.nullable() }) },
 });
 
+export const sidecarUploadRoute = defineRoute({
+  id: 'artifacts-sidecar-upload',
+  method: 'POST',
+  path: '/v1/jobs/{id}/artifacts/uploads',
+  access: 'job',
+  summary: 'A presigned upload for one sealed output of the job, asked for once its size is known (one PUT, or parts over the part size)',
+  entry: 'functions/artifacts/handlers/artifacts-sidecar-upload.ts',
+  tags: ['artifacts'],
+  request: { params: z.strictObject({ id: JobId }), body: z.strictObject({ artifactId: ArtifactId, size: z.number().int().min(32) }) },
+  response: { status: 200, body: z.object({ upload: UploadOut }) },
+});
+
 const ReportedOutputIn = z.strictObject({
   artifactId: ArtifactId,
   name: z.string().regex(ARTIFACT_NAME, 'one path segment'),
   size: z.number().int().min(32),
   merkleRoot: hex(32, 'Merkle root of the sealed output'),
   sealedKey: z.base64().refine((s) => Buffer.from(s, 'base64').length === 80, 'must be the 80-byte HPKE-sealed key'),
+  /** A multipart upload's id and parts: the exchange completes it before it records the output. */
+  multipart: z.strictObject({ uploadId: z.string().min(1).max(1024), parts: PartsIn }).optional(),
 });
 
 export const sidecarReportRoute = defineRoute({
@@ -192,5 +224,6 @@ export const artifactsRoutes = [
   verifyArtifactRoute,
   encryptionKeyRoute,
   sidecarSessionRoute,
+  sidecarUploadRoute,
   sidecarReportRoute,
 ] as const;

@@ -186,13 +186,23 @@ export const ArtifactsEnv = z.object({
     .string()
     .regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits')
     .optional(),
-  /** Largest sealed artifact (bytes): one presigned PUT takes at most 5 GiB. */
+  /** Largest sealed artifact (bytes); S3 holds at most 5 TiB in one object. */
   VRACU_ARTIFACT_MAX_BYTES: z.coerce
     .number()
     .int()
     .min(1024)
-    .max(5 * 1024 ** 3)
+    .max(5 * 1024 ** 4)
     .default(5 * 1024 ** 3),
+  /**
+   * Part size of a multipart upload, and its threshold: a sealed file over it is uploaded in
+   * parts of this size (S3: 5 MiB to 5 GiB; fauxqs takes bodies up to 11 MiB).
+   */
+  VRACU_ARTIFACT_PART_BYTES: z.coerce
+    .number()
+    .int()
+    .min(5 * 1024 ** 2)
+    .max(5 * 1024 ** 3)
+    .default(8 * 1024 ** 2),
   VRACU_JOB_MAX_INPUTS: z.coerce.number().int().min(1).max(100).default(16),
   /** Outputs per job: the output slots the sidecar gets. */
   VRACU_JOB_MAX_OUTPUTS: z.coerce.number().int().min(1).max(100).default(16),

@@ -74,6 +74,7 @@ const CRYPTO_ACTIONS = [
 /** The S3 actions of each object use (ListBucket for `check` is on the bucket, below). */
 const OBJECT_ACTIONS: Readonly<Record<ObjectUse, string>> = {
   upload: 's3:PutObject',
+  complete: 's3:PutObject',
   download: 's3:GetObject',
   check: 's3:GetObject',
   delete: 's3:DeleteObject',
@@ -215,7 +216,9 @@ export class ArtifactsBucket extends Construct {
     const all = objects.flatMap(([, u]) => u);
     // HEAD of a missing object answers 404 only to a caller who may list the bucket (403 otherwise).
     if (all.includes('check')) principal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucketArn] }));
-    const bucketKeyActions = [...(all.includes('upload') ? ['kms:GenerateDataKey'] : []), ...(all.includes('download') ? ['kms:Decrypt'] : [])];
+    // A multipart upload under SSE-KMS needs Decrypt as well as GenerateDataKey: S3 reads the encrypted parts to assemble them.
+    const writes = all.includes('upload') || all.includes('complete');
+    const bucketKeyActions = [...(writes || all.includes('download') ? ['kms:Decrypt'] : []), ...(writes ? ['kms:GenerateDataKey'] : [])];
     if (bucketKeyActions.length > 0) {
       principal.addToPrincipalPolicy(
         new iam.PolicyStatement({

@@ -2,22 +2,23 @@
  * `vracu artifacts put`, `vracu keys encryption`, `vracu jobs download`: sealing happens on
  * this machine. `put` seals the file (a fresh key, AES-256-GCM chunks) to a temporary file,
  * registers it (the exchange wraps the file key with KMS, bound to this buyer, and keeps only
- * the wrapped blob), uploads the ciphertext with the presigned PUT and completes. `download`
+ * the wrapped blob), uploads the ciphertext with the presigned PUT (over the part size, in
+ * presigned parts, four at a time, with progress on stderr) and completes. `download`
  * checks the job's deletion attestation (signature against the agent registry's key) and each
  * output's Merkle root against the root it signs (the recorded one must agree), opens its HPKE-sealed file key
  * with the private key `keys encryption` wrote (0600), and decrypts; a failed check is named
  * and leaves no partial plaintext.
  */
-import { chmodSync, createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { completeArtifactRoute, createArtifactRoute, encryptionKeyRoute, jobArtifactRoute, jobArtifactsRoute } from '../../functions/artifacts/api.ts';
 import { generateEncryptionKeyPair, openFileKey } from '../../functions/platform/crypto/hpke.ts';
 import { newFileKey, SealedFileError } from '../../functions/platform/crypto/sealed-file.ts';
 import { bodyBytes, openToFile, RootMismatchError, sealFile } from '../../functions/platform/crypto/sealed-files.ts';
+import { uploadFile } from '../../functions/platform/http/presigned-upload.ts';
 import { table, type CliContext } from '../cli/context.ts';
 import { attestationsRoute, listAgentsRoute } from '../../functions/jobs/api.ts';
 import { fieldsExpected, type AttestedOutput } from '../../functions/jobs/domain/attestation.ts';
@@ -29,18 +30,6 @@ export const keyFileOf = (flag: string | undefined, env: NodeJS.ProcessEnv = pro
 
 function findCommand(program: Command, name: string, description: string): Command {
   return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description);
-}
-
-/** PUTs a file to a presigned URL, streamed, with the headers the URL signed. */
-async function putFile(upload: { url: string; headers: Record<string, string> }, path: string): Promise<void> {
-  const res = await fetch(upload.url, {
-    method: 'PUT',
-    headers: upload.headers,
-    body: Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>,
-    duplex: 'half',
-  } as RequestInit);
-  await res.arrayBuffer();
-  if (!res.ok) throw new Error(`upload refused by storage: HTTP ${res.status}`);
 }
 
 export function registerArtifacts(program: Command, ctx: CliContext): void {
@@ -59,12 +48,26 @@ export function registerArtifacts(program: Command, ctx: CliContext): void {
         const created = await ctx
           .client()
           .call(createArtifactRoute, { body: { name, size: sealed.size, merkleRoot: sealed.merkleRoot, fileKey: Buffer.from(key).toString('base64') } });
-        await putFile(created.upload, sealedPath);
-        const done = await ctx.client().call(completeArtifactRoute, { params: { aid: created.artifact.artifactId } });
+        const total = sealed.size;
+        const progress =
+          created.upload.method === 'MULTIPART' && !ctx.json()
+            ? (sent: number) => process.stderr.write(`\ruploading ${created.artifact.artifactId}: ${Math.floor((100 * sent) / total)} % of ${total} bytes`)
+            : undefined;
+        let multipart;
+        try {
+          multipart = await uploadFile(sealedPath, created.upload, { ...(progress ? { onProgress: progress } : {}) });
+        } catch (e) {
+          throw new Error(`upload of ${created.artifact.artifactId} failed: ${(e as Error).message}`);
+        } finally {
+          if (progress) process.stderr.write('\n');
+        }
+        const done = await ctx
+          .client()
+          .call(completeArtifactRoute, { params: { aid: created.artifact.artifactId }, body: multipart ? { parts: multipart.parts } : {} });
         ctx.print(
-          { ...done, input: { name, artifactId: done.artifactId } },
+          { ...done, input: { name, artifactId: done.artifactId }, parts: multipart?.parts.length ?? 1 },
           () =>
-            `uploaded ${done.artifactId} (${done.size} sealed bytes, Merkle root ${done.merkleRoot})\nname it in a job: vracu jobs submit ... --input ${name}=${done.artifactId}`,
+            `uploaded ${done.artifactId} (${done.size} sealed bytes${multipart ? ` in ${multipart.parts.length} parts` : ''}, Merkle root ${done.merkleRoot})\nname it in a job: vracu jobs submit ... --input ${name}=${done.artifactId}`,
         );
       } finally {
         key.fill(0);

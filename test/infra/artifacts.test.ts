@@ -63,26 +63,31 @@ function artifactGrants(statements: Statement[], bucketKeyId: string, wrappingKe
 
 /** What each function's code does with the bucket and the keys (functions/artifacts/usecases, privacy's handshake). */
 const EXPECTED: Record<string, string[]> = {
-  'artifacts-create': ['s3:PutObject inputs/', 'bucket-key kms:GenerateDataKey', 'wrapping-key kms:Encrypt artifact-input'],
-  'artifacts-complete': ['s3:GetObject inputs/', 's3:ListBucket (bucket)'],
+  // Signing a multipart upload's parts, or completing one, needs Decrypt on the bucket key too (S3 reads the encrypted parts).
+  'artifacts-create': ['s3:PutObject inputs/', 'bucket-key kms:Decrypt', 'bucket-key kms:GenerateDataKey', 'wrapping-key kms:Encrypt artifact-input'],
+  'artifacts-complete': ['s3:GetObject inputs/', 's3:PutObject inputs/', 's3:ListBucket (bucket)', 'bucket-key kms:Decrypt', 'bucket-key kms:GenerateDataKey'],
   'artifacts-job-list': [],
   'artifacts-job-get': ['s3:GetObject inputs/', 's3:GetObject outputs/', 'bucket-key kms:Decrypt'],
   'artifacts-verify': [],
   'artifacts-encryption-key': [],
   'artifacts-sidecar-session': [
     's3:GetObject inputs/',
-    's3:PutObject outputs/',
     'bucket-key kms:Decrypt',
-    'bucket-key kms:GenerateDataKey',
     'wrapping-key kms:Decrypt artifact-input',
     'wrapping-key kms:Encrypt artifact-release',
   ],
-  'artifacts-sidecar-report': ['s3:DeleteObject outputs/', 's3:GetObject outputs/', 's3:ListBucket (bucket)'],
-  'privacy-handshake': [
-    's3:GetObject inputs/',
+  'artifacts-sidecar-upload': ['s3:PutObject outputs/', 'bucket-key kms:Decrypt', 'bucket-key kms:GenerateDataKey'],
+  'artifacts-sidecar-report': [
+    's3:DeleteObject outputs/',
+    's3:GetObject outputs/',
     's3:PutObject outputs/',
+    's3:ListBucket (bucket)',
     'bucket-key kms:Decrypt',
     'bucket-key kms:GenerateDataKey',
+  ],
+  'privacy-handshake': [
+    's3:GetObject inputs/',
+    'bucket-key kms:Decrypt',
     'wrapping-key kms:Decrypt artifact-input',
     'wrapping-key kms:Encrypt artifact-release',
   ],

@@ -29,6 +29,8 @@ export interface Artifact {
   uploadedAt?: string;
   /** Inputs: the file key wrapped by the key-wrapping port (base64). */
   wrappedKey?: string;
+  /** Inputs over the part size: the multipart upload that complete assembles. */
+  uploadId?: string;
   /** Outputs: the job that wrote it and the file key HPKE-sealed to the buyer (base64). */
   jobId?: string;
   sealedKey?: string;

@@ -32,6 +32,7 @@ function fromItem(i: Record<string, unknown>): Artifact {
     createdAt: i.createdAt as string,
     ...opt('uploadedAt'),
     ...opt('wrappedKey'),
+    ...opt('uploadId'),
     ...opt('jobId'),
     ...opt('sealedKey'),
   };

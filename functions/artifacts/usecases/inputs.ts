@@ -1,17 +1,19 @@
 /**
  * A buyer's input: created with its size, Merkle root and file key (the CLI sealed the file
  * locally); the file key is wrapped at once under the owner's context and only the wrapped
- * blob is stored. The answer carries a presigned PUT scoped to the one object and its size.
- * Complete checks the object is there with that size, then the record is `uploaded`.
+ * blob is stored. The answer carries a presigned PUT scoped to the one object and its size, or
+ * over the part size a multipart plan (uploads.ts). Complete assembles a multipart upload from
+ * the reported parts, checks the object is there with that size, then the record is `uploaded`.
  */
 import type { Principal } from '../../platform/auth/principal.ts';
 import { visibleOr404 } from '../../platform/auth/visibility.ts';
 import { isoAt } from '../../platform/clock.ts';
 import { inputKeyContext, inputObjectKey, type Artifact } from '../domain/artifact.ts';
-import type { PresignedUrl } from '../drivers/object-store.ts';
+import type { Upload, UploadedParts } from '../../platform/http/presigned-upload.ts';
 import { artifactsError } from '../errors.ts';
 import { getArtifact, markUploaded, putArtifact } from '../store/artifact-store.ts';
 import type { ArtifactsDeps } from '../deps.ts';
+import { completeUpload, presignUpload } from './uploads.ts';
 
 export interface CreateInput {
   name: string;
@@ -20,7 +22,7 @@ export interface CreateInput {
   fileKey: Uint8Array;
 }
 
-export async function createInput(d: ArtifactsDeps, p: Principal, input: CreateInput): Promise<{ artifact: Artifact; upload: PresignedUrl }> {
+export async function createInput(d: ArtifactsDeps, p: Principal, input: CreateInput): Promise<{ artifact: Artifact; upload: Upload }> {
   if (input.size > d.cfg.maxBytes)
     throw artifactsError('artifact_too_large', `a sealed artifact holds at most ${d.cfg.maxBytes} bytes`, { limit: d.cfg.maxBytes });
   const now = d.rt.clock.nowMs();
@@ -32,6 +34,8 @@ export async function createInput(d: ArtifactsDeps, p: Principal, input: CreateI
   } finally {
     input.fileKey.fill(0);
   }
+  const objectKey = inputObjectKey(p.tenant, artifactId);
+  const upload = await presignUpload(d, objectKey, input.size, now);
   const artifact: Artifact = {
     artifactId,
     kind: 'input',
@@ -41,12 +45,13 @@ export async function createInput(d: ArtifactsDeps, p: Principal, input: CreateI
     size: input.size,
     merkleRoot: input.merkleRoot,
     state: 'pending',
-    objectKey: inputObjectKey(p.tenant, artifactId),
+    objectKey,
     createdAt: isoAt(now),
     wrappedKey: Buffer.from(wrapped).toString('base64'),
+    ...(upload.method === 'MULTIPART' ? { uploadId: upload.uploadId } : {}),
   };
   if (!(await putArtifact(d.store, artifact))) throw new Error(`artifact id ${artifactId} collided`);
-  return { artifact, upload: await d.objects.presignPut(artifact.objectKey, artifact.size, d.cfg.urlTtlS, now) };
+  return { artifact, upload };
 }
 
 /** An artifact the caller may see (its tenant's; admin sees all); anyone else's is a 404. */
@@ -54,9 +59,14 @@ export async function visibleArtifact(d: ArtifactsDeps, p: Principal, artifactId
   return visibleOr404(p, await getArtifact(d.store, artifactId), (a) => ({ tenant: a.tenant }), `artifact ${artifactId}`);
 }
 
-export async function completeInput(d: ArtifactsDeps, p: Principal, artifactId: string): Promise<Artifact> {
+/** `parts`: the ETags of a multipart upload's parts, in order (required when it was one, refused when not). */
+export async function completeInput(d: ArtifactsDeps, p: Principal, artifactId: string, parts?: UploadedParts['parts']): Promise<Artifact> {
   const a = await visibleArtifact(d, p, artifactId);
   if (a.state === 'uploaded') return a;
+  if (a.uploadId && !parts)
+    throw artifactsError('upload_incomplete', `${artifactId} is a multipart upload: complete it with the ETag of each part`, { uploadId: a.uploadId });
+  if (!a.uploadId && parts) throw artifactsError('upload_incomplete', `${artifactId} is a single PUT: it has no parts to complete`);
+  if (a.uploadId && parts) await completeUpload(d, a.objectKey, a.size, { uploadId: a.uploadId, parts }, artifactId);
   const head = await d.objects.head(a.objectKey);
   if (!head) throw artifactsError('upload_incomplete', `nothing was uploaded for ${artifactId}`);
   if (head.size !== a.size)

@@ -1,22 +1,24 @@
 /**
  * Outputs, the lifecycle's seam (index.ts). Before the workload runs, outputSlots gives the
- * sidecar the buyer's X25519 key and presigned PUTs under the job's own prefix (ids made here,
- * nothing recorded yet). After the sidecar uploaded, recordOutputs records each one it reports
+ * sidecar the buyer's X25519 key and artifact ids under the job's own prefix (made here,
+ * nothing recorded yet); the sidecar asks for each one's upload once its sealed size is known
+ * (sidecar.ts, `sidecarUpload`), so no URL has to outlive the workload. After the sidecar
+ * uploaded, recordOutputs completes the multipart uploads it reports and records each output
  * (name, size, Merkle root, HPKE-sealed file key) once the object is there with that size:
- * an object over the limit is deleted and refused (`artifact_too_large`), so nothing
- * half-recorded remains. The Merkle roots go into the deletion attestation (the lead's wiring).
+ * over a limit every reported object is deleted and refused, so nothing half-recorded remains.
+ * The Merkle roots go into the deletion attestation.
  */
 import { isoAt } from '../../platform/clock.ts';
+import type { UploadedParts } from '../../platform/http/presigned-upload.ts';
 import { getJob } from '../../jobs/index.ts';
 import { ARTIFACT_NAME, outputObjectKey, type Artifact } from '../domain/artifact.ts';
-import type { PresignedUrl } from '../drivers/object-store.ts';
 import { artifactsError } from '../errors.ts';
 import { getEncryptionKey, putArtifact } from '../store/artifact-store.ts';
 import type { ArtifactsDeps } from '../deps.ts';
+import { completeUpload } from './uploads.ts';
 
 export interface OutputSlot {
   artifactId: string;
-  upload: PresignedUrl;
 }
 
 export interface OutputGrant {
@@ -28,18 +30,12 @@ export interface OutputGrant {
   slots: OutputSlot[];
 }
 
-export async function outputSlots(d: ArtifactsDeps, r: { jobId: string; count: number; ttlS?: number }): Promise<OutputGrant> {
+export async function outputSlots(d: ArtifactsDeps, r: { jobId: string; count: number }): Promise<OutputGrant> {
   const job = await getJob(d.jobsStore, r.jobId);
   if (!job) throw new Error(`job ${r.jobId} not found`);
   const key = await getEncryptionKey(d.store, job.tenant);
   if (!key) throw artifactsError('encryption_key_missing', `the buyer of job ${r.jobId} has registered no encryption key (vracu keys encryption)`);
-  const now = d.rt.clock.nowMs();
-  const slots: OutputSlot[] = [];
-  for (let n = 0; n < r.count; n++) {
-    const artifactId = d.rt.ids.next('art');
-    // No pinned length: the size is known only after the workload; recordOutputs enforces the limit.
-    slots.push({ artifactId, upload: await d.objects.presignPut(outputObjectKey(r.jobId, artifactId), null, r.ttlS ?? d.cfg.urlTtlS, now) });
-  }
+  const slots = Array.from({ length: r.count }, () => ({ artifactId: d.rt.ids.next('art') }));
   return { recipientPublicKey: key.publicKey, maxBytes: d.cfg.maxBytes, maxTotalBytes: d.cfg.maxJobOutputBytes, slots };
 }
 
@@ -49,6 +45,8 @@ export interface ReportedOutput {
   size: number;
   merkleRoot: string;
   sealedKey: string;
+  /** Over the part size: the multipart upload to complete. */
+  multipart?: UploadedParts;
 }
 
 export async function recordOutputs(d: ArtifactsDeps, r: { jobId: string; outputs: ReportedOutput[] }): Promise<Artifact[]> {
@@ -57,6 +55,7 @@ export async function recordOutputs(d: ArtifactsDeps, r: { jobId: string; output
   const now = isoAt(d.rt.clock.nowMs());
   const recorded: Artifact[] = [];
   if (r.outputs.length > d.cfg.maxOutputs) throw artifactsError('too_many_outputs', `${r.outputs.length} outputs, at most ${d.cfg.maxOutputs}`);
+  for (const o of r.outputs) if (o.multipart) await completeUpload(d, outputObjectKey(r.jobId, o.artifactId), o.size, o.multipart, `output ${o.name}`);
   // Every object checked before anything is recorded; over a limit, every reported object is deleted.
   let total = 0;
   for (const o of r.outputs) {

@@ -8,12 +8,15 @@
 import { AppError } from '../../platform/errors.ts';
 import { JOB_CREDENTIAL_HEADER } from '../../platform/auth/principal.ts';
 import { credentialProblem, getJob, recordJobOutputs, recordSidecarFailure, type Job } from '../../jobs/index.ts';
-import { plainTierHash } from '../domain/artifact.ts';
+import { outputObjectKey, plainTierHash } from '../domain/artifact.ts';
 import { artifactsError } from '../errors.ts';
 import type { ArtifactsDeps } from '../deps.ts';
 import { outputSlots, recordOutputs, type OutputGrant, type ReportedOutput } from './outputs.ts';
 import { releaseInputs } from './release.ts';
 import type { PresignedUrl } from '../drivers/object-store.ts';
+import type { Upload } from '../../platform/http/presigned-upload.ts';
+import { getArtifact } from '../store/artifact-store.ts';
+import { presignUpload } from './uploads.ts';
 
 export async function jobOfSidecar(d: ArtifactsDeps, jobId: string, secret: string | undefined): Promise<Job> {
   if (!secret) throw new AppError('unauthenticated', 'a job credential is required (X-Job-Credential)');
@@ -64,16 +67,25 @@ export async function sidecarSession(d: ArtifactsDeps, job: Job): Promise<Sideca
       throw e;
     }
   }
-  const now = d.rt.clock.nowMs();
-  // The slots must outlive the workload: until the job's deadline, and a minute for the upload.
-  const ttlS = Math.min(7 * 24 * 3600, Math.max(d.cfg.urlTtlS, Math.ceil(((job.deadlineMs ?? now) - now) / 1000) + 60));
   let outputs: OutputGrant | null = null;
   try {
-    outputs = await outputSlots(d, { jobId: job.jobId, count: d.cfg.maxOutputs, ttlS });
+    outputs = await outputSlots(d, { jobId: job.jobId, count: d.cfg.maxOutputs });
   } catch (e) {
     if (!(e instanceof AppError && e.code === 'encryption_key_missing')) throw e;
   }
   return { inputs, outputs };
+}
+
+/**
+ * The upload of one sealed output, presigned now that its size is known (a URL signed at the
+ * handshake would have to outlive the workload, and a Lambda role's credentials do not). Only
+ * under the job's own prefix, never over a recorded output, never over the per-file limit.
+ */
+export async function sidecarUpload(d: ArtifactsDeps, job: Job, r: { artifactId: string; size: number }): Promise<{ upload: Upload }> {
+  if (r.size > d.cfg.maxBytes)
+    throw artifactsError('output_too_large', `a sealed output holds at most ${d.cfg.maxBytes} bytes, this one ${r.size}`, { limit: d.cfg.maxBytes });
+  if (await getArtifact(d.store, r.artifactId)) throw artifactsError('artifact_already_uploaded', `output ${r.artifactId} is already recorded`);
+  return { upload: await presignUpload(d, outputObjectKey(job.jobId, r.artifactId), r.size, d.rt.clock.nowMs()) };
 }
 
 /** The codes a sidecar may report (sidecar/artifacts.ts ArtifactFailure). */

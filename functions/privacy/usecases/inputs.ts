@@ -27,10 +27,8 @@ export async function releaseJobInputs(d: PrivacyDeps, job: Job, attestationHash
  */
 export async function outputGrant(d: PrivacyDeps, job: Job): Promise<OutputGrant | null> {
   if (!d.artifacts) return null;
-  const now = d.rt.clock.nowMs();
-  const ttlS = Math.min(7 * 24 * 3600, Math.max(d.artifacts.cfg.urlTtlS, Math.ceil(((job.deadlineMs ?? now) - now) / 1000) + 60));
   try {
-    return await outputSlots(d.artifacts, { jobId: job.jobId, count: d.artifacts.cfg.maxOutputs, ttlS });
+    return await outputSlots(d.artifacts, { jobId: job.jobId, count: d.artifacts.cfg.maxOutputs });
   } catch (e) {
     if ((e as { code?: string }).code === 'encryption_key_missing') return null;
     throw e;

@@ -10,6 +10,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,7 +59,14 @@ beforeAll(async () => {
     plugins: true,
     jobs: { dispatcherDir: agents, maxAgents: 1 },
     // Child-process isolation: the attested job's DEK is not yet seen under bubblewrap (docs/privacy.md).
-    env: { ...process.env, VRACU_SANDBOX_ISOLATION: 'process', VRACU_JOB_OUTPUT_MAX_BYTES: String(JOB_OUTPUT_MAX_BYTES) },
+    // Parts of 5 MiB (S3's smallest), so a 6 MiB input goes up in two.
+    env: {
+      ...process.env,
+      VRACU_SANDBOX_ISOLATION: 'process',
+      VRACU_JOB_OUTPUT_MAX_BYTES: String(JOB_OUTPUT_MAX_BYTES),
+      VRACU_ARTIFACT_PART_BYTES: String(5 * 1024 * 1024),
+      VRACU_ARTIFACT_MAX_BYTES: String(1024 ** 3),
+    },
   });
   const providerKey = (await stack.admin.call(createKeyRoute, { body: { roles: ['provider'], tenant: 'fleet' } })).secret;
   await dispatcherProgram({ VAP_API_URL: stack.url, VRACU_API_KEY: providerKey, VAP_DISPATCHER_CONFIG: agents }, () => undefined).parseAsync([
@@ -145,6 +153,20 @@ describe('artifacts through a job on the local stack', () => {
       expect(readFileSync(join(out, 'size.txt'), 'utf8').trim()).toBe(String(plain.length));
     }, 90_000);
   }
+
+  it('an input over the part size goes up from the CLI in parts, and the job reads it whole', async () => {
+    const plain = Buffer.concat([random(64 * 1024), Buffer.alloc(6 * 1024 * 1024 - 64 * 1024, 7)]);
+    const src = join(dir, 'big.bin');
+    writeFileSync(src, plain);
+    const uploaded = JSON.parse(await vracu(['--json', 'artifacts', 'put', src, '--job-input', 'big.bin']));
+    expect(uploaded.parts).toBe(2);
+    const artifactId = uploaded.artifactId as string;
+    const r = await run('sha256sum "$VRACU_INPUT_DIR/big.bin" | cut -c1-64 > "$VRACU_OUTPUT_DIR/sum.txt"', [{ name: 'big.bin', artifactId }], false);
+    expect(r.done.status, r.logs).toBe('COMPLETED');
+    const got = await download(r.jobId, join(dir, 'got-big'));
+    expect(got.checks).toEqual({ 'sum.txt': 'ok' });
+    expect(readFileSync(join(dir, 'got-big', 'sum.txt'), 'utf8').trim()).toBe(createHash('sha256').update(plain).digest('hex'));
+  }, 90_000);
 
   it('a tampered ciphertext chunk and a recorded root that is not the signed one are each named; no plaintext is left', async () => {
     const src = join(dir, 'tamper.bin');

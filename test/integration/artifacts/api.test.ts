@@ -14,6 +14,8 @@ import { inclusionProof, leafHash, merkleRoot } from '../../../functions/platfor
 import { generateEncryptionKeyPair, openFileKey, sealFileKey } from '../../../functions/platform/crypto/hpke.ts';
 import { seededPrng } from '../../../functions/platform/ids.ts';
 import { getArtifact } from '../../../functions/artifacts/store/artifact-store.ts';
+import { sidecarUpload } from '../../../functions/artifacts/usecases/sidecar.ts';
+import { getJob } from '../../../functions/jobs/index.ts';
 import { artifactsHarness, type ArtifactsHarness } from './harness.ts';
 
 const alice: Principal = { id: 'prn_alice', tenant: 'tenant-alice', roles: ['buyer'], keyId: 'key_a' };
@@ -46,9 +48,16 @@ async function uploadInput(who: Principal, name: string, plain: Uint8Array) {
   });
   expect(created.status).toBe(201);
   expect(await put(created.body.upload, sealed)).toBe(200);
-  const done = await t.call(api.completeArtifactRoute, who, { params: { aid: created.body.artifact.artifactId } });
+  const done = await t.call(api.completeArtifactRoute, who, { params: { aid: created.body.artifact.artifactId }, body: {} });
   expect(done.status).toBe(200);
   return { artifactId: created.body.artifact.artifactId as string, sealed, root, key };
+}
+
+/** What the sidecar asks for once an output is sealed: its upload, presigned for that size. */
+async function outputUpload(jobId: string, artifactId: string, size: number) {
+  const { upload } = await sidecarUpload(t.d, (await getJob(t.d.jobsStore, jobId))!, { artifactId, size });
+  if (upload.method !== 'PUT') throw new Error(`expected one PUT for ${size} bytes`);
+  return upload;
 }
 
 async function submit(who: Principal, inputs: { name: string; artifactId: string }[]) {
@@ -80,13 +89,13 @@ describe('inputs: sealed by the buyer, stored as ciphertext, key wrapped', () =>
       body: { name: 'x.bin', size: sealed.length, merkleRoot: hex(merkleRoot(recordsOf(sealed))), fileKey: Buffer.alloc(32, 1).toString('base64') },
     });
     const aid = created.body.artifact.artifactId;
-    const early = await t.call(api.completeArtifactRoute, alice, { params: { aid } });
+    const early = await t.call(api.completeArtifactRoute, alice, { params: { aid }, body: {} });
     expect([early.status, early.body.code]).toEqual([409, 'upload_incomplete']);
     // The presigned PUT pins content-type and content-length; upload a shorter body with the URL's headers dropped.
     await fetch(created.body.upload.url, { method: 'PUT', body: sealed.subarray(0, 40) }).then((r) => r.arrayBuffer());
-    const short = await t.call(api.completeArtifactRoute, alice, { params: { aid } });
+    const short = await t.call(api.completeArtifactRoute, alice, { params: { aid }, body: {} });
     expect([short.status, short.body.code]).toEqual([409, 'upload_incomplete']);
-    const other = await t.call(api.completeArtifactRoute, bob, { params: { aid } });
+    const other = await t.call(api.completeArtifactRoute, bob, { params: { aid }, body: {} });
     expect([other.status, other.body.code]).toEqual([404, 'not_found']);
   });
 
@@ -174,7 +183,7 @@ describe('outputs: sealed to the buyer by the sidecar, downloadable by the buyer
     const key = newFileKey(random);
     const sealed = await sealBytes(plain, key, 512);
     const slot = grant.slots[0]!;
-    expect(await put(slot.upload, sealed)).toBe(200);
+    expect(await put(await outputUpload(jobId, slot.artifactId, sealed.length), sealed)).toBe(200);
     const sealedKey = await sealFileKey(Buffer.from(grant.recipientPublicKey, 'hex'), key, { jobId, name: 'result.bin' });
     const root = hex(merkleRoot(recordsOf(sealed)));
     await recordOutputs(t.d, {
@@ -202,13 +211,19 @@ describe('outputs: sealed to the buyer by the sidecar, downloadable by the buyer
     await expect(
       recordOutputs(t.d, { jobId, outputs: [{ artifactId: slot.artifactId, name: 'result.bin', size: sealed.length, merkleRoot: root, sealedKey: 'AA==' }] }),
     ).rejects.toMatchObject({ code: 'artifact_already_uploaded' });
+    // Nor is a recorded output's object given out for writing again.
+    await expect(sidecarUpload(t.d, (await getJob(t.d.jobsStore, jobId))!, { artifactId: slot.artifactId, size: 64 })).rejects.toMatchObject({
+      code: 'artifact_already_uploaded',
+    });
   });
 
-  it('an output over the limit is deleted and refused', async () => {
+  it('an upload over the limit is refused before any URL; an object over it that got there anyway is deleted and refused', async () => {
     const jobId = await submit(alice, []);
     const grant = await outputSlots(t.d, { jobId, count: 1 });
     const big = random(64 * 1024 + 10);
-    expect(await put(grant.slots[0]!.upload, big)).toBe(200);
+    await expect(outputUpload(jobId, grant.slots[0]!.artifactId, big.length)).rejects.toMatchObject({ code: 'output_too_large', status: 413 });
+    const key = `outputs/${jobId}/${grant.slots[0]!.artifactId}`;
+    expect(await put(await t.d.objects.presignPut(key, big.length, 60, t.h.env.clock.nowMs()), big)).toBe(200);
     await expect(
       recordOutputs(t.d, {
         jobId,
@@ -223,7 +238,7 @@ describe('outputs: sealed to the buyer by the sidecar, downloadable by the buyer
     const grant = await outputSlots(t.d, { jobId, count: 3 });
     expect(grant.maxTotalBytes).toBe(t.d.cfg.maxJobOutputBytes);
     const each = random(48 * 1024);
-    for (const s of grant.slots) expect(await put(s.upload, each)).toBe(200);
+    for (const s of grant.slots) expect(await put(await outputUpload(jobId, s.artifactId, each.length), each)).toBe(200);
     const outputs = grant.slots.map((s, n) => ({
       artifactId: s.artifactId,
       name: `part${n}.bin`,

@@ -22,7 +22,7 @@ export interface ArtifactsHarness {
   close(): Promise<void>;
 }
 
-export async function artifactsHarness(opts: { maxBytes?: number; maxJobOutputBytes?: number } = {}): Promise<ArtifactsHarness> {
+export async function artifactsHarness(opts: { maxBytes?: number; maxJobOutputBytes?: number; partBytes?: number } = {}): Promise<ArtifactsHarness> {
   const h = await jobsHarness({ agents: 0 });
   const bucket = `${h.env.prefix}-artifacts`;
   const endpoint = inject('sqsEndpoint');
@@ -35,6 +35,7 @@ export async function artifactsHarness(opts: { maxBytes?: number; maxJobOutputBy
     VRACU_ARTIFACTS_LOCAL_KEY: '11'.repeat(32),
     ...(opts.maxBytes ? { VRACU_ARTIFACT_MAX_BYTES: String(opts.maxBytes) } : {}),
     ...(opts.maxJobOutputBytes ? { VRACU_JOB_OUTPUT_MAX_BYTES: String(opts.maxJobOutputBytes) } : {}),
+    ...(opts.partBytes ? { VRACU_ARTIFACT_PART_BYTES: String(opts.partBytes) } : {}),
   });
   const d = composeArtifacts({ rt: h.rt, config });
   h.env.compositions.artifacts = d;

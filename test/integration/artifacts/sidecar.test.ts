@@ -1,7 +1,7 @@
 /**
  * The sidecar's artifact library against fauxqs S3 and the artifacts context: inputs released
  * by the gate's seam land decrypted in the work dir, or not at all; outputs are sealed to the
- * buyer, uploaded with the granted URLs, recorded, and open with the buyer's private key.
+ * buyer, uploaded with the URLs the uploads route presigns for each sealed size, recorded, and open with the buyer's private key.
  */
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,8 @@ import { merkleRoot } from '../../../functions/platform/crypto/merkle.ts';
 import { generateEncryptionKeyPair, openFileKey } from '../../../functions/platform/crypto/hpke.ts';
 import { seededPrng } from '../../../functions/platform/ids.ts';
 import { materializeInputs, sealOutputs } from '../../../sidecar/artifacts.ts';
+import { sidecarUpload } from '../../../functions/artifacts/usecases/sidecar.ts';
+import { getJob } from '../../../functions/jobs/index.ts';
 import { artifactsHarness, type ArtifactsHarness } from './harness.ts';
 
 const alice: Principal = { id: 'prn_alice', tenant: 'tenant-alice', roles: ['buyer'], keyId: 'key_a' };
@@ -40,9 +42,13 @@ async function input(name: string, plain: Uint8Array) {
     body: { name, size: sealed.length, merkleRoot: hex(merkleRoot(recordsOf(sealed))), fileKey: Buffer.from(key).toString('base64') },
   });
   await fetch(c.body.upload.url, { method: 'PUT', headers: c.body.upload.headers, body: sealed }).then((r) => r.arrayBuffer());
-  await t.call(api.completeArtifactRoute, alice, { params: { aid: c.body.artifact.artifactId } });
+  await t.call(api.completeArtifactRoute, alice, { params: { aid: c.body.artifact.artifactId }, body: {} });
   return { artifactId: c.body.artifact.artifactId as string, sealed };
 }
+
+/** The sidecar's RequestUpload: the uploads route's use case for this job. */
+const uploadsOf = (jobId: string) => async (artifactId: string, size: number) =>
+  (await sidecarUpload(t.d, (await getJob(t.d.jobsStore, jobId))!, { artifactId, size })).upload;
 
 async function job(inputs: { name: string; artifactId: string }[]) {
   const r = await t.call(submitJobRoute, alice, {
@@ -108,7 +114,7 @@ describe('sealOutputs', () => {
     const files = { 'frames.bin': random(5000), 'log.txt': Buffer.from('done\n') };
     for (const [n, b] of Object.entries(files)) writeFileSync(join(outDir, n), b);
     const grant = await outputSlots(t.d, { jobId, count: 4 });
-    const sealed = await sealOutputs(jobId, outDir, grant, { chunkSize: 1024 });
+    const sealed = await sealOutputs(jobId, outDir, grant, uploadsOf(jobId), { chunkSize: 1024 });
     expect(sealed.map((s) => s.name)).toEqual(['frames.bin', 'log.txt']);
     expect(readdirSync(outDir).sort()).toEqual(['frames.bin', 'log.txt']); // the scratch dir is gone
     await recordOutputs(t.d, { jobId, outputs: sealed });
@@ -128,10 +134,10 @@ describe('sealOutputs', () => {
     writeFileSync(join(outDir, 'a-small.bin'), random(10));
     writeFileSync(join(outDir, 'b-huge.bin'), random(40 * 1024));
     const grant = await outputSlots(t.d, { jobId, count: 2 });
-    await expect(sealOutputs(jobId, outDir, grant)).rejects.toMatchObject({ code: 'output_too_large', artifact: 'b-huge.bin' });
+    await expect(sealOutputs(jobId, outDir, grant, uploadsOf(jobId))).rejects.toMatchObject({ code: 'output_too_large', artifact: 'b-huge.bin' });
     for (const s of grant.slots) expect(await t.d.objects.head(`outputs/${jobId}/${s.artifactId}`)).toBeNull();
     expect(existsSync(join(outDir, 'a-small.bin'))).toBe(true);
     const few = await outputSlots(t.d, { jobId, count: 1 });
-    await expect(sealOutputs(jobId, outDir, few)).rejects.toMatchObject({ code: 'too_many_outputs' });
+    await expect(sealOutputs(jobId, outDir, few, uploadsOf(jobId))).rejects.toMatchObject({ code: 'too_many_outputs' });
   });
 });

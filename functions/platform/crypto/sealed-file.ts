@@ -110,21 +110,67 @@ export function sealedSize(plainSize: number, chunkSize = DEFAULT_CHUNK_SIZE): n
   return HEADER_BYTES + plainSize + chunks * TAG_BYTES;
 }
 
-/** Re-chunks a byte stream into pieces of exactly `size` bytes (the last may be shorter or empty). */
-async function* rechunk(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, size: number): AsyncGenerator<{ bytes: Uint8Array; last: boolean }> {
-  let pending: Buffer = Buffer.alloc(0);
-  let ready: Buffer | undefined;
-  for await (const piece of source) {
-    pending = pending.length ? Buffer.concat([pending, piece]) : Buffer.from(piece);
-    while (pending.length >= size) {
-      if (ready) yield { bytes: ready, last: false };
-      ready = pending.subarray(0, size);
-      pending = pending.subarray(size);
+/**
+ * Bytes arriving in pieces (a file's reads, a response body's chunks), taken out in records:
+ * a record inside one piece is a view of it, one across pieces is copied once. Concatenating
+ * every piece onto what is pending would copy each byte once per piece of its record.
+ */
+class ByteQueue {
+  private readonly pieces: Uint8Array[] = [];
+  /** Offset into pieces[0]. */
+  private head = 0;
+  length = 0;
+
+  push(piece: Uint8Array): void {
+    if (piece.length === 0) return;
+    this.pieces.push(piece);
+    this.length += piece.length;
+  }
+
+  /** The next `n` bytes (n ≤ length). */
+  take(n: number): Buffer {
+    const first = this.pieces[0];
+    let out: Buffer;
+    if (first && first.length - this.head >= n) {
+      out = Buffer.from(first.buffer, first.byteOffset + this.head, n);
+      this.advance(n);
+    } else {
+      out = Buffer.allocUnsafe(n);
+      for (let off = 0; off < n; ) {
+        const p = this.pieces[0]!;
+        const k = Math.min(p.length - this.head, n - off);
+        out.set(p.subarray(this.head, this.head + k), off);
+        off += k;
+        this.advance(k);
+      }
+    }
+    this.length -= n;
+    return out;
+  }
+
+  private advance(k: number): void {
+    this.head += k;
+    if (this.head === this.pieces[0]!.length) {
+      this.pieces.shift();
+      this.head = 0;
     }
   }
-  if (pending.length > 0) {
+}
+
+/** Re-chunks a byte stream into pieces of exactly `size` bytes (the last may be shorter or empty). */
+async function* rechunk(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, size: number): AsyncGenerator<{ bytes: Uint8Array; last: boolean }> {
+  const q = new ByteQueue();
+  let ready: Buffer | undefined;
+  for await (const piece of source) {
+    q.push(piece);
+    while (q.length >= size) {
+      if (ready) yield { bytes: ready, last: false };
+      ready = q.take(size);
+    }
+  }
+  if (q.length > 0) {
     if (ready) yield { bytes: ready, last: false };
-    yield { bytes: pending, last: true };
+    yield { bytes: q.take(q.length), last: true };
   } else if (ready) yield { bytes: ready, last: true };
   else yield { bytes: Buffer.alloc(0), last: true };
 }
@@ -149,27 +195,23 @@ export async function* sealStream(
  */
 export async function* openStream(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, key: Uint8Array): AsyncGenerator<Uint8Array> {
   checkKey(key);
-  let buf: Buffer = Buffer.alloc(0);
+  const q = new ByteQueue();
   let header: Uint8Array | undefined;
   let record = 0;
   let index = 0;
   for await (const piece of source) {
-    buf = buf.length ? Buffer.concat([buf, piece]) : Buffer.from(piece);
+    q.push(piece);
     if (!header) {
-      if (buf.length < HEADER_BYTES) continue;
-      header = Buffer.from(buf.subarray(0, HEADER_BYTES));
+      if (q.length < HEADER_BYTES) continue;
+      header = Buffer.from(q.take(HEADER_BYTES));
       record = decodeHeader(header).chunkSize + TAG_BYTES;
-      buf = buf.subarray(HEADER_BYTES);
     }
     // Keep one full record back: only the stream's end says which chunk is the final one.
-    while (buf.length > record) {
-      yield openChunk(key, header, index++, false, buf.subarray(0, record));
-      buf = buf.subarray(record);
-    }
+    while (q.length > record) yield openChunk(key, header, index++, false, q.take(record));
   }
   if (!header) throw new SealedFileError('truncated', 'shorter than the sealed-file header');
-  if (buf.length < TAG_BYTES) throw new SealedFileError('truncated', 'the final chunk is missing');
-  yield openChunk(key, header, index, true, buf);
+  if (q.length < TAG_BYTES) throw new SealedFileError('truncated', 'the final chunk is missing');
+  yield openChunk(key, header, index, true, q.take(q.length));
 }
 
 async function collect(gen: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
@@ -201,24 +243,23 @@ export function recordsOf(sealed: Uint8Array): Uint8Array[] {
 
 /** Splits a sealed byte stream into its records (header, then chunks), for streaming Merkle roots. */
 export async function* recordStream(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  let buf: Buffer = Buffer.alloc(0);
+  const q = new ByteQueue();
   let record = 0;
   let chunks = 0;
   for await (const piece of source) {
-    buf = buf.length ? Buffer.concat([buf, piece]) : Buffer.from(piece);
+    q.push(piece);
     if (!record) {
-      if (buf.length < HEADER_BYTES) continue;
-      record = decodeHeader(buf.subarray(0, HEADER_BYTES)).chunkSize + TAG_BYTES;
-      yield Buffer.from(buf.subarray(0, HEADER_BYTES));
-      buf = buf.subarray(HEADER_BYTES);
+      if (q.length < HEADER_BYTES) continue;
+      const header = Buffer.from(q.take(HEADER_BYTES));
+      record = decodeHeader(header).chunkSize + TAG_BYTES;
+      yield header;
     }
-    while (buf.length > record) {
-      yield Buffer.from(buf.subarray(0, record));
-      buf = buf.subarray(record);
+    while (q.length > record) {
+      yield q.take(record);
       chunks++;
     }
   }
   if (!record) throw new SealedFileError('truncated', 'shorter than the sealed-file header');
-  if (buf.length === 0 && chunks === 0) throw new SealedFileError('truncated', 'the final chunk is missing');
-  if (buf.length > 0) yield buf;
+  if (q.length === 0 && chunks === 0) throw new SealedFileError('truncated', 'the final chunk is missing');
+  if (q.length > 0) yield q.take(q.length);
 }

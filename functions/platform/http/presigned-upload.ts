@@ -80,7 +80,8 @@ async function putRange(
 ): Promise<Response> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const body = createReadStream(path, range ? { start: range.start, end: range.end - 1 } : {});
+      // Reads of 1 MiB: the default 64 KiB makes sixteen times as many trips through the stream.
+      const body = createReadStream(path, { highWaterMark: 1 << 20, ...(range ? { start: range.start, end: range.end - 1 } : {}) });
       const res = await f(req.url, {
         method: 'PUT',
         headers: req.headers,

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { defineRoute } from '../platform/http/route.ts';
 import { idPattern } from '../platform/ids.ts';
-import { ARTIFACT_NAME, ARTIFACT_STATES } from './domain/artifact.ts';
+import { ARTIFACT_NAME, SHOWN_STATES } from './domain/artifact.ts';
 
 const hex = (bytes: number, what: string) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`), `must be ${bytes * 2} lowercase hex digits (${what})`);
 const ArtifactId = z.string().regex(idPattern('art'), 'must be an artifact id (art_ + 26 characters)');
@@ -15,10 +15,13 @@ export const ArtifactOut = z.object({
   /** Sealed bytes. */
   size: z.number(),
   merkleRoot: z.string(),
-  state: z.enum(ARTIFACT_STATES),
+  /** `expired`: an output past its retention; its download is 410. */
+  state: z.enum(SHOWN_STATES),
   createdAt: z.string(),
   uploadedAt: z.string().optional(),
   jobId: z.string().optional(),
+  /** Outputs: when the bucket deletes the object. */
+  expiresAt: z.string().optional(),
 });
 const Presigned = z.object({ url: z.string(), method: z.enum(['PUT', 'GET']), headers: z.record(z.string(), z.string()), expiresAt: z.string() });
 /** One PUT, or over the part size a multipart upload with every part presigned (platform/http/presigned-upload.ts). */

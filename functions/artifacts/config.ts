@@ -18,6 +18,8 @@ export interface ArtifactsConfig {
   /** A job's outputs together (sealed bytes). */
   maxJobOutputBytes: number;
   urlTtlS: number;
+  /** Outputs are kept this many days (the bucket's lifecycle rule). */
+  outputExpiryDays: number;
 }
 
 export function loadArtifactsConfig(env: Readonly<Record<string, string | undefined>>): ArtifactsConfig {
@@ -43,5 +45,6 @@ export function loadArtifactsConfig(env: Readonly<Record<string, string | undefi
     maxOutputs: e.VRACU_JOB_MAX_OUTPUTS,
     maxJobOutputBytes: e.VRACU_JOB_OUTPUT_MAX_BYTES,
     urlTtlS: e.VRACU_ARTIFACT_URL_TTL_S,
+    outputExpiryDays: e.VRACU_ARTIFACT_OUTPUT_EXPIRY_DAYS,
   };
 }

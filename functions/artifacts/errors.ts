@@ -4,6 +4,7 @@ import { errorsOf } from '../platform/errors.ts';
 export const ARTIFACTS_ERRORS = {
   artifact_too_large: 413,
   artifact_not_uploaded: 409,
+  artifact_expired: 410,
   upload_incomplete: 409,
   artifact_already_uploaded: 409,
   encryption_key_missing: 409,

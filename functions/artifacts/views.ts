@@ -1,16 +1,18 @@
 /** How artifacts are shown over the API: no object keys, no wrapped keys, no internals. */
-import type { Artifact } from './domain/artifact.ts';
+import { shownState, type Artifact } from './domain/artifact.ts';
 
-export function artifactView(a: Artifact) {
+/** `nowMs`: an output past its expiry shows `expired`. */
+export function artifactView(a: Artifact, nowMs: number) {
   return {
     artifactId: a.artifactId,
     kind: a.kind,
     name: a.name,
     size: a.size,
     merkleRoot: a.merkleRoot,
-    state: a.state,
+    state: shownState(a, nowMs),
     createdAt: a.createdAt,
     ...(a.uploadedAt ? { uploadedAt: a.uploadedAt } : {}),
     ...(a.jobId ? { jobId: a.jobId } : {}),
+    ...(a.expiresAt ? { expiresAt: a.expiresAt } : {}),
   };
 }

@@ -212,14 +212,24 @@ export const ArtifactsEnv = z.object({
     .int()
     .min(1024)
     .default(20 * 1024 ** 3),
+  /**
+   * Days a job's outputs are kept: the bucket's lifecycle rule deletes `outputs/` after as many
+   * days (lib/config.ts `artifacts.outputExpiryDays` sets both), and the records say `expired`.
+   */
+  VRACU_ARTIFACT_OUTPUT_EXPIRY_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Presigned URL lifetime (seconds). */
   VRACU_ARTIFACT_URL_TTL_S: z.coerce.number().int().min(60).max(43_200).default(900),
 });
 export type ArtifactsEnv = z.output<typeof ArtifactsEnv>;
 
 /** The cloud's artifacts variables (lib/constructs/artifacts-bucket.ts): the stage's bucket, and file keys wrapped by KMS under its key. */
-export function artifactsEnvironment(v: { bucket: string; kmsKeyId: string }): Record<string, string> {
-  return { VRACU_ARTIFACTS_BUCKET: v.bucket, VRACU_ARTIFACTS_KEY_WRAPPER: 'kms', VRACU_ARTIFACTS_KMS_KEY_ID: v.kmsKeyId };
+export function artifactsEnvironment(v: { bucket: string; kmsKeyId: string; outputExpiryDays: number }): Record<string, string> {
+  return {
+    VRACU_ARTIFACTS_BUCKET: v.bucket,
+    VRACU_ARTIFACTS_KEY_WRAPPER: 'kms',
+    VRACU_ARTIFACTS_KMS_KEY_ID: v.kmsKeyId,
+    VRACU_ARTIFACT_OUTPUT_EXPIRY_DAYS: String(v.outputExpiryDays),
+  };
 }
 
 /** The task definitions of one image: ECS cannot override a task's image. */

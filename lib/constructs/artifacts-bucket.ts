@@ -97,6 +97,7 @@ export class ArtifactsBucket extends Construct {
   readonly bucketName: string;
   readonly bucketArn: string;
   private readonly region: string;
+  private readonly outputExpiryDays: number;
 
   constructor(scope: Construct, id: string, props: ArtifactsBucketProps) {
     super(scope, id);
@@ -104,6 +105,7 @@ export class ArtifactsBucket extends Construct {
     this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
     const { prefix, account, region, lifecycle, removalPolicy } = props;
     this.region = region;
+    this.outputExpiryDays = lifecycle.outputExpiryDays;
     this.bucketName = `${prefix}-artifacts-${account}-${region}`;
     this.bucketArn = `arn:aws:s3:::${this.bucketName}`;
 
@@ -235,7 +237,8 @@ export class ArtifactsBucket extends Construct {
     ] as const) {
       for (const kind of kinds) principal.addToPrincipalPolicy(this.keyStatement(action, kind));
     }
-    return artifactsEnvironment({ bucket: this.bucketName, kmsKeyId: this.wrappingKey.keyArn });
+    // The records expire with the lifecycle rule's objects: one number for both.
+    return artifactsEnvironment({ bucket: this.bucketName, kmsKeyId: this.wrappingKey.keyArn, outputExpiryDays: this.outputExpiryDays });
   }
 
   /** `action` on the wrapping key, only under `kind`'s purpose and exactly its context members. */

@@ -121,6 +121,8 @@ export function registerArtifacts(program: Command, ctx: CliContext): void {
             if (!signed.ok) throw new Error(`check failed: deletion attestation (${signed.problem})`);
             const attested = signed.outputs.find((x) => x.artifactId === a.artifactId);
             if (!attested || attested.name !== a.name) throw new Error('check failed: deletion attestation (this output is not in it)');
+            if (a.artifact?.state === 'expired')
+              throw new Error(`expired at ${a.artifact.expiresAt} (outputs are kept for a set number of days, then deleted)`);
             const got = await client.call(jobArtifactRoute, { params: { id: jobId, aid: a.artifactId } });
             if (got.artifact.merkleRoot !== attested.merkleRoot || got.artifact.size !== attested.size)
               throw new Error(

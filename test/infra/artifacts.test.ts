@@ -216,6 +216,8 @@ describe('the functions', () => {
       expect(env.VRACU_ARTIFACTS_KEY_WRAPPER, id).toBe('kms');
       expect(imported(env.VRACU_ARTIFACTS_KMS_KEY_ID, wrappingKeyId), id).toBe(true);
       expect(env.VRACU_ARTIFACTS_LOCAL_KEY, id).toBeUndefined();
+      // The records expire with the objects: the lifecycle rule's days.
+      expect(env.VRACU_ARTIFACT_OUTPUT_EXPIRY_DAYS, id).toBe(String(config.artifacts.outputExpiryDays));
     }
   });
 
@@ -302,5 +304,6 @@ describe('with lifecycle days in the stage config', () => {
     const [outputs, tidy] = b.LifecycleConfiguration.Rules;
     expect(outputs).toMatchObject({ Prefix: 'outputs/', ExpirationInDays: 3 });
     expect(tidy).toMatchObject({ NoncurrentVersionExpiration: { NoncurrentDays: 1 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } });
+    expect(fnOf(custom, 'artifacts-sidecar-report').env.VRACU_ARTIFACT_OUTPUT_EXPIRY_DAYS).toBe('3');
   }, 400_000);
 });

@@ -11,6 +11,9 @@ import { canonicalBytes } from '../../platform/canonical-json.ts';
 
 export const ARTIFACT_STATES = ['pending', 'uploaded'] as const;
 export type ArtifactState = (typeof ARTIFACT_STATES)[number];
+/** What the API shows: a stored state, or `expired` for an output past its expiry (never stored). */
+export const SHOWN_STATES = [...ARTIFACT_STATES, 'expired'] as const;
+export type ShownState = (typeof SHOWN_STATES)[number];
 export type ArtifactKind = 'input' | 'output';
 
 export interface Artifact {
@@ -34,7 +37,22 @@ export interface Artifact {
   /** Outputs: the job that wrote it and the file key HPKE-sealed to the buyer (base64). */
   jobId?: string;
   sealedKey?: string;
+  /** Outputs: when the bucket's lifecycle rule deletes the object (recorded + the retention days). */
+  expiresAt?: string;
 }
+
+const DAY_MS = 86_400_000;
+
+/**
+ * When an output recorded at `uploadedMs` expires. S3 runs a lifecycle expiration at the
+ * midnight UTC after the object is that many days old, so the record expires no later than
+ * its object: a download is refused before S3 could refuse it.
+ */
+export const outputExpiryMs = (uploadedMs: number, days: number): number => uploadedMs + days * DAY_MS;
+
+/** How an artifact shows at `nowMs`: an output past its expiry is `expired`. */
+export const shownState = (a: Pick<Artifact, 'state' | 'expiresAt'>, nowMs: number): ShownState =>
+  a.expiresAt && Date.parse(a.expiresAt) <= nowMs ? 'expired' : a.state;
 
 /** A job's input as its spec names it. */
 export interface JobInput {

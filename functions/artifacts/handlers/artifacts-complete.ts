@@ -5,5 +5,5 @@ import { completeInput } from '../usecases/inputs.ts';
 import { artifactView } from '../views.ts';
 
 export const handler = httpHandler(completeArtifactRoute, artifactsContext, async (req, d) =>
-  artifactView(await completeInput(d, mustPrincipal(req.principal), req.params.aid, req.body.parts)),
+  artifactView(await completeInput(d, mustPrincipal(req.principal), req.params.aid, req.body.parts), d.rt.clock.nowMs()),
 );

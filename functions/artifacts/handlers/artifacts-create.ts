@@ -7,5 +7,5 @@ import { artifactView } from '../views.ts';
 export const handler = httpHandler(createArtifactRoute, artifactsContext, async (req, d) => {
   const { fileKey, ...rest } = req.body;
   const out = await createInput(d, mustPrincipal(req.principal), { ...rest, fileKey: Buffer.from(fileKey, 'base64') });
-  return { artifact: artifactView(out.artifact), upload: out.upload };
+  return { artifact: artifactView(out.artifact, d.rt.clock.nowMs()), upload: out.upload };
 });

@@ -6,5 +6,5 @@ import { artifactView } from '../views.ts';
 
 export const handler = httpHandler(jobArtifactRoute, artifactsContext, async (req, d) => {
   const { artifact, download } = await jobArtifactDownload(d, mustPrincipal(req.principal), req.params.id, req.params.aid);
-  return { artifact: artifactView(artifact), download, ...(artifact.sealedKey ? { sealedKey: artifact.sealedKey } : {}) };
+  return { artifact: artifactView(artifact, d.rt.clock.nowMs()), download, ...(artifact.sealedKey ? { sealedKey: artifact.sealedKey } : {}) };
 });

@@ -10,6 +10,6 @@ export const handler = httpHandler(jobArtifactsRoute, artifactsContext, async (r
     name: a.name,
     kind: a.kind,
     artifactId: a.artifactId,
-    artifact: a.artifact ? artifactView(a.artifact) : null,
+    artifact: a.artifact ? artifactView(a.artifact, d.rt.clock.nowMs()) : null,
   })),
 }));

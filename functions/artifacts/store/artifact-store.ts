@@ -13,8 +13,16 @@ const ekeyKey = (tenant: string) => ({ pk: `EKEY#${tenant}`, sk: 'EKEY' });
 const relKey = (jobId: string, artifactId: string) => ({ pk: `REL#${jobId}`, sk: artifactId });
 const failed = (e: unknown) => (e as Error).name === 'ConditionalCheckFailedException';
 
+/** An expired output's record stays this long after its object (listed as `expired`), then DynamoDB's TTL removes it. */
+const EXPIRED_RECORD_KEPT_S = 30 * 86_400;
+
 function toItem(a: Artifact): Record<string, unknown> {
-  return { ...artKey(a.artifactId), ...a, ...(a.kind === 'output' && a.jobId ? { gsi1pk: `JOB#${a.jobId}`, gsi1sk: a.name } : {}) };
+  return {
+    ...artKey(a.artifactId),
+    ...a,
+    ...(a.kind === 'output' && a.jobId ? { gsi1pk: `JOB#${a.jobId}`, gsi1sk: a.name } : {}),
+    ...(a.expiresAt ? { ttl: Math.floor(Date.parse(a.expiresAt) / 1000) + EXPIRED_RECORD_KEPT_S } : {}),
+  };
 }
 
 function fromItem(i: Record<string, unknown>): Artifact {
@@ -35,6 +43,7 @@ function fromItem(i: Record<string, unknown>): Artifact {
     ...opt('uploadId'),
     ...opt('jobId'),
     ...opt('sealedKey'),
+    ...opt('expiresAt'),
   };
 }
 

@@ -7,7 +7,7 @@ import type { Principal } from '../../platform/auth/principal.ts';
 import { visibleOr404 } from '../../platform/auth/visibility.ts';
 import { AppError } from '../../platform/errors.ts';
 import { getJob, type Job } from '../../jobs/index.ts';
-import type { Artifact } from '../domain/artifact.ts';
+import { shownState, type Artifact } from '../domain/artifact.ts';
 import type { PresignedUrl } from '../drivers/object-store.ts';
 import { artifactsError } from '../errors.ts';
 import { getArtifact, jobOutputs } from '../store/artifact-store.ts';
@@ -48,6 +48,11 @@ export async function jobArtifactDownload(
   const a = await getArtifact(d.store, artifactId);
   const belongs = a && a.tenant === job.tenant && (a.jobId === jobId || (job.inputs ?? []).some((i) => i.artifactId === artifactId));
   if (!a || !belongs) throw new AppError('not_found', `artifact ${artifactId} of job ${jobId} not found`);
+  const now = d.rt.clock.nowMs();
+  if (shownState(a, now) === 'expired')
+    throw artifactsError('artifact_expired', `output ${artifactId} expired at ${a.expiresAt}: its object is deleted by the bucket's retention rule`, {
+      expiresAt: a.expiresAt,
+    });
   if (a.state !== 'uploaded') throw artifactsError('artifact_not_uploaded', `artifact ${artifactId} is not uploaded yet`);
-  return { artifact: a, download: await d.objects.presignGet(a.objectKey, d.cfg.urlTtlS, d.rt.clock.nowMs()) };
+  return { artifact: a, download: await d.objects.presignGet(a.objectKey, d.cfg.urlTtlS, now) };
 }

@@ -11,7 +11,7 @@
 import { isoAt } from '../../platform/clock.ts';
 import type { UploadedParts } from '../../platform/http/presigned-upload.ts';
 import { getJob } from '../../jobs/index.ts';
-import { ARTIFACT_NAME, outputObjectKey, type Artifact } from '../domain/artifact.ts';
+import { ARTIFACT_NAME, outputExpiryMs, outputObjectKey, type Artifact } from '../domain/artifact.ts';
 import { artifactsError } from '../errors.ts';
 import { getEncryptionKey, putArtifact } from '../store/artifact-store.ts';
 import type { ArtifactsDeps } from '../deps.ts';
@@ -52,7 +52,9 @@ export interface ReportedOutput {
 export async function recordOutputs(d: ArtifactsDeps, r: { jobId: string; outputs: ReportedOutput[] }): Promise<Artifact[]> {
   const job = await getJob(d.jobsStore, r.jobId);
   if (!job) throw new Error(`job ${r.jobId} not found`);
-  const now = isoAt(d.rt.clock.nowMs());
+  const nowMs = d.rt.clock.nowMs();
+  const now = isoAt(nowMs);
+  const expiresAt = isoAt(outputExpiryMs(nowMs, d.cfg.outputExpiryDays));
   const recorded: Artifact[] = [];
   if (r.outputs.length > d.cfg.maxOutputs) throw artifactsError('too_many_outputs', `${r.outputs.length} outputs, at most ${d.cfg.maxOutputs}`);
   for (const o of r.outputs) if (o.multipart) await completeUpload(d, outputObjectKey(r.jobId, o.artifactId), o.size, o.multipart, `output ${o.name}`);
@@ -97,6 +99,7 @@ export async function recordOutputs(d: ArtifactsDeps, r: { jobId: string; output
       uploadedAt: now,
       jobId: r.jobId,
       sealedKey: o.sealedKey,
+      expiresAt,
     };
     if (!(await putArtifact(d.store, a))) throw artifactsError('artifact_already_uploaded', `output ${o.artifactId} is already recorded`);
     recorded.push(a);

@@ -252,6 +252,37 @@ describe('outputs: sealed to the buyer by the sidecar, downloadable by the buyer
     expect(listed.body.artifacts.filter((a: { kind: string }) => a.kind === 'output')).toEqual([]);
   });
 
+  it('an output past its retention lists as expired and its download is 410; the record expires no later than its object', async () => {
+    const jobId = await submit(alice, []);
+    const grant = await outputSlots(t.d, { jobId, count: 1 });
+    const sealed = await sealBytes(random(300), newFileKey(random), 128);
+    const aid = grant.slots[0]!.artifactId;
+    expect(await put(await outputUpload(jobId, aid, sealed.length), sealed)).toBe(200);
+    const recordedAt = t.h.env.clock.nowMs();
+    const [rec] = await recordOutputs(t.d, {
+      jobId,
+      outputs: [{ artifactId: aid, name: 'keep.bin', size: sealed.length, merkleRoot: hex(merkleRoot(recordsOf(sealed))), sealedKey: 'AA==' }],
+    });
+    // S3 deletes at the midnight UTC after the object is N days old: never before recordedAt + N days.
+    expect(Date.parse(rec!.expiresAt!)).toBe(recordedAt + t.d.cfg.outputExpiryDays * 86_400_000);
+    const item = await t.h.env.rt.doc.send(
+      new (await import('@aws-sdk/lib-dynamodb')).GetCommand({ TableName: t.d.store.table, Key: { pk: `ART#${aid}`, sk: 'ART' } }),
+    );
+    expect(item.Item!.ttl).toBeGreaterThan(Date.parse(rec!.expiresAt!) / 1000);
+
+    const shown = async () => (await t.call(api.jobArtifactsRoute, alice, { params: { id: jobId } })).body.artifacts[0].artifact;
+    expect(await shown()).toMatchObject({ state: 'uploaded', expiresAt: rec!.expiresAt });
+    expect((await t.call(api.jobArtifactRoute, alice, { params: { id: jobId, aid } })).status).toBe(200);
+    t.h.env.clock.advance(t.d.cfg.outputExpiryDays * 86_400_000 - 1);
+    expect((await t.call(api.jobArtifactRoute, alice, { params: { id: jobId, aid } })).status).toBe(200);
+    t.h.env.clock.advance(1);
+    expect(await shown()).toMatchObject({ state: 'expired' });
+    const gone = await t.call(api.jobArtifactRoute, alice, { params: { id: jobId, aid } });
+    expect([gone.status, gone.body.code, gone.body.expiresAt]).toEqual([410, 'artifact_expired', rec!.expiresAt]);
+    // Another buyer still sees nothing at all.
+    expect((await t.call(api.jobArtifactRoute, bob, { params: { id: jobId, aid } })).status).toBe(404);
+  });
+
   it('without a registered key there are no slots', async () => {
     const jobId = await submit(bob, []);
     await expect(outputSlots(t.d, { jobId, count: 1 })).rejects.toMatchObject({ code: 'encryption_key_missing' });

@@ -22,8 +22,10 @@ export interface ArtifactsHarness {
   close(): Promise<void>;
 }
 
-export async function artifactsHarness(opts: { maxBytes?: number; maxJobOutputBytes?: number; partBytes?: number } = {}): Promise<ArtifactsHarness> {
-  const h = await jobsHarness({ agents: 0 });
+export async function artifactsHarness(
+  opts: { maxBytes?: number; maxJobOutputBytes?: number; partBytes?: number /** Another harness's jobs (its close closes them). */; on?: Harness } = {},
+): Promise<ArtifactsHarness> {
+  const h = opts.on ?? (await jobsHarness({ agents: 0 }));
   const bucket = `${h.env.prefix}-artifacts`;
   const endpoint = inject('sqsEndpoint');
   const s3 = s3Client('us-east-1', endpoint);

@@ -165,6 +165,12 @@ export const PrivacyEnv = z.object({
   VRACU_REVOCATION_FEED_URL: z.url().optional(),
   /** The feed's Ed25519 public key (PEM); required with the URL. */
   VRACU_REVOCATION_FEED_PUBLIC_KEY: z.string().includes('BEGIN PUBLIC KEY').optional(),
+  /** The platform CA's certificate (PEM): with a signer below, handshakes issue job certificates. */
+  VRACU_JOB_CA_CERT: z.string().includes('BEGIN CERTIFICATE').optional(),
+  /** The CA's key as PKCS#8 PEM (ECDSA P-256): local and test stages only (the local stack makes one). */
+  VRACU_JOB_CA_KEY: z.string().includes('BEGIN PRIVATE KEY').optional(),
+  /** The CA's key in KMS (spec ECC_NIST_P256): the cloud's signer. */
+  VRACU_JOB_CA_KMS_KEY_ID: z.string().min(1).optional(),
   /** Attestation policy per kind (functions/privacy/attesters/verify.ts AttestationPolicy), JSON. */
   VRACU_ATTESTATION_POLICY: json(z.record(z.string(), z.unknown()), '{"snp": {...}, "tdx": {...}, "nvidia": {...}}').default({}),
 });

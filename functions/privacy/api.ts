@@ -41,7 +41,12 @@ export const handshakeRoute = sidecarRoute(
   'privacy-handshake',
   'handshake',
   'The handshake: evidence per required attester and the nonce; a passing gate opens the session and releases the first DEK',
-  z.strictObject({ nonce: Nonce, evidence: EvidenceIn }),
+  z.strictObject({
+    nonce: Nonce,
+    evidence: EvidenceIn,
+    /** The sidecar's ECDSA P-256 key for its job certificate: SPKI DER and a signature over "vracu job certificate\n<jobId>\n<nonce>", base64. */
+    tlsKey: z.strictObject({ publicKey: z.base64().max(512), proof: z.base64().max(512) }).optional(),
+  }),
   z.object({
     sessionId: z.string(),
     attestationHash: z.string(),
@@ -51,6 +56,8 @@ export const handshakeRoute = sidecarRoute(
     rotation: Rotation,
     inputs: z.array(ReleasedInputOut).optional(),
     outputs: OutputGrantOut.optional(),
+    /** The job certificate (SAN *.job.internal, until the job's deadline) and the platform CA's, PEM. */
+    tls: z.object({ caCertificate: z.string(), certificate: z.string(), fingerprint: z.string(), notAfter: z.string() }).optional(),
   }),
 );
 

@@ -22,6 +22,8 @@ export interface PrivacyConfig {
   attestationPolicy: Record<string, unknown>;
   /** The signed revocation feed, when one is configured. */
   feed?: { url: string; publicKeyPem: string };
+  /** The platform CA issuing job certificates at the handshake; without it the handshake issues none. */
+  jobCa?: { certificatePem: string; signer: { kind: 'local'; keyPem: string } | { kind: 'kms'; keyId: string } };
 }
 
 /** Published, not secret: the local stack's and tests' static seed (anything derived from it is development data). */
@@ -38,6 +40,7 @@ export function loadPrivacyConfig(env: Readonly<Record<string, string | undefine
     rotation: { intervalMs: e.VRACU_PRIVACY_ROTATION_MS, graceMs: e.VRACU_PRIVACY_ROTATION_GRACE_MS, retryDelayMs: e.VRACU_PRIVACY_ROTATION_RETRY_MS },
     attestationPolicy: e.VRACU_ATTESTATION_POLICY,
     ...(e.VRACU_REVOCATION_FEED_URL ? { feed: { url: e.VRACU_REVOCATION_FEED_URL, publicKeyPem: feedKey(e.VRACU_REVOCATION_FEED_PUBLIC_KEY) } } : {}),
+    ...jobCaSettings(e, prod),
   };
   switch (e.VRACU_KEY_BROKER) {
     case 'static':
@@ -92,4 +95,16 @@ function kmsSettings(e: PrivacyEnv, as: string): { keyId: string; endpoint?: str
 function feedKey(pem: string | undefined): string {
   if (!pem) throw new EnvironmentError('invalid privacy configuration:\n  VRACU_REVOCATION_FEED_PUBLIC_KEY: required with VRACU_REVOCATION_FEED_URL');
   return pem;
+}
+
+/** The job CA: a certificate and exactly one signer, or none of the three; a key file never on a prod stage. */
+function jobCaSettings(e: PrivacyEnv, prod: boolean): Pick<PrivacyConfig, 'jobCa'> {
+  const { VRACU_JOB_CA_CERT: cert, VRACU_JOB_CA_KEY: key, VRACU_JOB_CA_KMS_KEY_ID: kmsKeyId } = e;
+  if (!cert && !key && !kmsKeyId) return {};
+  const fail = (why: string) => new EnvironmentError(`invalid privacy configuration:\n  ${why}`);
+  if (!cert) throw fail('VRACU_JOB_CA_CERT: required with VRACU_JOB_CA_KEY or VRACU_JOB_CA_KMS_KEY_ID');
+  if (key && kmsKeyId) throw fail('VRACU_JOB_CA_KEY, VRACU_JOB_CA_KMS_KEY_ID: give one signer, not both');
+  if (!key && !kmsKeyId) throw fail('VRACU_JOB_CA_KEY or VRACU_JOB_CA_KMS_KEY_ID: the CA certificate needs its signer');
+  if (key && prod) throw fail('VRACU_JOB_CA_KEY: a CA key in the environment is development only, refused on a prod stage (use VRACU_JOB_CA_KMS_KEY_ID)');
+  return { jobCa: { certificatePem: cert, signer: key ? { kind: 'local', keyPem: key } : { kind: 'kms', keyId: kmsKeyId! } } };
 }

@@ -11,6 +11,7 @@ import { jobsContext, type JobsDeps } from '../jobs/index.ts';
 import { artifactsContext, type ArtifactsDeps } from '../artifacts/index.ts';
 import { loadPrivacyConfig, type PrivacyConfig } from './config.ts';
 import type { KeyBroker } from './domain/broker.ts';
+import { JobCa, KmsCaSigner, LocalCaSigner } from './drivers/job-ca.ts';
 import { gateAttesters, type Attesters } from './drivers/attesters.ts';
 import { KmsBroker } from './drivers/kms-broker.ts';
 import { readFeed, type FeedReader } from './drivers/feed.ts';
@@ -29,6 +30,8 @@ export interface PrivacyDeps extends HasRuntime {
   readFeed: FeedReader;
   /** The artifacts context (through its index.ts): the gate releases a job's inputs after the handshake. */
   artifacts?: ArtifactsDeps;
+  /** The platform CA: the handshake issues the job's TLS certificate (none configured: no certificate). */
+  jobCa?: JobCa;
 }
 
 export interface PrivacyInputs {
@@ -72,7 +75,17 @@ export function composePrivacy(i: PrivacyInputs): PrivacyDeps {
     attesters: i.attesters ?? gateAttesters(cfg.attestationPolicy as AttestationPolicy, rt.clock),
     readFeed: i.readFeed ?? readFeed,
     ...(i.artifacts ? { artifacts: i.artifacts } : {}),
+    ...(cfg.jobCa ? { jobCa: jobCaFor(cfg.jobCa, rt, i.kms) } : {}),
   };
+}
+
+/** The configured CA; its certificate is checked at once, its key against it at the first issue. */
+function jobCaFor(c: NonNullable<PrivacyConfig['jobCa']>, rt: Runtime, kms?: () => KMSClient): JobCa {
+  const signer =
+    c.signer.kind === 'local'
+      ? new LocalCaSigner(c.signer.keyPem)
+      : new KmsCaSigner(kms?.() ?? new KMSClient({ region: rt.config.AWS_REGION }), c.signer.keyId);
+  return new JobCa(signer, c.certificatePem);
 }
 
 export const privacyContext: Composition<PrivacyDeps> = {

@@ -21,6 +21,10 @@ export const PRIVACY_ERRORS = {
   step_not_increasing: 409,
   step_not_released: 409,
   step_already_acknowledged: 409,
+  /** The handshake's TLS key is not an ECDSA P-256 public key, or its proof of possession does not verify. */
+  tls_key_invalid: 400,
+  /** A rotation acknowledged with a certificate other than the one the handshake issued. */
+  certificate_mismatch: 409,
   /** The split-key share service or Vault refused or failed: nothing released; the sidecar may retry. */
   key_broker_unavailable: 503,
 } as const;

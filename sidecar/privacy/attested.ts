@@ -5,9 +5,13 @@
  * rotation loop: sleep the interval minus the grace, ask for the next step's key, overwrite
  * the old one before writing the new, acknowledge; a failed call is retried after the retry
  * delay; a refusal meaning the session is over (revoked, or the job ended) calls `onRevoked`.
+ * The TLS key (ECDSA P-256) is made here, before the handshake, and never leaves the
+ * container: the exchange gets its public half with a proof of possession and, when it has a
+ * CA, returns the job certificate; ca.pem, cert.pem and key.pem (0600, the workload's) go to
+ * the secrets dir and the workload gets TLS_CA_PATH, TLS_CERT_PATH and TLS_KEY_PATH.
  */
-import { createHash } from 'node:crypto';
-import { chmod, chown, mkdir } from 'node:fs/promises';
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { chmod, chown, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HandshakeContext, HandshakeResult, PrivacyHandshake } from '../handshake.ts';
 import { PrivacyClient, PrivacyRefusal } from './client.ts';
@@ -32,8 +36,17 @@ export interface RotationControl {
 
 export type AttestedResult = HandshakeResult & { rotation: RotationControl; sessionId: string };
 
-/** The fingerprint acknowledged with a step until the TLS bundle lands: of the DEK file's path and step, never of the key. */
+/** Without a job certificate (an exchange with no CA), the acknowledgement names the DEK file's path and step, never the key. */
 const fingerprintOf = (label: string) => `sha256:${createHash('sha256').update(label).digest('hex')}`;
+
+/** What the sidecar signs to prove it holds the TLS key (functions/privacy/domain/job-certificate.ts possessionMessage). */
+const possession = (jobId: string, nonceHex: string) => Buffer.from(`vracu job certificate\n${jobId}\n${nonceHex}`);
+
+async function writeSecret(path: string, content: string, uid: number | undefined): Promise<void> {
+  await writeFile(path, content, { mode: 0o600 });
+  await chmod(path, 0o600);
+  if (uid !== undefined) await chown(path, uid, uid);
+}
 
 export function attestedHandshake(
   s: AttestedSettings,
@@ -45,7 +58,11 @@ export function attestedHandshake(
       const client = new PrivacyClient(s.exchangeUrl, ctx.jobId, s.credential, fetchImpl);
       const { nonce } = await client.nonce();
       const ev = await evidence.evidence(s.attesters, ctx.jobId, Buffer.from(nonce, 'hex'));
-      const reply = await client.handshake(nonce, ev);
+      const tlsKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+      const reply = await client.handshake(nonce, ev, {
+        publicKey: tlsKey.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+        proof: sign('sha256', possession(ctx.jobId, nonce), tlsKey.privateKey).toString('base64'),
+      });
       await mkdir(s.secretsDir, { recursive: true, mode: 0o700 });
       await chmod(s.secretsDir, 0o700);
       if (s.workloadUid !== undefined) await chown(s.secretsDir, s.workloadUid, s.workloadUid);
@@ -56,6 +73,15 @@ export function attestedHandshake(
       } finally {
         first.fill(0);
       }
+      const tlsFiles: Record<string, string> = {};
+      if (reply.tls) {
+        const paths = { TLS_CA_PATH: join(s.secretsDir, 'ca.pem'), TLS_CERT_PATH: join(s.secretsDir, 'cert.pem'), TLS_KEY_PATH: join(s.secretsDir, 'key.pem') };
+        await writeSecret(paths.TLS_CA_PATH, reply.tls.caCertificate, s.workloadUid);
+        await writeSecret(paths.TLS_CERT_PATH, reply.tls.certificate, s.workloadUid);
+        await writeSecret(paths.TLS_KEY_PATH, tlsKey.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), s.workloadUid);
+        Object.assign(tlsFiles, paths);
+      }
+      const fingerprint = (step: number) => reply.tls?.fingerprint ?? fingerprintOf(`${dekPath}#${step}`);
       const steps: number[] = [0];
       let timer: NodeJS.Timeout | undefined;
       let inFlight: Promise<void> | undefined;
@@ -88,7 +114,7 @@ export function attestedHandshake(
                 key.fill(0);
               }
               step = next.step;
-              await client.ack(step, fingerprintOf(`${dekPath}#${step}`));
+              await client.ack(step, fingerprint(step));
               steps.push(step);
               schedule(r.intervalMs - r.graceMs);
             } catch (e) {
@@ -111,8 +137,9 @@ export function attestedHandshake(
       return {
         attestationHash: reply.attestationHash,
         sessionId: reply.sessionId,
-        workloadEnv: { VRACU_DEK_PATH: dekPath },
-        secretFiles: [dekPath],
+        workloadEnv: { VRACU_DEK_PATH: dekPath, ...tlsFiles },
+        // The key is zeroized with the DEK; the certificates are public.
+        secretFiles: [dekPath, ...(tlsFiles.TLS_KEY_PATH ? [tlsFiles.TLS_KEY_PATH] : [])],
         rotation,
         ...(reply.inputs?.length ? { inputs: reply.inputs } : {}),
         ...(reply.outputs ? { outputs: reply.outputs } : {}),

@@ -27,6 +27,8 @@ export interface HandshakeReply {
   /** The job's inputs, released by the gate to this attestation. */
   inputs?: WireInput[];
   outputs?: OutputGrant;
+  /** The job certificate and the platform CA's (PEM), when the exchange has a CA. */
+  tls?: { caCertificate: string; certificate: string; fingerprint: string; notAfter: string };
 }
 
 export class PrivacyClient {
@@ -61,7 +63,8 @@ export class PrivacyClient {
   }
 
   nonce = (): Promise<{ nonce: string; expiresAt: string }> => this.post('nonce', {});
-  handshake = (nonce: string, evidence: unknown): Promise<HandshakeReply> => this.post('handshake', { nonce, evidence });
+  handshake = (nonce: string, evidence: unknown, tlsKey?: { publicKey: string; proof: string }): Promise<HandshakeReply> =>
+    this.post('handshake', { nonce, evidence, ...(tlsKey ? { tlsKey } : {}) });
   dek = (step: number): Promise<{ sessionId: string; step: number; dek: string; nextDueAt: string }> => this.post('dek', { step });
   ack = (step: number, certificateFingerprint: string): Promise<{ acknowledged: number }> => this.post('rotation', { step, certificateFingerprint });
 }

@@ -20,7 +20,10 @@ export interface Session {
   providerId?: string;
   lastStep: number;
   ackedStep?: number;
+  /** The fingerprint the last acknowledgement named. */
   certificateFingerprint?: string;
+  /** The job certificate the handshake issued (sha256:<hex of its DER>): acknowledgements must name it. */
+  issuedFingerprint?: string;
   state: SessionState;
   cancelReason?: string;
   openedAtMs: number;

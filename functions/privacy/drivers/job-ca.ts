@@ -57,6 +57,7 @@ export interface IssuedCertificate {
 export class JobCa {
   readonly certificatePem: string;
   private readonly name: string;
+  private checked: Promise<unknown> | undefined;
   constructor(
     private readonly signer: CaSigner,
     certificatePem: string,
@@ -77,7 +78,13 @@ export class JobCa {
     return this;
   }
 
+  /** Issues after the first check of the certificate against the signer (a KMS key is read once). */
   async issue(r: { jobId: string; subjectSpki: Uint8Array; notBeforeMs: number; notAfterMs: number }): Promise<IssuedCertificate> {
+    this.checked ??= this.check().catch((e: unknown) => {
+      this.checked = undefined;
+      throw e;
+    });
+    await this.checked;
     const der = await jobCertificate({ signer: this.signer, name: this.name }, { ...r, serial: randomSerial() });
     return { certificatePem: toPem(der), fingerprint: certificateFingerprint(der), notAfter: new Date(Math.floor(r.notAfterMs / 1000) * 1000).toISOString() };
   }

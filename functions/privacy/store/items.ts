@@ -30,6 +30,7 @@ export function sessionToItem(s: Session): Record<string, unknown> {
     state: s.state,
     openedAtMs: s.openedAtMs,
     ...(s.providerId ? { providerId: s.providerId } : {}),
+    ...(s.issuedFingerprint ? { issuedFingerprint: s.issuedFingerprint } : {}),
     gsi1pk: `JOB#${s.jobId}`,
     gsi1sk: `SESSION#${s.sessionId}`,
     gsi2pk: `HASH#${s.attestationHash}`,
@@ -54,6 +55,7 @@ export function itemToSession(i: Record<string, unknown>): Session {
   if (acked !== undefined) s.ackedStep = acked;
   if (typeof i.certificateFingerprint === 'string') s.certificateFingerprint = i.certificateFingerprint;
   if (typeof i.providerId === 'string') s.providerId = i.providerId;
+  if (typeof i.issuedFingerprint === 'string') s.issuedFingerprint = i.issuedFingerprint;
   if (typeof i.cancelReason === 'string') s.cancelReason = i.cancelReason;
   const ended = num(i.endedAtMs);
   if (ended !== undefined) s.endedAtMs = ended;

@@ -22,10 +22,13 @@ import type { PrivacyDeps } from '../deps.ts';
 import { countPrivacy } from './metrics.ts';
 import { outputGrant, releaseJobInputs } from './inputs.ts';
 import type { OutputGrant, WireInput } from '../../artifacts/index.ts';
+import { checkTlsKey, issueJobTls, type JobTls, type TlsKeyInput } from './job-tls.ts';
 
 export interface HandshakeInput {
   nonce: string;
   evidence: WireEvidence;
+  /** The sidecar's TLS key and its proof of possession: a job certificate comes back when the exchange has a CA. */
+  tlsKey?: TlsKeyInput;
 }
 
 export interface HandshakeOutput {
@@ -41,12 +44,16 @@ export interface HandshakeOutput {
   inputs?: WireInput[];
   /** The output slots (when the buyer registered an encryption key). */
   outputs?: OutputGrant;
+  /** The job certificate and the CA's (PEM), when a TLS key came and a CA is configured. */
+  tls?: JobTls;
 }
 
 export async function handshake(d: PrivacyDeps, job: Job, input: HandshakeInput): Promise<HandshakeOutput> {
   if (job.status !== 'ATTESTING' || !job.privacy)
     throw privacyError('job_not_attesting', `job ${job.jobId} is ${job.status}, not ATTESTING`, { status: job.status });
   const now = d.rt.clock.nowMs();
+  // A bad TLS key is the caller's error: refused before the nonce is spent.
+  const tlsSpki = input.tlsKey ? checkTlsKey(job.jobId, input.nonce, input.tlsKey) : undefined;
   if (!(await consumeNonce(d.sessions, input.nonce, job.jobId, now))) {
     throw privacyError('nonce_invalid', 'the nonce is unknown, used, expired or not this job’s: ask for a new one');
   }
@@ -77,6 +84,7 @@ export async function handshake(d: PrivacyDeps, job: Job, input: HandshakeInput)
   // The job's inputs, released to this attestation (a refusal fails the job with its code).
   const inputs = await releaseJobInputs(d, job, gate.attestationHash);
   const outputs = await outputGrant(d, job);
+  const tls = await issueJobTls(d, job, tlsSpki, now);
 
   const sessionId = d.rt.ids.next('ses');
   const saltHex = randomBytes(32).toString('hex');
@@ -96,6 +104,7 @@ export async function handshake(d: PrivacyDeps, job: Job, input: HandshakeInput)
       broker: d.broker.name,
       attesters: [...job.privacy.attesters],
       ...(job.providerId ? { providerId: job.providerId } : {}),
+      ...(tls ? { issuedFingerprint: tls.fingerprint } : {}),
       lastStep: 0,
       state: 'open',
       openedAtMs: at,
@@ -113,6 +122,7 @@ export async function handshake(d: PrivacyDeps, job: Job, input: HandshakeInput)
       rotation: { intervalMs: r.intervalMs, graceMs: r.graceMs, retryDelayMs: r.retryDelayMs, nextDueAt: isoAt(nextDueMs(at, r.intervalMs)) },
       ...(inputs.length ? { inputs } : {}),
       ...(outputs ? { outputs } : {}),
+      ...(tls ? { tls } : {}),
     };
   } finally {
     key.plaintext.fill(0);

@@ -8,6 +8,10 @@ import { liveSession } from './revoked.ts';
 
 export async function acknowledgeRotation(d: PrivacyDeps, job: Job, input: { step: number; certificateFingerprint: string }) {
   const session = await liveSession(d, job);
+  if (session.issuedFingerprint && input.certificateFingerprint !== session.issuedFingerprint)
+    throw privacyError('certificate_mismatch', 'the acknowledged certificate is not the job certificate the handshake issued', {
+      expected: session.issuedFingerprint,
+    });
   const refusal = ackRefusal(session, input.step);
   if (refusal)
     throw privacyError(refusal, `step ${input.step} cannot be acknowledged: ${refusal}`, { lastStep: session.lastStep, ackedStep: session.ackedStep ?? null });

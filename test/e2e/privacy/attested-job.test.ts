@@ -5,6 +5,7 @@
  * release log shows them, the sidecar zeroizes the key file, and both attestations carry the
  * attestation hash.
  */
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +70,9 @@ describe('an attested job on the local stack', () => {
   it('LAUNCHING → ATTESTING → RUNNING → COMPLETED with rotated keys, a release log and the hash in both attestations', async () => {
     const script = [
       'test -s "$VRACU_DEK_PATH" && echo dek-ok',
+      'test -s "$TLS_KEY_PATH" && test -s "$TLS_CA_PATH" && echo tls-ok',
+      // The certificate is public: printed for the test to check.
+      'tr "\\n" "|" < "$TLS_CERT_PATH"; echo',
       'echo "sidecar-vars=$(env | grep -c ^VRACU_SIDECAR_)"',
       'sleep 3.5',
       'test -s "$VRACU_DEK_PATH" && echo dek-still-ok',
@@ -96,6 +100,12 @@ describe('an attested job on the local stack', () => {
     expect(logs).toContain('dek-ok');
     expect(logs).toContain('dek-still-ok');
     expect(logs).toContain('sidecar-vars=0');
+    expect(logs).toContain('tls-ok');
+    // The job certificate: for this job, until its deadline, and the one every rotation acknowledged.
+    const pem = /-----BEGIN CERTIFICATE-----\|[^\n]*?-----END CERTIFICATE-----/.exec(logs)![0].replaceAll('|', '\n');
+    const cert = new X509Certificate(pem);
+    expect(cert.subjectAltName).toBe(`DNS:*.job.internal, URI:urn:vracu:job:${job.jobId}`);
+    expect(cert.ca).toBe(false);
 
     const privacy = await buyer.call(privacyGetRoute, { params: { id: job.jobId } });
     expect(privacy).toMatchObject({ tier: 'attested', requiredAttesters: ['development'], session: { state: 'closed', broker: 'static' } });
@@ -104,6 +114,7 @@ describe('an attested job on the local stack', () => {
     expect(steps.length).toBeGreaterThanOrEqual(2);
     // The last release may have come as the workload ended, before its acknowledgement.
     expect([steps.at(-1), steps.at(-2)]).toContain(privacy.session!.acknowledgedStep);
+    expect(privacy.session!.certificateFingerprint).toBe(`sha256:${cert.fingerprint256.replaceAll(':', '').toLowerCase()}`);
 
     // The sidecar's final report (its last stderr line): the key file zeroized, the hash it was bound to.
     const report = JSON.parse(
@@ -112,7 +123,7 @@ describe('an attested job on the local stack', () => {
         .filter((l) => l.startsWith('{"type":"sidecar:'))
         .at(-1)!,
     );
-    expect(report).toMatchObject({ type: 'sidecar:completed', exitCode: 0, attestationHash: privacy.attestationHash, zeroizedFiles: 1, revoked: null });
+    expect(report).toMatchObject({ type: 'sidecar:completed', exitCode: 0, attestationHash: privacy.attestationHash, zeroizedFiles: 2, revoked: null });
     expect(report.keySteps).toEqual(steps.slice(0, report.keySteps.length));
     expect(report.keySteps.at(-1)).toBe(privacy.session!.acknowledgedStep);
 
@@ -169,7 +180,8 @@ describe('an attested job on the local stack', () => {
         .filter((l) => l.startsWith('{"type":"sidecar:'))
         .at(-1)!,
     );
-    expect(report).toMatchObject({ stopped: true, zeroizedFiles: 1 });
+    // The DEK and the TLS key.
+    expect(report).toMatchObject({ stopped: true, zeroizedFiles: 2 });
     const att = await buyer.call(attestationsRoute, { params: { id: job.jobId } });
     expect(att.deletion).toMatchObject({ attestationHash: running.attestationHash, stopReason: expect.stringContaining('revoked_session') });
   }, 60_000);

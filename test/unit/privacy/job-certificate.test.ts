@@ -141,3 +141,35 @@ describe('the KMS signer', () => {
     await expect(wrong.spki()).rejects.toThrow(/ECC_NIST_P256/);
   });
 });
+
+describe('the job CA configuration', () => {
+  it('is a certificate and exactly one signer, or nothing; a key in the environment is refused on prod', async () => {
+    const { loadPrivacyConfig } = await import('../../../functions/privacy/config.ts');
+    const made = await newLocalCa('cfg', NOW);
+    expect(loadPrivacyConfig({}, 'test').jobCa).toBeUndefined();
+    expect(loadPrivacyConfig({ VRACU_JOB_CA_CERT: made.certificatePem, VRACU_JOB_CA_KEY: made.keyPem }, 'test').jobCa).toEqual({
+      certificatePem: made.certificatePem,
+      signer: { kind: 'local', keyPem: made.keyPem },
+    });
+    expect(
+      loadPrivacyConfig(
+        { VRACU_JOB_CA_CERT: made.certificatePem, VRACU_JOB_CA_KMS_KEY_ID: 'alias/ca', VRACU_KEY_BROKER: 'aws_kms', VRACU_KEY_BROKER_KMS_KEY_ID: 'k' },
+        'prod',
+      ).jobCa,
+    ).toEqual({
+      certificatePem: made.certificatePem,
+      signer: { kind: 'kms', keyId: 'alias/ca' },
+    });
+    expect(() => loadPrivacyConfig({ VRACU_JOB_CA_KEY: made.keyPem }, 'test')).toThrow(/VRACU_JOB_CA_CERT: required/);
+    expect(() => loadPrivacyConfig({ VRACU_JOB_CA_CERT: made.certificatePem }, 'test')).toThrow(/needs its signer/);
+    expect(() => loadPrivacyConfig({ VRACU_JOB_CA_CERT: made.certificatePem, VRACU_JOB_CA_KEY: made.keyPem, VRACU_JOB_CA_KMS_KEY_ID: 'k' }, 'test')).toThrow(
+      /one signer/,
+    );
+    expect(() =>
+      loadPrivacyConfig(
+        { VRACU_JOB_CA_CERT: made.certificatePem, VRACU_JOB_CA_KEY: made.keyPem, VRACU_KEY_BROKER: 'aws_kms', VRACU_KEY_BROKER_KMS_KEY_ID: 'k' },
+        'prod',
+      ),
+    ).toThrow(/refused on a prod stage/);
+  });
+});

@@ -11,6 +11,7 @@ import type { JobsDeps } from '../jobs/deps.ts';
 import { composeProviders, type ProvidersDeps } from '../providers/deps.ts';
 import { composePayments, loadPaymentsConfig, type PaymentsDeps } from '../payments/index.ts';
 import type { PrivacyDeps } from '../privacy/deps.ts';
+import { gateAttesters } from '../privacy/drivers/attesters.ts';
 import { composeControlPlane, type ControlPlaneDeps } from '../control-plane/deps.ts';
 import type { ArtifactsDeps } from '../artifacts/deps.ts';
 import { composeApi, type ApiDeps } from './deps.ts';
@@ -50,7 +51,7 @@ export function composeContexts(rt: Runtime): Compositions {
     api: composeApi(rt),
     ledger: composeLedger(rt),
     market,
-    providers: composeProviders(rt, market),
+    providers: composeProviders(rt, market, gateAttesters({}, rt.clock)),
     payments: composePayments({ rt, config: loadPaymentsConfig({}) }),
     'control-plane': composeControlPlane(rt),
   };

@@ -7,7 +7,7 @@ import type { Composition, HasRuntime } from '../platform/compose.ts';
 import type { StoreCtx } from '../platform/dynamo/store.ts';
 import { runtimeFromEnv, type Runtime } from '../platform/runtime.ts';
 import { composeMarket, type MarketDeps } from '../market/index.ts';
-import { gateAttesters, type Attesters } from '../privacy/index.ts';
+import type { Attesters } from '../privacy/index.ts';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { EcsAnywhereEnv, parseEnv } from '../definitions/environment.ts';
 import type { Activations } from './drivers/activations.ts';
@@ -18,21 +18,20 @@ export interface ProvidersDeps extends HasRuntime {
   /** The auth table's name (API keys and principals). */
   authTable: string;
   market: MarketDeps;
-  /** The hardware verifiers a provider's evidence is checked with (the privacy gate's, pinned roots). */
-  attesters: Attesters;
+  /**
+   * The hardware verifiers a provider's evidence is checked with (the privacy gate's, pinned
+   * roots). Only the compositions that judge evidence build them: the jobs context composes
+   * providers for placement, and the verifiers' libraries would triple every jobs function's bundle.
+   */
+  attesters?: Attesters | undefined;
   /** The privacy context's revocation registry (read: a revoked provider is placed no new job). */
   revocations: StoreCtx;
   /** ECS Anywhere: a joining machine's SSM hybrid activation. None: the join answers none (the local stack). */
   activations?: Activations | undefined;
 }
 
-/** `attesters` defaults to the hardware verifiers with the secure default policy (docs/attestation.md). */
-export const composeProviders = (
-  rt: Runtime,
-  market: MarketDeps = composeMarket(rt),
-  attesters: Attesters = gateAttesters({}, rt.clock),
-  activations?: Activations,
-): ProvidersDeps => ({
+/** Without `attesters` the composition judges no evidence (placement, the directory); functions/api/provider-evidence.ts adds them. */
+export const composeProviders = (rt: Runtime, market: MarketDeps = composeMarket(rt), attesters?: Attesters, activations?: Activations): ProvidersDeps => ({
   rt,
   store: { doc: rt.doc, table: rt.table('providers') },
   authTable: rt.table('auth'),

@@ -50,7 +50,9 @@ export async function proveEvidence(d: ProvidersDeps, who: Principal, providerId
       },
     );
   const nonce = Buffer.from(req.nonce, 'hex');
-  const results = kinds.map((kind) => ({ kind, verdict: d.attesters.verdict(kind, req.evidence, providerId, nonce) }));
+  const attesters = d.attesters;
+  if (!attesters) throw new Error('this providers composition judges no evidence: compose it with the attesters (providersContext does)');
+  const results = kinds.map((kind) => ({ kind, verdict: attesters.verdict(kind, req.evidence, providerId, nonce) }));
   const refused = results.filter((r) => !r.verdict.valid);
   if (refused.length > 0)
     throw providersError('evidence_refused', `the verifiers refused the ${refused.map((r) => r.kind).join(', ')} evidence`, {

@@ -14,6 +14,7 @@ import { MemoryPublisher } from '../../../functions/platform/events.ts';
 import { apiGatewayEvent, lambdaContext } from '../../../local/apigw-event.ts';
 import { toAuthorizerContext } from '../../../functions/platform/auth/principal.ts';
 import { logger, metrics } from '../../../functions/platform/observability.ts';
+import { observed } from '../../../functions/platform/observed.ts';
 
 const boom = defineRoute({
   id: 'boom',
@@ -96,5 +97,24 @@ describe('httpHandler', () => {
       .find((l) => l && '_aws' in l);
     expect(emf).toBeTruthy();
     expect(emf!.requests).toBe(1);
+  });
+
+  it('an invocation that recorded no metric publishes nothing and warns nothing', async () => {
+    const lines: string[] = [];
+    const spies = [
+      vi.spyOn(console, 'log').mockImplementation((s: unknown) => void lines.push(String(s))),
+      vi.spyOn(console, 'warn').mockImplementation((s: unknown) => void lines.push(String(s))),
+      vi.spyOn(process.stdout, 'write').mockImplementation((s) => (lines.push(String(s)), true)),
+      vi.spyOn(process.stderr, 'write').mockImplementation((s) => (lines.push(String(s)), true)),
+    ];
+    try {
+      (metrics as unknown as { disabled: boolean }).disabled = false;
+      const quiet = observed(async () => 'done');
+      expect(await quiet({}, lambdaContext('quiet'))).toBe('done');
+    } finally {
+      (metrics as unknown as { disabled: boolean }).disabled = true;
+      for (const s of spies) s.mockRestore();
+    }
+    expect(lines.filter((l) => l.includes('_aws') || l.includes('No application metrics'))).toEqual([]);
   });
 });

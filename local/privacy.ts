@@ -19,6 +19,8 @@ import { startLoopbackKms, type LoopbackKms } from './kms/loopback.ts';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newLocalCa } from '../functions/privacy/drivers/job-ca.ts';
+import { gateAttesters } from '../functions/privacy/drivers/attesters.ts';
+import type { AttestationPolicy } from '../functions/privacy/attesters/verify.ts';
 import type { LocalPlugin } from './plugin-types.ts';
 
 export const LOCAL_KMS_KEY = 'alias/vracu-local-jobs';
@@ -58,7 +60,8 @@ export function privacyPlugin(): LocalPlugin {
           })
       : undefined;
     const artifacts = ctx.provided.artifacts;
-    const privacy = composePrivacy({ rt: ctx.runtime, config, jobs, ...(kms ? { kms } : {}), ...(artifacts ? { artifacts } : {}) });
+    const attesters = gateAttesters(config.attestationPolicy as AttestationPolicy, ctx.runtime.clock);
+    const privacy = composePrivacy({ rt: ctx.runtime, config, jobs, attesters, ...(kms ? { kms } : {}), ...(artifacts ? { artifacts } : {}) });
     return {
       provides: { privacy },
       stop: async () => {

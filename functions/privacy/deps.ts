@@ -12,13 +12,12 @@ import { artifactsContext, type ArtifactsDeps } from '../artifacts/index.ts';
 import { loadPrivacyConfig, type PrivacyConfig } from './config.ts';
 import type { KeyBroker } from './domain/broker.ts';
 import { JobCa, KmsCaSigner, LocalCaSigner } from './drivers/job-ca.ts';
-import { gateAttesters, type Attesters } from './drivers/attesters.ts';
+import type { Attesters } from './drivers/attesters.ts';
 import { KmsBroker } from './drivers/kms-broker.ts';
 import { readFeed, type FeedReader } from './drivers/feed.ts';
 import { StaticBroker } from './drivers/static-broker.ts';
 import { SplitKeyBroker } from './drivers/split-key-broker.ts';
 import { VaultTransitBroker } from './drivers/vault-transit-broker.ts';
-import type { AttestationPolicy } from './attesters/verify.ts';
 
 export interface PrivacyDeps extends HasRuntime {
   cfg: PrivacyConfig;
@@ -26,7 +25,12 @@ export interface PrivacyDeps extends HasRuntime {
   revocations: StoreCtx;
   jobs: JobsDeps;
   broker: KeyBroker;
-  attesters: Attesters;
+  /**
+   * The gate's hardware verifiers: only the handshake judges evidence, so only its composition
+   * builds them (functions/api/privacy-handshake.ts; the local stack and tests pass them); their
+   * libraries would triple every other privacy function's bundle.
+   */
+  attesters?: Attesters | undefined;
   readFeed: FeedReader;
   /** The artifacts context (through its index.ts): the gate releases a job's inputs after the handshake. */
   artifacts?: ArtifactsDeps;
@@ -72,7 +76,7 @@ export function composePrivacy(i: PrivacyInputs): PrivacyDeps {
     revocations: { doc: rt.doc, table: rt.table('revocations') },
     jobs: i.jobs,
     broker: i.broker ?? brokerFor(cfg, rt, i.kms),
-    attesters: i.attesters ?? gateAttesters(cfg.attestationPolicy as AttestationPolicy, rt.clock),
+    attesters: i.attesters,
     readFeed: i.readFeed ?? readFeed,
     ...(i.artifacts ? { artifacts: i.artifacts } : {}),
     ...(cfg.jobCa ? { jobCa: jobCaFor(cfg.jobCa, rt, i.kms) } : {}),

@@ -58,10 +58,12 @@ export async function handshake(d: PrivacyDeps, job: Job, input: HandshakeInput)
     throw privacyError('nonce_invalid', 'the nonce is unknown, used, expired or not this job’s: ask for a new one');
   }
   const nonce = Buffer.from(input.nonce, 'hex');
+  const attesters = d.attesters;
+  if (!attesters) throw new Error('this privacy composition judges no evidence: compose it with the attesters (privacyHandshakeContext does)');
   const verdicts = new Map<string, Verdict>();
   for (const a of job.privacy.attesters) {
     const key = a as AttesterKey;
-    if (input.evidence[key] !== undefined) verdicts.set(a, d.attesters.verdict(key, input.evidence, job.jobId, nonce));
+    if (input.evidence[key] !== undefined) verdicts.set(a, attesters.verdict(key, input.evidence, job.jobId, nonce));
   }
   const gate = decideGate({ required: job.privacy.attesters, verdicts, developmentAllowed: d.cfg.developmentEvidence });
   if (!gate.ok) {

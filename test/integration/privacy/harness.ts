@@ -10,6 +10,8 @@ import { apiGatewayEvent, lambdaContext } from '../../../local/apigw-event.ts';
 import { composePrivacy, type PrivacyDeps } from '../../../functions/privacy/deps.ts';
 import { loadPrivacyConfig, type PrivacyConfig } from '../../../functions/privacy/config.ts';
 import type { KeyBroker } from '../../../functions/privacy/domain/broker.ts';
+import { gateAttesters } from '../../../functions/privacy/drivers/attesters.ts';
+import type { AttestationPolicy } from '../../../functions/privacy/attesters/verify.ts';
 import { submitJob, type SubmitInput } from '../../../functions/jobs/usecases/submit.ts';
 import { getJob } from '../../../functions/jobs/store/job-store.ts';
 import type { AttesterName } from '../../../functions/jobs/domain/job.ts';
@@ -45,7 +47,8 @@ export interface PrivacyHarness {
 export async function privacyHarness(opts: { config?: Partial<PrivacyConfig>; broker?: KeyBroker } = {}): Promise<PrivacyHarness> {
   const h = await jobsHarness({ agents: 4 });
   const config = { ...loadPrivacyConfig({}, 'test'), ...opts.config };
-  const p = composePrivacy({ rt: h.rt, config, jobs: h.d, ...(opts.broker ? { broker: opts.broker } : {}) });
+  const attesters = gateAttesters(config.attestationPolicy as AttestationPolicy, h.rt.clock);
+  const p = composePrivacy({ rt: h.rt, config, jobs: h.d, attesters, ...(opts.broker ? { broker: opts.broker } : {}) });
   h.env.compositions.privacy = p;
   const launched: LaunchSpec[] = [];
   const launch = h.driver.launch.bind(h.driver);

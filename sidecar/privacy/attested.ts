@@ -15,6 +15,7 @@ import { chmod, chown, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HandshakeContext, HandshakeResult, PrivacyHandshake } from '../handshake.ts';
 import { PrivacyClient, PrivacyRefusal } from './client.ts';
+import { possessionMessage } from '../../functions/privacy/domain/job-certificate.ts';
 import { writeDek } from './dek-file.ts';
 import type { AttesterName, EvidenceProvider } from './evidence.ts';
 
@@ -39,9 +40,6 @@ export type AttestedResult = HandshakeResult & { rotation: RotationControl; sess
 /** Without a job certificate (an exchange with no CA), the acknowledgement names the DEK file's path and step, never the key. */
 const fingerprintOf = (label: string) => `sha256:${createHash('sha256').update(label).digest('hex')}`;
 
-/** What the sidecar signs to prove it holds the TLS key (functions/privacy/domain/job-certificate.ts possessionMessage). */
-const possession = (jobId: string, nonceHex: string) => Buffer.from(`vracu job certificate\n${jobId}\n${nonceHex}`);
-
 async function writeSecret(path: string, content: string, uid: number | undefined): Promise<void> {
   await writeFile(path, content, { mode: 0o600 });
   await chmod(path, 0o600);
@@ -61,7 +59,7 @@ export function attestedHandshake(
       const tlsKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
       const reply = await client.handshake(nonce, ev, {
         publicKey: tlsKey.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
-        proof: sign('sha256', possession(ctx.jobId, nonce), tlsKey.privateKey).toString('base64'),
+        proof: sign('sha256', possessionMessage(ctx.jobId, nonce), tlsKey.privateKey).toString('base64'),
       });
       await mkdir(s.secretsDir, { recursive: true, mode: 0o700 });
       await chmod(s.secretsDir, 0o700);

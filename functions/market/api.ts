@@ -388,6 +388,8 @@ export const expireRoute = defineRoute({
     status: 200,
     body: z.object({
       scanned: z.number().int(),
+      /** Shards of the open-RC index whose read failed transiently: their RCs wait for the next sweep. */
+      unscannedShards: z.number().int(),
       expiredCount: z.number().int(),
       busy: z.number().int(),
       refundTotal: acuString,

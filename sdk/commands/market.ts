@@ -259,7 +259,7 @@ export function registerMarket(program: Command, ctx: CliContext): void {
       ctx.print(
         r,
         (d: typeof r) =>
-          `expired ${d.expiredCount} of ${d.scanned} due: refunded ${d.refundTotal}, breakage ${d.breakageTotal}${d.busy ? `; ${d.busy} busy, left for the next sweep` : ''}`,
+          `expired ${d.expiredCount} of ${d.scanned} due: refunded ${d.refundTotal}, breakage ${d.breakageTotal}${d.busy ? `; ${d.busy} busy, left for the next sweep` : ''}${d.unscannedShards ? `; ${d.unscannedShards} index shards unread, swept next time` : ''}`,
       );
     });
 

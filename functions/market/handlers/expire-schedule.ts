@@ -6,11 +6,14 @@ import { expireDue } from '../usecases/expire.ts';
 export const handler = scheduled(marketContext, 'rc expiry sweep', async (d) => {
   let expiredCount = 0;
   let busy = 0;
+  let unscannedShards = 0;
   for (;;) {
     const out = await expireDue(d, 500);
     expiredCount += out.expiredCount;
     busy += out.busy;
+    unscannedShards = out.unscannedShards;
     if (out.scanned < 500 || out.expiredCount === 0) break;
   }
-  return { expiredCount, busy };
+  // Shards a transient read skipped are swept again on the next run.
+  return { expiredCount, busy, unscannedShards };
 });

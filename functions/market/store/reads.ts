@@ -1,6 +1,6 @@
 /** Reads of the market table. Money decisions re-read with ConsistentRead. */
 import { GetCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { queryAll as queryPages, type Item } from '../../platform/dynamo/query.ts';
+import { isTransientRead, queryAll as queryPages, type Item } from '../../platform/dynamo/query.ts';
 import { big } from '../../platform/dynamo/client.ts';
 import type { StoreCtx } from '../../platform/dynamo/store.ts';
 import { isTenor, type Provider, type Tenor } from '../domain/catalog.ts';
@@ -131,23 +131,33 @@ export async function allocationsOfRc(s: StoreCtx, rcId: string): Promise<Item[]
   return queryAll(s, { IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: { ':p': `RCALLOC#${rcId}` } });
 }
 
-/** Ids of RCs not yet EXPIRED whose expiry is at or before `nowIso`, up to `limit`. */
-export async function dueRcIds(s: StoreCtx, nowIso: string, limit: number): Promise<string[]> {
+/**
+ * Ids of RCs not yet EXPIRED whose expiry is at or before `nowIso`, up to `limit`, and the
+ * shards whose read failed transiently: a sweep leaves those for the next one rather than
+ * failing as a whole (every shard's read must otherwise succeed in one go).
+ */
+export async function dueRcIds(s: StoreCtx, nowIso: string, limit: number): Promise<{ ids: string[]; unscannedShards: number[] }> {
   const ids: string[] = [];
+  const unscannedShards: number[] = [];
   for (let shard = 0; shard < RC_OPEN_SHARDS && ids.length < limit; shard++) {
-    const items = await queryAll(
-      s,
-      {
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :p AND gsi2sk <= :hi',
-        ExpressionAttributeValues: { ':p': `RCOPEN#${shard}`, ':hi': `${nowIso}#\uffff` },
-        Limit: limit - ids.length,
-      },
-      limit - ids.length,
-    );
-    ids.push(...items.map((it) => String(it.rcId)));
+    try {
+      const items = await queryAll(
+        s,
+        {
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :p AND gsi2sk <= :hi',
+          ExpressionAttributeValues: { ':p': `RCOPEN#${shard}`, ':hi': `${nowIso}#\uffff` },
+          Limit: limit - ids.length,
+        },
+        limit - ids.length,
+      );
+      ids.push(...items.map((it) => String(it.rcId)));
+    } catch (err) {
+      if (!isTransientRead(err)) throw err;
+      unscannedShards.push(shard);
+    }
   }
-  return ids.slice(0, limit);
+  return { ids: ids.slice(0, limit), unscannedShards };
 }
 
 /** A listing Idempotency-Key's marker: what it was for and which listing it made. */

@@ -74,9 +74,9 @@ export async function expireRc(d: MarketDeps, rcId: string): Promise<{ expired: 
   }
 }
 
-/** Expires every due RC, up to `limit` per call. */
+/** Expires every due RC, up to `limit` per call; `unscannedShards` counts the shards left for the next sweep (a read that failed transiently). */
 export async function expireDue(d: MarketDeps, limit = 500) {
-  const ids = await dueRcIds(d.store, isoAt(d.rt.clock.nowMs()), limit);
+  const { ids, unscannedShards } = await dueRcIds(d.store, isoAt(d.rt.clock.nowMs()), limit);
   const expired: ExpiredRc[] = [];
   let refund = 0n;
   let breakage = 0n;
@@ -100,5 +100,13 @@ export async function expireDue(d: MarketDeps, limit = 500) {
     refund += parseAcu(e.refund);
     breakage += parseAcu(e.breakage);
   }
-  return { scanned: ids.length, expiredCount: expired.length, busy, refundTotal: formatAcu(refund), breakageTotal: formatAcu(breakage), expired };
+  return {
+    scanned: ids.length,
+    unscannedShards: unscannedShards.length,
+    expiredCount: expired.length,
+    busy,
+    refundTotal: formatAcu(refund),
+    breakageTotal: formatAcu(breakage),
+    expired,
+  };
 }

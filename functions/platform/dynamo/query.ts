@@ -3,8 +3,15 @@
  * (1 MB) at a time. With a finite `max`, each page asks only for what is still missing.
  */
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { isRetryable } from './transact.ts';
 
 export type Item = Record<string, unknown>;
+
+/** A read that may succeed if asked again: a throttle, a conflict, or a connection lost on the way. */
+export function isTransientRead(err: unknown): boolean {
+  const e = err as { name?: string; code?: string };
+  return isRetryable(err) || e?.name === 'TimeoutError' || ['ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(String(e?.code));
+}
 
 export async function queryAll(doc: Pick<DynamoDBDocumentClient, 'send'>, input: QueryCommandInput, max = Infinity): Promise<Item[]> {
   const out: Item[] = [];

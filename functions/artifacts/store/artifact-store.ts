@@ -3,6 +3,7 @@
  * releases (REL#<job>). Every state change is a conditional write. Outputs are indexed by
  * job on gsi1 (JOB#<job>, name).
  */
+import { wrote } from '../../platform/dynamo/conditional.ts';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { big } from '../../platform/dynamo/client.ts';
 import type { StoreCtx } from '../../platform/dynamo/store.ts';
@@ -49,13 +50,7 @@ function fromItem(i: Record<string, unknown>): Artifact {
 
 /** False when an output of that name already exists for the job, or the id is taken. */
 export async function putArtifact(s: StoreCtx, a: Artifact): Promise<boolean> {
-  try {
-    await s.doc.send(new PutCommand({ TableName: s.table, Item: toItem(a), ConditionExpression: 'attribute_not_exists(pk)' }));
-    return true;
-  } catch (e) {
-    if (failed(e)) return false;
-    throw e;
-  }
+  return wrote(s.doc.send(new PutCommand({ TableName: s.table, Item: toItem(a), ConditionExpression: 'attribute_not_exists(pk)' })));
 }
 
 export async function getArtifact(s: StoreCtx, artifactId: string): Promise<Artifact | null> {
@@ -133,18 +128,14 @@ export interface Release {
  * handshake): true. Another attestation for the same job: false (a job is attested once).
  */
 export async function putRelease(s: StoreCtx, r: Release): Promise<boolean> {
-  try {
-    await s.doc.send(
+  return wrote(
+    s.doc.send(
       new PutCommand({
         TableName: s.table,
         Item: { ...relKey(r.jobId, r.artifactId), ...r },
         ConditionExpression: 'attribute_not_exists(pk) OR attestationHash = :h',
         ExpressionAttributeValues: { ':h': r.attestationHash },
       }),
-    );
-    return true;
-  } catch (e) {
-    if (failed(e)) return false;
-    throw e;
-  }
+    ),
+  );
 }

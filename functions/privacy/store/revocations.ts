@@ -1,4 +1,5 @@
 /** The revocation registry: write-once entries (a second revocation of the same thing keeps the first), read consistently. */
+import { wrote } from '../../platform/dynamo/conditional.ts';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoreCtx } from '../../platform/dynamo/store.ts';
 import type { Revocation, RevocationKind } from '../domain/revocation.ts';
@@ -53,8 +54,8 @@ const FEED_KEY = { pk: 'FEED', sk: 'FEED' };
 
 /** Moves the feed's recorded version forward to `version`; false when it is not newer (a replay or rollback). */
 export async function advanceFeedVersion(s: StoreCtx, version: number, atMs: number): Promise<boolean> {
-  try {
-    await s.doc.send(
+  return wrote(
+    s.doc.send(
       new UpdateCommand({
         TableName: s.table,
         Key: FEED_KEY,
@@ -62,10 +63,6 @@ export async function advanceFeedVersion(s: StoreCtx, version: number, atMs: num
         ConditionExpression: 'attribute_not_exists(version) OR version < :v',
         ExpressionAttributeValues: { ':v': version, ':at': atMs },
       }),
-    );
-    return true;
-  } catch (e) {
-    if ((e as Error).name === 'ConditionalCheckFailedException') return false;
-    throw e;
-  }
+    ),
+  );
 }

@@ -4,6 +4,7 @@
  * while open) together with the write-once release line, so the log holds exactly the releases
  * that happened, and a refused step writes nothing.
  */
+import { wrote } from '../../platform/dynamo/conditional.ts';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoreCtx } from '../../platform/dynamo/store.ts';
 import { queryAll } from '../../platform/dynamo/query.ts';
@@ -94,8 +95,8 @@ export async function recordRelease(s: StoreCtx, release: Release): Promise<bool
 
 /** Records the acknowledgement of a released step (in order, once); false when the guard fails. */
 export async function recordAck(s: StoreCtx, sessionId: string, step: number, fingerprint: string): Promise<boolean> {
-  try {
-    await s.doc.send(
+  return wrote(
+    s.doc.send(
       new UpdateCommand({
         TableName: s.table,
         Key: sessionKey(sessionId),
@@ -104,18 +105,14 @@ export async function recordAck(s: StoreCtx, sessionId: string, step: number, fi
         ExpressionAttributeNames: { '#st': 'state' },
         ExpressionAttributeValues: { ':step': step, ':fp': fingerprint, ':open': 'open' },
       }),
-    );
-    return true;
-  } catch (e) {
-    if ((e as Error).name === 'ConditionalCheckFailedException') return false;
-    throw e;
-  }
+    ),
+  );
 }
 
 /** Open → cancelled (a revocation) or closed (the job ended); false when it was no longer open. */
 export async function endSession(s: StoreCtx, sessionId: string, to: 'cancelled' | 'closed', reason: string, atMs: number): Promise<boolean> {
-  try {
-    await s.doc.send(
+  return wrote(
+    s.doc.send(
       new UpdateCommand({
         TableName: s.table,
         Key: sessionKey(sessionId),
@@ -124,12 +121,8 @@ export async function endSession(s: StoreCtx, sessionId: string, to: 'cancelled'
         ExpressionAttributeNames: { '#st': 'state' },
         ExpressionAttributeValues: { ':to': to, ':why': reason, ':at': atMs, ':open': 'open' },
       }),
-    );
-    return true;
-  } catch (e) {
-    if ((e as Error).name === 'ConditionalCheckFailedException') return false;
-    throw e;
-  }
+    ),
+  );
 }
 
 /** The job's key-release log, oldest step first. */

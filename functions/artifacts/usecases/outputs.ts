@@ -60,8 +60,10 @@ export async function recordOutputs(d: ArtifactsDeps, r: { jobId: string; output
   for (const o of r.outputs) if (o.multipart) await completeUpload(d, outputObjectKey(r.jobId, o.artifactId), o.size, o.multipart, `output ${o.name}`);
   // Every object checked before anything is recorded; over a limit, every reported object is deleted.
   let total = 0;
+  const heads = new Map<string, { size: number } | null>();
   for (const o of r.outputs) {
     const head = await d.objects.head(outputObjectKey(r.jobId, o.artifactId));
+    heads.set(o.artifactId, head);
     total += head?.size ?? 0;
     if ((head?.size ?? 0) > d.cfg.maxBytes || total > d.cfg.maxJobOutputBytes) {
       for (const x of r.outputs) await d.objects.remove(outputObjectKey(r.jobId, x.artifactId));
@@ -78,13 +80,10 @@ export async function recordOutputs(d: ArtifactsDeps, r: { jobId: string; output
   for (const o of r.outputs) {
     if (!ARTIFACT_NAME.test(o.name)) throw artifactsError('upload_incomplete', `output name ${JSON.stringify(o.name)} is not one path segment`);
     const objectKey = outputObjectKey(r.jobId, o.artifactId);
-    const head = await d.objects.head(objectKey);
+    // Read once above; an object over the per-file limit was refused there.
+    const head = heads.get(o.artifactId);
     if (!head || head.size !== o.size)
       throw artifactsError('upload_incomplete', `output ${o.name}: the object holds ${head?.size ?? 'nothing'}, reported ${o.size}`);
-    if (head.size > d.cfg.maxBytes) {
-      await d.objects.remove(objectKey);
-      throw artifactsError('artifact_too_large', `output ${o.name} is over ${d.cfg.maxBytes} bytes`, { limit: d.cfg.maxBytes });
-    }
     const a: Artifact = {
       artifactId: o.artifactId,
       kind: 'output',

@@ -5,7 +5,7 @@
  * spec ECC_NIST_P256, Sign with MessageType RAW and ECDSA_SHA_256 (KMS hashes; it answers the
  * DER signature the certificate carries), the CA certificate given as PEM.
  */
-import { X509Certificate, createPrivateKey, createPublicKey, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { X509Certificate, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { GetPublicKeyCommand, SignCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { caCertificate, certificateFingerprint, jobCertificate, toPem, type CaSigner } from '../domain/job-certificate.ts';
 
@@ -99,7 +99,6 @@ const randomSerial = (): Uint8Array => {
 
 /** A new CA on a fresh P-256 key (the local stack's, kept in its data dir): the key PEM and the self-signed certificate PEM. */
 export async function newLocalCa(commonName: string, nowMs: number, years = 10): Promise<{ keyPem: string; certificatePem: string }> {
-  const { generateKeyPairSync } = await import('node:crypto');
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const keyPem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
   const der = await caCertificate(new LocalCaSigner(keyPem), commonName, {

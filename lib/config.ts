@@ -56,8 +56,15 @@ export const EnvironmentSchema = z
             rpcUrl: z.url(),
             router: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a contract address (0x + 40 hex)'),
             fromBlock: z.number().int().min(0).optional(),
+            /** The wallet signs with this KMS key (ECC_SECG_P256K1, SIGN_VERIFY); left out, one is created (kept on stack deletion: it holds the wallet). */
+            kmsKeyArn: z
+              .string()
+              .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, 'must be a KMS key ARN')
+              .optional(),
+            /** Or the wallet's private key lives in this Secrets Manager secret (the key is then in the function's memory): instead of KMS, not with it. */
             privateKeySecretArn: SecretArn.optional(),
           })
+          .refine((c) => !(c.kmsKeyArn && c.privateKeySecretArn), 'give kmsKeyArn or privateKeySecretArn, not both')
           .optional(),
       })
       .optional(),

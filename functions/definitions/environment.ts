@@ -379,11 +379,14 @@ export const PaymentsEnv = z.object({
     .optional(),
   /** The first block reconciliation reads (the router's deployment block). */
   VRACU_CHAIN_FROM_BLOCK: z.coerce.number().int().min(0).default(0),
-  /** The wallet's key, locally only (the cloud signs with KMS). */
+  /** The wallet's key as a value: locally, or in the cloud read from Secrets Manager (VRACU_CHAIN_PRIVATE_KEY_ARN). */
   VRACU_CHAIN_PRIVATE_KEY: z
     .string()
     .regex(/^0x[0-9a-fA-F]{64}$/)
     .optional(),
+  /** Or the wallet signs with a KMS key of spec ECC_SECG_P256K1 (id, ARN or alias); the key never leaves KMS. Set both and the start is refused. */
+  VRACU_CHAIN_KMS_KEY_ID: z.string().min(1).optional(),
+  VRACU_KMS_ENDPOINT: PrivacyEnv.shape.VRACU_KMS_ENDPOINT,
   /** In the cloud: the Secrets Manager secrets (name or ARN) holding the values above; read at start (functions/payments/drivers/secrets.ts). */
   VRACU_STRIPE_SECRET_KEY_ARN: z.string().min(1).optional(),
   VRACU_STRIPE_WEBHOOK_SECRET_ARN: z.string().min(1).optional(),
@@ -399,13 +402,15 @@ export function paymentsEnvironment(v: {
   requires: readonly PaymentsNeed[];
   stripeSecretKeyArn?: string;
   webhookSecretArn?: string;
-  chain?: { rpcUrl: string; router: string; fromBlock?: number; privateKeyArn: string };
+  chain?: { rpcUrl: string; router: string; fromBlock?: number } & ({ privateKeyArn: string } | { kmsKeyId: string });
 }): Record<string, string> {
   const out: Record<string, string> = { VRACU_PAYMENTS_REQUIRES: v.requires.join(',') };
   if (v.requires.includes('stripeKey') && v.stripeSecretKeyArn) out.VRACU_STRIPE_SECRET_KEY_ARN = v.stripeSecretKeyArn;
   if (v.requires.includes('webhookSecret') && v.webhookSecretArn) out.VRACU_STRIPE_WEBHOOK_SECRET_ARN = v.webhookSecretArn;
   if (v.requires.includes('chain') && v.chain) {
-    Object.assign(out, { VRACU_CHAIN_RPC_URL: v.chain.rpcUrl, VRACU_CHAIN_ROUTER: v.chain.router, VRACU_CHAIN_PRIVATE_KEY_ARN: v.chain.privateKeyArn });
+    Object.assign(out, { VRACU_CHAIN_RPC_URL: v.chain.rpcUrl, VRACU_CHAIN_ROUTER: v.chain.router });
+    if ('kmsKeyId' in v.chain) out.VRACU_CHAIN_KMS_KEY_ID = v.chain.kmsKeyId;
+    else out.VRACU_CHAIN_PRIVATE_KEY_ARN = v.chain.privateKeyArn;
     if (v.chain.fromBlock !== undefined) out.VRACU_CHAIN_FROM_BLOCK = String(v.chain.fromBlock);
   }
   return out;

@@ -2,9 +2,12 @@
  * The payments context's settings: the environment contract's PaymentsEnv
  * (functions/definitions/environment.ts), parsed once by whoever composes the context.
  */
-import { PaymentsEnv, parseEnv } from '../definitions/environment.ts';
+import { EnvironmentError, PaymentsEnv, parseEnv } from '../definitions/environment.ts';
 import { parseAcu, type MicroAcu } from '../platform/money.ts';
 import type { PayoutRail } from './domain/payout.ts';
+
+/** How the chain wallet signs: a key held as a value, or a KMS key it never sees. */
+export type ChainSignerConfig = { kind: 'key'; privateKey: string } | { kind: 'kms'; keyId: string; endpoint?: string };
 
 export interface PaymentsConfig {
   stripeSecretKey: string | null;
@@ -13,17 +16,23 @@ export interface PaymentsConfig {
   cancelUrl: string;
   checkout: { minCents: bigint; maxCents: bigint };
   payout: { minMicroAcu: MicroAcu; dailyLimitMicroAcu: MicroAcu; rails: readonly PayoutRail[] };
-  chain: { rpcUrl: string; router: string; privateKey: string } | null;
+  chain: { rpcUrl: string; router: string; signer: ChainSignerConfig } | null;
   /** Where reconciliation starts reading the chain. */
   chainFromBlock: number;
 }
 
 export function loadPaymentsConfig(env: Readonly<Record<string, string | undefined>>): PaymentsConfig {
   const e = parseEnv(PaymentsEnv, env, 'payments configuration');
-  const chain =
-    e.VRACU_CHAIN_RPC_URL && e.VRACU_CHAIN_ROUTER && e.VRACU_CHAIN_PRIVATE_KEY
-      ? { rpcUrl: e.VRACU_CHAIN_RPC_URL, router: e.VRACU_CHAIN_ROUTER, privateKey: e.VRACU_CHAIN_PRIVATE_KEY }
+  if (e.VRACU_CHAIN_PRIVATE_KEY && e.VRACU_CHAIN_KMS_KEY_ID)
+    throw new EnvironmentError(
+      'invalid payments configuration:\n  VRACU_CHAIN_KMS_KEY_ID: the chain wallet signs with a KMS key or with VRACU_CHAIN_PRIVATE_KEY, not both',
+    );
+  const signer: ChainSignerConfig | null = e.VRACU_CHAIN_KMS_KEY_ID
+    ? { kind: 'kms', keyId: e.VRACU_CHAIN_KMS_KEY_ID, ...(e.VRACU_KMS_ENDPOINT ? { endpoint: e.VRACU_KMS_ENDPOINT } : {}) }
+    : e.VRACU_CHAIN_PRIVATE_KEY
+      ? { kind: 'key', privateKey: e.VRACU_CHAIN_PRIVATE_KEY }
       : null;
+  const chain = e.VRACU_CHAIN_RPC_URL && e.VRACU_CHAIN_ROUTER && signer ? { rpcUrl: e.VRACU_CHAIN_RPC_URL, router: e.VRACU_CHAIN_ROUTER, signer } : null;
   return {
     stripeSecretKey: e.VRACU_STRIPE_SECRET_KEY ?? null,
     webhookSecret: e.VRACU_STRIPE_WEBHOOK_SECRET ?? null,

@@ -4,16 +4,24 @@
  * (`POST /`, `X-Amz-Target: TrentService.<Operation>`), so the `aws_kms` broker's real code
  * path runs against it with `endpoint` overridden.
  *
- * Operations: GenerateDataKey (AES_256 or NumberOfBytes) and Decrypt. A ciphertext is
+ * Operations: GenerateDataKey (AES_256 or NumberOfBytes) and Decrypt; and, for asymmetric
+ * signing keys made by CreateKey (ECC_SECG_P256K1 or ECC_NIST_P256, SIGN_VERIFY), GetPublicKey
+ * (DER SubjectPublicKeyInfo) and Sign (ECDSA_SHA_256, MessageType RAW or DIGEST; the DER
+ * signature, with the s ECDSA gives, high or low, as KMS does). A signing key's scalar is
+ * derived from the master secret and its ARN. A ciphertext is
  *   0x01 ‖ u16be(len(keyId)) ‖ keyId ‖ iv (12) ‖ tag (16) ‖ AES-256-GCM(master(keyId), dataKey, AAD = keyId ‖ 0x00 ‖ canonical(context))
  * so Decrypt with another encryption context (or key) fails with InvalidCiphertextException,
  * as AWS does. Limits (docs/privacy.md): no SigV4 check (it listens on 127.0.0.1 only), no key
  * policies or grants, keys are any KeyId the caller names (an unknown one is created), the
- * master secret lives in memory (a restart makes old ciphertexts undecryptable), no Sign/GetPublicKey.
+ * master secret lives in memory (a restart makes old ciphertexts undecryptable, and forgets
+ * which signing keys exist).
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { p256 } from '@noble/curves/nist.js';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { canonicalize } from '../../functions/platform/canonical-json.ts';
 
 export interface LoopbackKms {
@@ -32,6 +40,13 @@ class KmsError extends Error {
   }
 }
 
+type SigningSpec = 'ECC_SECG_P256K1' | 'ECC_NIST_P256';
+/** The DER SubjectPublicKeyInfo up to the uncompressed point (id-ecPublicKey with the curve's OID). */
+const SPKI_PREFIX: Record<SigningSpec, Buffer> = {
+  ECC_SECG_P256K1: Buffer.from('3056301006072a8648ce3d020106052b8104000a034200', 'hex'),
+  ECC_NIST_P256: Buffer.from('3059301306072a8648ce3d020106082a8648ce3d030107034200', 'hex'),
+};
+
 const arnOf = (keyId: string) =>
   keyId.startsWith('arn:') ? keyId : `arn:aws:kms:us-east-1:000000000000:${keyId.startsWith('alias/') ? keyId : `key/${keyId}`}`;
 
@@ -40,6 +55,8 @@ export async function startLoopbackKms(opts: { port?: number; secret?: Uint8Arra
   const master = (keyId: string) => Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), Buffer.from(`vracu/loopback-kms/${arnOf(keyId)}`), 32));
   const aad = (keyId: string, ctx: unknown) => Buffer.concat([Buffer.from(arnOf(keyId)), Buffer.of(0), Buffer.from(canonicalize(ctx ?? {}))]);
   const requests: LoopbackKms['requests'] = [];
+  // Asymmetric signing keys: spec by ARN; the scalar is derived, never stored.
+  const signingKeys = new Map<string, SigningSpec>();
 
   const context = (v: unknown): Record<string, string> => {
     if (v === undefined) return {};
@@ -50,6 +67,7 @@ export async function startLoopbackKms(opts: { port?: number; secret?: Uint8Arra
 
   function generateDataKey(b: Record<string, unknown>) {
     if (typeof b.KeyId !== 'string' || !b.KeyId) throw new KmsError('ValidationException', 'KeyId is required');
+    if (signingKeys.has(arnOf(b.KeyId))) throw new KmsError('InvalidKeyUsageException', `${arnOf(b.KeyId)} is a signing key`);
     const n = b.KeySpec === 'AES_256' ? 32 : b.KeySpec === 'AES_128' ? 16 : typeof b.NumberOfBytes === 'number' ? b.NumberOfBytes : 0;
     if (!(n >= 1 && n <= 1024)) throw new KmsError('ValidationException', 'give KeySpec (AES_256, AES_128) or NumberOfBytes (1-1024)');
     const ctx = context(b.EncryptionContext);
@@ -96,7 +114,61 @@ export async function startLoopbackKms(opts: { port?: number; secret?: Uint8Arra
     }
   }
 
-  const ops: Record<string, (b: Record<string, unknown>) => unknown> = { GenerateDataKey: generateDataKey, Decrypt: decrypt };
+  let keySerial = 0;
+  const curveOf = (spec: SigningSpec) => (spec === 'ECC_SECG_P256K1' ? secp256k1 : p256);
+  const scalarOf = (arn: string, spec: SigningSpec): Uint8Array => {
+    const n = curveOf(spec).Point.CURVE().n;
+    const wide = hkdfSync('sha256', secret, Buffer.alloc(0), Buffer.from(`vracu/loopback-kms/sign/${arn}`), 48);
+    const d = (BigInt(`0x${Buffer.from(wide).toString('hex')}`) % (n - 1n)) + 1n;
+    return Buffer.from(d.toString(16).padStart(64, '0'), 'hex');
+  };
+  const signingKey = (b: Record<string, unknown>): { arn: string; spec: SigningSpec } => {
+    if (typeof b.KeyId !== 'string' || !b.KeyId) throw new KmsError('ValidationException', 'KeyId is required');
+    const arn = arnOf(b.KeyId);
+    const spec = signingKeys.get(arn);
+    if (!spec) throw new KmsError('NotFoundException', `no signing key ${arn} (make one with CreateKey)`);
+    return { arn, spec };
+  };
+
+  function createKey(b: Record<string, unknown>) {
+    const spec = b.KeySpec;
+    if (spec !== 'ECC_SECG_P256K1' && spec !== 'ECC_NIST_P256')
+      throw new KmsError('ValidationException', 'served here: KeySpec ECC_SECG_P256K1 or ECC_NIST_P256');
+    if (b.KeyUsage !== 'SIGN_VERIFY') throw new KmsError('ValidationException', 'an ECC key needs KeyUsage SIGN_VERIFY');
+    const keyId = `loopback-sign-${++keySerial}-${randomBytes(4).toString('hex')}`;
+    const arn = arnOf(keyId);
+    signingKeys.set(arn, spec);
+    return { KeyMetadata: { KeyId: keyId, Arn: arn, KeySpec: spec, KeyUsage: 'SIGN_VERIFY', KeyState: 'Enabled', SigningAlgorithms: ['ECDSA_SHA_256'] } };
+  }
+
+  function getPublicKey(b: Record<string, unknown>) {
+    const { arn, spec } = signingKey(b);
+    const point = curveOf(spec).getPublicKey(scalarOf(arn, spec), false);
+    const spki = Buffer.concat([SPKI_PREFIX[spec], point]);
+    return { KeyId: arn, KeySpec: spec, KeyUsage: 'SIGN_VERIFY', PublicKey: spki.toString('base64'), SigningAlgorithms: ['ECDSA_SHA_256'] };
+  }
+
+  function signMessage(b: Record<string, unknown>) {
+    const { arn, spec } = signingKey(b);
+    if (b.SigningAlgorithm !== 'ECDSA_SHA_256') throw new KmsError('InvalidKeyUsageException', `${arn} signs with ECDSA_SHA_256 only`);
+    if (typeof b.Message !== 'string') throw new KmsError('ValidationException', 'Message is required');
+    const message = Buffer.from(b.Message, 'base64');
+    const type = b.MessageType ?? 'RAW';
+    if (type === 'DIGEST' && message.length !== 32) throw new KmsError('ValidationException', 'a DIGEST message of ECDSA_SHA_256 is 32 bytes');
+    if (type === 'RAW' && (message.length < 1 || message.length > 4096)) throw new KmsError('ValidationException', 'a RAW message is 1 to 4,096 bytes');
+    if (type !== 'RAW' && type !== 'DIGEST') throw new KmsError('ValidationException', 'MessageType is RAW or DIGEST');
+    const digest = type === 'DIGEST' ? message : sha256(message);
+    const der = curveOf(spec).sign(digest, scalarOf(arn, spec), { prehash: false, lowS: false, format: 'der' });
+    return { KeyId: arn, Signature: Buffer.from(der).toString('base64'), SigningAlgorithm: 'ECDSA_SHA_256' };
+  }
+
+  const ops: Record<string, (b: Record<string, unknown>) => unknown> = {
+    GenerateDataKey: generateDataKey,
+    Decrypt: decrypt,
+    CreateKey: createKey,
+    GetPublicKey: getPublicKey,
+    Sign: signMessage,
+  };
 
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -1,6 +1,7 @@
 /** Registering agent identities with the exchange: from their key files, or from KMS keys (the cloud). */
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { KmsSigner, type KmsSend } from '../../functions/jobs/drivers/kms-signer.ts';
+import { KmsSigner } from '../../functions/jobs/drivers/kms-signer.ts';
+import type { KmsSend } from '../../functions/platform/crypto/kms-key.ts';
 import { agentChallengeRoute, listAgentsRoute, registerAgentRoute } from '../../functions/jobs/api.ts';
 import { KeySigner } from '../../functions/jobs/drivers/key-file-signer.ts';
 import { signRegistration } from '../../functions/jobs/domain/agent-registration.ts';

@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { Command } from 'commander';
-import type { KmsSend } from '../../functions/jobs/drivers/kms-signer.ts';
+import type { KmsSend } from '../../functions/platform/crypto/kms-key.ts';
 import { VracuClient } from '../client.ts';
 import { table } from '../cli/context.ts';
 import { attestationsRoute, getJobRoute, listAgentsRoute, poolAttestationsRoute, poolStatusRoute } from '../../functions/jobs/api.ts';

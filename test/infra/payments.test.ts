@@ -4,6 +4,11 @@
  * code uses (never a value) and read access to those secrets only; nothing else reads them.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { EnvironmentSchema } from '../../lib/config.ts';
+import { PaymentsSecrets } from '../../lib/constructs/payments-secrets.ts';
 import { asArray, CDK_CONTEXT, refId, resources, synthEnvironment, type Synthesized } from './support.ts';
 
 const ENV = 'dev';
@@ -93,18 +98,22 @@ describe('with a chain and a Stripe key the config names', () => {
     s = synthEnvironment(ENV, { environments: { ...envs, [ENV]: dev } });
   }, 400_000);
 
-  it('references the given secret, creates the others; cdk-nag passes', () => {
+  it('references the given secret, creates the webhook secret and the wallet KMS key (no wallet secret); cdk-nag passes', () => {
     expect(s.synthError).toBeUndefined();
     const secrets = Object.values(resources(s.t.data, 'AWS::SecretsManager::Secret'))
       .map((r) => r.Properties!.Name)
       .sort();
-    expect(secrets).toEqual([`${prefix}/payments/chain-wallet-key`, `${prefix}/payments/stripe-webhook-secret`]);
+    expect(secrets).toEqual([`${prefix}/payments/stripe-webhook-secret`]);
     const checkout = fnOf(s, 'payments-checkout');
     expect(checkout.env.VRACU_STRIPE_SECRET_KEY_ARN).toBe(STRIPE_ARN);
     expect(secretsRead(checkout.policy)).toEqual(['given']);
+    const keys = Object.entries(resources(s.t.data, 'AWS::KMS::Key')).filter(([id]) => id.includes('ChainWalletKmsKey'));
+    expect(keys).toHaveLength(1);
+    const [, key] = keys[0]!;
+    expect([key.Properties!.KeySpec, key.Properties!.KeyUsage, key.DeletionPolicy]).toEqual(['ECC_SECG_P256K1', 'SIGN_VERIFY', 'Retain']);
   });
 
-  it('the chain functions get the RPC URL, the router, the first block and the wallet key secret, and read it', () => {
+  it('the chain functions get the RPC URL, the router, the first block and the wallet KMS key, and may only sign with it', () => {
     for (const id of ['stripe-events-consumer', 'payments-reconcile', 'payments-reconcile-schedule']) {
       const f = fnOf(s, id);
       expect(f.env, id).toMatchObject({
@@ -113,12 +122,59 @@ describe('with a chain and a Stripe key the config names', () => {
         VRACU_CHAIN_ROUTER: ROUTER,
         VRACU_CHAIN_FROM_BLOCK: '123',
       });
-      expect(arnVars(f.env), id).toEqual(['VRACU_CHAIN_PRIVATE_KEY_ARN']);
-      expect(secretsRead(f.policy), id).toEqual(['ChainWalletKey']);
+      expect(JSON.stringify(f.env.VRACU_CHAIN_KMS_KEY_ID), id).toMatch(/ChainWalletKmsKey/);
+      expect(arnVars(f.env), id).toEqual([]);
+      expect(secretsRead(f.policy), id).toEqual([]);
+      expect(walletKeyActions(f.policy), id).toEqual(['kms:GetPublicKey', 'kms:Sign']);
     }
     const payouts = fnOf(s, 'payouts-consumer');
     expect(payouts.env.VRACU_PAYMENTS_REQUIRES).toBe('stripeKey,chain');
-    expect(secretsRead(payouts.policy)).toEqual(['ChainWalletKey', 'given']);
-    expect(secretsRead(fnOf(s, 'payments-stripe-webhook').policy)).toEqual(['StripeWebhookSecret']);
+    expect(secretsRead(payouts.policy)).toEqual(['given']);
+    expect(walletKeyActions(payouts.policy)).toEqual(['kms:GetPublicKey', 'kms:Sign']);
+    const webhook = fnOf(s, 'payments-stripe-webhook');
+    expect(secretsRead(webhook.policy)).toEqual(['StripeWebhookSecret']);
+    for (const f of [webhook, fnOf(s, 'payments-checkout')]) {
+      expect(walletKeyActions(f.policy)).toEqual([]);
+      expect(f.env.VRACU_CHAIN_KMS_KEY_ID).toBeUndefined();
+    }
+  });
+});
+
+/** The actions a function's policy allows on the chain wallet's KMS key. */
+function walletKeyActions(policy: string): string[] {
+  const statements = JSON.parse(policy).flatMap((p: { Properties: { PolicyDocument: { Statement: unknown[] } } }) => p.Properties.PolicyDocument.Statement) as {
+    Action: string | string[];
+    Resource: unknown;
+  }[];
+  return [...new Set(statements.filter((st) => JSON.stringify(st.Resource).includes('ChainWalletKmsKey')).flatMap((st) => asArray(st.Action)))].sort();
+}
+
+describe('a chain wallet whose key the config keeps in Secrets Manager (PaymentsSecrets alone)', () => {
+  it('references that secret, creates no KMS key, and a chain function reads the secret and may not sign with KMS', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: { account: '123456789012', region: 'us-east-1' } });
+    const WALLET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:vracu-dev/wallet-AbCdEf';
+    const ps = new PaymentsSecrets(stack, 'P', {
+      prefix,
+      config: { chain: { rpcUrl: 'https://rpc.example.org/', router: ROUTER, privateKeySecretArn: WALLET_ARN } },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new Role(stack, 'R', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    const env = ps.wire(role, ['chain']);
+    expect(env).toMatchObject({ VRACU_PAYMENTS_REQUIRES: 'chain', VRACU_CHAIN_PRIVATE_KEY_ARN: WALLET_ARN, VRACU_CHAIN_ROUTER: ROUTER });
+    expect(env.VRACU_CHAIN_KMS_KEY_ID).toBeUndefined();
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::KMS::Key', 0);
+    const policy = JSON.stringify(t.findResources('AWS::IAM::Policy'));
+    expect(policy).toContain('secretsmanager:GetSecretValue');
+    expect(policy).toContain(WALLET_ARN);
+    expect(policy).not.toContain('kms:Sign');
+  });
+
+  it('the config takes a KMS key ARN or a wallet secret, not both', () => {
+    const chain = { rpcUrl: 'https://rpc.example.org/', router: ROUTER };
+    const both = { ...chain, kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-1111-2222-3333-444455556666', privateKeySecretArn: STRIPE_ARN };
+    expect(EnvironmentSchema.shape.payments.safeParse({ chain: both }).success).toBe(false);
+    expect(EnvironmentSchema.shape.payments.safeParse({ chain: { ...both, privateKeySecretArn: undefined } }).success).toBe(true);
   });
 });

@@ -7,6 +7,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { canonicalBytes } from '../../platform/canonical-json.ts';
+import { SECP256K1_N } from '../../platform/crypto/secp256k1-der.ts';
 import type { PrivacyTier } from './privacy.ts';
 
 export interface CreationBody {
@@ -154,9 +155,6 @@ export async function sign<T extends CreationBody | DeletionBody>(body: T, signe
   if (!isLowS(sig)) throw new Error('signer returned a malformed or high-s signature');
   return { ...body, signature: Buffer.from(sig).toString('base64') };
 }
-
-/** The order of secp256k1's group. */
-export const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
 /** True for a 64-byte compact r‖s signature with 0 < r < n and 0 < s ≤ n/2 (BIP 62 low-s). */
 export function isLowS(compact: Uint8Array): boolean {

@@ -26,17 +26,21 @@ export interface ChainWalletOptions {
 }
 
 /**
- * A private-key signer on a JSON-RPC provider. `cacheTimeout: -1` because ethers otherwise
- * serves identical calls from a 250 ms cache, and an allowance or gas estimate read just after
- * a transaction would describe the chain before it (DEPENDENCIES.md §0.8).
+ * The JSON-RPC provider the wallet's signer connects to. `cacheTimeout: -1` because ethers
+ * otherwise serves identical calls from a 250 ms cache, and an allowance or gas estimate read
+ * just after a transaction would describe the chain before it (DEPENDENCIES.md §0.8).
  */
-export function rpcSigner(rpcUrl: string, privateKey: string, opts: { chainId?: number; pollingIntervalMs?: number } = {}): Wallet {
-  const provider = new JsonRpcProvider(rpcUrl, opts.chainId, {
+export function chainProvider(rpcUrl: string, opts: { chainId?: number; pollingIntervalMs?: number } = {}): JsonRpcProvider {
+  return new JsonRpcProvider(rpcUrl, opts.chainId, {
     cacheTimeout: -1,
     ...(opts.chainId !== undefined ? { staticNetwork: true } : {}),
     ...(opts.pollingIntervalMs !== undefined ? { pollingInterval: opts.pollingIntervalMs } : {}),
   });
-  return new Wallet(privateKey, provider);
+}
+
+/** A private-key signer on chainProvider. */
+export function rpcSigner(rpcUrl: string, privateKey: string, opts: { chainId?: number; pollingIntervalMs?: number } = {}): Wallet {
+  return new Wallet(privateKey, chainProvider(rpcUrl, opts));
 }
 
 /** The standard ERC-20 errors (ERC-6093), which the router bubbles up from the tokens. */

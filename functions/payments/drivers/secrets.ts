@@ -1,6 +1,6 @@
 /**
  * The payments secrets in the cloud: the Stripe secret key, the webhook signing secret and
- * the chain wallet's key live in Secrets Manager; the function's environment names them
+ * (unless the wallet signs with KMS) the chain wallet's key live in Secrets Manager; the function's environment names them
  * (VRACU_*_ARN, set by the CDK) and they are read once at start through Powertools
  * Parameters. Locally they are plain settings (config) and nothing is read.
  */
@@ -35,7 +35,8 @@ export class PaymentsSecretsError extends Error {
 const WHAT: Record<PaymentsNeed, string> = {
   stripeKey: 'the Stripe secret key (VRACU_STRIPE_SECRET_KEY_ARN, or VRACU_STRIPE_SECRET_KEY locally)',
   webhookSecret: 'the Stripe webhook signing secret (VRACU_STRIPE_WEBHOOK_SECRET_ARN, or VRACU_STRIPE_WEBHOOK_SECRET locally)',
-  chain: 'the chain settings (VRACU_CHAIN_RPC_URL, VRACU_CHAIN_ROUTER and VRACU_CHAIN_PRIVATE_KEY_ARN, or VRACU_CHAIN_PRIVATE_KEY locally)',
+  chain:
+    'the chain settings (VRACU_CHAIN_RPC_URL, VRACU_CHAIN_ROUTER and the wallet: VRACU_CHAIN_KMS_KEY_ID or VRACU_CHAIN_PRIVATE_KEY_ARN, or VRACU_CHAIN_PRIVATE_KEY locally)',
 };
 
 /**
@@ -72,7 +73,7 @@ export async function resolvePaymentsSecrets(env: Readonly<Record<string, string
   const have: Record<PaymentsNeed, boolean> = {
     stripeKey: Boolean(value('VRACU_STRIPE_SECRET_KEY')),
     webhookSecret: Boolean(value('VRACU_STRIPE_WEBHOOK_SECRET')),
-    chain: Boolean(e.VRACU_CHAIN_RPC_URL && e.VRACU_CHAIN_ROUTER && value('VRACU_CHAIN_PRIVATE_KEY')),
+    chain: Boolean(e.VRACU_CHAIN_RPC_URL && e.VRACU_CHAIN_ROUTER && (e.VRACU_CHAIN_KMS_KEY_ID || value('VRACU_CHAIN_PRIVATE_KEY'))),
   };
   const missing = e.VRACU_PAYMENTS_REQUIRES.filter((n) => !have[n]);
   if (missing.length) throw new PaymentsSecretsError(`this payments function cannot start without ${missing.map((n) => WHAT[n]).join('; ')}`);

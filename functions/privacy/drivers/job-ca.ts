@@ -6,7 +6,7 @@
  * DER signature the certificate carries), the CA certificate given as PEM.
  */
 import { X509Certificate, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
-import { GetPublicKeyCommand, SignCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { KmsSigningKey, type KmsSend } from '../../platform/crypto/kms-key.ts';
 import { caCertificate, certificateFingerprint, jobCertificate, toPem, type CaSigner } from '../domain/job-certificate.ts';
 
 export class LocalCaSigner implements CaSigner {
@@ -23,28 +23,20 @@ export class LocalCaSigner implements CaSigner {
   }
 }
 
-export type KmsSend = Pick<KMSClient, 'send'>;
-
 export class KmsCaSigner implements CaSigner {
-  private pub: Uint8Array | undefined;
+  private readonly key: KmsSigningKey;
   constructor(
-    private readonly kms: KmsSend,
+    kms: KmsSend,
     readonly keyId: string,
-  ) {}
-  async spki(): Promise<Uint8Array> {
-    if (!this.pub) {
-      const out = await this.kms.send(new GetPublicKeyCommand({ KeyId: this.keyId }));
-      if (out.KeySpec !== 'ECC_NIST_P256') throw new Error(`KMS key ${this.keyId} has spec ${out.KeySpec}, the job CA needs ECC_NIST_P256`);
-      if (!out.PublicKey) throw new Error(`KMS returned no public key for ${this.keyId}`);
-      this.pub = out.PublicKey;
-    }
-    return this.pub;
+  ) {
+    this.key = new KmsSigningKey(kms, keyId, 'ECC_NIST_P256', 'the job CA');
   }
-  async sign(data: Uint8Array): Promise<Uint8Array> {
+  spki(): Promise<Uint8Array> {
+    return this.key.publicKey();
+  }
+  sign(data: Uint8Array): Promise<Uint8Array> {
     // RAW messages up to 4,096 bytes: a job certificate's TBS is well under 1 KB.
-    const out = await this.kms.send(new SignCommand({ KeyId: this.keyId, Message: data, MessageType: 'RAW', SigningAlgorithm: 'ECDSA_SHA_256' }));
-    if (!out.Signature) throw new Error(`KMS returned no signature for ${this.keyId}`);
-    return out.Signature;
+    return this.key.sign(data, 'RAW');
   }
 }
 

@@ -4,7 +4,16 @@
  * and the aws_kms broker's real code path runs against it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { createHash, createPublicKey, verify } from 'node:crypto';
+import {
+  CreateKeyCommand,
+  DecryptCommand,
+  GenerateDataKeyCommand,
+  GetPublicKeyCommand,
+  KMSClient,
+  SignCommand,
+  type SignCommandInput,
+} from '@aws-sdk/client-kms';
 import { startLoopbackKms, type LoopbackKms } from '../../../local/kms/loopback.ts';
 import { KmsBroker } from '../../../functions/privacy/drivers/kms-broker.ts';
 
@@ -55,6 +64,37 @@ describe('loopback KMS', () => {
     expect(kms.requests.slice(before)).toEqual([
       { target: 'TrentService.GenerateDataKey', body: { KeyId: 'alias/vracu-local-jobs', KeySpec: 'AES_256', EncryptionContext: ctx } },
     ]);
+  });
+});
+
+describe('loopback KMS signing keys', () => {
+  it.each(['ECC_SECG_P256K1', 'ECC_NIST_P256'] as const)(
+    '%s: the SubjectPublicKeyInfo verifies its RAW and DIGEST signatures (node:crypto as the verifier)',
+    async (spec) => {
+      const made = await client.send(new CreateKeyCommand({ KeySpec: spec, KeyUsage: 'SIGN_VERIFY' }));
+      const keyId = made.KeyMetadata!.Arn!;
+      const pub = await client.send(new GetPublicKeyCommand({ KeyId: keyId }));
+      expect([pub.KeySpec, pub.KeyUsage, pub.SigningAlgorithms]).toEqual([spec, 'SIGN_VERIFY', ['ECDSA_SHA_256']]);
+      const key = createPublicKey({ key: Buffer.from(pub.PublicKey!), format: 'der', type: 'spki' });
+      const message = Buffer.from('a job certificate to be');
+      const raw = await client.send(new SignCommand({ KeyId: keyId, Message: message, MessageType: 'RAW', SigningAlgorithm: 'ECDSA_SHA_256' }));
+      expect(verify('sha256', message, key, Buffer.from(raw.Signature!))).toBe(true);
+      const digest = createHash('sha256').update(message).digest();
+      const dig = await client.send(new SignCommand({ KeyId: keyId, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }));
+      expect(verify('sha256', message, key, Buffer.from(dig.Signature!))).toBe(true);
+      expect(verify('sha256', Buffer.from('another'), key, Buffer.from(dig.Signature!))).toBe(false);
+    },
+  );
+
+  it('refuses what KMS refuses: an unknown key, a 31-byte digest, another algorithm, a data key from a signing key', async () => {
+    const keyId = (await client.send(new CreateKeyCommand({ KeySpec: 'ECC_SECG_P256K1', KeyUsage: 'SIGN_VERIFY' }))).KeyMetadata!.Arn!;
+    const sign = (input: Partial<SignCommandInput>) =>
+      client.send(new SignCommand({ KeyId: keyId, Message: new Uint8Array(32), MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256', ...input }));
+    await expect(sign({ KeyId: 'alias/never-made' })).rejects.toMatchObject({ name: 'NotFoundException' });
+    await expect(sign({ Message: new Uint8Array(31) })).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(sign({ SigningAlgorithm: 'ECDSA_SHA_384' })).rejects.toMatchObject({ name: 'InvalidKeyUsageException' });
+    await expect(client.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256' }))).rejects.toMatchObject({ name: 'InvalidKeyUsageException' });
+    await expect(client.send(new CreateKeyCommand({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' }))).rejects.toMatchObject({ name: 'ValidationException' });
   });
 });
 

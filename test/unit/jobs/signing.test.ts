@@ -3,7 +3,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { GetPublicKeyCommand, SignCommand } from '@aws-sdk/client-kms';
 import { base58Decode, base58Encode, decodeWif, encodeWif, WIF_VERSION } from '../../../functions/jobs/domain/wif.ts';
-import { derToCompactLowS, spkiToPoint } from '../../../functions/jobs/drivers/der.ts';
+import { derToCompactLowS, spkiToPoint } from '../../../functions/platform/crypto/secp256k1-der.ts';
 import { KmsSigner } from '../../../functions/jobs/drivers/kms-signer.ts';
 import { KeySigner } from '../../../functions/jobs/drivers/key-file-signer.ts';
 import { sign, type CreationBody } from '../../../functions/jobs/domain/attestation.ts';
@@ -138,7 +138,8 @@ describe('KmsSigner builds the KMS requests and turns the answers into our signa
 
 describe('signature and point helpers without curve arithmetic', () => {
   it('isLowS accepts exactly 0 < r < n, 0 < s ≤ n/2', async () => {
-    const { isLowS, SECP256K1_N } = await import('../../../functions/jobs/domain/attestation.ts');
+    const { isLowS } = await import('../../../functions/jobs/domain/attestation.ts');
+    const { SECP256K1_N } = await import('../../../functions/platform/crypto/secp256k1-der.ts');
     const compact = (r: bigint, s: bigint) => Uint8Array.from(Buffer.from(r.toString(16).padStart(64, '0') + s.toString(16).padStart(64, '0'), 'hex'));
     expect(isLowS(compact(1n, SECP256K1_N / 2n))).toBe(true);
     expect(isLowS(compact(1n, SECP256K1_N / 2n + 1n))).toBe(false);
@@ -148,7 +149,7 @@ describe('signature and point helpers without curve arithmetic', () => {
   });
 
   it('compressPoint matches the curve library for real keys of both parities', async () => {
-    const { compressPoint } = await import('../../../functions/jobs/drivers/der.ts');
+    const { compressPoint } = await import('../../../functions/platform/crypto/secp256k1-der.ts');
     const { secp256k1 } = await import('@noble/curves/secp256k1.js');
     const prefixes = new Set<number>();
     for (let i = 1; i <= 8; i++) {

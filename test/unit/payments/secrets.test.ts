@@ -106,7 +106,7 @@ describe('resolving the payments settings', () => {
       [cloud.VRACU_CHAIN_PRIVATE_KEY_ARN, cloud.VRACU_STRIPE_SECRET_KEY_ARN, cloud.VRACU_STRIPE_WEBHOOK_SECRET_ARN].sort(),
     );
     const cfg = loadPaymentsConfig({ ...cloud, ...extra });
-    expect([cfg.stripeSecretKey, cfg.webhookSecret, cfg.chain?.privateKey]).toEqual([STRIPE_KEY, WHSEC, WALLET]);
+    expect([cfg.stripeSecretKey, cfg.webhookSecret, cfg.chain?.signer]).toEqual([STRIPE_KEY, WHSEC, { kind: 'key', privateKey: WALLET }]);
   });
 
   it('locally nothing is named: nothing is read, the settings come from config', async () => {

@@ -3,7 +3,10 @@
  * 64-byte r‖s form with s normalised to the lower half of the curve order (BIP 62 low-s),
  * which is what our verifiers require.
  */
-import { SECP256K1_N as N } from '../domain/attestation.ts';
+
+/** The order of secp256k1's group. */
+export const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+const N = SECP256K1_N;
 
 function readInt(buf: Uint8Array, at: number): { value: bigint; next: number } {
   if (buf[at] !== 0x02) throw new Error('DER: expected INTEGER');

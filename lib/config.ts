@@ -56,6 +56,8 @@ export const EnvironmentSchema = z
             rpcUrl: z.url(),
             router: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a contract address (0x + 40 hex)'),
             fromBlock: z.number().int().min(0).optional(),
+            /** Blocks reconciliation stays behind the head (the chain's reorg depth; VRACU_CHAIN_RECONCILE_CONFIRMATIONS). */
+            confirmations: z.number().int().min(0).max(10_000).optional(),
             /** The wallet signs with this KMS key (ECC_SECG_P256K1, SIGN_VERIFY); left out, one is created (kept on stack deletion: it holds the wallet). */
             kmsKeyArn: z
               .string()

@@ -2,7 +2,14 @@
  * Creates the tables and queues of the shared definitions on the local engines. Idempotent:
  * existing tables and queues are kept (a persisted `.vracu/` survives restarts).
  */
-import { CreateTableCommand, DescribeTableCommand, UpdateTimeToLiveCommand, type DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+  type DynamoDBClient,
+  type CreateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { TABLES, tableName, type TableDef } from '../functions/definitions/tables.ts';
 import { QUEUES, queueName, type QueueId } from '../functions/definitions/queues.ts';
@@ -38,7 +45,8 @@ export async function ensureTables(ddb: DynamoDBClient, prefix: string): Promise
     const input = createTableInput(prefix, def);
     names.push(input.TableName!);
     try {
-      await ddb.send(new DescribeTableCommand({ TableName: input.TableName }));
+      const { Table } = await ddb.send(new DescribeTableCommand({ TableName: input.TableName }));
+      await addMissingIndexes(ddb, input, new Set((Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName!)));
       continue;
     } catch (e) {
       if ((e as Error).name !== 'ResourceNotFoundException') throw e;
@@ -49,6 +57,21 @@ export async function ensureTables(ddb: DynamoDBClient, prefix: string): Promise
     }
   }
   return names;
+}
+
+/** A table kept from an older definition gets the indexes added since (one at a time, as DynamoDB allows). */
+async function addMissingIndexes(ddb: DynamoDBClient, input: CreateTableCommandInput, existing: Set<string>): Promise<void> {
+  for (const gsi of input.GlobalSecondaryIndexes ?? []) {
+    if (existing.has(gsi.IndexName!)) continue;
+    const used = new Set(gsi.KeySchema!.map((k) => k.AttributeName!));
+    await ddb.send(
+      new UpdateTableCommand({
+        TableName: input.TableName,
+        AttributeDefinitions: input.AttributeDefinitions!.filter((a) => used.has(a.AttributeName!)),
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: gsi.IndexName!, KeySchema: gsi.KeySchema!, Projection: gsi.Projection! } }],
+      }),
+    );
+  }
 }
 
 export type QueueUrls = Record<QueueId, string>;

@@ -379,6 +379,10 @@ export const PaymentsEnv = z.object({
     .optional(),
   /** The first block reconciliation reads (the router's deployment block). */
   VRACU_CHAIN_FROM_BLOCK: z.coerce.number().int().min(0).default(0),
+  /** Reconciliation reads up to this many blocks behind the head (reorg depth; 0 on a dev chain, which mines per transaction). */
+  VRACU_CHAIN_RECONCILE_CONFIRMATIONS: z.coerce.number().int().min(0).max(10_000).default(0),
+  /** Blocks per reconciliation window: each window is one checkpoint (functions/payments/domain/reconcile-window.ts). */
+  VRACU_CHAIN_RECONCILE_WINDOW: z.coerce.number().int().min(1).max(1_000_000).default(2_000),
   /** The wallet's key as a value: locally, or in the cloud read from Secrets Manager (VRACU_CHAIN_PRIVATE_KEY_ARN). */
   VRACU_CHAIN_PRIVATE_KEY: z
     .string()
@@ -402,7 +406,7 @@ export function paymentsEnvironment(v: {
   requires: readonly PaymentsNeed[];
   stripeSecretKeyArn?: string;
   webhookSecretArn?: string;
-  chain?: { rpcUrl: string; router: string; fromBlock?: number } & ({ privateKeyArn: string } | { kmsKeyId: string });
+  chain?: { rpcUrl: string; router: string; fromBlock?: number; confirmations?: number } & ({ privateKeyArn: string } | { kmsKeyId: string });
 }): Record<string, string> {
   const out: Record<string, string> = { VRACU_PAYMENTS_REQUIRES: v.requires.join(',') };
   if (v.requires.includes('stripeKey') && v.stripeSecretKeyArn) out.VRACU_STRIPE_SECRET_KEY_ARN = v.stripeSecretKeyArn;
@@ -412,6 +416,7 @@ export function paymentsEnvironment(v: {
     if ('kmsKeyId' in v.chain) out.VRACU_CHAIN_KMS_KEY_ID = v.chain.kmsKeyId;
     else out.VRACU_CHAIN_PRIVATE_KEY_ARN = v.chain.privateKeyArn;
     if (v.chain.fromBlock !== undefined) out.VRACU_CHAIN_FROM_BLOCK = String(v.chain.fromBlock);
+    if (v.chain.confirmations !== undefined) out.VRACU_CHAIN_RECONCILE_CONFIRMATIONS = String(v.chain.confirmations);
   }
   return out;
 }

@@ -96,10 +96,11 @@ export const TABLES = {
   },
   payments: {
     id: 'payments',
-    description: 'Stripe payments and their credits, webhook event receipts, provider payouts',
+    description:
+      'Stripe payments and their credits, webhook event receipts, provider payouts; on-chain sends not yet reconciled (gsi2), the reconciliation checkpoint',
     pk: 'pk',
     sk: 'sk',
-    gsis: [GSI1],
+    gsis: [GSI1, GSI2],
     critical: true,
     noDeletes: true,
   },

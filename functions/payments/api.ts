@@ -121,8 +121,16 @@ export const ReconcileOut = z.union([
   z.object({ chain: z.literal(false) }),
   z.object({
     chain: z.literal(true),
+    /** The wallet's address (conversions and payouts go from it). */
+    wallet: z.string(),
+    /** The blocks this run read; toBlock < fromBlock when nothing was new since the last run. */
     fromBlock: z.number().int(),
     toBlock: z.number().int(),
+    head: z.number().int(),
+    /** Windows (checkpoints) this run made. */
+    windows: z.number().int(),
+    /** Chain logs no ledger record has matched yet, carried in the checkpoint. */
+    openLogs: z.number().int(),
     ok: z.boolean(),
     /** Each difference as domain/reconcile.ts names it (amounts as decimal strings of µACU or base units). */
     differences: z.array(z.record(z.string(), z.unknown())),

@@ -10,6 +10,8 @@ export const PAYMENTS_ERRORS = {
   payout_limit_exceeded: 409,
   /** The payout rail is not configured on this deployment. */
   payout_rail_unavailable: 409,
+  /** Two reconciliations ran at once and the other moved the checkpoint first: nothing of this one was kept. */
+  reconcile_busy: 409,
 } as const;
 
 export type PaymentsErrorCode = keyof typeof PAYMENTS_ERRORS;

@@ -88,6 +88,7 @@ export class PaymentsSecrets extends Construct {
               router: this.chain.router,
               ...(wallet.kind === 'kms' ? { kmsKeyId: wallet.key.keyArn } : { privateKeyArn: wallet.secret.secretArn }),
               ...(this.chain.fromBlock !== undefined ? { fromBlock: this.chain.fromBlock } : {}),
+              ...(this.chain.confirmations !== undefined ? { confirmations: this.chain.confirmations } : {}),
             },
           }
         : {}),

@@ -50,7 +50,8 @@ export function registerPayments(program: Command, ctx: CliContext): void {
       const r = await ctx.client().call(reconcileRoute);
       ctx.print(r, (d: typeof r) => {
         if (!d.chain) return 'no chain configured: nothing to reconcile';
-        const head = `${d.ok ? 'OK' : 'DIFFERENCES'}: blocks ${d.fromBlock}-${d.toBlock}, ${d.differences.length} difference(s)\n  minted on chain ${d.mintParity.chainMicroAcu} µACU, ledger ${d.mintParity.ledgerMicroAcu}\n  paid on chain   ${d.payoutParity.chainMicroAcu} µACU, ledger ${d.payoutParity.ledgerMicroAcu}`;
+        const read = d.toBlock >= d.fromBlock ? `blocks ${d.fromBlock}-${d.toBlock} in ${d.windows} window(s)` : `no new block since ${d.toBlock}`;
+        const head = `${d.ok ? 'OK' : 'DIFFERENCES'}: ${read} (head ${d.head}), ${d.differences.length} difference(s), ${d.openLogs} unmatched log(s) carried\n  wallet ${d.wallet}\n  minted on chain ${d.mintParity.chainMicroAcu} µACU, ledger ${d.mintParity.ledgerMicroAcu}\n  paid on chain   ${d.payoutParity.chainMicroAcu} µACU, ledger ${d.payoutParity.ledgerMicroAcu}`;
         return d.differences.length ? `${head}\n\n${d.differences.map((x) => JSON.stringify(x)).join('\n')}` : head;
       });
       if (r.chain && !r.ok) throw new Error('reconciliation found differences');

@@ -94,7 +94,10 @@ describe('with a chain and a Stripe key the config names', () => {
   let s: Synthesized;
   beforeAll(() => {
     const envs = CDK_CONTEXT.environments as Record<string, Record<string, unknown>>;
-    const dev = { ...envs[ENV], payments: { stripeSecretKeyArn: STRIPE_ARN, chain: { rpcUrl: 'https://rpc.example.org/', router: ROUTER, fromBlock: 123 } } };
+    const dev = {
+      ...envs[ENV],
+      payments: { stripeSecretKeyArn: STRIPE_ARN, chain: { rpcUrl: 'https://rpc.example.org/', router: ROUTER, fromBlock: 123, confirmations: 12 } },
+    };
     s = synthEnvironment(ENV, { environments: { ...envs, [ENV]: dev } });
   }, 400_000);
 
@@ -121,6 +124,7 @@ describe('with a chain and a Stripe key the config names', () => {
         VRACU_CHAIN_RPC_URL: 'https://rpc.example.org/',
         VRACU_CHAIN_ROUTER: ROUTER,
         VRACU_CHAIN_FROM_BLOCK: '123',
+        VRACU_CHAIN_RECONCILE_CONFIRMATIONS: '12',
       });
       expect(JSON.stringify(f.env.VRACU_CHAIN_KMS_KEY_ID), id).toMatch(/ChainWalletKmsKey/);
       expect(arnVars(f.env), id).toEqual([]);

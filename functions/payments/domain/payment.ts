@@ -46,7 +46,11 @@ export interface Payment {
    */
   conversionAttemptedAt?: string;
   conversionTx?: string;
+  /** The block the conversion was mined in. */
+  conversionBlock?: number;
   conversionFailure?: string;
+  /** The block up to which reconciliation matched it with the chain (then it leaves the open set). */
+  reconciledBlock?: number;
 }
 
 /** The refunded total after a refund event: never below what was applied (refunds only grow). */

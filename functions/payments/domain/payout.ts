@@ -32,6 +32,10 @@ export interface Payout {
   failure?: string;
   /** The chain rail's one send was made (its outcome may be unknown until reconciliation). */
   attemptedAt?: string;
+  /** On chain: the block the payout's transfer was mined in. */
+  chainBlock?: number;
+  /** The block up to which reconciliation matched it with the chain. */
+  reconciledBlock?: number;
 }
 
 /** The UTC day a payout counts against. */

@@ -2,6 +2,8 @@
 import { big } from '../../platform/dynamo/client.ts';
 import type { Payment, PaymentSource, PaymentStatus } from '../domain/payment.ts';
 import type { Payout, PayoutRail, PayoutStatus } from '../domain/payout.ts';
+import type { ConversionEvent, TransferEvent } from '../domain/reconcile.ts';
+import type { ReconcileCheckpoint } from '../domain/reconcile-window.ts';
 import { payeeGsi, payerGsi, paymentKey, payoutKey } from './keys.ts';
 
 type Item = Record<string, unknown>;
@@ -33,6 +35,7 @@ export function toPayment(it: Item): Payment {
     const v = opt(it[k]);
     if (v !== undefined) p[k] = v;
   }
+  for (const k of ['conversionBlock', 'reconciledBlock'] as const) if (it[k] !== undefined) p[k] = Number(big(it[k]));
   return p;
 }
 
@@ -59,5 +62,45 @@ export function toPayout(it: Item): Payout {
   if (f !== undefined) p.failure = f;
   const a = opt(it.attemptedAt);
   if (a !== undefined) p.attemptedAt = a;
+  for (const k of ['chainBlock', 'reconciledBlock'] as const) if (it[k] !== undefined) p[k] = Number(big(it[k]));
   return p;
+}
+
+/**
+ * The checkpoint as an item: amounts as decimal strings (base units pass 2^53), the open logs
+ * and the closing ids as one JSON attribute each (read and written whole, never queried).
+ */
+export function checkpointItem(cp: ReconcileCheckpoint): Item {
+  const logs = { conversions: cp.openConversions, transfers: cp.openTransfers };
+  return {
+    kind: 'reconcile-checkpoint',
+    toBlock: cp.toBlock,
+    version: cp.version,
+    openLogs: JSON.stringify(logs, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
+    matched: {
+      mintLedgerMicroAcu: cp.matched.mint.ledgerMicroAcu.toString(),
+      mintChainBaseUnits: cp.matched.mint.chainBaseUnits.toString(),
+      payoutLedgerMicroAcu: cp.matched.payout.ledgerMicroAcu.toString(),
+      payoutChainBaseUnits: cp.matched.payout.chainBaseUnits.toString(),
+    },
+    closing: JSON.stringify(cp.closing),
+  };
+}
+
+export function toCheckpoint(it: Item): ReconcileCheckpoint {
+  const logs = JSON.parse(String(it.openLogs)) as { conversions: Record<string, unknown>[]; transfers: Record<string, unknown>[] };
+  const m = it.matched as Record<string, string>;
+  return {
+    toBlock: Number(it.toBlock),
+    version: Number(it.version),
+    openConversions: logs.conversions.map(
+      (l) => ({ ...l, acuBaseUnits: BigInt(String(l.acuBaseUnits)), avlBurnedBaseUnits: BigInt(String(l.avlBurnedBaseUnits)) }) as ConversionEvent,
+    ),
+    openTransfers: logs.transfers.map((l) => ({ ...l, baseUnits: BigInt(String(l.baseUnits)) }) as TransferEvent),
+    matched: {
+      mint: { ledgerMicroAcu: BigInt(m.mintLedgerMicroAcu!), chainBaseUnits: BigInt(m.mintChainBaseUnits!) },
+      payout: { ledgerMicroAcu: BigInt(m.payoutLedgerMicroAcu!), chainBaseUnits: BigInt(m.payoutChainBaseUnits!) },
+    },
+    closing: JSON.parse(String(it.closing)) as ReconcileCheckpoint['closing'],
+  };
 }

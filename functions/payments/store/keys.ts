@@ -10,6 +10,15 @@ export const payoutIdemKey = (provider: string, key: string) => ({ pk: `POIDEM#$
 /** A provider's payouts requested on one UTC day: the daily limit's counter. */
 export const payoutDayKey = (provider: string, day: string) => ({ pk: `PODAY#${provider}#${day}`, sk: 'DAY' });
 
+/** The one reconciliation checkpoint (domain/reconcile-window.ts). */
+export const reconcileCheckpointKey = { pk: 'RECON', sk: 'CHECKPOINT' };
+
 export const PRINCIPAL_GSI = 'gsi1';
+/**
+ * Sparse: the payments and payouts sent on chain and not yet matched by reconciliation. An item
+ * enters when its send is marked and leaves when a window matches it (REMOVE gsi2pk).
+ */
+export const RECONCILE_GSI = 'gsi2';
+export const RECONCILE_OPEN = 'RECON#OPEN';
 export const payerGsi = (principal: string) => `PRN#${principal}`;
 export const payeeGsi = (provider: string) => `PRV#${provider}`;

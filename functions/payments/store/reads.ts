@@ -4,8 +4,21 @@ import type { StoreCtx } from '../../platform/dynamo/store.ts';
 import { queryAll } from '../../platform/dynamo/query.ts';
 import type { Payment } from '../domain/payment.ts';
 import type { Payout } from '../domain/payout.ts';
-import { toPayment, toPayout } from './codec.ts';
-import { checkoutIdemKey, intentKey, payeeGsi, payerGsi, paymentKey, payoutIdemKey, payoutKey, PRINCIPAL_GSI } from './keys.ts';
+import type { ReconcileCheckpoint } from '../domain/reconcile-window.ts';
+import { toCheckpoint, toPayment, toPayout } from './codec.ts';
+import {
+  checkoutIdemKey,
+  intentKey,
+  payeeGsi,
+  payerGsi,
+  paymentKey,
+  payoutIdemKey,
+  payoutKey,
+  PRINCIPAL_GSI,
+  RECONCILE_GSI,
+  RECONCILE_OPEN,
+  reconcileCheckpointKey,
+} from './keys.ts';
 
 async function get(s: StoreCtx, key: Record<string, string>): Promise<Record<string, unknown> | undefined> {
   return (await s.doc.send(new GetCommand({ TableName: s.table, Key: key, ConsistentRead: true }))).Item;
@@ -70,7 +83,8 @@ export async function payoutsOf(s: StoreCtx, provider: string, max = 100): Promi
 
 /**
  * Everything the ledger says went on chain: payments whose conversion was sent, and chain
- * payouts. A scan: reconciliation runs hourly over a table of payments, not per request.
+ * payouts. A scan: only reconciliation's first window reads it (records sent before the open
+ * set existed are in it too); later windows read openChainRecords.
  */
 export async function chainRecords(s: StoreCtx): Promise<{ payments: Payment[]; payouts: Payout[] }> {
   const payments: Payment[] = [];
@@ -91,4 +105,26 @@ export async function chainRecords(s: StoreCtx): Promise<{ payments: Payment[]; 
     start = page.LastEvaluatedKey;
   } while (start);
   return { payments, payouts };
+}
+
+/**
+ * The payments and payouts sent on chain and not yet matched (the sparse reconcile index).
+ * The index is eventually consistent: a send marked a moment ago may be missing (its log then
+ * waits in the checkpoint for the next run), and one just closed may still be listed, which is
+ * why the caller drops the ids its checkpoint says it closed.
+ */
+export async function openChainRecords(s: StoreCtx): Promise<{ payments: Payment[]; payouts: Payout[] }> {
+  const items = await queryAll(s.doc, {
+    TableName: s.table,
+    IndexName: RECONCILE_GSI,
+    KeyConditionExpression: 'gsi2pk = :o',
+    ExpressionAttributeValues: { ':o': RECONCILE_OPEN },
+  });
+  const open = items.filter((it) => it.reconciledBlock === undefined);
+  return { payments: open.filter((it) => it.kind === 'payment').map(toPayment), payouts: open.filter((it) => it.kind === 'payout').map(toPayout) };
+}
+
+export async function checkpointOf(s: StoreCtx): Promise<ReconcileCheckpoint | null> {
+  const it = await get(s, reconcileCheckpointKey);
+  return it ? toCheckpoint(it) : null;
 }

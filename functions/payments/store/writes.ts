@@ -7,13 +7,15 @@
  *   payout-idem    a provider's Idempotency-Key, once
  *   payout-day     the day's total never above the limit
  */
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { StoreCtx } from '../../platform/dynamo/store.ts';
 import { transactWrite, TransactionCancelledError, type LabelledItem } from '../../platform/dynamo/transact.ts';
 import type { Payment } from '../domain/payment.ts';
 import type { Payout, PayoutStatus } from '../domain/payout.ts';
-import { paymentItem, payoutItem } from './codec.ts';
-import { checkoutIdemKey, eventKey, intentKey, paymentKey, payoutDayKey, payoutIdemKey, payoutKey } from './keys.ts';
+import { wrote } from '../../platform/dynamo/conditional.ts';
+import type { ReconcileCheckpoint } from '../domain/reconcile-window.ts';
+import { checkpointItem, paymentItem, payoutItem } from './codec.ts';
+import { checkoutIdemKey, eventKey, intentKey, paymentKey, payoutDayKey, payoutIdemKey, payoutKey, RECONCILE_OPEN, reconcileCheckpointKey } from './keys.ts';
 
 const isConditionFailure = (err: unknown) => (err as { name?: string })?.name === 'ConditionalCheckFailedException';
 
@@ -194,21 +196,28 @@ export function payoutSettled(
   s: StoreCtx,
   payoutId: string,
   to: Exclude<PayoutStatus, 'PENDING'>,
-  detail: { reference?: string; failure?: string },
+  detail: { reference?: string; failure?: string; chainBlock?: number },
   at: string,
 ): LabelledItem {
   const field = to === 'PAID' ? 'reference' : 'failure';
+  const block = to === 'PAID' ? detail.chainBlock : undefined;
   return {
     label: `payout:${payoutId}`,
     item: {
       Update: {
         TableName: s.table,
         Key: payoutKey(payoutId),
-        UpdateExpression: 'SET #s = :to, updatedAt = :at, #d = :d',
+        UpdateExpression: `SET #s = :to, updatedAt = :at, #d = :d${block !== undefined ? ', chainBlock = :b' : ''}`,
         ConditionExpression: '#s = :p',
         // `reference` is a DynamoDB reserved word: every attribute name goes through a placeholder.
         ExpressionAttributeNames: { '#s': 'status', '#d': field },
-        ExpressionAttributeValues: { ':to': to, ':p': 'PENDING', ':at': at, ':d': (to === 'PAID' ? detail.reference : detail.failure) ?? '' },
+        ExpressionAttributeValues: {
+          ':to': to,
+          ':p': 'PENDING',
+          ':at': at,
+          ':d': (to === 'PAID' ? detail.reference : detail.failure) ?? '',
+          ...(block !== undefined ? { ':b': block } : {}),
+        },
       },
     },
   };
@@ -224,10 +233,11 @@ export async function payoutAttempted(s: StoreCtx, payoutId: string, at: string)
       new UpdateCommand({
         TableName: s.table,
         Key: payoutKey(payoutId),
-        UpdateExpression: 'SET attemptedAt = :at',
+        // Marked open for reconciliation in the same write: whatever happens next, the send is matched or reported.
+        UpdateExpression: 'SET attemptedAt = :at, gsi2pk = :open, gsi2sk = :id',
         ConditionExpression: 'attribute_not_exists(attemptedAt) AND #s = :p',
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':at': at, ':p': 'PENDING' },
+        ExpressionAttributeValues: { ':at': at, ':p': 'PENDING', ':open': RECONCILE_OPEN, ':id': `PO#${payoutId}` },
       }),
     );
     return true;
@@ -244,10 +254,10 @@ export async function conversionAttempted(s: StoreCtx, paymentId: string, at: st
       new UpdateCommand({
         TableName: s.table,
         Key: paymentKey(paymentId),
-        UpdateExpression: 'SET conversionAttemptedAt = :at',
+        UpdateExpression: 'SET conversionAttemptedAt = :at, gsi2pk = :open, gsi2sk = :id',
         ConditionExpression: 'attribute_not_exists(conversionAttemptedAt) AND #s = :m',
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':at': at, ':m': 'MINTED' },
+        ExpressionAttributeValues: { ':at': at, ':m': 'MINTED', ':open': RECONCILE_OPEN, ':id': `PAY#${paymentId}` },
       }),
     );
     return true;
@@ -257,17 +267,68 @@ export async function conversionAttempted(s: StoreCtx, paymentId: string, at: st
   }
 }
 
-/** The conversion's outcome: its transaction hash, or the chain's refusal. */
-export async function conversionDone(s: StoreCtx, paymentId: string, outcome: { txHash: string } | { failure: string }): Promise<void> {
-  const [field, value] = 'txHash' in outcome ? ['conversionTx', outcome.txHash] : ['conversionFailure', outcome.failure];
+/** The conversion's outcome: its transaction hash and block, or the chain's refusal. */
+export async function conversionDone(s: StoreCtx, paymentId: string, outcome: { txHash: string; blockNumber: number } | { failure: string }): Promise<void> {
+  const mined = 'txHash' in outcome;
   await s.doc.send(
     new UpdateCommand({
       TableName: s.table,
       Key: paymentKey(paymentId),
-      UpdateExpression: 'SET #f = :v',
+      UpdateExpression: mined ? 'SET conversionTx = :v, conversionBlock = :b' : 'SET conversionFailure = :v',
       ConditionExpression: 'attribute_exists(conversionAttemptedAt)',
-      ExpressionAttributeNames: { '#f': field },
-      ExpressionAttributeValues: { ':v': value },
+      ExpressionAttributeValues: mined ? { ':v': outcome.txHash, ':b': outcome.blockNumber } : { ':v': outcome.failure },
     }),
   );
+}
+
+/**
+ * A reconciliation window's checkpoint, written only over the one it was computed from (or
+ * none): two runs at once cannot both move it. False: another run moved it first.
+ */
+export async function checkpointWritten(s: StoreCtx, next: ReconcileCheckpoint): Promise<boolean> {
+  return wrote(
+    s.doc.send(
+      new PutCommand({
+        TableName: s.table,
+        Item: { ...reconcileCheckpointKey, ...checkpointItem(next) },
+        ConditionExpression: next.version === 1 ? 'attribute_not_exists(pk)' : 'version = :prev',
+        ...(next.version === 1 ? {} : { ExpressionAttributeValues: { ':prev': next.version - 1 } }),
+      }),
+    ),
+  );
+}
+
+/** Takes the records a window matched out of the open set (idempotent: a second close changes nothing). */
+export function recordsClosed(s: StoreCtx, closing: ReconcileCheckpoint['closing'], block: number): Promise<void> {
+  return eachRecord(s, closing, (Key) => ({
+    Key,
+    UpdateExpression: 'SET reconciledBlock = if_not_exists(reconciledBlock, :b) REMOVE gsi2pk, gsi2sk',
+    ExpressionAttributeValues: { ':b': block },
+  }));
+}
+
+/** Puts records sent before the open set existed into it (the first reconciliation's backfill; idempotent). */
+export function recordsOpened(s: StoreCtx, ids: ReconcileCheckpoint['closing']): Promise<void> {
+  return eachRecord(s, ids, (Key) => ({
+    Key,
+    UpdateExpression: 'SET gsi2pk = :open, gsi2sk = :id',
+    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(reconciledBlock)',
+    ExpressionAttributeValues: { ':open': RECONCILE_OPEN, ':id': Key.pk },
+  }));
+}
+
+/** One update per payment and payout named, 25 at a time; a record whose condition fails is left as it is. */
+async function eachRecord(
+  s: StoreCtx,
+  ids: ReconcileCheckpoint['closing'],
+  update: (key: Record<string, string> & { pk: string }) => Omit<UpdateCommandInput, 'TableName'>,
+): Promise<void> {
+  const keys = [...ids.credits.map(paymentKey), ...ids.payouts.map(payoutKey)];
+  for (let i = 0; i < keys.length; i += 25) {
+    await Promise.all(
+      keys
+        .slice(i, i + 25)
+        .map((Key) => wrote(s.doc.send(new UpdateCommand({ TableName: s.table, ConditionExpression: 'attribute_exists(pk)', ...update(Key) })))),
+    );
+  }
 }

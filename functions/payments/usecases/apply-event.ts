@@ -136,7 +136,7 @@ async function convert(d: PaymentsDeps, paymentId: string): Promise<string> {
   const wallet = await d.wallet();
   try {
     const r = await wallet.convert({ microAcu: p.microAcu });
-    await conversionDone(d.store, paymentId, { txHash: r.txHash });
+    await conversionDone(d.store, paymentId, { txHash: r.txHash, blockNumber: r.blockNumber });
     return `, converted on chain in ${r.txHash}`;
   } catch (err) {
     if (!(err instanceof ChainRejectedError)) throw err;

@@ -116,14 +116,18 @@ export async function payPayout(d: PaymentsDeps, payoutId: string): Promise<stri
   const wallet = await d.wallet();
   try {
     const r = await wallet.payout({ to: p.destination, microAcu: p.microAcu });
-    return settle(d, p, { status: 'PAID', reference: r.txHash });
+    return settle(d, p, { status: 'PAID', reference: r.txHash, chainBlock: r.blockNumber });
   } catch (err) {
     if (err instanceof ChainRejectedError) return settle(d, p, { status: 'FAILED', failure: err.message });
     throw err;
   }
 }
 
-async function settle(d: PaymentsDeps, p: Payout, to: { status: 'PAID'; reference: string } | { status: 'FAILED'; failure: string }): Promise<string> {
+async function settle(
+  d: PaymentsDeps,
+  p: Payout,
+  to: { status: 'PAID'; reference: string; chainBlock?: number } | { status: 'FAILED'; failure: string },
+): Promise<string> {
   const hold = account.escrow(payoutHoldName(p.payoutId));
   const posting: Posting =
     to.status === 'PAID' ? { from: hold, to: account.mint, amount: p.microAcu } : { from: hold, to: account.provider(p.provider), amount: p.microAcu };

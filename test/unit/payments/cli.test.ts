@@ -58,8 +58,12 @@ describe('vracu payments', () => {
     const parity = { ledgerMicroAcu: '1', ledgerBaseUnits: '1', chainBaseUnits: '0', chainMicroAcu: '0', ok: false };
     const { url } = await serve({
       chain: true,
+      wallet: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
       fromBlock: 0,
       toBlock: 9,
+      head: 9,
+      windows: 1,
+      openLogs: 0,
       ok: false,
       differences: [{ kind: 'missing_on_chain' }],
       mintParity: parity,

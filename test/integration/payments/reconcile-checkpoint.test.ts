@@ -1,0 +1,189 @@
+/**
+ * Reconciliation by windows and checkpoints on the real chain (anvil) and DynamoDB Local: each
+ * run reads only the blocks after the last checkpoint and the records still open; a hash that
+ * reaches the ledger late is matched by a later run; a run that died between its checkpoint and
+ * closing its records is finished by the next one without counting anything twice; and two runs
+ * at once cannot both move the checkpoint.
+ */
+import type { JsonRpcProvider } from 'ethers';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { checkoutRoute, reconcileRoute } from '../../../functions/payments/api.ts';
+import { connectChainWallet, rpcSigner } from '../../../functions/payments/drivers/chain-wallet.ts';
+import type { BlockRange, ChainWallet } from '../../../functions/payments/drivers/wallet.ts';
+import { checkpointOf, openChainRecords, paymentOf } from '../../../functions/payments/store/reads.ts';
+import { checkpointWritten, conversionDone } from '../../../functions/payments/store/writes.ts';
+import { reconcileChain } from '../../../functions/payments/usecases/reconcile.ts';
+import { paymentKey, RECONCILE_OPEN } from '../../../functions/payments/store/keys.ts';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { localProvider, LOCAL_CHAIN_ID, startChain, type LocalChain } from '../../../local/chain.ts';
+import { call, deliver, drain, paymentsEnv, principal, sessionEvent, STRIPE_CONSUMER, type PaymentsEnv } from './support.ts';
+
+const BUYER = principal('prn_recon1');
+const OPERATOR = principal('op_recon', 'operator');
+let chain: LocalChain;
+let provider: JsonRpcProvider;
+let real: ChainWallet;
+let snapshot = '';
+
+/** The real wallet, recording the block ranges it is asked for and, when given, making one convert die after it sent. */
+function watched(opts: { dieAfterSend?: boolean; holdHead?: Promise<void> } = {}) {
+  const ranges: BlockRange[] = [];
+  let die = opts.dieAfterSend ?? false;
+  let hold = opts.holdHead;
+  const w: ChainWallet = {
+    address: real.address,
+    acuDecimals: real.acuDecimals,
+    async convert(req) {
+      const r = await real.convert(req);
+      if (die) {
+        die = false;
+        throw new Error('connection reset after the send');
+      }
+      return r;
+    },
+    payout: (req) => real.payout(req),
+    conversions: (range) => (ranges.push(range), real.conversions(range)),
+    payoutTransfers: (range) => real.payoutTransfers(range),
+    async blockNumber() {
+      const h = hold;
+      hold = undefined;
+      if (h) await h;
+      return real.blockNumber();
+    },
+  };
+  return { wallet: w, ranges };
+}
+
+beforeAll(async () => {
+  chain = await startChain();
+  provider = localProvider(chain.rpcUrl);
+  real = await connectChainWallet({
+    signer: rpcSigner(chain.rpcUrl, chain.walletKey, { chainId: LOCAL_CHAIN_ID, pollingIntervalMs: 50 }),
+    routerAddress: chain.addresses.router,
+  });
+  snapshot = (await provider.send('evm_snapshot', [])) as string;
+});
+afterAll(async () => {
+  provider?.destroy();
+  await chain?.stop();
+});
+beforeEach(async () => {
+  await provider.send('evm_revert', [snapshot]);
+  snapshot = (await provider.send('evm_snapshot', [])) as string;
+});
+
+async function envWith(wallet: ChainWallet, extra: Record<string, string> = {}): Promise<PaymentsEnv> {
+  return paymentsEnv({ env: { VRACU_CHAIN_FROM_BLOCK: String((await real.blockNumber()) + 1), ...extra }, wallet: async () => wallet });
+}
+
+async function paidCheckout(env: PaymentsEnv, cents: number, eventId: string): Promise<string> {
+  const r = await call(env, checkoutRoute, BUYER, { body: { usdCents: cents } });
+  const pay = (r.body.payment as { paymentId: string }).paymentId;
+  await deliver(env, sessionEvent(env, eventId, 'checkout.session.completed', pay));
+  await drain(env, 'stripeEvents', STRIPE_CONSUMER);
+  return pay;
+}
+
+describe('reconciliation by checkpoints', () => {
+  it('walks the new blocks in windows, then reads only what came after; matched records leave the open set', async () => {
+    const w = watched();
+    const env = await envWith(w.wallet, { VRACU_CHAIN_RECONCILE_WINDOW: '2' });
+    const from = env.deps.cfg.chainFromBlock;
+    const pays = [await paidCheckout(env, 1000, 'evt_w1'), await paidCheckout(env, 2000, 'evt_w2'), await paidCheckout(env, 3000, 'evt_w3')];
+    const head = await real.blockNumber();
+    expect((await openChainRecords(env.deps.store)).payments.map((p) => p.paymentId).sort()).toEqual([...pays].sort());
+
+    const first = await call(env, reconcileRoute, OPERATOR);
+    expect(first.body).toMatchObject({ chain: true, ok: true, differences: [], wallet: real.address, fromBlock: from, toBlock: head, head, openLogs: 0 });
+    expect(first.body.windows).toBe(Math.ceil((head - from + 1) / 2));
+    expect(first.body.mintParity).toMatchObject({ ledgerMicroAcu: '60000000', chainMicroAcu: '60000000', ok: true });
+    // Each window read its own blocks, back to back, none twice.
+    expect(w.ranges.map((r) => [r.fromBlock, r.toBlock])).toEqual(
+      Array.from({ length: first.body.windows as number }, (_, i) => [from + 2 * i, Math.min(from + 2 * i + 1, head)]),
+    );
+    expect((await openChainRecords(env.deps.store)).payments).toEqual([]);
+    for (const p of pays) expect((await paymentOf(env.deps.store, p))!.reconciledBlock).toBeGreaterThanOrEqual(from);
+    expect((await checkpointOf(env.deps.store))!).toMatchObject({ toBlock: head, version: first.body.windows });
+
+    // Nothing new: no block is read again, and the all-time parity stands.
+    w.ranges.length = 0;
+    const again = await call(env, reconcileRoute, OPERATOR);
+    expect(again.body).toMatchObject({ ok: true, fromBlock: head + 1, toBlock: head, windows: 1 });
+    expect(again.body.mintParity).toMatchObject({ ledgerMicroAcu: '60000000', chainMicroAcu: '60000000' });
+    expect(w.ranges).toEqual([]);
+
+    // One more credit: only its blocks are read.
+    await paidCheckout(env, 500, 'evt_w4');
+    const next = await call(env, reconcileRoute, OPERATOR);
+    expect(next.body).toMatchObject({ ok: true, fromBlock: head + 1, toBlock: await real.blockNumber() });
+    expect(w.ranges[0]!.fromBlock).toBe(head + 1);
+    expect(next.body.mintParity).toMatchObject({ ledgerMicroAcu: '65000000', chainMicroAcu: '65000000' });
+  });
+
+  it('a conversion whose hash reaches the ledger late: reported on both sides, then matched by a later run', async () => {
+    const w = watched({ dieAfterSend: true });
+    const env = await envWith(w.wallet);
+    const pay = await paidCheckout(env, 1500, 'evt_late');
+    // The send went out, the process never heard back: the payment is marked sent, with no hash.
+    const p = (await paymentOf(env.deps.store, pay))!;
+    expect([p.conversionAttemptedAt !== undefined, p.conversionTx]).toEqual([true, undefined]);
+
+    const before = await call(env, reconcileRoute, OPERATOR);
+    expect(before.body.ok).toBe(false);
+    expect(before.body.differences).toEqual([
+      expect.objectContaining({ kind: 'missing_in_ledger', record: 'credit' }),
+      expect.objectContaining({ kind: 'missing_on_chain', record: 'credit', id: pay }),
+    ]);
+    expect(before.body.openLogs).toBe(1);
+    const log = (before.body.differences as { log?: { txHash: string; blockNumber: number } }[])[0]!.log!;
+
+    // The operator records the hash the chain shows (the log is in the checkpoint now, its block long read).
+    await conversionDone(env.deps.store, pay, { txHash: log.txHash, blockNumber: log.blockNumber });
+    const after = await call(env, reconcileRoute, OPERATOR);
+    expect(after.body).toMatchObject({ ok: true, differences: [], openLogs: 0 });
+    expect(after.body.mintParity).toMatchObject({ ledgerMicroAcu: '15000000', chainMicroAcu: '15000000' });
+  });
+
+  it('a run that died after its checkpoint and before closing its records is finished by the next, counting nothing twice', async () => {
+    const env = await envWith(watched().wallet);
+    const pay = await paidCheckout(env, 2500, 'evt_crash');
+    const first = await reconcileChain(env.deps);
+    expect(first).toMatchObject({ chain: true, ok: true });
+    // The state such a crash leaves: the checkpoint names the record as closing, the record is still open.
+    const cp = (await checkpointOf(env.deps.store))!;
+    expect(cp.closing.credits).toEqual([pay]);
+    await env.deps.rt.doc.send(
+      new UpdateCommand({
+        TableName: env.deps.store.table,
+        Key: paymentKey(pay),
+        UpdateExpression: 'SET gsi2pk = :o, gsi2sk = :s REMOVE reconciledBlock',
+        ExpressionAttributeValues: { ':o': RECONCILE_OPEN, ':s': `PAY#${pay}` },
+      }),
+    );
+    const next = await reconcileChain(env.deps);
+    expect(next).toMatchObject({ ok: true, differences: [] });
+    if (!next.chain) throw new Error('chain expected');
+    expect([next.mintParity.ledgerMicroAcu, next.mintParity.chainMicroAcu]).toEqual([25_000_000n, 25_000_000n]);
+    expect((await openChainRecords(env.deps.store)).payments).toEqual([]);
+  });
+
+  it('two runs at once: the one that writes its checkpoint second is refused (409 reconcile_busy) and changes nothing', async () => {
+    let release!: () => void;
+    const w = watched({ holdHead: new Promise<void>((r) => (release = r)) });
+    const env = await envWith(w.wallet);
+    await paidCheckout(env, 1000, 'evt_busy');
+    // A reads the checkpoint, then waits on the head; B runs whole meanwhile.
+    const a = call(env, reconcileRoute, OPERATOR);
+    await new Promise((r) => setTimeout(r, 200));
+    const b = await call(env, reconcileRoute, OPERATOR);
+    expect(b.body).toMatchObject({ ok: true });
+    const cp = await checkpointOf(env.deps.store);
+    release();
+    const refused = await a;
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'reconcile_busy' });
+    expect(await checkpointOf(env.deps.store)).toEqual(cp);
+    // And the store's condition itself: a checkpoint computed from an older one is not written.
+    expect(await checkpointWritten(env.deps.store, { ...cp!, version: cp!.version })).toBe(false);
+  });
+});

@@ -16,6 +16,7 @@ import { PoolView } from './views/pool.tsx';
 import { PrivacyView } from './views/privacy.tsx';
 import { CapacityView } from './views/capacity.tsx';
 import { LedgerCheckView } from './views/ledger-check.tsx';
+import { ReconcileView } from './views/reconcile.tsx';
 import { ProvidersView } from './views/providers.tsx';
 import { KeysView } from './views/keys.tsx';
 import { BillingView } from './views/billing.tsx';
@@ -54,6 +55,7 @@ export const VIEWS: ViewDef[] = [
     render: () => <AccountView initial={`user:${principal.value!.principalId}`} title="Account" lookup />,
   },
   { id: 'billing', title: 'Billing', group: 'operator', access: 'operator', render: () => <BillingView /> },
+  { id: 'reconcile', title: 'Chain reconciliation', group: 'operator', access: 'operator', render: () => <ReconcileView /> },
   { id: 'ledger-check', title: 'Ledger check', group: 'admin', access: 'admin', render: () => <LedgerCheckView /> },
   { id: 'keys', title: 'Keys & credit', group: 'admin', access: 'admin', render: () => <KeysView /> },
 ];

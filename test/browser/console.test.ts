@@ -116,14 +116,14 @@ describe('sign-in and roles', () => {
   const expected: Record<Role, { has: string[]; lacks: string[] }> = {
     buyer: {
       has: ['market', 'quote', 'portfolio', 'listings', 'jobs', 'payments', 'balance'],
-      lacks: ['pool', 'providers', 'fleet', 'ledger-check', 'keys', 'billing'],
+      lacks: ['pool', 'providers', 'fleet', 'reconcile', 'ledger-check', 'keys', 'billing'],
     },
     provider: {
       has: ['market', 'pool', 'attestations', 'capacity', 'balance'],
-      lacks: ['quote', 'jobs', 'payments', 'fleet', 'ledger-check', 'keys', 'billing'],
+      lacks: ['quote', 'jobs', 'payments', 'fleet', 'reconcile', 'ledger-check', 'keys', 'billing'],
     },
-    operator: { has: ['market', 'providers', 'fleet', 'accounts', 'billing'], lacks: ['quote', 'pool', 'payments', 'ledger-check', 'keys'] },
-    admin: { has: ['market', 'quote', 'jobs', 'payments', 'pool', 'providers', 'fleet', 'billing', 'ledger-check', 'keys'], lacks: [] },
+    operator: { has: ['market', 'providers', 'fleet', 'accounts', 'billing', 'reconcile'], lacks: ['quote', 'pool', 'payments', 'ledger-check', 'keys'] },
+    admin: { has: ['market', 'quote', 'jobs', 'payments', 'pool', 'providers', 'fleet', 'billing', 'reconcile', 'ledger-check', 'keys'], lacks: [] },
   };
 
   it.each(Object.keys(expected) as Role[])(
@@ -477,6 +477,15 @@ describe('payments, nodes and the fleet', () => {
     await page.click('[data-view=fleet] section:has-text("Joined providers") button:has-text("Refresh")');
     await page.waitForSelector(`[data-fleet="${j.providerId}"][data-online=true]`);
     await shot(page, 'fleet');
+  });
+
+  it('operator: chain reconciliation on an exchange without a chain says there is nothing to reconcile', async () => {
+    const page = await open();
+    await signIn(page, env.keys.operator.secret);
+    await page.goto(`${env.url}/#/reconcile`);
+    await page.click('button:has-text("Reconcile now")');
+    expect(await (await page.waitForSelector('[data-reconcile=no-chain]', { timeout: 30_000 })).textContent()).toMatch(/No chain is configured/);
+    await shot(page, 'reconcile');
   });
 
   it('admin: a revocation names what it cancelled; a malformed value shows its field error', async () => {

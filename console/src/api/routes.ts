@@ -32,7 +32,7 @@ export {
   preflightRoute,
   submitJobRoute,
 } from '../../../functions/jobs/api.ts';
-export { checkoutRoute, paymentsListRoute, payoutRequestRoute, payoutsListRoute } from '../../../functions/payments/api.ts';
+export { checkoutRoute, paymentsListRoute, payoutRequestRoute, payoutsListRoute, reconcileRoute } from '../../../functions/payments/api.ts';
 export { joinTokenCreateRoute, providerGetRoute, providersListRoute } from '../../../functions/providers/api.ts';
 export { privacyGetRoute, revokeRoute } from '../../../functions/privacy/api.ts';
 export { jobArtifactsRoute } from '../../../functions/artifacts/api.ts';

@@ -5,12 +5,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { JsonRpcProvider } from 'ethers';
 import { account, checkRuntimeLedger, ledgerFor } from '../../../functions/ledger/index.ts';
-import { checkoutRoute, payoutRequestRoute, reconcileRoute } from '../../../functions/payments/api.ts';
+import { payoutRequestRoute, reconcileRoute } from '../../../functions/payments/api.ts';
 import { connectChainWallet, rpcSigner } from '../../../functions/payments/drivers/chain-wallet.ts';
 import type { ChainWallet } from '../../../functions/payments/drivers/wallet.ts';
 import { paymentOf } from '../../../functions/payments/store/reads.ts';
 import { localProvider, LOCAL_CHAIN_ID, startChain, type LocalChain } from '../../../local/chain.ts';
-import { call, deliver, drain, paymentsEnv, PAYOUT_CONSUMER, principal, sessionEvent, STRIPE_CONSUMER, type PaymentsEnv } from './support.ts';
+import { call, drain, paidCheckout, paymentsEnv, PAYOUT_CONSUMER, principal, STRIPE_CONSUMER, type PaymentsEnv } from './support.ts';
 
 const BUYER = principal('prn_buyer1');
 const PROVIDER = principal('prov_c', 'provider');
@@ -41,17 +41,9 @@ beforeEach(async () => {
   env = await paymentsEnv({ env: { VRACU_PAYOUT_RAILS: 'chain' }, wallet: async () => wallet });
 });
 
-async function paidCheckout(cents: number, eventId: string): Promise<string> {
-  const r = await call(env, checkoutRoute, BUYER, { body: { usdCents: cents } });
-  const pay = (r.body.payment as { paymentId: string }).paymentId;
-  await deliver(env, sessionEvent(env, eventId, 'checkout.session.completed', pay));
-  await drain(env, 'stripeEvents', STRIPE_CONSUMER);
-  return pay;
-}
-
 describe('conversion after the mint', () => {
   it('converts the credited ACU on chain once and records the hash; a redelivery sends nothing more', async () => {
-    const pay = await paidCheckout(1500, 'evt_conv1');
+    const pay = await paidCheckout(env, BUYER, 1500, 'evt_conv1');
     const p = (await paymentOf(env.deps.store, pay))!;
     expect(p.status).toBe('MINTED');
     expect(p.conversionTx).toMatch(/^0x[0-9a-f]{64}$/);
@@ -84,8 +76,8 @@ function sessionEventMessage(pay: string): string {
 
 describe('reconciliation', () => {
   it('agrees after conversions and an on-chain payout, then reports a conversion the ledger never recorded', async () => {
-    await paidCheckout(1000, 'evt_r1');
-    await paidCheckout(2500, 'evt_r2');
+    await paidCheckout(env, BUYER, 1000, 'evt_r1');
+    await paidCheckout(env, BUYER, 2500, 'evt_r2');
     await ledgerFor(env.rt).transfer({
       key: 'fund-c',
       requestHash: 'h',

@@ -22,7 +22,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConversionRouterArtifact, MockAVLArtifact } from '../../../contracts/artifacts.ts';
 import { EnvironmentError } from '../../../functions/definitions/environment.ts';
 import { account, checkRuntimeLedger, ledgerFor } from '../../../functions/ledger/index.ts';
-import { checkoutRoute, payoutRequestRoute, reconcileRoute } from '../../../functions/payments/api.ts';
+import { payoutRequestRoute, reconcileRoute } from '../../../functions/payments/api.ts';
 import { loadPaymentsConfig } from '../../../functions/payments/config.ts';
 import { chainProvider } from '../../../functions/payments/drivers/chain-wallet.ts';
 import { KmsChainSigner } from '../../../functions/payments/drivers/kms-chain-signer.ts';
@@ -30,7 +30,7 @@ import { paymentOf } from '../../../functions/payments/store/reads.ts';
 import { spkiToPoint } from '../../../functions/platform/crypto/secp256k1-der.ts';
 import { devKey, localProvider, LOCAL_CHAIN_ID, startChain, type LocalChain } from '../../../local/chain.ts';
 import { startLoopbackKms, type LoopbackKms } from '../../../local/kms/loopback.ts';
-import { call, deliver, drain, paymentsEnv, PAYOUT_CONSUMER, principal, sessionEvent, STRIPE_CONSUMER } from './support.ts';
+import { call, drain, paidCheckout, paymentsEnv, PAYOUT_CONSUMER, principal } from './support.ts';
 
 const BUYER = principal('prn_kms1');
 const PROVIDER = principal('prov_kms', 'provider');
@@ -162,10 +162,7 @@ describe('the payments context with a KMS-signed wallet', () => {
       },
     });
     const address = await signer.getAddress();
-    const r = await call(env, checkoutRoute, BUYER, { body: { usdCents: 1200 } });
-    const pay = (r.body.payment as { paymentId: string }).paymentId;
-    await deliver(env, sessionEvent(env, 'evt_kms1', 'checkout.session.completed', pay));
-    await drain(env, 'stripeEvents', STRIPE_CONSUMER);
+    const pay = await paidCheckout(env, BUYER, 1200, 'evt_kms1');
     const p = (await paymentOf(env.deps.store, pay))!;
     expect(p.status).toBe('MINTED');
     const conversion = await provider.getTransactionReceipt(p.conversionTx!);

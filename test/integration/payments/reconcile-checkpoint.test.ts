@@ -7,7 +7,7 @@
  */
 import type { JsonRpcProvider } from 'ethers';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { checkoutRoute, reconcileRoute } from '../../../functions/payments/api.ts';
+import { reconcileRoute } from '../../../functions/payments/api.ts';
 import { connectChainWallet, rpcSigner } from '../../../functions/payments/drivers/chain-wallet.ts';
 import type { BlockRange, ChainWallet } from '../../../functions/payments/drivers/wallet.ts';
 import { checkpointOf, openChainRecords, paymentOf } from '../../../functions/payments/store/reads.ts';
@@ -16,7 +16,7 @@ import { reconcileChain } from '../../../functions/payments/usecases/reconcile.t
 import { paymentKey, RECONCILE_OPEN } from '../../../functions/payments/store/keys.ts';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { localProvider, LOCAL_CHAIN_ID, startChain, type LocalChain } from '../../../local/chain.ts';
-import { call, deliver, drain, paymentsEnv, principal, sessionEvent, STRIPE_CONSUMER, type PaymentsEnv } from './support.ts';
+import { call, paidCheckout, paymentsEnv, principal, type PaymentsEnv } from './support.ts';
 
 const BUYER = principal('prn_recon1');
 const OPERATOR = principal('op_recon', 'operator');
@@ -76,20 +76,16 @@ async function envWith(wallet: ChainWallet, extra: Record<string, string> = {}):
   return paymentsEnv({ env: { VRACU_CHAIN_FROM_BLOCK: String((await real.blockNumber()) + 1), ...extra }, wallet: async () => wallet });
 }
 
-async function paidCheckout(env: PaymentsEnv, cents: number, eventId: string): Promise<string> {
-  const r = await call(env, checkoutRoute, BUYER, { body: { usdCents: cents } });
-  const pay = (r.body.payment as { paymentId: string }).paymentId;
-  await deliver(env, sessionEvent(env, eventId, 'checkout.session.completed', pay));
-  await drain(env, 'stripeEvents', STRIPE_CONSUMER);
-  return pay;
-}
-
 describe('reconciliation by checkpoints', () => {
   it('walks the new blocks in windows, then reads only what came after; matched records leave the open set', async () => {
     const w = watched();
     const env = await envWith(w.wallet, { VRACU_CHAIN_RECONCILE_WINDOW: '2' });
     const from = env.deps.cfg.chainFromBlock;
-    const pays = [await paidCheckout(env, 1000, 'evt_w1'), await paidCheckout(env, 2000, 'evt_w2'), await paidCheckout(env, 3000, 'evt_w3')];
+    const pays = [
+      await paidCheckout(env, BUYER, 1000, 'evt_w1'),
+      await paidCheckout(env, BUYER, 2000, 'evt_w2'),
+      await paidCheckout(env, BUYER, 3000, 'evt_w3'),
+    ];
     const head = await real.blockNumber();
     expect((await openChainRecords(env.deps.store)).payments.map((p) => p.paymentId).sort()).toEqual([...pays].sort());
 
@@ -113,7 +109,7 @@ describe('reconciliation by checkpoints', () => {
     expect(w.ranges).toEqual([]);
 
     // One more credit: only its blocks are read.
-    await paidCheckout(env, 500, 'evt_w4');
+    await paidCheckout(env, BUYER, 500, 'evt_w4');
     const next = await call(env, reconcileRoute, OPERATOR);
     expect(next.body).toMatchObject({ ok: true, fromBlock: head + 1, toBlock: await real.blockNumber() });
     expect(w.ranges[0]!.fromBlock).toBe(head + 1);
@@ -123,7 +119,7 @@ describe('reconciliation by checkpoints', () => {
   it('a conversion whose hash reaches the ledger late: reported on both sides, then matched by a later run', async () => {
     const w = watched({ dieAfterSend: true });
     const env = await envWith(w.wallet);
-    const pay = await paidCheckout(env, 1500, 'evt_late');
+    const pay = await paidCheckout(env, BUYER, 1500, 'evt_late');
     // The send went out, the process never heard back: the payment is marked sent, with no hash.
     const p = (await paymentOf(env.deps.store, pay))!;
     expect([p.conversionAttemptedAt !== undefined, p.conversionTx]).toEqual([true, undefined]);
@@ -146,7 +142,7 @@ describe('reconciliation by checkpoints', () => {
 
   it('a run that died after its checkpoint and before closing its records is finished by the next, counting nothing twice', async () => {
     const env = await envWith(watched().wallet);
-    const pay = await paidCheckout(env, 2500, 'evt_crash');
+    const pay = await paidCheckout(env, BUYER, 2500, 'evt_crash');
     const first = await reconcileChain(env.deps);
     expect(first).toMatchObject({ chain: true, ok: true });
     // The state such a crash leaves: the checkpoint names the record as closing, the record is still open.
@@ -171,7 +167,7 @@ describe('reconciliation by checkpoints', () => {
     let release!: () => void;
     const w = watched({ holdHead: new Promise<void>((r) => (release = r)) });
     const env = await envWith(w.wallet);
-    await paidCheckout(env, 1000, 'evt_busy');
+    await paidCheckout(env, BUYER, 1000, 'evt_busy');
     // A reads the checkpoint, then waits on the head; B runs whole meanwhile.
     const a = call(env, reconcileRoute, OPERATOR);
     await new Promise((r) => setTimeout(r, 200));

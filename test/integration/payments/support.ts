@@ -13,7 +13,7 @@ import type { RouteSpec } from '../../../functions/platform/http/route.ts';
 import type { QueueId } from '../../../functions/definitions/queues.ts';
 import { composePayments, loadPaymentsConfig } from '../../../functions/payments/index.ts';
 import { OfflineStripe } from '../../../functions/payments/drivers/stripe-offline.ts';
-import { stripeWebhookRoute } from '../../../functions/payments/api.ts';
+import { checkoutRoute, stripeWebhookRoute } from '../../../functions/payments/api.ts';
 import { testEnv, type TestEnv } from '../../support/runtime.ts';
 import type { PaymentsDeps } from '../../../functions/payments/deps.ts';
 import type { ChainWallet } from '../../../functions/payments/drivers/wallet.ts';
@@ -189,3 +189,12 @@ export async function drain(env: TestEnv, q: QueueId, entry: string): Promise<{ 
 
 export const STRIPE_CONSUMER = 'functions/payments/handlers/stripe-event-consumer.ts';
 export const PAYOUT_CONSUMER = 'functions/payments/handlers/payout-consumer.ts';
+
+/** A checkout by `buyer` for `cents`, its signed checkout.session.completed delivered and the worker drained: the payment id (MINTED). */
+export async function paidCheckout(env: PaymentsEnv, buyer: Principal, cents: number, eventId: string): Promise<string> {
+  const r = await call(env, checkoutRoute, buyer, { body: { usdCents: cents } });
+  const pay = (r.body.payment as { paymentId: string }).paymentId;
+  await deliver(env, sessionEvent(env, eventId, 'checkout.session.completed', pay));
+  await drain(env, 'stripeEvents', STRIPE_CONSUMER);
+  return pay;
+}

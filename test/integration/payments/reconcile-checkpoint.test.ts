@@ -7,16 +7,18 @@
  */
 import type { JsonRpcProvider } from 'ethers';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { reconcileRoute } from '../../../functions/payments/api.ts';
 import { connectChainWallet, rpcSigner } from '../../../functions/payments/drivers/chain-wallet.ts';
-import type { BlockRange, ChainWallet } from '../../../functions/payments/drivers/wallet.ts';
+import { ChainRejectedError, type BlockRange, type ChainWallet } from '../../../functions/payments/drivers/wallet.ts';
+import { account, ledgerFor } from '../../../functions/ledger/index.ts';
+import { payoutRequestRoute, reconcileRoute } from '../../../functions/payments/api.ts';
+import { payoutOf } from '../../../functions/payments/store/reads.ts';
 import { checkpointOf, openChainRecords, paymentOf } from '../../../functions/payments/store/reads.ts';
 import { checkpointWritten, conversionDone } from '../../../functions/payments/store/writes.ts';
 import { reconcileChain } from '../../../functions/payments/usecases/reconcile.ts';
 import { paymentKey, RECONCILE_OPEN } from '../../../functions/payments/store/keys.ts';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { localProvider, LOCAL_CHAIN_ID, startChain, type LocalChain } from '../../../local/chain.ts';
-import { call, paidCheckout, paymentsEnv, principal, type PaymentsEnv } from './support.ts';
+import { call, drain, paidCheckout, paymentsEnv, PAYOUT_CONSUMER, principal, type PaymentsEnv } from './support.ts';
 
 const BUYER = principal('prn_recon1');
 const OPERATOR = principal('op_recon', 'operator');
@@ -26,7 +28,7 @@ let real: ChainWallet;
 let snapshot = '';
 
 /** The real wallet, recording the block ranges it is asked for and, when given, making one convert die after it sent. */
-function watched(opts: { dieAfterSend?: boolean; holdHead?: Promise<void> } = {}) {
+function watched(opts: { dieAfterSend?: boolean; holdHead?: Promise<void>; refusePayouts?: boolean } = {}) {
   const ranges: BlockRange[] = [];
   let die = opts.dieAfterSend ?? false;
   let hold = opts.holdHead;
@@ -41,7 +43,10 @@ function watched(opts: { dieAfterSend?: boolean; holdHead?: Promise<void> } = {}
       }
       return r;
     },
-    payout: (req) => real.payout(req),
+    payout: async (req) => {
+      if (opts.refusePayouts) throw new ChainRejectedError('paused', 'Pausable: paused');
+      return real.payout(req);
+    },
     conversions: (range) => (ranges.push(range), real.conversions(range)),
     payoutTransfers: (range) => real.payoutTransfers(range),
     async blockNumber() {
@@ -161,6 +166,29 @@ describe('reconciliation by checkpoints', () => {
     if (!next.chain) throw new Error('chain expected');
     expect([next.mintParity.ledgerMicroAcu, next.mintParity.chainMicroAcu]).toEqual([25_000_000n, 25_000_000n]);
     expect((await openChainRecords(env.deps.store)).payments).toEqual([]);
+  });
+
+  it('a chain payout the chain refused leaves the open set with nothing counted', async () => {
+    const env = await envWith(watched({ refusePayouts: true }).wallet, { VRACU_PAYOUT_RAILS: 'chain' });
+    const PROVIDER = principal('prov_recon', 'provider');
+    await ledgerFor(env.rt).transfer({
+      key: 'fund-recon',
+      requestHash: 'h',
+      postings: [{ from: account.mint, to: account.provider(PROVIDER.id), amount: 3_000_000n }],
+      memo: 'fund',
+      result: {},
+    });
+    const req = await call(env, payoutRequestRoute, PROVIDER, {
+      body: { amount: '3', rail: 'chain', destination: '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65' },
+    });
+    await drain(env, 'payouts', PAYOUT_CONSUMER);
+    const id = (req.body.payout as { payoutId: string }).payoutId;
+    expect((await payoutOf(env.deps.store, id))!.status).toBe('FAILED');
+    expect((await openChainRecords(env.deps.store)).payouts.map((p) => p.payoutId)).toEqual([id]);
+    const r = await call(env, reconcileRoute, OPERATOR);
+    expect(r.body).toMatchObject({ ok: true, differences: [] });
+    expect(r.body.payoutParity).toMatchObject({ ledgerMicroAcu: '0', chainMicroAcu: '0' });
+    expect((await openChainRecords(env.deps.store)).payouts).toEqual([]);
   });
 
   it('two runs at once: the one that writes its checkpoint second is refused (409 reconcile_busy) and changes nothing', async () => {

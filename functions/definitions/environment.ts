@@ -383,6 +383,8 @@ export const PaymentsEnv = z.object({
   VRACU_CHAIN_RECONCILE_CONFIRMATIONS: z.coerce.number().int().min(0).max(10_000).default(0),
   /** Blocks per reconciliation window: each window is one checkpoint (functions/payments/domain/reconcile-window.ts). */
   VRACU_CHAIN_RECONCILE_WINDOW: z.coerce.number().int().min(1).max(1_000_000).default(2_000),
+  /** Records one window may match: a window that would match more is halved (its checkpoint names them, within DynamoDB's 400 KB item). */
+  VRACU_CHAIN_RECONCILE_MAX_MATCHES: z.coerce.number().int().min(1).max(5_000).default(2_000),
   /** The wallet's key as a value: locally, or in the cloud read from Secrets Manager (VRACU_CHAIN_PRIVATE_KEY_ARN). */
   VRACU_CHAIN_PRIVATE_KEY: z
     .string()

@@ -19,7 +19,7 @@ export interface PaymentsConfig {
   chain: { rpcUrl: string; router: string; signer: ChainSignerConfig } | null;
   /** Where reconciliation starts reading the chain. */
   chainFromBlock: number;
-  reconcile: { confirmations: number; windowBlocks: number };
+  reconcile: { confirmations: number; windowBlocks: number; maxMatches: number };
 }
 
 export function loadPaymentsConfig(env: Readonly<Record<string, string | undefined>>): PaymentsConfig {
@@ -43,6 +43,10 @@ export function loadPaymentsConfig(env: Readonly<Record<string, string | undefin
     payout: { minMicroAcu: parseAcu(e.VRACU_PAYOUT_MIN_ACU), dailyLimitMicroAcu: parseAcu(e.VRACU_PAYOUT_DAILY_LIMIT_ACU), rails: e.VRACU_PAYOUT_RAILS },
     chain,
     chainFromBlock: e.VRACU_CHAIN_FROM_BLOCK,
-    reconcile: { confirmations: e.VRACU_CHAIN_RECONCILE_CONFIRMATIONS, windowBlocks: e.VRACU_CHAIN_RECONCILE_WINDOW },
+    reconcile: {
+      confirmations: e.VRACU_CHAIN_RECONCILE_CONFIRMATIONS,
+      windowBlocks: e.VRACU_CHAIN_RECONCILE_WINDOW,
+      maxMatches: e.VRACU_CHAIN_RECONCILE_MAX_MATCHES,
+    },
   };
 }

@@ -1,8 +1,9 @@
 /**
  * Ledger ↔ chain reconciliation by windows (domain/reconcile-window.ts): each run finishes what
  * the last one left (its closing marks), then walks the blocks after the checkpoint up to the
- * head less the confirmations, one window (≤ VRACU_CHAIN_RECONCILE_WINDOW blocks) and one
- * checkpoint at a time, against the records still open. The first window ever reads every
+ * head less the confirmations, one window (≤ VRACU_CHAIN_RECONCILE_WINDOW blocks, halved while it
+ * would match more than VRACU_CHAIN_RECONCILE_MAX_MATCHES records) and one checkpoint at a time,
+ * against the records still open. The first window ever reads every
  * record the table holds (a scan), so sends from before the open set existed are matched too.
  * The answer is the last window's report: every difference still open and the all-time
  * parities. Run hourly and by `vracu payments reconcile`.
@@ -79,15 +80,22 @@ export async function reconcileChain(d: PaymentsDeps): Promise<ReconcileOutcome>
     const records = await (cp.version === 0 ? firstRecords(d) : openChainRecords(d.store));
     head = await wallet.blockNumber();
     const safe = head - d.cfg.reconcile.confirmations;
-    const toBlock = Math.max(cp.toBlock, Math.min(safe, cp.toBlock + d.cfg.reconcile.windowBlocks));
-    const range = { fromBlock: cp.toBlock + 1, toBlock };
-    const [conversions, payoutTransfers] =
-      range.toBlock >= range.fromBlock ? await Promise.all([wallet.conversions(range), wallet.payoutTransfers(range)]) : [[], []];
+    let toBlock = Math.max(cp.toBlock, Math.min(safe, cp.toBlock + d.cfg.reconcile.windowBlocks));
     // The index may still list what the last window closed.
     const closed = new Set([...cp.closing.credits, ...cp.closing.payouts]);
     const credits = records.payments.filter((p) => !closed.has(p.paymentId)).flatMap((p) => asCredit(p) ?? []);
     const payouts = records.payouts.filter((p) => !closed.has(p.payoutId)).flatMap((p) => asPayout(p) ?? []);
-    const w = reconcileWindow(cp, { acuDecimals: wallet.acuDecimals, toBlock, conversions, payoutTransfers, credits, payouts });
+    let w: ReturnType<typeof reconcileWindow>;
+    for (;;) {
+      const range = { fromBlock: cp.toBlock + 1, toBlock };
+      const [conversions, payoutTransfers] =
+        range.toBlock >= range.fromBlock ? await Promise.all([wallet.conversions(range), wallet.payoutTransfers(range)]) : [[], []];
+      w = reconcileWindow(cp, { acuDecimals: wallet.acuDecimals, toBlock, conversions, payoutTransfers, credits, payouts });
+      const matches = w.next.closing.credits.length + w.next.closing.payouts.length;
+      // Too many for one checkpoint item: the same start, half the blocks (a single block is taken whole).
+      if (matches <= d.cfg.reconcile.maxMatches || toBlock <= cp.toBlock + 1) break;
+      toBlock = cp.toBlock + Math.floor((toBlock - cp.toBlock) / 2);
+    }
     if (!(await checkpointWritten(d.store, w.next))) throw paymentsError('reconcile_busy', 'another reconciliation moved the checkpoint first; run it again');
     // Refused conversions and failed payouts leave the open set too: nothing of theirs is on chain.
     const gone = {

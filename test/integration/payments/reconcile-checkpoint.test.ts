@@ -121,6 +121,18 @@ describe('reconciliation by checkpoints', () => {
     expect(next.body.mintParity).toMatchObject({ ledgerMicroAcu: '65000000', chainMicroAcu: '65000000' });
   });
 
+  it('a window that would match more records than a checkpoint may name is halved until it fits', async () => {
+    const env = await envWith(watched().wallet, { VRACU_CHAIN_RECONCILE_WINDOW: '100', VRACU_CHAIN_RECONCILE_MAX_MATCHES: '1' });
+    for (const [i, cents] of [1000, 2000, 3000].entries()) await paidCheckout(env, BUYER, cents, `evt_half${i}`);
+    const r = await call(env, reconcileRoute, OPERATOR);
+    // One window of 100 blocks without the cap; with it, at least one window per matched record.
+    expect(r.body).toMatchObject({ ok: true, differences: [], toBlock: await real.blockNumber() });
+    expect(r.body.windows).toBeGreaterThanOrEqual(3);
+    expect(r.body.mintParity).toMatchObject({ ledgerMicroAcu: '60000000', chainMicroAcu: '60000000' });
+    expect((await checkpointOf(env.deps.store))!.closing.credits.length).toBeLessThanOrEqual(1);
+    expect((await openChainRecords(env.deps.store)).payments).toEqual([]);
+  });
+
   it('a conversion whose hash reaches the ledger late: reported on both sides, then matched by a later run', async () => {
     const w = watched({ dieAfterSend: true });
     const env = await envWith(w.wallet);

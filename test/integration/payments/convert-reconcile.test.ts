@@ -10,7 +10,7 @@ import { connectChainWallet, rpcSigner } from '../../../functions/payments/drive
 import type { ChainWallet } from '../../../functions/payments/drivers/wallet.ts';
 import { paymentOf } from '../../../functions/payments/store/reads.ts';
 import { localProvider, LOCAL_CHAIN_ID, startChain, type LocalChain } from '../../../local/chain.ts';
-import { call, drain, paidCheckout, paymentsEnv, PAYOUT_CONSUMER, principal, STRIPE_CONSUMER, type PaymentsEnv } from './support.ts';
+import { call, drain, fundProvider, paidCheckout, paymentsEnv, PAYOUT_CONSUMER, principal, STRIPE_CONSUMER, type PaymentsEnv } from './support.ts';
 
 const BUYER = principal('prn_buyer1');
 const PROVIDER = principal('prov_c', 'provider');
@@ -78,13 +78,7 @@ describe('reconciliation', () => {
   it('agrees after conversions and an on-chain payout, then reports a conversion the ledger never recorded', async () => {
     await paidCheckout(env, BUYER, 1000, 'evt_r1');
     await paidCheckout(env, BUYER, 2500, 'evt_r2');
-    await ledgerFor(env.rt).transfer({
-      key: 'fund-c',
-      requestHash: 'h',
-      postings: [{ from: account.mint, to: account.provider(PROVIDER.id), amount: 20_000_000n }],
-      memo: 'fund',
-      result: {},
-    });
+    await fundProvider(env, PROVIDER.id, 20_000_000n);
     expect((await call(env, payoutRequestRoute, PROVIDER, { body: { amount: '5', rail: 'chain', destination: TO } })).status).toBe(202);
     await drain(env, 'payouts', PAYOUT_CONSUMER);
 

@@ -21,7 +21,7 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConversionRouterArtifact, MockAVLArtifact } from '../../../contracts/artifacts.ts';
 import { EnvironmentError } from '../../../functions/definitions/environment.ts';
-import { account, checkRuntimeLedger, ledgerFor } from '../../../functions/ledger/index.ts';
+import { checkRuntimeLedger } from '../../../functions/ledger/index.ts';
 import { payoutRequestRoute, reconcileRoute } from '../../../functions/payments/api.ts';
 import { loadPaymentsConfig } from '../../../functions/payments/config.ts';
 import { chainProvider } from '../../../functions/payments/drivers/chain-wallet.ts';
@@ -30,7 +30,7 @@ import { paymentOf } from '../../../functions/payments/store/reads.ts';
 import { spkiToPoint } from '../../../functions/platform/crypto/secp256k1-der.ts';
 import { devKey, localProvider, LOCAL_CHAIN_ID, startChain, type LocalChain } from '../../../local/chain.ts';
 import { startLoopbackKms, type LoopbackKms } from '../../../local/kms/loopback.ts';
-import { call, drain, paidCheckout, paymentsEnv, PAYOUT_CONSUMER, principal } from './support.ts';
+import { call, drain, fundProvider, paidCheckout, paymentsEnv, PAYOUT_CONSUMER, principal } from './support.ts';
 
 const BUYER = principal('prn_kms1');
 const PROVIDER = principal('prov_kms', 'provider');
@@ -169,13 +169,7 @@ describe('the payments context with a KMS-signed wallet', () => {
     expect(conversion?.status).toBe(1);
     expect(conversion?.from).toBe(address);
 
-    await ledgerFor(env.rt).transfer({
-      key: 'fund-kms',
-      requestHash: 'h',
-      postings: [{ from: account.mint, to: account.provider(PROVIDER.id), amount: 4_000_000n }],
-      memo: 'fund',
-      result: {},
-    });
+    await fundProvider(env, PROVIDER.id, 4_000_000n);
     expect((await call(env, payoutRequestRoute, PROVIDER, { body: { amount: '4', rail: 'chain', destination: TO } })).status).toBe(202);
     await drain(env, 'payouts', PAYOUT_CONSUMER);
 

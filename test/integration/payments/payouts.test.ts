@@ -11,20 +11,12 @@ import { connectChainWallet, rpcSigner } from '../../../functions/payments/drive
 import type { ChainWallet } from '../../../functions/payments/drivers/wallet.ts';
 import { localProvider, LOCAL_CHAIN_ID, startChain, type LocalChain } from '../../../local/chain.ts';
 import { scanTable } from '../../support/scan.ts';
-import { call, drain, paymentsEnv, PAYOUT_CONSUMER, principal, type PaymentsEnv } from './support.ts';
+import { call, drain, fundProvider, paymentsEnv, PAYOUT_CONSUMER, principal, type PaymentsEnv } from './support.ts';
 
 const PROVIDER = principal('prov_a', 'provider');
 let env: PaymentsEnv;
 
-async function fund(provider: string, micro: bigint) {
-  await ledgerFor(env.rt).transfer({
-    key: `fund:${provider}:${micro}`,
-    requestHash: 'h',
-    postings: [{ from: account.mint, to: account.provider(provider), amount: micro }],
-    memo: 'fund',
-    result: {},
-  });
-}
+const fund = (provider: string, micro: bigint) => fundProvider(env, provider, micro);
 const balance = (a: string) => ledgerFor(env.rt).balance(a);
 const payouts = async () => (await scanTable(env.rt, 'payments')).filter((i) => String(i.pk).startsWith('PO#'));
 

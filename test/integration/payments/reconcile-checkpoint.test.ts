@@ -9,7 +9,6 @@ import type { JsonRpcProvider } from 'ethers';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { connectChainWallet, rpcSigner } from '../../../functions/payments/drivers/chain-wallet.ts';
 import { ChainRejectedError, type BlockRange, type ChainWallet } from '../../../functions/payments/drivers/wallet.ts';
-import { account, ledgerFor } from '../../../functions/ledger/index.ts';
 import { payoutRequestRoute, reconcileRoute } from '../../../functions/payments/api.ts';
 import { payoutOf } from '../../../functions/payments/store/reads.ts';
 import { checkpointOf, openChainRecords, paymentOf } from '../../../functions/payments/store/reads.ts';
@@ -18,7 +17,7 @@ import { reconcileChain } from '../../../functions/payments/usecases/reconcile.t
 import { paymentKey, RECONCILE_OPEN } from '../../../functions/payments/store/keys.ts';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { localProvider, LOCAL_CHAIN_ID, startChain, type LocalChain } from '../../../local/chain.ts';
-import { call, drain, paidCheckout, paymentsEnv, PAYOUT_CONSUMER, principal, type PaymentsEnv } from './support.ts';
+import { call, drain, fundProvider, paidCheckout, paymentsEnv, PAYOUT_CONSUMER, principal, type PaymentsEnv } from './support.ts';
 
 const BUYER = principal('prn_recon1');
 const OPERATOR = principal('op_recon', 'operator');
@@ -183,13 +182,7 @@ describe('reconciliation by checkpoints', () => {
   it('a chain payout the chain refused leaves the open set with nothing counted', async () => {
     const env = await envWith(watched({ refusePayouts: true }).wallet, { VRACU_PAYOUT_RAILS: 'chain' });
     const PROVIDER = principal('prov_recon', 'provider');
-    await ledgerFor(env.rt).transfer({
-      key: 'fund-recon',
-      requestHash: 'h',
-      postings: [{ from: account.mint, to: account.provider(PROVIDER.id), amount: 3_000_000n }],
-      memo: 'fund',
-      result: {},
-    });
+    await fundProvider(env, PROVIDER.id, 3_000_000n);
     const req = await call(env, payoutRequestRoute, PROVIDER, {
       body: { amount: '3', rail: 'chain', destination: '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65' },
     });

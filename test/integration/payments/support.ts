@@ -15,6 +15,7 @@ import { composePayments, loadPaymentsConfig } from '../../../functions/payments
 import { OfflineStripe } from '../../../functions/payments/drivers/stripe-offline.ts';
 import { checkoutRoute, stripeWebhookRoute } from '../../../functions/payments/api.ts';
 import { testEnv, type TestEnv } from '../../support/runtime.ts';
+import { account, ledgerFor } from '../../../functions/ledger/index.ts';
 import type { PaymentsDeps } from '../../../functions/payments/deps.ts';
 import type { ChainWallet } from '../../../functions/payments/drivers/wallet.ts';
 
@@ -197,4 +198,15 @@ export async function paidCheckout(env: PaymentsEnv, buyer: Principal, cents: nu
   await deliver(env, sessionEvent(env, eventId, 'checkout.session.completed', pay));
   await drain(env, 'stripeEvents', STRIPE_CONSUMER);
   return pay;
+}
+
+/** Puts `micro` µACU on a provider's account (from mint), so it has something to pay out. */
+export async function fundProvider(env: TestEnv, provider: string, micro: bigint): Promise<void> {
+  await ledgerFor(env.rt).transfer({
+    key: `fund:${provider}:${micro}`,
+    requestHash: 'h',
+    postings: [{ from: account.mint, to: account.provider(provider), amount: micro }],
+    memo: 'fund',
+    result: {},
+  });
 }

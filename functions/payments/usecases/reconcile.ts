@@ -72,19 +72,27 @@ export async function reconcileChain(d: PaymentsDeps): Promise<ReconcileOutcome>
   // A run that died after its checkpoint and before closing its records: close them now.
   await recordsClosed(d.store, cp.closing, cp.toBlock);
   const fromBlock = cp.toBlock + 1;
+  // Read once per run, records before the head: whatever they say was mined is mined at or below it.
+  const records = await (cp.version === 0 ? firstRecords(d) : openChainRecords(d.store));
+  const head = await wallet.blockNumber();
+  const safe = head - d.cfg.reconcile.confirmations;
+  // Refused conversions and failed payouts leave the open set: nothing of theirs is on chain.
+  await recordsClosed(
+    d.store,
+    {
+      credits: records.payments.filter((p) => asCredit(p) === null).map((p) => p.paymentId),
+      payouts: records.payouts.filter((p) => p.status === 'FAILED').map((p) => p.payoutId),
+    },
+    cp.toBlock,
+  );
+  // What earlier windows closed (the index may still list the last run's).
+  const closed = new Set([...cp.closing.credits, ...cp.closing.payouts]);
   let windows = 0;
   let report: ReconcileReport | undefined;
-  let head = 0;
   do {
-    // Records before the head: whatever they say was mined is mined at or below it.
-    const records = await (cp.version === 0 ? firstRecords(d) : openChainRecords(d.store));
-    head = await wallet.blockNumber();
-    const safe = head - d.cfg.reconcile.confirmations;
-    let toBlock = Math.max(cp.toBlock, Math.min(safe, cp.toBlock + d.cfg.reconcile.windowBlocks));
-    // The index may still list what the last window closed.
-    const closed = new Set([...cp.closing.credits, ...cp.closing.payouts]);
     const credits = records.payments.filter((p) => !closed.has(p.paymentId)).flatMap((p) => asCredit(p) ?? []);
     const payouts = records.payouts.filter((p) => !closed.has(p.payoutId)).flatMap((p) => asPayout(p) ?? []);
+    let toBlock = Math.max(cp.toBlock, Math.min(safe, cp.toBlock + d.cfg.reconcile.windowBlocks));
     let w: ReturnType<typeof reconcileWindow>;
     for (;;) {
       const range = { fromBlock: cp.toBlock + 1, toBlock };
@@ -97,16 +105,12 @@ export async function reconcileChain(d: PaymentsDeps): Promise<ReconcileOutcome>
       toBlock = cp.toBlock + Math.floor((toBlock - cp.toBlock) / 2);
     }
     if (!(await checkpointWritten(d.store, w.next))) throw paymentsError('reconcile_busy', 'another reconciliation moved the checkpoint first; run it again');
-    // Refused conversions and failed payouts leave the open set too: nothing of theirs is on chain.
-    const gone = {
-      credits: records.payments.filter((p) => asCredit(p) === null).map((p) => p.paymentId),
-      payouts: records.payouts.filter((p) => p.status === 'FAILED').map((p) => p.payoutId),
-    };
-    await recordsClosed(d.store, { credits: [...w.next.closing.credits, ...gone.credits], payouts: [...w.next.closing.payouts, ...gone.payouts] }, toBlock);
+    await recordsClosed(d.store, w.next.closing, toBlock);
+    for (const id of [...w.next.closing.credits, ...w.next.closing.payouts]) closed.add(id);
     cp = w.next;
     report = w.report;
     windows += 1;
-  } while (cp.toBlock < head - d.cfg.reconcile.confirmations);
+  } while (cp.toBlock < safe);
   return {
     chain: true,
     wallet: wallet.address,

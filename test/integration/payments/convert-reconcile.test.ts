@@ -2,43 +2,32 @@
  * With a chain configured: a credited payment is converted on chain (its hash recorded), and
  * reconciliation over the real chain agrees with the ledger until they are made to differ.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { JsonRpcProvider } from 'ethers';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { account, checkRuntimeLedger, ledgerFor } from '../../../functions/ledger/index.ts';
 import { payoutRequestRoute, reconcileRoute } from '../../../functions/payments/api.ts';
-import { connectChainWallet, rpcSigner } from '../../../functions/payments/drivers/chain-wallet.ts';
-import type { ChainWallet } from '../../../functions/payments/drivers/wallet.ts';
 import { paymentOf } from '../../../functions/payments/store/reads.ts';
-import { localProvider, LOCAL_CHAIN_ID, startChain, type LocalChain } from '../../../local/chain.ts';
-import { call, drain, fundProvider, paidCheckout, paymentsEnv, PAYOUT_CONSUMER, principal, STRIPE_CONSUMER, type PaymentsEnv } from './support.ts';
+import {
+  useLocalChain,
+  call,
+  drain,
+  fundProvider,
+  paidCheckout,
+  paymentsEnv,
+  PAYOUT_CONSUMER,
+  principal,
+  STRIPE_CONSUMER,
+  type PaymentsEnv,
+} from './support.ts';
 
 const BUYER = principal('prn_buyer1');
 const PROVIDER = principal('prov_c', 'provider');
 const OPERATOR = principal('op1', 'operator');
 const TO = '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65';
-let chain: LocalChain;
-let provider: JsonRpcProvider;
-let wallet: ChainWallet;
 let env: PaymentsEnv;
-let snapshot = '';
+const lc = useLocalChain();
 
-beforeAll(async () => {
-  chain = await startChain();
-  provider = localProvider(chain.rpcUrl);
-  wallet = await connectChainWallet({
-    signer: rpcSigner(chain.rpcUrl, chain.walletKey, { chainId: LOCAL_CHAIN_ID, pollingIntervalMs: 50 }),
-    routerAddress: chain.addresses.router,
-  });
-  snapshot = (await provider.send('evm_snapshot', [])) as string;
-});
-afterAll(async () => {
-  provider?.destroy();
-  await chain?.stop();
-});
 beforeEach(async () => {
-  await provider.send('evm_revert', [snapshot]);
-  snapshot = (await provider.send('evm_snapshot', [])) as string;
-  env = await paymentsEnv({ env: { VRACU_PAYOUT_RAILS: 'chain' }, wallet: async () => wallet });
+  env = await paymentsEnv({ env: { VRACU_PAYOUT_RAILS: 'chain' }, wallet: async () => lc.wallet });
 });
 
 describe('conversion after the mint', () => {
@@ -47,11 +36,11 @@ describe('conversion after the mint', () => {
     const p = (await paymentOf(env.deps.store, pay))!;
     expect(p.status).toBe('MINTED');
     expect(p.conversionTx).toMatch(/^0x[0-9a-f]{64}$/);
-    expect((await provider.getTransactionReceipt(p.conversionTx!))?.status).toBe(1);
+    expect((await lc.provider.getTransactionReceipt(p.conversionTx!))?.status).toBe(1);
     // The same event again (a Stripe retry after the 5-minute FIFO dedupe window): no second conversion.
     await env.deps.rt.queues.send('stripeEvents', [{ body: JSON.parse(sessionEventMessage(pay)), groupId: BUYER.id, dedupId: 'evt_conv1-late' }]);
     await drain(env, 'stripeEvents', STRIPE_CONSUMER);
-    const logs = await wallet.conversions({ fromBlock: 0, toBlock: await wallet.blockNumber() });
+    const logs = await lc.wallet.conversions({ fromBlock: 0, toBlock: await lc.wallet.blockNumber() });
     expect(logs).toHaveLength(1);
     expect(await ledgerFor(env.rt).balance(account.user(BUYER.id))).toBe(15_000_000n);
   });
@@ -89,7 +78,7 @@ describe('reconciliation', () => {
     expect(ok.body.payoutParity).toMatchObject({ ledgerMicroAcu: '5000000', chainMicroAcu: '5000000', ok: true });
 
     // A conversion nobody recorded (a process that died between sending and recording).
-    const stray = await wallet.convert({ microAcu: 1_000_000n });
+    const stray = await lc.wallet.convert({ microAcu: 1_000_000n });
     const bad = await call(env, reconcileRoute, OPERATOR);
     expect(bad.body.ok).toBe(false);
     expect(bad.body.differences).toEqual([

@@ -5,9 +5,7 @@
  * closing its records is finished by the next one without counting anything twice; and two runs
  * at once cannot both move the checkpoint.
  */
-import type { JsonRpcProvider } from 'ethers';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { connectChainWallet, rpcSigner } from '../../../functions/payments/drivers/chain-wallet.ts';
+import { describe, expect, it } from 'vitest';
 import { ChainRejectedError, type BlockRange, type ChainWallet } from '../../../functions/payments/drivers/wallet.ts';
 import { payoutRequestRoute, reconcileRoute } from '../../../functions/payments/api.ts';
 import { payoutOf } from '../../../functions/payments/store/reads.ts';
@@ -16,15 +14,11 @@ import { checkpointWritten, conversionDone } from '../../../functions/payments/s
 import { reconcileChain } from '../../../functions/payments/usecases/reconcile.ts';
 import { paymentKey, RECONCILE_OPEN } from '../../../functions/payments/store/keys.ts';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { localProvider, LOCAL_CHAIN_ID, startChain, type LocalChain } from '../../../local/chain.ts';
-import { call, drain, fundProvider, paidCheckout, paymentsEnv, PAYOUT_CONSUMER, principal, type PaymentsEnv } from './support.ts';
+import { useLocalChain, call, drain, fundProvider, paidCheckout, paymentsEnv, PAYOUT_CONSUMER, principal, type PaymentsEnv } from './support.ts';
 
 const BUYER = principal('prn_recon1');
 const OPERATOR = principal('op_recon', 'operator');
-let chain: LocalChain;
-let provider: JsonRpcProvider;
-let real: ChainWallet;
-let snapshot = '';
+const lc = useLocalChain();
 
 /** The real wallet, recording the block ranges it is asked for and, when given, making one convert die after it sent. */
 function watched(opts: { dieAfterSend?: boolean; holdHead?: Promise<void>; refusePayouts?: boolean } = {}) {
@@ -32,10 +26,10 @@ function watched(opts: { dieAfterSend?: boolean; holdHead?: Promise<void>; refus
   let die = opts.dieAfterSend ?? false;
   let hold = opts.holdHead;
   const w: ChainWallet = {
-    address: real.address,
-    acuDecimals: real.acuDecimals,
+    address: lc.wallet.address,
+    acuDecimals: lc.wallet.acuDecimals,
     async convert(req) {
-      const r = await real.convert(req);
+      const r = await lc.wallet.convert(req);
       if (die) {
         die = false;
         throw new Error('connection reset after the send');
@@ -44,40 +38,22 @@ function watched(opts: { dieAfterSend?: boolean; holdHead?: Promise<void>; refus
     },
     payout: async (req) => {
       if (opts.refusePayouts) throw new ChainRejectedError('paused', 'Pausable: paused');
-      return real.payout(req);
+      return lc.wallet.payout(req);
     },
-    conversions: (range) => (ranges.push(range), real.conversions(range)),
-    payoutTransfers: (range) => real.payoutTransfers(range),
+    conversions: (range) => (ranges.push(range), lc.wallet.conversions(range)),
+    payoutTransfers: (range) => lc.wallet.payoutTransfers(range),
     async blockNumber() {
       const h = hold;
       hold = undefined;
       if (h) await h;
-      return real.blockNumber();
+      return lc.wallet.blockNumber();
     },
   };
   return { wallet: w, ranges };
 }
 
-beforeAll(async () => {
-  chain = await startChain();
-  provider = localProvider(chain.rpcUrl);
-  real = await connectChainWallet({
-    signer: rpcSigner(chain.rpcUrl, chain.walletKey, { chainId: LOCAL_CHAIN_ID, pollingIntervalMs: 50 }),
-    routerAddress: chain.addresses.router,
-  });
-  snapshot = (await provider.send('evm_snapshot', [])) as string;
-});
-afterAll(async () => {
-  provider?.destroy();
-  await chain?.stop();
-});
-beforeEach(async () => {
-  await provider.send('evm_revert', [snapshot]);
-  snapshot = (await provider.send('evm_snapshot', [])) as string;
-});
-
 async function envWith(wallet: ChainWallet, extra: Record<string, string> = {}): Promise<PaymentsEnv> {
-  return paymentsEnv({ env: { VRACU_CHAIN_FROM_BLOCK: String((await real.blockNumber()) + 1), ...extra }, wallet: async () => wallet });
+  return paymentsEnv({ env: { VRACU_CHAIN_FROM_BLOCK: String((await lc.wallet.blockNumber()) + 1), ...extra }, wallet: async () => wallet });
 }
 
 describe('reconciliation by checkpoints', () => {
@@ -90,11 +66,11 @@ describe('reconciliation by checkpoints', () => {
       await paidCheckout(env, BUYER, 2000, 'evt_w2'),
       await paidCheckout(env, BUYER, 3000, 'evt_w3'),
     ];
-    const head = await real.blockNumber();
+    const head = await lc.wallet.blockNumber();
     expect((await openChainRecords(env.deps.store)).payments.map((p) => p.paymentId).sort()).toEqual([...pays].sort());
 
     const first = await call(env, reconcileRoute, OPERATOR);
-    expect(first.body).toMatchObject({ chain: true, ok: true, differences: [], wallet: real.address, fromBlock: from, toBlock: head, head, openLogs: 0 });
+    expect(first.body).toMatchObject({ chain: true, ok: true, differences: [], wallet: lc.wallet.address, fromBlock: from, toBlock: head, head, openLogs: 0 });
     expect(first.body.windows).toBe(Math.ceil((head - from + 1) / 2));
     expect(first.body.mintParity).toMatchObject({ ledgerMicroAcu: '60000000', chainMicroAcu: '60000000', ok: true });
     // Each window read its own blocks, back to back, none twice.
@@ -115,7 +91,7 @@ describe('reconciliation by checkpoints', () => {
     // One more credit: only its blocks are read.
     await paidCheckout(env, BUYER, 500, 'evt_w4');
     const next = await call(env, reconcileRoute, OPERATOR);
-    expect(next.body).toMatchObject({ ok: true, fromBlock: head + 1, toBlock: await real.blockNumber() });
+    expect(next.body).toMatchObject({ ok: true, fromBlock: head + 1, toBlock: await lc.wallet.blockNumber() });
     expect(w.ranges[0]!.fromBlock).toBe(head + 1);
     expect(next.body.mintParity).toMatchObject({ ledgerMicroAcu: '65000000', chainMicroAcu: '65000000' });
   });
@@ -125,7 +101,7 @@ describe('reconciliation by checkpoints', () => {
     for (const [i, cents] of [1000, 2000, 3000].entries()) await paidCheckout(env, BUYER, cents, `evt_half${i}`);
     const r = await call(env, reconcileRoute, OPERATOR);
     // One window of 100 blocks without the cap; with it, at least one window per matched record.
-    expect(r.body).toMatchObject({ ok: true, differences: [], toBlock: await real.blockNumber() });
+    expect(r.body).toMatchObject({ ok: true, differences: [], toBlock: await lc.wallet.blockNumber() });
     expect(r.body.windows).toBeGreaterThanOrEqual(3);
     expect(r.body.mintParity).toMatchObject({ ledgerMicroAcu: '60000000', chainMicroAcu: '60000000' });
     expect((await checkpointOf(env.deps.store))!.closing.credits.length).toBeLessThanOrEqual(1);

@@ -16,6 +16,10 @@ import { OfflineStripe } from '../../../functions/payments/drivers/stripe-offlin
 import { checkoutRoute, stripeWebhookRoute } from '../../../functions/payments/api.ts';
 import { testEnv, type TestEnv } from '../../support/runtime.ts';
 import { account, ledgerFor } from '../../../functions/ledger/index.ts';
+import type { JsonRpcProvider } from 'ethers';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { connectChainWallet, rpcSigner } from '../../../functions/payments/drivers/chain-wallet.ts';
+import { localProvider, LOCAL_CHAIN_ID, startChain, type LocalChain } from '../../../local/chain.ts';
 import type { PaymentsDeps } from '../../../functions/payments/deps.ts';
 import type { ChainWallet } from '../../../functions/payments/drivers/wallet.ts';
 
@@ -209,4 +213,38 @@ export async function fundProvider(env: TestEnv, provider: string, micro: bigint
     memo: 'fund',
     result: {},
   });
+}
+
+export interface LocalChainFixture {
+  chain: LocalChain;
+  provider: JsonRpcProvider;
+  /** The exchange's wallet on it (the dev operator key). */
+  wallet: ChainWallet;
+}
+
+/**
+ * anvil with the exchange's contracts for one test file (its hooks registered where this is
+ * called): started once, every test starting from the chain as deployed (evm_snapshot/revert).
+ */
+export function useLocalChain(): LocalChainFixture {
+  const f = {} as LocalChainFixture;
+  let snapshot = '';
+  beforeAll(async () => {
+    f.chain = await startChain();
+    f.provider = localProvider(f.chain.rpcUrl);
+    f.wallet = await connectChainWallet({
+      signer: rpcSigner(f.chain.rpcUrl, f.chain.walletKey, { chainId: LOCAL_CHAIN_ID, pollingIntervalMs: 50 }),
+      routerAddress: f.chain.addresses.router,
+    });
+    snapshot = (await f.provider.send('evm_snapshot', [])) as string;
+  });
+  afterAll(async () => {
+    f.provider?.destroy();
+    await f.chain?.stop();
+  });
+  beforeEach(async () => {
+    await f.provider.send('evm_revert', [snapshot]);
+    snapshot = (await f.provider.send('evm_snapshot', [])) as string;
+  });
+  return f;
 }

@@ -31,7 +31,8 @@ if (values.help) {
   process.stdout.write(
     'usage: npm start -- [--port 8787] [--memory] [--data-dir .vracu] [--no-schedules] [--access-log] [--chain]\n' +
       'Starts DynamoDB Local, the SQS server, the API gateway, queue consumers and schedules.\n' +
-      '--chain also starts a local EVM (anvil) with the mock tokens, the oracle and ConversionRouter, and turns the chain wallet on.\n',
+      '--chain also starts a local EVM (anvil) with the mock tokens, the oracle and ConversionRouter, and turns the chain wallet on;\n' +
+      '        the chain is kept in the data dir (<dir>/chain) and resumed on the next start, unless --memory.\n',
   );
   process.exit(0);
 }

@@ -5,7 +5,7 @@
  * real chain through the same JSON-RPC path (functions/payments/drivers/chain-wallet.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -61,9 +61,12 @@ export interface AnvilNode {
  * nodes started at once cannot race for a port. Its output is drained for its whole life (a full
  * pipe would stall it) and the last lines are kept for the error if it dies during start.
  */
-export async function startAnvil(opts: { accounts?: number; readyTimeoutMs?: number } = {}): Promise<AnvilNode> {
+export async function startAnvil(opts: { accounts?: number; readyTimeoutMs?: number; stateFile?: string } = {}): Promise<AnvilNode> {
   const args = ['--host', '127.0.0.1', '--port', '0', '--mnemonic', DEV_MNEMONIC, '--accounts', String(opts.accounts ?? 6)];
   args.push('--chain-id', String(LOCAL_CHAIN_ID), '--hardfork', LOCAL_HARDFORK);
+  // The chain (accounts, code, blocks, receipts and their logs) loaded from the file if it is
+  // there, written on exit and every few seconds, so a crash loses at most that much.
+  if (opts.stateFile) args.push('--state', opts.stateFile, '--state-interval', String(STATE_INTERVAL_SEC));
   const proc: ChildProcess = spawn(anvilBinary(), args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const pid = proc.pid!;
   live.add(pid);
@@ -101,6 +104,9 @@ export async function startAnvil(opts: { accounts?: number; readyTimeoutMs?: num
   };
   return { rpcUrl: `http://127.0.0.1:${port}`, port, pid, stop };
 }
+
+/** Seconds between anvil's writes of a kept chain's state (it writes it on exit as well). */
+const STATE_INTERVAL_SEC = 5;
 
 /** Nodes still running; killed if this process exits without stopping them (a detached child would outlive it). */
 const live = new Set<number>();
@@ -212,16 +218,46 @@ export interface LocalChain {
   addresses: ChainAddresses;
   /** The operator's private key: what the wallet signs with (a dev key, never a secret). */
   walletKey: string;
+  /** True when the contracts are the ones a kept chain already held (nothing was deployed). */
+  resumed: boolean;
   stop(): Promise<void>;
 }
 
-/** Starts anvil and deploys the exchange's contracts on it; stops the node if the deployment fails. */
-export async function startChain(opts: DeployOptions = {}): Promise<LocalChain> {
-  const node = await startAnvil();
+/** The addresses a kept chain's deployment.json names, if every contract there still has code. */
+async function keptDeployment(provider: JsonRpcProvider, file: string): Promise<ChainAddresses | undefined> {
+  if (!existsSync(file)) return undefined;
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as { chainId?: number; addresses?: ChainAddresses };
+  const a = saved.addresses;
+  if (saved.chainId !== LOCAL_CHAIN_ID || !a) return undefined;
+  const codes = await Promise.all([a.avl, a.acu, a.oracle, a.router].map((x) => provider.getCode(x)));
+  return codes.every((c) => c !== '0x') ? a : undefined;
+}
+
+/**
+ * Starts anvil and deploys the exchange's contracts on it; stops the node if the deployment fails.
+ * With `dataDir` the chain is kept there (`state.json`, and the contracts' addresses in
+ * `deployment.json`), so the next start resumes it: the blocks, the ConversionExecuted logs and
+ * the balances the payments records and the reconciliation checkpoint point at are still there.
+ * A kept deployment is used only if its contracts still have code on the loaded chain; otherwise
+ * the contracts are deployed afresh and the file rewritten.
+ */
+export async function startChain(opts: DeployOptions & { dataDir?: string } = {}): Promise<LocalChain> {
+  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+  const node = await startAnvil(opts.dataDir ? { stateFile: join(opts.dataDir, 'state.json') } : {});
   const provider = localProvider(node.rpcUrl);
   try {
-    const addresses = await deployExchangeContracts(provider, opts);
-    return { rpcUrl: node.rpcUrl, pid: node.pid, chainId: LOCAL_CHAIN_ID, addresses, walletKey: devKey(DEV_ACCOUNTS.operator), stop: node.stop };
+    const kept = opts.dataDir ? await keptDeployment(provider, join(opts.dataDir, 'deployment.json')) : undefined;
+    const addresses = kept ?? (await deployExchangeContracts(provider, opts));
+    if (opts.dataDir && !kept) writeFileSync(join(opts.dataDir, 'deployment.json'), `${JSON.stringify({ chainId: LOCAL_CHAIN_ID, addresses }, null, 2)}\n`);
+    return {
+      rpcUrl: node.rpcUrl,
+      pid: node.pid,
+      chainId: LOCAL_CHAIN_ID,
+      addresses,
+      walletKey: devKey(DEV_ACCOUNTS.operator),
+      resumed: !!kept,
+      stop: node.stop,
+    };
   } catch (e) {
     await node.stop();
     throw e;

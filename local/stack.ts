@@ -163,8 +163,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
 
     let chain: LocalChain | undefined;
     if (opts.chain) {
-      say('starting a local EVM (anvil) and deploying the mock tokens, the oracle and ConversionRouter ...');
-      chain = await startChain();
+      say(`starting a local EVM (anvil${dataDir ? `, chain kept in ${join(dataDir, 'chain')}` : ', in memory'}) ...`);
+      chain = await startChain(dataDir ? { dataDir: join(dataDir, 'chain') } : {});
+      say(chain.resumed ? 'resumed the kept chain and its contracts' : 'deployed the mock tokens, the oracle and ConversionRouter');
       claim.registry.started(chain.pid, 'anvil');
       stops.push(async () => {
         await chain!.stop();

@@ -3,7 +3,7 @@
  * registry), deploys the contracts and turns the wallet on; a buyer's checkout, Stripe's signed
  * webhook through the gateway and the FIFO worker mint the credit, the wallet converts it on
  * chain, and `vracu payments reconcile` finds the ledger and the chain in agreement. Stopping
- * the stack stops anvil.
+ * the stack stops anvil; starting it again on the same data dir resumes the same chain.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,11 +25,13 @@ import { startTestStack } from '../../support/stack.ts';
 const SECRET = 'whsec_e2e_chain';
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 let dataDir: string;
+/** The stack's tables, the same when it starts again on the same data dir. */
+const tablePrefix = `echain${process.pid}`;
 
 beforeAll(async () => {
   // A data dir of its own (not memory) so the children's records can be read.
   dataDir = mkdtempSync(join(tmpdir(), 'vracu-e2e-chain-'));
-  stack = await startTestStack({ chain: true, memory: false, dataDir, env: { VRACU_STRIPE_WEBHOOK_SECRET: SECRET } });
+  stack = await startTestStack({ chain: true, memory: false, dataDir, tablePrefix, env: { VRACU_STRIPE_WEBHOOK_SECRET: SECRET } });
 }, 120_000);
 afterAll(async () => {
   await stack?.stop();
@@ -106,5 +108,16 @@ describe('the local stack with a chain', () => {
     await stack.stop();
     expect(isAlive({ pid: chain.pid })).toBe(false);
     expect(recordedChildren(dataDir)).toEqual([]);
-  }, 120_000);
+
+    // Started again on the same data dir: the chain is the kept one, so the payment's conversion
+    // is still on it and the reconciliation, resuming from its checkpoint, still agrees.
+    stack = await startTestStack({ chain: true, memory: false, dataDir, tablePrefix, env: { VRACU_STRIPE_WEBHOOK_SECRET: SECRET } });
+    expect(stack.chain!.addresses).toEqual(chain.addresses);
+    const again = localProvider(stack.chain!.rpcUrl);
+    expect((await again.getTransactionReceipt(p.conversionTx!))?.status).toBe(1);
+    again.destroy();
+    const resumed = await runVracu(stack.url, stack.adminKey, ['payments', 'reconcile']);
+    expect(resumed).toMatch(/^OK: .*, 0 difference\(s\)/);
+    expect(resumed).toContain('minted on chain 42000000 µACU, ledger 42000000');
+  }, 180_000);
 });

@@ -1,8 +1,11 @@
 /**
  * local/chain.ts: anvil starts on a loopback port, the contracts are deployed and wired, one
- * conversion goes through the wallet, and stop() leaves no process and nothing listening.
+ * conversion goes through the wallet, and stop() leaves no process and nothing listening. A
+ * chain kept in a data dir resumes with its contracts, blocks and logs.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Contract, type InterfaceAbi } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import { ConversionRouterArtifact, MockAVLArtifact, MockERC20Artifact } from '../../../contracts/artifacts.ts';
@@ -107,4 +110,60 @@ describe('local chain', () => {
       await second.stop();
     }
   });
+
+  it('a chain kept in a data dir resumes: the same contracts, the conversion and its log; without its state it starts afresh', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vracu-chain-kept-'));
+    try {
+      const first = await startChain({ dataDir: dir });
+      expect(first.resumed).toBe(false);
+      const wallet = await connectChainWallet({
+        signer: rpcSigner(first.rpcUrl, first.walletKey, { chainId: first.chainId }),
+        routerAddress: first.addresses.router,
+      });
+      const r = await wallet.convert({ microAcu: 42_000_000n });
+      await first.stop();
+      expect(JSON.parse(readFileSync(join(dir, 'deployment.json'), 'utf8'))).toEqual({ chainId: LOCAL_CHAIN_ID, addresses: first.addresses });
+
+      const second = await startChain({ dataDir: dir });
+      try {
+        expect(second.resumed).toBe(true);
+        expect(second.addresses).toEqual(first.addresses);
+        const provider = localProvider(second.rpcUrl);
+        expect(await provider.getBlockNumber()).toBeGreaterThanOrEqual(r.blockNumber);
+        expect((await provider.getTransactionReceipt(r.txHash))?.status).toBe(1);
+        const router = new Contract(second.addresses.router, ConversionRouterArtifact.abi as InterfaceAbi, provider);
+        expect(await router.getFunction('acuSpent')()).toBe(42n * 10n ** 18n);
+        const again = await connectChainWallet({
+          signer: rpcSigner(second.rpcUrl, second.walletKey, { chainId: second.chainId }),
+          routerAddress: second.addresses.router,
+        });
+        expect((await again.conversions({ fromBlock: 0, toBlock: r.blockNumber })).map((e) => e.txHash)).toEqual([r.txHash]);
+        // The wallet's next transaction continues from the kept nonce.
+        const next = await again.convert({ microAcu: 1_000_000n });
+        expect(next.blockNumber).toBeGreaterThan(r.blockNumber);
+        provider.destroy();
+      } finally {
+        await second.stop();
+      }
+
+      // The state gone (or a deployment for another chain): the contracts are deployed afresh.
+      rmSync(join(dir, 'state.json'));
+      const third = await startChain({ dataDir: dir });
+      try {
+        expect(third.resumed).toBe(false);
+        const provider = localProvider(third.rpcUrl);
+        expect(await new Contract(third.addresses.router, ConversionRouterArtifact.abi as InterfaceAbi, provider).getFunction('acuSpent')()).toBe(0n);
+        provider.destroy();
+      } finally {
+        await third.stop();
+      }
+      writeFileSync(join(dir, 'deployment.json'), JSON.stringify({ chainId: 1, addresses: third.addresses }));
+      const fourth = await startChain({ dataDir: dir });
+      await fourth.stop();
+      expect(fourth.resumed).toBe(false);
+      expect(JSON.parse(readFileSync(join(dir, 'deployment.json'), 'utf8')).chainId).toBe(LOCAL_CHAIN_ID);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

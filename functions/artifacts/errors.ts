@@ -14,6 +14,8 @@ export const ARTIFACTS_ERRORS = {
   too_many_outputs: 409,
   artifacts_credential_invalid: 403,
   artifacts_job_ended: 409,
+  output_slot_unknown: 403,
+  outputs_already_reported: 409,
 } as const;
 
 export const artifactsError = errorsOf(ARTIFACTS_ERRORS);

@@ -70,6 +70,9 @@ export const OBJECT_PREFIXES: Readonly<Record<ArtifactKind, string>> = { input: 
 export const inputObjectKey = (tenant: string, artifactId: string): string => `${OBJECT_PREFIXES.input}${tenant}/${artifactId}`;
 export const outputObjectKey = (jobId: string, artifactId: string): string => `${OBJECT_PREFIXES.output}${jobId}/${artifactId}`;
 
+/** A job's one report, named by the set of output ids it records (order and repeats aside): the same report may come again, no other. */
+export const outputReportKey = (artifactIds: readonly string[]): string => [...new Set(artifactIds)].sort().join(',');
+
 /** The context member naming what a wrapped key is for; the cloud's KMS grants are conditioned on it. */
 export const KEY_PURPOSE = 'vracu:purpose';
 /** Its value per context: an input's file key as its owner wrapped it, and as it was released to a job. */

@@ -1,7 +1,7 @@
 /**
- * The artifacts table: artifact records (ART#), buyers' encryption keys (EKEY#) and key
- * releases (REL#<job>). Every state change is a conditional write. Outputs are indexed by
- * job on gsi1 (JOB#<job>, name).
+ * The artifacts table: artifact records (ART#), buyers' encryption keys (EKEY#), key releases
+ * (REL#<job>) and each job's output grant (GRANT#<job>: its slots and its one report). Every
+ * state change is a conditional write. Outputs are indexed by job on gsi1 (JOB#<job>, name).
  */
 import { wrote } from '../../platform/dynamo/conditional.ts';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -12,6 +12,7 @@ import type { Artifact, ArtifactKind, ArtifactState } from '../domain/artifact.t
 const artKey = (artifactId: string) => ({ pk: `ART#${artifactId}`, sk: 'ART' });
 const ekeyKey = (tenant: string) => ({ pk: `EKEY#${tenant}`, sk: 'EKEY' });
 const relKey = (jobId: string, artifactId: string) => ({ pk: `REL#${jobId}`, sk: artifactId });
+const grantKey = (jobId: string) => ({ pk: `GRANT#${jobId}`, sk: 'GRANT' });
 const failed = (e: unknown) => (e as Error).name === 'ConditionalCheckFailedException';
 
 /** An expired output's record stays this long after its object (listed as `expired`), then DynamoDB's TTL removes it. */
@@ -77,6 +78,50 @@ export async function markUploaded(s: StoreCtx, artifactId: string, at: string):
     if (failed(e)) return null;
     throw e;
   }
+}
+
+/** A job's output slots as granted to its sidecar, and the report that used them, if any. */
+export interface StoredGrant {
+  jobId: string;
+  slots: string[];
+  /** The set of ids the job's one report named (outputReportKey), once reported. */
+  reportKey?: string;
+}
+
+const grantOf = (i: Record<string, unknown>): StoredGrant => ({
+  jobId: i.jobId as string,
+  slots: i.slots as string[],
+  ...(typeof i.reportKey === 'string' ? { reportKey: i.reportKey } : {}),
+});
+
+/**
+ * Records a job's output slots; the first grant stays, so a handshake made again gets the same
+ * ids back (the answer is the stored grant). `ttlSec`: when DynamoDB's TTL may remove it.
+ */
+export async function putOutputGrant(s: StoreCtx, g: { jobId: string; slots: string[]; createdAt: string; ttlSec: number }): Promise<StoredGrant> {
+  const item = { ...grantKey(g.jobId), jobId: g.jobId, slots: g.slots, createdAt: g.createdAt, ttl: g.ttlSec };
+  if (await wrote(s.doc.send(new PutCommand({ TableName: s.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })))) return grantOf(item);
+  return (await getOutputGrant(s, g.jobId))!;
+}
+
+export async function getOutputGrant(s: StoreCtx, jobId: string): Promise<StoredGrant | null> {
+  const out = await s.doc.send(new GetCommand({ TableName: s.table, Key: grantKey(jobId), ConsistentRead: true }));
+  return out.Item ? grantOf(out.Item) : null;
+}
+
+/** Claims the job's one report for this set of ids; false when a report naming another set came first. */
+export async function claimOutputReport(s: StoreCtx, jobId: string, reportKey: string, at: string): Promise<boolean> {
+  return wrote(
+    s.doc.send(
+      new UpdateCommand({
+        TableName: s.table,
+        Key: grantKey(jobId),
+        UpdateExpression: 'SET reportKey = if_not_exists(reportKey, :k), reportedAt = if_not_exists(reportedAt, :at)',
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(reportKey) OR reportKey = :k)',
+        ExpressionAttributeValues: { ':k': reportKey, ':at': at },
+      }),
+    ),
+  );
 }
 
 export async function jobOutputs(s: StoreCtx, jobId: string): Promise<Artifact[]> {

@@ -1,19 +1,20 @@
 /**
  * Outputs, the lifecycle's seam (index.ts). Before the workload runs, outputSlots gives the
- * sidecar the buyer's X25519 key and artifact ids under the job's own prefix (made here,
- * nothing recorded yet); the sidecar asks for each one's upload once its sealed size is known
- * (sidecar.ts, `sidecarUpload`), so no URL has to outlive the workload. After the sidecar
- * uploaded, recordOutputs completes the multipart uploads it reports and records each output
- * (name, size, Merkle root, HPKE-sealed file key) once the object is there with that size:
- * over a limit every reported object is deleted and refused, so nothing half-recorded remains.
- * The Merkle roots go into the deletion attestation.
+ * sidecar the buyer's X25519 key and artifact ids under the job's own prefix, recorded as the
+ * job's grant (the first grant stays: a handshake made again gets the same ids); the sidecar
+ * asks for each one's upload once its sealed size is known (sidecar.ts, `sidecarUpload`), so no
+ * URL has to outlive the workload, and only for those ids. After the sidecar uploaded,
+ * recordOutputs completes the multipart uploads it reports and records each output (name, size,
+ * Merkle root, HPKE-sealed file key) once the object is there with that size: over a limit
+ * every reported object is deleted and refused, so nothing half-recorded remains. The Merkle
+ * roots go into the deletion attestation.
  */
 import { isoAt } from '../../platform/clock.ts';
 import type { UploadedParts } from '../../platform/http/presigned-upload.ts';
 import { getJob } from '../../jobs/index.ts';
 import { ARTIFACT_NAME, outputExpiryMs, outputObjectKey, type Artifact } from '../domain/artifact.ts';
 import { artifactsError } from '../errors.ts';
-import { getEncryptionKey, putArtifact } from '../store/artifact-store.ts';
+import { getArtifact, getEncryptionKey, putArtifact, putOutputGrant } from '../store/artifact-store.ts';
 import type { ArtifactsDeps } from '../deps.ts';
 import { completeUpload } from './uploads.ts';
 
@@ -30,13 +31,28 @@ export interface OutputGrant {
   slots: OutputSlot[];
 }
 
+/** Days a job's grant outlives its outputs' expiry (as long as their expired records are listed). */
+const GRANT_KEPT_DAYS = 30;
+
 export async function outputSlots(d: ArtifactsDeps, r: { jobId: string; count: number }): Promise<OutputGrant> {
   const job = await getJob(d.jobsStore, r.jobId);
   if (!job) throw new Error(`job ${r.jobId} not found`);
   const key = await getEncryptionKey(d.store, job.tenant);
   if (!key) throw artifactsError('encryption_key_missing', `the buyer of job ${r.jobId} has registered no encryption key (vracu keys encryption)`);
-  const slots = Array.from({ length: r.count }, () => ({ artifactId: d.rt.ids.next('art') }));
-  return { recipientPublicKey: key.publicKey, maxBytes: d.cfg.maxBytes, maxTotalBytes: d.cfg.maxJobOutputBytes, slots };
+  const nowMs = d.rt.clock.nowMs();
+  const grant = await putOutputGrant(d.store, {
+    jobId: r.jobId,
+    slots: Array.from({ length: r.count }, () => d.rt.ids.next('art')),
+    createdAt: isoAt(nowMs),
+    // Kept as long as the outputs' records could be (artifact-store.ts), then TTL'd.
+    ttlSec: Math.floor(outputExpiryMs(nowMs, d.cfg.outputExpiryDays + GRANT_KEPT_DAYS) / 1000),
+  });
+  return {
+    recipientPublicKey: key.publicKey,
+    maxBytes: d.cfg.maxBytes,
+    maxTotalBytes: d.cfg.maxJobOutputBytes,
+    slots: grant.slots.map((artifactId) => ({ artifactId })),
+  };
 }
 
 export interface ReportedOutput {
@@ -100,7 +116,14 @@ export async function recordOutputs(d: ArtifactsDeps, r: { jobId: string; output
       sealedKey: o.sealedKey,
       expiresAt,
     };
-    if (!(await putArtifact(d.store, a))) throw artifactsError('artifact_already_uploaded', `output ${o.artifactId} is already recorded`);
+    if (!(await putArtifact(d.store, a))) {
+      // The same report made again (its answer was lost) finds its own record: recorded once.
+      const had = await getArtifact(d.store, o.artifactId);
+      if (!had || had.jobId !== r.jobId || had.merkleRoot !== o.merkleRoot || had.size !== o.size || had.name !== o.name || had.sealedKey !== o.sealedKey)
+        throw artifactsError('artifact_already_uploaded', `output ${o.artifactId} is already recorded`);
+      recorded.push(had);
+      continue;
+    }
     recorded.push(a);
   }
   return recorded;

@@ -5,17 +5,18 @@
  * job with its code. `report`: the sidecar's sealed outputs, recorded here and on the job (so the
  * deletion attestation commits to their Merkle roots), or the failure that ended its run.
  */
+import { isoAt } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import { JOB_CREDENTIAL_HEADER } from '../../platform/auth/principal.ts';
 import { credentialProblem, getJob, recordJobOutputs, recordSidecarFailure, type Job } from '../../jobs/index.ts';
-import { outputObjectKey, plainTierHash } from '../domain/artifact.ts';
+import { outputObjectKey, outputReportKey, plainTierHash } from '../domain/artifact.ts';
 import { artifactsError } from '../errors.ts';
 import type { ArtifactsDeps } from '../deps.ts';
 import { outputSlots, recordOutputs, type OutputGrant, type ReportedOutput } from './outputs.ts';
 import { releaseInputs } from './release.ts';
 import type { PresignedUrl } from '../drivers/object-store.ts';
 import type { Upload } from '../../platform/http/presigned-upload.ts';
-import { getArtifact } from '../store/artifact-store.ts';
+import { claimOutputReport, getArtifact, getOutputGrant, type StoredGrant } from '../store/artifact-store.ts';
 import { presignUpload } from './uploads.ts';
 
 export async function jobOfSidecar(d: ArtifactsDeps, jobId: string, secret: string | undefined): Promise<Job> {
@@ -76,14 +77,32 @@ export async function sidecarSession(d: ArtifactsDeps, job: Job): Promise<Sideca
   return { inputs, outputs };
 }
 
+/** The job's grant, and every id among its slots; else the refusal (nothing granted, or an id it did not grant). */
+async function grantFor(d: ArtifactsDeps, jobId: string, artifactIds: readonly string[]): Promise<StoredGrant> {
+  const grant = await getOutputGrant(d.store, jobId);
+  const unknown = artifactIds.filter((id) => !grant?.slots.includes(id));
+  if (!grant || unknown.length)
+    throw artifactsError(
+      'output_slot_unknown',
+      `${unknown.join(', ')} ${unknown.length === 1 ? 'is not an output slot' : 'are not output slots'} of job ${jobId}`,
+      {
+        unknown,
+      },
+    );
+  return grant;
+}
+
 /**
  * The upload of one sealed output, presigned now that its size is known (a URL signed at the
  * handshake would have to outlive the workload, and a Lambda role's credentials do not). Only
- * under the job's own prefix, never over a recorded output, never over the per-file limit.
+ * for a slot the job was granted (so its objects are at most its slots, each within the
+ * per-file limit), never over a recorded output, never after the job's report.
  */
 export async function sidecarUpload(d: ArtifactsDeps, job: Job, r: { artifactId: string; size: number }): Promise<{ upload: Upload }> {
   if (r.size > d.cfg.maxBytes)
     throw artifactsError('output_too_large', `a sealed output holds at most ${d.cfg.maxBytes} bytes, this one ${r.size}`, { limit: d.cfg.maxBytes });
+  const grant = await grantFor(d, job.jobId, [r.artifactId]);
+  if (grant.reportKey !== undefined) throw artifactsError('outputs_already_reported', `job ${job.jobId} has reported its outputs`);
   if (await getArtifact(d.store, r.artifactId)) throw artifactsError('artifact_already_uploaded', `output ${r.artifactId} is already recorded`);
   return { upload: await presignUpload(d, outputObjectKey(job.jobId, r.artifactId), r.size, d.rt.clock.nowMs()) };
 }
@@ -106,6 +125,14 @@ export async function sidecarReport(d: ArtifactsDeps, job: Job, r: SidecarReport
     await recordSidecarFailure(d.jobsStore, job.jobId, r.failure.code, now);
     return { recorded: 0, failed: r.failure.code };
   }
+  if (r.outputs.length === 0 && !(await getOutputGrant(d.store, job.jobId))) return { recorded: 0, failed: null };
+  // One report per job (the same one may come again): a second set could otherwise pass the
+  // per-job limit again and replace the outputs the deletion attestation commits to.
+  const ids = r.outputs.map((o) => o.artifactId);
+  await grantFor(d, job.jobId, ids);
+  if (new Set(ids).size !== ids.length) throw new AppError('validation_failed', 'the report names an output id twice');
+  if (!(await claimOutputReport(d.store, job.jobId, outputReportKey(ids), isoAt(now))))
+    throw artifactsError('outputs_already_reported', `job ${job.jobId} has reported other outputs`);
   if (r.outputs.length === 0) return { recorded: 0, failed: null };
   let recorded;
   try {

@@ -77,18 +77,13 @@ export async function sidecarSession(d: ArtifactsDeps, job: Job): Promise<Sideca
   return { inputs, outputs };
 }
 
-/** The job's grant, and every id among its slots; else the refusal (nothing granted, or an id it did not grant). */
-async function grantFor(d: ArtifactsDeps, jobId: string, artifactIds: readonly string[]): Promise<StoredGrant> {
-  const grant = await getOutputGrant(d.store, jobId);
+/** The job's grant, when every id is among its slots; else the refusal (nothing granted, or an id it did not grant). */
+function granted(grant: StoredGrant | null, jobId: string, artifactIds: readonly string[]): StoredGrant {
   const unknown = artifactIds.filter((id) => !grant?.slots.includes(id));
   if (!grant || unknown.length)
-    throw artifactsError(
-      'output_slot_unknown',
-      `${unknown.join(', ')} ${unknown.length === 1 ? 'is not an output slot' : 'are not output slots'} of job ${jobId}`,
-      {
-        unknown,
-      },
-    );
+    throw artifactsError('output_slot_unknown', `${unknown.join(', ')} ${unknown.length === 1 ? 'is not an output slot' : 'are not output slots'} of job ${jobId}`, {
+      unknown,
+    });
   return grant;
 }
 
@@ -101,7 +96,7 @@ async function grantFor(d: ArtifactsDeps, jobId: string, artifactIds: readonly s
 export async function sidecarUpload(d: ArtifactsDeps, job: Job, r: { artifactId: string; size: number }): Promise<{ upload: Upload }> {
   if (r.size > d.cfg.maxBytes)
     throw artifactsError('output_too_large', `a sealed output holds at most ${d.cfg.maxBytes} bytes, this one ${r.size}`, { limit: d.cfg.maxBytes });
-  const grant = await grantFor(d, job.jobId, [r.artifactId]);
+  const grant = granted(await getOutputGrant(d.store, job.jobId), job.jobId, [r.artifactId]);
   if (grant.reportKey !== undefined) throw artifactsError('outputs_already_reported', `job ${job.jobId} has reported its outputs`);
   if (await getArtifact(d.store, r.artifactId)) throw artifactsError('artifact_already_uploaded', `output ${r.artifactId} is already recorded`);
   return { upload: await presignUpload(d, outputObjectKey(job.jobId, r.artifactId), r.size, d.rt.clock.nowMs()) };
@@ -125,11 +120,12 @@ export async function sidecarReport(d: ArtifactsDeps, job: Job, r: SidecarReport
     await recordSidecarFailure(d.jobsStore, job.jobId, r.failure.code, now);
     return { recorded: 0, failed: r.failure.code };
   }
-  if (r.outputs.length === 0 && !(await getOutputGrant(d.store, job.jobId))) return { recorded: 0, failed: null };
+  const grant = await getOutputGrant(d.store, job.jobId);
+  if (r.outputs.length === 0 && !grant) return { recorded: 0, failed: null };
   // One report per job (the same one may come again): a second set could otherwise pass the
   // per-job limit again and replace the outputs the deletion attestation commits to.
   const ids = r.outputs.map((o) => o.artifactId);
-  await grantFor(d, job.jobId, ids);
+  granted(grant, job.jobId, ids);
   if (new Set(ids).size !== ids.length) throw new AppError('validation_failed', 'the report names an output id twice');
   if (!(await claimOutputReport(d.store, job.jobId, outputReportKey(ids), isoAt(now))))
     throw artifactsError('outputs_already_reported', `job ${job.jobId} has reported other outputs`);

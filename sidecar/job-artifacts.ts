@@ -44,6 +44,7 @@ export class ArtifactsClient {
 
   private async post<T>(suffix: string, body: unknown): Promise<T> {
     const until = Date.now() + this.settleMs;
+    let wait = 20;
     for (;;) {
       const res = await this.fetchImpl(`${this.baseUrl.replace(/\/$/, '')}/v1/jobs/${this.jobId}/artifacts/${suffix}`, {
         method: 'POST',
@@ -60,7 +61,9 @@ export class ArtifactsClient {
       }
       if (res.ok) return parsed as T;
       if (res.status === 409 && parsed.code === 'artifacts_job_ended' && Date.now() < until) {
-        await new Promise((r) => setTimeout(r, 250));
+        // The record usually lands within milliseconds of the start: ask again soon, then less often.
+        await new Promise((r) => setTimeout(r, wait));
+        wait = Math.min(wait * 2, 250);
         continue;
       }
       throw new Error(`artifacts ${suffix}: ${res.status} ${String(parsed.code ?? '')} ${String(parsed.detail ?? '')}`.trim());

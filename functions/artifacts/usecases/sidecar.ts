@@ -70,7 +70,7 @@ export async function sidecarSession(d: ArtifactsDeps, job: Job): Promise<Sideca
   }
   let outputs: OutputGrant | null = null;
   try {
-    outputs = await outputSlots(d, { jobId: job.jobId, count: d.cfg.maxOutputs });
+    outputs = await outputSlots(d, { jobId: job.jobId, tenant: job.tenant, count: d.cfg.maxOutputs });
   } catch (e) {
     if (!(e instanceof AppError && e.code === 'encryption_key_missing')) throw e;
   }
@@ -81,9 +81,13 @@ export async function sidecarSession(d: ArtifactsDeps, job: Job): Promise<Sideca
 function granted(grant: StoredGrant | null, jobId: string, artifactIds: readonly string[]): StoredGrant {
   const unknown = artifactIds.filter((id) => !grant?.slots.includes(id));
   if (!grant || unknown.length)
-    throw artifactsError('output_slot_unknown', `${unknown.join(', ')} ${unknown.length === 1 ? 'is not an output slot' : 'are not output slots'} of job ${jobId}`, {
-      unknown,
-    });
+    throw artifactsError(
+      'output_slot_unknown',
+      `${unknown.join(', ')} ${unknown.length === 1 ? 'is not an output slot' : 'are not output slots'} of job ${jobId}`,
+      {
+        unknown,
+      },
+    );
   return grant;
 }
 

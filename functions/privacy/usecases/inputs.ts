@@ -28,7 +28,7 @@ export async function releaseJobInputs(d: PrivacyDeps, job: Job, attestationHash
 export async function outputGrant(d: PrivacyDeps, job: Job): Promise<OutputGrant | null> {
   if (!d.artifacts) return null;
   try {
-    return await outputSlots(d.artifacts, { jobId: job.jobId, count: d.artifacts.cfg.maxOutputs });
+    return await outputSlots(d.artifacts, { jobId: job.jobId, tenant: job.tenant, count: d.artifacts.cfg.maxOutputs });
   } catch (e) {
     if ((e as { code?: string }).code === 'encryption_key_missing') return null;
     throw e;

@@ -1,0 +1,48 @@
+/**
+ * The sidecar's artifacts client (sidecar/job-artifacts.ts): a 409 `artifacts_job_ended` while
+ * the launch records the container is asked again (soon at first, then less often) until the
+ * settle time runs out; any other refusal ends at once with its status and code.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ArtifactsClient } from '../../../sidecar/job-artifacts.ts';
+
+const answer = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const ended = () => answer(409, { code: 'artifacts_job_ended', detail: 'job j1 no longer holds its container (PLACED)' });
+
+function client(replies: (() => Response)[], settleMs = 15_000) {
+  const calls: { url: string; credential: string | null }[] = [];
+  const fetchImpl = (async (url: string, init: RequestInit) => {
+    calls.push({ url, credential: new Headers(init.headers).get('x-job-credential') });
+    return (replies.shift() ?? ended)();
+  }) as unknown as typeof fetch;
+  return { c: new ArtifactsClient('http://exchange.test/', 'j1', 'cred-1', fetchImpl, settleMs), calls };
+}
+
+afterEach(() => void vi.useRealTimers());
+
+describe('ArtifactsClient', () => {
+  it('asks again while the container is being recorded, then answers', async () => {
+    const { c, calls } = client([ended, ended, ended, () => answer(200, { inputs: [], outputs: null })]);
+    expect(await c.session()).toEqual({ inputs: [], outputs: null });
+    expect(calls).toHaveLength(4);
+    expect(calls.every((x) => x.url === 'http://exchange.test/v1/jobs/j1/artifacts/session' && x.credential === 'cred-1')).toBe(true);
+  });
+
+  it('gives up once the settle time is over, with the last refusal; the tries are 20, 40, 80 ms apart, then 250', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const { c, calls } = client([], 1_000);
+    const at: number[] = [];
+    const seen = calls.push.bind(calls);
+    calls.push = (...xs) => (at.push(Date.now()), seen(...xs));
+    const done = expect(c.session()).rejects.toThrow(/artifacts session: 409 artifacts_job_ended/);
+    await vi.advanceTimersByTimeAsync(1_500);
+    await done;
+    expect(at).toEqual([0, 20, 60, 140, 300, 550, 800, 1050]);
+  });
+
+  it('any other refusal ends at once', async () => {
+    const { c, calls } = client([() => answer(403, { code: 'artifacts_credential_invalid', detail: 'no' })]);
+    await expect(c.report({ outputs: [] })).rejects.toThrow(/artifacts report: 403 artifacts_credential_invalid no/);
+    expect(calls).toHaveLength(1);
+  });
+});

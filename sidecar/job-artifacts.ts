@@ -80,16 +80,31 @@ export interface PreparedArtifacts {
   inputDir: string;
   outputDir: string;
   inputs: string[];
-  grant: OutputGrant | null;
+  /** The output slots; a promise when the session call runs beside the workload (a job with no inputs). */
+  grant: OutputGrant | null | Promise<OutputGrant | null>;
 }
 
-/** Before the workload: the dirs, the inputs decrypted (all or none), the output slots. A failure is reported, then thrown. */
+/** The session call's answer, or its failure, kept for after the workload (never an unhandled rejection). */
+type Later<T> = Promise<{ ok: true; value: T } | { ok: false; error: unknown }>;
+const later = <T>(p: Promise<T>): Later<T> =>
+  p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+
+/**
+ * Before the workload: the dirs, the inputs decrypted (all or none), the output slots. A failure
+ * is reported, then thrown. `inputs`: how many the job names (the launch says); with none, a
+ * plain job's session call (which then only gives the output slots) runs beside the workload
+ * instead of before it, and its failure fails the outputs after the workload.
+ */
 export async function prepareArtifacts(
   client: ArtifactsClient,
   workDir: string,
   handshake: { inputs?: WireInput[] | undefined; outputs?: OutputGrant | null | undefined } | undefined,
   fetchImpl: typeof fetch = fetch,
   workloadUid?: number,
+  inputs?: number,
 ): Promise<PreparedArtifacts> {
   const inputDir = join(workDir, 'inputs');
   const outputDir = join(workDir, 'outputs');
@@ -102,6 +117,16 @@ export async function prepareArtifacts(
   await give(inputDir);
   await give(outputDir);
   // An attested job's inputs and slots came with its handshake; a plain job asks the session route.
+  if (!handshake && inputs === 0) {
+    const session = later(client.session());
+    const grant = session.then((r) => {
+      if (!r.ok) throw r.error;
+      if (r.value.inputs.length) throw new Error(`the exchange released ${r.value.inputs.length} inputs to a job launched with none`);
+      return r.value.outputs ?? null;
+    });
+    grant.catch(() => undefined); // awaited after the workload, if it runs to its end
+    return { inputDir, outputDir, inputs: [], grant };
+  }
   const session = handshake ?? (await client.session());
   const released = fromWire(session.inputs ?? []);
   try {
@@ -121,11 +146,12 @@ export async function finishArtifacts(
   p: PreparedArtifacts,
   fetchImpl: typeof fetch = fetch,
 ): Promise<SealedOutput[] | null> {
-  if (!p.grant) return null;
+  const grant = await p.grant;
+  if (!grant) return null;
   let sealed: SealedOutput[];
   try {
     // Scratch ciphertext beside, not inside, the output dir: it is no output.
-    sealed = await sealOutputs(jobId, p.outputDir, p.grant, client.upload, { fetchImpl, scratchDir: join(p.outputDir, '..') });
+    sealed = await sealOutputs(jobId, p.outputDir, grant, client.upload, { fetchImpl, scratchDir: join(p.outputDir, '..') });
   } catch (e) {
     if (e instanceof ArtifactError) await client.report({ failure: { code: e.code, detail: e.message.slice(0, 1000) } }).catch(() => undefined);
     throw e;

@@ -24,7 +24,7 @@ export interface SidecarSettings {
   /** Attested jobs (a job credential was given): the handshake's settings. */
   privacy?: AttestedSettings & { tsmDir: string; dekPath: string };
   /** Every job with a credential: its inputs and output slots from the exchange (sidecar/job-artifacts.ts). */
-  artifacts?: { exchangeUrl: string; credential: string; workloadUid?: number | undefined };
+  artifacts?: { exchangeUrl: string; credential: string; workloadUid?: number | undefined; inputs?: number | undefined };
 }
 
 export class SettingsError extends Error {
@@ -51,7 +51,12 @@ export function loadSettings(env: NodeJS.ProcessEnv, argv: string[]): SidecarSet
   let artifacts: SidecarSettings['artifacts'];
   if (e.VRACU_SIDECAR_JOB_CREDENTIAL) {
     if (!e.VRACU_SIDECAR_EXCHANGE_URL) throw new SettingsError('invalid sidecar settings: VRACU_SIDECAR_EXCHANGE_URL: required with a job credential');
-    artifacts = { exchangeUrl: e.VRACU_SIDECAR_EXCHANGE_URL, credential: e.VRACU_SIDECAR_JOB_CREDENTIAL, workloadUid: e.VRACU_SIDECAR_WORKLOAD_UID };
+    artifacts = {
+      exchangeUrl: e.VRACU_SIDECAR_EXCHANGE_URL,
+      credential: e.VRACU_SIDECAR_JOB_CREDENTIAL,
+      workloadUid: e.VRACU_SIDECAR_WORKLOAD_UID,
+      inputs: e.VRACU_SIDECAR_INPUTS,
+    };
   }
   // Attesters name an attested job; a credential without them is a plain job's (artifacts only).
   if (e.VRACU_SIDECAR_JOB_CREDENTIAL && e.VRACU_SIDECAR_EXCHANGE_URL && e.VRACU_SIDECAR_ATTESTERS.length > 0) {

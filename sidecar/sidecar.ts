@@ -110,6 +110,7 @@ export async function runSidecar(io: SidecarIo): Promise<SidecarReport> {
         settings.privacy ? { inputs: hs.inputs, outputs: hs.outputs } : undefined,
         io.fetchImpl,
         settings.artifacts?.workloadUid,
+        settings.artifacts?.inputs,
       );
     } catch (err) {
       await hs.rotation?.stop();

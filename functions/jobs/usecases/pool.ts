@@ -222,7 +222,12 @@ export async function launch(d: JobsDeps, job: Job): Promise<LaunchOutcome> {
       await driver.launch(
         launchSpec(
           job,
-          sidecarCredentialEnvironment({ credential: credential.secret, attesters: job.privacy?.attesters ?? [], exchangeUrl: d.cfg.exchangeUrl }),
+          sidecarCredentialEnvironment({
+            credential: credential.secret,
+            attesters: job.privacy?.attesters ?? [],
+            exchangeUrl: d.cfg.exchangeUrl,
+            inputs: job.inputs?.length ?? 0,
+          }),
         ),
       )
     ).containerId;

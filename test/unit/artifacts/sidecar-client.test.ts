@@ -1,10 +1,14 @@
 /**
  * The sidecar's artifacts client (sidecar/job-artifacts.ts): a 409 `artifacts_job_ended` while
  * the launch records the container is asked again (soon at first, then less often) until the
- * settle time runs out; any other refusal ends at once with its status and code.
+ * settle time runs out; any other refusal ends at once with its status and code. A job
+ * launched with no inputs asks for its output slots beside the workload, not before it.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ArtifactsClient } from '../../../sidecar/job-artifacts.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ArtifactsClient, finishArtifacts, prepareArtifacts } from '../../../sidecar/job-artifacts.ts';
 
 const answer = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 const ended = () => answer(409, { code: 'artifacts_job_ended', detail: 'job j1 no longer holds its container (PLACED)' });
@@ -44,5 +48,63 @@ describe('ArtifactsClient', () => {
     const { c, calls } = client([() => answer(403, { code: 'artifacts_credential_invalid', detail: 'no' })]);
     await expect(c.report({ outputs: [] })).rejects.toThrow(/artifacts report: 403 artifacts_credential_invalid no/);
     expect(calls).toHaveLength(1);
+  });
+});
+
+describe('prepareArtifacts with the number of inputs the launch gave', () => {
+  /** A client whose session answers when the test says so. */
+  function held() {
+    let answer!: (r: Response) => void;
+    const calls: string[] = [];
+    const fetchImpl = (async (url: string) => {
+      calls.push(url);
+      return new Promise<Response>((r) => (answer = r));
+    }) as unknown as typeof fetch;
+    return { c: new ArtifactsClient('http://exchange.test', 'j1', 'cred-1', fetchImpl), calls, answer: (r: Response) => answer(r) };
+  }
+
+  it('none: returns before the session answers; the grant is awaited after the workload', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vracu-prep-'));
+    try {
+      const h = held();
+      const p = await prepareArtifacts(h.c, dir, undefined, fetch, undefined, 0);
+      expect(h.calls).toEqual(['http://exchange.test/v1/jobs/j1/artifacts/session']);
+      expect(p.inputs).toEqual([]);
+      const finished = finishArtifacts(h.c, 'j1', p);
+      h.answer(answer(200, { inputs: [], outputs: null }));
+      // The buyer registered no key: nothing is kept, and nothing else was asked.
+      expect(await finished).toBeNull();
+      expect(h.calls).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('none, and the session is refused: the outputs fail after the workload, with the refusal', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vracu-prep-'));
+    try {
+      const h = held();
+      const p = await prepareArtifacts(h.c, dir, undefined, fetch, undefined, 0);
+      h.answer(answer(403, { code: 'artifacts_credential_invalid', detail: 'no' }));
+      await new Promise((r) => setTimeout(r, 0)); // refused before anyone awaits it: no unhandled rejection
+      await expect(finishArtifacts(h.c, 'j1', p)).rejects.toThrow(/artifacts session: 403 artifacts_credential_invalid/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('some, or not said: waits for the session before the workload', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vracu-prep-'));
+    try {
+      const h = held();
+      let done = false;
+      const p = prepareArtifacts(h.c, dir, undefined, fetch, undefined, undefined).then((x) => ((done = true), x));
+      await new Promise((r) => setTimeout(r, 20));
+      expect([h.calls.length, done]).toEqual([1, false]);
+      h.answer(answer(200, { inputs: [], outputs: null }));
+      expect((await p).grant).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

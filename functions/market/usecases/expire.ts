@@ -88,12 +88,16 @@ export async function expireDue(d: MarketDeps, limit = 500) {
       busy++;
       return null;
     });
-  // A few at a time: each is its own transaction, and the engine serialises them anyway.
+  // A few at a time: each is its own transaction, and the engine serialises them anyway. Every
+  // one of a batch settles before the sweep answers or fails: a failure must not leave the
+  // others still writing after the caller has moved on (a retried sweep, a frozen Lambda).
   for (let i = 0; i < ids.length; i += 8) {
-    const outs = await Promise.all(ids.slice(i, i + 8).map(attempt));
+    const outs = await Promise.allSettled(ids.slice(i, i + 8).map(attempt));
+    const failed = outs.find((o) => o.status === 'rejected');
+    if (failed) throw failed.reason;
     for (const o of outs) {
-      if (!o || o.replayed) continue;
-      expired.push(o.expired);
+      if (o.status !== 'fulfilled' || !o.value || o.value.replayed) continue;
+      expired.push(o.value.expired);
     }
   }
   for (const e of expired) {

@@ -4,6 +4,7 @@
  * definitions) and by the cold-start bench, so a new route, queue or schedule is picked
  * up by both without being listed twice.
  */
+import { METRICS_NAMESPACE, serviceOf } from '../functions/definitions/metrics.ts';
 import { ROUTES } from '../functions/api/routes.ts';
 import { AUTHORIZER } from '../functions/definitions/authorizer.ts';
 import { FALLBACK } from '../functions/definitions/fallback.ts';
@@ -76,9 +77,6 @@ export function contextOf(entry: string): string {
   return m[1]!;
 }
 
-/** Namespace of the Powertools metrics every function emits. */
-export const METRICS_NAMESPACE = 'VrAcu';
-
 /**
  * The variables every function gets besides its wiring (queue URLs, bus, job cluster):
  * set by the CDK construct, and by the cold-start bench so config parsing succeeds.
@@ -86,7 +84,7 @@ export const METRICS_NAMESPACE = 'VrAcu';
 export function baseEnvironment(def: LambdaDef, stage: string, prefix: string): Record<string, string> {
   return {
     ...platformEnvironment({ stage, tablePrefix: prefix }),
-    ...observabilityEnvironment({ service: `vracu-${contextOf(def.entry)}`, metricsNamespace: METRICS_NAMESPACE }),
+    ...observabilityEnvironment({ service: serviceOf(contextOf(def.entry)), metricsNamespace: METRICS_NAMESPACE }),
     ...SOURCE_MAP_ENV,
   };
 }

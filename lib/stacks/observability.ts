@@ -1,8 +1,9 @@
 /**
  * Observability: the alarm topic (KMS-encrypted, SSL only, optional e-mail subscription),
- * alarms on every DLQ (any visible message), on every queue's oldest message, on API 5xx
- * and on every function's errors, and one dashboard with API traffic, errors and latency,
- * function errors, queue ages and DLQ depth.
+ * alarms on every DLQ (any visible message), on every queue's oldest message, on API 5xx,
+ * on every function's errors and on a reconciliation that found the ledger and the chain
+ * apart, and one dashboard with API traffic, errors and latency, function errors, queue ages,
+ * DLQ depth and payments (webhooks, credits, payouts, the payments queues' backlog).
  *
  * Metrics of queues and functions are named by their physical names (fixed at synth
  * time), so this stack imports nothing from the others but the API id.
@@ -16,6 +17,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { METRICS_NAMESPACE, PAYMENTS_METRICS, serviceOf } from '../../functions/definitions/metrics.ts';
 import { QUEUES, queueName, type QueueDef } from '../../functions/definitions/queues.ts';
 import type { VrAcuFunction } from '../constructs/function.ts';
 import { acknowledge } from '../nag.ts';
@@ -38,6 +40,18 @@ const sqsMetric = (queue: string, metricName: string, statistic = 'Maximum'): cl
 
 const lambdaMetric = (fn: string, metricName: string, statistic: string): cloudwatch.Metric =>
   new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName, dimensionsMap: { FunctionName: fn }, statistic, period: FIVE_MINUTES });
+
+/** A metric a context's functions emit through Powertools (functions/definitions/metrics.ts). */
+const appMetric = (context: string, metricName: string, label?: string): cloudwatch.Metric =>
+  new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { service: serviceOf(context) },
+    statistic: 'Sum',
+    period: FIVE_MINUTES,
+    // A labelled metric turns an alarm into a metric-math one: only graphs get labels.
+    ...(label ? { label } : {}),
+  });
 
 export class ObservabilityStack extends Stack {
   readonly alarmTopic: sns.Topic;
@@ -145,6 +159,16 @@ export class ObservabilityStack extends Stack {
       });
     }
 
+    // Payments: the scheduled reconciliation found the ledger and the chain apart.
+    alarm('PaymentsReconcileDifferences', {
+      alarmName: `${prefix}-payments-reconcile-differences`,
+      alarmDescription: 'The reconciliation found differences between the ledger and the chain (vracu payments reconcile lists them)',
+      metric: appMetric('payments', PAYMENTS_METRICS.reconcileDifferences),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: prefix, defaultInterval: Duration.hours(3) });
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
@@ -181,6 +205,27 @@ export class ObservabilityStack extends Stack {
         title: 'Oldest message age (s)',
         left: (Object.values(QUEUES) as QueueDef[]).map((def) => sqsMetric(queueName(prefix, def), 'ApproximateAgeOfOldestMessage').with({ label: def.id })),
         width: 12,
+      }),
+    );
+    const m = PAYMENTS_METRICS;
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Stripe webhooks',
+        left: [appMetric('payments', m.webhooksReceived, 'received'), appMetric('payments', m.webhooksRefused, 'refused')],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Credits and payouts',
+        left: [appMetric('payments', m.creditsMinted, 'credits minted'), appMetric('payments', m.refundsApplied, 'refunds applied')],
+        right: [appMetric('payments', m.payoutsPaid, 'payouts paid'), appMetric('payments', m.payoutsFailed, 'payouts failed')],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Payments backlog (messages waiting)',
+        left: [QUEUES.stripeEvents, QUEUES.payouts].map((def) =>
+          sqsMetric(queueName(prefix, def), 'ApproximateNumberOfMessagesVisible').with({ label: def.id }),
+        ),
+        width: 8,
       }),
     );
     this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }));

@@ -8,6 +8,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { ROUTES } from '../../functions/api/routes.ts';
 import { AUTHORIZER } from '../../functions/definitions/authorizer.ts';
 import { FALLBACK } from '../../functions/definitions/fallback.ts';
+import { METRICS_NAMESPACE, PAYMENTS_METRICS, serviceOf } from '../../functions/definitions/metrics.ts';
 import { QUEUES, queueName, type QueueDef } from '../../functions/definitions/queues.ts';
 import { EVENT_RULES, SCHEDULES, type EventRuleDef, type ScheduleDef } from '../../functions/definitions/schedules.ts';
 import { TABLES, tableName, type TableDef, type TableId } from '../../functions/definitions/tables.ts';
@@ -395,6 +396,30 @@ describe('alarms', () => {
 
   it('has a dashboard', () => {
     s.t.observability.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('alarms when a reconciliation finds the ledger and the chain apart, on the metric the payments functions emit', () => {
+    const a = alarms().find((x) => x.AlarmName === `${prefix}-payments-reconcile-differences`);
+    expect(a).toMatchObject({
+      Namespace: METRICS_NAMESPACE,
+      MetricName: PAYMENTS_METRICS.reconcileDifferences,
+      Dimensions: [{ Name: 'service', Value: serviceOf('payments') }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    // The payments functions are that service.
+    const fns = s.all.flatMap((t) => Object.values(resources(t, 'AWS::Lambda::Function')));
+    const services = fns.map((f) => f.Properties!.Environment?.Variables?.POWERTOOLS_SERVICE_NAME);
+    expect(services).toContain(serviceOf('payments'));
+  });
+
+  it('the dashboard graphs the webhooks, credits and payouts, and the payments queues waiting', () => {
+    const body = JSON.stringify(Object.values(resources(s.t.observability, 'AWS::CloudWatch::Dashboard'))[0]!.Properties!.DashboardBody);
+    for (const name of Object.values(PAYMENTS_METRICS).filter((n) => n !== PAYMENTS_METRICS.reconcileDifferences))
+      expect(body).toContain(`[\\"${METRICS_NAMESPACE}\\",\\"${name}\\",\\"service\\",\\"${serviceOf('payments')}\\"`);
+    for (const q of [QUEUES.stripeEvents, QUEUES.payouts])
+      expect(body).toContain(`\\"ApproximateNumberOfMessagesVisible\\",\\"QueueName\\",\\"${queueName(prefix, q)}\\"`);
   });
 });
 

@@ -1,3 +1,4 @@
+import { PAYMENTS_METRICS } from '../../definitions/metrics.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { metrics } from '../../platform/observability.ts';
 import { scheduled } from '../../platform/scheduled.ts';
@@ -11,7 +12,12 @@ export const handler = scheduled(
   'payments-reconcile',
   async (d) => {
     const r = await reconcileChain(d);
-    if (r.chain) metrics.addMetric('reconcileDifferences', MetricUnit.Count, r.differences.length + (r.mintParity.ok ? 0 : 1) + (r.payoutParity.ok ? 0 : 1));
+    if (r.chain)
+      metrics.addMetric(
+        PAYMENTS_METRICS.reconcileDifferences,
+        MetricUnit.Count,
+        r.differences.length + (r.mintParity.ok ? 0 : 1) + (r.payoutParity.ok ? 0 : 1),
+      );
     return jsonSafe(r) as Record<string, unknown>;
   },
   (r) => r.chain === true,

@@ -7,6 +7,7 @@
  *   refund  `refund:<paymentId>:<cents>`  user → mint, the rest arrears → mint, refunded total moves up
  * A refund before its payment is credited throws (retried, then the DLQ with an alarm).
  */
+import { PAYMENTS_METRICS } from '../../definitions/metrics.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { isoAt } from '../../platform/clock.ts';
 import { metrics } from '../../platform/observability.ts';
@@ -111,7 +112,7 @@ async function credit(d: PaymentsDeps, p: Payment, paymentIntent: string | null)
         result: { paymentId: p.paymentId, amount: formatAcu(p.microAcu), settledArrears: formatAcu(settle) },
         extra: [paymentMinted(d.store, p.paymentId, isoAt(d.rt.clock.nowMs()), paymentIntent)],
       });
-      if (!out.replayed) metrics.addMetric('creditsMinted', MetricUnit.Count, 1);
+      if (!out.replayed) metrics.addMetric(PAYMENTS_METRICS.creditsMinted, MetricUnit.Count, 1);
       const converted = await convert(d, p.paymentId);
       return `${out.replayed ? 'already credited' : `credited ${formatAcu(p.microAcu)} ACU`}${converted}`;
     } catch (err) {
@@ -179,7 +180,7 @@ async function refund(d: PaymentsDeps, first: Payment, seen: { chargeRefundedCen
           }),
         ],
       });
-      metrics.addMetric('refundsApplied', MetricUnit.Count, 1);
+      metrics.addMetric(PAYMENTS_METRICS.refundsApplied, MetricUnit.Count, 1);
       return `refunded ${formatAcu(amount)} ACU (${formatAcu(split.toArrears)} into arrears)`;
     } catch (err) {
       const raced =

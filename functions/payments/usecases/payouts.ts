@@ -5,6 +5,7 @@
  * queue. The worker pays through the rail and settles in one more transfer, keyed by the
  * payout: PAID (hold → mint: the ACU leave the exchange) or FAILED (hold → provider, once).
  */
+import { PAYMENTS_METRICS } from '../../definitions/metrics.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { isoAt } from '../../platform/clock.ts';
 import { metrics } from '../../platform/observability.ts';
@@ -140,7 +141,7 @@ async function settle(
       result: { payoutId: p.payoutId, status: to.status },
       extra: [payoutSettled(d.store, p.payoutId, to.status, to, isoAt(d.rt.clock.nowMs()))],
     });
-    if (!out.replayed) metrics.addMetric(to.status === 'PAID' ? 'payoutsPaid' : 'payoutsFailed', MetricUnit.Count, 1);
+    if (!out.replayed) metrics.addMetric(to.status === 'PAID' ? PAYMENTS_METRICS.payoutsPaid : PAYMENTS_METRICS.payoutsFailed, MetricUnit.Count, 1);
     return out.replayed ? `already ${out.result.status}` : to.status;
   } catch (err) {
     if (err instanceof TransactionCancelledError && err.failed(`payout:${p.payoutId}`)) return 'already settled';

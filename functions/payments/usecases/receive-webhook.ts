@@ -4,6 +4,7 @@
  * (group = principal, dedupe id = event id), answered at once: two writes, side by side. The credit
  * happens in the worker (apply-event.ts). A second delivery is acknowledged as a duplicate.
  */
+import { PAYMENTS_METRICS } from '../../definitions/metrics.ts';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { isoAt } from '../../platform/clock.ts';
 import { metrics } from '../../platform/observability.ts';
@@ -25,7 +26,7 @@ export interface WebhookReceipt {
 export async function receiveWebhook(d: PaymentsDeps, raw: Buffer, signature: string | undefined): Promise<WebhookReceipt> {
   const secret = d.cfg.webhookSecret;
   const refused = (why: string) => {
-    metrics.addMetric('webhooksRefused', MetricUnit.Count, 1);
+    metrics.addMetric(PAYMENTS_METRICS.webhooksRefused, MetricUnit.Count, 1);
     return paymentsError('webhook_signature_invalid', why);
   };
   if (!secret) throw refused('no webhook signing secret is configured: every webhook is refused');
@@ -48,7 +49,7 @@ export async function receiveWebhook(d: PaymentsDeps, raw: Buffer, signature: st
     recordEvent(d.store, { eventId: message.eventId, type: message.type, at: isoAt(d.rt.clock.nowMs()), group: groupOf(message) }),
     handled ? d.rt.queues.send('stripeEvents', [{ body: message, groupId: groupOf(message), dedupId: message.eventId }]) : undefined,
   ]);
-  metrics.addMetric('webhooksReceived', MetricUnit.Count, 1);
+  metrics.addMetric(PAYMENTS_METRICS.webhooksReceived, MetricUnit.Count, 1);
   return { received: true, eventId: message.eventId, type: message.type, duplicate: !receipt, handled };
 }
 

@@ -11,7 +11,7 @@
  * Options: --sizes MB,MB,... (default 1,100,1024), --runs N (per size, best of N; default 3; one run from 1 GB),
  * --no-write. Exit code 1 when a decrypted file differs from its source.
  */
-import { createReadStream, createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -30,6 +30,7 @@ import { generateEncryptionKeyPair, openFileKey } from '../functions/platform/cr
 import { newFileKey } from '../functions/platform/crypto/sealed-file.ts';
 import { openToFile, sealFile } from '../functions/platform/crypto/sealed-files.ts';
 import { materializeInputs, sealOutputs } from '../sidecar/artifacts.ts';
+import { writeSection } from './support/performance-doc.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SECTION = '## Artifacts';
@@ -255,19 +256,9 @@ The sealed path writes the ciphertext to disk once before the upload (so a faile
   const report = `${SECTION}\n${body}`;
   process.stdout.write(`${report}\n`);
   if (!opts['no-write']) {
-    const path = join(ROOT, 'docs', 'performance.md');
-    const doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Performance\n';
-    writeFileSync(path, replaceSection(doc, SECTION, body));
+    writeSection(SECTION, body);
   }
   return ok;
-}
-
-function replaceSection(doc: string, heading: string, body: string): string {
-  const start = doc.indexOf(`${heading}\n`);
-  const section = `${heading}\n\n${body.trim()}\n`;
-  if (start < 0) return `${doc.trimEnd()}\n\n${section}`;
-  const next = doc.indexOf('\n## ', start + heading.length);
-  return `${doc.slice(0, start)}${section}${next < 0 ? '' : doc.slice(next)}`;
 }
 
 main().then(

@@ -7,9 +7,9 @@
  *     (a fresh browser context each time: nothing cached) and warm (reloads: assets cached).
  * Options: --runs <n> (20 cold, as many warm). Writes the "## Console" section of docs/performance.md.
  */
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildConsole } from '../console/build.ts';
 import { createKeyRoute } from '../functions/platform/api.ts';
@@ -17,8 +17,8 @@ import { providersLoadRoute } from '../functions/market/api.ts';
 import { startLocalStack } from '../local/stack.ts';
 import { VracuClient } from '../sdk/client.ts';
 import { launchChromium } from '../test/browser/support/chromium.ts';
+import { writeSection } from './support/performance-doc.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' } } });
 const RUNS = Number(values.runs);
 
@@ -133,18 +133,8 @@ try {
   await stack.stop();
 }
 
-function replaceSection(doc: string, heading: string, body: string): string {
-  const start = doc.indexOf(`${heading}\n`);
-  const section = `${heading}\n\n${body.trim()}\n`;
-  if (start < 0) return `${doc.trimEnd()}\n\n${section}`;
-  const next = doc.indexOf('\n## ', start + heading.length);
-  return `${doc.slice(0, start)}${section}${next < 0 ? '' : doc.slice(next)}`;
-}
-
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function writeDoc(r: Record<string, any>) {
-  const path = join(ROOT, 'docs', 'performance.md');
-  const doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Performance\n';
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   const ms = (n: number) => `${Math.round(n)} ms`;
   const body = `
@@ -160,5 +150,5 @@ function writeDoc(r: Record<string, any>) {
 - "With data" is the page's \`market-ready\` mark: set after GET /v1/whoami and GET /v1/futures/market answered and the providers' rows were rendered; measured from navigation start (the mark's \`startTime\`).
 - Uncompressed: JS ${kb(r.built.js.bytes)}, CSS ${kb(r.built.css.bytes)}. The bundle holds no zod: route modules are reduced to their ids, methods and paths at build time (console/build.ts); the largest parts are @noble/curves (the in-browser signature checks), uPlot and Preact.
 `;
-  writeFileSync(path, replaceSection(doc, '## Console', body));
+  writeSection('## Console', body);
 }

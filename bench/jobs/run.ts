@@ -9,9 +9,9 @@
  * Writes the "## Jobs" section of docs/performance.md.
  */
 import '../../local/process-defaults.ts';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { startLocalStack } from '../../local/stack.ts';
@@ -21,8 +21,8 @@ import { listAgentsRoute, poolAttestationsRoute, poolStatusRoute, submitJobRoute
 import { initAgents } from '../../sdk/dispatcher/identities.ts';
 import { registerAgent } from '../../sdk/dispatcher/agents.ts';
 import { privacyStats, type AttestedJob } from '../../sdk/dispatcher/privacy.ts';
+import { writeSection } from '../support/performance-doc.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const { values: args } = parseArgs({
   options: {
     'latency-jobs': { type: 'string', default: '20' },
@@ -186,18 +186,8 @@ async function main() {
   process.exit(0);
 }
 
-function replaceSection(doc: string, heading: string, body: string): string {
-  const start = doc.indexOf(`${heading}\n`);
-  const section = `${heading}\n\n${body.trim()}\n`;
-  if (start < 0) return `${doc.trimEnd()}\n\n${section}`;
-  const next = doc.indexOf('\n## ', start + heading.length);
-  return `${doc.slice(0, start)}${section}${next < 0 ? '' : doc.slice(next)}`;
-}
-
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function writeDoc(r: Record<string, any>) {
-  const path = join(ROOT, 'docs', 'performance.md');
-  const doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Performance\n';
   const l = r.latency;
   const p = r.pool;
   const a = r.attestations;
@@ -218,7 +208,7 @@ function writeDoc(r: Record<string, any>) {
     .join(', ')}.
 - Local stack start-up (DynamoDB Local, SQS server, gateway): ${r.startupMs} ms.
 `;
-  writeFileSync(path, replaceSection(doc, '## Jobs', body));
+  writeSection('## Jobs', body);
 }
 
 await main();

@@ -16,7 +16,7 @@
  * Output: .bench/market/<timestamp>/{purchases,jobs,trades}.jsonl and run_summary.json.
  */
 import '../../local/process-defaults.ts';
-import { createWriteStream, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cpus, loadavg } from 'node:os';
@@ -34,7 +34,8 @@ import * as m from '../../functions/market/api.ts';
 import { PROVIDER_FIXTURES, TENOR_IDS } from '../../functions/market/domain/catalog.ts';
 import { MAX_JOBS_PER_APPLY } from '../../functions/market/domain/coverage.ts';
 import { scanTable } from '../../test/support/scan.ts';
-import { opStats, replaceSection, round } from './stats.ts';
+import { opStats, round } from './stats.ts';
+import { writeSection } from '../support/performance-doc.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SEED_VOLUME = { rcs: 1400, trades: 5900, jobs: 138_000 };
@@ -411,8 +412,6 @@ async function marketInvariants(rt: import('../../functions/platform/runtime.ts'
 }
 
 function writeDoc(s: Record<string, any>) {
-  const path = join(ROOT, 'docs', 'performance.md');
-  const doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Performance\n';
   const o = s.ops as Record<string, { count: number; ok: number; perSec: number; p50Ms: number; p99Ms: number }>;
   const rows = Object.entries(o)
     .map(([k, v]) => `| ${k === 'job' ? 'job (requests)' : k} | ${v.count} | ${v.ok} | ${v.perSec} | ${v.p50Ms} | ${v.p99Ms} |`)
@@ -457,7 +456,7 @@ and what the cloud wants too: fewer writes to the provider's hot balance shards.
 volume is reached only with it; one job per request, this engine tops out near the single
 ratio × raw (≈ 100-120 applies/s here, below the seed's 153/s).
 `;
-  writeFileSync(path, replaceSection(doc, '## Market load harness', body));
+  writeSection('## Market load harness', body);
 }
 
 if (args.report) writeDoc(JSON.parse(readFileSync(resolve(args.report), 'utf8')) as Record<string, any>);

@@ -21,12 +21,3 @@ export function opStats(samples: { ms: number; ok: boolean }[], seconds: number)
 }
 
 export const round = (n: number, places = 1): number => Math.round(n * 10 ** places) / 10 ** places;
-
-/** Replaces (or appends) one `## ` section of a markdown document. */
-export function replaceSection(doc: string, heading: string, body: string): string {
-  const start = doc.indexOf(`${heading}\n`);
-  const section = `${heading}\n\n${body.trim()}\n`;
-  if (start < 0) return `${doc.trimEnd()}\n\n${section}`;
-  const next = doc.indexOf('\n## ', start + heading.length);
-  return `${doc.slice(0, start)}${section}${next < 0 ? '' : doc.slice(next)}`;
-}

@@ -13,9 +13,7 @@
  * Exit 1 when the p99 one at a time or at the first rate is over 100 ms, or a credit is wrong.
  */
 import '../../local/process-defaults.ts';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -24,8 +22,9 @@ import { account, checkRuntimeLedger, ledgerFor } from '../../functions/ledger/i
 import type { PaymentsDeps } from '../../functions/payments/index.ts';
 import { checkout } from '../../functions/payments/usecases/checkout.ts';
 import type { DeliverJob, DeliverResult } from './deliver.ts';
+import { writeSection } from '../support/performance-doc.ts';
+import { countRequests } from '../support/request-count.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const { values: args } = parseArgs({
   options: {
     events: { type: 'string', default: '10000' },
@@ -97,7 +96,7 @@ async function main() {
         },
       });
     const deliveries = payments.flatMap((p) => [p, p]).map(payloadOf);
-    const requests = countRequests(stack);
+    const requests = countRequests(stack, 'command');
     const t1 = performance.now();
     // One at a time first: the acknowledgement's own latency (the first delivery loads the
     // handler and opens the connections, so it is reported apart). Then C at once: the first C
@@ -171,7 +170,7 @@ async function main() {
       refused: bad,
       wrongBalances: wrong,
       ledgerOk: check.ok,
-      requestsPerPayment: requests.per(EVENTS),
+      requestsPerPayment: requests.per(EVENTS, 2),
     };
     process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
     if (!args['no-write']) writeDoc(r);
@@ -200,38 +199,8 @@ function deliverFromThread(job: DeliverJob): Promise<DeliverResult> {
   });
 }
 
-/** DynamoDB requests from the first delivery on, by command and table, per payment (two deliveries each). */
-function countRequests(stack: Awaited<ReturnType<typeof startLocalStack>>) {
-  const by = new Map<string, number>();
-  stack.runtime.doc.middlewareStack.add(
-    (next, context) => async (a) => {
-      const input = a.input as { TableName?: string };
-      const key = `${String(context.commandName).replace(/Command$/, '')}${input.TableName ? ` ${input.TableName.replace(/^vracu-[a-z]+-/, '')}` : ''}`;
-      by.set(key, (by.get(key) ?? 0) + 1);
-      return next(a);
-    },
-    { step: 'initialize', name: 'benchRequestCount' },
-  );
-  return {
-    per(n: number) {
-      const total = [...by.values()].reduce((a, b) => a + b, 0);
-      return { total: +(total / n).toFixed(2), ...Object.fromEntries([...by].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, +(v / n).toFixed(2)])) };
-    },
-  };
-}
-
-function replaceSection(doc: string, heading: string, body: string): string {
-  const start = doc.indexOf(`${heading}\n`);
-  const section = `${heading}\n\n${body.trim()}\n`;
-  if (start < 0) return `${doc.trimEnd()}\n\n${section}`;
-  const next = doc.indexOf('\n## ', start + heading.length);
-  return `${doc.slice(0, start)}${section}${next < 0 ? '' : doc.slice(next)}`;
-}
-
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function writeDoc(r: Record<string, any>) {
-  const path = join(ROOT, 'docs', 'performance.md');
-  const doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Performance\n';
   const open = r.open as { ratePerSec: number; deliveries: number; p50: number; p99: number; max: number }[];
   const body = `
 \`npm run bench:payments -- --events ${r.events}\` (run ${r.startedAt}; ${r.machine.cpus} cores shared with DynamoDB Local and the SQS server; Node ${r.machine.node}). The local stack over HTTP: ${r.events} payments made by the checkout use case (${r.checkoutSec} s), then one signed \`checkout.session.completed\` per payment POSTed to \`/webhooks/stripe\` **twice** (${r.deliveries} deliveries) for ${r.buyers} buyers (FIFO groups), from a thread of their own (Stripe's side, off the stack's event loop); the real queue pump drives the FIFO worker, which mints while the deliveries arrive.
@@ -256,7 +225,7 @@ ${open.map((o, i) => `| offered ${o.ratePerSec} deliveries/s (open loop, ${o.del
 - How to read it. The acknowledgement is the HMAC check and two writes side by side (the event's receipt in DynamoDB, the SQS send). The target is read at an offered load, as Stripe sends: an event as it happens, not a fixed number always waiting. ${open[0]!.ratePerSec} deliveries/s is above what one Stripe account can sustain into this route: Checkout Sessions are created at most 25 a second at Stripe's default per-endpoint limit (100 requests/s for the whole account, live mode), and each paid one yields two of the events this route takes (\`checkout.session.completed\`, \`payment_intent.succeeded\`): about 50 deliveries/s, twice that when every one comes twice; the higher rates show where this machine bends. With ${r.concurrency} always in flight the figure measures throughput instead: by Little's law each waits about ${r.concurrency} / throughput = ${Math.round((r.concurrency / r.concurrentPerSec) * 1000)} ms, whatever the handler costs${r.ackP99 > TARGET_P99_MS ? `, so p99 ≤ ${TARGET_P99_MS} ms there would need more than ${Math.round((r.concurrency * 1000) / TARGET_P99_MS)} deliveries/s on these ${r.machine.cpus} cores (not reached)` : ''}; in the cloud the webhook and the worker are separate functions and scale apart, while here the gateway, every handler, the worker's ledger transactions and the SQS server share one event loop and DynamoDB Local the other core.
 - What moved these figures (bench:payments, side by side on this machine): the X-Ray SDK's async hook on every promise, which the Powertools tracer loads even with tracing off, is off in local processes (\`AWS_XRAY_MANUAL_MODE\`, local/process-defaults.ts: 227 → 294 acknowledgements/s with ${r.concurrency} in flight); DynamoDB Local runs with the serial collector and C1 only (local/engines/dynamo.ts: 336 → 414/s; checkout of 2,000 payments 12.4 → 6.8 s).
 `;
-  writeFileSync(path, replaceSection(doc, '## Payments', body));
+  writeSection('## Payments', body);
 }
 
 process.exit((await main()) ? 0 : 1);

@@ -10,9 +10,9 @@
  * Writes the "## Providers" section of docs/performance.md.
  */
 import '../../local/process-defaults.ts';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { startLocalStack } from '../../local/stack.ts';
@@ -25,6 +25,8 @@ import { initAgents } from '../../sdk/dispatcher/identities.ts';
 import { registerAgent } from '../../sdk/dispatcher/agents.ts';
 import { generateNodeKey, signCanonical, verificationMessage, type NodeKey } from '../../sdk/provider/node-key.ts';
 import { percentile as sortedPercentile } from '../market/stats.ts';
+import { writeSection } from '../support/performance-doc.ts';
+import { countRequests } from '../support/request-count.ts';
 
 const percentile = (xs: number[], p: number): number =>
   sortedPercentile(
@@ -32,7 +34,6 @@ const percentile = (xs: number[], p: number): number =>
     p,
   );
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const { values: args } = parseArgs({
   options: {
     nodes: { type: 'string', default: '100' },
@@ -218,7 +219,7 @@ async function main() {
   for (let i = 0; i < POOL_JOBS; i += 10) jobs.push(...(await Promise.all(Array.from({ length: Math.min(10, POOL_JOBS - i) }, () => submit(1)))));
   await Promise.all(jobs.map((j) => j.done));
   const totalMs = performance.now() - t0;
-  const requestsPerJob = requests.perJob(POOL_JOBS);
+  const requestsPerJob = requests.per(POOL_JOBS);
   clearInterval(keepAlive);
   const breakdown = poolBreakdown(
     jobs.map((j) => timeline.get(j.jobId)!),
@@ -240,31 +241,6 @@ async function main() {
   const r = { machine: { cpus: cpus().length, node: process.version }, startedAt: new Date().toISOString(), heartbeats, billing, pool };
   if (!args['no-doc']) writeDoc(r);
   process.exit(0);
-}
-
-/**
- * DynamoDB requests from here on, by table (the runtime's client; the stack's HTTP handlers,
- * consumers and schedules all use it), reported per job of the pool phase.
- */
-function countRequests(stack: Awaited<ReturnType<typeof startLocalStack>>) {
-  const byTable = new Map<string, number>();
-  stack.runtime.doc.middlewareStack.add(
-    (next, context) => async (a) => {
-      const input = a.input as { TableName?: string; TransactItems?: unknown[]; RequestItems?: Record<string, unknown> };
-      const table = input.TableName ?? (input.TransactItems ? 'transactions' : input.RequestItems ? 'batches' : String(context.commandName));
-      const name = table.replace(/^vracu-[a-z]+-/, '');
-      byTable.set(name, (byTable.get(name) ?? 0) + 1);
-      return next(a);
-    },
-    { step: 'initialize', name: 'benchRequestCount' },
-  );
-  return {
-    perJob(jobs: number) {
-      const total = [...byTable.values()].reduce((a, b) => a + b, 0);
-      const tables = Object.fromEntries([...byTable].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, +(v / jobs).toFixed(1)]));
-      return { total: +(total / jobs).toFixed(1), ...tables };
-    },
-  };
 }
 
 /** A job's moves as the bus saw them (performance.now), and the agent it was claimed on. */
@@ -307,18 +283,8 @@ function poolBreakdown(rows: Timeline[], t0: number) {
   };
 }
 
-function replaceSection(doc: string, heading: string, body: string): string {
-  const start = doc.indexOf(`${heading}\n`);
-  const section = `${heading}\n\n${body.trim()}\n`;
-  if (start < 0) return `${doc.trimEnd()}\n\n${section}`;
-  const nextHeading = doc.indexOf('\n## ', start + heading.length);
-  return `${doc.slice(0, start)}${section}${nextHeading < 0 ? '' : doc.slice(nextHeading)}`;
-}
-
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function writeDoc(r: Record<string, any>) {
-  const path = join(ROOT, 'docs', 'performance.md');
-  const doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Performance\n';
   const { heartbeats: h, billing: b, pool: p } = r;
   const body = `
 \`npm run bench:providers\` (run ${r.startedAt}; ${r.machine.cpus} cores shared with DynamoDB Local, the SQS server and the sandboxes; Node ${r.machine.node}). The local stack over HTTP with real Ed25519 node keys; jobs run in the real sandbox, placed on a joined provider and billed through the billing queue.
@@ -346,7 +312,7 @@ ${
 
 Not measured yet: the seed's market volume with jobs placed and billed through this path.
 `;
-  writeFileSync(path, replaceSection(doc, '## Providers', body));
+  writeSection('## Providers', body);
 }
 
 await main();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { opStats, percentile, replaceSection } from '../../../bench/market/stats.ts';
+import { opStats, percentile } from '../../../bench/market/stats.ts';
+import { replaceSection } from '../../../bench/support/performance-doc.ts';
 
 describe('load harness statistics', () => {
   it('nearest-rank percentiles', () => {

@@ -164,6 +164,10 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'artifacts-create': artifacts({ objects: { input: ['upload'] }, wrap: ['input'] }),
   /** Assembles a multipart upload; checks the uploaded object's size. */
   'artifacts-complete': artifacts({ objects: { input: ['complete', 'check'] } }),
+  /** Lists the caller's inputs (the artifacts table only). */
+  'artifacts-list': artifacts({}, { artifacts: 'read', jobs: 'read' }),
+  /** Marks an input deleted (its wrapped key removed) and deletes its object. */
+  'artifacts-delete': artifacts({ objects: { input: ['delete'] } }),
   /** Presigns the GET of a job's input or output. */
   'artifacts-job-get': artifacts({ objects: { input: ['download'], output: ['download'] } }),
   /** A plain job's inputs and its output slots. */

@@ -1,5 +1,6 @@
 /** Artifacts routes: sealed inputs (create, complete), a job's artifacts, Merkle proof checks, the buyer's encryption key. */
 import * as z from 'zod';
+import { queryInteger } from '../platform/http/query.ts';
 import { defineRoute } from '../platform/http/route.ts';
 import { idPattern } from '../platform/ids.ts';
 import { ARTIFACT_NAME, SHOWN_STATES } from './domain/artifact.ts';
@@ -22,6 +23,8 @@ export const ArtifactOut = z.object({
   jobId: z.string().optional(),
   /** Outputs: when the bucket deletes the object. */
   expiresAt: z.string().optional(),
+  /** Inputs: when the owner deleted it. */
+  deletedAt: z.string().optional(),
 });
 const Presigned = z.object({ url: z.string(), method: z.enum(['PUT', 'GET']), headers: z.record(z.string(), z.string()), expiresAt: z.string() });
 /** One PUT, or over the part size a multipart upload with every part presigned (platform/http/presigned-upload.ts). */
@@ -72,6 +75,32 @@ export const completeArtifactRoute = defineRoute({
   entry: 'functions/artifacts/handlers/artifacts-complete.ts',
   tags: ['artifacts'],
   request: { params: z.strictObject({ aid: ArtifactId }), body: z.strictObject({ parts: PartsIn.optional() }) },
+  response: { status: 200, body: ArtifactOut },
+});
+
+const Page = z.strictObject({ limit: queryInteger(1, 100).default(25), cursor: z.string().max(2048).optional() });
+
+export const listArtifactsRoute = defineRoute({
+  id: 'artifacts-list',
+  method: 'GET',
+  path: '/v1/artifacts',
+  access: 'buyer',
+  summary: "The caller's inputs, newest first (a deleted one is listed as `deleted` for 30 days)",
+  entry: 'functions/artifacts/handlers/artifacts-list.ts',
+  tags: ['artifacts'],
+  request: { query: Page },
+  response: { status: 200, body: z.object({ artifacts: z.array(ArtifactOut), next: z.string().optional() }) },
+});
+
+export const deleteArtifactRoute = defineRoute({
+  id: 'artifacts-delete',
+  method: 'DELETE',
+  path: '/v1/artifacts/{aid}',
+  access: 'buyer',
+  summary: 'Delete one of your inputs: its wrapped file key and its object (a job that names it afterwards fails input_not_available)',
+  entry: 'functions/artifacts/handlers/artifacts-delete.ts',
+  tags: ['artifacts'],
+  request: { params: z.strictObject({ aid: ArtifactId }) },
   response: { status: 200, body: ArtifactOut },
 });
 
@@ -222,6 +251,8 @@ export const sidecarReportRoute = defineRoute({
 export const artifactsRoutes = [
   createArtifactRoute,
   completeArtifactRoute,
+  listArtifactsRoute,
+  deleteArtifactRoute,
   jobArtifactsRoute,
   jobArtifactRoute,
   verifyArtifactRoute,

@@ -16,6 +16,7 @@ export const ARTIFACTS_ERRORS = {
   artifacts_job_ended: 409,
   output_slot_unknown: 403,
   outputs_already_reported: 409,
+  artifact_not_an_input: 409,
 } as const;
 
 export const artifactsError = errorsOf(ARTIFACTS_ERRORS);

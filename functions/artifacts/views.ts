@@ -14,5 +14,6 @@ export function artifactView(a: Artifact, nowMs: number) {
     ...(a.uploadedAt ? { uploadedAt: a.uploadedAt } : {}),
     ...(a.jobId ? { jobId: a.jobId } : {}),
     ...(a.expiresAt ? { expiresAt: a.expiresAt } : {}),
+    ...(a.deletedAt ? { deletedAt: a.deletedAt } : {}),
   };
 }

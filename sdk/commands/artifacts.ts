@@ -1,5 +1,5 @@
 /**
- * `vracu artifacts put`, `vracu keys encryption`, `vracu jobs download`: sealing happens on
+ * `vracu artifacts put|list|rm`, `vracu keys encryption`, `vracu jobs download`: sealing happens on
  * this machine. `put` seals the file (a fresh key, AES-256-GCM chunks) to a temporary file,
  * registers it (the exchange wraps the file key with KMS, bound to this buyer, and keeps only
  * the wrapped blob), uploads the ciphertext with the presigned PUT (over the part size, in
@@ -14,7 +14,15 @@ import { rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { completeArtifactRoute, createArtifactRoute, encryptionKeyRoute, jobArtifactRoute, jobArtifactsRoute } from '../../functions/artifacts/api.ts';
+import {
+  completeArtifactRoute,
+  createArtifactRoute,
+  deleteArtifactRoute,
+  encryptionKeyRoute,
+  jobArtifactRoute,
+  jobArtifactsRoute,
+  listArtifactsRoute,
+} from '../../functions/artifacts/api.ts';
 import { generateEncryptionKeyPair, openFileKey } from '../../functions/platform/crypto/hpke.ts';
 import { newFileKey, SealedFileError } from '../../functions/platform/crypto/sealed-file.ts';
 import { bodyBytes, openToFile, RootMismatchError, sealFile } from '../../functions/platform/crypto/sealed-files.ts';
@@ -73,6 +81,31 @@ export function registerArtifacts(program: Command, ctx: CliContext): void {
         key.fill(0);
         await rm(sealedPath, { force: true });
       }
+    });
+
+  artifacts
+    .command('list')
+    .description('your inputs, newest first (a deleted one stays listed as deleted for 30 days)')
+    .option('--limit <n>', 'page size', '25')
+    .option('--cursor <c>', 'the `next` of a previous page')
+    .action(async (o: { limit: string; cursor?: string }) => {
+      const page = await ctx.client().call(listArtifactsRoute, { query: { limit: o.limit, ...(o.cursor ? { cursor: o.cursor } : {}) } });
+      ctx.print(
+        page,
+        (d: typeof page) =>
+          table(
+            d.artifacts.map((a) => ({ artifact: a.artifactId, name: a.name, size: a.size, state: a.state, created: a.createdAt })),
+            ['artifact', 'name', 'size', 'state', 'created'],
+          ) + (d.next ? `\nnext page: --cursor ${d.next}` : ''),
+      );
+    });
+
+  artifacts
+    .command('rm <artifactId>')
+    .description('delete one of your inputs: its wrapped key and its ciphertext (a job that names it afterwards fails input_not_available)')
+    .action(async (artifactId: string) => {
+      const a = await ctx.client().call(deleteArtifactRoute, { params: { aid: artifactId } });
+      ctx.print(a, (d: typeof a) => `deleted ${d.artifactId} (${d.name}) at ${d.deletedAt ?? ''}`.trim());
     });
 
   const keys = findCommand(program, 'keys', 'manage keys');

@@ -9,7 +9,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { canonicalBytes } from '../../platform/canonical-json.ts';
 
-export const ARTIFACT_STATES = ['pending', 'uploaded'] as const;
+/** `deleted`: an input its owner deleted (the object and the wrapped key gone, the record kept a while). */
+export const ARTIFACT_STATES = ['pending', 'uploaded', 'deleted'] as const;
 export type ArtifactState = (typeof ARTIFACT_STATES)[number];
 /** What the API shows: a stored state, or `expired` for an output past its expiry (never stored). */
 export const SHOWN_STATES = [...ARTIFACT_STATES, 'expired'] as const;
@@ -39,6 +40,8 @@ export interface Artifact {
   sealedKey?: string;
   /** Outputs: when the bucket's lifecycle rule deletes the object (recorded + the retention days). */
   expiresAt?: string;
+  /** Inputs: when the owner deleted it. */
+  deletedAt?: string;
 }
 
 const DAY_MS = 86_400_000;

@@ -1,12 +1,15 @@
 /**
  * The artifacts table: artifact records (ART#), buyers' encryption keys (EKEY#), key releases
  * (REL#<job>) and each job's output grant (GRANT#<job>: its slots and its one report). Every
- * state change is a conditional write. Outputs are indexed by job on gsi1 (JOB#<job>, name).
+ * state change is a conditional write. Outputs are indexed by job on gsi1 (JOB#<job>, name),
+ * inputs by tenant (INPUTS#<tenant>, createdAt#id: newest first).
  */
 import { wrote } from '../../platform/dynamo/conditional.ts';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { big } from '../../platform/dynamo/client.ts';
 import type { StoreCtx } from '../../platform/dynamo/store.ts';
+import { decodeCursor, encodeCursor } from '../../platform/http/query.ts';
+import * as z from 'zod';
 import type { Artifact, ArtifactKind, ArtifactState } from '../domain/artifact.ts';
 
 const artKey = (artifactId: string) => ({ pk: `ART#${artifactId}`, sk: 'ART' });
@@ -23,6 +26,7 @@ function toItem(a: Artifact): Record<string, unknown> {
     ...artKey(a.artifactId),
     ...a,
     ...(a.kind === 'output' && a.jobId ? { gsi1pk: `JOB#${a.jobId}`, gsi1sk: a.name } : {}),
+    ...(a.kind === 'input' ? { gsi1pk: `INPUTS#${a.tenant}`, gsi1sk: `${a.createdAt}#${a.artifactId}` } : {}),
     ...(a.expiresAt ? { ttl: Math.floor(Date.parse(a.expiresAt) / 1000) + EXPIRED_RECORD_KEPT_S } : {}),
   };
 }
@@ -46,6 +50,7 @@ function fromItem(i: Record<string, unknown>): Artifact {
     ...opt('jobId'),
     ...opt('sealedKey'),
     ...opt('expiresAt'),
+    ...opt('deletedAt'),
   };
 }
 
@@ -122,6 +127,52 @@ export async function claimOutputReport(s: StoreCtx, jobId: string, reportKey: s
       }),
     ),
   );
+}
+
+/** A tenant's inputs, newest first, a page at a time (`cursor`: the last key of the page before). */
+export async function tenantInputs(s: StoreCtx, tenant: string, limit: number, cursor?: string): Promise<{ artifacts: Artifact[]; next?: string }> {
+  const out = await s.doc.send(
+    new QueryCommand({
+      TableName: s.table,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `INPUTS#${tenant}` },
+      ScanIndexForward: false,
+      Limit: limit,
+      ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, inputsCursor(tenant)) } : {}),
+    }),
+  );
+  const next = out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : undefined;
+  return { artifacts: (out.Items ?? []).map(fromItem), ...(next ? { next } : {}) };
+}
+
+/** A cursor is the last key of the previous page of this tenant's inputs; anything else is a 400. */
+const inputsCursor = (tenant: string) =>
+  z.strictObject({ pk: z.string().startsWith('ART#'), sk: z.literal('ART'), gsi1pk: z.literal(`INPUTS#${tenant}`), gsi1sk: z.string().min(1) });
+
+/**
+ * An input → deleted: its wrapped file key is removed with the state change (without it the
+ * ciphertext can never be opened again), and DynamoDB's TTL removes the record later. Null when
+ * it was deleted already.
+ */
+export async function markInputDeleted(s: StoreCtx, artifactId: string, at: string, ttlSec: number): Promise<Artifact | null> {
+  try {
+    const out = await s.doc.send(
+      new UpdateCommand({
+        TableName: s.table,
+        Key: artKey(artifactId),
+        UpdateExpression: 'SET #state = :deleted, deletedAt = :at, #ttl = :ttl REMOVE wrappedKey, uploadId',
+        ConditionExpression: '#kind = :input AND #state <> :deleted',
+        ExpressionAttributeNames: { '#state': 'state', '#ttl': 'ttl', '#kind': 'kind' },
+        ExpressionAttributeValues: { ':deleted': 'deleted', ':input': 'input', ':at': at, ':ttl': ttlSec },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return fromItem(out.Attributes!);
+  } catch (e) {
+    if (failed(e)) return null;
+    throw e;
+  }
 }
 
 export async function jobOutputs(s: StoreCtx, jobId: string): Promise<Artifact[]> {

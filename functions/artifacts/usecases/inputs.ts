@@ -4,6 +4,8 @@
  * blob is stored. The answer carries a presigned PUT scoped to the one object and its size, or
  * over the part size a multipart plan (uploads.ts). Complete assembles a multipart upload from
  * the reported parts, checks the object is there with that size, then the record is `uploaded`.
+ * The owner lists its inputs and deletes them: the wrapped key first (the ciphertext can then
+ * never be opened), then the object; a job that names a deleted input fails `input_not_available`.
  */
 import type { Principal } from '../../platform/auth/principal.ts';
 import { visibleOr404 } from '../../platform/auth/visibility.ts';
@@ -11,7 +13,7 @@ import { isoAt } from '../../platform/clock.ts';
 import { inputKeyContext, inputObjectKey, type Artifact } from '../domain/artifact.ts';
 import type { Upload, UploadedParts } from '../../platform/http/presigned-upload.ts';
 import { artifactsError } from '../errors.ts';
-import { getArtifact, markUploaded, putArtifact } from '../store/artifact-store.ts';
+import { getArtifact, markInputDeleted, markUploaded, putArtifact, tenantInputs } from '../store/artifact-store.ts';
 import type { ArtifactsDeps } from '../deps.ts';
 import { completeUpload, presignUpload } from './uploads.ts';
 
@@ -72,4 +74,30 @@ export async function completeInput(d: ArtifactsDeps, p: Principal, artifactId: 
   if (head.size !== a.size)
     throw artifactsError('upload_incomplete', `uploaded ${head.size} bytes, declared ${a.size}`, { uploaded: head.size, declared: a.size });
   return (await markUploaded(d.store, artifactId, isoAt(d.rt.clock.nowMs()))) ?? ((await getArtifact(d.store, artifactId)) as Artifact);
+}
+
+/** The caller's inputs, newest first. */
+export function listInputs(d: ArtifactsDeps, p: Principal, limit: number, cursor?: string) {
+  return tenantInputs(d.store, p.tenant, limit, cursor);
+}
+
+/** Days a deleted input's record stays listed (as `deleted`) before DynamoDB's TTL removes it. */
+const DELETED_RECORD_KEPT_DAYS = 30;
+
+/**
+ * Deletes one of the caller's inputs: the record → `deleted` with its wrapped key removed in the
+ * same write, then the object. Deleting it again answers the same (and removes the object again,
+ * in case the first call stopped between the two). A job already holding its plaintext keeps it
+ * until its work dir is wiped; a job that asks for it later is refused.
+ */
+export async function deleteInput(d: ArtifactsDeps, p: Principal, artifactId: string): Promise<Artifact> {
+  const a = await visibleArtifact(d, p, artifactId);
+  if (a.kind !== 'input')
+    throw artifactsError('artifact_not_an_input', `${artifactId} is a job's output: it expires with its retention, it is not deleted by hand`);
+  const nowMs = d.rt.clock.nowMs();
+  const ttlSec = Math.floor(nowMs / 1000) + DELETED_RECORD_KEPT_DAYS * 86_400;
+  const deleted =
+    a.state === 'deleted' ? a : ((await markInputDeleted(d.store, artifactId, isoAt(nowMs), ttlSec)) ?? (await getArtifact(d.store, artifactId))!);
+  await d.objects.remove(a.objectKey);
+  return deleted;
 }

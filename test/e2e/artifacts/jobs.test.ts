@@ -216,6 +216,18 @@ describe('artifacts through a job on the local stack', () => {
     }
   }, 90_000);
 
+  it('vracu artifacts list shows an input, rm deletes it, and a job naming it then fails input_not_available', async () => {
+    const src = join(dir, 'gone.bin');
+    writeFileSync(src, random(1000));
+    const artifactId = await put(src, 'gone.bin');
+    expect(await vracu(['artifacts', 'list', '--limit', '100'])).toMatch(new RegExp(`${artifactId}\\s+gone\\.bin\\s+\\d+\\s+uploaded`));
+    expect(await vracu(['artifacts', 'rm', artifactId])).toMatch(new RegExp(`^deleted ${artifactId} \\(gone\\.bin\\) at \\d{4}-`));
+    expect(await vracu(['artifacts', 'list', '--limit', '100'])).toMatch(new RegExp(`${artifactId}\\s+gone\\.bin\\s+\\d+\\s+deleted`));
+    const r = await run('echo workload-ran', [{ name: 'gone.bin', artifactId }], false);
+    expect(r.done, r.logs).toMatchObject({ status: 'FAILED', reason: 'input_not_available' });
+    expect(r.logs).not.toContain('workload-ran');
+  }, 90_000);
+
   it('outputs over the per-job total fail the job output_too_large: nothing uploaded, nothing recorded, the plaintext wiped', async () => {
     const half = Math.ceil(JOB_OUTPUT_MAX_BYTES / 2) + 1024;
     const r = await run(`head -c ${half} /dev/zero > "$VRACU_OUTPUT_DIR/a.bin" && head -c ${half} /dev/zero > "$VRACU_OUTPUT_DIR/b.bin"`, [], false);

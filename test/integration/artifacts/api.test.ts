@@ -2,7 +2,8 @@
  * Artifacts end to end on DynamoDB Local and fauxqs S3: a buyer seals an input locally,
  * uploads it with a real presigned PUT, names it in a job; the privacy gate's seam releases
  * its key, which opens what the presigned GET returns; a sidecar's output, HPKE-sealed to the
- * buyer, comes back to the buyer only. Another buyer sees 404s; bad input writes nothing.
+ * buyer, comes back to the buyer only. Another buyer sees 404s; bad input writes nothing. The
+ * owner lists its inputs and deletes them (wrapped key and object gone; a job naming one is refused).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../../functions/platform/auth/principal.ts';
@@ -304,5 +305,61 @@ describe('POST /v1/artifacts/verify', () => {
     expect((await t.call(api.verifyArtifactRoute, bob, { body })).status).toBe(404);
     const neither = await t.call(api.verifyArtifactRoute, alice, { body: { leafIndex: 0, treeSize: 1, leafHash: body.leafHash, proof: [] } });
     expect([neither.status, neither.body.code]).toEqual([400, 'validation_failed']);
+  });
+});
+
+describe("the owner's inputs: listed, and deleted", () => {
+  const carol: Principal = { id: 'prn_carol', tenant: 'tenant-carol', roles: ['buyer'], keyId: 'key_c' };
+
+  it('lists them newest first, a page at a time; another tenant lists only its own', async () => {
+    const a = await uploadInput(carol, 'one.bin', random(300));
+    t.h.env.clock.advance(1000);
+    const b = await uploadInput(carol, 'two.bin', random(300));
+    const first = await t.call(api.listArtifactsRoute, carol, { query: { limit: '1' } });
+    expect(first.status).toBe(200);
+    expect(first.body.artifacts.map((x: { artifactId: string }) => x.artifactId)).toEqual([b.artifactId]);
+    const second = await t.call(api.listArtifactsRoute, carol, { query: { limit: '1', cursor: first.body.next } });
+    expect(second.body.artifacts).toEqual([expect.objectContaining({ artifactId: a.artifactId, name: 'one.bin', state: 'uploaded', kind: 'input' })]);
+    const others = await t.call(api.listArtifactsRoute, bob, {});
+    expect(others.body.artifacts.map((x: { artifactId: string }) => x.artifactId)).not.toContain(a.artifactId);
+    // A cursor made for another tenant's listing is a 400, not a page of theirs.
+    const foreign = await t.call(api.listArtifactsRoute, bob, { query: { cursor: first.body.next } });
+    expect([foreign.status, foreign.body.code]).toEqual([400, 'validation_failed']);
+  });
+
+  it('delete: the wrapped key and the object go, the record says deleted; again answers the same; a job naming it is refused', async () => {
+    const up = await uploadInput(carol, 'secret.bin', random(500));
+    const rec = (await getArtifact(t.d.store, up.artifactId))!;
+    expect(await t.d.objects.head(rec.objectKey)).not.toBeNull();
+    const del = await t.call(api.deleteArtifactRoute, carol, { params: { aid: up.artifactId } });
+    expect(del.status).toBe(200);
+    expect(del.body).toMatchObject({ artifactId: up.artifactId, state: 'deleted', deletedAt: expect.any(String) });
+    const after = (await getArtifact(t.d.store, up.artifactId))!;
+    expect([after.state, after.wrappedKey]).toEqual(['deleted', undefined]);
+    expect(await t.d.objects.head(rec.objectKey)).toBeNull();
+    const again = await t.call(api.deleteArtifactRoute, carol, { params: { aid: up.artifactId } });
+    expect([again.status, again.body.deletedAt]).toEqual([200, del.body.deletedAt]);
+    const listed = await t.call(api.listArtifactsRoute, carol, {});
+    expect(listed.body.artifacts.find((x: { artifactId: string }) => x.artifactId === up.artifactId)).toMatchObject({ state: 'deleted' });
+    const jobId = await submit(carol, [{ name: 'secret.bin', artifactId: up.artifactId }]);
+    await expect(releaseInputs(t.d, { jobId, buyerId: carol.id, attestationHash: 'cc'.repeat(32) })).rejects.toMatchObject({ code: 'input_not_available' });
+  });
+
+  it("another tenant's input is a 404 and stays; an output is not deleted by hand; a malformed id is a 400", async () => {
+    const up = await uploadInput(carol, 'kept.bin', random(200));
+    const other = await t.call(api.deleteArtifactRoute, bob, { params: { aid: up.artifactId } });
+    expect(other.status).toBe(404);
+    expect((await getArtifact(t.d.store, up.artifactId))!.state).toBe('uploaded');
+    const jobId = await submit(alice, []);
+    const grant = await outputSlots(t.d, { jobId, count: 1 });
+    const sealed = await sealBytes(random(100), newFileKey(random), 64);
+    const aid = grant.slots[0]!.artifactId;
+    expect(await put(await outputUpload(jobId, aid, sealed.length), sealed)).toBe(200);
+    await recordOutputs(t.d, { jobId, outputs: [{ artifactId: aid, name: 'out.bin', size: sealed.length, merkleRoot: 'ab'.repeat(32), sealedKey: 'AA==' }] });
+    const output = await t.call(api.deleteArtifactRoute, alice, { params: { aid } });
+    expect([output.status, output.body.code]).toEqual([409, 'artifact_not_an_input']);
+    expect(await t.d.objects.head(`outputs/${jobId}/${aid}`)).not.toBeNull();
+    const bad = await t.call(api.deleteArtifactRoute, carol, { params: { aid: 'not-an-id' } });
+    expect(bad.status).toBe(400);
   });
 });

@@ -18,7 +18,11 @@ export interface ArtifactsHarness {
   h: Harness;
   d: ArtifactsDeps;
   bucket: string;
-  call(route: RouteSpec, who: Principal | null, input?: { body?: unknown; params?: Record<string, string> }): Promise<{ status: number; body: any }>;
+  call(
+    route: RouteSpec,
+    who: Principal | null,
+    input?: { body?: unknown; params?: Record<string, string>; query?: Record<string, string> },
+  ): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
 
@@ -41,7 +45,11 @@ export async function artifactsHarness(
   });
   const d = composeArtifacts({ rt: h.rt, config });
   h.env.compositions.artifacts = d;
-  async function call(route: RouteSpec, who: Principal | null, input: { body?: unknown; params?: Record<string, string> } = {}) {
+  async function call(
+    route: RouteSpec,
+    who: Principal | null,
+    input: { body?: unknown; params?: Record<string, string>; query?: Record<string, string> } = {},
+  ) {
     const path = route.path.replace(/\{(\w+)\}/g, (_, n: string) => input.params?.[n] ?? '');
     const event = apiGatewayEvent(
       route,
@@ -49,6 +57,7 @@ export async function artifactsHarness(
         method: route.method,
         path,
         headers: input.body !== undefined ? { 'content-type': 'application/json' } : {},
+        ...(input.query ? { query: input.query } : {}),
         ...(input.body !== undefined ? { body: JSON.stringify(input.body) } : {}),
       },
       input.params ?? {},

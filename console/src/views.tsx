@@ -17,6 +17,7 @@ import { PrivacyView } from './views/privacy.tsx';
 import { CapacityView } from './views/capacity.tsx';
 import { LedgerCheckView } from './views/ledger-check.tsx';
 import { ReconcileView } from './views/reconcile.tsx';
+import { InputsView } from './views/inputs.tsx';
 import { ProvidersView } from './views/providers.tsx';
 import { KeysView } from './views/keys.tsx';
 import { BillingView } from './views/billing.tsx';
@@ -40,6 +41,7 @@ export const VIEWS: ViewDef[] = [
   { id: 'listings', title: 'Listings', group: 'buyer', access: 'buyer', render: () => <ListingsView /> },
   { id: 'jobs', title: 'Jobs', group: 'buyer', access: 'buyer', render: () => <JobsView /> },
   { id: 'job', title: 'Job', group: 'buyer', access: 'buyer', hidden: true, render: (id) => <JobView key={id} id={id ?? ''} /> },
+  { id: 'inputs', title: 'Inputs', group: 'buyer', access: 'buyer', render: () => <InputsView /> },
   { id: 'payments', title: 'Payments', group: 'buyer', access: 'buyer', render: () => <PaymentsView /> },
   { id: 'balance', title: 'Balance', group: 'buyer', access: 'any', render: () => <MyAccountView /> },
   { id: 'pool', title: 'Pool', group: 'provider', access: 'provider', render: () => <PoolView /> },

@@ -13,6 +13,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobKey } from '../../functions/jobs/store/items.ts';
 import { portfolioRoute } from '../../functions/market/api.ts';
+import { completeArtifactRoute, createArtifactRoute } from '../../functions/artifacts/api.ts';
+import { merkleRoot } from '../../functions/platform/crypto/merkle.ts';
+import { newFileKey, recordsOf, sealBytes } from '../../functions/platform/crypto/sealed-file.ts';
 import Stripe from 'stripe';
 import { account, ledgerFor } from '../../functions/ledger/index.ts';
 import { heartbeatRoute, joinRoute, joinTokenCreateRoute, verifyRoute } from '../../functions/providers/api.ts';
@@ -115,15 +118,18 @@ describe('sign-in and roles', () => {
 
   const expected: Record<Role, { has: string[]; lacks: string[] }> = {
     buyer: {
-      has: ['market', 'quote', 'portfolio', 'listings', 'jobs', 'payments', 'balance'],
+      has: ['market', 'quote', 'portfolio', 'listings', 'jobs', 'inputs', 'payments', 'balance'],
       lacks: ['pool', 'providers', 'fleet', 'reconcile', 'ledger-check', 'keys', 'billing'],
     },
     provider: {
       has: ['market', 'pool', 'attestations', 'capacity', 'balance'],
-      lacks: ['quote', 'jobs', 'payments', 'fleet', 'reconcile', 'ledger-check', 'keys', 'billing'],
+      lacks: ['quote', 'jobs', 'inputs', 'payments', 'fleet', 'reconcile', 'ledger-check', 'keys', 'billing'],
     },
-    operator: { has: ['market', 'providers', 'fleet', 'accounts', 'billing', 'reconcile'], lacks: ['quote', 'pool', 'payments', 'ledger-check', 'keys'] },
-    admin: { has: ['market', 'quote', 'jobs', 'payments', 'pool', 'providers', 'fleet', 'billing', 'reconcile', 'ledger-check', 'keys'], lacks: [] },
+    operator: {
+      has: ['market', 'providers', 'fleet', 'accounts', 'billing', 'reconcile'],
+      lacks: ['quote', 'pool', 'inputs', 'payments', 'ledger-check', 'keys'],
+    },
+    admin: { has: ['market', 'quote', 'jobs', 'inputs', 'payments', 'pool', 'providers', 'fleet', 'billing', 'reconcile', 'ledger-check', 'keys'], lacks: [] },
   };
 
   it.each(Object.keys(expected) as Role[])(
@@ -477,6 +483,31 @@ describe('payments, nodes and the fleet', () => {
     await page.click('[data-view=fleet] section:has-text("Joined providers") button:has-text("Refresh")');
     await page.waitForSelector(`[data-fleet="${j.providerId}"][data-online=true]`);
     await shot(page, 'fleet');
+  });
+
+  it('buyer: the inputs uploaded from the CLI are listed; one is deleted from the console', async () => {
+    // What `vracu artifacts put` does, on the test's side: seal, register, upload, complete.
+    const buyer = env.stack.client(env.keys.buyer.secret);
+    const sealed = await sealBytes(new Uint8Array(700).fill(3), newFileKey(), 256);
+    const key = Buffer.from(newFileKey()).toString('base64');
+    const created = await buyer.call(createArtifactRoute, {
+      body: { name: 'frames.tar', size: sealed.length, merkleRoot: Buffer.from(merkleRoot(recordsOf(sealed))).toString('hex'), fileKey: key },
+    });
+    if (created.upload.method !== 'PUT') throw new Error('expected one PUT');
+    expect((await fetch(created.upload.url, { method: 'PUT', headers: created.upload.headers, body: sealed })).status).toBe(200);
+    const aid = created.artifact.artifactId;
+    await buyer.call(completeArtifactRoute, { params: { aid }, body: {} });
+
+    const page = await open();
+    await signIn(page, env.keys.buyer.secret);
+    await page.goto(`${env.url}/#/inputs`);
+    await page.waitForSelector(`[data-input="${aid}"][data-state=uploaded]`);
+    expect(await page.innerText(`[data-input="${aid}"]`)).toContain('frames.tar');
+    await page.click(`[data-delete="${aid}"]`);
+    expect(await (await page.waitForSelector(`[data-deleted="${aid}"]`)).textContent()).toMatch(/key and its ciphertext are gone/);
+    await page.waitForSelector(`[data-input="${aid}"][data-state=deleted]`);
+    expect(await page.$(`[data-delete="${aid}"]`)).toBeNull();
+    await shot(page, 'inputs');
   });
 
   it('operator: chain reconciliation on an exchange without a chain says there is nothing to reconcile', async () => {

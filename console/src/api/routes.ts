@@ -35,4 +35,4 @@ export {
 export { checkoutRoute, paymentsListRoute, payoutRequestRoute, payoutsListRoute, reconcileRoute } from '../../../functions/payments/api.ts';
 export { joinTokenCreateRoute, providerGetRoute, providersListRoute } from '../../../functions/providers/api.ts';
 export { privacyGetRoute, revokeRoute } from '../../../functions/privacy/api.ts';
-export { jobArtifactsRoute } from '../../../functions/artifacts/api.ts';
+export { deleteArtifactRoute, jobArtifactsRoute, listArtifactsRoute } from '../../../functions/artifacts/api.ts';

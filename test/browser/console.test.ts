@@ -357,8 +357,9 @@ describe('jobs and proofs', () => {
         ExpressionAttributeValues: { ':d': JSON.stringify(deletion) },
       }),
     );
-    await page.goto(`${env.url}/#/jobs`);
+    // A full reload: a hash change alone may keep the view (and its verified proofs) mounted.
     await page.goto(`${env.url}/#/job/${jobId}`);
+    await page.reload();
     const proofs = await page.waitForSelector('[data-proofs=failed]', { timeout: 15_000 });
     const ok = Object.fromEntries(await proofs.$$eval('[data-check]', (els) => els.map((e) => [e.getAttribute('data-check'), e.getAttribute('data-ok')])));
     expect(ok.deletion_signature).toBe('false');

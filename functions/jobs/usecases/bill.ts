@@ -10,6 +10,7 @@
  * Jobs of the exchange's own pool are billed to `provider:exchange` the same way. The units an
  * ended job held on its provider are given back here as well, in case its ending could not.
  */
+import { allSettledOrThrow } from '../../platform/settled.ts';
 import { isoAt } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import { applyJobs, ensureExchangePool, MAX_JOBS_PER_APPLY, type JobApplyResult, type JobsApply } from '../../market/index.ts';
@@ -77,7 +78,7 @@ export async function billJobs(d: JobsDeps, jobIds: readonly string[]): Promise<
   const jobs = await Promise.all(ids.map((id) => getJob(d.store, id)));
   const notes: string[] = [];
   // The units an ended job held go back here too (idempotent): its ending gave them back unless it crashed first.
-  const gaveBack = await Promise.all(jobs.map((j) => (j && isTerminal(j.status) ? giveBackUnits(d, j) : false)));
+  const gaveBack = await allSettledOrThrow(jobs.map((j) => (j && isTerminal(j.status) ? giveBackUnits(d, j) : Promise.resolve(false))));
   if (gaveBack.some(Boolean)) {
     notes.push(`units given back for ${gaveBack.filter(Boolean).length} job(s)`);
     await sendSteps(d, [{ kind: 'dispatch' }]);

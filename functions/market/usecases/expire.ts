@@ -6,6 +6,7 @@
  * concurrent sweep is a replay.
  */
 import { AppError } from '../../platform/errors.ts';
+import { allSettledOrThrow } from '../../platform/settled.ts';
 import { isoAt } from '../../platform/clock.ts';
 import { formatAcu, parseAcu } from '../../platform/money.ts';
 import type { LabelledItem } from '../../platform/dynamo/transact.ts';
@@ -89,15 +90,12 @@ export async function expireDue(d: MarketDeps, limit = 500) {
       return null;
     });
   // A few at a time: each is its own transaction, and the engine serialises them anyway. Every
-  // one of a batch settles before the sweep answers or fails: a failure must not leave the
-  // others still writing after the caller has moved on (a retried sweep, a frozen Lambda).
+  // one of a batch settles before the sweep answers or fails (a retried sweep must not run
+  // beside the writes of the one that failed).
   for (let i = 0; i < ids.length; i += 8) {
-    const outs = await Promise.allSettled(ids.slice(i, i + 8).map(attempt));
-    const failed = outs.find((o) => o.status === 'rejected');
-    if (failed) throw failed.reason;
-    for (const o of outs) {
-      if (o.status !== 'fulfilled' || !o.value || o.value.replayed) continue;
-      expired.push(o.value.expired);
+    for (const o of await allSettledOrThrow(ids.slice(i, i + 8).map(attempt))) {
+      if (!o || o.replayed) continue;
+      expired.push(o.expired);
     }
   }
   for (const e of expired) {

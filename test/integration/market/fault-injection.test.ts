@@ -48,8 +48,13 @@ afterEach(() => {
 
 type Definite<T> = { ok: true; value: T } | { ok: false; code: string };
 
-/** Retries until the answer is a success or a business rejection (an AppError). */
-async function untilDefinite<T>(fn: () => Promise<T>, attempts = 60): Promise<Definite<T>> {
+/**
+ * Retries until the answer is a success or a business rejection (an AppError). The cap only
+ * stops a livelock: an apply of four jobs makes a dozen calls, and at these rates (a quarter
+ * refused before, 15 % failing after) one attempt in tens gets all of them through; 60 was seen
+ * to be needed (62 in three runs), so 60 was a coin toss.
+ */
+async function untilDefinite<T>(fn: () => Promise<T>, attempts = 500): Promise<Definite<T>> {
   let last: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {

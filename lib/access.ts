@@ -162,6 +162,8 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'payments-reconcile-schedule': payments('chain'),
   /** Wraps the buyer's file key under the owner's context; presigns the input's PUT. */
   'artifacts-create': artifacts({ objects: { input: ['upload'] }, wrap: ['input'] }),
+  /** Presigns parts of an input's pending multipart upload again. */
+  'artifacts-parts': artifacts({ objects: { input: ['upload'] } }),
   /** Assembles a multipart upload; checks the uploaded object's size. */
   'artifacts-complete': artifacts({ objects: { input: ['complete', 'check'] } }),
   /** Lists the caller's inputs (the artifacts table only). */

@@ -28,13 +28,14 @@ export const ArtifactOut = z.object({
 });
 const Presigned = z.object({ url: z.string(), method: z.enum(['PUT', 'GET']), headers: z.record(z.string(), z.string()), expiresAt: z.string() });
 /** One PUT, or over the part size a multipart upload with every part presigned (platform/http/presigned-upload.ts). */
+const PartOut = Presigned.extend({ partNumber: z.number() });
 const UploadOut = z.discriminatedUnion('method', [
   Presigned.extend({ method: z.literal('PUT') }),
   z.object({
     method: z.literal('MULTIPART'),
     uploadId: z.string(),
     partBytes: z.number(),
-    parts: z.array(Presigned.extend({ partNumber: z.number() })),
+    parts: z.array(PartOut),
     expiresAt: z.string(),
   }),
 ]);
@@ -76,6 +77,27 @@ export const completeArtifactRoute = defineRoute({
   tags: ['artifacts'],
   request: { params: z.strictObject({ aid: ArtifactId }), body: z.strictObject({ parts: PartsIn.optional() }) },
   response: { status: 200, body: ArtifactOut },
+});
+
+export const resignPartsRoute = defineRoute({
+  id: 'artifacts-parts',
+  method: 'POST',
+  path: '/v1/artifacts/{aid}/parts',
+  access: 'buyer',
+  summary: "New presigned URLs for parts of an input's multipart upload still pending (the same upload and part lengths; the CLI asks before a URL expires)",
+  entry: 'functions/artifacts/handlers/artifacts-parts.ts',
+  tags: ['artifacts'],
+  request: {
+    params: z.strictObject({ aid: ArtifactId }),
+    body: z.strictObject({
+      partNumbers: z
+        .array(z.number().int().min(1).max(10_000))
+        .min(1)
+        .max(1000)
+        .refine((xs) => new Set(xs).size === xs.length, 'part numbers must be distinct'),
+    }),
+  },
+  response: { status: 200, body: z.object({ parts: z.array(PartOut) }) },
 });
 
 const Page = z.strictObject({ limit: queryInteger(1, 100).default(25), cursor: z.string().max(2048).optional() });
@@ -251,6 +273,7 @@ export const sidecarReportRoute = defineRoute({
 export const artifactsRoutes = [
   createArtifactRoute,
   completeArtifactRoute,
+  resignPartsRoute,
   listArtifactsRoute,
   deleteArtifactRoute,
   jobArtifactsRoute,

@@ -22,6 +22,7 @@ import {
   jobArtifactRoute,
   jobArtifactsRoute,
   listArtifactsRoute,
+  resignPartsRoute,
 } from '../../functions/artifacts/api.ts';
 import { generateEncryptionKeyPair, openFileKey } from '../../functions/platform/crypto/hpke.ts';
 import { newFileKey, SealedFileError } from '../../functions/platform/crypto/sealed-file.ts';
@@ -63,7 +64,10 @@ export function registerArtifacts(program: Command, ctx: CliContext): void {
             : undefined;
         let multipart;
         try {
-          multipart = await uploadFile(sealedPath, created.upload, { ...(progress ? { onProgress: progress } : {}) });
+          const aid = created.artifact.artifactId;
+          // Parts whose URLs would expire before they start are signed again (a slow link, a large file).
+          const refresh = async (partNumbers: number[]) => (await ctx.client().call(resignPartsRoute, { params: { aid }, body: { partNumbers } })).parts;
+          multipart = await uploadFile(sealedPath, created.upload, { refresh, ...(progress ? { onProgress: progress } : {}) });
         } catch (e) {
           throw new Error(`upload of ${created.artifact.artifactId} failed: ${(e as Error).message}`);
         } finally {

@@ -66,6 +66,8 @@ const EXPECTED: Record<string, string[]> = {
   // Signing a multipart upload's parts, or completing one, needs Decrypt on the bucket key too (S3 reads the encrypted parts).
   'artifacts-create': ['s3:PutObject inputs/', 'bucket-key kms:Decrypt', 'bucket-key kms:GenerateDataKey', 'wrapping-key kms:Encrypt artifact-input'],
   'artifacts-complete': ['s3:GetObject inputs/', 's3:PutObject inputs/', 's3:ListBucket (bucket)', 'bucket-key kms:Decrypt', 'bucket-key kms:GenerateDataKey'],
+  // Signing parts again: what signing them at create needs, without the wrapping key.
+  'artifacts-parts': ['s3:PutObject inputs/', 'bucket-key kms:Decrypt', 'bucket-key kms:GenerateDataKey'],
   'artifacts-list': [],
   // Deleting an input: its object (the record's wrapped key goes with the table write).
   'artifacts-delete': ['s3:DeleteObject inputs/'],

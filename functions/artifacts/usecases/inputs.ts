@@ -11,11 +11,11 @@ import type { Principal } from '../../platform/auth/principal.ts';
 import { visibleOr404 } from '../../platform/auth/visibility.ts';
 import { isoAt } from '../../platform/clock.ts';
 import { inputKeyContext, inputObjectKey, type Artifact } from '../domain/artifact.ts';
-import type { Upload, UploadedParts } from '../../platform/http/presigned-upload.ts';
+import type { PresignedPart, Upload, UploadedParts } from '../../platform/http/presigned-upload.ts';
 import { artifactsError } from '../errors.ts';
 import { getArtifact, markInputDeleted, markUploaded, putArtifact, tenantInputs } from '../store/artifact-store.ts';
 import type { ArtifactsDeps } from '../deps.ts';
-import { completeUpload, presignUpload } from './uploads.ts';
+import { completeUpload, presignParts, presignUpload } from './uploads.ts';
 
 export interface CreateInput {
   name: string;
@@ -74,6 +74,20 @@ export async function completeInput(d: ArtifactsDeps, p: Principal, artifactId: 
   if (head.size !== a.size)
     throw artifactsError('upload_incomplete', `uploaded ${head.size} bytes, declared ${a.size}`, { uploaded: head.size, declared: a.size });
   return (await markUploaded(d.store, artifactId, isoAt(d.rt.clock.nowMs()))) ?? ((await getArtifact(d.store, artifactId)) as Artifact);
+}
+
+/**
+ * Fresh presigned URLs for parts of an input's multipart upload that is still pending (a part's
+ * URL lives `VRACU_ARTIFACT_URL_TTL_S`; a large file on a slow link outlasts it): the same
+ * upload, the same part lengths, new signatures.
+ */
+export async function resignInputParts(d: ArtifactsDeps, p: Principal, artifactId: string, partNumbers: readonly number[]): Promise<PresignedPart[]> {
+  const a = await visibleArtifact(d, p, artifactId);
+  if (a.kind !== 'input') throw artifactsError('artifact_not_an_input', `${artifactId} is a job's output: its sidecar asks for its own uploads`);
+  if (a.state === 'uploaded') throw artifactsError('artifact_already_uploaded', `${artifactId} is uploaded already`);
+  if (a.state === 'deleted') throw artifactsError('artifact_not_uploaded', `${artifactId} was deleted`);
+  if (!a.uploadId) throw artifactsError('upload_incomplete', `${artifactId} is a single PUT: it has no parts (register the file again for a new URL)`);
+  return presignParts(d, a.objectKey, a.uploadId, a.size, partNumbers, d.rt.clock.nowMs());
 }
 
 /** The caller's inputs, newest first. */

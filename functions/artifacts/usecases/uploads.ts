@@ -4,7 +4,8 @@
  * Nobody but the exchange completes a multipart upload: the uploader reports the parts' ETags
  * and completeUpload asks S3 to assemble them; the object's size is then checked as for a PUT.
  */
-import { partRanges, type Upload, type UploadedParts } from '../../platform/http/presigned-upload.ts';
+import { partRanges, type PresignedPart, type Upload, type UploadedParts } from '../../platform/http/presigned-upload.ts';
+import { AppError } from '../../platform/errors.ts';
 import { artifactsError } from '../errors.ts';
 import type { ArtifactsDeps } from '../deps.ts';
 
@@ -15,10 +16,30 @@ export async function presignUpload(d: UploadDeps, objectKey: string, size: numb
   const ttlS = d.cfg.urlTtlS;
   if (size <= d.cfg.partBytes) return { ...(await d.objects.presignPut(objectKey, size, ttlS, nowMs)), method: 'PUT' };
   const uploadId = await d.objects.createMultipart(objectKey);
-  const parts = await Promise.all(
-    partRanges(size, d.cfg.partBytes).map((r) => d.objects.presignPart(objectKey, uploadId, r.partNumber, r.end - r.start, ttlS, nowMs)),
-  );
+  const parts = await presignParts(d, objectKey, uploadId, size, null, nowMs);
   return { method: 'MULTIPART', uploadId, partBytes: d.cfg.partBytes, parts, expiresAt: new Date(nowMs + ttlS * 1000).toISOString() };
+}
+
+/**
+ * Presigned UploadParts of a multipart upload of `size` bytes, each with its length pinned: all
+ * of them, or those numbered in `partNumbers` (a part number the upload does not have is a 400).
+ */
+export async function presignParts(
+  d: UploadDeps,
+  objectKey: string,
+  uploadId: string,
+  size: number,
+  partNumbers: readonly number[] | null,
+  nowMs: number,
+): Promise<PresignedPart[]> {
+  const ranges = partRanges(size, d.cfg.partBytes);
+  const wanted = partNumbers ? partNumbers.map((n) => ranges[n - 1]) : ranges;
+  const missing = partNumbers?.filter((n) => !ranges[n - 1]) ?? [];
+  if (missing.length)
+    throw new AppError('validation_failed', `body.partNumbers: this upload has parts 1 to ${ranges.length}`, {
+      issues: [{ path: 'body.partNumbers', message: `no part ${missing.join(', ')}` }],
+    });
+  return Promise.all(wanted.map((r) => d.objects.presignPart(objectKey, uploadId, r!.partNumber, r!.end - r!.start, d.cfg.urlTtlS, nowMs)));
 }
 
 /**

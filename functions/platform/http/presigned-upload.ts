@@ -67,7 +67,18 @@ export interface UploadOptions {
   attempts?: number;
   /** Called with the bytes sent so far, after each part. */
   onProgress?: (sentBytes: number) => void;
+  /**
+   * Fresh URLs for parts of this upload (the exchange signs them again): asked for the parts
+   * not started yet once the next one's URL would expire within REFRESH_MARGIN_MS, so a large
+   * file on a slow link outlasts the URLs it was given. Without it an expired URL fails its part.
+   */
+  refresh?: (partNumbers: number[]) => Promise<PresignedPart[]>;
+  /** The clock the expiry is read against (tests). */
+  nowMs?: () => number;
 }
+
+/** A part's URL is renewed when it has less than this left (a PUT must start before its URL expires). */
+export const REFRESH_MARGIN_MS = 60_000;
 
 const retriable = (status: number) => status >= 500 || status === 429 || status === 408;
 
@@ -114,13 +125,33 @@ export async function uploadFile(path: string, upload: Upload, o: UploadOptions 
   const ranges = partRanges(size, upload.partBytes);
   if (ranges.length !== upload.parts.length) throw new UploadError(`the plan has ${upload.parts.length} parts, the file ${ranges.length}`);
   const etags = new Array<string>(ranges.length);
+  const parts = [...upload.parts];
+  const now = o.nowMs ?? Date.now;
   let next = 0;
   let sent = 0;
   let failed = false;
+  // One renewal at a time, for every part not started yet; the workers wait on it.
+  let renewing: Promise<void> | undefined;
+  const renew = (from: number) =>
+    (renewing ??= (async () => {
+      const numbers = parts.slice(from).map((p) => p.partNumber);
+      for (const fresh of await o.refresh!(numbers)) parts[fresh.partNumber - 1] = fresh;
+    })().finally(() => (renewing = undefined)));
+  const expiring = (p: PresignedPart) => Date.parse(p.expiresAt) - now() < REFRESH_MARGIN_MS;
   const worker = async () => {
     // One failed part stops the others taking new ones (the upload is dead; the bucket's lifecycle aborts it).
     for (let i = next++; i < ranges.length && !failed; i = next++) {
-      const part = upload.parts[i]!;
+      try {
+        if (o.refresh && expiring(parts[i]!)) {
+          await renew(i);
+          // A renewal another worker began from a later part did not cover this one.
+          if (expiring(parts[i]!)) await renew(i);
+        }
+      } catch (e) {
+        failed = true;
+        throw new UploadError(`part ${parts[i]!.partNumber}: its URL expires and new ones could not be had: ${(e as Error).message}`);
+      }
+      const part = parts[i]!;
       try {
         const res = await putRange(f, part, path, ranges[i]!, attempts);
         const etag = res.headers.get('etag');
@@ -135,5 +166,5 @@ export async function uploadFile(path: string, upload: Upload, o: UploadOptions 
     }
   };
   await Promise.all(Array.from({ length: Math.min(o.concurrency ?? 4, ranges.length) }, worker));
-  return { uploadId: upload.uploadId, parts: upload.parts.map((p, i) => ({ partNumber: p.partNumber, etag: etags[i]! })) };
+  return { uploadId: upload.uploadId, parts: parts.map((p, i) => ({ partNumber: p.partNumber, etag: etags[i]! })) };
 }

@@ -4,7 +4,8 @@
  * assembles them from the reported ETags; an output over it goes the same way from the
  * sidecar, and the report completes it. A wrong or missing ETag, a part count that does not
  * match, a plan for a single PUT completed with parts: 409, nothing recorded. The uploader
- * retries a part storage refused with a 5xx and gives up after its attempts.
+ * retries a part storage refused with a 5xx and gives up after its attempts; it has parts whose
+ * URLs would expire signed again before it starts them.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -105,6 +106,59 @@ describe('inputs over the part size', () => {
     expect(readFileSync(join(work, 'big.bin')).equals(plain)).toBe(true);
   });
 
+  it('parts whose URLs would expire are signed again: the route, and the uploader asking before it starts one', async () => {
+    const { aid, upload, sealedPath } = await createInput(data(12 * MiB), 'slow.bin');
+    if (upload.method !== 'MULTIPART') throw new Error('expected a multipart plan');
+    t.h.env.clock.advance(10 * 60_000);
+    const again = await t.call(api.resignPartsRoute, alice, { params: { aid }, body: { partNumbers: [2, 3] } });
+    expect(again.status).toBe(200);
+    expect(again.body.parts.map((p: { partNumber: number }) => p.partNumber)).toEqual([2, 3]);
+    expect(Date.parse(again.body.parts[0].expiresAt) - Date.parse(upload.expiresAt)).toBe(10 * 60_000);
+    expect(again.body.parts[0].headers['content-length']).toBe(upload.parts[1]!.headers['content-length']);
+    for (const [body, code] of [
+      [{ partNumbers: [4] }, 'validation_failed'],
+      [{ partNumbers: [0] }, 'validation_failed'],
+      [{ partNumbers: [2, 2] }, 'validation_failed'],
+      [{ partNumbers: [] }, 'validation_failed'],
+    ] as const) {
+      const r = await t.call(api.resignPartsRoute, alice, { params: { aid }, body });
+      expect([r.status, r.body.code], JSON.stringify(body)).toEqual([400, code]);
+    }
+    const bob: Principal = { id: 'prn_bob', tenant: 'tenant-bob', roles: ['buyer'], keyId: 'key_b' };
+    expect((await t.call(api.resignPartsRoute, bob, { params: { aid }, body: { partNumbers: [1] } })).status).toBe(404);
+
+    // The uploader, its clock at the plan's expiry: one renewal for every part, then the renewed URLs.
+    const asked: number[][] = [];
+    const put: string[] = [];
+    const done = (await uploadFile(sealedPath, upload, {
+      nowMs: () => Date.parse(upload.expiresAt),
+      refresh: async (partNumbers) => {
+        asked.push(partNumbers);
+        return (await t.call(api.resignPartsRoute, alice, { params: { aid }, body: { partNumbers } })).body.parts;
+      },
+      fetchImpl: ((url: string, init: RequestInit) => (put.push(url), fetch(url, init))) as typeof fetch,
+    }))!;
+    expect(asked).toEqual([[1, 2, 3]]);
+    expect(put.some((u) => upload.parts.some((p) => p.url === u))).toBe(false);
+    const ok = await t.call(api.completeArtifactRoute, alice, { params: { aid }, body: { parts: done.parts } });
+    expect(ok.body.state).toBe('uploaded');
+    const late = await t.call(api.resignPartsRoute, alice, { params: { aid }, body: { partNumbers: [1] } });
+    expect([late.status, late.body.code]).toEqual([409, 'artifact_already_uploaded']);
+  });
+
+  it('an uploader whose renewal fails stops before that part, naming why', async () => {
+    const { upload, sealedPath } = await createInput(data(11 * MiB), 'norenew.bin');
+    if (upload.method !== 'MULTIPART') throw new Error('expected a multipart plan');
+    await expect(
+      uploadFile(sealedPath, upload, {
+        nowMs: () => Date.parse(upload.expiresAt),
+        refresh: async () => {
+          throw new Error('403 forbidden');
+        },
+      }),
+    ).rejects.toThrow(/part 1: its URL expires and new ones could not be had: 403 forbidden/);
+  });
+
   it('a completion without parts, with a wrong ETag or with a part missing is 409 upload_incomplete and leaves it pending', async () => {
     const { aid, upload, sealedPath } = await createInput(data(11 * MiB), 'refused.bin');
     if (upload.method !== 'MULTIPART') throw new Error('expected a multipart plan');
@@ -132,6 +186,9 @@ describe('inputs over the part size', () => {
     expect(await uploadFile(sealedPath, upload)).toBeNull();
     const res = await t.call(api.completeArtifactRoute, alice, { params: { aid }, body: { parts: [{ partNumber: 1, etag: '"x"' }] } });
     expect([res.status, res.body.code]).toEqual([409, 'upload_incomplete']);
+    // A single PUT has no parts to sign again.
+    const resign = await t.call(api.resignPartsRoute, alice, { params: { aid }, body: { partNumbers: [1] } });
+    expect([resign.status, resign.body.code]).toEqual([409, 'upload_incomplete']);
     expect((await t.call(api.completeArtifactRoute, alice, { params: { aid }, body: {} })).body.state).toBe('uploaded');
   });
 });

@@ -1,6 +1,6 @@
 /** Artifacts routes: sealed inputs (create, complete), a job's artifacts, Merkle proof checks, the buyer's encryption key. */
 import * as z from 'zod';
-import { queryInteger } from '../platform/http/query.ts';
+import { PageQuery } from '../platform/http/query.ts';
 import { defineRoute } from '../platform/http/route.ts';
 import { idPattern } from '../platform/ids.ts';
 import { ARTIFACT_NAME, SHOWN_STATES } from './domain/artifact.ts';
@@ -100,8 +100,6 @@ export const resignPartsRoute = defineRoute({
   response: { status: 200, body: z.object({ parts: z.array(PartOut) }) },
 });
 
-const Page = z.strictObject({ limit: queryInteger(1, 100).default(25), cursor: z.string().max(2048).optional() });
-
 export const listArtifactsRoute = defineRoute({
   id: 'artifacts-list',
   method: 'GET',
@@ -110,7 +108,7 @@ export const listArtifactsRoute = defineRoute({
   summary: "The caller's inputs, newest first (a deleted one is listed as `deleted` for 30 days)",
   entry: 'functions/artifacts/handlers/artifacts-list.ts',
   tags: ['artifacts'],
-  request: { query: Page },
+  request: { query: PageQuery },
   response: { status: 200, body: z.object({ artifacts: z.array(ArtifactOut), next: z.string().optional() }) },
 });
 

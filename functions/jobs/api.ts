@@ -1,7 +1,7 @@
 /** Jobs routes: submission, inspection, cancel, attestations; agents and the pool. */
 import * as z from 'zod';
 import { defineRoute } from '../platform/http/route.ts';
-import { queryInteger } from '../platform/http/query.ts';
+import { PageQuery, queryInteger } from '../platform/http/query.ts';
 import { idPattern } from '../platform/ids.ts';
 import { JOB_STATUSES } from './domain/lifecycle.ts';
 import { acuString } from '../platform/money.ts';
@@ -151,8 +151,6 @@ const AgentOut = z.object({
   jobId: z.string().optional(),
 });
 
-const Page = z.strictObject({ limit: queryInteger(1, 100).default(25), cursor: z.string().max(2048).optional() });
-
 const jobRoute = <T extends z.ZodType>(id: string, path: string, summary: string, body: T, method: 'GET' | 'DELETE' = 'GET', status = 200) =>
   defineRoute({
     id,
@@ -210,7 +208,7 @@ export const listJobsRoute = defineRoute({
   summary: "The caller's jobs, newest first",
   entry: 'functions/jobs/handlers/jobs-list.ts',
   tags: ['jobs'],
-  request: { query: Page },
+  request: { query: PageQuery },
   response: { status: 200, body: z.object({ jobs: z.array(JobOut), next: z.string().optional() }) },
 });
 

@@ -14,6 +14,9 @@ export const queryInteger = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min, `expected a decimal integer from ${min} to ${max}`).max(max, `expected a decimal integer from ${min} to ${max}`));
 
+/** A listing's page: `?limit=` 1–100 (25 by default) and the `next` cursor of the page before. */
+export const PageQuery = z.strictObject({ limit: queryInteger(1, 100).default(25), cursor: z.string().max(2048).optional() });
+
 /** An opaque cursor: base64url of the JSON of a listing's position. */
 export const encodeCursor = (position: unknown): string => Buffer.from(JSON.stringify(position)).toString('base64url');
 

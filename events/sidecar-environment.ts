@@ -44,8 +44,8 @@ export const SidecarEnv = z.object({
     .string()
     .regex(/^vj_[A-Za-z0-9_-]{43}$/, 'must be a job credential')
     .optional(),
-  /** How many inputs the job names (set at launch): with none, a plain job's sidecar asks for its output slots while the workload runs, not before. */
-  VRACU_SIDECAR_INPUTS: z.coerce.number().int().min(0).max(16).optional(),
+  /** How many inputs the job names (set at launch; their limit is VRACU_JOB_MAX_INPUTS): with none, a plain job's sidecar asks for its output slots while the workload runs, not before. */
+  VRACU_SIDECAR_INPUTS: z.coerce.number().int().min(0).optional(),
   /** The exchange API the sidecar's handshake and artifacts calls talk to (with a job credential). */
   VRACU_SIDECAR_EXCHANGE_URL: z.url().optional(),
   /** Attested jobs: the attesters whose evidence the handshake carries (comma-separated). */

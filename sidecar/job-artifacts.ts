@@ -84,14 +84,6 @@ export interface PreparedArtifacts {
   grant: OutputGrant | null | Promise<OutputGrant | null>;
 }
 
-/** The session call's answer, or its failure, kept for after the workload (never an unhandled rejection). */
-type Later<T> = Promise<{ ok: true; value: T } | { ok: false; error: unknown }>;
-const later = <T>(p: Promise<T>): Later<T> =>
-  p.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
-
 /**
  * Before the workload: the dirs, the inputs decrypted (all or none), the output slots. A failure
  * is reported, then thrown. `inputs`: how many the job names (the launch says); with none, a
@@ -118,13 +110,12 @@ export async function prepareArtifacts(
   await give(outputDir);
   // An attested job's inputs and slots came with its handshake; a plain job asks the session route.
   if (!handshake && inputs === 0) {
-    const session = later(client.session());
-    const grant = session.then((r) => {
-      if (!r.ok) throw r.error;
-      if (r.value.inputs.length) throw new Error(`the exchange released ${r.value.inputs.length} inputs to a job launched with none`);
-      return r.value.outputs ?? null;
+    const grant = client.session().then((session) => {
+      if (session.inputs.length) throw new Error(`the exchange released ${session.inputs.length} inputs to a job launched with none`);
+      return session.outputs ?? null;
     });
-    grant.catch(() => undefined); // awaited after the workload, if it runs to its end
+    // Awaited after the workload if it runs to its end; a failure before then is no unhandled rejection.
+    grant.catch(() => undefined);
     return { inputDir, outputDir, inputs: [], grant };
   }
   const session = handshake ?? (await client.session());

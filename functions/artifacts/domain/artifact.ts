@@ -47,6 +47,15 @@ export interface Artifact {
 const DAY_MS = 86_400_000;
 
 /**
+ * Days a record outlives what it describes before DynamoDB's TTL removes it: an expired output
+ * (listed as `expired`), a deleted input (listed as `deleted`), a job's output grant.
+ */
+export const RECORD_KEPT_DAYS = 30;
+
+/** The TTL (epoch seconds) of a record kept RECORD_KEPT_DAYS after `endMs`. */
+export const recordTtlSec = (endMs: number): number => Math.floor((endMs + RECORD_KEPT_DAYS * DAY_MS) / 1000);
+
+/**
  * When an output recorded at `uploadedMs` expires. S3 runs a lifecycle expiration at the
  * midnight UTC after the object is that many days old, so the record expires no later than
  * its object: a download is refused before S3 could refuse it.

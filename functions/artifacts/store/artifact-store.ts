@@ -5,12 +5,11 @@
  * inputs by tenant (INPUTS#<tenant>, createdAt#id: newest first).
  */
 import { wrote } from '../../platform/dynamo/conditional.ts';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { big } from '../../platform/dynamo/client.ts';
 import type { StoreCtx } from '../../platform/dynamo/store.ts';
-import { decodeCursor, encodeCursor } from '../../platform/http/query.ts';
-import * as z from 'zod';
-import type { Artifact, ArtifactKind, ArtifactState } from '../domain/artifact.ts';
+import { gsi1Page, queryAll } from '../../platform/dynamo/query.ts';
+import { recordTtlSec, type Artifact, type ArtifactKind, type ArtifactState } from '../domain/artifact.ts';
 
 const artKey = (artifactId: string) => ({ pk: `ART#${artifactId}`, sk: 'ART' });
 const ekeyKey = (tenant: string) => ({ pk: `EKEY#${tenant}`, sk: 'EKEY' });
@@ -18,16 +17,13 @@ const relKey = (jobId: string, artifactId: string) => ({ pk: `REL#${jobId}`, sk:
 const grantKey = (jobId: string) => ({ pk: `GRANT#${jobId}`, sk: 'GRANT' });
 const failed = (e: unknown) => (e as Error).name === 'ConditionalCheckFailedException';
 
-/** An expired output's record stays this long after its object (listed as `expired`), then DynamoDB's TTL removes it. */
-const EXPIRED_RECORD_KEPT_S = 30 * 86_400;
-
 function toItem(a: Artifact): Record<string, unknown> {
   return {
     ...artKey(a.artifactId),
     ...a,
     ...(a.kind === 'output' && a.jobId ? { gsi1pk: `JOB#${a.jobId}`, gsi1sk: a.name } : {}),
     ...(a.kind === 'input' ? { gsi1pk: `INPUTS#${a.tenant}`, gsi1sk: `${a.createdAt}#${a.artifactId}` } : {}),
-    ...(a.expiresAt ? { ttl: Math.floor(Date.parse(a.expiresAt) / 1000) + EXPIRED_RECORD_KEPT_S } : {}),
+    ...(a.expiresAt ? { ttl: recordTtlSec(Date.parse(a.expiresAt)) } : {}),
   };
 }
 
@@ -129,26 +125,11 @@ export async function claimOutputReport(s: StoreCtx, jobId: string, reportKey: s
   );
 }
 
-/** A tenant's inputs, newest first, a page at a time (`cursor`: the last key of the page before). */
+/** A tenant's inputs, newest first, a page at a time (`cursor`: the `next` of the page before). */
 export async function tenantInputs(s: StoreCtx, tenant: string, limit: number, cursor?: string): Promise<{ artifacts: Artifact[]; next?: string }> {
-  const out = await s.doc.send(
-    new QueryCommand({
-      TableName: s.table,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': `INPUTS#${tenant}` },
-      ScanIndexForward: false,
-      Limit: limit,
-      ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, inputsCursor(tenant)) } : {}),
-    }),
-  );
-  const next = out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : undefined;
-  return { artifacts: (out.Items ?? []).map(fromItem), ...(next ? { next } : {}) };
+  const page = await gsi1Page(s, `INPUTS#${tenant}`, { pkPrefix: 'ART#', sk: 'ART' }, limit, cursor);
+  return { artifacts: page.items.map(fromItem), ...(page.next ? { next: page.next } : {}) };
 }
-
-/** A cursor is the last key of the previous page of this tenant's inputs; anything else is a 400. */
-const inputsCursor = (tenant: string) =>
-  z.strictObject({ pk: z.string().startsWith('ART#'), sk: z.literal('ART'), gsi1pk: z.literal(`INPUTS#${tenant}`), gsi1sk: z.string().min(1) });
 
 /**
  * An input → deleted: its wrapped file key is removed with the state change (without it the
@@ -176,21 +157,12 @@ export async function markInputDeleted(s: StoreCtx, artifactId: string, at: stri
 }
 
 export async function jobOutputs(s: StoreCtx, jobId: string): Promise<Artifact[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await s.doc.send(
-      new QueryCommand({
-        TableName: s.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': `JOB#${jobId}` },
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
+  const items = await queryAll(s.doc, {
+    TableName: s.table,
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': `JOB#${jobId}` },
+  });
   return items.map(fromItem);
 }
 

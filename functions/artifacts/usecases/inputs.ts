@@ -10,7 +10,7 @@
 import type { Principal } from '../../platform/auth/principal.ts';
 import { visibleOr404 } from '../../platform/auth/visibility.ts';
 import { isoAt } from '../../platform/clock.ts';
-import { inputKeyContext, inputObjectKey, type Artifact } from '../domain/artifact.ts';
+import { inputKeyContext, inputObjectKey, recordTtlSec, type Artifact } from '../domain/artifact.ts';
 import type { PresignedPart, Upload, UploadedParts } from '../../platform/http/presigned-upload.ts';
 import { artifactsError } from '../errors.ts';
 import { getArtifact, markInputDeleted, markUploaded, putArtifact, tenantInputs } from '../store/artifact-store.ts';
@@ -95,9 +95,6 @@ export function listInputs(d: ArtifactsDeps, p: Principal, limit: number, cursor
   return tenantInputs(d.store, p.tenant, limit, cursor);
 }
 
-/** Days a deleted input's record stays listed (as `deleted`) before DynamoDB's TTL removes it. */
-const DELETED_RECORD_KEPT_DAYS = 30;
-
 /**
  * Deletes one of the caller's inputs: the record → `deleted` with its wrapped key removed in the
  * same write, then the object. Deleting it again answers the same (and removes the object again,
@@ -109,9 +106,8 @@ export async function deleteInput(d: ArtifactsDeps, p: Principal, artifactId: st
   if (a.kind !== 'input')
     throw artifactsError('artifact_not_an_input', `${artifactId} is a job's output: it expires with its retention, it is not deleted by hand`);
   const nowMs = d.rt.clock.nowMs();
-  const ttlSec = Math.floor(nowMs / 1000) + DELETED_RECORD_KEPT_DAYS * 86_400;
   const deleted =
-    a.state === 'deleted' ? a : ((await markInputDeleted(d.store, artifactId, isoAt(nowMs), ttlSec)) ?? (await getArtifact(d.store, artifactId))!);
+    a.state === 'deleted' ? a : ((await markInputDeleted(d.store, artifactId, isoAt(nowMs), recordTtlSec(nowMs))) ?? (await getArtifact(d.store, artifactId))!);
   await d.objects.remove(a.objectKey);
   return deleted;
 }

@@ -12,7 +12,7 @@
 import { isoAt } from '../../platform/clock.ts';
 import type { UploadedParts } from '../../platform/http/presigned-upload.ts';
 import { getJob } from '../../jobs/index.ts';
-import { ARTIFACT_NAME, outputExpiryMs, outputObjectKey, type Artifact } from '../domain/artifact.ts';
+import { ARTIFACT_NAME, outputExpiryMs, outputObjectKey, recordTtlSec, type Artifact } from '../domain/artifact.ts';
 import { artifactsError } from '../errors.ts';
 import { getArtifact, getEncryptionKey, putArtifact, putOutputGrant } from '../store/artifact-store.ts';
 import type { ArtifactsDeps } from '../deps.ts';
@@ -31,9 +31,6 @@ export interface OutputGrant {
   slots: OutputSlot[];
 }
 
-/** Days a job's grant outlives its outputs' expiry (as long as their expired records are listed). */
-const GRANT_KEPT_DAYS = 30;
-
 /** `tenant`: the job's, when the caller holds the job already (the sidecar's routes, the gate): one read fewer. */
 export async function outputSlots(d: ArtifactsDeps, r: { jobId: string; count: number; tenant?: string }): Promise<OutputGrant> {
   const tenant = r.tenant ?? (await getJob(d.jobsStore, r.jobId))?.tenant;
@@ -45,8 +42,8 @@ export async function outputSlots(d: ArtifactsDeps, r: { jobId: string; count: n
     jobId: r.jobId,
     slots: Array.from({ length: r.count }, () => d.rt.ids.next('art')),
     createdAt: isoAt(nowMs),
-    // Kept as long as the outputs' records could be (artifact-store.ts), then TTL'd.
-    ttlSec: Math.floor(outputExpiryMs(nowMs, d.cfg.outputExpiryDays + GRANT_KEPT_DAYS) / 1000),
+    // Kept as long as the outputs' records could be, then TTL'd.
+    ttlSec: recordTtlSec(outputExpiryMs(nowMs, d.cfg.outputExpiryDays)),
   });
   return {
     recipientPublicKey: key.publicKey,

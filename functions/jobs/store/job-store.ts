@@ -5,16 +5,14 @@
  * transaction, so a job can never end while still holding either. A change that reports
  * itself stages its event in the same write (store/outbox-store.ts).
  */
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoreCtx } from '../../platform/dynamo/store.ts';
-import { queryAll } from '../../platform/dynamo/query.ts';
+import { gsi1Page, queryAll } from '../../platform/dynamo/query.ts';
 import { transactWrite, TransactionCancelledError, type LabelledItem } from '../../platform/dynamo/transact.ts';
 import type { Job } from '../domain/job.ts';
 import { isTerminal, type JobStatus } from '../domain/lifecycle.ts';
 import { GSI2, agentKey, gsi2For, itemToJob, jobKey, jobToItem, POOL_KEY, quotaKey } from './items.ts';
 import type { TenantQuota } from '../domain/policy.ts';
-import * as z from 'zod';
-import { decodeCursor, encodeCursor } from '../../platform/http/query.ts';
 import { outboxPut, type OutboxEvent } from './outbox-store.ts';
 
 export type JobPatch = Partial<Record<keyof Job, unknown>>;
@@ -358,24 +356,9 @@ export const finishedJobs = async (s: StoreCtx, limit: number): Promise<Job[]> =
 
 /** A tenant's jobs, newest first, one page at a time. */
 export async function tenantJobs(s: StoreCtx, tenant: string, limit: number, cursor?: string): Promise<{ jobs: Job[]; next?: string }> {
-  const out = await s.doc.send(
-    new QueryCommand({
-      TableName: s.table,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': `TENANT#${tenant}` },
-      ScanIndexForward: false,
-      Limit: limit,
-      ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, tenantCursor(tenant)) } : {}),
-    }),
-  );
-  const next = out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : undefined;
-  return { jobs: (out.Items ?? []).map(itemToJob), ...(next ? { next } : {}) };
+  const page = await gsi1Page(s, `TENANT#${tenant}`, { pkPrefix: 'JOB#', sk: 'JOB' }, limit, cursor);
+  return { jobs: page.items.map(itemToJob), ...(page.next ? { next: page.next } : {}) };
 }
-
-/** A cursor is the last key of the previous page of the tenant's listing; anything else is a 400, never a 500. */
-const tenantCursor = (tenant: string) =>
-  z.strictObject({ pk: z.string().startsWith('JOB#'), sk: z.literal('JOB'), gsi1pk: z.literal(`TENANT#${tenant}`), gsi1sk: z.string().min(1) });
 
 /**
  * Records a terminal job's bill, once: a second write (a redelivered event that found the

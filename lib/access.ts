@@ -140,12 +140,13 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'job-timeouts-schedule': JOBS_PLACING,
   'jobs-cancel': JOBS_PLACING,
   /**
-   * Bills ended jobs through the market's coverage: one ledger transaction per job, the bill on the job; gives
-   * back the units an ended job still held (the directory) and asks the pool to dispatch.
+   * Bills ended jobs through the market's coverage: one ledger transaction per job (the settlement), the bill on the
+   * job, its signed receipt (the control plane's table: slices read, the receipt written once); gives back the units an
+   * ended job still held (the directory) and asks the pool to dispatch.
    */
   'job-billing-consumer': {
     ...NONE,
-    tables: { jobs: 'write', market: 'write', ledger: 'write', controlplane: 'read', providers: 'write' },
+    tables: { jobs: 'write', market: 'write', ledger: 'write', controlplane: 'write', providers: 'write' },
     sendTo: ['jobSteps'],
   },
   /** Creates the Checkout Session through Stripe's API. */

@@ -12,6 +12,8 @@ import { developmentSigningKeys, signingKeysFromSeed } from './drivers/signing-k
 export interface ControlPlaneDeps extends HasRuntime {
   store: StoreCtx;
   signingKeys(): KeyPair;
+  /** False on a cloud stage given no VRACU_RECEIPT_SIGNING_SEED (signingKeys() would throw). */
+  canSign(): boolean;
 }
 
 const DEVELOPMENT_STAGES = new Set(['local', 'test']);
@@ -28,6 +30,7 @@ export function composeControlPlane(rt: Runtime, opts: { signingSeed?: string | 
       else throw new Error(`VRACU_RECEIPT_SIGNING_SEED is required on stage ${rt.config.VRACU_STAGE}`);
       return keys;
     },
+    canSign: () => Boolean(opts.signingSeed) || DEVELOPMENT_STAGES.has(rt.config.VRACU_STAGE),
   };
 }
 

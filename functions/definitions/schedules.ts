@@ -23,6 +23,14 @@ export const SCHEDULES = {
     timeoutSec: 300,
     memoryMb: 512,
   },
+  settlementHolds: {
+    id: 'settlement-holds',
+    description: "Release settled jobs' holds whose dispute window ended, undisputed, to their providers",
+    everySec: 900,
+    entry: 'functions/market/handlers/holds-schedule.ts',
+    timeoutSec: 300,
+    memoryMb: 512,
+  },
   ledgerCheck: {
     id: 'ledger-check',
     description: 'Prove conservation and rebuild balances from entries; alarm on any difference',

@@ -84,7 +84,7 @@ export const JobOut = z.object({
   /** The provider the job runs on (`exchange`: the exchange's own pool) and why it was placed there. */
   providerId: z.string().optional(),
   placement: z.object({ providerId: z.string(), reason: z.enum(['rc_coverage', 'spot', 'exchange_pool']), detail: z.string() }).optional(),
-  /** What the job's end was billed: SCU (market units), RC draws, the spot part, the amount (ACU). */
+  /** What the job's end was billed: SCU (market units), RC draws, the spot part and its price, the amount, the held part (ACU). */
   bill: z
     .object({
       rule: z.string(),
@@ -97,6 +97,11 @@ export const JobOut = z.object({
       spotAmount: acuString,
       amount: acuString,
       arrears: acuString,
+      basis: z.enum(['metered', 'runtime']),
+      spotPrice: acuString,
+      hold: acuString,
+      holdReleaseAt: z.string().nullable(),
+      transferId: z.string(),
       billedAt: z.string(),
     })
     .optional(),

@@ -13,7 +13,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Composition, HasRuntime } from '../platform/compose.ts';
 import type { StoreCtx } from '../platform/dynamo/store.ts';
 import { runtimeFromEnv, type Runtime } from '../platform/runtime.ts';
-import { EcsEnv, parseEnv } from '../definitions/environment.ts';
+import { ControlPlaneEnv, EcsEnv, parseEnv } from '../definitions/environment.ts';
 import { loadJobsConfig, type JobsConfig } from './config.ts';
 import type { Signer } from './domain/attestation.ts';
 import type { Agent } from './domain/job.ts';
@@ -26,6 +26,7 @@ import { KmsSigner } from './drivers/kms-signer.ts';
 import { exchangePoolPlacer, type Placer } from './drivers/placement.ts';
 import { composeProviders, directoryPlacer } from '../providers/index.ts';
 import { withOracle, type MarketDeps } from '../market/index.ts';
+import { composeControlPlane, type ControlPlaneDeps } from '../control-plane/index.ts';
 
 export interface JobsDeps extends HasRuntime {
   cfg: JobsConfig;
@@ -42,6 +43,8 @@ export interface JobsDeps extends HasRuntime {
   placer: Placer;
   /** The market (through its index.ts): billing a finished job against the buyer's RCs. */
   market: MarketDeps;
+  /** The control plane (through its index.ts): a billed job's metered usage and its signed receipt. */
+  controlPlane: ControlPlaneDeps;
 }
 
 /** Loads an agent's key file and checks it holds the registered public key. */
@@ -63,6 +66,8 @@ export interface JobsInputs {
   placer?: Placer;
   /** The market the billing consumer applies finished jobs to (default: composed on `rt`). */
   market?: MarketDeps;
+  /** Slices and receipts (default: composed on `rt`, development signing keys on local and test stages). */
+  controlPlane?: ControlPlaneDeps;
 }
 
 export function composeJobs(i: JobsInputs): JobsDeps {
@@ -106,6 +111,7 @@ export function composeJobs(i: JobsInputs): JobsDeps {
     fault: i.fault ?? (() => undefined),
     placer: i.placer ?? exchangePoolPlacer,
     market: i.market ?? withOracle(rt),
+    controlPlane: i.controlPlane ?? composeControlPlane(rt),
   };
 }
 
@@ -126,6 +132,13 @@ export const jobsContext: Composition<JobsDeps> = {
   fromEnv(env) {
     const rt = runtimeFromEnv(env);
     const config = loadJobsConfig(env);
-    return composeJobs({ rt, config, driver: cloudDriver(rt, config, env), placer: directoryPlacer(composeProviders(rt)) });
+    const signingSeed = parseEnv(ControlPlaneEnv, env, 'control-plane environment').VRACU_RECEIPT_SIGNING_SEED;
+    return composeJobs({
+      rt,
+      config,
+      driver: cloudDriver(rt, config, env),
+      placer: directoryPlacer(composeProviders(rt)),
+      controlPlane: composeControlPlane(rt, { signingSeed }),
+    });
   },
 };

@@ -5,7 +5,7 @@ import { queryInteger } from '../platform/http/query.ts';
 import { acuString, positiveAcu } from '../platform/money.ts';
 
 /** `platform`, `mint`, or `<kind>:<id>`. */
-export const ACCOUNT_ID = /^(platform|mint|(user|provider|escrow|arrears):[A-Za-z0-9_.-]{1,128})$/;
+export const ACCOUNT_ID = /^(platform|mint|(user|provider|escrow|arrears|hold):[A-Za-z0-9_.-]{1,128})$/;
 const PRINCIPAL_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const AccountParams = z.strictObject({ accountId: z.string().regex(ACCOUNT_ID, 'expected an account id such as "user:prn_x" or "platform"') });

@@ -110,6 +110,8 @@ export const JobAllocationOut = z.object({
   jobId: z.string(),
   userId: z.string(),
   providerId: z.string(),
+  gpuProfile: z.string(),
+  region: z.string(),
   totalScu: z.number().int(),
   coveredScu: z.number().int(),
   spotScu: z.number().int(),
@@ -117,6 +119,10 @@ export const JobAllocationOut = z.object({
   spotPaid: acuString,
   arrears: acuString,
   payout: acuString,
+  spotPrice: acuString.describe('ACU per SCU the spot part paid'),
+  hold: acuString.describe('part of the spot cost held for the dispute window (paid to the provider: payout − hold)'),
+  holdReleaseAt: z.string().nullable(),
+  transferId: z.string().describe('the ledger transfer that settled the job'),
   appliedAt: z.string(),
   details: z.array(JobDetailOut),
 });
@@ -400,7 +406,71 @@ export const expireRoute = defineRoute({
   timeoutSec: 300,
 });
 
+const HoldOut = z.object({
+  jobId: z.string(),
+  buyerId: z.string(),
+  providerId: z.string(),
+  amount: acuString,
+  releaseAt: z.string().describe('end of the dispute window: an undisputed hold goes to the provider after it'),
+  status: z.enum(['HELD', 'DISPUTED', 'RELEASED', 'REFUNDED']),
+  dispute: z.string().nullable(),
+  settledAt: z.string().nullable(),
+  transferId: z.string().nullable().describe('the ledger transfer that released or refunded it'),
+});
+const HoldParams = z.strictObject({ jobId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a job id') });
+
+export const holdRoute = defineRoute({
+  id: 'market-hold',
+  method: 'GET',
+  path: '/v1/settlement/holds/{jobId}',
+  access: 'any',
+  summary: "A settled job's hold (the part of its spot amount kept for the dispute window): its buyer, its provider, operators",
+  entry: 'functions/market/handlers/hold.ts',
+  tags: TAGS,
+  request: { params: HoldParams },
+  response: { status: 200, body: HoldOut },
+});
+
+export const holdDisputeRoute = defineRoute({
+  id: 'market-hold-dispute',
+  method: 'POST',
+  path: '/v1/settlement/holds/{jobId}/dispute',
+  access: 'any',
+  summary: "The job's buyer disputes its hold within the window: it is not released until an operator decides",
+  entry: 'functions/market/handlers/hold-dispute.ts',
+  tags: TAGS,
+  request: { params: HoldParams, body: z.strictObject({ reason: z.string().trim().min(1).max(1000) }) },
+  response: { status: 200, body: HoldOut },
+});
+
+export const holdDecisionRoute = defineRoute({
+  id: 'market-hold-decision',
+  method: 'POST',
+  path: '/v1/settlement/holds/{jobId}/decision',
+  access: 'operator',
+  summary: 'Decide a disputed hold: to the provider (released) or back to the buyer (refunded)',
+  entry: 'functions/market/handlers/hold-decision.ts',
+  tags: TAGS,
+  request: { params: HoldParams, body: z.strictObject({ award: z.enum(['provider', 'buyer']) }) },
+  response: { status: 200, body: HoldOut },
+});
+
+export const disputedHoldsRoute = defineRoute({
+  id: 'market-holds-disputed',
+  method: 'GET',
+  path: '/v1/settlement/disputes',
+  access: 'operator',
+  summary: 'Disputed holds waiting for a decision, oldest dispute first',
+  entry: 'functions/market/handlers/holds-disputed.ts',
+  tags: TAGS,
+  response: { status: 200, body: z.object({ holds: z.array(HoldOut) }) },
+});
+
 export const marketRoutes = [
+  holdRoute,
+  holdDisputeRoute,
+  holdDecisionRoute,
+  disputedHoldsRoute,
   providersLoadRoute,
   marketRoute,
   curveRoute,

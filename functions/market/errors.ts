@@ -14,6 +14,9 @@ export const MARKET_ERRORS = {
   listing_exceeds_available: 409,
   trade_exceeds_listing: 409,
   self_trade: 409,
+  hold_not_found: 404,
+  hold_not_disputable: 409,
+  hold_not_disputed: 409,
 } as const;
 
 export type MarketErrorCode = keyof typeof MARKET_ERRORS;

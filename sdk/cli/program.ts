@@ -14,6 +14,7 @@ import { registerArtifacts } from '../commands/artifacts.ts';
 import { registerOracle } from '../commands/oracle.ts';
 import { registerScheduler } from '../commands/scheduler.ts';
 import { registerMetering } from '../commands/metering.ts';
+import { registerHolds } from '../commands/holds.ts';
 
 export function vracuProgram(env: NodeJS.ProcessEnv = process.env, out?: (s: string) => void): Command {
   const program = new Command('vracu')
@@ -37,5 +38,6 @@ export function vracuProgram(env: NodeJS.ProcessEnv = process.env, out?: (s: str
   registerOracle(program, ctx);
   registerScheduler(program, ctx);
   registerMetering(program, ctx);
+  registerHolds(program, ctx);
   return program;
 }

@@ -1,20 +1,23 @@
 /**
- * Metering and settlement arithmetic (seed §8.2, §9.1).
+ * Metering (seed §8.2, §9.1).
  *
  * A slice is {jobId, bucketId, seq, scmDeltaMilli, priceIndexMicro}: milli-SCM used since the
  * last slice, at the bucket's price index (µACU per SCM). Its idempotency key is (job, seq)
  * and its content digest is SHA-256 of its canonical JSON: the same slice again succeeds
  * silently, a different slice with the same (job, seq) is refused.
  *
- *   scm      = Σ scmDeltaMilli / 1000                          (carried in milli-SCM)
- *   TWAP     = TWAP_HALF_UP(Σ(mSCM × price) / Σ mSCM)          µACU per SCM, SCM-weighted
- *   spot     = BURN_CEIL(spot mSCM × TWAP / 1000)              rounds up to the µACU
- *   hold     = HOLD_FLOOR(spot × hold bp)                      stays in escrow for the dispute window
- *   provider = spot − hold                                     (now; the hold later, or refunded)
+ *   metered  = Σ scmDeltaMilli                                  milli-SCM
+ *   billed   = METER_CEIL(metered / 1000)                       whole SCM (one SCM is the market's SCU)
+ *   TWAP     = TWAP_HALF_UP(Σ(mSCM × price) / Σ mSCM)           µACU per SCM, SCM-weighted
+ *
+ * The settlement itself (RC draws, the spot part at the TWAP, the hold) is the market's one
+ * coverage transfer (functions/market/usecases/coverage.ts); the receipt records what it moved.
+ * Billing whole SCM keeps one rounding for metered and runtime-billed jobs alike (the runtime
+ * rule rounds up to the SCU too), and makes the spot part exact: SCM × TWAP needs no rounding.
  */
 import { createHash } from 'node:crypto';
 import { canonicalize } from '../../platform/canonical-json.ts';
-import { BPS, divCeil, divFloor, divHalfUp } from './units.ts';
+import { divCeil, divHalfUp } from './units.ts';
 
 export interface Slice {
   jobId: string;
@@ -59,22 +62,18 @@ export function twapMicro(slices: readonly Slice[]): bigint | null {
   return m === 0n ? null : divHalfUp(w, m);
 }
 
-export interface Settlement {
-  meteredScmMilli: bigint;
-  twapMicro: bigint;
-  spotScmMilli: bigint;
-  burnMicro: bigint;
-  holdMicro: bigint;
-  providerMicro: bigint;
+/** What a job's slices say, for its bill and its receipt. */
+export interface MeteredUsage {
+  slices: number;
+  slicesDigest: string;
+  scmMilli: bigint;
+  /** METER_CEIL of scmMilli; 0 without slices. */
+  billedScm: bigint;
+  /** null without metered SCM (the bill then uses the attested runtime and the spot price now). */
+  twapMicro: bigint | null;
 }
 
-/** The spot part of a job's bill: `coveredScmMilli` came from RCs (priced when they were sold). */
-export function settle(slices: readonly Slice[], coveredScmMilli: bigint, holdBps: bigint, fallbackPriceMicro: bigint): Settlement {
-  if (holdBps < 0n || holdBps > BPS) throw new RangeError('hold fraction is 0..10000 bp');
-  const meteredScmMilli = slices.reduce((s, x) => s + x.scmDeltaMilli, 0n);
-  const twap = twapMicro(slices) ?? fallbackPriceMicro;
-  const spotScmMilli = meteredScmMilli > coveredScmMilli ? meteredScmMilli - coveredScmMilli : 0n;
-  const burnMicro = divCeil(spotScmMilli * twap, 1000n);
-  const holdMicro = divFloor(burnMicro * holdBps, BPS);
-  return { meteredScmMilli, twapMicro: twap, spotScmMilli, burnMicro, holdMicro, providerMicro: burnMicro - holdMicro };
+export function meteredUsage(slices: readonly Slice[]): MeteredUsage {
+  const scmMilli = slices.reduce((s, x) => s + x.scmDeltaMilli, 0n);
+  return { slices: slices.length, slicesDigest: slicesDigest(slices), scmMilli, billedScm: divCeil(scmMilli, 1000n), twapMicro: twapMicro(slices) };
 }

@@ -5,14 +5,35 @@
  */
 import { canonicalBytes } from '../../platform/canonical-json.ts';
 import { formatAcu } from '../../platform/money.ts';
-import type { Settlement } from './metering.ts';
+import type { MeteredUsage } from './metering.ts';
 import { signBoth, verifyBoth, type DualVerdict, type KeyPair, type PublicKey, type Signature } from './signatures.ts';
 
 export const RECEIPT_LABEL = 'vracu/settlement-receipt/v1';
 
 export interface RcDraw {
   rcId: string;
-  scmMilli: bigint;
+  scm: bigint;
+  amountMicro: bigint;
+}
+
+/** What the one settlement transfer moved for this job (the market's result for it). */
+export interface SettledAmounts {
+  /** Billed SCM: from the slices (METER_CEIL) or from the attested runtime. */
+  scm: bigint;
+  basis: 'metered' | 'runtime';
+  coveredScm: bigint;
+  spotScm: bigint;
+  /** µACU per SCM the spot part paid: the slices' TWAP, or the spot price at settlement. */
+  twapMicro: bigint;
+  rcDraws: readonly RcDraw[];
+  /** The spot part's cost (spotScm × TWAP), paid from the buyer's balance, the rest as arrears. */
+  burnMicro: bigint;
+  arrearsMicro: bigint;
+  /** Held for the dispute window (of the spot part). */
+  holdMicro: bigint;
+  /** Paid to the provider now: the RC draws and the spot part, less the hold. */
+  providerMicro: bigint;
+  ledgerTransferIds: readonly string[];
 }
 
 export interface ReceiptFacts {
@@ -20,36 +41,36 @@ export interface ReceiptFacts {
   buyerId: string;
   providerId: string;
   bucketId: string;
-  slicesDigest: string;
-  slices: number;
-  settlement: Settlement;
-  rcDraws: readonly RcDraw[];
-  refundMicro: bigint;
-  ledgerTransferIds: readonly string[];
+  usage: Pick<MeteredUsage, 'slices' | 'slicesDigest' | 'scmMilli'>;
+  settled: SettledAmounts;
   settledAt: string;
 }
 
 export type ReceiptBody = ReturnType<typeof receiptBody>;
 
 export function receiptBody(f: ReceiptFacts) {
-  const s = f.settlement;
+  const s = f.settled;
   return {
-    version: 1,
+    version: 2,
     jobId: f.jobId,
     buyerId: f.buyerId,
     providerId: f.providerId,
     bucketId: f.bucketId,
-    slices: f.slices,
-    slicesDigest: f.slicesDigest,
-    scmMilli: s.meteredScmMilli.toString(),
+    slices: f.usage.slices,
+    slicesDigest: f.usage.slicesDigest,
+    meteredScmMilli: f.usage.scmMilli.toString(),
+    basis: s.basis,
+    scm: s.scm.toString(),
+    rcDraws: s.rcDraws.map((d) => ({ rcId: d.rcId, scm: d.scm.toString(), amount: formatAcu(d.amountMicro) })),
+    spotScm: s.spotScm.toString(),
     twap: formatAcu(s.twapMicro),
-    rcDraws: f.rcDraws.map((d) => ({ rcId: d.rcId, scmMilli: d.scmMilli.toString() })),
-    spotScmMilli: s.spotScmMilli.toString(),
     burn: formatAcu(s.burnMicro),
+    arrears: formatAcu(s.arrearsMicro),
     providerAmount: formatAcu(s.providerMicro),
     hold: formatAcu(s.holdMicro),
-    refund: formatAcu(f.refundMicro),
-    ledgerTransferIds: [...f.ledgerTransferIds],
+    // A refund is a later decision on the hold (market holds.ts); none at settlement.
+    refund: formatAcu(0n),
+    ledgerTransferIds: [...s.ledgerTransferIds],
     settledAt: f.settledAt,
   };
 }

@@ -1,15 +1,15 @@
 /**
- * Metering slices and settlement receipts. The providers' billing at job end calls, through
- * index.ts: `meteredSettlement` (the amounts, from the metered slices) before it moves the
- * money, then `issueReceipt` with the ledger transfer ids after. Issuing is idempotent: a
- * job's receipt is written once and the first one stands.
+ * Metering slices and settlement receipts. The billing at job end calls, through index.ts:
+ * `usageOf` (the job's metered SCM and TWAP) before the market's settlement transfer, then
+ * `issueReceipt` with what that transfer moved. Issuing is idempotent: a job's receipt is
+ * written once and the first one stands.
  */
 import { isoAt } from '../../platform/clock.ts';
 import type { Principal } from '../../platform/auth/principal.ts';
 import type { ControlPlaneDeps } from '../deps.ts';
 import { controlPlaneError } from '../errors.ts';
-import { settle, sliceDigest, slicesDigest, type Settlement, type Slice } from '../domain/metering.ts';
-import { receiptBody, signReceipt, type RcDraw, type SignedReceipt } from '../domain/receipt.ts';
+import { meteredUsage, sliceDigest, type MeteredUsage, type Slice } from '../domain/metering.ts';
+import { receiptBody, signReceipt, type ReceiptFacts, type SignedReceipt } from '../domain/receipt.ts';
 import { publicKeys, type PublicKey } from '../domain/signatures.ts';
 import { getReceipt, putReceipt, putSlice, slicesOf } from '../store/receipts.ts';
 
@@ -21,45 +21,17 @@ export async function recordSlice(d: ControlPlaneDeps, s: Slice): Promise<{ dige
   return { digest, outcome };
 }
 
-export async function meteredSettlement(
-  d: ControlPlaneDeps,
-  q: { jobId: string; coveredScmMilli: bigint; holdBps: bigint; fallbackPriceMicro: bigint },
-): Promise<Settlement & { slices: number }> {
-  const slices = await slicesOf(d.store, q.jobId);
-  return { ...settle(slices, q.coveredScmMilli, q.holdBps, q.fallbackPriceMicro), slices: slices.length };
+/** A job's metered usage (no slices: zero SCM, no TWAP). */
+export async function usageOf(d: Pick<ControlPlaneDeps, 'store'>, jobId: string): Promise<MeteredUsage> {
+  return meteredUsage(await slicesOf(d.store, jobId));
 }
 
-export interface IssueReceipt {
-  jobId: string;
-  buyerId: string;
-  providerId: string;
-  bucketId: string;
-  coveredScmMilli: bigint;
-  rcDraws: readonly RcDraw[];
-  holdBps: bigint;
-  fallbackPriceMicro: bigint;
-  refundMicro: bigint;
-  ledgerTransferIds: readonly string[];
-}
+export type IssueReceipt = Omit<ReceiptFacts, 'settledAt'>;
 
 export async function issueReceipt(d: ControlPlaneDeps, i: IssueReceipt): Promise<{ receipt: SignedReceipt; replayed: boolean }> {
   const existing = await getReceipt(d.store, i.jobId);
   if (existing) return { receipt: existing, replayed: true };
-  const slices = await slicesOf(d.store, i.jobId);
-  const body = receiptBody({
-    jobId: i.jobId,
-    buyerId: i.buyerId,
-    providerId: i.providerId,
-    bucketId: i.bucketId,
-    slices: slices.length,
-    slicesDigest: slicesDigest(slices),
-    settlement: settle(slices, i.coveredScmMilli, i.holdBps, i.fallbackPriceMicro),
-    rcDraws: i.rcDraws,
-    refundMicro: i.refundMicro,
-    ledgerTransferIds: i.ledgerTransferIds,
-    settledAt: isoAt(d.rt.clock.nowMs()),
-  });
-  const signed = signReceipt(d.signingKeys(), body);
+  const signed = signReceipt(d.signingKeys(), receiptBody({ ...i, settledAt: isoAt(d.rt.clock.nowMs()) }));
   if ((await putReceipt(d.store, signed)) === 'exists') return { receipt: (await getReceipt(d.store, i.jobId))!, replayed: true };
   return { receipt: signed, replayed: false };
 }

@@ -13,9 +13,13 @@
  *   any      without a creation attestation     not      never started (launch_failed, agent_key_unavailable,
  *                                                        profile_changed, cancelled while queued)
  *
- * Usage is the runtime between the signed creation and deletion attestations, in whole seconds
- * rounded up (RUNTIME_SECONDS_CEIL: a started second counts); the market then converts it to SCU
- * with the provider's SCM/min (RUNTIME_CEIL, market domain/catalog.ts) and applies it.
+ * Usage is what the job's metered slices say when it has any (the control plane's METER_CEIL:
+ * whole SCM rounded up, the uncovered part at the slices' SCM-weighted TWAP), else the runtime
+ * between the signed creation and deletion attestations, in whole seconds rounded up
+ * (RUNTIME_SECONDS_CEIL: a started second counts), which the market converts to SCU with the
+ * provider's SCM/min (RUNTIME_CEIL, market domain/catalog.ts) and prices at spot now. The
+ * market's one coverage transfer is the settlement (the governed hold of the spot part
+ * included); the control plane signs its receipt (GET /v1/jobs/{id}/receipt).
  *
  * Two units, two names: a job's quota weight is GpuMinutes (domain/policy.ts); what is billed is
  * SCU, the market's standard compute unit (market `Scu`). Neither is passed for the other.
@@ -59,5 +63,14 @@ export interface JobBill {
   spotAmount: string;
   amount: string;
   arrears: string;
+  /** `metered`: from the job's slices; `runtime`: from the attested runtime. */
+  basis: 'metered' | 'runtime';
+  /** ACU per SCU the spot part paid (the slices' TWAP, or the spot price at the bill). */
+  spotPrice: string;
+  /** Part of the spot amount held for the dispute window, and when it goes to the provider. */
+  hold: string;
+  holdReleaseAt: string | null;
+  /** The ledger transfer that settled the job. */
+  transferId: string;
   billedAt: string;
 }

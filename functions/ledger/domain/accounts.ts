@@ -1,8 +1,10 @@
 /**
  * Ledger accounts. An id names its kind: `user:<principalId>`, `provider:<providerId>`,
- * `escrow:<rcId>`, `arrears:<principalId>`, `platform`, `mint`.
+ * `escrow:<rcId>`, `arrears:<principalId>`, `hold:<providerId>`, `platform`, `mint`.
+ * `hold:<p>` keeps the part of provider p's spot earnings held for the dispute window
+ * (docs/market.md, "Settlement holds"); each job's share of it is on the job's allocation record.
  */
-export type AccountKind = 'user' | 'provider' | 'escrow' | 'platform' | 'mint' | 'arrears';
+export type AccountKind = 'user' | 'provider' | 'escrow' | 'platform' | 'mint' | 'arrears' | 'hold';
 
 export type AccountId = string;
 
@@ -11,11 +13,12 @@ export const account = {
   provider: (id: string): AccountId => `provider:${id}`,
   escrow: (rcId: string): AccountId => `escrow:${rcId}`,
   arrears: (id: string): AccountId => `arrears:${id}`,
+  hold: (providerId: string): AccountId => `hold:${providerId}`,
   platform: 'platform',
   mint: 'mint',
 } as const;
 
-const OWNED = /^(user|provider|escrow|arrears):([A-Za-z0-9_.-]{1,128})$/;
+const OWNED = /^(user|provider|escrow|arrears|hold):([A-Za-z0-9_.-]{1,128})$/;
 
 /** The account's kind, or undefined when the id is not a ledger account. */
 export function kindOf(a: AccountId): AccountKind | undefined {
@@ -43,5 +46,5 @@ export const DEFAULT_HOT_SHARDS = 8;
 
 export function defaultShardsFor(a: AccountId): number {
   const k = kindOf(a);
-  return k === 'provider' || k === 'platform' ? DEFAULT_HOT_SHARDS : 1;
+  return k === 'provider' || k === 'hold' || k === 'platform' ? DEFAULT_HOT_SHARDS : 1;
 }

@@ -1,6 +1,6 @@
 /**
  * Who may read which account: users their own user and arrears accounts; a provider its own
- * `provider:<id>` account (a joined provider's principal id is its provider id); operators and
+ * `provider:<id>` and `hold:<id>` accounts (a joined provider's principal id is its provider id); operators and
  * admins all. Anyone else's account reads as absent (404), as every owned resource does
  * (platform/auth/visibility.ts).
  */
@@ -12,7 +12,7 @@ import { account, type AccountId } from '../domain/accounts.ts';
 /** The principal an account belongs to (user and arrears accounts; provider accounts to a provider key), if any. */
 function ownerOf(p: Principal, a: AccountId): string | undefined {
   if (/^(user|arrears):/.test(a)) return a.slice(a.indexOf(':') + 1);
-  if (a.startsWith('provider:') && p.roles.includes('provider')) return a.slice('provider:'.length);
+  if (/^(provider|hold):/.test(a) && p.roles.includes('provider')) return a.slice(a.indexOf(':') + 1);
   return undefined;
 }
 

@@ -37,6 +37,8 @@ export interface TransferRequest<R extends Json = Json> {
   extra?: LabelledItem[];
   /** Stored for replays; JSON-safe (money formatted first). A replay returns it as stored. */
   result: R;
+  /** The transfer's id when the caller names it first (so `result` can carry it); else one is drawn. */
+  transferId?: string;
 }
 
 export interface TransferOutcome<R extends Json = Json> {
@@ -86,7 +88,7 @@ export class Ledger {
     validateKey(req.key, req.requestHash);
     validatePostings(req.postings);
     const net = netChanges(req.postings);
-    const transferId = this.ids.next('txn');
+    const transferId = req.transferId ?? this.ids.next('txn');
     const at = isoAt(this.clock.nowMs());
     const records = this.recordItems(req, transferId, at, net);
     const extra = req.extra ?? [];

@@ -7,7 +7,13 @@
  * the rest is booked against `arrears:<user>` (which may go negative: what the user owes).
  * The provider is always paid in full, no balance ever goes negative, no money is
  * created, and the next top-up settles the arrears first.
+ *
+ * Hold rule (settlement, seed §9.1): of the spot part, HOLD_FLOOR(spot cost × hold bp / 10,000)
+ * goes to `hold:<provider>` for the dispute window instead of to the provider (holds.ts
+ * releases or refunds it). The RC-covered part is not held: its price was fixed and escrowed
+ * when the RC was sold.
  */
+import { divFloor } from '../../platform/money.ts';
 import { escrowShare } from './escrow.ts';
 import { freeScu, statusAfter, type Rc, type RcStatus } from './rc.ts';
 
@@ -34,8 +40,18 @@ export interface CoveragePlan {
   spotPaidMicro: bigint;
   /** Part of the spot bill booked as arrears. */
   arrearsMicro: bigint;
-  /** What the provider receives in all. */
+  /** What the provider is owed in all (paid now: payout − hold). */
   payoutMicro: bigint;
+  /** Part of the spot cost held for the dispute window. */
+  holdMicro: bigint;
+}
+
+export const BPS = 10_000n;
+
+/** HOLD_FLOOR: the held part of a spot cost. */
+export function holdOf(spotCostMicro: bigint, holdBps: bigint): bigint {
+  if (holdBps < 0n || holdBps > BPS) throw new RangeError('a hold fraction is 0..10000 bp');
+  return divFloor(spotCostMicro * holdBps, BPS);
 }
 
 /** Usable now: ACTIVE, unexpired, with free SCU. Sorted earliest expiry first (then id). */
@@ -45,7 +61,7 @@ export function usableRcs(rcs: readonly Rc[], nowIso: string): Rc[] {
     .sort((a, b) => (a.expiresAt < b.expiresAt ? -1 : a.expiresAt > b.expiresAt ? 1 : a.rcId < b.rcId ? -1 : 1));
 }
 
-export function planCoverage(rcs: readonly Rc[], nowIso: string, jobScu: bigint, spotPriceMicro: bigint, userBalanceMicro: bigint): CoveragePlan {
+export function planCoverage(rcs: readonly Rc[], nowIso: string, jobScu: bigint, spotPriceMicro: bigint, userBalanceMicro: bigint, holdBps = 0n): CoveragePlan {
   const draws: RcDraw[] = [];
   let left = jobScu;
   for (const rc of usableRcs(rcs, nowIso).slice(0, MAX_RCS_PER_JOB)) {
@@ -77,6 +93,7 @@ export function planCoverage(rcs: readonly Rc[], nowIso: string, jobScu: bigint,
     spotPaidMicro,
     arrearsMicro: spotCostMicro - spotPaidMicro,
     payoutMicro: draws.reduce((s, d) => s + d.usageMicro, 0n) + spotCostMicro,
+    holdMicro: holdOf(spotCostMicro, holdBps),
   };
 }
 
@@ -90,21 +107,27 @@ export interface BatchPlan {
   rcs: RcDraw[];
 }
 
+/** A finished job's usage and the price its uncovered part pays (its metered TWAP, or the spot price now). */
+export interface JobToPlan {
+  scu: bigint;
+  spotPriceMicro: bigint;
+}
+
 /**
  * Coverage of several finished jobs of one user on one provider, in order: each job sees
  * the RCs and the balance the jobs before it left. The batch draws from at most
  * MAX_RCS_PER_JOB RCs in all (the first usable ones), so its writes fit one transaction;
  * beyond that, jobs go to spot where applying them one by one could reach a ninth RC.
  */
-export function planJobs(rcs: readonly Rc[], nowIso: string, jobScu: readonly bigint[], spotPriceMicro: bigint, userBalanceMicro: bigint): BatchPlan {
+export function planJobs(rcs: readonly Rc[], nowIso: string, jobs: readonly JobToPlan[], userBalanceMicro: bigint, holdBps = 0n): BatchPlan {
   const state = usableRcs(rcs, nowIso)
     .slice(0, MAX_RCS_PER_JOB)
     .map((r) => ({ ...r }));
   const byId = new Map(state.map((r) => [r.rcId, r]));
   const last = new Map<string, RcDraw>();
   let balance = userBalanceMicro;
-  const plans = jobScu.map((scu) => {
-    const plan = planCoverage(state, nowIso, scu, spotPriceMicro, balance);
+  const plans = jobs.map((job) => {
+    const plan = planCoverage(state, nowIso, job.scu, job.spotPriceMicro, balance, holdBps);
     for (const d of plan.draws) {
       const rc = byId.get(d.rcId)!;
       rc.usedScu = d.usedScuAfter;

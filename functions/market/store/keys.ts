@@ -25,10 +25,17 @@ export const PROVIDERS_GSI = 'PROVIDERS';
 export const ownerGsi = (user: string) => `OWNER#${user}`;
 export const OPEN_LISTINGS_GSI = 'LISTINGS#OPEN';
 
+const shardOf = (id: string, shards: number): number => {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
+  return h % shards;
+};
+
 /** Open RCs are spread over shards so the expiry index has no single hot partition. */
 export const RC_OPEN_SHARDS = 8;
-export function rcOpenShard(rcId: string): string {
-  let h = 0;
-  for (let i = 0; i < rcId.length; i++) h = (h * 31 + rcId.charCodeAt(i)) >>> 0;
-  return `RCOPEN#${h % RC_OPEN_SHARDS}`;
-}
+export const rcOpenShard = (rcId: string): string => `RCOPEN#${shardOf(rcId, RC_OPEN_SHARDS)}`;
+
+/** Settlement holds still HELD, by release time (gsi1), spread over shards like open RCs. */
+export const HOLD_SHARDS = 8;
+export const heldShard = (jobId: string): string => `HOLDS#${shardOf(jobId, HOLD_SHARDS)}`;
+export const heldShardN = (n: number): string => `HOLDS#${n}`;

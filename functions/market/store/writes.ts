@@ -15,7 +15,7 @@ import type { Provider } from '../domain/catalog.ts';
 import type { Rc, RcStatus } from '../domain/rc.ts';
 import type { Listing } from '../domain/secondary.ts';
 import { listingItem, providerItem, rcItem } from './codec.ts';
-import { capacityKey, jobDetailKey, jobKey, listingKey, PROVIDERS_GSI, quoteKey, rcKey, tradeKey } from './keys.ts';
+import { capacityKey, heldShard, jobDetailKey, jobKey, listingKey, PROVIDERS_GSI, quoteKey, rcKey, tradeKey } from './keys.ts';
 
 const put = (s: StoreCtx, label: string, item: Record<string, unknown>): LabelledItem => ({
   label,
@@ -195,11 +195,30 @@ const allocationAttributes = (a: RcAllocation) => ({ ...a, gsi2pk: `RCALLOC#${a.
  */
 export function jobAllocation(
   s: StoreCtx,
-  j: { jobId: string; userId: string; providerId: string; requestHash: string; result: unknown; at: string; onlyDraw?: RcAllocation | undefined },
+  j: {
+    jobId: string;
+    userId: string;
+    providerId: string;
+    requestHash: string;
+    result: unknown;
+    at: string;
+    onlyDraw?: RcAllocation | undefined;
+    /** The settlement's held part (domain/holds.ts): HELD, findable by release time until it moves. */
+    hold?: { amountMicro: bigint; releaseAt: string } | undefined;
+  },
 ): LabelledItem {
   return put(s, `job:${j.jobId}`, {
     ...jobKey(j.jobId),
     ...(j.onlyDraw ? allocationAttributes(j.onlyDraw) : {}),
+    ...(j.hold
+      ? {
+          holdMicro: j.hold.amountMicro,
+          holdReleaseAt: j.hold.releaseAt,
+          holdStatus: 'HELD',
+          gsi1pk: heldShard(j.jobId),
+          gsi1sk: `${j.hold.releaseAt}#${j.jobId}`,
+        }
+      : {}),
     kind: 'job',
     jobId: j.jobId,
     userId: j.userId,

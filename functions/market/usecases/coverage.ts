@@ -6,6 +6,11 @@
  * each job's allocation record (and a detail record per RC when a job draws several) —
  * is one ledger transfer: a job id is applied once, a repeat is a replay, another payload
  * a 409. A lost race on an RC (its version moved) or on the user's balance is re-planned.
+ *
+ * This transfer is the job's settlement: a job with metered slices comes with its SCU and
+ * the TWAP its uncovered part pays; the governed hold fraction of the spot part goes to
+ * `hold:<provider>` for the dispute window (its release or refund: holds.ts). The transfer id
+ * is drawn before the transaction so that each job's result (and its receipt) names it.
  */
 import { AppError } from '../../platform/errors.ts';
 import { marketError } from '../errors.ts';
@@ -18,6 +23,7 @@ import { account, type Posting } from '../../ledger/index.ts';
 import { runtimeToScu } from '../domain/catalog.ts';
 import { scu, type Scu } from '../domain/units.ts';
 import { MAX_JOBS_PER_APPLY, planJobs, usableRcs, type CoveragePlan, type RcDraw } from '../domain/coverage.ts';
+import { holdReleaseAt } from '../domain/holds.ts';
 import { freeScu } from '../domain/rc.ts';
 import { appliedJobs, cachedProvider, rcsOfOwner } from '../store/reads.ts';
 import { jobAllocation, jobAllocationDetail, rcChange, type RcAllocation } from '../store/writes.ts';
@@ -28,6 +34,8 @@ export interface JobUsage {
   jobId: string;
   scu?: Scu | undefined;
   runtimeSeconds?: bigint | undefined;
+  /** µACU per SCU for the uncovered part (a metered job's TWAP); absent: the spot price now. */
+  spotPriceMicro?: bigint | undefined;
 }
 
 /** A job's usage as the API carries it (JSON numbers) in the use case's terms. */
@@ -94,24 +102,35 @@ export async function applyJobs(d: MarketDeps, req: JobsApply): Promise<Applied[
       providerId: req.providerId,
       scu: j.scu?.toString() ?? null,
       runtimeSeconds: j.runtimeSeconds?.toString() ?? null,
+      ...(j.spotPriceMicro === undefined ? {} : { spotPrice: j.spotPriceMicro.toString() }),
     });
-    return { jobId: j.jobId, scu, hash };
+    return { jobId: j.jobId, scu, hash, spotPriceMicro: j.spotPriceMicro };
   });
 
-  // The uncovered part is billed at the bucket's clearing price when the oracle has one
-  // (the batch's SCU joins the demand); RCs keep the prices they were sold at.
-  const batchScu = jobs.reduce((s, j) => s + j.scu, 0n);
-  const spotMicro = (await d.spotPrice?.({ gpuProfile: provider.gpuProfile, region: provider.region, jobScu: batchScu })) ?? provider.spotPriceMicro;
+  // The uncovered part of an unmetered job is billed at the bucket's clearing price when the
+  // oracle has one (the batch's SCU joins the demand); RCs keep the prices they were sold at.
+  const unmetered = jobs.filter((j) => j.spotPriceMicro === undefined);
+  const batchScu = unmetered.reduce((s, j) => s + j.scu, 0n);
+  const [spotNow, holdBps] = await Promise.all([
+    unmetered.length === 0
+      ? provider.spotPriceMicro
+      : d.spotPrice?.({ gpuProfile: provider.gpuProfile, region: provider.region, jobScu: batchScu }).then((p) => p ?? provider.spotPriceMicro),
+    d.holdFraction?.() ?? 0n,
+  ]);
+  const spotMicro = spotNow ?? provider.spotPriceMicro;
+  const priced = jobs.map((j) => ({ ...j, spotPriceMicro: j.spotPriceMicro ?? spotMicro }));
   const done = new Map<string, Applied>();
   for (let attempt = 1; ; attempt++) {
-    const pending = jobs.filter((j) => !done.has(j.jobId));
+    const pending = priced.filter((j) => !done.has(j.jobId));
     if (pending.length === 0) return jobs.map((j) => done.get(j.jobId)!);
-    const nowIso = isoAt(rt.clock.nowMs());
+    const nowMs = rt.clock.nowMs();
+    const nowIso = isoAt(nowMs);
     const rcs = await rcsOfOwner(store, req.userId, req.providerId);
-    const scus = pending.map((j) => j.scu);
-    let batch = planJobs(rcs, nowIso, scus, spotMicro, 0n);
-    if (batch.plans.some((p) => p.spotCostMicro > 0n)) batch = planJobs(rcs, nowIso, scus, spotMicro, await ledger.balance(account.user(req.userId)));
-    const results = pending.map((j, i) => resultOf(req, j.jobId, j.scu, batch.plans[i]!, nowIso));
+    let batch = planJobs(rcs, nowIso, pending, 0n, holdBps);
+    if (batch.plans.some((p) => p.spotCostMicro > 0n)) batch = planJobs(rcs, nowIso, pending, await ledger.balance(account.user(req.userId)), holdBps);
+    const transferId = rt.ids.next('txn');
+    const settled = { transferId, holdReleaseAt: holdReleaseAt(nowMs), gpuProfile: provider.gpuProfile, region: provider.region };
+    const results = pending.map((j, i) => resultOf(req, j, batch.plans[i]!, nowIso, settled));
     const one = pending.length === 1;
     // One job keeps the key `job:<id>`; a batch is keyed by what it holds.
     const batchHash = one ? pending[0]!.hash : requestHash(pending.map((j) => j.hash));
@@ -125,8 +144,9 @@ export async function applyJobs(d: MarketDeps, req: JobsApply): Promise<Applied[
         requestHash: batchHash,
         postings: postingsOf(req, batch.rcs, batch.plans),
         memo: one ? `job ${pending[0]!.jobId}` : `jobs ${pending[0]!.jobId} +${pending.length - 1}`,
-        extra: itemsOf(d, req, pending, batch, results, nowIso),
+        extra: itemsOf(d, req, pending, batch, results, nowIso, settled.holdReleaseAt),
         result: stored,
+        transferId,
       });
       // A replay answers from the job records (a batch's ledger record only names its jobs).
       if (out.replayed) await settleApplied(d, pending, done);
@@ -162,28 +182,53 @@ async function settleApplied(d: MarketDeps, pending: { jobId: string; hash: stri
   if (settled === 0) throw new AppError('conflict', 'a job record changed while applying; retry');
 }
 
+/**
+ * The batch's money: RC escrow to the provider; the spot part from the user's balance (then
+ * arrears) to the provider, except the held part, which goes to `hold:<provider>` (taken from
+ * the balance first). The ledger nets postings per account.
+ */
 function postingsOf(req: JobsApply, draws: RcDraw[], plans: CoveragePlan[]): Posting[] {
   const to = account.provider(req.providerId);
+  const held = account.hold(req.providerId);
   const out: Posting[] = draws.filter((d) => d.usageMicro > 0n).map((d) => ({ from: account.escrow(d.rcId), to, amount: d.usageMicro }));
   const spotPaid = plans.reduce((s, p) => s + p.spotPaidMicro, 0n);
   const arrears = plans.reduce((s, p) => s + p.arrearsMicro, 0n);
-  if (spotPaid > 0n) out.push({ from: account.user(req.userId), to, amount: spotPaid });
-  if (arrears > 0n) out.push({ from: account.arrears(req.userId), to, amount: arrears });
+  const hold = plans.reduce((s, p) => s + p.holdMicro, 0n);
+  const holdFromBalance = hold < spotPaid ? hold : spotPaid;
+  const parts: [from: string, to: string, amount: bigint][] = [
+    [account.user(req.userId), held, holdFromBalance],
+    [account.user(req.userId), to, spotPaid - holdFromBalance],
+    [account.arrears(req.userId), held, hold - holdFromBalance],
+    [account.arrears(req.userId), to, arrears - (hold - holdFromBalance)],
+  ];
+  for (const [from, dest, amount] of parts) if (amount > 0n) out.push({ from, to: dest, amount });
   return out;
 }
 
-function resultOf(req: JobsApply, jobId: string, scu: bigint, plan: CoveragePlan, at: string) {
+function resultOf(
+  req: JobsApply,
+  job: { jobId: string; scu: bigint; spotPriceMicro: bigint },
+  plan: CoveragePlan,
+  at: string,
+  settled: { transferId: string; holdReleaseAt: string; gpuProfile: string; region: string },
+) {
   return {
-    jobId,
+    jobId: job.jobId,
     userId: req.userId,
     providerId: req.providerId,
-    totalScu: Number(scu),
+    gpuProfile: settled.gpuProfile,
+    region: settled.region,
+    totalScu: Number(job.scu),
     coveredScu: Number(plan.coveredScu),
     spotScu: Number(plan.spotScu),
     spotCost: formatAcu(plan.spotCostMicro),
     spotPaid: formatAcu(plan.spotPaidMicro),
     arrears: formatAcu(plan.arrearsMicro),
     payout: formatAcu(plan.payoutMicro),
+    spotPrice: formatAcu(job.spotPriceMicro),
+    hold: formatAcu(plan.holdMicro),
+    holdReleaseAt: plan.holdMicro > 0n ? settled.holdReleaseAt : null,
+    transferId: settled.transferId,
     appliedAt: at,
     details: plan.draws.map((d) => ({ rcId: d.rcId, scu: Number(d.scu), feeUsage: formatAcu(d.usageMicro), rcStatus: d.statusAfter })),
   };
@@ -198,6 +243,7 @@ function itemsOf(
   batch: ReturnType<typeof planJobs>,
   results: JobApplyResult[],
   at: string,
+  releaseAt: string,
 ): LabelledItem[] {
   // Each RC once, at its state after the whole batch, guarded by the version read (and still ACTIVE).
   const items: LabelledItem[] = batch.rcs.map((r) =>
@@ -220,6 +266,7 @@ function itemsOf(
         result: results[i],
         at,
         onlyDraw: draws.length === 1 && only ? allocationOf(j.jobId, only, at) : undefined,
+        hold: batch.plans[i]!.holdMicro > 0n ? { amountMicro: batch.plans[i]!.holdMicro, releaseAt } : undefined,
       }),
     );
     if (draws.length > 1) draws.forEach((r, n) => items.push(jobAllocationDetail(d.store, n, allocationOf(j.jobId, r, at))));

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { testEnv, type TestEnv } from '../../support/runtime.ts';
 import { call, principal } from '../market/support.ts';
 import * as api from '../../../functions/control-plane/api.ts';
-import { issueReceipt, meteredSettlement } from '../../../functions/control-plane/index.ts';
+import { issueReceipt, usageOf } from '../../../functions/control-plane/index.ts';
 import { vracuProgram } from '../../../sdk/cli/program.ts';
 import { ReceiptRejectedError } from '../../../sdk/commands/receipts.ts';
 
@@ -54,26 +54,29 @@ describe('metering slices', () => {
 
 describe('receipts', () => {
   let file: string;
-  it('settles from the slices (SCM-weighted TWAP) and issues the receipt once', async () => {
+  it('reads the usage from the slices (SCM-weighted TWAP) and issues the receipt once', async () => {
     const cp = env.compositions['control-plane'];
-    const m = await meteredSettlement(cp, { jobId: 'job-r1', coveredScmMilli: 0n, holdBps: 1_000n, fallbackPriceMicro: 0n });
-    expect(m).toMatchObject({ slices: 2, meteredScmMilli: 40_000n, twapMicro: 2_250_000n, burnMicro: 90_000_000n, holdMicro: 9_000_000n });
-    const input = {
-      jobId: 'job-r1',
-      buyerId: 'alice',
-      providerId: 'pA',
-      bucketId: 'H100:us-east-1',
-      coveredScmMilli: 0n,
+    const usage = await usageOf(cp, 'job-r1');
+    expect(usage).toMatchObject({ slices: 2, scmMilli: 40_000n, billedScm: 40n, twapMicro: 2_250_000n });
+    // As the billing gives it: what the settlement transfer moved (40 SCM at spot, 10 % held).
+    const settled = {
+      scm: 40n,
+      basis: 'metered' as const,
+      coveredScm: 0n,
+      spotScm: 40n,
+      twapMicro: 2_250_000n,
       rcDraws: [],
-      holdBps: 1_000n,
-      fallbackPriceMicro: 0n,
-      refundMicro: 0n,
+      burnMicro: 90_000_000n,
+      arrearsMicro: 0n,
+      holdMicro: 9_000_000n,
+      providerMicro: 81_000_000n,
       ledgerTransferIds: ['txn_x'],
     };
+    const input = { jobId: 'job-r1', buyerId: 'alice', providerId: 'pA', bucketId: 'H100:us-east-1', usage, settled };
     const first = await issueReceipt(cp, input);
     expect(first.replayed).toBe(false);
     env.clock.advance(1_000);
-    const again = await issueReceipt(cp, { ...input, ledgerTransferIds: ['txn_other'] });
+    const again = await issueReceipt(cp, { ...input, settled: { ...settled, ledgerTransferIds: ['txn_other'] } });
     expect(again).toEqual({ receipt: first.receipt, replayed: true });
   });
 

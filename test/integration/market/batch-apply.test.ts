@@ -42,9 +42,9 @@ async function holder(id: string, spare: string): Promise<string[]> {
   return rcIds;
 }
 
-/** A job result with the user's own ids replaced, for comparing two users' coverage. */
+/** A job result with the user's own ids (and the transfer's) replaced, for comparing two users' coverage. */
 function shape(r: Record<string, unknown>, rcIds: string[]) {
-  const { jobId: _j, userId: _u, appliedAt: _a, replayed: _r, details, ...rest } = r;
+  const { jobId: _j, userId: _u, appliedAt: _a, replayed: _r, transferId: _t, holdReleaseAt: _h, details, ...rest } = r;
   return { ...rest, details: (details as { rcId: string }[]).map((d) => ({ ...d, rcId: `rc${rcIds.indexOf(d.rcId)}` })) };
 }
 

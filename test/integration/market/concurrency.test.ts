@@ -171,16 +171,18 @@ describe('job apply races', () => {
     expect((await checkRuntimeLedger(env.rt)).ok).toBe(true);
   });
 
-  it('a spot bill beyond the balance is paid in full to the provider; the rest is arrears, settled by the next top-up', async () => {
+  it('a spot bill beyond the balance is owed in full to the provider (the governed 10 % held first); the rest is arrears, settled by the next top-up', async () => {
     const rt = env.rt;
     await topUp(rt, 'poor', '10');
     const provBefore = await balanceOf(rt, account.provider('kappa'));
-    // kappa spot 4.2 ACU/SCU × 5 = 21 ACU: 10 from the balance, 11 owed.
+    const heldBefore = await balanceOf(rt, account.hold('kappa'));
+    // kappa spot 4.2 ACU/SCU × 5 = 21 ACU: 10 from the balance, 11 owed; 2.1 held for the dispute window.
     const r = await call(api.jobApplyRoute, OPERATOR, { body: { jobId: 'job-poor', userId: 'poor', providerId: 'kappa', scu: 5 } });
-    expect(r.body).toMatchObject({ spotScu: 5, spotCost: '21.000000', spotPaid: '10.000000', arrears: '11.000000' });
+    expect(r.body).toMatchObject({ spotScu: 5, spotCost: '21.000000', spotPaid: '10.000000', arrears: '11.000000', hold: '2.100000', payout: '21.000000' });
     expect(await userBalance(rt, 'poor')).toBe(0n);
     expect(await balanceOf(rt, account.arrears('poor'))).toBe(-parseAcu('11'));
-    expect(await balanceOf(rt, account.provider('kappa'))).toBe(provBefore + parseAcu('21'));
+    expect(await balanceOf(rt, account.provider('kappa'))).toBe(provBefore + parseAcu('18.9'));
+    expect(await balanceOf(rt, account.hold('kappa'))).toBe(heldBefore + parseAcu('2.1'));
     await topUp(rt, 'poor', '15');
     expect(await balanceOf(rt, account.arrears('poor'))).toBe(0n);
     expect(await userBalance(rt, 'poor')).toBe(parseAcu('4'));

@@ -23,6 +23,9 @@ import { sweep } from '../../../functions/jobs/usecases/sweep.ts';
 import { takeUnits } from '../../../functions/providers/store/writes.ts';
 import { getProvider } from '../../../functions/providers/store/reads.ts';
 import { OFFLINE_AFTER_MS } from '../../../functions/providers/domain/heartbeat.ts';
+import { receiptRoute, signingKeysRoute, sliceRoute } from '../../../functions/control-plane/api.ts';
+import { verifyReceipt, type SignedReceipt } from '../../../functions/control-plane/index.ts';
+import { formatAcu, parseAcu } from '../../../functions/platform/money.ts';
 
 const rcBuyer: Principal = { id: 'prn_rcbuyer', tenant: 't-rc', roles: ['buyer'], keyId: 'k1' };
 const spotBuyer: Principal = { id: 'prn_spotbuyer', tenant: 't-spot', roles: ['buyer'], keyId: 'k2' };
@@ -92,8 +95,30 @@ describe('billing a finished job', () => {
     expect(done.bill!.runtimeSeconds).toBeGreaterThanOrEqual(390);
     expect(done.bill!.rcDraws).toHaveLength(1);
     expect(await transfersOf(jobId)).toBeGreaterThan(0);
+    // The provider is paid now all but the governed 10 % of the spot part (0.4 ACU), held for the dispute window.
+    expect(done.bill).toMatchObject({ basis: 'runtime', spotPrice: '2.000000', hold: '0.400000' });
     const earned = (await ledger().balance(account.provider(p.providerId))) - before;
-    expect(earned).toBe(BigInt(Math.round(Number(done.bill!.amount) * 1e6)));
+    expect(earned).toBe(parseAcu(done.bill!.amount) - parseAcu(done.bill!.hold));
+    // The settlement's signed receipt: what the one transfer moved, verified with the published keys.
+    const receipt = await call(receiptRoute, rcBuyer, { params: { id: jobId } });
+    expect(receipt.status).toBe(200);
+    expect(receipt.body.receipt).toMatchObject({
+      jobId,
+      buyerId: rcBuyer.id,
+      providerId: p.providerId,
+      basis: 'runtime',
+      slices: 0,
+      scm: '7',
+      spotScm: '2',
+      twap: '2.000000',
+      burn: '4.000000',
+      hold: '0.400000',
+      providerAmount: formatAcu(earned),
+      ledgerTransferIds: [done.bill!.transferId],
+    });
+    expect(
+      verifyReceipt((await call(signingKeysRoute, null)).body.keys as Parameters<typeof verifyReceipt>[0], receipt.body as unknown as SignedReceipt).valid,
+    ).toBe(true);
     // The buyer sees the RC drawn down at once; GET /v1/jobs/{id} shows the bill.
     const portfolio = await call(portfolioRoute, rcBuyer, { params: { userId: rcBuyer.id } });
     expect(JSON.stringify(portfolio.body)).toContain('"usedScu":5');
@@ -147,6 +172,54 @@ describe('billing a finished job', () => {
     expect(again.batchItemFailures).toHaveLength(0);
     h.setFault(undefined);
     expect((await getJob(h.d.store, jobId))!.bill).toMatchObject({ scu: 1, spotAmount: '2.000000' });
+    expect(balance - (await ledger().balance(account.user(spotBuyer.id)))).toBe(paid);
+  });
+
+  it('a metered job is billed what its slices say: whole SCM rounded up, the spot part at their SCM-weighted TWAP', async () => {
+    await beat();
+    const balance = await ledger().balance(account.user(spotBuyer.id));
+    const { jobId } = await submitJob(h.d, spotBuyer, job('sleep 2'));
+    await h.pumpUntil(async () => (await getJob(h.d.store, jobId))!.status === 'RUNNING');
+    // The provider's node meters 2.5 SCM at 3 ACU and 1.2 SCM at 1.5 ACU: 3.7 SCM → 4 SCM (METER_CEIL),
+    // TWAP = (2500 × 3 + 1200 × 1.5) / 3700 = 2.513514 ACU (TWAP_HALF_UP); 4 × 2.513514 = 10.054056 ACU.
+    const bucketId = 'A100:eu-west-1';
+    for (const [seq, milli, price] of [
+      [0, '2500', '3'],
+      [1, '1200', '1.5'],
+    ] as const)
+      expect((await call(sliceRoute, p.principal, { body: { jobId, bucketId, seq, scmDeltaMilli: milli, priceIndex: price } })).status).toBe(200);
+    h.env.clock.advance(3_600_000); // a runtime that would bill 60 SCU: the slices win
+    await h.waitTerminal(jobId);
+    await bill();
+    const done = (await getJob(h.d.store, jobId))!;
+    expect(done.bill).toMatchObject({ basis: 'metered', scu: 4, spotScu: 4, spotPrice: '2.513514', spotAmount: '10.054056', hold: '1.005405' });
+    expect(balance - (await ledger().balance(account.user(spotBuyer.id)))).toBe(10_054_056n);
+    const receipt = await call(receiptRoute, p.principal, { params: { id: jobId } });
+    expect(receipt.body.receipt).toMatchObject({ basis: 'metered', slices: 2, meteredScmMilli: '3700', scm: '4', twap: '2.513514', burn: '10.054056' });
+  });
+
+  it('killed between the receipt and the bill: the redelivery records the bill, one receipt, the ledger moved once', async () => {
+    await beat();
+    const { jobId } = await submitJob(h.d, spotBuyer, job('true'));
+    await h.waitTerminal(jobId);
+    const bodies = await billEvents();
+    let crashes = 0;
+    h.setFault((point) => {
+      if (point === 'billing:after-receipt' && crashes++ === 0) throw new Error('injected crash before the bill');
+    });
+    const balance = await ledger().balance(account.user(spotBuyer.id));
+    expect((await h.deliver('jobBilling', bodies)).batchItemFailures).toHaveLength(1);
+    expect((await getJob(h.d.store, jobId))!.bill).toBeUndefined();
+    const first = await call(receiptRoute, spotBuyer, { params: { id: jobId } });
+    expect(first.status).toBe(200);
+    const paid = balance - (await ledger().balance(account.user(spotBuyer.id)));
+    h.env.clock.advance(5_000);
+    expect((await h.deliver('jobBilling', bodies)).batchItemFailures).toHaveLength(0);
+    h.setFault(undefined);
+    const bill = (await getJob(h.d.store, jobId))!.bill!;
+    expect(first.body.receipt).toMatchObject({ jobId, ledgerTransferIds: [bill.transferId], burn: bill.spotAmount });
+    await h.deliver('jobBilling', bodies);
+    expect((await call(receiptRoute, spotBuyer, { params: { id: jobId } })).body).toEqual(first.body);
     expect(balance - (await ledger().balance(account.user(spotBuyer.id)))).toBe(paid);
   });
 
@@ -240,7 +313,7 @@ describe("the exchange's own pool, and units given back by the billing step", ()
     expect(done.bill).toMatchObject({ rule: 'completed', providerId: 'exchange', scu: 2, coveredScu: 0, spotScu: 2, spotAmount: '2.000000' });
     expect(balance - (await ledger().balance(account.user(spotBuyer.id)))).toBe(2_000_000n);
     const earned = (await ledger().balance(account.provider('exchange'))) - earnedBefore;
-    expect(earned).toBe(BigInt(Math.round(Number(done.bill!.amount) * 1e6)));
+    expect(earned).toBe(parseAcu(done.bill!.amount) - parseAcu(done.bill!.hold));
     expect(earned).toBeGreaterThan(0n);
   });
 

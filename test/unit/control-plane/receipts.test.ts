@@ -1,6 +1,6 @@
 /** Receipts: metering arithmetic with named roundings, dual signatures (AND rule), tampering and wrong labels refused. */
 import { describe, expect, it } from 'vitest';
-import { settle, sliceDigest, slicesDigest, twapMicro, type Slice } from '../../../functions/control-plane/domain/metering.ts';
+import { meteredUsage, sliceDigest, slicesDigest, twapMicro, type Slice } from '../../../functions/control-plane/domain/metering.ts';
 import { receiptBody, RECEIPT_LABEL, signReceipt, verifyReceipt, type ReceiptFacts } from '../../../functions/control-plane/domain/receipt.ts';
 import { keyPairFromSeeds, keyIdOf, publicKeys, signBoth, unb64, verifyBoth } from '../../../functions/control-plane/domain/signatures.ts';
 import { canonicalBytes } from '../../../functions/platform/canonical-json.ts';
@@ -23,14 +23,10 @@ describe('metering and settlement', () => {
     expect(twapMicro([slice(1, 1n, 1n), slice(2, 1n, 2n)])).toBe(2n); // 3/2 = 1.5 → 2
     expect(twapMicro([])).toBeNull();
   });
-  it('burn rounds up to the µACU (BURN_CEIL); hold floors; provider gets the rest', () => {
-    const s = settle([slice(1, 1_001n, 999n)], 0n, 2_500n, 0n); // 1.001 SCM × 999 µACU = 999.999 → 1000
-    expect(s).toEqual({ meteredScmMilli: 1_001n, twapMicro: 999n, spotScmMilli: 1_001n, burnMicro: 1_000n, holdMicro: 250n, providerMicro: 750n });
-    const covered = settle(slices, 25_000n, 1_000n, 0n);
-    expect(covered.spotScmMilli).toBe(15_000n);
-    expect(covered.burnMicro).toBe(33_750_000n);
-    expect(covered.holdMicro + covered.providerMicro).toBe(covered.burnMicro);
-    expect(settle([], 0n, 0n, 5n)).toMatchObject({ twapMicro: 5n, burnMicro: 0n });
+  it('METER_CEIL: metered milli-SCM bill as whole SCM, rounded up; no slices, no SCM and no TWAP', () => {
+    expect(meteredUsage([slice(1, 1_001n, 999n)])).toMatchObject({ slices: 1, scmMilli: 1_001n, billedScm: 2n, twapMicro: 999n });
+    expect(meteredUsage(slices)).toMatchObject({ scmMilli: 40_000n, billedScm: 40n, twapMicro: 2_250_000n, slicesDigest: slicesDigest(slices) });
+    expect(meteredUsage([])).toMatchObject({ slices: 0, scmMilli: 0n, billedScm: 0n, twapMicro: null });
   });
   it('slice digests: content-addressed, order-independent for the job digest', () => {
     expect(sliceDigest(slices[0]!)).toMatch(/^[0-9a-f]{64}$/);
@@ -71,12 +67,20 @@ describe('receipts', () => {
     buyerId: 'alice',
     providerId: 'pA',
     bucketId: 'H100:us-east-1',
-    slicesDigest: slicesDigest([slice(1, 30_000n, 2_000_000n)]),
-    slices: 1,
-    settlement: settle([slice(1, 30_000n, 2_000_000n)], 10_000n, 500n, 0n),
-    rcDraws: [{ rcId: 'rc_1', scmMilli: 10_000n }],
-    refundMicro: 0n,
-    ledgerTransferIds: ['txn_1'],
+    usage: meteredUsage([slice(1, 30_000n, 2_000_000n)]),
+    settled: {
+      scm: 30n,
+      basis: 'metered',
+      coveredScm: 10n,
+      spotScm: 20n,
+      twapMicro: 2_000_000n,
+      rcDraws: [{ rcId: 'rc_1', scm: 10n, amountMicro: 15_000_000n }],
+      burnMicro: 40_000_000n,
+      arrearsMicro: 0n,
+      holdMicro: 2_000_000n,
+      providerMicro: 53_000_000n,
+      ledgerTransferIds: ['txn_1'],
+    },
     settledAt: '2026-12-02T07:00:00.000Z',
   };
   it('the body speaks decimal strings and signs over its canonical bytes', () => {
@@ -84,10 +88,14 @@ describe('receipts', () => {
     expect(body).toMatchObject({
       burn: '40.000000',
       hold: '2.000000',
-      providerAmount: '38.000000',
+      providerAmount: '53.000000',
       twap: '2.000000',
-      scmMilli: '30000',
-      spotScmMilli: '20000',
+      meteredScmMilli: '30000',
+      scm: '30',
+      spotScm: '20',
+      rcDraws: [{ rcId: 'rc_1', scm: '10', amount: '15.000000' }],
+      refund: '0.000000',
+      ledgerTransferIds: ['txn_1'],
     });
     const signed = signReceipt(KEYS, body);
     expect(verifyReceipt(publicKeys(KEYS), signed).valid).toBe(true);

@@ -79,11 +79,40 @@ describe('coverage', () => {
   });
 });
 
+/** Jobs of these SCU, all priced at `price` µACU per SCU. */
+const at = (price: bigint, ...scus: bigint[]) => scus.map((scu) => ({ scu, spotPriceMicro: price }));
+
 describe('coverage of a batch (planJobs)', () => {
+  it("each job's uncovered part pays its own price (a metered job's TWAP)", () => {
+    const batch = planJobs(
+      [],
+      NOW,
+      [
+        { scu: 2n, spotPriceMicro: 7n },
+        { scu: 3n, spotPriceMicro: 11n },
+      ],
+      1_000n,
+    );
+    expect(batch.plans.map((p) => [p.spotCostMicro, p.spotPaidMicro, p.payoutMicro])).toEqual([
+      [14n, 14n, 14n],
+      [33n, 33n, 33n],
+    ]);
+  });
+
+  it('HOLD_FLOOR: the held part is floor(spot cost × bp / 10,000), of the spot part only', () => {
+    const a = rc({ rcId: 'rc_a', maxScu: 5n });
+    // 5 SCU from the RC (no hold), 3 at spot: 3 × 3,333 = 9,999 µACU, 10 % held = 999.9 → 999.
+    const [plan] = planJobs([a], NOW, at(3_333n, 8n), 1_000_000n, 1_000n).plans;
+    expect([plan!.coveredScu, plan!.spotCostMicro, plan!.holdMicro]).toEqual([5n, 9_999n, 999n]);
+    expect(planJobs([], NOW, at(3_333n, 3n), 0n, 10_000n).plans[0]!.holdMicro).toBe(9_999n);
+    expect(planJobs([], NOW, at(3_333n, 3n), 0n, 0n).plans[0]!.holdMicro).toBe(0n);
+    expect(() => planJobs([], NOW, at(1n, 1n), 0n, 10_001n)).toThrow(RangeError);
+  });
+
   it('each job sees what the jobs before it left; one write per RC at its final state', () => {
     const a = rc({ rcId: 'rc_a', maxScu: 5n, expiresAt: '2026-12-01T00:00:00.000Z', version: 3n });
     const b = rc({ rcId: 'rc_b', maxScu: 5n, expiresAt: '2026-12-05T00:00:00.000Z', version: 7n });
-    const batch = planJobs([b, a], NOW, [3n, 4n, 5n], 10_000_000n, 15_000_000n);
+    const batch = planJobs([b, a], NOW, at(10_000_000n, 3n, 4n, 5n), 15_000_000n);
     expect(batch.plans.map((p) => p.draws.map((d) => [d.rcId, d.scu]))).toEqual([
       [['rc_a', 3n]],
       [
@@ -105,7 +134,7 @@ describe('coverage of a batch (planJobs)', () => {
   });
 
   it('the balance is spent once across the batch', () => {
-    const batch = planJobs([], NOW, [1n, 1n, 1n], 10_000_000n, 25_000_000n);
+    const batch = planJobs([], NOW, at(10_000_000n, 1n, 1n, 1n), 25_000_000n);
     expect(batch.plans.map((p) => [p.spotPaidMicro, p.arrearsMicro])).toEqual([
       [10_000_000n, 0n],
       [10_000_000n, 0n],
@@ -115,7 +144,7 @@ describe('coverage of a batch (planJobs)', () => {
 
   it(`a batch draws from at most ${MAX_RCS_PER_JOB} RCs in all (one transaction)`, () => {
     const rcs = Array.from({ length: 12 }, (_, i) => rc({ rcId: `rc_${String(i).padStart(2, '0')}`, maxScu: 1n }));
-    const batch = planJobs(rcs, NOW, [6n, 6n], 5n, 100n);
+    const batch = planJobs(rcs, NOW, at(5n, 6n, 6n), 100n);
     expect(batch.rcs).toHaveLength(MAX_RCS_PER_JOB);
     expect(batch.plans.map((p) => [p.coveredScu, p.spotScu])).toEqual([
       [6n, 0n],
@@ -125,7 +154,7 @@ describe('coverage of a batch (planJobs)', () => {
 
   it('a batch of one is the single plan', () => {
     const rcs = [rc({ rcId: 'rc_x', maxScu: 7n, usedScu: 2n })];
-    expect(planJobs(rcs, NOW, [4n], 3n, 0n).plans[0]).toEqual(planCoverage(rcs, NOW, 4n, 3n, 0n));
+    expect(planJobs(rcs, NOW, at(3n, 4n), 0n).plans[0]).toEqual(planCoverage(rcs, NOW, 4n, 3n, 0n));
   });
 });
 

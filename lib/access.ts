@@ -135,6 +135,8 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'providers-get': { ...NONE, tables: { providers: 'read' } },
   'providers-list': { ...NONE, tables: { providers: 'read' } },
   'providers-patch': { ...NONE, tables: { providers: 'write' } },
+  /** A heartbeat relists the catalog entry and puts the provider's supply offer in the oracle (one transaction). */
+  'providers-heartbeat': { ...NONE, tables: { providers: 'write', market: 'write', controlplane: 'write' } },
   'job-steps-consumer': JOBS_PLACING,
   'task-events-consumer': JOBS_PLACING,
   'job-timeouts-schedule': JOBS_PLACING,

@@ -4,7 +4,8 @@
  * - the providers' heartbeats: `recordSupply` — a provider's supply offer per bucket;
  * Other contexts import from here only.
  */
-export { recordSupply, spotPriceOf, type RecordedOffer } from './usecases/oracle.ts';
+export { heartbeatCapacityScm, recordSupply, spotPriceOf, type RecordedOffer } from './usecases/oracle.ts';
+export { offerPut } from './store/oracle.ts';
 export { governedHoldPort, oracleSpotPort, type OracleSpotPort } from './usecases/market-ports.ts';
 export { bucketIdOf, type BucketResult, type SupplyOffer } from './domain/oracle.ts';
 export { composeControlPlane, type ControlPlaneDeps } from './deps.ts';

@@ -26,6 +26,8 @@ export interface ProvidersDeps extends HasRuntime {
   attesters?: Attesters | undefined;
   /** The privacy context's revocation registry (read: a revoked provider is placed no new job). */
   revocations: StoreCtx;
+  /** The control plane's table: a heartbeat puts the provider's supply offer in the oracle. */
+  controlPlane: StoreCtx;
   /** ECS Anywhere: a joining machine's SSM hybrid activation. None: the join answers none (the local stack). */
   activations?: Activations | undefined;
 }
@@ -36,6 +38,7 @@ export const composeProviders = (rt: Runtime, market: MarketDeps = composeMarket
   store: { doc: rt.doc, table: rt.table('providers') },
   authTable: rt.table('auth'),
   revocations: { doc: rt.doc, table: rt.table('revocations') },
+  controlPlane: { doc: rt.doc, table: rt.table('controlplane') },
   market,
   attesters,
   activations,

@@ -7,6 +7,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { big } from '../../platform/dynamo/client.ts';
 import type { StoreCtx } from '../../platform/dynamo/store.ts';
+import type { LabelledItem } from '../../platform/dynamo/transact.ts';
 import { queryAll } from '../../platform/dynamo/query.ts';
 import { bucketIdOf, type DemandConfig, type SupplyOffer } from '../domain/oracle.ts';
 import { bucketPk, demandKey, offerKey } from './keys.ts';
@@ -18,25 +19,37 @@ export type OfferWrite = 'written' | 'unchanged' | 'stale';
 
 const offerDigest = (o: SupplyOffer) => `${o.capacityScm}|${o.priceMicro}`;
 
-export async function putOffer(s: StoreCtx, o: SupplyOffer): Promise<OfferWrite> {
+const offerItem = (o: SupplyOffer) => {
   const bucketId = bucketIdOf(o.gpuProfile, o.region);
+  return {
+    ...offerKey(bucketId, o.providerId),
+    kind: 'offer',
+    bucketId,
+    providerId: o.providerId,
+    gpuProfile: o.gpuProfile,
+    region: o.region,
+    capacityScm: o.capacityScm,
+    priceMicro: o.priceMicro,
+    offeredAt: o.offeredAt,
+    digest: offerDigest(o),
+    ttl: Math.floor(o.offeredAt / 1000) + OFFER_TTL_S,
+  };
+};
+
+/**
+ * A provider's offer as a part of its heartbeat's transaction (label `offer`): unconditional,
+ * since the heartbeat's own freshness guard already orders a provider's reports.
+ */
+export function offerPut(s: StoreCtx, o: SupplyOffer): LabelledItem {
+  return { label: 'offer', item: { Put: { TableName: s.table, Item: offerItem(o) } } };
+}
+
+export async function putOffer(s: StoreCtx, o: SupplyOffer): Promise<OfferWrite> {
   try {
     await s.doc.send(
       new PutCommand({
         TableName: s.table,
-        Item: {
-          ...offerKey(bucketId, o.providerId),
-          kind: 'offer',
-          bucketId,
-          providerId: o.providerId,
-          gpuProfile: o.gpuProfile,
-          region: o.region,
-          capacityScm: o.capacityScm,
-          priceMicro: o.priceMicro,
-          offeredAt: o.offeredAt,
-          digest: offerDigest(o),
-          ttl: Math.floor(o.offeredAt / 1000) + OFFER_TTL_S,
-        },
+        Item: offerItem(o),
         ConditionExpression: 'attribute_not_exists(pk) OR offeredAt < :t',
         ExpressionAttributeValues: { ':t': o.offeredAt },
       }),
@@ -44,7 +57,7 @@ export async function putOffer(s: StoreCtx, o: SupplyOffer): Promise<OfferWrite>
     return 'written';
   } catch (e) {
     if (!(e instanceof ConditionalCheckFailedException)) throw e;
-    const cur = await s.doc.send(new GetCommand({ TableName: s.table, Key: offerKey(bucketId, o.providerId), ConsistentRead: true }));
+    const cur = await s.doc.send(new GetCommand({ TableName: s.table, Key: offerKey(bucketIdOf(o.gpuProfile, o.region), o.providerId), ConsistentRead: true }));
     const same = cur.Item && Number(cur.Item.offeredAt) === o.offeredAt && cur.Item.digest === offerDigest(o);
     return same ? 'unchanged' : 'stale';
   }

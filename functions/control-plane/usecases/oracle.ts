@@ -26,6 +26,9 @@ export async function recordSupply(d: ControlPlaneDeps, offers: readonly SupplyO
   return out;
 }
 
+/** SCM an offer of `freeUnits` at `scmPerMinMilli` holds over the default 60-minute window (SUPPLY_FLOOR). */
+export const heartbeatCapacityScm = (freeUnits: number, scmPerMinMilli: bigint): bigint => (BigInt(freeUnits) * scmPerMinMilli * 60n) / 1000n;
+
 export async function configureDemand(d: ControlPlaneDeps, c: DemandConfig): Promise<{ bucketId: string; version: bigint }> {
   const bad = validDemand(c);
   if (bad) throw controlPlaneError('invalid_demand', bad);

@@ -5,13 +5,16 @@
  * accepted (a replay). Accepted: the provider is online with the reported inventory, telemetry
  * and calibration; the market's catalog entry is relisted in the same transaction when what it
  * offers changes (quotable again, capacity per hour from the inventory, SCM/min from the
- * calibration). What was sold is never touched.
+ * calibration). What was sold is never touched. The same transaction puts the provider's
+ * supply offer in the oracle's bucket (docs/control-plane.md): its free units' SCM over the
+ * 60-minute window at its spot price, so the clearing price follows the live fleet.
  */
 import { isoAt } from '../../platform/clock.ts';
 import type { Principal } from '../../platform/auth/principal.ts';
 import { notFound } from '../../platform/errors.ts';
 import { transactWrite, TransactionCancelledError, type LabelledItem } from '../../platform/dynamo/transact.ts';
 import { catalogEntryItems } from '../../market/index.ts';
+import { heartbeatCapacityScm, offerPut } from '../../control-plane/index.ts';
 import { providersError } from '../errors.ts';
 import type { ProvidersDeps } from '../deps.ts';
 import { freshness, inventoryUnits, type Heartbeat } from '../domain/heartbeat.ts';
@@ -49,7 +52,17 @@ export async function acceptHeartbeat(d: ProvidersDeps, who: Principal, pathId: 
   const units = Math.min(inventoryUnits(hb.inventory), p.units);
   const freeUnits = Math.max(0, Math.min(hb.telemetry.freeUnits, units));
   const prevUnits = p.inventory ? offeredUnits(p) : -1;
-  const items: LabelledItem[] = [heartbeatAccepted(d.store, p, hb, { scmPerMinMilli: scm, freeUnits, at: isoAt(now) })];
+  const items: LabelledItem[] = [
+    heartbeatAccepted(d.store, p, hb, { scmPerMinMilli: scm, freeUnits, at: isoAt(now) }),
+    offerPut(d.controlPlane, {
+      providerId: pathId,
+      gpuProfile: p.gpuModel,
+      region: p.region,
+      capacityScm: heartbeatCapacityScm(freeUnits, scm),
+      priceMicro: p.spotPriceMicro,
+      offeredAt: now,
+    }),
+  ];
   const relist = !p.online || scm !== p.scmPerMinMilli || units !== prevUnits;
   if (relist) items.push(...catalogEntryItems(d.market, catalogProviderOf({ ...p, scmPerMinMilli: scm }, units), { quotable: true, create: false }));
   try {

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { testEnv, type TestEnv } from '../../support/runtime.ts';
 import * as api from '../../../functions/providers/api.ts';
 import { quoteRoute } from '../../../functions/market/api.ts';
+import { priceRoute } from '../../../functions/control-plane/api.ts';
 import { HEARTBEAT_WINDOW_MS, OFFLINE_AFTER_MS } from '../../../functions/providers/domain/heartbeat.ts';
 import { REFERENCE } from '../../../functions/providers/domain/calibration.ts';
 import { scanTable } from '../../support/scan.ts';
@@ -33,6 +34,12 @@ describe('accepted heartbeats', () => {
     expect(cat.find((i) => i.sk === 'PROFILE')).toMatchObject({ quotable: true, scuPerHour: 120n, scmPerMinMilli: 1000n });
     const q = await call(quoteRoute, buyer, { body: { tenor: 'T7D', quantityScu: 5, providerIds: [j.providerId] } });
     expect(q.body).toMatchObject({ filledScu: 5 });
+    // The same transaction put its supply offer in the oracle: 1 free unit × 1.000 SCM/min × 60 min at its spot price.
+    const offers = (await scanTable(env.rt, 'controlplane')).filter((i) => i.kind === 'offer' && i.providerId === j.providerId);
+    expect(offers).toMatchObject([{ bucketId: 'H100:us-east', capacityScm: 60n, priceMicro: 9_500_000n, offeredAt: BigInt(env.clock.nowMs()) }]);
+    const price = await call(priceRoute, buyer, { params: { id: 'H100:us-east' } });
+    expect(price).toMatchObject({ status: 200, body: { bucketId: 'H100:us-east' } });
+    expect(price.body.clearingPrice).not.toBeNull();
     // A second heartbeat with nothing new does not rewrite the catalog.
     env.clock.advance(1000);
     const again = await call(api.heartbeatRoute, j.principal, { params: { id: j.providerId }, body: heartbeat(env, j, { gpus: 2 }) });

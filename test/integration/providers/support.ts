@@ -73,7 +73,7 @@ export function heartbeat(
 
 /** Every item of the tables a join or heartbeat writes, for "nothing was written" assertions. */
 export async function snapshot(env: TestEnv): Promise<string> {
-  const tables = ['providers', 'auth', 'ledger', 'market'] as const;
+  const tables = ['providers', 'auth', 'ledger', 'market', 'controlplane'] as const;
   const all = await Promise.all(tables.map((t) => scanTable(env.rt, t)));
   return JSON.stringify(all, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
 }

@@ -131,12 +131,15 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'providers-join': { ...NONE, tables: { providers: 'write', auth: 'write', ledger: 'write', market: 'write' }, activateNodes: true },
   /** The directory alone. */
   'providers-join-token-create': { ...NONE, tables: { providers: 'write' } },
-  'providers-join-verify': { ...NONE, tables: { providers: 'write' } },
+  /** The directory, and the node key appended to the key transparency log (the control plane's table). */
+  'providers-join-verify': { ...NONE, tables: { providers: 'write', controlplane: 'write' } },
   'providers-get': { ...NONE, tables: { providers: 'read' } },
   'providers-list': { ...NONE, tables: { providers: 'read' } },
   'providers-patch': { ...NONE, tables: { providers: 'write' } },
   /** A heartbeat relists the catalog entry and puts the provider's supply offer in the oracle (one transaction). */
   'providers-heartbeat': { ...NONE, tables: { providers: 'write', market: 'write', controlplane: 'write' } },
+  /** An agent registered by proof of key possession; its identity key appended to the key transparency log. */
+  'agents-register': { ...NONE, tables: { jobs: 'write', controlplane: 'write' } },
   'job-steps-consumer': JOBS_PLACING,
   'task-events-consumer': JOBS_PLACING,
   'job-timeouts-schedule': JOBS_PLACING,

@@ -13,7 +13,7 @@ import { appendEntry, entries, indexOfKey, latestTreeHead, logSize, putTreeHead,
 const ATTEMPTS = 8;
 
 export async function publishKey(
-  d: ControlPlaneDeps,
+  d: Pick<ControlPlaneDeps, 'rt' | 'store'>,
   k: { kind: KeyKind; alg: string; keyId: string; publicKey: string; subject: string },
 ): Promise<{ leafIndex: number; appended: boolean }> {
   for (let i = 0; i < ATTEMPTS; i++) {

@@ -1,9 +1,14 @@
 /**
  * Registering an agent of the pool by proof of key possession (domain/agent-registration.ts):
  * a challenge for the provider, then the agent and the challenge used in one transaction.
- * Every refusal writes nothing.
+ * Every refusal writes nothing. A proven identity key is appended to the key transparency log
+ * (kind `agent-identity`, key id the SHA-256 of the compressed secp256k1 key) before the agent is
+ * stored, so every registered agent's key is in the log (`vap-dispatcher verify` can ask for
+ * its inclusion); appending is idempotent by key id.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { hexToBytes } from '@noble/hashes/utils.js';
+import { publishKey } from '../../control-plane/index.ts';
 import { isoAt } from '../../platform/clock.ts';
 import type { Principal } from '../../platform/auth/principal.ts';
 import type { JobsDeps } from '../deps.ts';
@@ -28,7 +33,7 @@ export interface AgentRegistration {
   signature: string;
 }
 
-export async function registerAgent(d: Pick<JobsDeps, 'rt' | 'store'>, p: Principal, req: AgentRegistration): Promise<Agent> {
+export async function registerAgent(d: Pick<JobsDeps, 'rt' | 'store' | 'controlPlane'>, p: Principal, req: AgentRegistration): Promise<Agent> {
   const now = d.rt.clock.nowMs();
   const fact = challengeUsable(await getAgentChallenge(d.store, req.challenge), p.id, now);
   if (!fact.ok) throw refusal(fact.why);
@@ -37,6 +42,14 @@ export async function registerAgent(d: Pick<JobsDeps, 'rt' | 'store'>, p: Princi
     throw jobsError('agent_bad_signature', 'the signature is not by the registered public key over this registration and challenge');
   }
   const agent: Agent = { ...facts, ...(kmsKeyId ? { kmsKeyId } : {}), ownerId: p.id, tenant: p.tenant, registeredAt: isoAt(now) };
+  const raw = hexToBytes(facts.publicKey);
+  await publishKey(d.controlPlane, {
+    kind: 'agent-identity',
+    alg: 'secp256k1',
+    keyId: createHash('sha256').update(raw).digest('hex'),
+    publicKey: Buffer.from(raw).toString('base64'),
+    subject: facts.name,
+  });
   const out = await putAgentWithChallenge(d.store, agent, challenge, now);
   if (out === 'agent') throw jobsError('agent_exists', `an agent named ${agent.name} is already registered`);
   if (out === 'challenge') {

@@ -2,7 +2,11 @@
  * POST /v1/join/verify: the node proves it holds its key by signing the challenge the join
  * answered (bound to its provider id). The public key is stored; from then on it checks the
  * node's heartbeats. A bad signature, a wrong or expired challenge → 4xx, nothing written.
+ * A proven key is appended to the key transparency log (kind `provider-node`, key id the
+ * SHA-256 of its SPKI DER) before the provider is marked verified: a verified node's key is
+ * always in the log (appending is idempotent by key id, so a retried verify logs it once).
  */
+import { createHash } from 'node:crypto';
 import { isoAt } from '../../platform/clock.ts';
 import { providersError } from '../errors.ts';
 import type { ProvidersDeps } from '../deps.ts';
@@ -10,6 +14,7 @@ import { parseNodeKey, verificationMessage, verifySigned, type NodeKeyAlgorithm 
 import { getProvider } from '../store/reads.ts';
 import { markVerified } from '../store/writes.ts';
 import { notFound } from '../../platform/errors.ts';
+import { publishKey } from '../../control-plane/index.ts';
 
 export interface VerifyRequest {
   challenge: string;
@@ -31,6 +36,17 @@ export async function verifyNode(d: ProvidersDeps, providerId: string, req: Veri
   if (!key.ok) throw providersError('invalid_public_key', key.reason, { issues: [{ path: 'body.publicKey', message: key.reason }] });
   if (!verifySigned(key.key, key.algorithm, verificationMessage(providerId, req.challenge), req.signature))
     throw providersError('bad_signature', 'the signature does not verify with this key', { issues: [{ path: 'body.signature', message: 'does not verify' }] });
+  const spki = Buffer.from(req.publicKey, 'base64');
+  await publishKey(
+    { rt: d.rt, store: d.controlPlane },
+    {
+      kind: 'provider-node',
+      alg: req.algorithm,
+      keyId: createHash('sha256').update(spki).digest('hex'),
+      publicKey: spki.toString('base64'),
+      subject: providerId,
+    },
+  );
   const ok = await markVerified(d.store, providerId, {
     challenge: req.challenge,
     nowMs: now,

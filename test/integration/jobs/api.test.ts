@@ -12,6 +12,7 @@ import { KeySigner } from '../../../functions/jobs/drivers/key-file-signer.ts';
 import { AGENT_CHALLENGE_TTL_MS, signRegistration } from '../../../functions/jobs/domain/agent-registration.ts';
 import { tenantJobs } from '../../../functions/jobs/store/job-store.ts';
 import { jobsHarness, type Harness } from './harness.ts';
+import { scanTable } from '../../support/scan.ts';
 
 const alice: Principal = { id: 'prn_alice', tenant: 'tenant-alice', roles: ['buyer'], keyId: 'key_a' };
 const bob: Principal = { id: 'prn_bob', tenant: 'tenant-bob', roles: ['buyer'], keyId: 'key_b' };
@@ -192,6 +193,10 @@ describe('agents', () => {
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ name: 'agent-x', busy: false, publicKey: key.publicKeyHex });
     expect((await call(api.registerAgentRoute, provider, { body: await signed(facts) })).body.code).toBe('agent_exists');
+    // Its identity key is in the key transparency log, once.
+    const logged = (await scanTable(h.rt, 'controlplane')).filter((i) => i.pk === 'TLOG#LEAF').map((i) => JSON.parse(String(i.entry)));
+    const b64 = Buffer.from(key.publicKeyHex, 'hex').toString('base64');
+    expect(logged.filter((e) => e.publicKey === b64)).toMatchObject([{ kind: 'agent-identity', alg: 'secp256k1', subject: 'agent-x' }]);
     const list = await call(api.listAgentsRoute, bob);
     expect(list.body.agents.map((a: { name: string }) => a.name)).toContain('agent-x');
   });

@@ -3,6 +3,9 @@
  * node key, reading and amending, and who may see what. Every refusal is a 4xx problem+json
  * that writes nothing.
  */
+import { createHash } from 'node:crypto';
+import { inclusionRoute } from '../../../functions/control-plane/api.ts';
+import { signCurrentHead } from '../../../functions/control-plane/usecases/transparency.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testEnv, type TestEnv } from '../../support/runtime.ts';
 import * as api from '../../../functions/providers/api.ts';
@@ -131,6 +134,14 @@ describe('verifying the node key', () => {
     const item = (await scanTable(env.rt, 'providers')).find((i) => i.providerId === j.providerId && i.kind === 'provider')!;
     expect(item).toMatchObject({ publicKey: j.key.publicKey, status: 'VERIFIED' });
     expect(item.challenge).toBeUndefined();
+    // The proven key is in the key transparency log: a signed head includes it, with its provider as the subject.
+    const keyId = createHash('sha256').update(Buffer.from(j.key.publicKey, 'base64')).digest('hex');
+    await signCurrentHead(env.compositions['control-plane']);
+    const inc = await call(inclusionRoute, null, { query: { keyId } });
+    expect(inc).toMatchObject({
+      status: 200,
+      body: { entry: { kind: 'provider-node', alg: algorithm, keyId, publicKey: j.key.publicKey, subject: j.providerId } },
+    });
     expect(await call(api.verifyRoute, j.principal, { body: verifyBody(j) })).toMatchObject({ status: 409, body: { code: 'already_verified' } });
   });
 

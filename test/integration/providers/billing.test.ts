@@ -59,6 +59,19 @@ async function runFor(who: Principal, seconds: number, script = 'sleep 2'): Prom
   return jobId;
 }
 
+/** A short spot job ended, its billing events taken off the queue, and the billing step set to crash once at `point`. */
+async function endedOnce(point: string): Promise<{ jobId: string; bodies: unknown[] }> {
+  await beat();
+  const { jobId } = await submitJob(h.d, spotBuyer, job('true'));
+  await h.waitTerminal(jobId);
+  const bodies = await billEvents();
+  let crashes = 0;
+  h.setFault((at) => {
+    if (at === point && crashes++ === 0) throw new Error(`injected crash at ${point}`);
+  });
+  return { jobId, bodies };
+}
+
 /** Delivers what is on the billing queue (the terminal events) to the billing consumer. */
 async function bill(): Promise<void> {
   await h.pumpUntil(async () => (await h.visible('jobBilling')) === 0, { only: ['jobBilling'] });
@@ -154,14 +167,7 @@ describe('billing a finished job', () => {
   });
 
   it('killed between the ledger write and the job update: the redelivery records the bill, the ledger moved once', async () => {
-    await beat();
-    const { jobId } = await submitJob(h.d, spotBuyer, job('true'));
-    await h.waitTerminal(jobId);
-    const bodies = await billEvents();
-    let crashes = 0;
-    h.setFault((point) => {
-      if (point === 'billing:after-apply' && crashes++ === 0) throw new Error('injected crash after the ledger write');
-    });
+    const { jobId, bodies } = await endedOnce('billing:after-apply');
     const balance = await ledger().balance(account.user(spotBuyer.id));
     const first = await h.deliver('jobBilling', bodies);
     expect(first.batchItemFailures).toHaveLength(1);
@@ -199,14 +205,7 @@ describe('billing a finished job', () => {
   });
 
   it('killed between the receipt and the bill: the redelivery records the bill, one receipt, the ledger moved once', async () => {
-    await beat();
-    const { jobId } = await submitJob(h.d, spotBuyer, job('true'));
-    await h.waitTerminal(jobId);
-    const bodies = await billEvents();
-    let crashes = 0;
-    h.setFault((point) => {
-      if (point === 'billing:after-receipt' && crashes++ === 0) throw new Error('injected crash before the bill');
-    });
+    const { jobId, bodies } = await endedOnce('billing:after-receipt');
     const balance = await ledger().balance(account.user(spotBuyer.id));
     expect((await h.deliver('jobBilling', bodies)).batchItemFailures).toHaveLength(1);
     expect((await getJob(h.d.store, jobId))!.bill).toBeUndefined();

@@ -10,9 +10,15 @@ import { controlPlaneError } from '../errors.ts';
 import { reserve, type BuyerPosition, type Guards, type Reserved } from '../domain/reservation.ts';
 import { checkUnits, type PlacementRequest, type Unit } from '../domain/scheduler.ts';
 import { commitReservation, listUnits, putUnit } from '../store/scheduler.ts';
+import { parameter } from '../store/governance.ts';
 
-/** Until governance holds them: the guards' defaults. */
+/** The guards' defaults; the maximum exposure is governed (`guards.maxExposureMicro`, read on every reservation). */
 export const DEFAULT_GUARDS: Guards = { maxExposureMicro: 10_000_000_000n, priceFloorMicro: 1n, maxCreditUtilisationBps: 9_000n };
+
+const governedGuards = async (d: Pick<ControlPlaneDeps, 'store'>): Promise<Guards> => ({
+  ...DEFAULT_GUARDS,
+  maxExposureMicro: (await parameter(d.store, 'guards.maxExposureMicro')).value,
+});
 export const RESERVATION_TTL_MS = 15 * 60_000;
 const ATTEMPTS = 4;
 
@@ -31,8 +37,9 @@ export async function reserveCapacity(
   d: ControlPlaneDeps,
   req: PlacementRequest & { priceMicro: bigint },
   position: BuyerPosition,
-  guards: Guards = DEFAULT_GUARDS,
+  given?: Guards,
 ): Promise<Reserved> {
+  const guards = given ?? (await governedGuards(d));
   const reservationId = d.rt.ids.next('rsv');
   for (let i = 0; i < ATTEMPTS; i++) {
     const units = await listUnits(d.store);

@@ -49,21 +49,49 @@ describe('spot price from the oracle', () => {
     expect((await apply('job-spot-4', 'gamma', 10)).body).toMatchObject({ spotCost: '105.000000' });
   });
 
-  it('a governed spot floor executed through governance changes the next bill', async () => {
-    const p = await call(cpApi.proposeRoute, OPERATOR, { body: { parameter: 'spot.floorMicro', value: '5000000' } });
+  /** Proposes, votes (operators and the admin), queues and waits out the timelock; the proposal id. */
+  async function queued(parameter: string, value: string): Promise<string> {
+    const p = await call(cpApi.proposeRoute, OPERATOR, { body: { parameter, value } });
     expect(p.status).toBe(201);
     const id = String(p.body.proposalId);
     for (const v of VOTERS) expect((await call(cpApi.voteRoute, v, { params: { id }, body: { support: true } })).status).toBe(200);
     env.clock.advance(RULES.votingPeriodMs);
     expect((await call(cpApi.queueRoute, OPERATOR, { params: { id } })).body).toMatchObject({ status: 'QUEUED' });
     env.clock.advance(RULES.timelockMs);
+    return id;
+  }
+  const execute = async (id: string) => expect((await call(cpApi.executeRoute, OPERATOR, { params: { id } })).body).toMatchObject({ status: 'EXECUTED' });
+
+  it('a governed spot floor executed through governance changes the next bill', async () => {
+    const id = await queued('spot.floorMicro', '5000000');
     // Offers older than the bucket window (60 min) no longer count: alpha's catalog spot, 10 ACU.
     expect((await apply('job-spot-5', 'alpha', 100)).body).toMatchObject({ spotCost: '1000.000000' });
-    expect((await call(cpApi.executeRoute, OPERATOR, { params: { id } })).body).toMatchObject({ status: 'EXECUTED' });
+    await execute(id);
     await call(cpApi.supplyRoute, OPERATOR, {
       body: { offers: [{ providerId: 'alpha', gpuProfile: 'H100', region: 'us-east', capacityScm: 1000, price: '4.5' }] },
     });
     // Clearing 4.5 ACU, floored at the governed 5 ACU.
     expect((await apply('job-spot-6', 'alpha', 100)).body).toMatchObject({ spotCost: '500.000000' });
+  });
+
+  it('the governed hold fraction moves the next settlement: 10 % held, then 25 %', async () => {
+    expect((await apply('job-hold-1', 'gamma', 10)).body).toMatchObject({ spotCost: '105.000000', hold: '10.500000' });
+    await execute(await queued('settlement.holdBps', '2500'));
+    expect((await apply('job-hold-2', 'gamma', 10)).body).toMatchObject({ spotCost: '105.000000', hold: '26.250000', payout: '105.000000' });
+  });
+
+  it('the governed maximum exposure moves the next reservation decision', async () => {
+    await call(cpApi.unitsRegisterRoute, OPERATOR, {
+      body: {
+        units: [{ unitId: 'seam-u1', providerId: 'alpha', gpuProfile: 'H100', region: 'us-east', kind: 'gpu', gpuId: 'g0', memoryMb: 80_000, sms: 132 }],
+      },
+    });
+    const ask = (jobId: string) => ({
+      body: { jobId, tenantId: 't-seam', memoryMb: 1000, sms: 1, scm: 10, price: '1', outstandingExposure: '50', creditUsed: '0', creditLimit: '1000' },
+    });
+    expect((await call(cpApi.reservationRoute, OPERATOR, ask('rsv-seam-1'))).body).toMatchObject({ status: 'accepted' });
+    // 50 ACU outstanding + 10 ACU > a governed maximum of 55 ACU.
+    await execute(await queued('guards.maxExposureMicro', '55000000'));
+    expect((await call(cpApi.reservationRoute, OPERATOR, ask('rsv-seam-2'))).body).toMatchObject({ status: 'declined', reason: 'resilience_guard' });
   });
 });

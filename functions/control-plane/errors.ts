@@ -12,6 +12,8 @@ export const CONTROL_PLANE_ERRORS = {
   log_contended: 409,
   no_tree_head: 404,
   key_not_logged: 404,
+  /** Logged, but after the latest signed tree head: the next head includes it. */
+  key_not_in_head: 404,
   bad_tree_sizes: 400,
   proposal_refused: 409,
   proposal_not_found: 404,

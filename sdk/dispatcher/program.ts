@@ -20,6 +20,7 @@ import type { PrivacyViewInput } from '../../functions/jobs/domain/release-log.t
 import { initAgents } from './identities.ts';
 import { registerAgent, registerKmsAgent } from './agents.ts';
 import { privacyStats, verifyJob, type AttestedJob } from './privacy.ts';
+import { agentKeyInLog } from './key-log.ts';
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:8787';
 
@@ -86,7 +87,15 @@ export async function verifyOne(client: VracuClient, jobId: string, privacyFile?
   if (privacyFile) privacy = JSON.parse(readFileSync(privacyFile, 'utf8')) as PrivacyViewInput;
   else if (job.privacy.tier === 'attested') privacy = await client.call(privacyGetRoute, { params: { id: jobId } });
   const result = verifyJob({ ...(att as AttestedJob), jobHash: recomputed }, keys, privacy);
-  return { jobId, result, att, privacy };
+  // The signing agent's key must be the one the key transparency log holds for it.
+  const agent = att.creation?.agentId;
+  const agentKey = agent === undefined ? undefined : keys.get(agent);
+  const keyLog = agentKey === undefined ? undefined : await agentKeyInLog(client, agentKey, agent!);
+  if (keyLog?.state === 'refused') {
+    result.ok = false;
+    result.problems.push(keyLog.why);
+  }
+  return { jobId, result, att, privacy, keyLog };
 }
 
 export interface DispatcherDeps {
@@ -197,9 +206,12 @@ export function dispatcherProgram(
     )
     .option('--privacy-file <path>', 'check the release log of this saved privacy view (JSON of GET /v1/jobs/{id}/privacy) instead of fetching it')
     .action(async (jobId: string, o: { privacyFile?: string }) => {
-      const { result, att, privacy } = await verifyOne(client(), jobId, o.privacyFile);
+      const { result, att, privacy, keyLog } = await verifyOne(client(), jobId, o.privacyFile);
       if (result.ok) {
         say(`✅ ${jobId}: creation and deletion attestations verify (agent ${att.creation?.agentId}, container ${att.creation?.containerId})`);
+        if (keyLog?.state === 'included')
+          say(`   agent key in the key transparency log: leaf ${keyLog.leafIndex} of the signed tree head of size ${keyLog.treeSize}`);
+        if (keyLog?.state === 'pending') say('   agent key logged after the latest signed tree head: the next head includes it (check again then)');
         if (privacy) say(`   key-release log agrees: ${privacy.releases.length} release(s) for ${privacy.attestationHash ?? 'no attestation hash'}`);
         if (result.lifetimeMs !== undefined) say(`   container lived ${ms(result.lifetimeMs)}: ${att.creation?.createdAt} → ${att.deletion?.destroyedAt}`);
       } else {

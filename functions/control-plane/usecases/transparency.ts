@@ -58,7 +58,7 @@ export async function inclusionFor(
   if (idx === undefined) throw controlPlaneError('key_not_logged', `key ${keyId} is not in the log`);
   const sth = treeSize === undefined ? await currentHead(d) : await treeHeadAt(d.store, treeSize);
   if (!sth) throw controlPlaneError('no_tree_head', `no signed tree head of size ${treeSize}`);
-  if (idx >= sth.head.treeSize) throw controlPlaneError('key_not_logged', `key ${keyId} was logged after the tree head of size ${sth.head.treeSize}`);
+  if (idx >= sth.head.treeSize) throw controlPlaneError('key_not_in_head', `key ${keyId} was logged after the tree head of size ${sth.head.treeSize}`);
   const all = await entries(d.store, sth.head.treeSize);
   return { entry: all[idx]!, sth, ...inclusionOf(all.map(entryLeafHash), idx, sth.head.treeSize) };
 }

@@ -7,6 +7,8 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeControlPlane } from '../../../functions/control-plane/index.ts';
+import { signCurrentHead } from '../../../functions/control-plane/usecases/transparency.ts';
 import { createKeyRoute } from '../../../functions/platform/api.ts';
 import { getJobRoute, jobLogsRoute, listAgentsRoute, submitJobRoute, attestationsRoute } from '../../../functions/jobs/api.ts';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
@@ -91,6 +93,12 @@ describe(`vap-dispatcher against the local stack (seed ${SEED})`, () => {
     expect(logs.lines.map((l) => l.message)).toContain('hello-from-job');
     const out = await dispatcher(['verify', job.jobId], buyerKey);
     expect(out).toContain('✅');
+    // Registered after the last signed tree head (there is none yet): logged, not yet in a head.
+    expect(out).toContain('agent key logged after the latest signed tree head');
+    expect(process.exitCode).toBeUndefined();
+    await signCurrentHead(composeControlPlane(stack.runtime));
+    const again = await dispatcher(['verify', job.jobId], buyerKey);
+    expect(again).toMatch(/agent key in the key transparency log: leaf \d+ of the signed tree head of size \d+/);
     expect(process.exitCode).toBeUndefined();
     const privacy = await dispatcher(['privacy'], providerKey);
     expect(privacy).toMatch(/verified \(offline\):\s+1\/1/);

@@ -20,7 +20,7 @@ import type { PrivacyViewInput } from '../../functions/jobs/domain/release-log.t
 import { initAgents } from './identities.ts';
 import { registerAgent, registerKmsAgent } from './agents.ts';
 import { privacyStats, verifyJob, type AttestedJob } from './privacy.ts';
-import { agentKeyInLog } from './key-log.ts';
+import { agentKey, keyInLog } from '../key-log.ts';
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:8787';
 
@@ -89,8 +89,8 @@ export async function verifyOne(client: VracuClient, jobId: string, privacyFile?
   const result = verifyJob({ ...(att as AttestedJob), jobHash: recomputed }, keys, privacy);
   // The signing agent's key must be the one the key transparency log holds for it.
   const agent = att.creation?.agentId;
-  const agentKey = agent === undefined ? undefined : keys.get(agent);
-  const keyLog = agentKey === undefined ? undefined : await agentKeyInLog(client, agentKey, agent!);
+  const registered = agent === undefined ? undefined : keys.get(agent);
+  const keyLog = registered === undefined ? undefined : await keyInLog(client, agentKey(registered, agent!));
   if (keyLog?.state === 'refused') {
     result.ok = false;
     result.problems.push(keyLog.why);

@@ -12,6 +12,7 @@ import { meteredUsage, sliceDigest, type MeteredUsage, type Slice } from '../dom
 import { receiptBody, signReceipt, type ReceiptFacts, type SignedReceipt } from '../domain/receipt.ts';
 import { publicKeys, type PublicKey } from '../domain/signatures.ts';
 import { getReceipt, putReceipt, putSlice, slicesOf } from '../store/receipts.ts';
+import { publishSigningKeys } from './transparency.ts';
 
 /** Records a slice: an exact duplicate succeeds silently ('duplicate'); another slice at the same (job, seq) is refused. */
 export async function recordSlice(d: ControlPlaneDeps, s: Slice): Promise<{ digest: string; outcome: 'written' | 'duplicate' }> {
@@ -28,9 +29,17 @@ export async function usageOf(d: Pick<ControlPlaneDeps, 'store'>, jobId: string)
 
 export type IssueReceipt = Omit<ReceiptFacts, 'settledAt'>;
 
+/** Compositions whose signer keys are known to be in the key log (logging is idempotent; this saves its reads). */
+const signersLogged = new WeakSet<ControlPlaneDeps>();
+
 export async function issueReceipt(d: ControlPlaneDeps, i: IssueReceipt): Promise<{ receipt: SignedReceipt; replayed: boolean }> {
   const existing = await getReceipt(d.store, i.jobId);
   if (existing) return { receipt: existing, replayed: true };
+  // The signer's keys are in the key transparency log before its first receipt exists.
+  if (!signersLogged.has(d)) {
+    await publishSigningKeys(d);
+    signersLogged.add(d);
+  }
   const signed = signReceipt(d.signingKeys(), receiptBody({ ...i, settledAt: isoAt(d.rt.clock.nowMs()) }));
   if ((await putReceipt(d.store, signed)) === 'exists') return { receipt: (await getReceipt(d.store, i.jobId))!, replayed: true };
   return { receipt: signed, replayed: false };

@@ -15,6 +15,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { seededPrng } from '../../../functions/platform/ids.ts';
 import { initAgents } from '../../../sdk/dispatcher/identities.ts';
 import { dispatcherProgram } from '../../../sdk/dispatcher/program.ts';
+import { vracuProgram } from '../../../sdk/cli/program.ts';
 import { startTestStack } from '../../support/stack.ts';
 import type { VracuClient } from '../../../sdk/client.ts';
 
@@ -30,6 +31,12 @@ async function dispatcher(args: string[], key: string): Promise<string> {
   const env = { VAP_API_URL: stack.url, VRACU_API_KEY: key, VAP_DISPATCHER_CONFIG: dir };
   process.exitCode = undefined;
   await dispatcherProgram(env, (s) => (out += s)).parseAsync(['node', 'vap-dispatcher', ...args]);
+  return out;
+}
+
+async function vracu(args: string[], key: string): Promise<string> {
+  let out = '';
+  await vracuProgram({ VRACU_URL: stack.url, VRACU_API_KEY: key }, (s) => (out += s)).parseAsync(['node', 'vracu', ...args]);
   return out;
 }
 
@@ -96,7 +103,15 @@ describe(`vap-dispatcher against the local stack (seed ${SEED})`, () => {
     // Registered after the last signed tree head (there is none yet): logged, not yet in a head.
     expect(out).toContain('agent key logged after the latest signed tree head');
     expect(process.exitCode).toBeUndefined();
+    // The job was billed to the exchange pool and its receipt signed; its signer keys were logged with the first receipt.
+    const receiptFile = join(dir, '..', 'receipt.json');
+    await until(
+      () => vracu(['receipts', 'get', job.jobId, '--out', receiptFile], buyerKey).catch(() => ''),
+      (o) => o.includes('written'),
+    );
+    expect(await vracu(['receipts', 'verify', receiptFile], buyerKey)).toContain('signing keys logged after the latest signed tree head');
     await signCurrentHead(composeControlPlane(stack.runtime));
+    expect(await vracu(['receipts', 'verify', receiptFile], buyerKey)).toMatch(/^VALID receipt of .*\n {2}signing keys in the key transparency log/);
     const again = await dispatcher(['verify', job.jobId], buyerKey);
     expect(again).toMatch(/agent key in the key transparency log: leaf \d+ of the signed tree head of size \d+/);
     expect(process.exitCode).toBeUndefined();

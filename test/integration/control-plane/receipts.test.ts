@@ -102,7 +102,7 @@ describe('receipts', () => {
     writeFileSync(keysFile, JSON.stringify(keys.body));
     const ok = await vracu(['--json', 'receipts', 'verify', file, '--keys', keysFile]);
     expect(ok.error).toBeUndefined();
-    expect(JSON.parse(ok.out)).toEqual({ valid: true, ed25519: true, mlDsa65: true, jobId: 'job-r1', offline: true });
+    expect(JSON.parse(ok.out)).toEqual({ valid: true, ed25519: true, mlDsa65: true, jobId: 'job-r1', offline: true, signersLogged: null });
 
     const signed = JSON.parse(JSON.stringify((await call(api.receiptRoute, BUYER, { params: { id: 'job-r1' } })).body));
     signed.receipt.providerAmount = '90.000000';

@@ -4,7 +4,7 @@
  * proof, a head signed by someone else, a leaf moved → refused.
  */
 import { describe, expect, it } from 'vitest';
-import { agentKeyId, judgeAgentKey, type InclusionAnswer } from '../../../sdk/dispatcher/key-log.ts';
+import { agentKey as expected, judgeKey, type InclusionAnswer } from '../../../sdk/key-log.ts';
 import { entryLeafHash, inclusionOf, signTreeHead, treeHead, type LogEntry } from '../../../functions/control-plane/domain/transparency.ts';
 import { keyPairFromSeeds, publicKeys } from '../../../functions/control-plane/domain/signatures.ts';
 
@@ -16,7 +16,7 @@ const agentKey = (n: number) => `02${n.toString(16).padStart(2, '0').repeat(32)}
 const entryOf = (n: number, publicKeyHex = agentKey(n)): LogEntry => ({
   kind: 'agent-identity',
   alg: 'secp256k1',
-  keyId: agentKeyId(agentKey(n)),
+  keyId: expected(agentKey(n), `agent-${n}`).keyId,
   publicKey: Buffer.from(publicKeyHex, 'hex').toString('base64'),
   subject: `agent-${n}`,
   publishedAt: '2026-12-06T00:00:00.000Z',
@@ -33,25 +33,28 @@ describe("the dispatcher's key-log verdict", () => {
   const keys = publicKeys(LOG);
 
   it('included: the entry is the agent key, the head verifies, the proof reaches its root', () => {
-    expect(judgeAgentKey(keys, answerFor(entries, 2), agentKey(3), 'agent-3')).toEqual({ state: 'included', treeSize: 5, leafIndex: 2 });
+    expect(judgeKey(keys, answerFor(entries, 2), expected(agentKey(3), 'agent-3'))).toEqual({ state: 'included', treeSize: 5, leafIndex: 2 });
   });
 
   it('refused: another key logged under the id, a tampered proof, a moved leaf, a head from other keys', () => {
     const lying = [...entries];
     lying[2] = entryOf(3, agentKey(9));
-    expect(judgeAgentKey(keys, answerFor(lying, 2), agentKey(3), 'agent-3')).toMatchObject({ state: 'refused', why: expect.stringContaining('another key') });
+    expect(judgeKey(keys, answerFor(lying, 2), expected(agentKey(3), 'agent-3'))).toMatchObject({
+      state: 'refused',
+      why: expect.stringContaining('another key'),
+    });
     const good = answerFor(entries, 2);
     const flipped = Buffer.from(good.proof[0]!, 'base64');
     flipped[0]! ^= 1;
-    expect(judgeAgentKey(keys, { ...good, proof: [flipped.toString('base64'), ...good.proof.slice(1)] }, agentKey(3), 'agent-3')).toMatchObject({
+    expect(judgeKey(keys, { ...good, proof: [flipped.toString('base64'), ...good.proof.slice(1)] }, expected(agentKey(3), 'agent-3'))).toMatchObject({
       state: 'refused',
       why: expect.stringContaining('inclusion proof'),
     });
-    expect(judgeAgentKey(keys, { ...good, leafIndex: 3 }, agentKey(3), 'agent-3')).toMatchObject({ state: 'refused' });
-    expect(judgeAgentKey(keys, answerFor(entries, 2, OTHER), agentKey(3), 'agent-3')).toMatchObject({
+    expect(judgeKey(keys, { ...good, leafIndex: 3 }, expected(agentKey(3), 'agent-3'))).toMatchObject({ state: 'refused' });
+    expect(judgeKey(keys, answerFor(entries, 2, OTHER), expected(agentKey(3), 'agent-3'))).toMatchObject({
       state: 'refused',
       why: expect.stringContaining('tree head'),
     });
-    expect(judgeAgentKey(publicKeys(OTHER), good, agentKey(3), 'agent-3')).toMatchObject({ state: 'refused' });
+    expect(judgeKey(publicKeys(OTHER), good, expected(agentKey(3), 'agent-3'))).toMatchObject({ state: 'refused' });
   });
 });

@@ -138,6 +138,8 @@ export const FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'providers-patch': { ...NONE, tables: { providers: 'write' } },
   /** A heartbeat relists the catalog entry and puts the provider's supply offer in the oracle (one transaction). */
   'providers-heartbeat': { ...NONE, tables: { providers: 'write', market: 'write', controlplane: 'write' } },
+  /** A metering slice: the provider's node key read from the directory to check its signature. */
+  'metering-slice': { ...NONE, tables: { controlplane: 'write', providers: 'read' } },
   /** An agent registered by proof of key possession; its identity key appended to the key transparency log. */
   'agents-register': { ...NONE, tables: { jobs: 'write', controlplane: 'write' } },
   'job-steps-consumer': JOBS_PLACING,

@@ -231,7 +231,7 @@ export const sliceRoute = defineRoute({
   path: '/v1/metering/slices',
   access: 'provider',
   summary:
-    'Record a usage slice {jobId, bucketId, seq, scmDeltaMilli, priceIndex}: an exact duplicate succeeds silently, another slice at the same (job, seq) is 409 slice_conflict',
+    "Record a usage slice {jobId, bucketId, seq, scmDeltaMilli, priceIndex} signed by the provider's node key: an exact duplicate succeeds silently, another slice at the same (job, seq) is 409 slice_conflict, a bad signature 401 slice_signature_invalid",
   entry: 'functions/control-plane/handlers/metering-slice.ts',
   tags: TAGS,
   request: {
@@ -241,6 +241,10 @@ export const sliceRoute = defineRoute({
       seq: z.number().int().min(0).max(9_999_999_999),
       scmDeltaMilli: Digits,
       priceIndex: nonNegativeAcu,
+      signature: z
+        .string()
+        .regex(/^[A-Za-z0-9+/]{40,200}={0,2}$/, 'expected a base64 signature')
+        .describe("the node key's signature over the canonical JSON of sliceMessage (functions/control-plane/domain/metering.ts)"),
     }),
   },
   response: { status: 200, body: z.object({ digest: z.string(), outcome: z.enum(['written', 'duplicate']) }) },

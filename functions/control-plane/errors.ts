@@ -8,6 +8,8 @@ export const CONTROL_PLANE_ERRORS = {
   invalid_units: 400,
   capacity_contended: 409,
   slice_conflict: 409,
+  /** The slice is not signed by its provider's verified node key. */
+  slice_signature_invalid: 401,
   receipt_not_found: 404,
   log_contended: 409,
   no_tree_head: 404,

@@ -6,3 +6,5 @@ export type { DirectoryProvider } from './domain/provider.ts';
 export { isQuotable } from './domain/provider.ts';
 export { composeProviders, type ProvidersDeps } from './deps.ts';
 export { directoryPlacer } from './usecases/placement.ts';
+/** The metering's check that a provider's node signed a slice. */
+export { signedByNode } from './usecases/node-signature.ts';

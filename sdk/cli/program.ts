@@ -37,7 +37,7 @@ export function vracuProgram(env: NodeJS.ProcessEnv = process.env, out?: (s: str
   registerArtifacts(program, ctx);
   registerOracle(program, ctx);
   registerScheduler(program, ctx);
-  registerMetering(program, ctx);
+  registerMetering(program, ctx, env);
   registerHolds(program, ctx);
   return program;
 }

@@ -40,6 +40,23 @@ export const sliceDigest = (s: Slice): string =>
     )
     .digest('hex');
 
+export const SLICE_MESSAGE_TYPE = 'vracu/metering-slice/v1';
+
+/**
+ * What a provider's node signs for a slice (canonical JSON, the node key of docs/providers.md):
+ * the slice with its provider, integers as decimal strings. The price index is in µACU, so the
+ * signer and the exchange never disagree on how a decimal was written.
+ */
+export const sliceMessage = (providerId: string, s: Slice) => ({
+  type: SLICE_MESSAGE_TYPE,
+  providerId,
+  jobId: s.jobId,
+  bucketId: s.bucketId,
+  seq: s.seq,
+  scmDeltaMilli: s.scmDeltaMilli.toString(),
+  priceIndexMicro: s.priceIndexMicro.toString(),
+});
+
 /** Digest of every slice of a job, in seq order: SHA-256 over the slice digests joined by newlines. */
 export const slicesDigest = (slices: readonly Slice[]): string =>
   createHash('sha256')

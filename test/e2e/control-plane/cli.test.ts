@@ -6,15 +6,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack } from '../../support/stack.ts';
 import { runVracu } from '../../support/cli.ts';
 import { createKeyRoute } from '../../../functions/platform/api.ts';
+import { joinTokenCreateRoute } from '../../../functions/providers/api.ts';
+import { initNode } from '../../../sdk/provider/node.ts';
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 let operator: string;
 let provider: string;
+/** A joined provider's node (its key and state, as `vracu-provider init` leaves them). */
+let nodeDir: string;
+let nodeKey: string;
 
 beforeAll(async () => {
   stack = await startTestStack();
   operator = (await stack.admin.call(createKeyRoute, { body: { roles: ['operator'] } })).secret;
   provider = (await stack.admin.call(createKeyRoute, { body: { roles: ['provider'] } })).secret;
+  const t = await stack.client(operator).call(joinTokenCreateRoute, { body: { policy: { gpuModels: ['H100'], regions: [], maxUnits: 8 }, ttlSec: 600 } });
+  nodeDir = mkdtempSync(join(tmpdir(), 'vracu-node-'));
+  const node = await initNode(nodeDir, { url: stack.url, token: t.token, name: 'meter-node', gpuModel: 'H100', region: 'us-east-1', units: 1, spotPrice: '1' });
+  nodeKey = node.apiKey;
 });
 afterAll(async () => stack?.stop());
 
@@ -103,10 +112,15 @@ describe('vracu metering', () => {
       scm,
       '--price-index',
       '0.2',
+      '--node-dir',
+      nodeDir,
     ];
-    const first = await vracu(slice('1500'), provider);
+    const first = await vracu(slice('1500'), nodeKey);
     expect(first).toMatch(/^written {2}\S+\n$/);
-    expect(await vracu(slice('1500'), provider)).toBe(first.replace('written', 'duplicate'));
-    await expect(vracu(slice('1501'), provider)).rejects.toMatchObject({ status: 409, code: 'slice_conflict' });
+    expect(await vracu(slice('1500'), nodeKey)).toBe(first.replace('written', 'duplicate'));
+    await expect(vracu(slice('1501'), nodeKey)).rejects.toMatchObject({ status: 409, code: 'slice_conflict' });
+    // Another provider's key with this node's signature: not its node, refused.
+    await expect(vracu(slice('1500'), provider)).rejects.toMatchObject({ status: 401, code: 'slice_signature_invalid' });
+    await expect(vracu(slice('1.5'), nodeKey)).rejects.toThrow(/--scm-milli/);
   });
 });

@@ -12,8 +12,15 @@ import * as api from '../../../functions/control-plane/api.ts';
 import { issueReceipt, usageOf } from '../../../functions/control-plane/index.ts';
 import { vracuProgram } from '../../../sdk/cli/program.ts';
 import { ReceiptRejectedError } from '../../../sdk/commands/receipts.ts';
+import { joinedProvider, type Joined } from '../providers/support.ts';
+import { sliceMessage } from '../../../functions/control-plane/domain/metering.ts';
+import { signCanonical } from '../../../sdk/provider/node-key.ts';
+import { parseAcu } from '../../../functions/platform/money.ts';
+import { scanTable } from '../../support/scan.ts';
 
-const PROVIDER = principal('pA', 'provider');
+/** A joined provider whose verified node key signs its slices (the beforeAll joins it). */
+let node: Joined;
+let other: Joined;
 const BUYER = principal('alice');
 let env: TestEnv;
 const dir = mkdtempSync(join(tmpdir(), 'vracu-receipts-'));
@@ -31,24 +38,45 @@ async function vracu(args: string[]): Promise<{ out: string; error?: unknown }> 
   }
 }
 
-const slice = (seq: number, scmDeltaMilli: string, priceIndex: string) => ({
-  body: { jobId: 'job-r1', bucketId: 'H100:us-east-1', seq, scmDeltaMilli, priceIndex },
-});
+const slice = (seq: number, scmDeltaMilli: string, priceIndex: string, signer: Joined = node) => {
+  const b = { jobId: 'job-r1', bucketId: 'H100:us-east-1', seq, scmDeltaMilli, priceIndex };
+  const message = sliceMessage(node.providerId, { ...b, scmDeltaMilli: BigInt(scmDeltaMilli), priceIndexMicro: parseAcu(priceIndex) });
+  return { body: { ...b, signature: signCanonical(signer.key, message) } };
+};
 
 beforeAll(async () => {
   env = await testEnv({ seed: 11 });
+  node = await joinedProvider(env);
+  other = await joinedProvider(env);
 });
 
 describe('metering slices', () => {
   it('an exact duplicate succeeds silently; another slice at the same seq is refused', async () => {
-    const a = await call(api.sliceRoute, PROVIDER, slice(1, '30000', '2'));
+    const a = await call(api.sliceRoute, node.principal, slice(1, '30000', '2'));
     expect(a).toMatchObject({ status: 200, body: { outcome: 'written' } });
-    const dup = await call(api.sliceRoute, PROVIDER, slice(1, '30000', '2'));
+    const dup = await call(api.sliceRoute, node.principal, slice(1, '30000', '2'));
     expect(dup).toMatchObject({ status: 200, body: { outcome: 'duplicate', digest: a.body.digest } });
-    const other = await call(api.sliceRoute, PROVIDER, slice(1, '30001', '2'));
-    expect(other).toMatchObject({ status: 409, body: { code: 'slice_conflict' } });
+    const conflict = await call(api.sliceRoute, node.principal, slice(1, '30001', '2'));
+    expect(conflict).toMatchObject({ status: 409, body: { code: 'slice_conflict' } });
     expect(await call(api.sliceRoute, BUYER, slice(2, '1', '1'))).toMatchObject({ status: 403 });
-    expect((await call(api.sliceRoute, PROVIDER, slice(2, '10000', '3'))).status).toBe(200);
+    expect((await call(api.sliceRoute, node.principal, slice(2, '10000', '3'))).status).toBe(200);
+  });
+
+  it('only slices its own verified node key signed: another node, another body, another provider, no signature → refused, nothing written', async () => {
+    const before = await scanTable(env.rt, 'controlplane');
+    const refused = { status: 401, body: { code: 'slice_signature_invalid' } };
+    // Signed by another provider's node key.
+    expect(await call(api.sliceRoute, node.principal, slice(3, '100', '1', other))).toMatchObject(refused);
+    // Signed, then another amount sent.
+    const signed = slice(3, '100', '1');
+    expect(await call(api.sliceRoute, node.principal, { body: { ...signed.body, scmDeltaMilli: '1000' } })).toMatchObject(refused);
+    // This node's signature sent with another provider's key (the message names the signer's provider).
+    expect(await call(api.sliceRoute, other.principal, signed)).toMatchObject(refused);
+    // A provider key with no verified node.
+    expect(await call(api.sliceRoute, principal('pX', 'provider'), signed)).toMatchObject(refused);
+    const { signature: _s, ...unsigned } = signed.body;
+    expect(await call(api.sliceRoute, node.principal, { body: unsigned })).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+    expect(await scanTable(env.rt, 'controlplane')).toEqual(before);
   });
 });
 
@@ -72,7 +100,7 @@ describe('receipts', () => {
       providerMicro: 81_000_000n,
       ledgerTransferIds: ['txn_x'],
     };
-    const input = { jobId: 'job-r1', buyerId: 'alice', providerId: 'pA', bucketId: 'H100:us-east-1', usage, settled };
+    const input = { jobId: 'job-r1', buyerId: 'alice', providerId: node.providerId, bucketId: 'H100:us-east-1', usage, settled };
     const first = await issueReceipt(cp, input);
     expect(first.replayed).toBe(false);
     env.clock.advance(1_000);
@@ -84,7 +112,7 @@ describe('receipts', () => {
     const r = await call(api.receiptRoute, BUYER, { params: { id: 'job-r1' } });
     expect(r.status).toBe(200);
     expect(r.body.receipt).toMatchObject({ jobId: 'job-r1', burn: '90.000000', hold: '9.000000', providerAmount: '81.000000', twap: '2.250000' });
-    expect((await call(api.receiptRoute, PROVIDER, { params: { id: 'job-r1' } })).status).toBe(200);
+    expect((await call(api.receiptRoute, node.principal, { params: { id: 'job-r1' } })).status).toBe(200);
     expect(await call(api.receiptRoute, principal('mallory'), { params: { id: 'job-r1' } })).toMatchObject({
       status: 404,
       body: { code: 'receipt_not_found' },

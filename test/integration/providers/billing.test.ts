@@ -26,6 +26,8 @@ import { OFFLINE_AFTER_MS } from '../../../functions/providers/domain/heartbeat.
 import { receiptRoute, signingKeysRoute, sliceRoute } from '../../../functions/control-plane/api.ts';
 import { verifyReceipt, type SignedReceipt } from '../../../functions/control-plane/index.ts';
 import { formatAcu, parseAcu } from '../../../functions/platform/money.ts';
+import { sliceMessage } from '../../../functions/control-plane/domain/metering.ts';
+import { signCanonical } from '../../../sdk/provider/node-key.ts';
 
 const rcBuyer: Principal = { id: 'prn_rcbuyer', tenant: 't-rc', roles: ['buyer'], keyId: 'k1' };
 const spotBuyer: Principal = { id: 'prn_spotbuyer', tenant: 't-spot', roles: ['buyer'], keyId: 'k2' };
@@ -57,6 +59,12 @@ async function runFor(who: Principal, seconds: number, script = 'sleep 2'): Prom
   h.env.clock.advance(seconds * 1000);
   await h.waitTerminal(jobId);
   return jobId;
+}
+
+/** A slice body as the provider's node sends it: signed with its node key. */
+function signedSlice(j: Joined, b: { jobId: string; bucketId: string; seq: number; scmDeltaMilli: string; priceIndex: string }) {
+  const message = sliceMessage(j.providerId, { ...b, scmDeltaMilli: BigInt(b.scmDeltaMilli), priceIndexMicro: parseAcu(b.priceIndex) });
+  return { ...b, signature: signCanonical(j.key, message) };
 }
 
 /** A short spot job ended, its billing events taken off the queue, and the billing step set to crash once at `point`. */
@@ -193,7 +201,9 @@ describe('billing a finished job', () => {
       [0, '2500', '3'],
       [1, '1200', '1.5'],
     ] as const)
-      expect((await call(sliceRoute, p.principal, { body: { jobId, bucketId, seq, scmDeltaMilli: milli, priceIndex: price } })).status).toBe(200);
+      expect((await call(sliceRoute, p.principal, { body: signedSlice(p, { jobId, bucketId, seq, scmDeltaMilli: milli, priceIndex: price }) })).status).toBe(
+        200,
+      );
     h.env.clock.advance(3_600_000); // a runtime that would bill 60 SCU: the slices win
     await h.waitTerminal(jobId);
     await bill();

@@ -109,11 +109,12 @@ const payments = (...needs: PaymentsNeed[]): FunctionAccess => ({ ...CONTEXT_ACC
 /** Per-function narrowing, by function id (see lib/lambdas.ts). */
 /**
  * Jobs functions that dispatch (place a job on a provider) or end jobs: the RCs (burn-down order), the
- * directory's units (held at placement, given back at the end) and the revocation registry (a revoked
- * provider gets no new job).
+ * directory's units (held at placement, given back at the end), the revocation registry (a revoked
+ * provider gets no new job), and the scheduler (a spot job's unit, its guards on the buyer's ledger).
  */
 const JOBS_PLACING: FunctionAccess = {
-  tables: { jobs: 'write', providers: 'write', market: 'read', revocations: 'read' },
+  // The scheduler's units and reservations (controlplane) and the buyer's ledger position for its guards.
+  tables: { jobs: 'write', providers: 'write', market: 'read', revocations: 'read', controlplane: 'write', ledger: 'read' },
   sendTo: ['jobSteps'],
   publishEvents: true,
   runJobs: true,

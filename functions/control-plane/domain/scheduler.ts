@@ -50,6 +50,8 @@ export interface PlacementRequest {
   region?: string;
   /** A MIG profile the job asks for; without it, any unit that fits. */
   migProfile?: string;
+  /** Only units of these providers (the caller's eligible ones); without it, any provider. */
+  providerIds?: readonly string[];
 }
 
 export interface Placement {
@@ -87,6 +89,7 @@ export function fits(u: Unit, r: PlacementRequest): boolean {
   if (r.gpuProfile !== undefined && u.gpuProfile !== r.gpuProfile) return false;
   if (r.region !== undefined && u.region !== r.region) return false;
   if (r.migProfile !== undefined && u.migProfile !== r.migProfile) return false;
+  if (r.providerIds !== undefined && !r.providerIds.includes(u.providerId)) return false;
   if (u.kind === 'mig' && u.allocations.length > 0) return false;
   if (u.allocations.some((a) => a.jobId === r.jobId)) return false;
   return within(add(usedOf(u), r.need), u.capacity);

@@ -3,7 +3,8 @@
  * reservations racing for one unit cannot both land (the loser re-reads and re-plans); a
  * reservation is written once, in the same transaction as its unit.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { wrote } from '../../platform/dynamo/conditional.ts';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { big } from '../../platform/dynamo/client.ts';
 import type { StoreCtx } from '../../platform/dynamo/store.ts';
@@ -73,6 +74,21 @@ export async function putUnit(s: StoreCtx, u: Unit): Promise<boolean> {
     if (e instanceof ConditionalCheckFailedException) return false;
     throw e;
   }
+}
+
+/** A unit's allocations replaced (a job's end), guarded on the version read; false when the unit moved. */
+export async function putAllocations(s: StoreCtx, unit: StoredUnit, next: Unit): Promise<boolean> {
+  return wrote(
+    s.doc.send(
+      new UpdateCommand({
+        TableName: s.table,
+        Key: unitKey(unit.unitId),
+        UpdateExpression: 'SET allocations = :a, version = :n',
+        ConditionExpression: 'version = :v',
+        ExpressionAttributeValues: { ':a': allocationsItem(next), ':n': unit.version + 1n, ':v': unit.version },
+      }),
+    ),
+  );
 }
 
 export interface ReservationRecord {

@@ -8,8 +8,8 @@ import { isoAt } from '../../platform/clock.ts';
 import type { ControlPlaneDeps } from '../deps.ts';
 import { controlPlaneError } from '../errors.ts';
 import { reserve, type BuyerPosition, type Guards, type Reserved } from '../domain/reservation.ts';
-import { checkUnits, type PlacementRequest, type Unit } from '../domain/scheduler.ts';
-import { commitReservation, listUnits, putUnit } from '../store/scheduler.ts';
+import { checkUnits, release, type PlacementRequest, type Unit } from '../domain/scheduler.ts';
+import { commitReservation, listUnits, putAllocations, putUnit } from '../store/scheduler.ts';
 import { parameter } from '../store/governance.ts';
 
 /** The guards' defaults; the maximum exposure is governed (`guards.maxExposureMicro`, read on every reservation). */
@@ -22,7 +22,7 @@ const governedGuards = async (d: Pick<ControlPlaneDeps, 'store'>): Promise<Guard
 export const RESERVATION_TTL_MS = 15 * 60_000;
 const ATTEMPTS = 4;
 
-export async function registerUnits(d: ControlPlaneDeps, units: readonly Unit[]): Promise<{ registered: number; existing: number }> {
+export async function registerUnits(d: Pick<ControlPlaneDeps, 'store'>, units: readonly Unit[]): Promise<{ registered: number; existing: number }> {
   const stored = await listUnits(d.store);
   const known = new Set(stored.map((u) => u.unitId));
   const fresh = units.filter((u) => !known.has(u.unitId));
@@ -33,8 +33,18 @@ export async function registerUnits(d: ControlPlaneDeps, units: readonly Unit[])
   return { registered, existing: units.length - registered };
 }
 
+/**
+ * A buyer's position for the guards, from its ledger: what it owes (arrears) is its outstanding
+ * exposure and its credit used; its credit line is its balance plus the governed maximum
+ * exposure (a buyer may owe up to that much, as the market's shortfall rule lets it).
+ */
+export async function positionOf(d: Pick<ControlPlaneDeps, 'store'>, ledger: { balanceMicro: bigint; owedMicro: bigint }): Promise<BuyerPosition> {
+  const max = (await parameter(d.store, 'guards.maxExposureMicro')).value;
+  return { outstandingExposureMicro: ledger.owedMicro, creditUsedMicro: ledger.owedMicro, creditLimitMicro: ledger.balanceMicro + max };
+}
+
 export async function reserveCapacity(
-  d: ControlPlaneDeps,
+  d: Pick<ControlPlaneDeps, 'rt' | 'store'>,
   req: PlacementRequest & { priceMicro: bigint },
   position: BuyerPosition,
   given?: Guards,
@@ -69,3 +79,13 @@ export async function reserveCapacity(
 }
 
 export const listSchedulerUnits = (d: ControlPlaneDeps) => listUnits(d.store);
+
+/** A job's end: its allocation leaves its unit (attained service stays); none held: false. Idempotent. */
+export async function releaseReservation(d: Pick<ControlPlaneDeps, 'store'>, jobId: string): Promise<boolean> {
+  for (let i = 0; i < ATTEMPTS; i++) {
+    const held = (await listUnits(d.store)).find((u) => u.allocations.some((a) => a.jobId === jobId));
+    if (!held) return false;
+    if (await putAllocations(d.store, held, release([held], jobId)[0]!)) return true;
+  }
+  throw controlPlaneError('capacity_contended', `unit contention did not settle after ${ATTEMPTS} attempts: retry`);
+}

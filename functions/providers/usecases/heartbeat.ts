@@ -5,7 +5,8 @@
  * accepted (a replay). Accepted: the provider is online with the reported inventory, telemetry
  * and calibration; the market's catalog entry is relisted in the same transaction when what it
  * offers changes (quotable again, capacity per hour from the inventory, SCM/min from the
- * calibration). What was sold is never touched. The same transaction puts the provider's
+ * calibration), and then its units are registered with the scheduler (domain/units.ts). What
+ * was sold is never touched. The same transaction puts the provider's
  * supply offer in the oracle's bucket (docs/control-plane.md): its free units' SCM over the
  * 60-minute window at its spot price, so the clearing price follows the live fleet.
  */
@@ -14,7 +15,9 @@ import type { Principal } from '../../platform/auth/principal.ts';
 import { notFound } from '../../platform/errors.ts';
 import { transactWrite, TransactionCancelledError, type LabelledItem } from '../../platform/dynamo/transact.ts';
 import { catalogEntryItems } from '../../market/index.ts';
-import { heartbeatCapacityScm, offerPut } from '../../control-plane/index.ts';
+import { heartbeatCapacityScm, offerPut, registerUnits } from '../../control-plane/index.ts';
+import { logger } from '../../platform/observability.ts';
+import { schedulingUnits } from '../domain/units.ts';
 import { providersError } from '../errors.ts';
 import type { ProvidersDeps } from '../deps.ts';
 import { freshness, inventoryUnits, type Heartbeat } from '../domain/heartbeat.ts';
@@ -71,6 +74,14 @@ export async function acceptHeartbeat(d: ProvidersDeps, who: Principal, pathId: 
     if (err instanceof TransactionCancelledError && err.failed(`heartbeat:${pathId}`))
       throw providersError('heartbeat_replayed', 'a heartbeat as new or newer was accepted meanwhile (or the node key changed)');
     throw err;
+  }
+  // What the node offers changed: its units join the scheduler (known unit ids stay as they are).
+  // A failure here leaves the heartbeat accepted: placement then orders this provider by the
+  // directory's rule alone, and the next relisting registers again.
+  if (relist) {
+    await registerUnits({ store: d.controlPlane }, schedulingUnits(p, hb.inventory)).catch((err: unknown) =>
+      logger.warn('scheduler units not registered', { providerId: pathId, error: (err as Error).message }),
+    );
   }
   return { providerId: pathId, online: true, acceptedAt: isoAt(now), scmPerMin: formatMilli(scm), units, freeUnits, relisted: relist };
 }

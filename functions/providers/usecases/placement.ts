@@ -5,6 +5,13 @@
  * and takes the first candidate that still has the units: a hold per job, guarded, so two jobs never
  * take the same unit. The job's end gives its hold back (`release`, called by the jobs context when
  * the job ends and again, idempotently, when its end is billed).
+ *
+ * A one-unit GPU job no RC covers asks the control plane's scheduler (`reserveCapacity`: the
+ * resilience guards on the buyer's ledger position, then the unit with the least attained
+ * service) which of the cheapest eligible providers takes it; the scheduler's pick goes first,
+ * the others follow in the directory's order. Declined by a guard: the job stays QUEUED with
+ * the guard's reason. No registered unit fits: the directory's order alone. Jobs of several
+ * GPUs take the directory's order (a scheduler allocation is one unit).
  */
 import { burnDownOrder } from '../../market/index.ts';
 import type { ProvidersDeps } from '../deps.ts';
@@ -14,6 +21,10 @@ import { validKinds } from '../domain/evidence.ts';
 import { candidates, EXCHANGE_POOL, unplacedReason, type CandidateReason, type NodeView } from '../domain/placement.ts';
 import { getProvider, listProviders } from '../store/reads.ts';
 import { releaseUnits, takeUnits } from '../store/writes.ts';
+import { account } from '../../ledger/index.ts';
+import { allSettledOrThrow } from '../../platform/settled.ts';
+import { positionOf, releaseReservation, reserveCapacity } from '../../control-plane/index.ts';
+import type { Candidate } from '../domain/placement.ts';
 
 export interface PlaceRequest {
   jobId: string;
@@ -39,22 +50,92 @@ export async function place(d: ProvidersDeps, job: PlaceRequest): Promise<PlaceD
   // candidate usually fits, so a placement costs one registry read (the registry is read
   // consistently every time; nothing about a revocation is cached).
   const revoked = new Set<string>();
-  for (const c of candidates(rcs, nodes, job)) {
+  let list = candidates(rcs, nodes, job);
+  let asked = false;
+  let scheduled: string | undefined;
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i]!;
+    if (c.reason === 'spot' && job.numGpus === 1 && !asked) {
+      // First spot candidate reached: the scheduler orders the cheapest eligible ones.
+      asked = true;
+      const s = await scheduleSpot(
+        d,
+        job,
+        list.slice(i).filter((x) => x.reason === 'spot' && !revoked.has(x.providerId)),
+        nodes,
+      );
+      if ('declined' in s) return { unplaced: s.declined };
+      if (s.first) {
+        scheduled = s.first.providerId;
+        list = [...list.slice(0, i), s.first, ...list.slice(i).filter((x) => x.providerId !== scheduled)];
+        i--;
+        continue;
+      }
+    }
     if (revoked.has(c.providerId)) continue;
     if (c.providerId !== EXCHANGE_POOL && (await revokedProviders(d.revocations, [c.providerId])).size > 0) {
       revoked.add(c.providerId);
+      if (c.providerId === scheduled) await releaseReservation({ store: d.controlPlane }, job.jobId);
       continue;
     }
-    if (c.takeUnits > 0 && !(await takeUnits(d.store, c.providerId, { jobId: job.jobId, n: c.takeUnits, units: byId.get(c.providerId)!.units }))) continue;
+    if (c.takeUnits > 0 && !(await takeUnits(d.store, c.providerId, { jobId: job.jobId, n: c.takeUnits, units: byId.get(c.providerId)!.units }))) {
+      // The scheduler's pick had no unit left after all: its allocation goes.
+      if (c.providerId === scheduled) await releaseReservation({ store: d.controlPlane }, job.jobId);
+      continue;
+    }
     return { placed: { providerId: c.providerId, reason: c.reason, detail: c.detail } };
   }
   const reason = unplacedReason(job);
   return { unplaced: revoked.size > 0 ? `${reason} (revoked, given no new jobs: ${[...revoked].sort().join(', ')})` : reason };
 }
 
-/** Gives back the units a job holds on a provider (none held, or given back already: false). */
-export const release = (d: ProvidersDeps, providerId: string, jobId: string): Promise<boolean> =>
-  providerId === EXCHANGE_POOL ? Promise.resolve(false) : releaseUnits(d.store, providerId, jobId);
+/**
+ * The scheduler's answer for a one-unit spot job among `spot` (the spot candidates, directory
+ * order): the candidate it picked (least attained service among the cheapest), none (no
+ * registered unit of theirs is free: keep the directory's order), or a guard's refusal.
+ */
+async function scheduleSpot(
+  d: ProvidersDeps,
+  job: PlaceRequest,
+  spot: readonly Candidate[],
+  nodes: ReadonlyMap<string, NodeView>,
+): Promise<{ first?: Candidate } | { declined: string }> {
+  if (spot.length === 0) return {};
+  const priceOf = (c: Candidate) => nodes.get(c.providerId)!.spotPriceMicro;
+  const cheapest = spot.reduce((m, c) => (priceOf(c) < m ? priceOf(c) : m), priceOf(spot[0]!));
+  const eligible = spot.filter((c) => priceOf(c) === cheapest);
+  const [balanceMicro, arrears] = await Promise.all([
+    d.market.ledger.balance(account.user(job.ownerId)),
+    d.market.ledger.balance(account.arrears(job.ownerId)),
+  ]);
+  const cp = { rt: d.rt, store: d.controlPlane };
+  const r = await reserveCapacity(
+    cp,
+    {
+      jobId: job.jobId,
+      tenantId: job.ownerId,
+      // One unit: a MIG instance holds the job alone; a whole GPU's share is kept by the directory's hold.
+      need: { memoryMb: 1n, sms: 1n },
+      scm: BigInt(Math.max(1, job.scmMinutes)),
+      priceMicro: cheapest,
+      providerIds: eligible.map((c) => c.providerId),
+    },
+    await positionOf(cp, { balanceMicro, owedMicro: arrears < 0n ? -arrears : 0n }),
+  );
+  if (r.status === 'accepted') {
+    const c = eligible.find((x) => x.providerId === r.providerId)!;
+    return { first: { ...c, detail: `${c.detail}; the scheduler's pick among the cheapest: unit ${r.unitId}, least attained service` } };
+  }
+  if (r.reason === 'insufficient_capacity') return {};
+  return { declined: `${r.reason}: ${r.detail} (scheduler)` };
+}
+
+/** Gives back the units a job holds on a provider, and its scheduler allocation (none held, or given back already: false). */
+export async function release(d: ProvidersDeps, providerId: string, jobId: string): Promise<boolean> {
+  if (providerId === EXCHANGE_POOL) return false;
+  const [units] = await allSettledOrThrow([releaseUnits(d.store, providerId, jobId), releaseReservation({ store: d.controlPlane }, jobId)]);
+  return units === true;
+}
 
 /** Of `ids`, the joined providers that are offline (catalog-only providers and the exchange pool never are). */
 export async function offlineAmong(d: ProvidersDeps, ids: readonly string[]): Promise<Set<string>> {

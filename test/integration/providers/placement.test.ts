@@ -19,6 +19,9 @@ import { OFFLINE_AFTER_MS } from '../../../functions/providers/domain/heartbeat.
 import { jobsHarness, type Harness } from '../jobs/harness.ts';
 import { call, heartbeat, joinedProvider, type Joined } from './support.ts';
 import { topUp } from '../market/support.ts';
+import { listSchedulerUnits } from '../../../functions/control-plane/usecases/reserve.ts';
+import { account, ledgerFor } from '../../../functions/ledger/index.ts';
+import { parseAcu } from '../../../functions/platform/money.ts';
 
 const buyer: Principal = { id: 'prn_buyer', tenant: 'tenant-a', roles: ['buyer'], keyId: 'key_1' };
 const gpuJob = (numGpus: number): SubmitInput => ({
@@ -166,5 +169,50 @@ describe('units held by placed jobs, revoked providers, and a head of jobs nothi
     const wait = await submitJob(h.d, big, gpuJob(2));
     expect((await queuedWithReason(wait.jobId)).reason).toContain(`revoked, given no new jobs: ${cheap.providerId}`);
     await cancelJob(h.d, (await getJob(h.d.store, wait.jobId))!);
+  });
+});
+
+describe("the scheduler's part: fair among the cheapest, guarded by the buyer's position", () => {
+  const cp = () => h.env.compositions['control-plane'];
+  const unitsOf = async (...ids: string[]) =>
+    (await listSchedulerUnits(cp())).filter((u) => ids.includes(u.providerId)).sort((x, y) => (x.unitId < y.unitId ? -1 : 1));
+
+  it('heartbeats register the units; two equally cheap providers take turns by attained service; a job end frees its unit', async () => {
+    const a = await joinedProvider(h.env, { claim: { spotPrice: '7', units: 1 } });
+    const b = await joinedProvider(h.env, { claim: { spotPrice: '7', units: 1 } });
+    await beat(a, 1);
+    await beat(b, 1);
+    const [lo, hi] = [a.providerId, b.providerId].sort();
+    expect((await unitsOf(lo!, hi!)).map((u) => [u.unitId, u.kind, u.capacity.sms, u.attainedScm])).toEqual([
+      [`${lo}/gpu0`, 'gpu', 132n, 0n],
+      [`${hi}/gpu0`, 'gpu', 132n, 0n],
+    ]);
+    const fair: Principal = { ...buyer, id: 'prn_fair', tenant: 'tenant-f' };
+    const first = await ranOn((await submitJob(h.d, fair, gpuJob(1))).jobId);
+    expect(first).toMatchObject({ providerId: lo, placement: { reason: 'spot', detail: expect.stringContaining("the scheduler's pick") } });
+    // The first unit has served 5 SCM now: the next job goes to the other one.
+    const second = await ranOn((await submitJob(h.d, fair, gpuJob(1))).jobId);
+    expect(second).toMatchObject({ providerId: hi, placement: { reason: 'spot' } });
+    expect((await unitsOf(lo!, hi!)).map((u) => [u.attainedScm, u.allocations.length])).toEqual([
+      [5n, 0],
+      [5n, 0],
+    ]);
+  });
+
+  it('a buyer owing more than the governed maximum exposure: the job stays QUEUED with the guard, nothing held', async () => {
+    const debtor: Principal = { ...buyer, id: 'prn_debtor', tenant: 'tenant-d' };
+    // 10,001 ACU owed (arrears), above the 10,000 ACU maximum exposure.
+    await ledgerFor(h.rt).transfer({
+      key: 'test:debt',
+      requestHash: 'debt',
+      postings: [{ from: account.arrears(debtor.id), to: account.provider(dear.providerId), amount: parseAcu('10001') }],
+      memo: 'test: a debt',
+      result: {},
+    });
+    const before = JSON.stringify(await listSchedulerUnits(cp()), (_k, v) => (typeof v === 'bigint' ? String(v) : v));
+    const job = await submitJob(h.d, debtor, gpuJob(1));
+    expect((await queuedWithReason(job.jobId)).reason).toMatch(/^resilience_guard: outstanding exposure would exceed the maximum \(scheduler\)$/);
+    expect(JSON.stringify(await listSchedulerUnits(cp()), (_k, v) => (typeof v === 'bigint' ? String(v) : v))).toBe(before);
+    await cancelJob(h.d, (await getJob(h.d.store, job.jobId))!);
   });
 });

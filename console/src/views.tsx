@@ -18,6 +18,7 @@ import { CapacityView } from './views/capacity.tsx';
 import { LedgerCheckView } from './views/ledger-check.tsx';
 import { ReconcileView } from './views/reconcile.tsx';
 import { InputsView } from './views/inputs.tsx';
+import { DisputesView } from './views/disputes.tsx';
 import { ProvidersView } from './views/providers.tsx';
 import { KeysView } from './views/keys.tsx';
 import { BillingView } from './views/billing.tsx';
@@ -57,6 +58,7 @@ export const VIEWS: ViewDef[] = [
     render: () => <AccountView initial={`user:${principal.value!.principalId}`} title="Account" lookup />,
   },
   { id: 'billing', title: 'Billing', group: 'operator', access: 'operator', render: () => <BillingView /> },
+  { id: 'disputes', title: 'Disputes', group: 'operator', access: 'operator', render: () => <DisputesView /> },
   { id: 'reconcile', title: 'Chain reconciliation', group: 'operator', access: 'operator', render: () => <ReconcileView /> },
   { id: 'ledger-check', title: 'Ledger check', group: 'admin', access: 'admin', render: () => <LedgerCheckView /> },
   { id: 'keys', title: 'Keys & credit', group: 'admin', access: 'admin', render: () => <KeysView /> },

@@ -268,6 +268,30 @@ export const signingKeysRoute = defineRoute({
   response: { status: 200, body: z.object({ receiptLabel: z.string(), keys: z.array(PublicKeyOut) }) },
 });
 
+/** The receipt as signed (domain/receipt.ts, version 2); loose: a member this schema does not name still reaches the verifier. */
+const ReceiptOut = z.looseObject({
+  version: z.number().int(),
+  jobId: z.string(),
+  buyerId: z.string(),
+  providerId: z.string(),
+  bucketId: z.string(),
+  slices: z.number().int(),
+  slicesDigest: z.string(),
+  meteredScmMilli: z.string(),
+  basis: z.enum(['metered', 'runtime']),
+  scm: z.string(),
+  rcDraws: z.array(z.object({ rcId: z.string(), scm: z.string(), amount: acuString })),
+  spotScm: z.string(),
+  twap: acuString,
+  burn: acuString,
+  arrears: acuString,
+  providerAmount: acuString,
+  hold: acuString,
+  refund: acuString,
+  ledgerTransferIds: z.array(z.string()),
+  settledAt: z.string(),
+});
+
 export const receiptRoute = defineRoute({
   id: 'job-receipt',
   method: 'GET',
@@ -277,7 +301,7 @@ export const receiptRoute = defineRoute({
   entry: 'functions/control-plane/handlers/job-receipt.ts',
   tags: TAGS,
   request: { params: z.strictObject({ id: JobId }) },
-  response: { status: 200, body: z.object({ receipt: z.record(z.string(), z.unknown()), signatures: z.array(SignatureOut) }) },
+  response: { status: 200, body: z.object({ receipt: ReceiptOut, signatures: z.array(SignatureOut) }) },
 });
 
 const TreeHeadOut = z.object({

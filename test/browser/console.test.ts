@@ -13,6 +13,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobKey } from '../../functions/jobs/store/items.ts';
 import { portfolioRoute } from '../../functions/market/api.ts';
+import { createKeyRoute } from '../../functions/platform/api.ts';
+import { accountRoute, mintRoute } from '../../functions/ledger/api.ts';
+import { submitJobRoute } from '../../functions/jobs/api.ts';
 import { completeArtifactRoute, createArtifactRoute } from '../../functions/artifacts/api.ts';
 import { merkleRoot } from '../../functions/platform/crypto/merkle.ts';
 import { newFileKey, recordsOf, sealBytes } from '../../functions/platform/crypto/sealed-file.ts';
@@ -119,17 +122,20 @@ describe('sign-in and roles', () => {
   const expected: Record<Role, { has: string[]; lacks: string[] }> = {
     buyer: {
       has: ['market', 'quote', 'portfolio', 'listings', 'jobs', 'inputs', 'payments', 'balance'],
-      lacks: ['pool', 'providers', 'fleet', 'reconcile', 'ledger-check', 'keys', 'billing'],
+      lacks: ['pool', 'providers', 'fleet', 'reconcile', 'ledger-check', 'keys', 'billing', 'disputes'],
     },
     provider: {
       has: ['market', 'pool', 'attestations', 'capacity', 'balance'],
       lacks: ['quote', 'jobs', 'inputs', 'payments', 'fleet', 'reconcile', 'ledger-check', 'keys', 'billing'],
     },
     operator: {
-      has: ['market', 'providers', 'fleet', 'accounts', 'billing', 'reconcile'],
+      has: ['market', 'providers', 'fleet', 'accounts', 'billing', 'disputes', 'reconcile'],
       lacks: ['quote', 'pool', 'inputs', 'payments', 'ledger-check', 'keys'],
     },
-    admin: { has: ['market', 'quote', 'jobs', 'inputs', 'payments', 'pool', 'providers', 'fleet', 'billing', 'reconcile', 'ledger-check', 'keys'], lacks: [] },
+    admin: {
+      has: ['market', 'quote', 'jobs', 'inputs', 'payments', 'pool', 'providers', 'fleet', 'billing', 'disputes', 'reconcile', 'ledger-check', 'keys'],
+      lacks: [],
+    },
   };
 
   it.each(Object.keys(expected) as Role[])(
@@ -366,6 +372,41 @@ describe('jobs and proofs', () => {
     expect(ok.creation_signature).toBe('true');
     expect(ok.job_hash).toBe('true');
     await shot(page, 'job-tampered');
+  });
+});
+
+describe('settlement: receipt and hold', () => {
+  it('a spot job shows its signed receipt and held part; its buyer disputes the hold, an operator refunds it', async () => {
+    // A buyer with no RCs: a CPU job runs on the exchange pool at spot (1 ACU per SCU), 10 % of it held.
+    const k = await env.stack.admin.call(createKeyRoute, { body: { roles: ['buyer'], tenant: 'buyer-s', label: 'console test settlement' } });
+    await env.stack.admin.call(mintRoute, { body: { user: k.principalId, amount: '100' }, idempotencyKey: `fund-${k.principalId}` });
+    const buyer = env.stack.client(k.secret);
+    const { jobId } = await buyer.call(submitJobRoute, {
+      body: { adapter: 'render', spec: { frames: 1, numGpus: 0, image: 'local/sandbox', command: ['true'] } },
+    });
+    const page = await open();
+    await signIn(page, k.secret);
+    await page.goto(`${env.url}/#/job/${jobId}`);
+    const receipt = await page.waitForSelector('[data-receipt=signed]', { timeout: 30_000 });
+    expect(await receipt.innerText()).toMatch(/Receipt signed with ed25519 and ml-dsa-65: 1 SCM \(runtime\), 1 at 1(\.0+)? ACU\/SCM/);
+    await page.click('[data-view=job] button:has-text("Refresh") >> nth=-1');
+    await page.waitForSelector('[data-hold=HELD]', { timeout: 15_000 });
+    expect(await page.innerText('[data-hold=HELD]')).toMatch(/Hold 0\.1(0+)? ACU: held until/);
+    await page.fill('input[name=disputeReason]', 'the frame came back empty');
+    await page.click('[data-form=dispute] button[type=submit]');
+    await page.waitForSelector('[data-hold=DISPUTED]');
+    expect(await page.innerText('[data-hold=DISPUTED]')).toContain('the frame came back empty');
+    await shot(page, 'job-settlement');
+    const op = await open();
+    await signIn(op, env.keys.operator.secret);
+    await op.goto(`${env.url}/#/disputes`);
+    await op.click(`[data-hold-job="${jobId}"] [data-action=award-buyer]`, { timeout: 15_000 });
+    await op.waitForSelector(`[data-decided="${jobId}"]`);
+    expect(await op.$(`[data-hold-job="${jobId}"]`)).toBeNull();
+    await shot(op, 'disputes');
+    await page.reload();
+    await page.waitForSelector('[data-hold=REFUNDED]', { timeout: 15_000 });
+    expect((await env.stack.admin.call(accountRoute, { params: { accountId: `user:${k.principalId}` } })).balance).toBe('99.100000');
   });
 });
 

@@ -7,6 +7,10 @@ export { health, whoami, createKeyRoute } from '../../../functions/platform/api.
 export { accountRoute, checkRoute, entriesRoute, mintRoute } from '../../../functions/ledger/api.ts';
 export {
   curveRoute,
+  disputedHoldsRoute,
+  holdDecisionRoute,
+  holdDisputeRoute,
+  holdRoute,
   jobAllocationsRoute,
   jobApplyRoute,
   listingCancelRoute,
@@ -36,3 +40,4 @@ export { checkoutRoute, paymentsListRoute, payoutRequestRoute, payoutsListRoute,
 export { joinTokenCreateRoute, providerGetRoute, providersListRoute } from '../../../functions/providers/api.ts';
 export { privacyGetRoute, revokeRoute } from '../../../functions/privacy/api.ts';
 export { deleteArtifactRoute, jobArtifactsRoute, listArtifactsRoute } from '../../../functions/artifacts/api.ts';
+export { receiptRoute } from '../../../functions/control-plane/api.ts';

@@ -1,4 +1,4 @@
-/** One job: live status, its log tail, cancel, its privacy and artifacts, its proofs verified here, and its bill once there is one. */
+/** One job: live status, its log tail, cancel, its privacy and artifacts, its proofs verified here, its bill, receipt and hold once there are. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { TERMINAL } from '../../../functions/jobs/domain/lifecycle.ts';
 import { ApiError } from '../../../sdk/client.ts';
@@ -10,6 +10,7 @@ import { ErrorBox } from '../ui/error.tsx';
 import { Acu, Section, Status, When } from '../ui/bits.tsx';
 import { Proofs } from './proofs.tsx';
 import { JobArtifacts, JobPrivacy } from './job-privacy.tsx';
+import { JobSettlement } from './job-settlement.tsx';
 
 type Line = { ts: number; stream: 'stdout' | 'stderr'; message: string };
 
@@ -72,6 +73,7 @@ export function JobView({ id }: { id: string }) {
       {j ? <JobArtifacts id={id} ended={ended} /> : null}
       {j && (j.attested.creation || j.attested.deletion) ? <Proofs job={j} /> : null}
       {j && ended ? <Bill id={id} /> : null}
+      {j && ended ? <JobSettlement id={id} /> : null}
     </div>
   );
 }

@@ -10,7 +10,15 @@ export { governedHoldPort, oracleSpotPort, type OracleSpotPort } from './usecase
 export { bucketIdOf, type BucketResult, type SupplyOffer } from './domain/oracle.ts';
 export { composeControlPlane, type ControlPlaneDeps } from './deps.ts';
 /** The providers' placement: a job with no RC provider asks the scheduler (guards, DRF, MIG units). */
-export { positionOf, registerUnits, releaseReservation, reserveCapacity, DEFAULT_GUARDS, RESERVATION_TTL_MS } from './usecases/reserve.ts';
+export {
+  positionOf,
+  registerProviderUnits,
+  registerUnits,
+  releaseReservation,
+  reserveCapacity,
+  DEFAULT_GUARDS,
+  RESERVATION_TTL_MS,
+} from './usecases/reserve.ts';
 export type { PlacementRequest, Unit, Resources } from './domain/scheduler.ts';
 export type { BuyerPosition, Guards, DeclineReason, Reserved } from './domain/reservation.ts';
 /** The billing at job end: the metered usage first, the signed receipt of the settlement transfer after. */

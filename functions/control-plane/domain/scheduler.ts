@@ -9,7 +9,8 @@
  * both, and its instances together fit inside it (`checkUnits`).
  *
  * Which unit: the one with the least attained service (SCM served so far) that fits, ties by
- * unit id — new work favours the least used capacity. Which tenant next (a batch): the one with
+ * unit id (or, asked to spread them, by a hash of job and unit) — new work favours the least
+ * used capacity. Which tenant next (a batch): the one with
  * the smallest dominant share (max over memory and SMs of its allocation / the pool's total),
  * compared exactly by cross-multiplication, ties by tenant id; a tenant's requests go in order.
  */
@@ -52,6 +53,12 @@ export interface PlacementRequest {
   migProfile?: string;
   /** Only units of these providers (the caller's eligible ones); without it, any provider. */
   providerIds?: readonly string[];
+  /**
+   * Ties of attained service broken by a hash of (job, unit) instead of the unit id, so that
+   * placements made at the same moment from the same state spread over the tied units instead
+   * of all racing for the first (still deterministic for a given job).
+   */
+  spreadTies?: boolean;
 }
 
 export interface Placement {
@@ -95,13 +102,27 @@ export function fits(u: Unit, r: PlacementRequest): boolean {
   return within(add(usedOf(u), r.need), u.capacity);
 }
 
-const byScore = (a: Unit, b: Unit) =>
-  a.attainedScm !== b.attainedScm ? (a.attainedScm < b.attainedScm ? -1 : 1) : a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : 0;
+/** FNV-1a of a string: a cheap, stable spread of ties (not a security property). */
+const fnv = (s: string): number => {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+};
+
+const byScore = (r: PlacementRequest) => (a: Unit, b: Unit) => {
+  if (a.attainedScm !== b.attainedScm) return a.attainedScm < b.attainedScm ? -1 : 1;
+  if (r.spreadTies) {
+    const [x, y] = [fnv(`${r.jobId}|${a.unitId}`), fnv(`${r.jobId}|${b.unitId}`)];
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : 0;
+};
 
 /** The unit a request goes to (least attained service that fits), or null. */
 export function chooseUnit(units: readonly Unit[], r: PlacementRequest): Unit | null {
+  const cmp = byScore(r);
   let best: Unit | null = null;
-  for (const u of units) if (fits(u, r) && (best === null || byScore(u, best) < 0)) best = u;
+  for (const u of units) if (fits(u, r) && (best === null || cmp(u, best) < 0)) best = u;
   return best;
 }
 

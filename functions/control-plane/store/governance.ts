@@ -3,7 +3,7 @@
  * one transaction: the proposal QUEUED → EXECUTED, the parameter moved from the version the
  * proposal was made on, and the signed execution receipt written once.
  */
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { big } from '../../platform/dynamo/client.ts';
 import type { StoreCtx } from '../../platform/dynamo/store.ts';
@@ -25,7 +25,28 @@ export async function parameter(s: StoreCtx, name: ParameterName): Promise<Param
   return out.Item ? { name, value: big(out.Item.value), version: big(out.Item.version) } : { name, value: PARAMETERS[name].initial, version: 0n };
 }
 
-export const parameters = (s: StoreCtx): Promise<ParameterValue[]> => Promise.all(PARAMETER_NAMES.map((n) => parameter(s, n)));
+/** Several parameters in one BatchGetItem (consistent; keys DynamoDB leaves unprocessed are asked again). */
+export async function parameterValues<N extends ParameterName>(s: StoreCtx, names: readonly N[]): Promise<Record<N, ParameterValue>> {
+  const found = new Map<string, Record<string, unknown>>();
+  let keys: Record<string, unknown>[] = names.map((n) => paramKey(n));
+  for (let attempt = 0; keys.length > 0; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, 10 * 2 ** Math.min(attempt, 6)));
+    const out = await s.doc.send(new BatchGetCommand({ RequestItems: { [s.table]: { Keys: keys, ConsistentRead: true } } }));
+    for (const it of out.Responses?.[s.table] ?? []) found.set(String(it.pk), it);
+    keys = (out.UnprocessedKeys?.[s.table]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+  }
+  const byName = {} as Record<N, ParameterValue>;
+  for (const n of names) {
+    const it = found.get(paramKey(n).pk);
+    byName[n] = it ? { name: n, value: big(it.value), version: big(it.version) } : { name: n, value: PARAMETERS[n].initial, version: 0n };
+  }
+  return byName;
+}
+
+export const parameters = async (s: StoreCtx): Promise<ParameterValue[]> => {
+  const all = await parameterValues(s, PARAMETER_NAMES);
+  return PARAMETER_NAMES.map((n) => all[n]);
+};
 
 export async function getProposal(s: StoreCtx, id: string): Promise<{ proposal: Proposal; rev: bigint } | undefined> {
   const out = await s.doc.send(new GetCommand({ TableName: s.table, Key: proposalKey(id), ConsistentRead: true }));

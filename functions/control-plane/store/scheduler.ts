@@ -45,6 +45,17 @@ export async function listUnits(s: StoreCtx): Promise<StoredUnit[]> {
   return items.map(toUnit);
 }
 
+/** One provider's units (ids `<providerId>/…`, as heartbeats register them): one query of their prefix. */
+export async function unitsOfProvider(s: StoreCtx, providerId: string): Promise<StoredUnit[]> {
+  const items = await queryAll(s.doc, {
+    TableName: s.table,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+    ExpressionAttributeValues: { ':pk': UNITS_PK, ':p': unitKey(`${providerId}/`).sk },
+    ConsistentRead: true,
+  });
+  return items.map(toUnit);
+}
+
 /** Registers a unit once; a second registration of the same id is refused (false). */
 export async function putUnit(s: StoreCtx, u: Unit): Promise<boolean> {
   try {

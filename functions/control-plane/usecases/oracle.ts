@@ -8,7 +8,7 @@ import type { ControlPlaneDeps } from '../deps.ts';
 import { controlPlaneError } from '../errors.ts';
 import { bucketIdOf, BUCKET_ID, clearBucket, defaultDemand, validDemand, type BucketResult, type DemandConfig, type SupplyOffer } from '../domain/oracle.ts';
 import { bucketItems, putDemand, putOffer, type OfferWrite } from '../store/oracle.ts';
-import { parameter } from '../store/governance.ts';
+import { parameterValues } from '../store/governance.ts';
 import { maxBig, minBig } from '../../platform/money.ts';
 
 export interface RecordedOffer {
@@ -70,13 +70,11 @@ export async function spotPriceOf(
   q: { gpuProfile: string; region: string; jobScm?: bigint },
 ): Promise<{ priceMicro: bigint | null; result: BucketResult }> {
   const bucketId = bucketIdOf(q.gpuProfile, q.region);
-  const [{ offers, demand }, start, max, floor, cap] = await Promise.all([
+  const [{ offers, demand }, p] = await Promise.all([
     bucketItems(d.store, bucketId),
-    parameter(d.store, 'surge.startBps'),
-    parameter(d.store, 'surge.maxBps'),
-    parameter(d.store, 'spot.floorMicro'),
-    parameter(d.store, 'spot.capMicro'),
+    parameterValues(d.store, ['surge.startBps', 'surge.maxBps', 'spot.floorMicro', 'spot.capMicro'] as const),
   ]);
+  const [start, max, floor, cap] = [p['surge.startBps'], p['surge.maxBps'], p['spot.floorMicro'], p['spot.capMicro']];
   const cfg = demand ?? defaultDemand(q.gpuProfile, q.region);
   const result = clearBucket(offers, cfg, d.rt.clock.nowMs(), cfg.demandScm + (q.jobScm ?? 0n), { startBps: start.value, maxBps: max.value });
   const price = result.clearingPriceMicro;

@@ -9,7 +9,7 @@ import type { ControlPlaneDeps } from '../deps.ts';
 import { controlPlaneError } from '../errors.ts';
 import { reserve, type BuyerPosition, type Guards, type Reserved } from '../domain/reservation.ts';
 import { checkUnits, release, type PlacementRequest, type Unit } from '../domain/scheduler.ts';
-import { commitReservation, listUnits, putAllocations, putUnit } from '../store/scheduler.ts';
+import { commitReservation, listUnits, putAllocations, putUnit, unitsOfProvider } from '../store/scheduler.ts';
 import { parameter } from '../store/governance.ts';
 
 /** The guards' defaults; the maximum exposure is governed (`guards.maxExposureMicro`, read on every reservation). */
@@ -43,6 +43,28 @@ export async function positionOf(d: Pick<ControlPlaneDeps, 'store'>, ledger: { b
   return { outstandingExposureMicro: ledger.owedMicro, creditUsedMicro: ledger.owedMicro, creditLimitMicro: ledger.balanceMicro + max };
 }
 
+/**
+ * A provider's own units (ids `<providerId>/…`, from its heartbeat's inventory): checked and
+ * written against that provider's stored units only, so a fleet's heartbeats never read the
+ * whole pool. Known ids stay as they are.
+ */
+export async function registerProviderUnits(
+  d: Pick<ControlPlaneDeps, 'store'>,
+  providerId: string,
+  units: readonly Unit[],
+): Promise<{ registered: number; existing: number }> {
+  if (units.some((u) => u.providerId !== providerId || !u.unitId.startsWith(`${providerId}/`)))
+    throw controlPlaneError('invalid_units', `units of ${providerId} must be its own, with ids under ${providerId}/`);
+  const stored = await unitsOfProvider(d.store, providerId);
+  const known = new Set(stored.map((u) => u.unitId));
+  const fresh = units.filter((u) => !known.has(u.unitId));
+  const bad = checkUnits([...stored, ...fresh]);
+  if (bad) throw controlPlaneError('invalid_units', bad);
+  let registered = 0;
+  for (const u of fresh) if (await putUnit(d.store, { ...u, allocations: [] })) registered++;
+  return { registered, existing: units.length - registered };
+}
+
 export async function reserveCapacity(
   d: Pick<ControlPlaneDeps, 'rt' | 'store'>,
   req: PlacementRequest & { priceMicro: bigint },
@@ -52,7 +74,8 @@ export async function reserveCapacity(
   const guards = given ?? (await governedGuards(d));
   const reservationId = d.rt.ids.next('rsv');
   for (let i = 0; i < ATTEMPTS; i++) {
-    const units = await listUnits(d.store);
+    // Asked for some providers: only their units are read (one prefix query each), not the pool.
+    const units = req.providerIds ? (await Promise.all(req.providerIds.map((p) => unitsOfProvider(d.store, p)))).flat() : await listUnits(d.store);
     const now = d.rt.clock.nowMs();
     const out = reserve(units, req, guards, position, { reservationId, nowMs: now, ttlMs: RESERVATION_TTL_MS });
     if (out.status === 'declined') return out;
@@ -80,10 +103,12 @@ export async function reserveCapacity(
 
 export const listSchedulerUnits = (d: ControlPlaneDeps) => listUnits(d.store);
 
-/** A job's end: its allocation leaves its unit (attained service stays); none held: false. Idempotent. */
-export async function releaseReservation(d: Pick<ControlPlaneDeps, 'store'>, jobId: string): Promise<boolean> {
+/** A job's end: its allocation leaves its unit (attained service stays); none held: false. Idempotent. With its provider, only that provider's units are read. */
+export async function releaseReservation(d: Pick<ControlPlaneDeps, 'store'>, jobId: string, providerId?: string): Promise<boolean> {
   for (let i = 0; i < ATTEMPTS; i++) {
-    const held = (await listUnits(d.store)).find((u) => u.allocations.some((a) => a.jobId === jobId));
+    // The job's provider known: only its units are read.
+    const units = providerId === undefined ? await listUnits(d.store) : await unitsOfProvider(d.store, providerId);
+    const held = units.find((u) => u.allocations.some((a) => a.jobId === jobId));
     if (!held) return false;
     if (await putAllocations(d.store, held, release([held], jobId)[0]!)) return true;
   }

@@ -15,7 +15,7 @@ import type { Principal } from '../../platform/auth/principal.ts';
 import { notFound } from '../../platform/errors.ts';
 import { transactWrite, TransactionCancelledError, type LabelledItem } from '../../platform/dynamo/transact.ts';
 import { catalogEntryItems } from '../../market/index.ts';
-import { heartbeatCapacityScm, offerPut, registerUnits } from '../../control-plane/index.ts';
+import { heartbeatCapacityScm, offerPut, registerProviderUnits } from '../../control-plane/index.ts';
 import { logger } from '../../platform/observability.ts';
 import { schedulingUnits } from '../domain/units.ts';
 import { providersError } from '../errors.ts';
@@ -79,7 +79,7 @@ export async function acceptHeartbeat(d: ProvidersDeps, who: Principal, pathId: 
   // A failure here leaves the heartbeat accepted: placement then orders this provider by the
   // directory's rule alone, and the next relisting registers again.
   if (relist) {
-    await registerUnits({ store: d.controlPlane }, schedulingUnits(p, hb.inventory)).catch((err: unknown) =>
+    await registerProviderUnits({ store: d.controlPlane }, pathId, schedulingUnits(p, hb.inventory)).catch((err: unknown) =>
       logger.warn('scheduler units not registered', { providerId: pathId, error: (err as Error).message }),
     );
   }

@@ -23,6 +23,7 @@ import { getProvider, listProviders } from '../store/reads.ts';
 import { releaseUnits, takeUnits } from '../store/writes.ts';
 import { account } from '../../ledger/index.ts';
 import { allSettledOrThrow } from '../../platform/settled.ts';
+import { AppError } from '../../platform/errors.ts';
 import { positionOf, releaseReservation, reserveCapacity } from '../../control-plane/index.ts';
 import type { Candidate } from '../domain/placement.ts';
 
@@ -75,12 +76,12 @@ export async function place(d: ProvidersDeps, job: PlaceRequest): Promise<PlaceD
     if (revoked.has(c.providerId)) continue;
     if (c.providerId !== EXCHANGE_POOL && (await revokedProviders(d.revocations, [c.providerId])).size > 0) {
       revoked.add(c.providerId);
-      if (c.providerId === scheduled) await releaseReservation({ store: d.controlPlane }, job.jobId);
+      if (c.providerId === scheduled) await releaseReservation({ store: d.controlPlane }, job.jobId, c.providerId);
       continue;
     }
     if (c.takeUnits > 0 && !(await takeUnits(d.store, c.providerId, { jobId: job.jobId, n: c.takeUnits, units: byId.get(c.providerId)!.units }))) {
       // The scheduler's pick had no unit left after all: its allocation goes.
-      if (c.providerId === scheduled) await releaseReservation({ store: d.controlPlane }, job.jobId);
+      if (c.providerId === scheduled) await releaseReservation({ store: d.controlPlane }, job.jobId, c.providerId);
       continue;
     }
     return { placed: { providerId: c.providerId, reason: c.reason, detail: c.detail } };
@@ -88,6 +89,9 @@ export async function place(d: ProvidersDeps, job: PlaceRequest): Promise<PlaceD
   const reason = unplacedReason(job);
   return { unplaced: revoked.size > 0 ? `${reason} (revoked, given no new jobs: ${[...revoked].sort().join(', ')})` : reason };
 }
+
+/** How many of the cheapest providers one placement asks the scheduler about (their units are read per provider). */
+const MAX_SCHEDULED = 8;
 
 /**
  * The scheduler's answer for a one-unit spot job among `spot` (the spot candidates, directory
@@ -103,7 +107,8 @@ async function scheduleSpot(
   if (spot.length === 0) return {};
   const priceOf = (c: Candidate) => nodes.get(c.providerId)!.spotPriceMicro;
   const cheapest = spot.reduce((m, c) => (priceOf(c) < m ? priceOf(c) : m), priceOf(spot[0]!));
-  const eligible = spot.filter((c) => priceOf(c) === cheapest);
+  // The cheapest, at most MAX_SCHEDULED of them in the directory's order (most free units first).
+  const eligible = spot.filter((c) => priceOf(c) === cheapest).slice(0, MAX_SCHEDULED);
   const [balanceMicro, arrears] = await Promise.all([
     d.market.ledger.balance(account.user(job.ownerId)),
     d.market.ledger.balance(account.arrears(job.ownerId)),
@@ -119,9 +124,15 @@ async function scheduleSpot(
       scm: BigInt(Math.max(1, job.scmMinutes)),
       priceMicro: cheapest,
       providerIds: eligible.map((c) => c.providerId),
+      spreadTies: true,
     },
     await positionOf(cp, { balanceMicro, owedMicro: arrears < 0n ? -arrears : 0n }),
-  );
+  ).catch((err: unknown) => {
+    // Placements racing for the same least-served unit: the directory's order decides this one.
+    if (err instanceof AppError && err.code === 'capacity_contended') return null;
+    throw err;
+  });
+  if (r === null) return {};
   if (r.status === 'accepted') {
     const c = eligible.find((x) => x.providerId === r.providerId)!;
     return { first: { ...c, detail: `${c.detail}; the scheduler's pick among the cheapest: unit ${r.unitId}, least attained service` } };
@@ -133,7 +144,7 @@ async function scheduleSpot(
 /** Gives back the units a job holds on a provider, and its scheduler allocation (none held, or given back already: false). */
 export async function release(d: ProvidersDeps, providerId: string, jobId: string): Promise<boolean> {
   if (providerId === EXCHANGE_POOL) return false;
-  const [units] = await allSettledOrThrow([releaseUnits(d.store, providerId, jobId), releaseReservation({ store: d.controlPlane }, jobId)]);
+  const [units] = await allSettledOrThrow([releaseUnits(d.store, providerId, jobId), releaseReservation({ store: d.controlPlane }, jobId, providerId)]);
   return units === true;
 }
 

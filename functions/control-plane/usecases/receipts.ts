@@ -33,8 +33,7 @@ export type IssueReceipt = Omit<ReceiptFacts, 'settledAt'>;
 const signersLogged = new WeakSet<ControlPlaneDeps>();
 
 export async function issueReceipt(d: ControlPlaneDeps, i: IssueReceipt): Promise<{ receipt: SignedReceipt; replayed: boolean }> {
-  const existing = await getReceipt(d.store, i.jobId);
-  if (existing) return { receipt: existing, replayed: true };
+  // No read first: a redelivery (rare) signs again and its write finds the first receipt there.
   // The signer's keys are in the key transparency log before its first receipt exists.
   if (!signersLogged.has(d)) {
     await publishSigningKeys(d);

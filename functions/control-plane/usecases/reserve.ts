@@ -38,9 +38,17 @@ export async function registerUnits(d: Pick<ControlPlaneDeps, 'store'>, units: r
  * exposure and its credit used; its credit line is its balance plus the governed maximum
  * exposure (a buyer may owe up to that much, as the market's shortfall rule lets it).
  */
-export async function positionOf(d: Pick<ControlPlaneDeps, 'store'>, ledger: { balanceMicro: bigint; owedMicro: bigint }): Promise<BuyerPosition> {
-  const max = (await parameter(d.store, 'guards.maxExposureMicro')).value;
-  return { outstandingExposureMicro: ledger.owedMicro, creditUsedMicro: ledger.owedMicro, creditLimitMicro: ledger.balanceMicro + max };
+export async function positionOf(
+  d: Pick<ControlPlaneDeps, 'store'>,
+  ledger: { balanceMicro: bigint; owedMicro: bigint },
+): Promise<{ position: BuyerPosition; guards: Guards }> {
+  const guards = await governedGuards(d);
+  const position = {
+    outstandingExposureMicro: ledger.owedMicro,
+    creditUsedMicro: ledger.owedMicro,
+    creditLimitMicro: ledger.balanceMicro + guards.maxExposureMicro,
+  };
+  return { position, guards };
 }
 
 /**

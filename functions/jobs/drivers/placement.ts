@@ -11,6 +11,11 @@ export interface Placer {
   offline(providerIds: readonly string[]): Promise<ReadonlySet<string>>;
   /** Gives back the units the job holds on its provider (idempotent: false when it holds none). */
   release(providerId: string, jobId: string): Promise<boolean>;
+  /**
+   * After the end, off the path to the next claim: the job's share of the scheduler's books
+   * (its allocation) goes. Called by the billing step; idempotent.
+   */
+  settle?(providerId: string, jobId: string): Promise<void>;
 }
 
 export const exchangePoolPlacer: Placer = {

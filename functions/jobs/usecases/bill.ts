@@ -113,6 +113,10 @@ export async function billJobs(d: JobsDeps, jobIds: readonly string[]): Promise<
   const notes: string[] = [];
   // The units an ended job held go back here too (idempotent): its ending gave them back unless it crashed first.
   const gaveBack = await allSettledOrThrow(jobs.map((j) => (j && isTerminal(j.status) ? giveBackUnits(d, j) : Promise.resolve(false))));
+  // And their scheduler allocations (off the ending's path: nothing waits on them).
+  await allSettledOrThrow(
+    jobs.map((j) => (j && isTerminal(j.status) && j.providerId && d.placer.settle ? d.placer.settle(j.providerId, j.jobId) : Promise.resolve())),
+  );
   if (gaveBack.some(Boolean)) {
     notes.push(`units given back for ${gaveBack.filter(Boolean).length} job(s)`);
     await sendSteps(d, [{ kind: 'dispatch' }]);

@@ -47,6 +47,9 @@ export interface DirectoryProvider {
   evidenceNonce: string | null;
   evidenceNonceExpiresAtMs: number | null;
   contact: string | null;
+  /** The supply offer its heartbeats last put in the oracle (digest `capacity|price`, when). */
+  lastOfferDigest?: string | null;
+  lastOfferAtMs?: number | null;
   createdAt: string;
 }
 

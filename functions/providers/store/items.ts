@@ -58,6 +58,8 @@ export function toProvider(it: Item): DirectoryProvider {
     evidenceNonce: str(it.evidenceNonce),
     evidenceNonceExpiresAtMs: num(it.evidenceNonceExpiresAtMs),
     contact: str(it.contact),
+    lastOfferDigest: str(it.lastOfferDigest),
+    lastOfferAtMs: num(it.lastOfferAtMs),
     createdAt: String(it.createdAt),
   };
 }

@@ -116,7 +116,7 @@ export function heartbeatAccepted(
   s: StoreCtx,
   p: Pick<DirectoryProvider, 'providerId' | 'publicKey'>,
   hb: Heartbeat,
-  r: { scmPerMinMilli: bigint; freeUnits: number; at: string },
+  r: { scmPerMinMilli: bigint; freeUnits: number; at: string; offer?: { digest: string; atMs: number } | undefined },
 ): LabelledItem {
   return {
     label: `heartbeat:${p.providerId}`,
@@ -126,7 +126,8 @@ export function heartbeatAccepted(
         Key: providerKey(p.providerId),
         UpdateExpression:
           'SET #on = :t, lastHeartbeatMs = :ts, lastHeartbeatAt = :at, inventory = :inv, telemetry = :tel, freeUnits = :free, scmPerMinMilli = :scm, gsi2pk = :g, gsi2sk = :gs' +
-          (hb.calibration ? ', calibration = :cal' : ''),
+          (hb.calibration ? ', calibration = :cal' : '') +
+          (r.offer ? ', lastOfferDigest = :od, lastOfferAtMs = :oa' : ''),
         ConditionExpression: '#s = :v AND publicKey = :pk AND (attribute_not_exists(lastHeartbeatMs) OR lastHeartbeatMs < :ts)',
         ExpressionAttributeNames: { '#s': 'status', '#on': 'online' },
         ExpressionAttributeValues: {
@@ -142,6 +143,7 @@ export function heartbeatAccepted(
           ':v': 'VERIFIED',
           ':pk': p.publicKey,
           ...(hb.calibration ? { ':cal': JSON.stringify(hb.calibration) } : {}),
+          ...(r.offer ? { ':od': r.offer.digest, ':oa': r.offer.atMs } : {}),
         },
       },
     },

@@ -27,6 +27,9 @@ import { getProvider } from '../store/reads.ts';
 import { heartbeatAccepted } from '../store/writes.ts';
 import { catalogProviderOf, offeredUnits } from './catalog.ts';
 
+/** A heartbeat re-offers unchanged supply this long after its last offer (the oracle's window is 60 minutes). */
+export const OFFER_REFRESH_MS = 5 * 60_000;
+
 export async function acceptHeartbeat(d: ProvidersDeps, who: Principal, pathId: string, hb: Heartbeat, signature: string) {
   const now = d.rt.clock.nowMs();
   // Only the provider itself sends its heartbeats; another provider's id reads as unknown.
@@ -55,17 +58,16 @@ export async function acceptHeartbeat(d: ProvidersDeps, who: Principal, pathId: 
   const units = Math.min(inventoryUnits(hb.inventory), p.units);
   const freeUnits = Math.max(0, Math.min(hb.telemetry.freeUnits, units));
   const prevUnits = p.inventory ? offeredUnits(p) : -1;
-  const items: LabelledItem[] = [
-    heartbeatAccepted(d.store, p, hb, { scmPerMinMilli: scm, freeUnits, at: isoAt(now) }),
-    offerPut(d.controlPlane, {
-      providerId: pathId,
-      gpuProfile: p.gpuModel,
-      region: p.region,
-      capacityScm: heartbeatCapacityScm(freeUnits, scm),
-      priceMicro: p.spotPriceMicro,
-      offeredAt: now,
-    }),
-  ];
+  // The supply offer goes to the oracle when it changed or OFFER_REFRESH_MS after the last one
+  // (well inside the 60-minute window that keeps it live), not on every heartbeat.
+  const capacityScm = heartbeatCapacityScm(freeUnits, scm);
+  const digest = `${capacityScm}|${p.spotPriceMicro}`;
+  const offer = p.lastOfferDigest !== digest || now - (p.lastOfferAtMs ?? 0) >= OFFER_REFRESH_MS ? { digest, atMs: now } : undefined;
+  const items: LabelledItem[] = [heartbeatAccepted(d.store, p, hb, { scmPerMinMilli: scm, freeUnits, at: isoAt(now), offer })];
+  if (offer)
+    items.push(
+      offerPut(d.controlPlane, { providerId: pathId, gpuProfile: p.gpuModel, region: p.region, capacityScm, priceMicro: p.spotPriceMicro, offeredAt: now }),
+    );
   const relist = !p.online || scm !== p.scmPerMinMilli || units !== prevUnits;
   if (relist) items.push(...catalogEntryItems(d.market, catalogProviderOf({ ...p, scmPerMinMilli: scm }, units), { quotable: true, create: false }));
   try {

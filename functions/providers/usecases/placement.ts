@@ -22,7 +22,6 @@ import { candidates, EXCHANGE_POOL, unplacedReason, type CandidateReason, type N
 import { getProvider, listProviders } from '../store/reads.ts';
 import { releaseUnits, takeUnits } from '../store/writes.ts';
 import { account } from '../../ledger/index.ts';
-import { allSettledOrThrow } from '../../platform/settled.ts';
 import { AppError } from '../../platform/errors.ts';
 import { positionOf, releaseReservation, reserveCapacity } from '../../control-plane/index.ts';
 import type { Candidate } from '../domain/placement.ts';
@@ -114,6 +113,8 @@ async function scheduleSpot(
     d.market.ledger.balance(account.arrears(job.ownerId)),
   ]);
   const cp = { rt: d.rt, store: d.controlPlane };
+  // The guards as governed now and the buyer's position under them (one read of the parameters).
+  const { position, guards } = await positionOf(cp, { balanceMicro, owedMicro: arrears < 0n ? -arrears : 0n });
   const r = await reserveCapacity(
     cp,
     {
@@ -126,7 +127,8 @@ async function scheduleSpot(
       providerIds: eligible.map((c) => c.providerId),
       spreadTies: true,
     },
-    await positionOf(cp, { balanceMicro, owedMicro: arrears < 0n ? -arrears : 0n }),
+    position,
+    guards,
   ).catch((err: unknown) => {
     // Placements racing for the same least-served unit: the directory's order decides this one.
     if (err instanceof AppError && err.code === 'capacity_contended') return null;
@@ -141,11 +143,16 @@ async function scheduleSpot(
   return { declined: `${r.reason}: ${r.detail} (scheduler)` };
 }
 
-/** Gives back the units a job holds on a provider, and its scheduler allocation (none held, or given back already: false). */
-export async function release(d: ProvidersDeps, providerId: string, jobId: string): Promise<boolean> {
-  if (providerId === EXCHANGE_POOL) return false;
-  const [units] = await allSettledOrThrow([releaseUnits(d.store, providerId, jobId), releaseReservation({ store: d.controlPlane }, jobId, providerId)]);
-  return units === true;
+/** Gives back the units a job holds on a provider (none held, or given back already: false). */
+export const release = (d: ProvidersDeps, providerId: string, jobId: string): Promise<boolean> =>
+  providerId === EXCHANGE_POOL ? Promise.resolve(false) : releaseUnits(d.store, providerId, jobId);
+
+/**
+ * The job's scheduler allocation goes (attained service stays). The billing step calls it, after
+ * the end: the directory's hold, given back at the end itself, is what the next claim needs.
+ */
+export async function settle(d: ProvidersDeps, providerId: string, jobId: string): Promise<void> {
+  if (providerId !== EXCHANGE_POOL) await releaseReservation({ store: d.controlPlane }, jobId, providerId);
 }
 
 /** Of `ids`, the joined providers that are offline (catalog-only providers and the exchange pool never are). */
@@ -160,4 +167,5 @@ export const directoryPlacer = (d: ProvidersDeps) => ({
   place: (job: PlaceRequest) => place(d, job),
   offline: (ids: readonly string[]) => offlineAmong(d, ids),
   release: (providerId: string, jobId: string) => release(d, providerId, jobId),
+  settle: (providerId: string, jobId: string) => settle(d, providerId, jobId),
 });

@@ -194,6 +194,8 @@ describe("the scheduler's part: fair among the cheapest, guarded by the buyer's 
     // The first unit has served 5 SCM now: the next job goes to the other one.
     const second = await ranOn((await submitJob(h.d, fair, gpuJob(1))).jobId);
     expect(second).toMatchObject({ providerId: first.providerId === lo ? hi : lo, placement: { reason: 'spot' } });
+    // The billing step, after each end, frees the allocations.
+    await h.pumpUntil(async () => (await unitsOf(lo!, hi!)).every((u) => u.allocations.length === 0), { only: ['jobBilling'] });
     expect((await unitsOf(lo!, hi!)).map((u) => [u.attainedScm, u.allocations.length])).toEqual([
       [5n, 0],
       [5n, 0],

@@ -11,6 +11,7 @@ export { bucketIdOf, type BucketResult, type SupplyOffer } from './domain/oracle
 export { composeControlPlane, type ControlPlaneDeps } from './deps.ts';
 /** The providers' placement: a job with no RC provider asks the scheduler (guards, DRF, MIG units). */
 export {
+  guardsNow,
   positionOf,
   registerProviderUnits,
   registerUnits,
@@ -21,6 +22,7 @@ export {
 } from './usecases/reserve.ts';
 export type { PlacementRequest, Unit, Resources } from './domain/scheduler.ts';
 export type { BuyerPosition, Guards, DeclineReason, Reserved } from './domain/reservation.ts';
+export { guardFailure } from './domain/reservation.ts';
 /** The billing at job end: the metered usage first, the signed receipt of the settlement transfer after. */
 export { issueReceipt, usageOf, recordSlice, type IssueReceipt } from './usecases/receipts.ts';
 export type { MeteredUsage, Slice } from './domain/metering.ts';

@@ -38,18 +38,14 @@ export async function registerUnits(d: Pick<ControlPlaneDeps, 'store'>, units: r
  * exposure and its credit used; its credit line is its balance plus the governed maximum
  * exposure (a buyer may owe up to that much, as the market's shortfall rule lets it).
  */
-export async function positionOf(
-  d: Pick<ControlPlaneDeps, 'store'>,
-  ledger: { balanceMicro: bigint; owedMicro: bigint },
-): Promise<{ position: BuyerPosition; guards: Guards }> {
-  const guards = await governedGuards(d);
-  const position = {
-    outstandingExposureMicro: ledger.owedMicro,
-    creditUsedMicro: ledger.owedMicro,
-    creditLimitMicro: ledger.balanceMicro + guards.maxExposureMicro,
-  };
-  return { position, guards };
-}
+export const positionOf = (ledger: { balanceMicro: bigint; owedMicro: bigint }, guards: Guards): BuyerPosition => ({
+  outstandingExposureMicro: ledger.owedMicro,
+  creditUsedMicro: ledger.owedMicro,
+  creditLimitMicro: ledger.balanceMicro + guards.maxExposureMicro,
+});
+
+/** The guards as governed now (one read of the parameter). */
+export const guardsNow = (d: Pick<ControlPlaneDeps, 'store'>): Promise<Guards> => governedGuards(d);
 
 /**
  * A provider's own units (ids `<providerId>/…`, from its heartbeat's inventory): checked and

@@ -23,7 +23,7 @@ import { getProvider, listProviders } from '../store/reads.ts';
 import { releaseUnits, takeUnits } from '../store/writes.ts';
 import { account } from '../../ledger/index.ts';
 import { AppError } from '../../platform/errors.ts';
-import { positionOf, releaseReservation, reserveCapacity } from '../../control-plane/index.ts';
+import { guardFailure, guardsNow, positionOf, releaseReservation, reserveCapacity } from '../../control-plane/index.ts';
 import type { Candidate } from '../domain/placement.ts';
 
 export interface PlaceRequest {
@@ -108,13 +108,20 @@ async function scheduleSpot(
   const cheapest = spot.reduce((m, c) => (priceOf(c) < m ? priceOf(c) : m), priceOf(spot[0]!));
   // The cheapest, at most MAX_SCHEDULED of them in the directory's order (most free units first).
   const eligible = spot.filter((c) => priceOf(c) === cheapest).slice(0, MAX_SCHEDULED);
-  const [balanceMicro, arrears] = await Promise.all([
+  const cp = { rt: d.rt, store: d.controlPlane };
+  // The buyer's ledger position and the guards as governed now: one round of reads.
+  const [balanceMicro, arrears, guards] = await Promise.all([
     d.market.ledger.balance(account.user(job.ownerId)),
     d.market.ledger.balance(account.arrears(job.ownerId)),
+    guardsNow(cp),
   ]);
-  const cp = { rt: d.rt, store: d.controlPlane };
-  // The guards as governed now and the buyer's position under them (one read of the parameters).
-  const { position, guards } = await positionOf(cp, { balanceMicro, owedMicro: arrears < 0n ? -arrears : 0n });
+  const position = positionOf({ balanceMicro, owedMicro: arrears < 0n ? -arrears : 0n }, guards);
+  const scm = BigInt(Math.max(1, job.scmMinutes));
+  // One provider at the cheapest price: nothing to choose, only the guards to pass.
+  if (eligible.length === 1) {
+    const failed = guardFailure(guards, position, cheapest, scm);
+    return failed ? { declined: `${failed.reason}: ${failed.detail} (scheduler)` } : {};
+  }
   const r = await reserveCapacity(
     cp,
     {
@@ -122,7 +129,7 @@ async function scheduleSpot(
       tenantId: job.ownerId,
       // One unit: a MIG instance holds the job alone; a whole GPU's share is kept by the directory's hold.
       need: { memoryMb: 1n, sms: 1n },
-      scm: BigInt(Math.max(1, job.scmMinutes)),
+      scm,
       priceMicro: cheapest,
       providerIds: eligible.map((c) => c.providerId),
       spreadTies: true,

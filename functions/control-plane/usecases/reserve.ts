@@ -22,8 +22,14 @@ const governedGuards = async (d: Pick<ControlPlaneDeps, 'store'>): Promise<Guard
 export const RESERVATION_TTL_MS = 15 * 60_000;
 const ATTEMPTS = 4;
 
-export async function registerUnits(d: Pick<ControlPlaneDeps, 'store'>, units: readonly Unit[]): Promise<{ registered: number; existing: number }> {
-  const stored = await listUnits(d.store);
+export const registerUnits = async (d: Pick<ControlPlaneDeps, 'store'>, units: readonly Unit[]) => registerAgainst(d, await listUnits(d.store), units);
+
+/** Writes the units not stored yet, checked together with `stored` (the units they must agree with). */
+async function registerAgainst(
+  d: Pick<ControlPlaneDeps, 'store'>,
+  stored: readonly Unit[],
+  units: readonly Unit[],
+): Promise<{ registered: number; existing: number }> {
   const known = new Set(stored.map((u) => u.unitId));
   const fresh = units.filter((u) => !known.has(u.unitId));
   const bad = checkUnits([...stored, ...fresh]);
@@ -59,14 +65,7 @@ export async function registerProviderUnits(
 ): Promise<{ registered: number; existing: number }> {
   if (units.some((u) => u.providerId !== providerId || !u.unitId.startsWith(`${providerId}/`)))
     throw controlPlaneError('invalid_units', `units of ${providerId} must be its own, with ids under ${providerId}/`);
-  const stored = await unitsOfProvider(d.store, providerId);
-  const known = new Set(stored.map((u) => u.unitId));
-  const fresh = units.filter((u) => !known.has(u.unitId));
-  const bad = checkUnits([...stored, ...fresh]);
-  if (bad) throw controlPlaneError('invalid_units', bad);
-  let registered = 0;
-  for (const u of fresh) if (await putUnit(d.store, { ...u, allocations: [] })) registered++;
-  return { registered, existing: units.length - registered };
+  return registerAgainst(d, await unitsOfProvider(d.store, providerId), units);
 }
 
 export async function reserveCapacity(

@@ -310,6 +310,8 @@ ${
     : ''
 }
 
+What the control plane's seams cost, measured side by side on 2026-12-06 (this bench, full configuration, the commit before them and after, one after the other): 100 pool jobs 18.8 s → 24.7 s (1.57× → 2.06×; a second run after: 21.0 s), heartbeats 206 → 156/s, job end → bill visible p50 64 → 114 ms, DynamoDB requests per pool job 57 → 59. The claim path now reads the buyer's ledger position and the governed guards (one round of three reads, every spot placement), the turnover above is where it shows; the billing step reads the job's slices, signs its receipt (ML-DSA-65) and frees its scheduler allocation; a node's first heartbeat registers its units with the scheduler (one write per GPU or MIG instance). A first version that read every unit per placement and let concurrent placements race for one unit took 211 s.
+
 Not measured yet: the seed's market volume with jobs placed and billed through this path.
 `;
   writeSection('## Providers', body);

@@ -6,9 +6,10 @@
  * and calibration; the market's catalog entry is relisted in the same transaction when what it
  * offers changes (quotable again, capacity per hour from the inventory, SCM/min from the
  * calibration), and then its units are registered with the scheduler (domain/units.ts). What
- * was sold is never touched. The same transaction puts the provider's
- * supply offer in the oracle's bucket (docs/control-plane.md): its free units' SCM over the
- * 60-minute window at its spot price, so the clearing price follows the live fleet.
+ * was sold is never touched. The same transaction puts the provider's supply offer in the
+ * oracle's bucket (docs/control-plane.md) when it changed or OFFER_REFRESH_MS after the last:
+ * its free units' SCM over the 60-minute window at its spot price, so the clearing price
+ * follows the live fleet.
  */
 import { isoAt } from '../../platform/clock.ts';
 import type { Principal } from '../../platform/auth/principal.ts';

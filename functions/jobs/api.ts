@@ -97,11 +97,12 @@ export const JobOut = z.object({
       spotAmount: acuString,
       amount: acuString,
       arrears: acuString,
-      basis: z.enum(['metered', 'runtime']),
-      spotPrice: acuString,
-      hold: acuString,
-      holdReleaseAt: z.string().nullable(),
-      transferId: z.string(),
+      // Absent on bills recorded before settlement carried them.
+      basis: z.enum(['metered', 'runtime']).optional(),
+      spotPrice: acuString.optional(),
+      hold: acuString.optional(),
+      holdReleaseAt: z.string().nullable().optional(),
+      transferId: z.string().optional(),
       billedAt: z.string(),
     })
     .optional(),

@@ -7,11 +7,10 @@
  * `refused`. Used by `vap-dispatcher verify` (the agent's key) and `vracu receipts verify`
  * (the receipt signer's keys).
  */
-import { createHash } from 'node:crypto';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { ApiError, type VracuClient } from './client.ts';
 import { inclusionRoute, signingKeysRoute } from '../functions/control-plane/api.ts';
-import { checkKey, type KeyKind, type LogEntry, type SignedTreeHead } from '../functions/control-plane/index.ts';
+import { checkKey, logKey, type KeyKind, type LogEntry, type SignedTreeHead } from '../functions/control-plane/index.ts';
 
 export type KeyLogVerdict = { state: 'included'; treeSize: number; leafIndex: number } | { state: 'pending' } | { state: 'refused'; why: string };
 
@@ -34,8 +33,8 @@ export interface ExpectedKey {
 
 /** An agent's compressed secp256k1 key (hex, as registered) as the log holds it. */
 export function agentKey(publicKeyHex: string, name: string): ExpectedKey {
-  const raw = hexToBytes(publicKeyHex);
-  return { kind: 'agent-identity', keyId: createHash('sha256').update(raw).digest('hex'), publicKey: Buffer.from(raw).toString('base64'), name };
+  const { kind, keyId, publicKey } = logKey('agent-identity', 'secp256k1', hexToBytes(publicKeyHex), name);
+  return { kind, keyId, publicKey, name };
 }
 
 /** The verdict on an inclusion answer for this key (pure: what the commands decide on). */

@@ -29,4 +29,4 @@ export type { MeteredUsage, Slice } from './domain/metering.ts';
 export { verifyReceipt, RECEIPT_LABEL, type SettledAmounts, type SignedReceipt } from './domain/receipt.ts';
 /** Key transparency: other contexts publish their keys (agent identities, provider node keys, attestation signers). */
 export { publishKey } from './usecases/transparency.ts';
-export { checkKey, type KeyKind, type LogEntry, type SignedTreeHead } from './domain/transparency.ts';
+export { checkKey, logKey, type KeyKind, type LogEntry, type SignedTreeHead } from './domain/transparency.ts';

@@ -14,6 +14,8 @@
  * the smallest dominant share (max over memory and SMs of its allocation / the pool's total),
  * compared exactly by cross-multiplication, ties by tenant id; a tenant's requests go in order.
  */
+import { hash32 } from '../../platform/hash.ts';
+
 export interface Resources {
   memoryMb: bigint;
   sms: bigint;
@@ -102,17 +104,10 @@ export function fits(u: Unit, r: PlacementRequest): boolean {
   return within(add(usedOf(u), r.need), u.capacity);
 }
 
-/** FNV-1a of a string: a cheap, stable spread of ties (not a security property). */
-const fnv = (s: string): number => {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-};
-
 const byScore = (r: PlacementRequest) => (a: Unit, b: Unit) => {
   if (a.attainedScm !== b.attainedScm) return a.attainedScm < b.attainedScm ? -1 : 1;
   if (r.spreadTies) {
-    const [x, y] = [fnv(`${r.jobId}|${a.unitId}`), fnv(`${r.jobId}|${b.unitId}`)];
+    const [x, y] = [hash32(`${r.jobId}|${a.unitId}`), hash32(`${r.jobId}|${b.unitId}`)];
     if (x !== y) return x < y ? -1 : 1;
   }
   return a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : 0;

@@ -6,7 +6,7 @@
  */
 import { canonicalBytes } from '../../platform/canonical-json.ts';
 import { consistencyProof, inclusionProof, leafHash, rootOf, verifyConsistency, verifyInclusion, type Hash } from './merkle.ts';
-import { b64, signBoth, unb64, verifyBoth, type KeyPair, type PublicKey, type Signature } from './signatures.ts';
+import { b64, keyIdOf, signBoth, unb64, verifyBoth, type KeyPair, type PublicKey, type Signature } from './signatures.ts';
 
 export const STH_LABEL = 'vracu/transparency-sth/v1';
 export const LOG_ORIGIN = 'vracu.exchange/keys';
@@ -24,6 +24,15 @@ export interface LogEntry {
 }
 
 export const entryLeafHash = (e: LogEntry): Hash => leafHash(canonicalBytes(e));
+
+/** A key as the log holds it: its raw bytes in base64, its id the SHA-256 of them (as for the receipt signers). */
+export const logKey = (kind: KeyKind, alg: string, raw: Uint8Array, subject: string): Omit<LogEntry, 'publishedAt'> => ({
+  kind,
+  alg,
+  keyId: keyIdOf(raw),
+  publicKey: b64(raw),
+  subject,
+});
 
 export interface TreeHead {
   origin: string;

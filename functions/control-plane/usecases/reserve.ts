@@ -15,7 +15,8 @@ import { parameter } from '../store/governance.ts';
 /** The guards' defaults; the maximum exposure is governed (`guards.maxExposureMicro`, read on every reservation). */
 export const DEFAULT_GUARDS: Guards = { maxExposureMicro: 10_000_000_000n, priceFloorMicro: 1n, maxCreditUtilisationBps: 9_000n };
 
-const governedGuards = async (d: Pick<ControlPlaneDeps, 'store'>): Promise<Guards> => ({
+/** The guards as governed now (one read of the parameter). */
+export const guardsNow = async (d: Pick<ControlPlaneDeps, 'store'>): Promise<Guards> => ({
   ...DEFAULT_GUARDS,
   maxExposureMicro: (await parameter(d.store, 'guards.maxExposureMicro')).value,
 });
@@ -50,9 +51,6 @@ export const positionOf = (ledger: { balanceMicro: bigint; owedMicro: bigint }, 
   creditLimitMicro: ledger.balanceMicro + guards.maxExposureMicro,
 });
 
-/** The guards as governed now (one read of the parameter). */
-export const guardsNow = (d: Pick<ControlPlaneDeps, 'store'>): Promise<Guards> => governedGuards(d);
-
 /**
  * A provider's own units (ids `<providerId>/…`, from its heartbeat's inventory): checked and
  * written against that provider's stored units only, so a fleet's heartbeats never read the
@@ -74,7 +72,7 @@ export async function reserveCapacity(
   position: BuyerPosition,
   given?: Guards,
 ): Promise<Reserved> {
-  const guards = given ?? (await governedGuards(d));
+  const guards = given ?? (await guardsNow(d));
   const reservationId = d.rt.ids.next('rsv');
   for (let i = 0; i < ATTEMPTS; i++) {
     // Asked for some providers: only their units are read (one prefix query each), not the pool.

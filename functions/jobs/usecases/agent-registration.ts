@@ -6,9 +6,9 @@
  * stored, so every registered agent's key is in the log (`vap-dispatcher verify` can ask for
  * its inclusion); appending is idempotent by key id.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { hexToBytes } from '@noble/hashes/utils.js';
-import { publishKey } from '../../control-plane/index.ts';
+import { logKey, publishKey } from '../../control-plane/index.ts';
 import { isoAt } from '../../platform/clock.ts';
 import type { Principal } from '../../platform/auth/principal.ts';
 import type { JobsDeps } from '../deps.ts';
@@ -42,14 +42,7 @@ export async function registerAgent(d: Pick<JobsDeps, 'rt' | 'store' | 'controlP
     throw jobsError('agent_bad_signature', 'the signature is not by the registered public key over this registration and challenge');
   }
   const agent: Agent = { ...facts, ...(kmsKeyId ? { kmsKeyId } : {}), ownerId: p.id, tenant: p.tenant, registeredAt: isoAt(now) };
-  const raw = hexToBytes(facts.publicKey);
-  await publishKey(d.controlPlane, {
-    kind: 'agent-identity',
-    alg: 'secp256k1',
-    keyId: createHash('sha256').update(raw).digest('hex'),
-    publicKey: Buffer.from(raw).toString('base64'),
-    subject: facts.name,
-  });
+  await publishKey(d.controlPlane, logKey('agent-identity', 'secp256k1', hexToBytes(facts.publicKey), facts.name));
   const out = await putAgentWithChallenge(d.store, agent, challenge, now);
   if (out === 'agent') throw jobsError('agent_exists', `an agent named ${agent.name} is already registered`);
   if (out === 'challenge') {

@@ -11,9 +11,10 @@
  * ended job held on its provider are given back here as well, in case its ending could not.
  *
  * A job with metered slices is billed what they say (whole SCM, its TWAP for the spot part);
- * the transfer is the settlement; its signed receipt is issued before the bill is recorded
- * (once: a replay signs nothing new), so a job with a bill has its receipt. A receipt that cannot be written fails the message, which comes
- * back; on a cloud stage with no signing seed the bill stands and the note says no receipt.
+ * the transfer is the settlement; its signed receipt is written before the bill is recorded
+ * (once: a redelivery's receipt finds the first one there), so a job with a bill has its
+ * receipt. A receipt that cannot be written fails the message, which comes back; on a cloud
+ * stage with no signing seed the bill stands and the note says no receipt.
  */
 import { allSettledOrThrow } from '../../platform/settled.ts';
 import { isoAt } from '../../platform/clock.ts';

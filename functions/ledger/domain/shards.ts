@@ -1,14 +1,8 @@
 /** Which shard of an account a credit lands on and which shards a debit draws from. */
 
-/** FNV-1a, 32 bits: a stable spread of credits over shards. */
-export function hash32(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
+import { hash32 } from '../../platform/hash.ts';
+
+export { hash32 };
 
 export const creditShard = (seed: string, shards: number): number => (shards <= 1 ? 0 : hash32(seed) % shards);
 

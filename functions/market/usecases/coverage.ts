@@ -112,9 +112,7 @@ export async function applyJobs(d: MarketDeps, req: JobsApply): Promise<Applied[
   const unmetered = jobs.filter((j) => j.spotPriceMicro === undefined);
   const batchScu = unmetered.reduce((s, j) => s + j.scu, 0n);
   const [spotNow, holdBps] = await Promise.all([
-    unmetered.length === 0
-      ? provider.spotPriceMicro
-      : d.spotPrice?.({ gpuProfile: provider.gpuProfile, region: provider.region, jobScu: batchScu }).then((p) => p ?? provider.spotPriceMicro),
+    unmetered.length > 0 ? d.spotPrice?.({ gpuProfile: provider.gpuProfile, region: provider.region, jobScu: batchScu }) : undefined,
     d.holdFraction?.() ?? 0n,
   ]);
   const spotMicro = spotNow ?? provider.spotPriceMicro;

@@ -34,7 +34,7 @@ async function settleHold(d: MarketDeps, h: Hold, to: 'RELEASED' | 'REFUNDED'): 
   const transferId = d.rt.ids.next('txn');
   const dest = to === 'RELEASED' ? account.provider(h.providerId) : account.user(h.userId);
   try {
-    await d.ledger.transfer({
+    const out = await d.ledger.transfer({
       key: `hold:${h.jobId}`,
       requestHash: requestHash({ jobId: h.jobId, to }),
       postings: [{ from: account.hold(h.providerId), to: dest, amount: h.amountMicro }],
@@ -43,6 +43,8 @@ async function settleHold(d: MarketDeps, h: Hold, to: 'RELEASED' | 'REFUNDED'): 
       result: { jobId: h.jobId, status: to },
       transferId,
     });
+    // This call moved it: the hold is what the transaction wrote (a replay did not: read it).
+    if (!out.replayed) return { hold: { ...h, status: to, settledAt: at, transferId }, moved: true };
   } catch (err) {
     // Moved meanwhile (another run of the schedule, a dispute, a decision): the record says how.
     if (!(err instanceof TransactionCancelledError && err.failed('hold'))) throw err;

@@ -6,7 +6,6 @@
  * SHA-256 of its SPKI DER) before the provider is marked verified: a verified node's key is
  * always in the log (appending is idempotent by key id, so a retried verify logs it once).
  */
-import { createHash } from 'node:crypto';
 import { isoAt } from '../../platform/clock.ts';
 import { providersError } from '../errors.ts';
 import type { ProvidersDeps } from '../deps.ts';
@@ -14,7 +13,7 @@ import { parseNodeKey, verificationMessage, verifySigned, type NodeKeyAlgorithm 
 import { getProvider } from '../store/reads.ts';
 import { markVerified } from '../store/writes.ts';
 import { notFound } from '../../platform/errors.ts';
-import { publishKey } from '../../control-plane/index.ts';
+import { logKey, publishKey } from '../../control-plane/index.ts';
 
 export interface VerifyRequest {
   challenge: string;
@@ -36,17 +35,7 @@ export async function verifyNode(d: ProvidersDeps, providerId: string, req: Veri
   if (!key.ok) throw providersError('invalid_public_key', key.reason, { issues: [{ path: 'body.publicKey', message: key.reason }] });
   if (!verifySigned(key.key, key.algorithm, verificationMessage(providerId, req.challenge), req.signature))
     throw providersError('bad_signature', 'the signature does not verify with this key', { issues: [{ path: 'body.signature', message: 'does not verify' }] });
-  const spki = Buffer.from(req.publicKey, 'base64');
-  await publishKey(
-    { rt: d.rt, store: d.controlPlane },
-    {
-      kind: 'provider-node',
-      alg: req.algorithm,
-      keyId: createHash('sha256').update(spki).digest('hex'),
-      publicKey: spki.toString('base64'),
-      subject: providerId,
-    },
-  );
+  await publishKey({ rt: d.rt, store: d.controlPlane }, logKey('provider-node', req.algorithm, Buffer.from(req.publicKey, 'base64'), providerId));
   const ok = await markVerified(d.store, providerId, {
     challenge: req.challenge,
     nowMs: now,
